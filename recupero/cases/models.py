@@ -1,0 +1,139 @@
+"""Assignments (affido), cases (pratiche), claims (fatture) and the append-only case timeline."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from recupero.cases.domain.claims import CLAIM_TYPE_LABELS
+from recupero.cases.domain.states import LABELS, TONES, CaseStatus
+from recupero.core.models import TenantModel
+from recupero.parties.models import Creditor, Debtor
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Assignment(TenantModel):
+    """A batch of positions entrusted by a creditor on a date, to be worked until a return date (affido)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "In lavorazione"
+        RETURNED = "returned", "Restituito"
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="assignments")
+    code = models.CharField(max_length=60)
+    received_on = models.DateField()
+    return_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = "affido"
+        verbose_name_plural = "affidi"
+        constraints = [models.UniqueConstraint(fields=["tenant", "creditor", "code"], name="assignment_code_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Case(TenantModel):
+    """One debtor's debt towards one creditor in one assignment (pratica)."""
+
+    seq = models.PositiveIntegerField()
+    code = models.CharField(max_length=12)
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="cases")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="cases")
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="cases")
+    creditor_reference = models.CharField("riferimento committente", max_length=60)
+    claim_type = models.CharField(max_length=12, choices=[(k.value, v) for k, v in CLAIM_TYPE_LABELS.items()])
+    commercial = models.BooleanField("transazione commerciale", default=False)
+    contract_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=[(s.value, LABELS[s]) for s in CaseStatus], default="new")
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    # Facts fixed at intake, kept on the row so the list filters stay index-only at a million cases.
+    first_due_on = models.DateField(null=True)
+    province = models.CharField(max_length=2, blank=True)
+    original_amount = models.DecimalField(**MONEY)
+    # Cache of the ledger's total due, written only by recupero.ledger.services from the entries.
+    balance = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Judicial title: date the lawsuit/ricorso was filed and whether the title grants art. 1284 c.4 interest.
+    filing_date = models.DateField(null=True, blank=True)
+    title_grants_commercial_rate = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "pratica"
+        verbose_name_plural = "pratiche"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="case_code_unique"),
+            models.UniqueConstraint(fields=["tenant", "seq"], name="case_seq_unique"),
+            models.UniqueConstraint(
+                fields=["tenant", "creditor", "creditor_reference"], name="case_creditor_reference_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "status", "id"], name="case_status"),
+            models.Index(fields=["tenant", "creditor", "status", "id"], name="case_creditor_status"),
+            models.Index(fields=["tenant", "first_due_on"], name="case_due"),
+            models.Index(fields=["tenant", "balance"], name="case_balance"),
+            models.Index(fields=["tenant", "province", "id"], name="case_province"),
+            models.Index(fields=["tenant", "assignment", "id"], name="case_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status_label(self) -> str:
+        return LABELS[CaseStatus(self.status)]
+
+    @property
+    def status_tone(self) -> str:
+        return TONES[CaseStatus(self.status)]
+
+
+class Claim(TenantModel):
+    """An invoice or other title of debt inside a case (fattura)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
+    invoice_number = models.CharField(max_length=40)
+    issued_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    amount = models.DecimalField("importo (IVA inclusa)", **MONEY)
+    description = models.CharField("beni o servizi", max_length=300, blank=True)
+    supply_reference = models.CharField("contratto o fornitura (POD/PDR)", max_length=60, blank=True)
+    sdi_delivered_on = models.DateField("consegna SdI", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fattura"
+        verbose_name_plural = "fatture"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "invoice_number", "issued_on"], name="claim_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="claim_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["tenant", "invoice_number"], name="claim_invoice")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} del {self.issued_on:%d/%m/%Y}"
+
+
+class TimelineEvent(TenantModel):
+    """Everything that happens to a case, typed and append-only (the case's history)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    summary = models.CharField(max_length=300)
+    data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "evento"
+        verbose_name_plural = "eventi"
+        indexes = [models.Index(fields=["case", "at"], name="timeline_case_at")]
+        ordering = ["-at", "-id"]

@@ -1,0 +1,143 @@
+"""Reads of cases for the interfaces: always scoped by tenant and by what the actor's role may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from recupero.cases.domain.codes import is_case_code
+from recupero.cases.domain.states import CaseStatus
+from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.core.domain.roles import (
+    CASE_SCOPE,
+    SCOPE_ASSIGNED_CREDITORS,
+    SCOPE_LEGAL,
+    SCOPE_OWN_CREDITOR,
+    VIEW_CASES,
+    Role,
+)
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import require
+
+_TAX_CODE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    creditor_id: int | None = None
+    assignment_id: int | None = None
+    status: str = ""
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    province: str = ""
+    days_past_due_min: int | None = None
+    today: dt.date | None = None
+
+
+def cases_visible(*, tenant: Tenant, actor: User) -> QuerySet[Case]:
+    """The cases this actor may see. Every case read for an interface starts here."""
+    require(actor, VIEW_CASES)
+    if actor.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    qs = Case.objects.filter(tenant=tenant)
+    scope = CASE_SCOPE[Role(actor.role)]
+    if scope == SCOPE_OWN_CREDITOR:
+        return qs.filter(creditor_id=actor.creditor_id or -1)
+    if scope == SCOPE_ASSIGNED_CREDITORS:
+        return qs.filter(creditor_id__in=list(actor.consulted_creditors.values_list("id", flat=True)))
+    if scope == SCOPE_LEGAL:
+        return qs.filter(status=CaseStatus.LEGAL)
+    return qs
+
+
+def _name_prefix(prefix: str) -> Q:
+    # A range on the indexed lower-case name is a plain B-tree range scan on SQLite; PostgreSQL gets the same
+    # through LIKE 'x%' on a varchar_pattern_ops index (locale collations do not order prefixes contiguously).
+    if connection.vendor == "postgresql":
+        return Q(debtor__search_name__startswith=prefix)
+    return Q(debtor__search_name__gte=prefix, debtor__search_name__lt=prefix + "\U0010ffff")
+
+
+def search_q(q: str) -> tuple[Q, bool]:
+    """(condition, ordered_by_name). Case code, CF, P.IVA and invoice number are exact; a name is a prefix."""
+    text = " ".join(q.split())
+    upper = text.upper()
+    if is_case_code(upper):
+        return Q(code=upper), False
+    if _TAX_CODE.match(upper):
+        return Q(debtor__tax_code=upper), False
+    if upper.isdigit() and len(upper) == 11:
+        return Q(debtor__vat_number=upper) | Q(debtor__tax_code=upper), False
+    invoice_ids = Claim.objects.filter(invoice_number=text).values("case_id")[:200]
+    return _name_prefix(text.lower()) | Q(id__in=invoice_ids), True
+
+
+def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 1) -> tuple[list[Case], bool]:
+    """One page of cases and whether there is a next one. No COUNT(*): at a million rows it costs more than
+    the page itself; the list shows next/previous instead of a total."""
+    qs = cases_visible(tenant=tenant, actor=actor)
+    by_name = False
+    if filters.q.strip():
+        condition, by_name = search_q(filters.q)
+        qs = qs.filter(condition)
+    qs = _apply_filters(qs, filters)
+    qs = qs.select_related("debtor", "creditor").order_by(*(("debtor__search_name", "id") if by_name else ("-id",)))
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _apply_filters(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
+    if f.creditor_id:
+        qs = qs.filter(creditor_id=f.creditor_id)
+    if f.assignment_id:
+        qs = qs.filter(assignment_id=f.assignment_id)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.amount_min is not None:
+        qs = qs.filter(balance__gte=f.amount_min)
+    if f.amount_max is not None:
+        qs = qs.filter(balance__lt=f.amount_max)
+    if f.province:
+        qs = qs.filter(province=f.province.upper())
+    if f.days_past_due_min is not None and f.today is not None:
+        qs = qs.filter(first_due_on__lte=f.today - dt.timedelta(days=f.days_past_due_min))
+    return qs
+
+
+def case_get(*, tenant: Tenant, actor: User, case_id: int) -> Case:
+    case = (
+        cases_visible(tenant=tenant, actor=actor)
+        .select_related("debtor", "creditor", "assignment", "consultant")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise DomainError("auth.not_found")
+    return case
+
+
+def case_claims(*, case: Case) -> list[Claim]:
+    return list(Claim.objects.filter(tenant_id=case.tenant_id, case=case).order_by("due_on", "issued_on"))
+
+
+def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEvent]:
+    return list(TimelineEvent.objects.filter(tenant_id=case.tenant_id, case=case).select_related("actor")[:limit])
+
+
+def assignments_of(*, tenant: Tenant, creditor_id: int) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(tenant=tenant, creditor_id=creditor_id).order_by("-received_on")
+
+
+def other_cases_of_debtor(*, tenant: Tenant, actor: User, case: Case) -> list[Case]:
+    """The debtor's other cases this actor may see (one debtor may owe several creditors)."""
+    qs = cases_visible(tenant=tenant, actor=actor).filter(debtor_id=case.debtor_id).exclude(pk=case.pk)
+    return list(qs.select_related("creditor")[:20])

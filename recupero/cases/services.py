@@ -1,0 +1,158 @@
+"""Every write on assignments, cases, claims and the case timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
+from recupero.cases.domain.codes import case_code
+from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
+from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.core.clock import now
+from recupero.core.domain.roles import EDIT_CASES
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import require
+from recupero.core.services import audit_record
+from recupero.parties.models import Creditor, Debtor
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    invoice_number: str
+    issued_on: dt.date
+    amount: Decimal | str
+    due_on: dt.date | None = None
+    description: str = ""
+    supply_reference: str = ""
+    sdi_delivered_on: dt.date | None = None
+
+
+def timeline_append(
+    *, tenant: Tenant, actor: User | None, case: Case, kind: str, summary: str, data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> TimelineEvent:
+    """Append one event to the case's history. Every app records what it did to a case through here."""
+    return TimelineEvent.objects.create(
+        tenant=tenant, case=case, at=at or now(), kind=kind, actor=actor if actor and actor.pk else None,
+        summary=summary, data=data or {},
+    )
+
+
+@transaction.atomic
+def assignment_create(
+    *, tenant: Tenant, actor: User | None, creditor: Creditor, code: str, received_on: dt.date,
+    return_on: dt.date | None = None,
+) -> Assignment:
+    if creditor.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    assignment = Assignment.objects.create(
+        tenant=tenant, creditor=creditor, code=code, received_on=received_on, return_on=return_on
+    )
+    audit_record(tenant=tenant, actor=actor, action="assignment.create", obj=assignment)
+    return assignment
+
+
+def _validated_claims(claims: list[ClaimInput]) -> list[tuple[ClaimInput, Decimal]]:
+    out = []
+    for claim in claims:
+        amount, error = check_amount(claim.amount)
+        if error:
+            raise DomainError(error, value=claim.amount)
+        date_error = check_dates(claim.issued_on, claim.due_on)
+        if date_error:
+            raise DomainError(date_error, due=claim.due_on, issued=claim.issued_on)
+        assert amount is not None
+        out.append((claim, amount))
+    return out
+
+
+def next_case_seqs(tenant: Tenant, count: int = 1) -> range:
+    """Reserve `count` consecutive case numbers (called inside the caller's transaction)."""
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    top = Case.objects.filter(tenant=tenant).aggregate(top=Max("seq"))["top"] or 0
+    return range(top + 1, top + 1 + count)
+
+
+@transaction.atomic
+def case_open(
+    *, tenant: Tenant, actor: User | None, creditor: Creditor, assignment: Assignment, debtor: Debtor,
+    creditor_reference: str, claim_type: ClaimType, commercial: bool, claims: list[ClaimInput],
+    opened_on: dt.date, province: str = "", contract_date: dt.date | None = None,
+) -> Case:
+    """Open a case with its claims. The opening ledger entries are posted by `ledger.services.opening_post`."""
+    if actor is not None:
+        require(actor, EDIT_CASES)
+    if tenant.pk not in (creditor.tenant_id, assignment.tenant_id, debtor.tenant_id) or len(
+        {creditor.tenant_id, assignment.tenant_id, debtor.tenant_id}
+    ) != 1:
+        raise DomainError("tenant.mismatch")
+    if assignment.creditor_id != creditor.pk:
+        raise DomainError("case.assignment_creditor_mismatch", assignment=assignment.code)
+    if not claims:
+        raise DomainError("case.bad_amount", value="0")
+    checked = _validated_claims(claims)
+    if Case.objects.filter(tenant=tenant, creditor=creditor, creditor_reference=creditor_reference).exists():
+        raise DomainError("case.duplicate_code", value=creditor_reference)
+    seq = next_case_seqs(tenant)[0]
+    dues = [c.due_on for c, _ in checked if c.due_on]
+    case = Case.objects.create(
+        tenant=tenant, seq=seq, code=case_code(seq), creditor=creditor, assignment=assignment, debtor=debtor,
+        creditor_reference=creditor_reference, claim_type=claim_type.value, commercial=commercial,
+        contract_date=contract_date, opened_on=opened_on, first_due_on=min(dues) if dues else None,
+        province=province, original_amount=sum((a for _, a in checked), Decimal("0.00")),
+    )
+    Claim.objects.bulk_create(
+        Claim(
+            tenant=tenant, case=case, invoice_number=c.invoice_number, issued_on=c.issued_on, due_on=c.due_on,
+            amount=amount, description=c.description, supply_reference=c.supply_reference,
+            sdi_delivered_on=c.sdi_delivered_on,
+        )
+        for c, amount in checked
+    )
+    timeline_append(
+        tenant=tenant, actor=actor, case=case, kind="case.opened",
+        summary=f"Pratica aperta: {len(checked)} fatture, {case.original_amount} €",
+        data={"assignment": assignment.code},
+    )
+    audit_record(tenant=tenant, actor=actor, action="case.open", obj=case)
+    return case
+
+
+@transaction.atomic
+def case_transition(
+    *, tenant: Tenant, actor: User | None, case: Case, target: CaseStatus, reason: str = "",
+    on: dt.date | None = None,
+) -> Case:
+    """Move a case to another status through the transition table; refused moves change nothing."""
+    if actor is not None:
+        require(actor, EDIT_CASES)
+    if case.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_transition(case.status, target):
+        raise DomainError("case.bad_transition", source=LABELS[CaseStatus(case.status)], target=LABELS[target])
+    source = case.status
+    case.status = target.value
+    if target in (CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.PAID):
+        case.closed_on = on or now().date()
+    case.save(update_fields=["status", "closed_on"])
+    timeline_append(
+        tenant=tenant, actor=actor, case=case, kind="case.status",
+        summary=f"Stato: {LABELS[CaseStatus(source)]} → {LABELS[target]}" + (f" ({reason})" if reason else ""),
+        data={"from": source, "to": target.value, "reason": reason},
+    )
+    audit_record(tenant=tenant, actor=actor, action="case.transition", obj=case, details={"to": target.value})
+    return case
+
+
+def case_set_balance(*, case: Case, balance: Decimal) -> None:
+    """Refresh the cached total due; only the ledger calls this, with a figure it derived from its entries."""
+    Case.objects.filter(pk=case.pk).update(balance=balance)
+    case.balance = balance

@@ -1,0 +1,76 @@
+"""Errors with stable codes, their HTTP status and their Italian message: the one place that maps them.
+
+Services raise `DomainError("case.bad_amount", value=...)`; views and the API call `error_payload(exc)`.
+`recupero.law.errors.LawError` has the same shape (code, message, params) and is mapped here too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recupero.law.errors import LawError
+
+# code -> (HTTP status, Italian message template). Params fill the template with str.format.
+CATALOGUE: dict[str, tuple[int, str]] = {
+    "auth.forbidden": (403, "Operazione non consentita per il suo ruolo."),
+    "auth.not_found": (404, "Elemento non trovato."),
+    "tenant.mismatch": (403, "L'elemento appartiene a un'altra agenzia."),
+    "party.bad_tax_code": (422, "Codice fiscale non valido: «{value}»."),
+    "party.bad_vat_number": (422, "Partita IVA non valida: «{value}»."),
+    "party.missing_identity": (422, "Indicare codice fiscale o partita IVA del debitore."),
+    "party.unknown_province": (422, "Provincia sconosciuta: «{value}»."),
+    "party.bad_cap": (422, "CAP non valido: «{value}»."),
+    "party.cap_province_mismatch": (422, "Il CAP «{cap}» non appartiene alla provincia {province}."),
+    "party.bad_contact": (422, "Recapito non valido ({kind}): «{value}»."),
+    "party.bad_percentage": (422, "Percentuale non valida: «{value}»."),
+    "party.bad_dates": (422, "La data di fine precede la data di inizio."),
+    "case.bad_amount": (422, "Importo non valido: «{value}». Deve essere positivo e con al massimo due decimali."),
+    "case.negative_amount": (422, "L'importo non può essere negativo: «{value}»."),
+    "case.due_before_issue": (422, "La scadenza ({due}) precede la data della fattura ({issued})."),
+    "case.assignment_creditor_mismatch": (
+        422,
+        "Il lotto {assignment} appartiene a un altro committente: la pratica non può esservi collegata.",
+    ),
+    "case.duplicate_code": (409, "Esiste già una pratica con codice {value}."),
+    "case.bad_transition": (409, "Passaggio di stato non consentito: da «{source}» a «{target}»."),
+    "case.duplicate_claim": (409, "La fattura {value} è già presente nella pratica."),
+    "ledger.unbalanced": (422, "Registrazione contabile non bilanciata."),
+    "ledger.bad_account": (422, "Conto contabile sconosciuto: «{value}»."),
+    "ledger.already_reversed": (409, "La registrazione è già stata stornata."),
+}
+
+_STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}
+
+
+class DomainError(Exception):
+    """A business rule refused the request; nothing was changed."""
+
+    def __init__(self, code: str, message: str | None = None, **params: Any) -> None:
+        template = CATALOGUE.get(code, (422, code))[1]
+        self.code = code
+        self.params = params
+        self.message = message or _format(template, params)
+        super().__init__(self.message)
+
+
+def _format(template: str, params: dict[str, Any]) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def http_status(exc: Exception) -> int:
+    code = getattr(exc, "code", "")
+    if code in CATALOGUE:
+        return CATALOGUE[code][0]
+    return _STATUS_BY_PREFIX.get(code.split(".")[0], 422)
+
+
+def error_payload(exc: DomainError | LawError) -> dict[str, Any]:
+    return {"code": exc.code, "message": exc.message, "params": {k: str(v) for k, v in exc.params.items()}}
+
+
+def from_law(exc: LawError, code: str | None = None) -> DomainError:
+    """Re-raise a law error under a platform code (e.g. codes.bad_tax_code -> party.bad_tax_code)."""
+    return DomainError(code or exc.code, None if code else exc.message, **exc.params)

@@ -1,0 +1,50 @@
+"""The append-only books of each case (rule 4: corrections are reversals; balances are derived)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from recupero.cases.models import Case
+from recupero.core.models import TenantModel
+from recupero.ledger.domain.accounts import LABELS, Account, EntryKind
+
+ACCOUNT_CHOICES = [(a.value, LABELS[a]) for a in Account]
+
+
+class LedgerEntry(TenantModel):
+    """One amount moved from `credit_account` to `debit_account` on a case's books.
+
+    The pair sums to zero by construction; the CHECK constraints refuse a non-positive amount or a move from an
+    account to itself, and database triggers refuse any UPDATE or DELETE (see migration 0002)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries")
+    # Entries posted together (e.g. one payment split over buckets) share a group id.
+    group = models.UUIDField(db_index=True)
+    kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in EntryKind])
+    posted_on = models.DateField()
+    debit_account = models.CharField(max_length=24, choices=ACCOUNT_CHOICES)
+    credit_account = models.CharField(max_length=24, choices=ACCOUNT_CHOICES)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    description = models.CharField(max_length=200, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+    # A unique key per effect makes posting idempotent (a task that runs twice posts once).
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = "registrazione"
+        verbose_name_plural = "registrazioni"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(debit_account=models.F("credit_account")), name="ledger_two_sides"
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "posted_on"], name="ledger_case_posted")]
+
+    def __str__(self) -> str:
+        return f"{self.posted_on} {self.debit_account}/{self.credit_account} {self.amount}"

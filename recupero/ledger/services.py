@@ -1,0 +1,110 @@
+"""Every write on the books: posting, opening balances, reversals. Balances are refreshed from the entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from recupero.cases.models import Case, Claim
+from recupero.cases.services import case_set_balance, timeline_append
+from recupero.core.domain.roles import POST_LEDGER
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import require
+from recupero.core.services import audit_record
+from recupero.ledger.domain.accounts import Account, EntryKind, total_due
+from recupero.ledger.models import LedgerEntry
+from recupero.ledger.selectors import case_balances
+
+
+@dataclass(frozen=True)
+class Line:
+    debit: Account
+    credit: Account
+    amount: Decimal
+    description: str = ""
+
+
+def _check(lines: list[Line]) -> None:
+    for line in lines:
+        if line.debit == line.credit or line.amount <= 0 or line.amount != line.amount.quantize(Decimal("0.01")):
+            raise DomainError("ledger.unbalanced")
+
+
+@transaction.atomic
+def entry_post(
+    *, tenant: Tenant, actor: User | None, case: Case, kind: EntryKind, posted_on: dt.date, lines: list[Line],
+    idempotency_key: str | None = None, summary: str = "",
+) -> list[LedgerEntry]:
+    """Post one group of entries on a case's books. With an idempotency key, a second post is a no-op."""
+    if actor is not None:
+        require(actor, POST_LEDGER)
+    if case.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    _check(lines)
+    if idempotency_key and LedgerEntry.objects.filter(idempotency_key=f"{idempotency_key}#0").exists():
+        return list(LedgerEntry.objects.filter(idempotency_key__startswith=f"{idempotency_key}#"))
+    group = uuid.uuid4()
+    entries = [
+        LedgerEntry(
+            tenant=tenant, case=case, group=group, kind=kind.value, posted_on=posted_on,
+            debit_account=line.debit.value, credit_account=line.credit.value, amount=line.amount,
+            description=line.description, actor=actor if actor and actor.pk else None,
+            idempotency_key=f"{idempotency_key}#{i}" if idempotency_key else None,
+        )
+        for i, line in enumerate(lines)
+    ]
+    try:
+        with transaction.atomic():
+            LedgerEntry.objects.bulk_create(entries)
+    except IntegrityError as exc:  # the database refused: a concurrent twin, or a rule broken
+        raise DomainError("ledger.unbalanced") from exc
+    balance_refresh(case=case)
+    if summary:
+        timeline_append(tenant=tenant, actor=actor, case=case, kind=f"ledger.{kind.value}", summary=summary)
+    audit_record(tenant=tenant, actor=actor, action=f"ledger.{kind.value}", obj=case,
+                 details={"group": str(group), "total": str(sum(line.amount for line in lines))})
+    return entries
+
+
+def balance_refresh(*, case: Case) -> Decimal:
+    due = total_due(case_balances(case=case))
+    case_set_balance(case=case, balance=due)
+    return due
+
+
+def opening_post(*, tenant: Tenant, actor: User | None, case: Case, posted_on: dt.date) -> list[LedgerEntry]:
+    """The opening balance: each claim's amount moves from the creditor's assigned claims to principal."""
+    claims = Claim.objects.filter(tenant=tenant, case=case).order_by("issued_on", "id")
+    lines = [
+        Line(Account.PRINCIPAL, Account.ASSIGNED, c.amount, f"Fattura {c.invoice_number} del {c.issued_on:%d/%m/%Y}")
+        for c in claims
+    ]
+    return entry_post(
+        tenant=tenant, actor=actor, case=case, kind=EntryKind.OPENING, posted_on=posted_on, lines=lines,
+        idempotency_key=f"opening:{case.pk}",
+    )
+
+
+@transaction.atomic
+def entry_reverse(*, tenant: Tenant, actor: User | None, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """Correct an entry by posting its mirror image; the original stays, linked to its reversal."""
+    if entry.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise DomainError("ledger.already_reversed")
+    reversal = LedgerEntry.objects.create(
+        tenant=tenant, case=entry.case, group=uuid.uuid4(), kind=EntryKind.REVERSAL.value,
+        posted_on=entry.posted_on, debit_account=entry.credit_account, credit_account=entry.debit_account,
+        amount=entry.amount, description=f"Storno: {reason}"[:200], reverses=entry,
+        actor=actor if actor and actor.pk else None,
+    )
+    balance_refresh(case=entry.case)
+    timeline_append(tenant=tenant, actor=actor, case=entry.case, kind="ledger.reversal",
+                    summary=f"Storno di {entry.amount} € ({reason})")
+    audit_record(tenant=tenant, actor=actor, action="ledger.reverse", obj=entry, details={"reason": reason})
+    return reversal

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
+
+
+class MandateInline(admin.StackedInline):
+    model = Mandate
+    extra = 0
+
+
+@admin.register(Creditor)
+class CreditorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "sector", "vat_number")
+    list_filter = ("sector",)
+    search_fields = ("code", "name", "vat_number")
+    inlines = [MandateInline]
+    filter_horizontal = ("consultants",)
+
+
+@admin.register(Debtor)
+class DebtorAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "kind", "size", "tax_code", "vat_number", "vulnerable")
+    list_filter = ("kind", "size", "vulnerable")
+    search_fields = ("=tax_code", "=vat_number", "search_name")
+    show_full_result_count = False
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(admin.ModelAdmin):
+    list_display = ("debtor", "kind", "value", "status", "source")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("debtor",)
+    show_full_result_count = False

@@ -1,0 +1,56 @@
+"""Contact points: kinds, statuses, and their syntax checks (phones to E.164, e-mail and PEC syntax)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+
+class ContactKind(StrEnum):
+    ADDRESS = "address"
+    PHONE = "phone"
+    MOBILE = "mobile"
+    EMAIL = "email"
+    PEC = "pec"
+
+
+class ContactStatus(StrEnum):
+    VALID = "valid"
+    UNVERIFIED = "unverified"
+    WRONG = "wrong"
+    UNREACHABLE = "unreachable"
+
+
+KIND_LABELS = {
+    ContactKind.ADDRESS: "Indirizzo",
+    ContactKind.PHONE: "Telefono",
+    ContactKind.MOBILE: "Cellulare",
+    ContactKind.EMAIL: "E-mail",
+    ContactKind.PEC: "PEC",
+}
+STATUS_LABELS = {
+    ContactStatus.VALID: "Valido",
+    ContactStatus.UNVERIFIED: "Da verificare",
+    ContactStatus.WRONG: "Errato",
+    ContactStatus.UNREACHABLE: "Irreperibile",
+}
+
+
+def normalize_phone(value: str) -> str | None:
+    """E.164 ('+393331234567') or None when the number is not a valid Italian or international number."""
+    try:
+        number = phonenumbers.parse(value, "IT")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(value: str) -> str | None:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return None

@@ -1,0 +1,141 @@
+"""Creditors (committenti) and their mandates, debtors and their contact points."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from recupero.core.models import TenantModel
+from recupero.parties.domain.contacts import KIND_LABELS as CONTACT_KIND_LABELS
+from recupero.parties.domain.contacts import STATUS_LABELS as CONTACT_STATUS_LABELS
+from recupero.parties.domain.debtors import KIND_LABELS, SIZE_LABELS
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Creditor(TenantModel):
+    """A client who entrusts its unpaid invoices to the agency (committente)."""
+
+    class Sector(models.TextChoices):
+        UTILITY = "utility", "Multiutility"
+        TELCO = "telco", "Telecomunicazioni"
+        SUPPLIER = "supplier", "Fornitore"
+        PUBLIC_BODY = "public_body", "Ente pubblico"
+        FINANCE = "finance", "Finanziaria"
+
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    vat_number = models.CharField("partita IVA", max_length=11, blank=True)
+    tax_code = models.CharField("codice fiscale", max_length=16, blank=True)
+    pec = models.EmailField(blank=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    # Letter branding.
+    logo = models.FileField(upload_to="logos/", blank=True)
+    primary_colour = models.CharField(max_length=7, default="#1f4e79")
+    secondary_colour = models.CharField(max_length=7, default="#e8eef5")
+    signature = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    contact_email = models.EmailField(blank=True)
+    iban = models.CharField(max_length=34, blank=True)
+    consultants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="consulted_creditors")
+
+    class Meta:
+        verbose_name = "committente"
+        verbose_name_plural = "committenti"
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="creditor_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mandate(TenantModel):
+    """The creditor's terms (mandato): commission, negotiation limits, channels, contact window, strategy."""
+
+    class ContactWindow(models.TextChoices):
+        UNIREC = "unirec", "UNIREC (lun-ven 8:30-21, sab 8:30-15; max 3 a settimana, 1 al giorno)"
+        STRICT = "strict", "Ristretto (lun-ven 9-19; max 2 a settimana)"
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="mandates")
+    reference = models.CharField(max_length=60)
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("15.00"))
+    commission_fixed = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    max_instalments = models.PositiveSmallIntegerField(default=12)
+    min_instalment = models.DecimalField(default=Decimal("50.00"), **MONEY)
+    allowed_channels: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    contact_window = models.CharField(max_length=20, choices=ContactWindow.choices, default="unirec")
+    waive_flat_compensation = models.BooleanField("rinuncia ai 40 €", default=False)
+    telecom_prescription_years = models.PositiveSmallIntegerField(default=5)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    strategy_code = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "mandato"
+        verbose_name_plural = "mandati"
+
+    def __str__(self) -> str:
+        return f"{self.creditor.name} — {self.reference}"
+
+
+class Debtor(TenantModel):
+    """A person or organisation owing money; deduplicated by codice fiscale / partita IVA across creditors."""
+
+    kind = models.CharField(max_length=20, choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    size = models.CharField(max_length=20, choices=[(k.value, v) for k, v in SIZE_LABELS.items()])
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    tax_code = models.CharField("codice fiscale", max_length=16, blank=True)
+    vat_number = models.CharField("partita IVA", max_length=11, blank=True)
+    vulnerable = models.BooleanField("vulnerabile", default=False)
+    # Lower-case "surname name" / company name, indexed for fast prefix search at a million rows.
+    search_name = models.CharField(max_length=220, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "debitore"
+        verbose_name_plural = "debitori"
+        indexes = [
+            models.Index(fields=["tenant", "tax_code"], name="debtor_tax_code"),
+            models.Index(fields=["tenant", "vat_number"], name="debtor_vat"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.company_name:
+            return self.company_name
+        return f"{self.last_name} {self.first_name}".strip()
+
+
+class ContactPoint(TenantModel):
+    """A way to reach a debtor: postal address, phone, mobile, e-mail, PEC — with its source and status."""
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(max_length=10, choices=[(k.value, v) for k, v in CONTACT_KIND_LABELS.items()])
+    value = models.CharField(max_length=254)  # phone in E.164, e-mail lower-case, address street line
+    cap = models.CharField(max_length=5, blank=True)
+    municipality = models.CharField(max_length=100, blank=True)
+    province = models.CharField(max_length=2, blank=True)
+    source = models.CharField(max_length=60, default="committente")
+    status = models.CharField(
+        max_length=12, choices=[(k.value, v) for k, v in CONTACT_STATUS_LABELS.items()], default="unverified"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "recapito"
+        verbose_name_plural = "recapiti"
+        constraints = [
+            models.UniqueConstraint(fields=["debtor", "kind", "value"], name="contact_unique_per_debtor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"

@@ -1,0 +1,141 @@
+"""Every write on creditors, mandates, debtors and contact points."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from recupero.core.domain.roles import MANAGE_CREDITORS
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import require
+from recupero.core.services import audit_record
+from recupero.law.codes import normalize_tax_code, normalize_vat_number
+from recupero.law.errors import LawError
+from recupero.parties.domain.contacts import ContactKind, normalize_email, normalize_phone
+from recupero.parties.domain.debtors import DebtorKind, DebtorSize
+from recupero.parties.domain.geo import cap_matches_province, is_province
+from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
+
+
+def _tax_code(value: str) -> str:
+    try:
+        return normalize_tax_code(value) if value else ""
+    except LawError as exc:
+        raise DomainError("party.bad_tax_code", value=value) from exc
+
+
+def _vat(value: str) -> str:
+    try:
+        return normalize_vat_number(value) if value else ""
+    except LawError as exc:
+        raise DomainError("party.bad_vat_number", value=value) from exc
+
+
+@transaction.atomic
+def creditor_create(
+    *, tenant: Tenant, actor: User | None, code: str, name: str, sector: str, vat_number: str = "",
+    tax_code: str = "", pec: str = "", **branding: Any,
+) -> Creditor:
+    if actor is not None:
+        require(actor, MANAGE_CREDITORS)
+    creditor = Creditor.objects.create(
+        tenant=tenant, code=code, name=name, sector=sector, vat_number=_vat(vat_number),
+        tax_code=_tax_code(tax_code), pec=pec, **branding,
+    )
+    audit_record(tenant=tenant, actor=actor, action="creditor.create", obj=creditor)
+    return creditor
+
+
+@transaction.atomic
+def mandate_create(
+    *, tenant: Tenant, actor: User | None, creditor: Creditor, reference: str, starts_on: dt.date,
+    ends_on: dt.date | None = None, commission_percent: Decimal = Decimal("15.00"),
+    max_discount_percent: Decimal = Decimal("0.00"), **terms: Any,
+) -> Mandate:
+    if actor is not None:
+        require(actor, MANAGE_CREDITORS)
+    if creditor.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    for value in (commission_percent, max_discount_percent):
+        if not Decimal(0) <= value <= Decimal(100):
+            raise DomainError("party.bad_percentage", value=value)
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError("party.bad_dates")
+    mandate = Mandate.objects.create(
+        tenant=tenant, creditor=creditor, reference=reference, starts_on=starts_on, ends_on=ends_on,
+        commission_percent=commission_percent, max_discount_percent=max_discount_percent, **terms,
+    )
+    audit_record(tenant=tenant, actor=actor, action="mandate.create", obj=mandate)
+    return mandate
+
+
+def debtor_search_name(*, first_name: str = "", last_name: str = "", company_name: str = "") -> str:
+    return (company_name or f"{last_name} {first_name}").strip().lower()
+
+
+@transaction.atomic
+def debtor_upsert(
+    *, tenant: Tenant, actor: User | None, kind: DebtorKind, size: DebtorSize, first_name: str = "",
+    last_name: str = "", company_name: str = "", tax_code: str = "", vat_number: str = "",
+    vulnerable: bool = False,
+) -> tuple[Debtor, bool]:
+    """Create a debtor, or return the one already known by codice fiscale / partita IVA (one per tenant)."""
+    tax_code, vat_number = _tax_code(tax_code), _vat(vat_number)
+    if not tax_code and not vat_number:
+        raise DomainError("party.missing_identity")
+    existing = Debtor.objects.filter(tenant=tenant)
+    found = (existing.filter(tax_code=tax_code).first() if tax_code else None) or (
+        existing.filter(vat_number=vat_number).first() if vat_number else None
+    )
+    if found is not None:
+        return found, False
+    debtor = Debtor.objects.create(
+        tenant=tenant, kind=kind.value, size=size.value, first_name=first_name, last_name=last_name,
+        company_name=company_name, tax_code=tax_code, vat_number=vat_number, vulnerable=vulnerable,
+        search_name=debtor_search_name(first_name=first_name, last_name=last_name, company_name=company_name),
+    )
+    audit_record(tenant=tenant, actor=actor, action="debtor.create", obj=debtor)
+    return debtor, True
+
+
+def _contact_value(kind: ContactKind, value: str) -> str:
+    if kind in (ContactKind.PHONE, ContactKind.MOBILE):
+        normalized = normalize_phone(value)
+    elif kind in (ContactKind.EMAIL, ContactKind.PEC):
+        normalized = normalize_email(value)
+    else:
+        normalized = " ".join(value.split()) or None
+    if normalized is None:
+        raise DomainError("party.bad_contact", kind=kind.value, value=value)
+    return normalized
+
+
+@transaction.atomic
+def contact_add(
+    *, tenant: Tenant, actor: User | None, debtor: Debtor, kind: ContactKind, value: str, cap: str = "",
+    municipality: str = "", province: str = "", source: str = "committente", status: str = "unverified",
+) -> tuple[ContactPoint, bool]:
+    """Add a contact point (validated and normalized); an existing identical one is returned unchanged."""
+    if debtor.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    normalized = _contact_value(kind, value)
+    if kind == ContactKind.ADDRESS:
+        province = province.upper()
+        if not is_province(province):
+            raise DomainError("party.unknown_province", value=province)
+        if not (len(cap) == 5 and cap.isdigit()):
+            raise DomainError("party.bad_cap", value=cap)
+        if not cap_matches_province(cap, province):
+            raise DomainError("party.cap_province_mismatch", cap=cap, province=province)
+    contact, created = ContactPoint.objects.get_or_create(
+        tenant=tenant, debtor=debtor, kind=kind.value, value=normalized,
+        defaults={"cap": cap, "municipality": municipality, "province": province, "source": source,
+                  "status": status},
+    )
+    if created:
+        audit_record(tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value})
+    return contact, created
