@@ -16,7 +16,7 @@ def luhn_digit(digits: str) -> str:
 
 
 def case_code(seq: int) -> str:
-    """`P` + 7-digit sequence + Luhn check digit, e.g. seq 1234 -> 'P00012348'. A typo in a bank transfer's
+    """`P` + 7-digit sequence + Luhn check digit, e.g. seq 1234 -> 'P00012344'. A typo in a bank transfer's
     causale is caught by the check digit instead of matching another debtor's case."""
     body = f"{seq:07d}"
     return f"P{body}{luhn_digit(body)}"

@@ -46,6 +46,9 @@ def _caps_by_province() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for m in municipalities():
         out.setdefault(m.province, set()).update(m.caps)
+        if m.is_capital and len(m.caps) > 1:
+            # Cities with street-level CAPs also keep the generic one (80100 Napoli), still common in exports.
+            out[m.province].add(m.caps[0][:3] + "00")
     return {k: frozenset(v) for k, v in out.items()}
 
 

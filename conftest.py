@@ -1,0 +1,50 @@
+"""Shared fixtures: two agencies, so every test can check that one never sees the other."""
+
+from __future__ import annotations
+
+import pytest
+
+from recupero.core.domain.roles import Role
+from tests.factories import make_creditor, make_tenant, make_user
+
+
+@pytest.fixture
+def tenant(db):
+    return make_tenant("acme")
+
+
+@pytest.fixture
+def other_tenant(db):
+    return make_tenant("other")
+
+
+@pytest.fixture
+def creditor(tenant):
+    return make_creditor(tenant, "UTIL")
+
+
+@pytest.fixture
+def admin_user(tenant):
+    return make_user(tenant, Role.ADMIN, username="boss")
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _ledger_flush_switch(request):
+    """Transactional tests end with a flush that deletes every row; let it through the append-only triggers."""
+    if not _is_transactional(request):
+        yield
+        return
+    from recupero.ledger.maintenance import set_unlocked
+
+    # Depend on pytest-django's database helper so that this teardown runs before its flush.
+    request.getfixturevalue("_django_db_helper")
+    set_unlocked(False)
+    yield
+    set_unlocked(True, "test flush")

@@ -1,0 +1,113 @@
+"""Tenancy is explicit (rule 5): every business model is tenant-owned, and no selector leaks another agency's rows.
+
+The selector test calls every public function of every `selectors` module with tenant A while tenant B holds a
+mirror image of A's data (same codes, same codici fiscali), and fails if anything of B comes back. A new selector
+must be added to CALLS below, or the test fails and says so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+
+import recupero
+from recupero.cases.selectors import CaseFilters
+from recupero.core.domain.roles import Role
+from recupero.core.models import TenantModel
+from tests.factories import make_case, make_creditor, make_debtor, make_user
+
+NOT_TENANT_OWNED = {"core.tenant", "core.user"}  # the tenant itself; users carry tenant as a (nullable) FK
+
+
+def test_every_business_model_is_tenant_owned():
+    offenders = [
+        m._meta.label_lower
+        for m in apps.get_models()
+        if m.__module__.startswith("recupero.")
+        and m._meta.label_lower not in NOT_TENANT_OWNED
+        and not m._meta.auto_created
+        and not issubclass(m, TenantModel)
+    ]
+    assert offenders == [], f"models without TenantModel: {offenders}"
+
+
+def _selector_functions() -> dict[str, Callable[..., Any]]:
+    found = {}
+    for mod in pkgutil.walk_packages(recupero.__path__, "recupero."):
+        if mod.name.endswith(".selectors"):
+            module = importlib.import_module(mod.name)
+            for name, fn in inspect.getmembers(module, inspect.isfunction):
+                if fn.__module__ == module.__name__ and not name.startswith("_"):
+                    found[f"{mod.name}.{name}"] = fn
+    return found
+
+
+# How to call each selector with tenant A's context `c`.
+CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
+    "recupero.cases.selectors.cases_visible": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.cases.selectors.case_list": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], filters=CaseFilters(q="RSSMRA85T10A562S"))[0],
+    "recupero.cases.selectors.case_get": lambda f, c: f(tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk),
+    "recupero.cases.selectors.case_claims": lambda f, c: f(case=c["case"]),
+    "recupero.cases.selectors.case_timeline": lambda f, c: f(case=c["case"]),
+    "recupero.cases.selectors.assignments_of": lambda f, c: f(tenant=c["tenant"], creditor_id=c["creditor"].pk),
+    "recupero.cases.selectors.other_cases_of_debtor": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case=c["case"]),
+    "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
+    "recupero.parties.selectors.creditors_visible": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.parties.selectors.creditor_get": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk),
+    "recupero.parties.selectors.mandates_of": lambda f, c: f(tenant=c["tenant"], creditor=c["creditor"]),
+    "recupero.ledger.selectors.case_balances": None,  # returns sums, checked in test_balances_are_per_tenant
+    "recupero.ledger.selectors.case_entries": lambda f, c: f(case=c["case"]),
+    "recupero.ledger.selectors.unbalanced_cases": None,  # integrity check over every tenant, by design
+}
+
+
+def _mirror(tenant) -> dict[str, Any]:
+    creditor = make_creditor(tenant, "UTIL")
+    case = make_case(tenant, creditor, make_debtor(tenant), reference="SAME-REF", invoice_prefix="SAME")
+    return {"tenant": tenant, "creditor": creditor, "case": case, "admin": make_user(tenant, Role.ADMIN)}
+
+
+def _tenant_ids(value: Any) -> Iterable[int]:
+    if isinstance(value, models.Model):
+        if hasattr(value, "tenant_id"):
+            yield value.tenant_id
+    elif isinstance(value, (list, tuple, set, models.QuerySet)):
+        for item in value:
+            yield from _tenant_ids(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _tenant_ids(item)
+
+
+@pytest.mark.django_db
+def test_no_selector_returns_another_tenants_rows(tenant, other_tenant):
+    a, b = _mirror(tenant), _mirror(other_tenant)
+    functions = _selector_functions()
+    missing = sorted(set(functions) - set(CALLS))
+    assert missing == [], f"add these selectors to CALLS in tests/test_tenancy.py: {missing}"
+    for name, fn in functions.items():
+        call = CALLS[name]
+        if call is None:
+            continue
+        seen = set(_tenant_ids(call(fn, a)))
+        assert b["tenant"].pk not in seen, f"{name} leaked rows of another tenant"
+
+
+@pytest.mark.django_db
+def test_balances_are_per_tenant(tenant, other_tenant):
+    from recupero.ledger.domain.accounts import total_due
+    from recupero.ledger.selectors import case_balances
+
+    a, b = _mirror(tenant), _mirror(other_tenant)
+    assert total_due(case_balances(case=a["case"])) == a["case"].original_amount
+    assert a["case"].code == b["case"].code  # same code in both agencies, still separate books
