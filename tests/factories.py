@@ -31,48 +31,92 @@ def make_tenant(code: str = "acme") -> Tenant:
 
 def make_user(tenant: Tenant, role: Role, *, creditor: Creditor | None = None, username: str = "") -> User:
     return user_create(
-        tenant=tenant, actor=None, username=username or f"{role.value}-{tenant.code}-{next(_seq)}",
-        password="pw", role=role, creditor_id=creditor.pk if creditor else None,
+        tenant=tenant,
+        actor=None,
+        username=username or f"{role.value}-{tenant.code}-{next(_seq)}",
+        password="pw",
+        role=role,
+        creditor_id=creditor.pk if creditor else None,
     )
 
 
-def make_creditor(tenant: Tenant, code: str = "", sector: str = "utility", vat: str = "00743110157") -> Creditor:
+def make_creditor(
+    tenant: Tenant, code: str = "", sector: str = "utility", vat: str = "00743110157"
+) -> Creditor:
     code = code or f"CR{next(_seq)}"
-    return creditor_create(tenant=tenant, actor=None, code=code, name=f"Committente {code}", sector=sector,
-                           vat_number=vat)
-
-
-def make_debtor(tenant: Tenant, tax_code: str = TAX_CODES[0], *, last_name: str = "Rossi",
-                first_name: str = "Mario") -> Debtor:
-    debtor, _ = debtor_upsert(
-        tenant=tenant, actor=None, kind=DebtorKind.PERSON, size=DebtorSize.CONSUMER, first_name=first_name,
-        last_name=last_name, tax_code=tax_code,
+    return creditor_create(
+        tenant=tenant, actor=None, code=code, name=f"Committente {code}", sector=sector, vat_number=vat
     )
-    contact_add(tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.ADDRESS, value="Via Roma 1",
-                cap="20121", municipality="Milano", province="MI")
+
+
+def make_debtor(
+    tenant: Tenant, tax_code: str = TAX_CODES[0], *, last_name: str = "Rossi", first_name: str = "Mario"
+) -> Debtor:
+    debtor, _ = debtor_upsert(
+        tenant=tenant,
+        actor=None,
+        kind=DebtorKind.PERSON,
+        size=DebtorSize.CONSUMER,
+        first_name=first_name,
+        last_name=last_name,
+        tax_code=tax_code,
+    )
+    contact_add(
+        tenant=tenant,
+        actor=None,
+        debtor=debtor,
+        kind=ContactKind.ADDRESS,
+        value="Via Roma 1",
+        cap="20121",
+        municipality="Milano",
+        province="MI",
+    )
     return debtor
 
 
 def make_assignment(tenant: Tenant, creditor: Creditor, code: str = "") -> Assignment:
-    return assignment_create(tenant=tenant, actor=None, creditor=creditor, code=code or f"A{next(_seq)}",
-                             received_on=dt.date(2026, 1, 10))
+    return assignment_create(
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        code=code or f"A{next(_seq)}",
+        received_on=dt.date(2026, 1, 10),
+    )
 
 
 def make_case(
-    tenant: Tenant, creditor: Creditor, debtor: Debtor, *, assignment: Assignment | None = None,
-    amounts: tuple[str, ...] = ("120.50",), reference: str = "", invoice_prefix: str = "F",
+    tenant: Tenant,
+    creditor: Creditor,
+    debtor: Debtor,
+    *,
+    assignment: Assignment | None = None,
+    amounts: tuple[str, ...] = ("120.50",),
+    reference: str = "",
+    invoice_prefix: str = "F",
 ) -> Case:
     assignment = assignment or make_assignment(tenant, creditor)
     n = next(_seq)
     claims = [
-        ClaimInput(invoice_number=f"{invoice_prefix}{n}-{i}", issued_on=dt.date(2025, 1, 10 + i),
-                   due_on=dt.date(2025, 2, 10 + i), amount=Decimal(a))
+        ClaimInput(
+            invoice_number=f"{invoice_prefix}{n}-{i}",
+            issued_on=dt.date(2025, 1, 10 + i),
+            due_on=dt.date(2025, 2, 10 + i),
+            amount=Decimal(a),
+        )
         for i, a in enumerate(amounts)
     ]
     case = case_open(
-        tenant=tenant, actor=None, creditor=creditor, assignment=assignment, debtor=debtor,
-        creditor_reference=reference or f"REF{n}", claim_type=ClaimType.ELECTRICITY, commercial=False,
-        claims=claims, opened_on=dt.date(2026, 1, 10), province="MI",
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=assignment,
+        debtor=debtor,
+        creditor_reference=reference or f"REF{n}",
+        claim_type=ClaimType.ELECTRICITY,
+        commercial=False,
+        claims=claims,
+        opened_on=dt.date(2026, 1, 10),
+        province="MI",
     )
     opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2026, 1, 10))
     case.refresh_from_db()

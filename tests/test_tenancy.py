@@ -53,17 +53,24 @@ def _selector_functions() -> dict[str, Callable[..., Any]]:
 CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.cases.selectors.cases_visible": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.cases.selectors.case_list": lambda f, c: f(
-        tenant=c["tenant"], actor=c["admin"], filters=CaseFilters(q="RSSMRA85T10A562S"))[0],
-    "recupero.cases.selectors.case_get": lambda f, c: f(tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk),
+        tenant=c["tenant"], actor=c["admin"], filters=CaseFilters(q="RSSMRA85T10A562S")
+    )[0],
+    "recupero.cases.selectors.case_get": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
+    ),
     "recupero.cases.selectors.case_claims": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.case_timeline": lambda f, c: f(case=c["case"]),
-    "recupero.cases.selectors.assignments_of": lambda f, c: f(tenant=c["tenant"], creditor_id=c["creditor"].pk),
+    "recupero.cases.selectors.assignments_of": lambda f, c: f(
+        tenant=c["tenant"], creditor_id=c["creditor"].pk
+    ),
     "recupero.cases.selectors.other_cases_of_debtor": lambda f, c: f(
-        tenant=c["tenant"], actor=c["admin"], case=c["case"]),
+        tenant=c["tenant"], actor=c["admin"], case=c["case"]
+    ),
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
     "recupero.parties.selectors.creditors_visible": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.parties.selectors.creditor_get": lambda f, c: f(
-        tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk),
+        tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk
+    ),
     "recupero.parties.selectors.mandates_of": lambda f, c: f(tenant=c["tenant"], creditor=c["creditor"]),
     "recupero.ledger.selectors.case_balances": None,  # returns sums, checked in test_balances_are_per_tenant
     "recupero.ledger.selectors.case_entries": lambda f, c: f(case=c["case"]),

@@ -10,10 +10,8 @@ from django.db import models
 
 from recupero.cases.domain.claims import CLAIM_TYPE_LABELS
 from recupero.cases.domain.states import LABELS, TONES, CaseStatus
-from recupero.core.models import TenantModel
+from recupero.core.models import TenantModel, money_field
 from recupero.parties.models import Creditor, Debtor
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Assignment(TenantModel):
@@ -32,7 +30,9 @@ class Assignment(TenantModel):
     class Meta:
         verbose_name = "affido"
         verbose_name_plural = "affidi"
-        constraints = [models.UniqueConstraint(fields=["tenant", "creditor", "code"], name="assignment_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "creditor", "code"], name="assignment_code_unique")
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -50,15 +50,17 @@ class Case(TenantModel):
     claim_type = models.CharField(max_length=12, choices=[(k.value, v) for k, v in CLAIM_TYPE_LABELS.items()])
     commercial = models.BooleanField("transazione commerciale", default=False)
     contract_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=12, choices=[(s.value, LABELS[s]) for s in CaseStatus], default="new")
+    status = models.CharField(
+        max_length=12, choices=[(s.value, LABELS[s]) for s in CaseStatus], default="new"
+    )
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     # Facts fixed at intake, kept on the row so the list filters stay index-only at a million cases.
     first_due_on = models.DateField(null=True)
     province = models.CharField(max_length=2, blank=True)
-    original_amount = models.DecimalField(**MONEY)
+    original_amount = money_field()
     # Cache of the ledger's total due, written only by recupero.ledger.services from the entries.
-    balance = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    balance = money_field(default=Decimal("0.00"))
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -104,7 +106,7 @@ class Claim(TenantModel):
     invoice_number = models.CharField(max_length=40)
     issued_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
-    amount = models.DecimalField("importo (IVA inclusa)", **MONEY)
+    amount = money_field("importo (IVA inclusa)")
     description = models.CharField("beni o servizi", max_length=300, blank=True)
     supply_reference = models.CharField("contratto o fornitura (POD/PDR)", max_length=60, blank=True)
     sdi_delivered_on = models.DateField("consegna SdI", null=True, blank=True)
@@ -128,7 +130,9 @@ class TimelineEvent(TenantModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     summary = models.CharField(max_length=300)
     data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
 

@@ -89,7 +89,9 @@ def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 
         condition, by_name = search_q(filters.q)
         qs = qs.filter(condition)
     qs = _apply_filters(qs, filters)
-    qs = qs.select_related("debtor", "creditor").order_by(*(("debtor__search_name", "id") if by_name else ("-id",)))
+    qs = qs.select_related("debtor", "creditor").order_by(
+        *(("debtor__search_name", "id") if by_name else ("-id",))
+    )
     offset = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(qs[offset : offset + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -130,7 +132,9 @@ def case_claims(*, case: Case) -> list[Claim]:
 
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEvent]:
-    return list(TimelineEvent.objects.filter(tenant_id=case.tenant_id, case=case).select_related("actor")[:limit])
+    return list(
+        TimelineEvent.objects.filter(tenant_id=case.tenant_id, case=case).select_related("actor")[:limit]
+    )
 
 
 def assignments_of(*, tenant: Tenant, creditor_id: int) -> QuerySet[Assignment]:

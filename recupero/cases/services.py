@@ -35,19 +35,35 @@ class ClaimInput:
 
 
 def timeline_append(
-    *, tenant: Tenant, actor: User | None, case: Case, kind: str, summary: str, data: dict[str, Any] | None = None,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    summary: str,
+    data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> TimelineEvent:
     """Append one event to the case's history. Every app records what it did to a case through here."""
     return TimelineEvent.objects.create(
-        tenant=tenant, case=case, at=at or now(), kind=kind, actor=actor if actor and actor.pk else None,
-        summary=summary, data=data or {},
+        tenant=tenant,
+        case=case,
+        at=at or now(),
+        kind=kind,
+        actor=actor if actor and actor.pk else None,
+        summary=summary,
+        data=data or {},
     )
 
 
 @transaction.atomic
 def assignment_create(
-    *, tenant: Tenant, actor: User | None, creditor: Creditor, code: str, received_on: dt.date,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    creditor: Creditor,
+    code: str,
+    received_on: dt.date,
     return_on: dt.date | None = None,
 ) -> Assignment:
     if creditor.tenant_id != tenant.pk:
@@ -82,16 +98,27 @@ def next_case_seqs(tenant: Tenant, count: int = 1) -> range:
 
 @transaction.atomic
 def case_open(
-    *, tenant: Tenant, actor: User | None, creditor: Creditor, assignment: Assignment, debtor: Debtor,
-    creditor_reference: str, claim_type: ClaimType, commercial: bool, claims: list[ClaimInput],
-    opened_on: dt.date, province: str = "", contract_date: dt.date | None = None,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    creditor: Creditor,
+    assignment: Assignment,
+    debtor: Debtor,
+    creditor_reference: str,
+    claim_type: ClaimType,
+    commercial: bool,
+    claims: list[ClaimInput],
+    opened_on: dt.date,
+    province: str = "",
+    contract_date: dt.date | None = None,
 ) -> Case:
     """Open a case with its claims. The opening ledger entries are posted by `ledger.services.opening_post`."""
     if actor is not None:
         require(actor, EDIT_CASES)
-    if tenant.pk not in (creditor.tenant_id, assignment.tenant_id, debtor.tenant_id) or len(
-        {creditor.tenant_id, assignment.tenant_id, debtor.tenant_id}
-    ) != 1:
+    if (
+        tenant.pk not in (creditor.tenant_id, assignment.tenant_id, debtor.tenant_id)
+        or len({creditor.tenant_id, assignment.tenant_id, debtor.tenant_id}) != 1
+    ):
         raise DomainError("tenant.mismatch")
     if assignment.creditor_id != creditor.pk:
         raise DomainError("case.assignment_creditor_mismatch", assignment=assignment.code)
@@ -103,21 +130,40 @@ def case_open(
     seq = next_case_seqs(tenant)[0]
     dues = [c.due_on for c, _ in checked if c.due_on]
     case = Case.objects.create(
-        tenant=tenant, seq=seq, code=case_code(seq), creditor=creditor, assignment=assignment, debtor=debtor,
-        creditor_reference=creditor_reference, claim_type=claim_type.value, commercial=commercial,
-        contract_date=contract_date, opened_on=opened_on, first_due_on=min(dues) if dues else None,
-        province=province, original_amount=sum((a for _, a in checked), Decimal("0.00")),
+        tenant=tenant,
+        seq=seq,
+        code=case_code(seq),
+        creditor=creditor,
+        assignment=assignment,
+        debtor=debtor,
+        creditor_reference=creditor_reference,
+        claim_type=claim_type.value,
+        commercial=commercial,
+        contract_date=contract_date,
+        opened_on=opened_on,
+        first_due_on=min(dues) if dues else None,
+        province=province,
+        original_amount=sum((a for _, a in checked), Decimal("0.00")),
     )
     Claim.objects.bulk_create(
         Claim(
-            tenant=tenant, case=case, invoice_number=c.invoice_number, issued_on=c.issued_on, due_on=c.due_on,
-            amount=amount, description=c.description, supply_reference=c.supply_reference,
+            tenant=tenant,
+            case=case,
+            invoice_number=c.invoice_number,
+            issued_on=c.issued_on,
+            due_on=c.due_on,
+            amount=amount,
+            description=c.description,
+            supply_reference=c.supply_reference,
             sdi_delivered_on=c.sdi_delivered_on,
         )
         for c, amount in checked
     )
     timeline_append(
-        tenant=tenant, actor=actor, case=case, kind="case.opened",
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        kind="case.opened",
         summary=f"Pratica aperta: {len(checked)} fatture, {case.original_amount} €",
         data={"assignment": assignment.code},
     )
@@ -127,7 +173,12 @@ def case_open(
 
 @transaction.atomic
 def case_transition(
-    *, tenant: Tenant, actor: User | None, case: Case, target: CaseStatus, reason: str = "",
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    case: Case,
+    target: CaseStatus,
+    reason: str = "",
     on: dt.date | None = None,
 ) -> Case:
     """Move a case to another status through the transition table; refused moves change nothing."""
@@ -137,15 +188,21 @@ def case_transition(
         raise DomainError("tenant.mismatch")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_transition(case.status, target):
-        raise DomainError("case.bad_transition", source=LABELS[CaseStatus(case.status)], target=LABELS[target])
+        raise DomainError(
+            "case.bad_transition", source=LABELS[CaseStatus(case.status)], target=LABELS[target]
+        )
     source = case.status
     case.status = target.value
     if target in (CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.PAID):
         case.closed_on = on or now().date()
     case.save(update_fields=["status", "closed_on"])
     timeline_append(
-        tenant=tenant, actor=actor, case=case, kind="case.status",
-        summary=f"Stato: {LABELS[CaseStatus(source)]} → {LABELS[target]}" + (f" ({reason})" if reason else ""),
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        kind="case.status",
+        summary=f"Stato: {LABELS[CaseStatus(source)]} → {LABELS[target]}"
+        + (f" ({reason})" if reason else ""),
         data={"from": source, "to": target.value, "reason": reason},
     )
     audit_record(tenant=tenant, actor=actor, action="case.transition", obj=case, details={"to": target.value})

@@ -24,7 +24,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "party.bad_contact": (422, "Recapito non valido ({kind}): «{value}»."),
     "party.bad_percentage": (422, "Percentuale non valida: «{value}»."),
     "party.bad_dates": (422, "La data di fine precede la data di inizio."),
-    "case.bad_amount": (422, "Importo non valido: «{value}». Deve essere positivo e con al massimo due decimali."),
+    "case.bad_amount": (
+        422,
+        "Importo non valido: «{value}». Deve essere positivo e con al massimo due decimali.",
+    ),
     "case.negative_amount": (422, "L'importo non può essere negativo: «{value}»."),
     "case.due_before_issue": (422, "La scadenza ({due}) precede la data della fattura ({issued})."),
     "case.assignment_creditor_mismatch": (

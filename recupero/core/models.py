@@ -10,6 +10,11 @@ from django.db import models
 from recupero.core.domain.roles import ROLE_LABELS, Role
 
 
+def money_field(verbose_name: str = "", **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    """Money in the database: `Decimal` with 14 digits and 2 decimals, never float (rule 4)."""
+    return models.DecimalField(verbose_name or None, max_digits=14, decimal_places=2, **kwargs)
+
+
 class Tenant(models.Model):
     """The collection agency (or a company's own credit department). Every business row belongs to one."""
 

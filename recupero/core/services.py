@@ -12,8 +12,14 @@ from recupero.core.models import AuditLog, Tenant, User
 
 
 def audit_record(
-    *, tenant: Tenant, actor: User | None, action: str, obj: models.Model | None = None,
-    object_type: str = "", object_id: str = "", details: dict[str, Any] | None = None,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    details: dict[str, Any] | None = None,
 ) -> AuditLog:
     """Append one audit row. Called by every service write (inside its transaction) and by personal-data views."""
     if obj is not None:
@@ -31,12 +37,26 @@ def audit_record(
 
 
 def user_create(
-    *, tenant: Tenant, actor: User | None, username: str, password: str, role: Role,
-    first_name: str = "", last_name: str = "", creditor_id: int | None = None, is_staff: bool = False,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: Role,
+    first_name: str = "",
+    last_name: str = "",
+    creditor_id: int | None = None,
+    is_staff: bool = False,
 ) -> User:
     user = User(
-        tenant=tenant, username=username, role=role.value, first_name=first_name, last_name=last_name,
-        creditor_id=creditor_id, is_staff=is_staff or role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+        tenant=tenant,
+        username=username,
+        role=role.value,
+        first_name=first_name,
+        last_name=last_name,
+        creditor_id=creditor_id,
+        is_staff=is_staff or role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
     )
     user.set_password(password)
     user.save()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from recupero.cases.models import Case
-from recupero.core.models import TenantModel
+from recupero.core.models import TenantModel, money_field
 from recupero.ledger.domain.accounts import LABELS, Account, EntryKind
 
 ACCOUNT_CHOICES = [(a.value, LABELS[a]) for a in Account]
@@ -25,7 +25,7 @@ class LedgerEntry(TenantModel):
     posted_on = models.DateField()
     debit_account = models.CharField(max_length=24, choices=ACCOUNT_CHOICES)
     credit_account = models.CharField(max_length=24, choices=ACCOUNT_CHOICES)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = money_field()
     description = models.CharField(max_length=200, blank=True)
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"

@@ -35,8 +35,12 @@ def unbalanced_cases(*, tenant_id: int | None = None, limit: int = 100) -> list[
 
     def _sum(field: str) -> Subquery:
         return Subquery(
-            LedgerEntry.objects.filter(case=OuterRef("pk"), **{f"{field}__in": [a.value for a in RECEIVABLES]})
-            .values("case").annotate(t=Sum("amount")).values("t")[:1]
+            LedgerEntry.objects.filter(
+                case=OuterRef("pk"), **{f"{field}__in": [a.value for a in RECEIVABLES]}
+            )
+            .values("case")
+            .annotate(t=Sum("amount"))
+            .values("t")[:1]
         )
 
     zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))

@@ -31,14 +31,25 @@ class Line:
 
 def _check(lines: list[Line]) -> None:
     for line in lines:
-        if line.debit == line.credit or line.amount <= 0 or line.amount != line.amount.quantize(Decimal("0.01")):
+        if (
+            line.debit == line.credit
+            or line.amount <= 0
+            or line.amount != line.amount.quantize(Decimal("0.01"))
+        ):
             raise DomainError("ledger.unbalanced")
 
 
 @transaction.atomic
 def entry_post(
-    *, tenant: Tenant, actor: User | None, case: Case, kind: EntryKind, posted_on: dt.date, lines: list[Line],
-    idempotency_key: str | None = None, summary: str = "",
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    case: Case,
+    kind: EntryKind,
+    posted_on: dt.date,
+    lines: list[Line],
+    idempotency_key: str | None = None,
+    summary: str = "",
 ) -> list[LedgerEntry]:
     """Post one group of entries on a case's books. With an idempotency key, a second post is a no-op."""
     if actor is not None:
@@ -51,9 +62,16 @@ def entry_post(
     group = uuid.uuid4()
     entries = [
         LedgerEntry(
-            tenant=tenant, case=case, group=group, kind=kind.value, posted_on=posted_on,
-            debit_account=line.debit.value, credit_account=line.credit.value, amount=line.amount,
-            description=line.description, actor=actor if actor and actor.pk else None,
+            tenant=tenant,
+            case=case,
+            group=group,
+            kind=kind.value,
+            posted_on=posted_on,
+            debit_account=line.debit.value,
+            credit_account=line.credit.value,
+            amount=line.amount,
+            description=line.description,
+            actor=actor if actor and actor.pk else None,
             idempotency_key=f"{idempotency_key}#{i}" if idempotency_key else None,
         )
         for i, line in enumerate(lines)
@@ -66,8 +84,13 @@ def entry_post(
     balance_refresh(case=case)
     if summary:
         timeline_append(tenant=tenant, actor=actor, case=case, kind=f"ledger.{kind.value}", summary=summary)
-    audit_record(tenant=tenant, actor=actor, action=f"ledger.{kind.value}", obj=case,
-                 details={"group": str(group), "total": str(sum(line.amount for line in lines))})
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action=f"ledger.{kind.value}",
+        obj=case,
+        details={"group": str(group), "total": str(sum(line.amount for line in lines))},
+    )
     return entries
 
 
@@ -81,11 +104,21 @@ def opening_post(*, tenant: Tenant, actor: User | None, case: Case, posted_on: d
     """The opening balance: each claim's amount moves from the creditor's assigned claims to principal."""
     claims = Claim.objects.filter(tenant=tenant, case=case).order_by("issued_on", "id")
     lines = [
-        Line(Account.PRINCIPAL, Account.ASSIGNED, c.amount, f"Fattura {c.invoice_number} del {c.issued_on:%d/%m/%Y}")
+        Line(
+            Account.PRINCIPAL,
+            Account.ASSIGNED,
+            c.amount,
+            f"Fattura {c.invoice_number} del {c.issued_on:%d/%m/%Y}",
+        )
         for c in claims
     ]
     return entry_post(
-        tenant=tenant, actor=actor, case=case, kind=EntryKind.OPENING, posted_on=posted_on, lines=lines,
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        kind=EntryKind.OPENING,
+        posted_on=posted_on,
+        lines=lines,
         idempotency_key=f"opening:{case.pk}",
     )
 
@@ -98,13 +131,25 @@ def entry_reverse(*, tenant: Tenant, actor: User | None, entry: LedgerEntry, rea
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise DomainError("ledger.already_reversed")
     reversal = LedgerEntry.objects.create(
-        tenant=tenant, case=entry.case, group=uuid.uuid4(), kind=EntryKind.REVERSAL.value,
-        posted_on=entry.posted_on, debit_account=entry.credit_account, credit_account=entry.debit_account,
-        amount=entry.amount, description=f"Storno: {reason}"[:200], reverses=entry,
+        tenant=tenant,
+        case=entry.case,
+        group=uuid.uuid4(),
+        kind=EntryKind.REVERSAL.value,
+        posted_on=entry.posted_on,
+        debit_account=entry.credit_account,
+        credit_account=entry.debit_account,
+        amount=entry.amount,
+        description=f"Storno: {reason}"[:200],
+        reverses=entry,
         actor=actor if actor and actor.pk else None,
     )
     balance_refresh(case=entry.case)
-    timeline_append(tenant=tenant, actor=actor, case=entry.case, kind="ledger.reversal",
-                    summary=f"Storno di {entry.amount} € ({reason})")
+    timeline_append(
+        tenant=tenant,
+        actor=actor,
+        case=entry.case,
+        kind="ledger.reversal",
+        summary=f"Storno di {entry.amount} € ({reason})",
+    )
     audit_record(tenant=tenant, actor=actor, action="ledger.reverse", obj=entry, details={"reason": reason})
     return reversal

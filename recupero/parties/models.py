@@ -8,12 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from recupero.core.models import TenantModel
+from recupero.core.models import TenantModel, money_field
 from recupero.parties.domain.contacts import KIND_LABELS as CONTACT_KIND_LABELS
 from recupero.parties.domain.contacts import STATUS_LABELS as CONTACT_STATUS_LABELS
 from recupero.parties.domain.debtors import KIND_LABELS, SIZE_LABELS
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class Creditor(TenantModel):
@@ -40,7 +38,9 @@ class Creditor(TenantModel):
     contact_phone = models.CharField(max_length=30, blank=True)
     contact_email = models.EmailField(blank=True)
     iban = models.CharField(max_length=34, blank=True)
-    consultants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="consulted_creditors")
+    consultants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="consulted_creditors"
+    )
 
     class Meta:
         verbose_name = "committente"
@@ -61,10 +61,10 @@ class Mandate(TenantModel):
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="mandates")
     reference = models.CharField(max_length=60)
     commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("15.00"))
-    commission_fixed = models.DecimalField(default=Decimal("0.00"), **MONEY)
+    commission_fixed = money_field(default=Decimal("0.00"))
     max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
     max_instalments = models.PositiveSmallIntegerField(default=12)
-    min_instalment = models.DecimalField(default=Decimal("50.00"), **MONEY)
+    min_instalment = money_field(default=Decimal("50.00"))
     allowed_channels: models.JSONField[Any] = models.JSONField(default=list, blank=True)
     contact_window = models.CharField(max_length=20, choices=ContactWindow.choices, default="unirec")
     waive_flat_compensation = models.BooleanField("rinuncia ai 40 €", default=False)

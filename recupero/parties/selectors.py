@@ -14,7 +14,7 @@ from recupero.parties.models import Creditor, Mandate
 def creditors_visible(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
     qs = Creditor.objects.filter(tenant=tenant).order_by("name")
     if actor.role == Role.CREDITOR_USER:
-        return qs.filter(pk=actor.creditor_id)
+        return qs.filter(pk=actor.creditor_id or -1)
     if actor.role == Role.CONSULTANT:
         return qs.filter(consultants=actor)
     return qs

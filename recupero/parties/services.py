@@ -37,14 +37,28 @@ def _vat(value: str) -> str:
 
 @transaction.atomic
 def creditor_create(
-    *, tenant: Tenant, actor: User | None, code: str, name: str, sector: str, vat_number: str = "",
-    tax_code: str = "", pec: str = "", **branding: Any,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    code: str,
+    name: str,
+    sector: str,
+    vat_number: str = "",
+    tax_code: str = "",
+    pec: str = "",
+    **branding: Any,
 ) -> Creditor:
     if actor is not None:
         require(actor, MANAGE_CREDITORS)
     creditor = Creditor.objects.create(
-        tenant=tenant, code=code, name=name, sector=sector, vat_number=_vat(vat_number),
-        tax_code=_tax_code(tax_code), pec=pec, **branding,
+        tenant=tenant,
+        code=code,
+        name=name,
+        sector=sector,
+        vat_number=_vat(vat_number),
+        tax_code=_tax_code(tax_code),
+        pec=pec,
+        **branding,
     )
     audit_record(tenant=tenant, actor=actor, action="creditor.create", obj=creditor)
     return creditor
@@ -52,9 +66,16 @@ def creditor_create(
 
 @transaction.atomic
 def mandate_create(
-    *, tenant: Tenant, actor: User | None, creditor: Creditor, reference: str, starts_on: dt.date,
-    ends_on: dt.date | None = None, commission_percent: Decimal = Decimal("15.00"),
-    max_discount_percent: Decimal = Decimal("0.00"), **terms: Any,
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    creditor: Creditor,
+    reference: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    commission_percent: Decimal = Decimal("15.00"),
+    max_discount_percent: Decimal = Decimal("0.00"),
+    **terms: Any,
 ) -> Mandate:
     if actor is not None:
         require(actor, MANAGE_CREDITORS)
@@ -66,8 +87,14 @@ def mandate_create(
     if ends_on is not None and ends_on < starts_on:
         raise DomainError("party.bad_dates")
     mandate = Mandate.objects.create(
-        tenant=tenant, creditor=creditor, reference=reference, starts_on=starts_on, ends_on=ends_on,
-        commission_percent=commission_percent, max_discount_percent=max_discount_percent, **terms,
+        tenant=tenant,
+        creditor=creditor,
+        reference=reference,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        commission_percent=commission_percent,
+        max_discount_percent=max_discount_percent,
+        **terms,
     )
     audit_record(tenant=tenant, actor=actor, action="mandate.create", obj=mandate)
     return mandate
@@ -79,8 +106,16 @@ def debtor_search_name(*, first_name: str = "", last_name: str = "", company_nam
 
 @transaction.atomic
 def debtor_upsert(
-    *, tenant: Tenant, actor: User | None, kind: DebtorKind, size: DebtorSize, first_name: str = "",
-    last_name: str = "", company_name: str = "", tax_code: str = "", vat_number: str = "",
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    kind: DebtorKind,
+    size: DebtorSize,
+    first_name: str = "",
+    last_name: str = "",
+    company_name: str = "",
+    tax_code: str = "",
+    vat_number: str = "",
     vulnerable: bool = False,
 ) -> tuple[Debtor, bool]:
     """Create a debtor, or return the one already known by codice fiscale / partita IVA (one per tenant)."""
@@ -94,8 +129,15 @@ def debtor_upsert(
     if found is not None:
         return found, False
     debtor = Debtor.objects.create(
-        tenant=tenant, kind=kind.value, size=size.value, first_name=first_name, last_name=last_name,
-        company_name=company_name, tax_code=tax_code, vat_number=vat_number, vulnerable=vulnerable,
+        tenant=tenant,
+        kind=kind.value,
+        size=size.value,
+        first_name=first_name,
+        last_name=last_name,
+        company_name=company_name,
+        tax_code=tax_code,
+        vat_number=vat_number,
+        vulnerable=vulnerable,
         search_name=debtor_search_name(first_name=first_name, last_name=last_name, company_name=company_name),
     )
     audit_record(tenant=tenant, actor=actor, action="debtor.create", obj=debtor)
@@ -116,8 +158,17 @@ def _contact_value(kind: ContactKind, value: str) -> str:
 
 @transaction.atomic
 def contact_add(
-    *, tenant: Tenant, actor: User | None, debtor: Debtor, kind: ContactKind, value: str, cap: str = "",
-    municipality: str = "", province: str = "", source: str = "committente", status: str = "unverified",
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    debtor: Debtor,
+    kind: ContactKind,
+    value: str,
+    cap: str = "",
+    municipality: str = "",
+    province: str = "",
+    source: str = "committente",
+    status: str = "unverified",
 ) -> tuple[ContactPoint, bool]:
     """Add a contact point (validated and normalized); an existing identical one is returned unchanged."""
     if debtor.tenant_id != tenant.pk:
@@ -132,10 +183,20 @@ def contact_add(
         if not cap_matches_province(cap, province):
             raise DomainError("party.cap_province_mismatch", cap=cap, province=province)
     contact, created = ContactPoint.objects.get_or_create(
-        tenant=tenant, debtor=debtor, kind=kind.value, value=normalized,
-        defaults={"cap": cap, "municipality": municipality, "province": province, "source": source,
-                  "status": status},
+        tenant=tenant,
+        debtor=debtor,
+        kind=kind.value,
+        value=normalized,
+        defaults={
+            "cap": cap,
+            "municipality": municipality,
+            "province": province,
+            "source": source,
+            "status": status,
+        },
     )
     if created:
-        audit_record(tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value})
+        audit_record(
+            tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value}
+        )
     return contact, created

@@ -6,131 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('core', '0001_initial'),
-        ('parties', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("core", "0001_initial"),
+        ("parties", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='creditor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='parties.creditor'),
+            model_name="assignment",
+            name="creditor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="assignments", to="parties.creditor"
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='tenant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant'),
+            model_name="assignment",
+            name="tenant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.assignment'),
+            model_name="case",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="cases.assignment"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='consultant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="case",
+            name="consultant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='creditor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='parties.creditor'),
+            model_name="case",
+            name="creditor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="parties.creditor"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='debtor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='parties.debtor'),
+            model_name="case",
+            name="debtor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="parties.debtor"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='tenant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant'),
+            model_name="case",
+            name="tenant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='cases.case'),
+            model_name="claim",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="claims", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='tenant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant'),
+            model_name="claim",
+            name="tenant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='timelineevent',
-            name='actor',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="timelineevent",
+            name="actor",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='timelineevent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timeline', to='cases.case'),
+            model_name="timelineevent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="timeline", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='timelineevent',
-            name='tenant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant'),
+            model_name="timelineevent",
+            name="tenant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.tenant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('tenant', 'creditor', 'code'), name='assignment_code_unique'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "creditor", "code"), name="assignment_code_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['tenant', 'status', 'id'], name='case_status'),
+            model_name="case",
+            index=models.Index(fields=["tenant", "status", "id"], name="case_status"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['tenant', 'creditor', 'status', 'id'], name='case_creditor_status'),
+            model_name="case",
+            index=models.Index(fields=["tenant", "creditor", "status", "id"], name="case_creditor_status"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['tenant', 'first_due_on'], name='case_due'),
+            model_name="case",
+            index=models.Index(fields=["tenant", "first_due_on"], name="case_due"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['tenant', 'balance'], name='case_balance'),
+            model_name="case",
+            index=models.Index(fields=["tenant", "balance"], name="case_balance"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['tenant', 'province', 'id'], name='case_province'),
+            model_name="case",
+            index=models.Index(fields=["tenant", "province", "id"], name="case_province"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['tenant', 'assignment', 'id'], name='case_assignment'),
+            model_name="case",
+            index=models.Index(fields=["tenant", "assignment", "id"], name="case_assignment"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('tenant', 'code'), name='case_code_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(fields=("tenant", "code"), name="case_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('tenant', 'seq'), name='case_seq_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(fields=("tenant", "seq"), name="case_seq_unique"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('tenant', 'creditor', 'creditor_reference'), name='case_creditor_reference_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "creditor", "creditor_reference"), name="case_creditor_reference_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['tenant', 'invoice_number'], name='claim_invoice'),
+            model_name="claim",
+            index=models.Index(fields=["tenant", "invoice_number"], name="claim_invoice"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(fields=('case', 'invoice_number', 'issued_on'), name='claim_unique'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                fields=("case", "invoice_number", "issued_on"), name="claim_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='claim_amount_positive'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="claim_amount_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timelineevent',
-            index=models.Index(fields=['case', 'at'], name='timeline_case_at'),
+            model_name="timelineevent",
+            index=models.Index(fields=["case", "at"], name="timeline_case_at"),
         ),
     ]

@@ -10,9 +10,16 @@ from recupero.cases.domain.states import OPEN_STATUSES, TRANSITIONS, CaseStatus,
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("120.50", (Decimal("120.50"), None)), ("7", (Decimal("7.00"), None)), ("-1.00", (None, "case.negative_amount")),
-     ("0", (None, "case.bad_amount")), ("12.345", (None, "case.bad_amount")), ("abc", (None, "case.bad_amount")),
-     ("NaN", (None, "case.bad_amount")), ("Infinity", (None, "case.bad_amount"))],
+    [
+        ("120.50", (Decimal("120.50"), None)),
+        ("7", (Decimal("7.00"), None)),
+        ("-1.00", (None, "case.negative_amount")),
+        ("0", (None, "case.bad_amount")),
+        ("12.345", (None, "case.bad_amount")),
+        ("abc", (None, "case.bad_amount")),
+        ("NaN", (None, "case.bad_amount")),
+        ("Infinity", (None, "case.bad_amount")),
+    ],
 )
 def test_check_amount_never_rounds(value, expected):
     assert check_amount(value) == expected
@@ -33,9 +40,17 @@ def test_case_code_has_luhn_check_digit(seq, code):
 
 @pytest.mark.parametrize(
     ("source", "target", "ok"),
-    [("new", "working", True), ("working", "promise", True), ("promise", "working", True), ("paid", "working", False),
-     ("closed", "working", False), ("prescribed", "working", False), ("disputed", "promise", False),
-     ("plan", "paid", True), ("returned", "closed", False)],
+    [
+        ("new", "working", True),
+        ("working", "promise", True),
+        ("promise", "working", True),
+        ("paid", "working", False),
+        ("closed", "working", False),
+        ("prescribed", "working", False),
+        ("disputed", "promise", False),
+        ("plan", "paid", True),
+        ("returned", "closed", False),
+    ],
 )
 def test_transition_table(source, target, ok):
     assert can_transition(source, target) is ok

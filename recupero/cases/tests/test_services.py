@@ -15,24 +15,42 @@ pytestmark = pytest.mark.django_db
 
 
 def _open(tenant, creditor, debtor, assignment, claims, reference="R1"):
-    return case_open(tenant=tenant, actor=None, creditor=creditor, assignment=assignment, debtor=debtor,
-                     creditor_reference=reference, claim_type=ClaimType.GAS, commercial=False, claims=claims,
-                     opened_on=dt.date(2026, 2, 1), province="MI")
+    return case_open(
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=assignment,
+        debtor=debtor,
+        creditor_reference=reference,
+        claim_type=ClaimType.GAS,
+        commercial=False,
+        claims=claims,
+        opened_on=dt.date(2026, 2, 1),
+        province="MI",
+    )
 
 
 def test_case_open_creates_case_claims_and_timeline(tenant, creditor):
     debtor = make_debtor(tenant)
-    case = _open(tenant, creditor, debtor, make_assignment(tenant, creditor), [
-        ClaimInput("F1", dt.date(2025, 1, 5), "100.10", dt.date(2025, 2, 4)),
-        ClaimInput("F2", dt.date(2024, 12, 5), "50.05", dt.date(2025, 1, 4)),
-    ])
+    case = _open(
+        tenant,
+        creditor,
+        debtor,
+        make_assignment(tenant, creditor),
+        [
+            ClaimInput("F1", dt.date(2025, 1, 5), "100.10", dt.date(2025, 2, 4)),
+            ClaimInput("F2", dt.date(2024, 12, 5), "50.05", dt.date(2025, 1, 4)),
+        ],
+    )
     assert case.code == "P00000018"
     assert case.original_amount == Decimal("150.15")
     assert case.first_due_on == dt.date(2025, 1, 4)
     assert case.status == "new"
     assert Claim.objects.filter(case=case).count() == 2
     assert list(TimelineEvent.objects.filter(case=case).values_list("kind", flat=True)) == ["case.opened"]
-    second = _open(tenant, creditor, debtor, case.assignment, [ClaimInput("F3", dt.date(2025, 1, 5), "1")], "R2")
+    second = _open(
+        tenant, creditor, debtor, case.assignment, [ClaimInput("F3", dt.date(2025, 1, 5), "1")], "R2"
+    )
     assert second.code == "P00000026"
 
 
@@ -63,21 +81,30 @@ def test_case_cannot_join_another_creditors_assignment(tenant, creditor):
 
 def test_case_of_another_tenant_is_refused(tenant, other_tenant, creditor):
     with pytest.raises(DomainError) as err:
-        _open(tenant, creditor, make_debtor(other_tenant), make_assignment(tenant, creditor),
-              [ClaimInput("F1", dt.date(2025, 1, 5), "10")])
+        _open(
+            tenant,
+            creditor,
+            make_debtor(other_tenant),
+            make_assignment(tenant, creditor),
+            [ClaimInput("F1", dt.date(2025, 1, 5), "10")],
+        )
     assert err.value.code == "tenant.mismatch"
 
 
 def test_transitions_follow_the_table(tenant, creditor):
     case = make_case(tenant, creditor, make_debtor(tenant))
     case = case_transition(tenant=tenant, actor=None, case=case, target=CaseStatus.WORKING)
-    case = case_transition(tenant=tenant, actor=None, case=case, target=CaseStatus.PAID, on=dt.date(2026, 3, 1))
+    case = case_transition(
+        tenant=tenant, actor=None, case=case, target=CaseStatus.PAID, on=dt.date(2026, 3, 1)
+    )
     assert (case.status, case.closed_on) == ("paid", dt.date(2026, 3, 1))
     with pytest.raises(DomainError) as err:
         case_transition(tenant=tenant, actor=None, case=case, target=CaseStatus.WORKING)
     assert err.value.code == "case.bad_transition"
     assert Case.objects.get(pk=case.pk).status == "paid"
-    kinds = list(TimelineEvent.objects.filter(case=case, kind="case.status").values_list("data__to", flat=True))
+    kinds = list(
+        TimelineEvent.objects.filter(case=case, kind="case.status").values_list("data__to", flat=True)
+    )
     assert sorted(kinds) == ["paid", "working"]
 
 

@@ -37,7 +37,16 @@ VIEW_AUDIT = "core.view_audit"
 ADMIN_SITE = "core.admin_site"
 
 _ALL = frozenset(
-    {VIEW_CASES, EDIT_CASES, VIEW_PERSONAL_DATA, MANAGE_CREDITORS, VIEW_CREDITORS, POST_LEDGER, VIEW_AUDIT, ADMIN_SITE}
+    {
+        VIEW_CASES,
+        EDIT_CASES,
+        VIEW_PERSONAL_DATA,
+        MANAGE_CREDITORS,
+        VIEW_CREDITORS,
+        POST_LEDGER,
+        VIEW_AUDIT,
+        ADMIN_SITE,
+    }
 )
 
 PERMISSIONS: dict[Role, frozenset[str]] = {

@@ -6,39 +6,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('core', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.UUIDField(db_index=True)),
-                ('kind', models.CharField(choices=[('opening', 'opening'), ('interest', 'interest'), ('flat_compensation', 'flat_compensation'), ('costs', 'costs'), ('payment', 'payment'), ('write_off', 'write_off'), ('credit', 'credit'), ('reversal', 'reversal')], max_length=20)),
-                ('posted_on', models.DateField()),
-                ('debit_account', models.CharField(choices=[('principal', 'Capitale'), ('late_interest', 'Interessi di mora'), ('flat_compensation', 'Indennizzo forfettario (40 €)'), ('collection_costs', 'Spese di recupero'), ('assigned', 'Crediti affidati'), ('interest_accrued', 'Interessi maturati'), ('compensation_accrued', 'Indennizzi maturati'), ('costs_charged', 'Spese addebitate'), ('payments_received', 'Pagamenti ricevuti'), ('write_offs', 'Stralci'), ('credits', 'Note di credito')], max_length=24)),
-                ('credit_account', models.CharField(choices=[('principal', 'Capitale'), ('late_interest', 'Interessi di mora'), ('flat_compensation', 'Indennizzo forfettario (40 €)'), ('collection_costs', 'Spese di recupero'), ('assigned', 'Crediti affidati'), ('interest_accrued', 'Interessi maturati'), ('compensation_accrued', 'Indennizzi maturati'), ('costs_charged', 'Spese addebitate'), ('payments_received', 'Pagamenti ricevuti'), ('write_offs', 'Stralci'), ('credits', 'Note di credito')], max_length=24)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('description', models.CharField(blank=True, max_length=200)),
-                ('idempotency_key', models.CharField(blank=True, max_length=120, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='cases.case')),
-                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.ledgerentry')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("group", models.UUIDField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opening", "opening"),
+                            ("interest", "interest"),
+                            ("flat_compensation", "flat_compensation"),
+                            ("costs", "costs"),
+                            ("payment", "payment"),
+                            ("write_off", "write_off"),
+                            ("credit", "credit"),
+                            ("reversal", "reversal"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("posted_on", models.DateField()),
+                (
+                    "debit_account",
+                    models.CharField(
+                        choices=[
+                            ("principal", "Capitale"),
+                            ("late_interest", "Interessi di mora"),
+                            ("flat_compensation", "Indennizzo forfettario (40 €)"),
+                            ("collection_costs", "Spese di recupero"),
+                            ("assigned", "Crediti affidati"),
+                            ("interest_accrued", "Interessi maturati"),
+                            ("compensation_accrued", "Indennizzi maturati"),
+                            ("costs_charged", "Spese addebitate"),
+                            ("payments_received", "Pagamenti ricevuti"),
+                            ("write_offs", "Stralci"),
+                            ("credits", "Note di credito"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "credit_account",
+                    models.CharField(
+                        choices=[
+                            ("principal", "Capitale"),
+                            ("late_interest", "Interessi di mora"),
+                            ("flat_compensation", "Indennizzo forfettario (40 €)"),
+                            ("collection_costs", "Spese di recupero"),
+                            ("assigned", "Crediti affidati"),
+                            ("interest_accrued", "Interessi maturati"),
+                            ("compensation_accrued", "Indennizzi maturati"),
+                            ("costs_charged", "Spese addebitate"),
+                            ("payments_received", "Pagamenti ricevuti"),
+                            ("write_offs", "Stralci"),
+                            ("credits", "Note di credito"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                ("idempotency_key", models.CharField(blank=True, max_length=120, null=True, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "reverses",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversed_by",
+                        to="ledger.ledgerentry",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.tenant"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registrazione',
-                'verbose_name_plural': 'registrazioni',
-                'indexes': [models.Index(fields=['case', 'posted_on'], name='ledger_case_posted')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_amount_positive'), models.CheckConstraint(condition=models.Q(('debit_account', models.F('credit_account')), _negated=True), name='ledger_two_sides')],
+                "verbose_name": "registrazione",
+                "verbose_name_plural": "registrazioni",
+                "indexes": [models.Index(fields=["case", "posted_on"], name="ledger_case_posted")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="ledger_amount_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("debit_account", models.F("credit_account")), _negated=True),
+                        name="ledger_two_sides",
+                    ),
+                ],
             },
         ),
     ]

@@ -18,8 +18,11 @@ ON = dt.date(2026, 3, 1)
 
 
 def test_balances_domain_sums_each_side():
-    rows = [("principal", "assigned", D("100.00")), ("payments_received", "principal", D("30.00")),
-            ("late_interest", "interest_accrued", D("2.50"))]
+    rows = [
+        ("principal", "assigned", D("100.00")),
+        ("payments_received", "principal", D("30.00")),
+        ("late_interest", "interest_accrued", D("2.50")),
+    ]
     out = balances(rows)
     assert out[Account.PRINCIPAL] == D("70.00")
     assert out[Account.ASSIGNED] == D("-100.00")
@@ -32,17 +35,32 @@ class TestPosting:
     def test_opening_payment_and_reversal(self, tenant, creditor):
         case = make_case(tenant, creditor, make_debtor(tenant), amounts=("100.00", "20.35"))
         assert case.balance == D("120.35")
-        [pay] = entry_post(tenant=tenant, actor=None, case=case, kind=EntryKind.PAYMENT, posted_on=ON,
-                           lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, D("50.00"))])
-        entry_post(tenant=tenant, actor=None, case=case, kind=EntryKind.FLAT_COMPENSATION, posted_on=ON,
-                   lines=[Line(Account.FLAT_COMPENSATION, Account.COMPENSATION_ACCRUED, D("40.00"))])
+        [pay] = entry_post(
+            tenant=tenant,
+            actor=None,
+            case=case,
+            kind=EntryKind.PAYMENT,
+            posted_on=ON,
+            lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, D("50.00"))],
+        )
+        entry_post(
+            tenant=tenant,
+            actor=None,
+            case=case,
+            kind=EntryKind.FLAT_COMPENSATION,
+            posted_on=ON,
+            lines=[Line(Account.FLAT_COMPENSATION, Account.COMPENSATION_ACCRUED, D("40.00"))],
+        )
         case.refresh_from_db()
         assert case.balance == D("110.35")
         entry_reverse(tenant=tenant, actor=None, entry=pay, reason="bonifico respinto")
         case.refresh_from_db()
         bal = case_balances(case=case)
         assert (bal[Account.PRINCIPAL], bal[Account.PAYMENTS_RECEIVED], case.balance) == (
-            D("120.35"), D("0.00"), D("160.35"))
+            D("120.35"),
+            D("0.00"),
+            D("160.35"),
+        )
         assert sum(bal.values()) == D("0.00")
         with pytest.raises(DomainError) as err:
             entry_reverse(tenant=tenant, actor=None, entry=pay, reason="again")
@@ -52,9 +70,15 @@ class TestPosting:
     def test_idempotency_key_posts_once(self, tenant, creditor):
         case = make_case(tenant, creditor, make_debtor(tenant))
         for _ in range(2):
-            entry_post(tenant=tenant, actor=None, case=case, kind=EntryKind.INTEREST, posted_on=ON,
-                       lines=[Line(Account.LATE_INTEREST, Account.INTEREST_ACCRUED, D("1.23"))],
-                       idempotency_key=f"interest:{case.pk}:2026-03-01")
+            entry_post(
+                tenant=tenant,
+                actor=None,
+                case=case,
+                kind=EntryKind.INTEREST,
+                posted_on=ON,
+                lines=[Line(Account.LATE_INTEREST, Account.INTEREST_ACCRUED, D("1.23"))],
+                idempotency_key=f"interest:{case.pk}:2026-03-01",
+            )
         assert LedgerEntry.objects.filter(case=case, kind="interest").count() == 1
 
     @pytest.mark.parametrize("amount", [D("0.00"), D("-5.00"), D("1.005")])
@@ -62,8 +86,14 @@ class TestPosting:
         case = make_case(tenant, creditor, make_debtor(tenant))
         before = LedgerEntry.objects.count()
         with pytest.raises(DomainError) as err:
-            entry_post(tenant=tenant, actor=None, case=case, kind=EntryKind.COSTS, posted_on=ON,
-                       lines=[Line(Account.COLLECTION_COSTS, Account.COSTS_CHARGED, amount)])
+            entry_post(
+                tenant=tenant,
+                actor=None,
+                case=case,
+                kind=EntryKind.COSTS,
+                posted_on=ON,
+                lines=[Line(Account.COLLECTION_COSTS, Account.COSTS_CHARGED, amount)],
+            )
         assert err.value.code == "ledger.unbalanced"
         assert LedgerEntry.objects.count() == before
 
@@ -73,8 +103,16 @@ class TestDatabaseRefuses:
     """The database itself keeps the books honest, whatever code talks to it."""
 
     def _entry(self, case, **kw):
-        fields = {"tenant": case.tenant, "case": case, "group": uuid.uuid4(), "kind": "costs", "posted_on": ON,
-                  "debit_account": "collection_costs", "credit_account": "costs_charged", "amount": D("5.00")}
+        fields = {
+            "tenant": case.tenant,
+            "case": case,
+            "group": uuid.uuid4(),
+            "kind": "costs",
+            "posted_on": ON,
+            "debit_account": "collection_costs",
+            "credit_account": "costs_charged",
+            "amount": D("5.00"),
+        }
         return LedgerEntry(**{**fields, **kw})
 
     @pytest.mark.parametrize(
@@ -90,6 +128,10 @@ class TestDatabaseRefuses:
         entry = LedgerEntry.objects.filter(case=case).first()
         with pytest.raises(DatabaseError, match="append_only"), transaction.atomic():
             LedgerEntry.objects.filter(pk=entry.pk).update(amount=D("1.00"))
-        with pytest.raises(DatabaseError, match="append_only"), transaction.atomic(), connection.cursor() as cur:
+        with (
+            pytest.raises(DatabaseError, match="append_only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute("DELETE FROM ledger_ledgerentry WHERE id = %s", [entry.pk])
         assert LedgerEntry.objects.get(pk=entry.pk).amount == D("120.50")

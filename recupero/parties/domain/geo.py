@@ -27,9 +27,14 @@ def municipalities() -> tuple[Municipality, ...]:
     with _DATA.open(encoding="utf-8") as fh:
         return tuple(
             Municipality(
-                istat=row["istat"], name=row["name"], province=row["province"],
-                province_name=row["province_name"], region=row["region"], belfiore=row["belfiore"],
-                is_capital=row["capoluogo"] == "1", caps=tuple(row["caps"].split()),
+                istat=row["istat"],
+                name=row["name"],
+                province=row["province"],
+                province_name=row["province_name"],
+                region=row["region"],
+                belfiore=row["belfiore"],
+                is_capital=row["capoluogo"] == "1",
+                caps=tuple(row["caps"].split()),
             )
             for row in csv.DictReader(fh)
         )

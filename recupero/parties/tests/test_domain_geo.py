@@ -10,8 +10,14 @@ def test_there_are_107_provinces():
 
 @pytest.mark.parametrize(
     ("cap", "province", "ok"),
-    [("20121", "MI", True), ("00184", "RM", True), ("00184", "MI", False), ("80100", "NA", True),
-     ("99999", "RM", False), ("20121", "XX", False)],
+    [
+        ("20121", "MI", True),
+        ("00184", "RM", True),
+        ("00184", "MI", False),
+        ("80100", "NA", True),
+        ("99999", "RM", False),
+        ("20121", "XX", False),
+    ],
 )
 def test_cap_matches_province(cap, province, ok):
     assert cap_matches_province(cap, province) is ok

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _person(tenant, **kw):
-    base = {"tenant": tenant, "actor": None, "kind": DebtorKind.PERSON, "size": DebtorSize.CONSUMER,
-            "first_name": "Mario", "last_name": "Rossi"}
+    base = {
+        "tenant": tenant,
+        "actor": None,
+        "kind": DebtorKind.PERSON,
+        "size": DebtorSize.CONSUMER,
+        "first_name": "Mario",
+        "last_name": "Rossi",
+    }
     return debtor_upsert(**{**base, **kw})
 
 
@@ -51,8 +57,14 @@ def test_same_tax_code_in_another_tenant_is_another_debtor(tenant, other_tenant)
 
 
 def test_vat_number_accepts_it_prefix(tenant):
-    debtor, _ = debtor_upsert(tenant=tenant, actor=None, kind=DebtorKind.COMPANY, size=DebtorSize.SME,
-                              company_name="Acme S.r.l.", vat_number="IT00743110157")
+    debtor, _ = debtor_upsert(
+        tenant=tenant,
+        actor=None,
+        kind=DebtorKind.COMPANY,
+        size=DebtorSize.SME,
+        company_name="Acme S.r.l.",
+        vat_number="IT00743110157",
+    )
     assert debtor.vat_number == "00743110157"
     assert debtor.search_name == "acme s.r.l."
 
@@ -62,7 +74,12 @@ def test_vat_number_accepts_it_prefix(tenant):
     [
         (ContactKind.ADDRESS, "Via Roma 1", {"cap": "20121", "province": "ZZ"}, "party.unknown_province"),
         (ContactKind.ADDRESS, "Via Roma 1", {"cap": "2012", "province": "MI"}, "party.bad_cap"),
-        (ContactKind.ADDRESS, "Via Roma 1", {"cap": "00184", "province": "MI"}, "party.cap_province_mismatch"),
+        (
+            ContactKind.ADDRESS,
+            "Via Roma 1",
+            {"cap": "00184", "province": "MI"},
+            "party.cap_province_mismatch",
+        ),
         (ContactKind.MOBILE, "12", {}, "party.bad_contact"),
         (ContactKind.EMAIL, "not-an-email", {}, "party.bad_contact"),
     ],
@@ -77,12 +94,15 @@ def test_bad_contact_is_refused(tenant, kind, value, extra, code):
 
 def test_contacts_are_normalized_and_not_duplicated(tenant):
     debtor = make_debtor(tenant)
-    mobile, created = contact_add(tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.MOBILE,
-                                  value="333 123 4567")
-    again, created_again = contact_add(tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.MOBILE,
-                                       value="+39 3331234567")
-    email, _ = contact_add(tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.EMAIL,
-                           value=" Mario.Rossi@Example.IT ")
+    mobile, created = contact_add(
+        tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.MOBILE, value="333 123 4567"
+    )
+    again, created_again = contact_add(
+        tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.MOBILE, value="+39 3331234567"
+    )
+    email, _ = contact_add(
+        tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.EMAIL, value=" Mario.Rossi@Example.IT "
+    )
     assert mobile.value == "+393331234567"
     assert (created, created_again, again.pk) == (True, False, mobile.pk)
     assert email.value == "mario.rossi@example.it"
