@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import pytest
 
-from recupero.core.domain.roles import Role
-from tests.factories import make_creditor, make_tenant, make_user
+# Django-dependent imports stay inside the fixtures, so pure tests (law, domain) also run with `-p no:django`.
 
 
 @pytest.fixture
 def tenant(db):
+    from tests.factories import make_tenant
+
     return make_tenant("acme")
 
 
 @pytest.fixture
 def other_tenant(db):
+    from tests.factories import make_tenant
+
     return make_tenant("other")
 
 
 @pytest.fixture
 def creditor(tenant):
+    from tests.factories import make_creditor
+
     return make_creditor(tenant, "UTIL")
 
 
 @pytest.fixture
 def admin_user(tenant):
+    from recupero.core.domain.roles import Role
+    from tests.factories import make_user
+
     return make_user(tenant, Role.ADMIN, username="boss")
 
 

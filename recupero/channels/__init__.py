@@ -1,0 +1,1 @@
+"""Communications, documents and delivery evidence."""

@@ -1,0 +1,59 @@
+"""Letters rendered by Typst: the data contract (`data`), Italian formatting and the renderer.
+
+Pure Python plus the `typst` package: no Django here, the lead fills `LetterData` from the database.
+"""
+
+from .data import (
+    Agency,
+    Amounts,
+    BureauNotice,
+    Claim,
+    Creditor,
+    Installment,
+    LetterData,
+    PaymentInfo,
+    PaymentPlan,
+    ProspettoRow,
+    Recipient,
+    SupplyInfo,
+)
+from .formatting import format_amount, format_eur
+from .render import (
+    KINDS,
+    MANIFEST_FIELDS,
+    RenderedBatch,
+    manifest_rows,
+    render_batch,
+    render_batch_merged,
+    render_batch_merged_with_pages,
+    render_letter,
+    render_png,
+    validate_letter,
+)
+
+__all__ = [
+    "KINDS",
+    "MANIFEST_FIELDS",
+    "Agency",
+    "Amounts",
+    "BureauNotice",
+    "Claim",
+    "Creditor",
+    "Installment",
+    "LetterData",
+    "PaymentInfo",
+    "PaymentPlan",
+    "ProspettoRow",
+    "Recipient",
+    "RenderedBatch",
+    "SupplyInfo",
+    "format_amount",
+    "format_eur",
+    "manifest_rows",
+    "render_batch",
+    "render_batch_merged",
+    "render_batch_merged_with_pages",
+    "render_letter",
+    "render_png",
+    "validate_letter",
+]

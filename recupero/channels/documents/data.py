@@ -1,0 +1,391 @@
+"""The data contract of a letter: what the database fills in, what the Typst templates read.
+
+Python side (built by the lead from the database; amounts `Decimal`, dates `date`):
+
+    LetterData
+      case_code            payment reference printed everywhere (causale) — e.g. "RC-2025-000123"
+      place, letter_date   "Milano", date(2025, 3, 12)
+      creditor: Creditor   name, address_lines, vat_number, primary_color "#RRGGBB", logo_svg (SVG text or None),
+                           signatory_name, signatory_role, phone, email, website, service_name (e.g. "Servizio
+                           Clienti")
+      agency: Agency       name, address_lines, window_sender (neutral name shown in the envelope window: never
+                           "recupero crediti", LEGAL.md §4), licence_number + licence_authority (art. 115 TULPS),
+                           phone, email, pec, opening_hours, privacy_contact, privacy_url
+      recipient: Recipient name, address_lines (street, c/o...), postal_code, municipality, province, country,
+                           salutation ("Gentile Sig. Rossi,"; default "Gentile Cliente,"), is_company
+      claims: [Claim]      number, issue_date, due_date, amount, description — the unpaid invoices (principal)
+      amounts: Amounts     interest, interest_note ("tasso BCE + 8 punti, D.Lgs. 231/2002"), flat_compensation
+                           (€40 per invoice, art. 6 D.Lgs. 231/2002; 0 if none), costs, costs_note,
+                           payments_received; principal and total are derived (never typed in)
+      prospetto: [ProspettoRow]  interest statement: start, end, days, rate (percent), amount, base
+      payment: PaymentInfo iban, beneficiary, bank_name, deadline (payment term), pagopa_notice_code,
+                           pagopa_creditor_code, online_url
+      registered           True for raccomandata A/R (manifest + "Raccomandata A.R." mark in the window)
+      previous_letter_date reminder_2: the date of the first reminder
+      demand_days          formal_demand: days from receipt to pay (default 15)
+      bureau: BureauNotice bureau_notice: sic_name, sic_operator, sic_contacts, earliest_report_date
+      supply: SupplyInfo   supply_suspension_notice: service, supply_address, point_code (POD/PDR), suspension_date,
+                           power_reduction (reduce to 15% before suspension), sent_date (the payment term is
+                           counted from it: ≥ 15 days, LEGAL.md §9)
+      plan: PaymentPlan    payment_plan_confirmation: installments [Installment(number, due_date, amount)],
+                           agreed_on, missed_installments_to_lapse
+
+`LetterData.to_dict()` (and `to_json()`) turns this into the template side: every amount is a preformatted Italian
+string without the sign ("1.053,15"; the template prints " €"), every date "dd/MM/yyyy" (plus `letter_date_long`
+"12 marzo 2025"), rates "10,15%", and the derived `principal`/`total`. The template never computes money.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .formatting import format_amount, format_date_long, format_date_short, format_rate
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Creditor:
+    """The client on whose behalf the letter is written (*committente*) and its branding."""
+
+    name: str
+    address_lines: tuple[str, ...] = ()
+    vat_number: str = ""
+    primary_color: str = "#1f3a5f"
+    logo_svg: str | None = None
+    signatory_name: str = ""
+    signatory_role: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    service_name: str = "Servizio Clienti"
+
+
+@dataclass(frozen=True)
+class Agency:
+    """The collection agency that writes (licence art. 115 TULPS)."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    licence_number: str
+    licence_authority: str
+    window_sender: str = ""  # neutral name for the envelope window; the agency name if empty
+    phone: str = ""
+    email: str = ""
+    pec: str = ""
+    opening_hours: str = ""
+    privacy_contact: str = ""
+    privacy_url: str = ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The debtor's postal address, exactly as it must appear in the envelope window."""
+
+    name: str
+    address_lines: tuple[str, ...]
+    postal_code: str
+    municipality: str
+    province: str
+    country: str = "IT"
+    salutation: str = ""
+    is_company: bool = False
+
+    def window_lines(self) -> list[str]:
+        """Lines as Poste Italiane wants them: name, street, "CAP COMUNE (PR)", country only if abroad."""
+        last = f"{self.postal_code} {self.municipality.upper()} ({self.province.upper()})".strip()
+        lines = [self.name, *self.address_lines, last]
+        return lines if self.country.upper() == "IT" else [*lines, self.country.upper()]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An unpaid document (invoice, bill) and its principal still due."""
+
+    number: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """What is asked on top of the principal; `payments_received` is a positive number that is subtracted."""
+
+    interest: Decimal = ZERO
+    interest_note: str = ""
+    flat_compensation: Decimal = ZERO
+    costs: Decimal = ZERO
+    costs_note: str = ""
+    payments_received: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class ProspettoRow:
+    """One line of the interest statement (*prospetto interessi*): one rate over one period on one base."""
+
+    start: date
+    end: date
+    days: int
+    rate: Decimal  # percent per year, e.g. Decimal("10.15")
+    amount: Decimal
+    base: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PaymentInfo:
+    """How to pay: bank transfer with the case code as causale, optionally pagoPA."""
+
+    iban: str
+    beneficiary: str
+    deadline: date
+    bank_name: str = ""
+    pagopa_notice_code: str = ""
+    pagopa_creditor_code: str = ""
+    online_url: str = ""
+
+
+@dataclass(frozen=True)
+class BureauNotice:
+    """Preavviso di segnalazione SIC: the report is announced explicitly, with its earliest date."""
+
+    sic_name: str
+    sic_operator: str
+    earliest_report_date: date
+    sic_contacts: str = ""
+
+
+@dataclass(frozen=True)
+class SupplyInfo:
+    """Utility supply under notice of suspension (ARERA: costituzione in mora before suspending)."""
+
+    service: str  # "energia elettrica", "gas naturale", "servizio idrico"
+    supply_address: str
+    point_code: str  # POD (electricity) or PDR (gas)
+    suspension_date: date
+    sent_date: date
+    power_reduction: bool = False
+
+
+@dataclass(frozen=True)
+class Installment:
+    number: int
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    """Piano di rientro agreed with the debtor."""
+
+    installments: tuple[Installment, ...]
+    agreed_on: date
+    missed_installments_to_lapse: int = 2
+
+    @property
+    def total(self) -> Decimal:
+        return sum((i.amount for i in self.installments), ZERO)
+
+
+@dataclass(frozen=True)
+class LetterData:
+    """Everything one letter needs; see the module docstring for the contract."""
+
+    case_code: str
+    place: str
+    letter_date: date
+    creditor: Creditor
+    agency: Agency
+    recipient: Recipient
+    claims: tuple[Claim, ...]
+    payment: PaymentInfo
+    amounts: Amounts = field(default_factory=Amounts)
+    prospetto: tuple[ProspettoRow, ...] = ()
+    registered: bool = False
+    previous_letter_date: date | None = None
+    demand_days: int = 15
+    bureau: BureauNotice | None = None
+    supply: SupplyInfo | None = None
+    plan: PaymentPlan | None = None
+
+    @property
+    def principal(self) -> Decimal:
+        return sum((c.amount for c in self.claims), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        """Total due, derived: principal + interest + €40 compensation + costs − payments received."""
+        a = self.amounts
+        return self.principal + a.interest + a.flat_compensation + a.costs - a.payments_received
+
+    def to_dict(self) -> dict[str, Any]:
+        """The template side of the contract: JSON-ready, every amount and date preformatted in Italian."""
+        return {
+            "case_code": self.case_code,
+            "place": self.place,
+            "letter_date": format_date_short(self.letter_date),
+            "letter_date_long": format_date_long(self.letter_date),
+            "creditor": _creditor_dict(self.creditor),
+            "agency": _agency_dict(self.agency),
+            "recipient": _recipient_dict(self.recipient),
+            "claims": [_claim_dict(c) for c in self.claims],
+            "amounts": _amounts_dict(self),
+            "prospetto": [_prospetto_dict(r) for r in self.prospetto],
+            "payment": _payment_dict(self.payment),
+            "registered": self.registered,
+            "previous_letter_date": _opt_date(self.previous_letter_date),
+            "demand_days": self.demand_days,
+            "bureau": _bureau_dict(self.bureau),
+            "supply": _supply_dict(self.supply),
+            "plan": _plan_dict(self.plan),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+# --- conversion helpers (one per block, so each stays readable) ------------------------------------------
+
+
+def _opt_date(value: date | None) -> str | None:
+    return format_date_short(value) if value else None
+
+
+def _creditor_dict(c: Creditor) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "address_lines": list(c.address_lines),
+        "vat_number": c.vat_number,
+        "primary_color": c.primary_color,
+        "logo_svg": c.logo_svg,
+        "signatory_name": c.signatory_name,
+        "signatory_role": c.signatory_role,
+        "phone": c.phone,
+        "email": c.email,
+        "website": c.website,
+        "service_name": c.service_name,
+    }
+
+
+def _agency_dict(a: Agency) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "address_lines": list(a.address_lines),
+        "window_sender": a.window_sender or a.name,
+        "licence_number": a.licence_number,
+        "licence_authority": a.licence_authority,
+        "phone": a.phone,
+        "email": a.email,
+        "pec": a.pec,
+        "opening_hours": a.opening_hours,
+        "privacy_contact": a.privacy_contact,
+        "privacy_url": a.privacy_url,
+    }
+
+
+def _recipient_dict(r: Recipient) -> dict[str, Any]:
+    return {
+        "name": r.name,
+        "address_lines": list(r.address_lines),
+        "window_lines": r.window_lines(),
+        "postal_code": r.postal_code,
+        "municipality": r.municipality,
+        "province": r.province,
+        "country": r.country,
+        "salutation": r.salutation or ("Spettabile Società," if r.is_company else "Gentile Cliente,"),
+    }
+
+
+def _claim_dict(c: Claim) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "issue_date": format_date_short(c.issue_date),
+        "due_date": format_date_short(c.due_date),
+        "amount": format_amount(c.amount),
+        "description": c.description,
+    }
+
+
+def _amounts_dict(d: LetterData) -> dict[str, Any]:
+    a = d.amounts
+    return {
+        "principal": format_amount(d.principal),
+        "interest": format_amount(a.interest) if a.interest else None,
+        "interest_note": a.interest_note,
+        "flat_compensation": format_amount(a.flat_compensation) if a.flat_compensation else None,
+        "costs": format_amount(a.costs) if a.costs else None,
+        "costs_note": a.costs_note,
+        "payments_received": format_amount(a.payments_received) if a.payments_received else None,
+        "total": format_amount(d.total),
+    }
+
+
+def _prospetto_dict(r: ProspettoRow) -> dict[str, Any]:
+    return {
+        "start": format_date_short(r.start),
+        "end": format_date_short(r.end),
+        "days": str(r.days),
+        "rate": format_rate(r.rate),
+        "amount": format_amount(r.amount),
+        "base": format_amount(r.base) if r.base is not None else None,
+    }
+
+
+def _payment_dict(p: PaymentInfo) -> dict[str, Any]:
+    iban = p.iban.replace(" ", "").upper()
+    return {
+        "iban": " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)),  # grouped by 4 to read it aloud
+        "beneficiary": p.beneficiary,
+        "bank_name": p.bank_name,
+        "deadline": format_date_short(p.deadline),
+        "pagopa_notice_code": p.pagopa_notice_code,
+        "pagopa_creditor_code": p.pagopa_creditor_code,
+        "online_url": p.online_url,
+    }
+
+
+def _bureau_dict(b: BureauNotice | None) -> dict[str, Any] | None:
+    if b is None:
+        return None
+    return {
+        "sic_name": b.sic_name,
+        "sic_operator": b.sic_operator,
+        "sic_contacts": b.sic_contacts,
+        "earliest_report_date": format_date_short(b.earliest_report_date),
+    }
+
+
+def _supply_dict(s: SupplyInfo | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "service": s.service,
+        "supply_address": s.supply_address,
+        "point_code": s.point_code,
+        "suspension_date": format_date_short(s.suspension_date),
+        "power_reduction": s.power_reduction,
+    }
+
+
+def _plan_dict(p: PaymentPlan | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "agreed_on": format_date_short(p.agreed_on),
+        "total": format_amount(p.total),
+        "count": str(len(p.installments)),
+        "missed_installments_to_lapse": str(p.missed_installments_to_lapse),
+        "installments": [
+            {
+                "number": str(i.number),
+                "due_date": format_date_short(i.due_date),
+                "amount": format_amount(i.amount),
+            }
+            for i in p.installments
+        ],
+    }
