@@ -27,7 +27,7 @@ def normalize_tax_code(value: str) -> str:
 
 
 def normalize_vat_number(value: str, *, field: str = "partita IVA") -> str:
-    """Partita IVA: 11 digits, Luhn check digit, office code 001-100, 120, 121, 888, 999. 'IT' prefix allowed."""
+    """Partita IVA: 11 digits, Luhn check digit, office 001-100, 120, 121, 888, 999. 'IT' prefix allowed."""
     code = _clean(value or "")
     if code.startswith("IT"):
         code = code[2:]
@@ -57,7 +57,7 @@ def tax_code_is_person(code: str) -> bool:
 
 
 def tax_code_gender(code: str) -> str:
-    """'M' or 'F'. Reads the day digits after undoing omocodia (python-stdnum's own get_gender crashes there)."""
+    """'M' or 'F'. Reads the day digits after undoing omocodia (python-stdnum's get_gender crashes there)."""
     day = int(code[9:11].translate(_OMOCODIA))
     return "F" if day > 40 else "M"
 
@@ -65,7 +65,9 @@ def tax_code_gender(code: str) -> str:
 def pagopa_check_digits(segregation_code: str, iuv_base: str) -> str:
     """The two check digits of a pagoPA notice number `3<seg><base><check>` (aux digit 3): number mod 93."""
     if not (segregation_code.isdigit() and len(segregation_code) == 2):
-        raise LawError("codes.bad_pagopa", "Codice di segregazione pagoPA non valido.", value=segregation_code)
+        raise LawError(
+            "codes.bad_pagopa", "Codice di segregazione pagoPA non valido.", value=segregation_code
+        )
     if not (iuv_base.isdigit() and len(iuv_base) == 13):
         raise LawError("codes.bad_pagopa", "Base IUV pagoPA non valida.", value=iuv_base)
     return f"{int('3' + segregation_code + iuv_base) % 93:02d}"
