@@ -66,6 +66,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.cases.selectors.other_cases_of_debtor": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], case=c["case"]
     ),
+    "recupero.cases.selectors.prescription_events": None,  # (kind, date) pairs of one case, no rows
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
     "recupero.parties.selectors.creditors_visible": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.parties.selectors.creditor_get": lambda f, c: f(

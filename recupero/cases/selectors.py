@@ -145,3 +145,9 @@ def other_cases_of_debtor(*, tenant: Tenant, actor: User, case: Case) -> list[Ca
     """The debtor's other cases this actor may see (one debtor may owe several creditors)."""
     qs = cases_visible(tenant=tenant, actor=actor).filter(debtor_id=case.debtor_id).exclude(pk=case.pk)
     return list(qs.select_related("creditor")[:20])
+
+
+def prescription_events(*, case: Case) -> list[tuple[str, str]]:
+    """(kind, ISO date or date-time) of the acts recorded on the case that may interrupt prescription."""
+    rows = TimelineEvent.objects.filter(tenant_id=case.tenant_id, case=case, kind="prescription.event")
+    return [(e.data["event"], e.data["when"]) for e in rows.order_by("at", "id")]

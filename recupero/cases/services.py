@@ -221,3 +221,34 @@ def case_view_record(*, tenant: Tenant, actor: User, case: Case, via: str) -> No
         audit_record(
             tenant=tenant, actor=actor, action="debtor.view", obj=case.debtor, details={"case": case.code, "via": via}
         )
+
+
+PRESCRIPTION_EVENT_LABELS = {
+    "pec_delivered": "PEC consegnata (ricevuta di avvenuta consegna)",
+    "demand_received": "Messa in mora ricevuta",
+    "registered_delivered": "Raccomandata A/R consegnata",
+    "registered_held_notice": "Raccomandata non ritirata: avviso di giacenza",
+    "acknowledgment": "Riconoscimento del debito",
+    "final_judgment": "Titolo giudiziale definitivo",
+}
+
+
+@transaction.atomic
+def prescription_event_record(
+    *, tenant: Tenant, actor: User | None, case: Case, kind: str, when: dt.date | dt.datetime, evidence: str = ""
+) -> TimelineEvent:
+    """Record an act that may interrupt prescription (a demand received, an acknowledgment…).
+
+    `when` is a date, or for a PEC delivery the aware date-time of the receipt (read later in Italian time).
+    Whether it interrupts is decided by the law engine when the position is computed, not here."""
+    if kind not in PRESCRIPTION_EVENT_LABELS:
+        raise DomainError("case.bad_event", value=kind)
+    if isinstance(when, dt.datetime) and when.tzinfo is None:
+        raise DomainError("case.bad_event", value=when.isoformat())
+    event = timeline_append(
+        tenant=tenant, actor=actor, case=case, kind="prescription.event",
+        summary=f"{PRESCRIPTION_EVENT_LABELS[kind]} il {when:%d/%m/%Y}",
+        data={"event": kind, "when": when.isoformat(), "evidence": evidence},
+    )
+    audit_record(tenant=tenant, actor=actor, action="case.prescription_event", obj=case, details={"kind": kind})
+    return event

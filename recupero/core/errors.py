@@ -37,6 +37,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "case.duplicate_code": (409, "Esiste già una pratica con codice {value}."),
     "case.bad_transition": (409, "Passaggio di stato non consentito: da «{source}» a «{target}»."),
     "case.duplicate_claim": (409, "La fattura {value} è già presente nella pratica."),
+    "case.bad_event": (422, "Evento di prescrizione non valido: «{value}»."),
     "ledger.unbalanced": (422, "Registrazione contabile non bilanciata."),
     "ledger.bad_account": (422, "Conto contabile sconosciuto: «{value}»."),
     "ledger.already_reversed": (409, "La registrazione è già stata stornata."),

@@ -1,0 +1,166 @@
+"""What a case owes today and until when it can be claimed: the ledger's facts run through the law engine.
+
+Interest is derived on demand, not posted daily (docs/decisions/0003): the books hold principal, costs, the €40
+and payments; the law engine computes interest from them for any date, with its explanation. A read: the
+interfaces call `case_position` as they call any selector. Write-offs and credit notes are not yet fed to the
+engine (no service posts them yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from recupero.cases.models import Case, Claim
+from recupero.cases.selectors import case_claims, prescription_events
+from recupero.law.errors import LawError
+from recupero.law.interest import CasePayment, CaseResult, InterestRequest, compute_case, due_date_from_receipt
+from recupero.law.prescription import Event, PrescriptionRequest, PrescriptionResult, PrescriptionSettings
+from recupero.law.prescription import compute_prescription
+from recupero.law.prospetto import prospetto_rows
+from recupero.ledger.domain.accounts import Account
+from recupero.ledger.models import LedgerEntry
+from recupero.ledger.selectors import case_balances
+from recupero.parties.domain.debtors import law_debtor_type
+from recupero.parties.models import Mandate
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class ClaimPosition:
+    claim: Claim
+    due_date: dt.date
+    interest: Decimal
+    flat_compensation: Decimal
+    principal_outstanding: Decimal
+    rows: list[dict[str, str]]
+    prescription: PrescriptionResult | None
+
+
+@dataclass(frozen=True)
+class CasePosition:
+    """Dovuto a oggi: per bucket, with the statement rows and the readings applied (⚠️ = disputed point)."""
+
+    until: dt.date
+    requested_until: dt.date
+    principal: Decimal
+    interest: Decimal
+    flat_compensation: Decimal
+    costs: Decimal
+    payments: Decimal
+    total_due: Decimal
+    regime: str
+    claims: list[ClaimPosition]
+    readings: list[tuple[str, str]]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def earliest_prescription(self) -> PrescriptionResult | None:
+        open_ones = [c.prescription for c in self.claims if c.prescription and c.principal_outstanding > 0]
+        return min(open_ones, key=lambda p: p.deadline) if open_ones else None
+
+
+def _mandate(case: Case) -> Mandate | None:
+    return Mandate.objects.filter(tenant_id=case.tenant_id, creditor_id=case.creditor_id).order_by("-starts_on").first()
+
+
+def _due(claim: Claim) -> dt.date:
+    # With no agreed term the debt falls due 30 days after receipt (SdI delivery for e-invoices).
+    return claim.due_on or due_date_from_receipt(claim.sdi_delivered_on or claim.issued_on)
+
+
+def _payments(case: Case) -> list[CasePayment]:
+    rows = LedgerEntry.objects.filter(
+        tenant_id=case.tenant_id, case=case, debit_account=Account.PAYMENTS_RECEIVED, kind="payment"
+    ).values_list("group", "posted_on", "amount")
+    grouped: dict[str, tuple[dt.date, Decimal]] = {}
+    for group, posted_on, amount in rows:
+        on, total = grouped.get(str(group), (posted_on, ZERO))
+        grouped[str(group)] = (on, total + amount)
+    return [CasePayment(date=on, amount=total) for on, total in sorted(grouped.values())]
+
+
+def _requests(case: Case, claims: list[Claim], until: dt.date, costs: Decimal) -> dict[str, InterestRequest]:
+    mandate = _mandate(case)
+    waived = bool(mandate and mandate.waive_flat_compensation)
+    regime = "commercial" if case.commercial else "legal"
+    out: dict[str, InterestRequest] = {}
+    for i, claim in enumerate(claims):
+        out[str(claim.pk)] = InterestRequest(
+            principal=claim.amount, due_date=_due(claim), until=until, regime=regime,
+            contract_date=case.contract_date, filing_date=case.filing_date,
+            title_grants_commercial_rate=case.title_grants_commercial_rate,
+            flat_compensation=case.commercial and not waived, costs=costs if i == 0 else ZERO,
+        )
+    return out
+
+
+def _compute(case: Case, claims: list[Claim], until: dt.date, costs: Decimal) -> tuple[CaseResult, dt.date, list[str]]:
+    """Compute up to `until`; when the rate tables stop earlier, compute up to their last day and say so."""
+    payments = [p for p in _payments(case) if p.date <= until]
+    try:
+        return compute_case(_requests(case, claims, until, costs), payments), until, []
+    except LawError as exc:
+        if exc.code != "law.rate_missing" or "day" not in exc.params:
+            raise
+        last = exc.params["day"] - dt.timedelta(days=1)
+        note = f"{exc.message} Interessi calcolati fino al {last:%d/%m/%Y}."
+        payments = [p for p in payments if p.date <= last]
+        return compute_case(_requests(case, claims, last, costs), payments), last, [note]
+
+
+def _prescription(case: Case, claim: Claim, events: list[Event], today: dt.date) -> PrescriptionResult | None:
+    mandate = _mandate(case)
+    settings = PrescriptionSettings(telecom_years=mandate.telecom_prescription_years if mandate else 5)
+    try:
+        return compute_prescription(PrescriptionRequest(
+            claim_type=case.claim_type, debtor=law_debtor_type(case.debtor.size), due_date=_due(claim),
+            issued=claim.issued_on, events=tuple(e for e in events if _on_or_after(e, _due(claim))),
+            today=today, settings=settings,
+        ))
+    except LawError:
+        return None
+
+
+def _on_or_after(event: Event, due: dt.date) -> bool:
+    when = event.when.date() if isinstance(event.when, dt.datetime) else event.when
+    return when >= due
+
+
+def _events(case: Case) -> list[Event]:
+    out = []
+    for kind, when in prescription_events(case=case):
+        value: dt.date | dt.datetime = dt.datetime.fromisoformat(when) if "T" in when else dt.date.fromisoformat(when)
+        out.append(Event(kind=kind, when=value))
+    out += [Event(kind="partial_payment", when=p.date) for p in _payments(case)]
+    return out
+
+
+def case_position(*, case: Case, today: dt.date) -> CasePosition:
+    """What the debtor owes on `today`, bucket by bucket, and each claim's prescription, with explanations."""
+    claims = case_claims(case=case)
+    balances = case_balances(case=case)
+    costs = balances[Account.COLLECTION_COSTS]
+    result, until, warnings = _compute(case, claims, today, costs)
+    events = _events(case)
+    positions = []
+    for claim in claims:
+        r = result.claims[str(claim.pk)]
+        positions.append(ClaimPosition(
+            claim=claim, due_date=r.effective_due_date, interest=r.interest_outstanding,
+            flat_compensation=r.flat_outstanding, principal_outstanding=r.principal_outstanding,
+            rows=prospetto_rows(r), prescription=_prescription(case, claim, events, today),
+        ))
+    first = next(iter(result.claims.values()), None)
+    return CasePosition(
+        until=until, requested_until=today,
+        principal=sum((p.principal_outstanding for p in positions), ZERO),
+        interest=sum((p.interest for p in positions), ZERO),
+        flat_compensation=sum((p.flat_compensation for p in positions), ZERO),
+        costs=sum((r.costs_outstanding for r in result.claims.values()), ZERO),
+        payments=balances[Account.PAYMENTS_RECEIVED],
+        total_due=result.total_due, regime="commercial" if case.commercial else "legal", claims=positions,
+        readings=list(first.readings) if first else [], warnings=warnings,
+    )
