@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "recupero.cases",
     "recupero.ledger",
     "recupero.web",
+    "recupero.demo",
 ]
 
 MIDDLEWARE = [
