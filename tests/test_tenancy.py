@@ -72,6 +72,11 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.parties.selectors.creditor_get": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk
     ),
+    "recupero.cases.selectors.case_status_counts": None,  # counts, checked through the home page tests
+    "recupero.cases.selectors.case_counts_by_assignment": None,
+    "recupero.cases.selectors.open_case_count": None,
+    "recupero.parties.selectors.creditor_list": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.parties.selectors.contacts_of": lambda f, c: f(tenant=c["tenant"], debtor=c["case"].debtor),
     "recupero.parties.selectors.mandates_of": lambda f, c: f(tenant=c["tenant"], creditor=c["creditor"]),
     "recupero.ledger.selectors.case_balances": None,  # returns sums, checked in test_balances_are_per_tenant
     "recupero.ledger.selectors.case_entries": lambda f, c: f(case=c["case"]),
@@ -119,3 +124,10 @@ def test_balances_are_per_tenant(tenant, other_tenant):
     a, b = _mirror(tenant), _mirror(other_tenant)
     assert total_due(case_balances(case=a["case"])) == a["case"].original_amount
     assert a["case"].code == b["case"].code  # same code in both agencies, still separate books
+    from recupero.cases.selectors import case_counts_by_assignment, case_status_counts, open_case_count
+
+    assert case_status_counts(tenant=tenant, actor=a["admin"]) == {"new": 1}
+    assert case_counts_by_assignment(tenant=tenant, actor=a["admin"], creditor_id=a["creditor"].pk) == {
+        a["case"].assignment_id: 1
+    }
+    assert open_case_count(tenant=tenant, actor=a["admin"], creditor_id=a["creditor"].pk) == 1

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from recupero.cases.domain.codes import is_case_code
-from recupero.cases.domain.states import CaseStatus
+from recupero.cases.domain.states import OPEN_STATUSES, CaseStatus
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.domain.roles import (
     CASE_SCOPE,
@@ -144,7 +144,23 @@ def assignments_of(*, tenant: Tenant, creditor_id: int) -> QuerySet[Assignment]:
 def other_cases_of_debtor(*, tenant: Tenant, actor: User, case: Case) -> list[Case]:
     """The debtor's other cases this actor may see (one debtor may owe several creditors)."""
     qs = cases_visible(tenant=tenant, actor=actor).filter(debtor_id=case.debtor_id).exclude(pk=case.pk)
-    return list(qs.select_related("creditor")[:20])
+    return list(qs.select_related("creditor").order_by("-id")[:20])
+
+
+def case_status_counts(*, tenant: Tenant, actor: User) -> dict[str, int]:
+    """Visible cases per status, one GROUP BY (index-only on (tenant, status, id))."""
+    rows = cases_visible(tenant=tenant, actor=actor).order_by().values_list("status").annotate(n=Count("id"))
+    return dict(rows)
+
+
+def case_counts_by_assignment(*, tenant: Tenant, actor: User, creditor_id: int) -> dict[int, int]:
+    qs = cases_visible(tenant=tenant, actor=actor).filter(creditor_id=creditor_id).order_by()
+    return dict(qs.values_list("assignment_id").annotate(n=Count("id")))
+
+
+def open_case_count(*, tenant: Tenant, actor: User, creditor_id: int) -> int:
+    qs = cases_visible(tenant=tenant, actor=actor).filter(creditor_id=creditor_id)
+    return qs.filter(status__in=[s.value for s in OPEN_STATUSES]).count()
 
 
 def prescription_events(*, case: Case) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require
 from recupero.core.services import audit_record
+from recupero.law.money import format_eur
 from recupero.parties.models import Creditor, Debtor
 
 
@@ -164,8 +165,8 @@ def case_open(
         actor=actor,
         case=case,
         kind="case.opened",
-        summary=f"Pratica aperta: {len(checked)} fatture, {case.original_amount} €",
-        data={"assignment": assignment.code},
+        summary=f"Pratica aperta: {len(checked)} fatture, {format_eur(case.original_amount)} €",
+        data={"assignment": assignment.code, "amount": str(case.original_amount)},
     )
     audit_record(tenant=tenant, actor=actor, action="case.open", obj=case)
     return case

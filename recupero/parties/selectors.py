@@ -8,7 +8,7 @@ from recupero.core.domain.roles import VIEW_CREDITORS, Role
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require
-from recupero.parties.models import Creditor, Mandate
+from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
 
 
 def creditors_visible(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
@@ -21,7 +21,8 @@ def creditors_visible(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
 
 
 def creditor_get(*, tenant: Tenant, actor: User, creditor_id: int) -> Creditor:
-    require(actor, VIEW_CREDITORS) if actor.role != Role.CREDITOR_USER else None
+    if actor.role != Role.CREDITOR_USER:
+        require(actor, VIEW_CREDITORS)
     creditor = creditors_visible(tenant=tenant, actor=actor).filter(pk=creditor_id).first()
     if creditor is None:
         raise DomainError("auth.not_found")
@@ -30,3 +31,14 @@ def creditor_get(*, tenant: Tenant, actor: User, creditor_id: int) -> Creditor:
 
 def mandates_of(*, tenant: Tenant, creditor: Creditor) -> QuerySet[Mandate]:
     return Mandate.objects.filter(tenant=tenant, creditor=creditor).order_by("-starts_on")
+
+
+def creditor_list(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
+    """The creditors page: agency roles need VIEW_CREDITORS; a creditor's user sees its own creditor."""
+    if actor.role != Role.CREDITOR_USER:
+        require(actor, VIEW_CREDITORS)
+    return creditors_visible(tenant=tenant, actor=actor)
+
+
+def contacts_of(*, tenant: Tenant, debtor: Debtor) -> QuerySet[ContactPoint]:
+    return ContactPoint.objects.filter(tenant=tenant, debtor=debtor).order_by("kind", "id")

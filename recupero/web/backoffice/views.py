@@ -6,8 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from recupero.core.domain.roles import Role
-from recupero.core.services import audit_record
+from recupero.cases.services import case_view_record
 from recupero.web.backoffice import pages
 from recupero.web.errors import backoffice_view
 
@@ -33,10 +32,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = request.user
     page = pages.case_page(tenant=user.tenant, actor=user, case_id=case_id)
-    if user.role == Role.CREDITOR_USER:
-        # A creditor's user looking at a debtor's personal data leaves a trace (GDPR accountability).
-        audit_record(tenant=user.tenant, actor=user, action="debtor.view", obj=page.case.debtor,
-                     details={"case": page.case.code})
+    # A creditor's user looking at a debtor's personal data leaves a trace (GDPR accountability).
+    case_view_record(tenant=user.tenant, actor=user, case=page.case, via="backoffice")
     return render(request, "web/case_detail.html", {"page": page, "case": page.case})
 
 

@@ -1,0 +1,1 @@
+"""Strategies: escalation ladders as data, segmentation, and the pure daily planner (see README.md)."""

@@ -1,0 +1,72 @@
+"""Presentation of typed things: timeline event kinds as icon, tone and Italian label."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+# Event kind prefix -> (icon, tone, label). The longest matching prefix wins; unknown kinds get a neutral look.
+EVENT_STYLES: dict[str, tuple[str, str, str]] = {
+    "case.opened": ("open", "info", "Apertura"),
+    "case.status": ("status", "primary", "Cambio di stato"),
+    "case": ("folder", "primary", "Pratica"),
+    "ledger.payment": ("payment", "success", "Pagamento"),
+    "ledger.write_off": ("ledger", "warning", "Stralcio"),
+    "ledger.credit": ("ledger", "warning", "Nota di credito"),
+    "ledger.reversal": ("ledger", "danger", "Storno"),
+    "ledger": ("ledger", "muted", "Contabilità"),
+    "payment": ("payment", "success", "Pagamento"),
+    "channel": ("mail", "info", "Comunicazione"),
+    "letter": ("mail", "info", "Lettera"),
+    "pec": ("mail", "info", "PEC"),
+    "sms": ("phone", "info", "SMS"),
+    "call": ("phone", "primary", "Telefonata"),
+    "visit": ("user", "primary", "Visita"),
+    "promise": ("handshake", "warning", "Promessa"),
+    "plan": ("handshake", "warning", "Piano di rientro"),
+    "settlement": ("handshake", "warning", "Stralcio"),
+    "dispute": ("alert", "danger", "Contestazione"),
+    "legal": ("alert", "danger", "Legale"),
+}
+_DEFAULT = ("dot", "muted", "Evento")
+
+
+def event_style(kind: str) -> tuple[str, str, str]:
+    best = ""
+    for prefix in EVENT_STYLES:
+        if (kind == prefix or kind.startswith(prefix + ".")) and len(prefix) > len(best):
+            best = prefix
+    return EVENT_STYLES.get(best, _DEFAULT)
+
+
+@register.filter
+def event_icon(kind: str) -> str:
+    return event_style(kind)[0]
+
+
+@register.filter
+def event_tone(kind: str) -> str:
+    return event_style(kind)[1]
+
+
+@register.filter
+def event_label(kind: str) -> str:
+    return event_style(kind)[2]
+
+
+CHANNEL_LABELS = {
+    "letter": "Lettera", "registered_letter": "Raccomandata A/R", "email": "E-mail", "pec": "PEC", "sms": "SMS",
+    "phone": "Telefono", "call": "Telefonata", "visit": "Visita domiciliare", "whatsapp": "WhatsApp",
+}
+
+
+@register.filter
+def channel_label(code: str) -> str:
+    return CHANNEL_LABELS.get(code, code)
+
+
+@register.filter
+def source_short(source: str) -> str:
+    """'BCE 2.15% + 8 punti (D.Lgs. 231/2002) — Comunicato MEF …' -> the part before the dash (full text in title)."""
+    return source.split(" — ")[0]
