@@ -9,10 +9,25 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from recupero.core.errors import DomainError, http_status
+from recupero.core.models import Tenant, User
 
 View = Callable[..., HttpResponse]
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind `backoffice_view`: the user is logged in and belongs to an agency."""
+
+    user: User  # type: ignore[assignment]
+    htmx: HtmxDetails
+
+
+def tenant_of(request: AuthedRequest) -> Tenant:
+    tenant = request.user.tenant
+    assert tenant is not None  # backoffice_view refuses users without an agency
+    return tenant
 
 
 def error_response(request: HttpRequest, exc: DomainError) -> HttpResponse:

@@ -6,9 +6,11 @@ Money is `Decimal` end to end (never float): amounts are rounded half-up to the 
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from babel.dates import format_date
+
+from recupero.law.money import format_eur as law_format_eur
 
 CENT = Decimal("0.01")
 
@@ -17,14 +19,7 @@ def format_amount(value: Decimal) -> str:
     """`Decimal("1053.15")` → `"1.053,15"`: Italian grouping, two decimals, no currency sign."""
     if not isinstance(value, Decimal):
         raise TypeError("Gli importi devono essere Decimal, mai float.")
-    cents = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "-" if cents < 0 else ""
-    integer, _, decimals = f"{abs(cents):.2f}".partition(".")
-    groups = []
-    while len(integer) > 3:
-        integer, tail = integer[:-3], integer[-3:]
-        groups.insert(0, tail)
-    return sign + ".".join([integer, *groups]) + "," + decimals
+    return law_format_eur(value)  # the platform's one Italian money format (recupero.law.money)
 
 
 def format_eur(value: Decimal) -> str:

@@ -90,7 +90,8 @@ def query_metadata(kind: str, data: LetterData | Mapping[str, Any]) -> list[dict
 def render_png(kind: str, data: LetterData | Mapping[str, Any], *, ppi: int = 72) -> list[bytes]:
     """PNG previews, one per page (back-office preview and visual checks)."""
     result = _get_compiler().compile(format="png", ppi=ppi, sys_inputs=_inputs([_payload(kind, data)], False))
-    return result if isinstance(result, list) else [result]
+    pages: list[bytes | None] = list(result) if isinstance(result, list) else [result]
+    return [p for p in pages if p is not None]
 
 
 MANIFEST_FIELDS = (

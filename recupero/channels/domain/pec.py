@@ -68,6 +68,9 @@ _BODY_DATE = re.compile(r"(\d{2}/\d{2}/\d{4})\s+alle\s+ore\s+(\d{2}:\d{2}:\d{2})
 _ZONE = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
 
+Date = date  # the field `date` below shadows the type inside the class body
+
+
 @dataclass(frozen=True)
 class PecWarning:
     """Something read less reliably than it should be; `code` is stable, `message` Italian."""
@@ -113,7 +116,7 @@ class PecReceipt:
     raw: bytes = field(default=b"", repr=False)
 
     @property
-    def local_date(self) -> date:
+    def local_date(self) -> Date:
         """The Italian calendar day of the event (the day that counts for prescription)."""
         return self.date.date()
 

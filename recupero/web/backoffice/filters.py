@@ -40,9 +40,9 @@ class CaseFilterForm(forms.Form):
     def __init__(self, data: QueryDict, *, creditor_choices: list[tuple[int, str]],
                  assignment_choices: list[tuple[int, str]]) -> None:
         super().__init__(data)
-        self.fields["creditor"].choices = [("", ""), *creditor_choices]
-        self.fields["assignment"].choices = [("", ""), *assignment_choices]
-        self.fields["province"].choices = [("", ""), *sorted(provinces().items())]
+        self.fields["creditor"].choices = [("", ""), *creditor_choices]  # type: ignore[attr-defined]
+        self.fields["assignment"].choices = [("", ""), *assignment_choices]  # type: ignore[attr-defined]
+        self.fields["province"].choices = [("", ""), *sorted(provinces().items())]  # type: ignore[attr-defined]
 
 
 @dataclass

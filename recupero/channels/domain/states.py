@@ -1,0 +1,105 @@
+"""The communication state machine (rule 7: every status change goes through this table).
+
+draft → queued → rendered → sent → accepted → delivered | bounced | failed | held | returned.
+`accepted` is the provider's acceptance (PEC ricevuta di accettazione, SMS gateway "accepted"); `held` is a
+raccomandata left at the post office (avviso di giacenza: for prescription it counts as received, LEGAL.md §3).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CommStatus(StrEnum):
+    DRAFT = "draft"
+    QUEUED = "queued"
+    RENDERED = "rendered"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
+    FAILED = "failed"
+    HELD = "held"
+    RETURNED = "returned"
+
+
+class CommKind(StrEnum):
+    LETTER = "letter"  # posta ordinaria
+    REGISTERED = "registered"  # raccomandata A/R
+    EMAIL = "email"
+    PEC = "pec"
+    SMS = "sms"
+
+
+S = CommStatus
+_ENDS = frozenset({S.DELIVERED, S.BOUNCED, S.FAILED, S.HELD, S.RETURNED})
+TRANSITIONS: dict[CommStatus, frozenset[CommStatus]] = {
+    S.DRAFT: frozenset({S.QUEUED, S.FAILED}),
+    S.QUEUED: frozenset({S.RENDERED, S.FAILED}),
+    S.RENDERED: frozenset({S.SENT, S.FAILED}),
+    S.SENT: frozenset({S.ACCEPTED} | _ENDS),
+    S.ACCEPTED: frozenset(_ENDS),
+    # A raccomandata in giacenza is either collected (delivered) or sent back (returned).
+    S.HELD: frozenset({S.DELIVERED, S.RETURNED}),
+    # A DSN may arrive after the receiving server accepted the message (late bounce).
+    S.DELIVERED: frozenset({S.BOUNCED}),
+    S.BOUNCED: frozenset(),
+    S.FAILED: frozenset(),
+    S.RETURNED: frozenset(),
+}
+
+LABELS = {
+    S.DRAFT: "Bozza",
+    S.QUEUED: "In coda",
+    S.RENDERED: "Composta",
+    S.SENT: "Inviata",
+    S.ACCEPTED: "Accettata",
+    S.DELIVERED: "Consegnata",
+    S.BOUNCED: "Respinta",
+    S.FAILED: "Non inviata",
+    S.HELD: "In giacenza",
+    S.RETURNED: "Restituita al mittente",
+}
+KIND_LABELS = {
+    CommKind.LETTER: "Lettera",
+    CommKind.REGISTERED: "Raccomandata A/R",
+    CommKind.EMAIL: "E-mail",
+    CommKind.PEC: "PEC",
+    CommKind.SMS: "SMS",
+}
+
+# What the planner's history sees (strategies.domain.snapshot.RecordStatus values).
+FAILED_STATES = frozenset({S.BOUNCED, S.FAILED, S.RETURNED})
+RECEIVED_STATES = frozenset({S.DELIVERED, S.HELD})
+
+
+def can_transition(source: str, target: str) -> bool:
+    return CommStatus(target) in TRANSITIONS[CommStatus(source)]
+
+
+def history_status(status: str) -> str:
+    """The step's record status for the planner: failed (try again), delivered (proof of receipt), or sent."""
+    if status in FAILED_STATES:
+        return "failed"
+    if status in RECEIVED_STATES:
+        return "delivered"
+    return "sent"
+
+
+# Channel of a step (strategies.domain.model.Channel value) → communication kind.
+CHANNEL_KINDS = {
+    "email": CommKind.EMAIL,
+    "sms": CommKind.SMS,
+    "post": CommKind.LETTER,
+    "registered": CommKind.REGISTERED,
+    "pec": CommKind.PEC,
+}
+# Step template code → Typst letter kind (recupero.channels.documents.render.KINDS).
+LETTER_KINDS = {
+    "reminder_1": "reminder_1",
+    "reminder_2": "reminder_2",
+    "formal_demand": "formal_demand",
+    "formal_demand_b2b": "formal_demand",
+    "suspension_notice": "supply_suspension_notice",
+    "bureau_notice": "bureau_notice",
+}
