@@ -24,7 +24,7 @@ install: .venv/.synced
 # Serve the app and run the worker together; the demo agency is loaded on the first run. Ctrl-C stops both.
 run: install
 	$(BIN)/recupero migrate --noinput -v 0
-	$(BIN)/recupero demo --if-empty
+	$(BIN)/recupero demo --no-migrate
 	@echo "Recupero su http://127.0.0.1:$(PORT)/  (Ctrl-C per fermare server e worker)"
 	@trap 'kill 0' INT TERM; \
 	  $(BIN)/recupero worker & \

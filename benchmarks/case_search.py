@@ -56,7 +56,9 @@ def worker(requests: int) -> dict:
         low, high = cur.fetchone()
         codes, prefixes = [], []
         while len(codes) < requests or len(prefixes) < requests:
-            cur.execute("SELECT tax_code, last_name, kind FROM parties_debtor WHERE id = %s", [rng.randint(low, high)])
+            cur.execute(
+                "SELECT tax_code, last_name, kind FROM parties_debtor WHERE id = %s", [rng.randint(low, high)]
+            )
             row = cur.fetchone()
             if row is None:
                 continue
@@ -83,18 +85,26 @@ def worker(requests: int) -> dict:
         assert rows is not None
         return elapsed
 
-    cols = ("c.id, c.code, c.status, c.balance, c.first_due_on, c.province, d.id, d.company_name, d.last_name, "
-            "d.first_name, d.tax_code, cr.id, cr.name")
-    joins = ("FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id "
-             "JOIN parties_creditor cr ON cr.id = c.creditor_id")
+    cols = (
+        "c.id, c.code, c.status, c.balance, c.first_due_on, c.province, d.id, d.company_name, d.last_name, "
+        "d.first_name, d.tax_code, cr.id, cr.name"
+    )
+    joins = (
+        "FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id "
+        "JOIN parties_creditor cr ON cr.id = c.creditor_id"
+    )
     by_cf = f"SELECT {cols} {joins} WHERE c.tenant_id = %s AND d.tenant_id = c.tenant_id AND d.tax_code = %s ORDER BY c.id DESC LIMIT 51"
     if vendor == "postgresql":
-        by_name = (f"SELECT {cols} {joins} WHERE c.tenant_id = %s AND d.tenant_id = c.tenant_id AND d.search_name LIKE %s "
-                   # Byte order, the order of the varchar_pattern_ops index that serves LIKE 'x%'.
-                   'ORDER BY d.search_name COLLATE "C", c.id LIMIT 51')
+        by_name = (
+            f"SELECT {cols} {joins} WHERE c.tenant_id = %s AND d.tenant_id = c.tenant_id AND d.search_name LIKE %s "
+            # Byte order, the order of the varchar_pattern_ops index that serves LIKE 'x%'.
+            'ORDER BY d.search_name COLLATE "C", c.id LIMIT 51'
+        )
     else:
-        by_name = (f"SELECT {cols} {joins} WHERE c.tenant_id = %s AND d.tenant_id = c.tenant_id AND d.search_name >= %s AND d.search_name < %s "
-                   "ORDER BY d.search_name, c.id LIMIT 51")
+        by_name = (
+            f"SELECT {cols} {joins} WHERE c.tenant_id = %s AND d.tenant_id = c.tenant_id AND d.search_name >= %s AND d.search_name < %s "
+            "ORDER BY d.search_name, c.id LIMIT 51"
+        )
 
     def name_params(prefix: str) -> list:
         if vendor == "postgresql":
@@ -111,8 +121,11 @@ def worker(requests: int) -> dict:
         view_ms = [view(q) for q in queries]
         sql_ms = [bare(sql, params(q)) for q in queries]
         out[label] = {
-            "requests": len(queries), "view_p50_ms": round(p(view_ms, 0.5), 2), "view_p95_ms": round(p(view_ms, 0.95), 2),
-            "sql_p50_ms": round(p(sql_ms, 0.5), 3), "sql_p95_ms": round(p(sql_ms, 0.95), 3),
+            "requests": len(queries),
+            "view_p50_ms": round(p(view_ms, 0.5), 2),
+            "view_p95_ms": round(p(view_ms, 0.95), 2),
+            "sql_p50_ms": round(p(sql_ms, 0.5), 3),
+            "sql_p95_ms": round(p(sql_ms, 0.95), 3),
             "ratio_p95": round(p(view_ms, 0.95) / p(sql_ms, 0.95), 1),
             "ratio_p50": round(p(view_ms, 0.5) / p(sql_ms, 0.5), 1),
         }
@@ -129,8 +142,11 @@ def explain_selector(client, cf: str, prefix: str, vendor: str, connection, capt
     for label, q in (("cf", cf), ("surname", prefix)):
         with capture(connection) as ctx:
             client.get("/pratiche/", {"q": q})
-        sql = next(x["sql"] for x in ctx.captured_queries
-                   if '"cases_case"' in x["sql"] and "LIMIT 51" in x["sql"] and x["sql"].startswith("SELECT"))
+        sql = next(
+            x["sql"]
+            for x in ctx.captured_queries
+            if '"cases_case"' in x["sql"] and "LIMIT 51" in x["sql"] and x["sql"].startswith("SELECT")
+        )
         prefix_sql = "EXPLAIN QUERY PLAN " if vendor == "sqlite" else "EXPLAIN "
         with connection.cursor() as cur:
             cur.execute(prefix_sql + sql)
@@ -142,10 +158,16 @@ def explain_selector(client, cf: str, prefix: str, vendor: str, connection, capt
 
 # ---- driver ------------------------------------------------------------------------------------------------
 def has_demo(url: str, var_dir: Path) -> bool:
-    env = {**os.environ, "DATABASE_URL": url, "RECUPERO_VAR_DIR": str(var_dir),
-           "DJANGO_SETTINGS_MODULE": "config.settings.base"}
-    code = ("import django; django.setup(); from recupero.cases.models import Case; "
-            "print(Case.objects.filter(tenant__code='demo').count())")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RECUPERO_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    code = (
+        "import django; django.setup(); from recupero.cases.models import Case; "
+        "print(Case.objects.filter(tenant__code='demo').count())"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     return out.returncode == 0 and out.stdout.strip().isdigit() and int(out.stdout.strip()) > 0
 
@@ -162,10 +184,21 @@ def ensure_built(url: str, cases: int, var_dir: Path) -> None:
 
 
 def run_worker(url: str, requests: int, var_dir: Path) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "RECUPERO_VAR_DIR": str(var_dir), "DJANGO_DEBUG": "0",
-           "DJANGO_SETTINGS_MODULE": "config.settings.base"}
-    out = subprocess.run([sys.executable, __file__, "--worker", "--requests", str(requests)], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RECUPERO_VAR_DIR": str(var_dir),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", "--requests", str(requests)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -181,8 +214,11 @@ def main() -> int:
         print(json.dumps(worker(args.requests)))
         return 0
     urls = args.database_url or [demo_bench.SQLITE_URL, demo_bench.PG_URL]
-    figures: dict[str, object] = {"benchmark": "case_search", "target_p95_ms": TARGET_P95_MS,
-                                  "target_ratio": TARGET_RATIO}
+    figures: dict[str, object] = {
+        "benchmark": "case_search",
+        "target_p95_ms": TARGET_P95_MS,
+        "target_ratio": TARGET_RATIO,
+    }
     for url in urls:
         var_dir = Path(tempfile.mkdtemp(prefix="recupero-bench-var-"))
         ensure_built(url, args.cases, var_dir)
@@ -192,9 +228,11 @@ def main() -> int:
         for label in ("cf", "surname"):
             r = result[label]
             ok = r["view_p95_ms"] <= TARGET_P95_MS and r["ratio_p95"] <= TARGET_RATIO
-            print(f"{vendor:<10} {result['cases']:>9,} cases  by {label:<7}  view p50 {r['view_p50_ms']:7.2f} ms "
-                  f"p95 {r['view_p95_ms']:7.2f} ms   SQL p50 {r['sql_p50_ms']:7.3f} ms p95 {r['sql_p95_ms']:7.3f} ms   "
-                  f"ratio p95 {r['ratio_p95']:5.1f}  {'OK' if ok else 'OVER TARGET'}")
+            print(
+                f"{vendor:<10} {result['cases']:>9,} cases  by {label:<7}  view p50 {r['view_p50_ms']:7.2f} ms "
+                f"p95 {r['view_p95_ms']:7.2f} ms   SQL p50 {r['sql_p50_ms']:7.3f} ms p95 {r['sql_p95_ms']:7.3f} ms   "
+                f"ratio p95 {r['ratio_p95']:5.1f}  {'OK' if ok else 'OVER TARGET'}"
+            )
         for label in ("cf", "surname"):
             print(f"--- {vendor} plan of the selector's query, search by {label}:\n{plans[label]}")
         figures[vendor] = result

@@ -31,10 +31,12 @@ SQLITE_PATH = SQLITE_DIR / "bench.sqlite3"
 SQLITE_URL = f"sqlite:///{SQLITE_PATH}"
 
 # The floor table: 12 columns, about the average width of the demo's rows (ids, codes, dates, amounts, text).
-FLOOR_DDL = ("CREATE TABLE floor (id bigint PRIMARY KEY, tenant_id bigint NOT NULL, case_id bigint NOT NULL, "
-             "kind varchar(20) NOT NULL, code varchar(40) NOT NULL, day date NOT NULL, amount numeric(14,2) NOT NULL, "
-             "account varchar(24) NOT NULL, description varchar(200) NOT NULL, flag boolean NOT NULL, "
-             "note varchar(120), created_at varchar(40) NOT NULL)")
+FLOOR_DDL = (
+    "CREATE TABLE floor (id bigint PRIMARY KEY, tenant_id bigint NOT NULL, case_id bigint NOT NULL, "
+    "kind varchar(20) NOT NULL, code varchar(40) NOT NULL, day date NOT NULL, amount numeric(14,2) NOT NULL, "
+    "account varchar(24) NOT NULL, description varchar(200) NOT NULL, flag boolean NOT NULL, "
+    "note varchar(120), created_at varchar(40) NOT NULL)"
+)
 FLOOR_COLS = "id, tenant_id, case_id, kind, code, day, amount, account, description, flag, note, created_at"
 
 
@@ -50,12 +52,22 @@ def pg_drop(name: str) -> None:
 
 
 def run_demo(url: str, cases: int, var_dir: Path) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "RECUPERO_VAR_DIR": str(var_dir),
-           "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RECUPERO_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     started = time.perf_counter()
-    out = subprocess.run([PYTHON, "manage.py", "demo", "--cases", str(cases), "--json", "--no-migrate"],
-                         cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [PYTHON, "manage.py", "demo", "--cases", str(cases), "--json", "--no-migrate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - started
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["wall_seconds"] = round(wall, 1)
@@ -65,8 +77,23 @@ def run_demo(url: str, cases: int, var_dir: Path) -> dict:
 def floor_rows(total: int, start: int = 0, size: int = 200_000):
     """Rows of the floor table, in chunks; as cheap to make as possible (the floor is the database's cost)."""
     for base in range(start, total, size):
-        yield [(i, 1, i // 12, "payment", f"P{i:08d}", "2026-11-22", "123.45", "principal",
-                f"Incasso n. {i % 7}", 1, None, "2026-11-22 10:00:00+00") for i in range(base, min(total, base + size))]
+        yield [
+            (
+                i,
+                1,
+                i // 12,
+                "payment",
+                f"P{i:08d}",
+                "2026-11-22",
+                "123.45",
+                "principal",
+                f"Incasso n. {i % 7}",
+                1,
+                None,
+                "2026-11-22 10:00:00+00",
+            )
+            for i in range(base, min(total, base + size))
+        ]
 
 
 def floor_sqlite(rows: int, directory: Path) -> float:
@@ -127,12 +154,18 @@ def main() -> int:
         rows = result["rows"]
         floor = floor_sqlite(rows, SQLITE_DIR) if vendor == "sqlite" else floor_postgres(rows)
         ratio = floor / result["rows_per_second"]
-        print(f"{vendor:<10} demo: {rows:,} rows in {result['seconds']:.1f} s = {result['rows_per_second']:,} rows/s "
-              f"(peak RSS {result['peak_rss_mb']} MB)   floor: {floor:,.0f} rows/s   floor/demo = {ratio:.2f}")
+        print(
+            f"{vendor:<10} demo: {rows:,} rows in {result['seconds']:.1f} s = {result['rows_per_second']:,} rows/s "
+            f"(peak RSS {result['peak_rss_mb']} MB)   floor: {floor:,.0f} rows/s   floor/demo = {ratio:.2f}"
+        )
         figures[vendor] = {
-            "rows": rows, "seconds": result["seconds"], "wall_seconds": result["wall_seconds"],
-            "rows_per_second": result["rows_per_second"], "peak_rss_mb": result["peak_rss_mb"],
-            "floor_rows_per_second": round(floor), "floor_over_demo": round(ratio, 2),
+            "rows": rows,
+            "seconds": result["seconds"],
+            "wall_seconds": result["wall_seconds"],
+            "rows_per_second": result["rows_per_second"],
+            "peak_rss_mb": result["peak_rss_mb"],
+            "floor_rows_per_second": round(floor),
+            "floor_over_demo": round(ratio, 2),
             "database": url,
         }
         if args.drop:

@@ -26,22 +26,51 @@ pytestmark = pytest.mark.django_db
     [(True, "commercial", None), (True, "commercial", ("2023-07-01", "2000.00")), (False, "legal", None)],
 )
 def test_case_position_matches_the_command_line(tenant, creditor, capsys, commercial, regime, payment):
-    debtor, _ = debtor_upsert(tenant=tenant, actor=None, kind=DebtorKind.COMPANY, size=DebtorSize.SME,
-                              company_name="Beta S.p.A.", vat_number="02182030391")
+    debtor, _ = debtor_upsert(
+        tenant=tenant,
+        actor=None,
+        kind=DebtorKind.COMPANY,
+        size=DebtorSize.SME,
+        company_name="Beta S.p.A.",
+        vat_number="02182030391",
+    )
     case = case_open(
-        tenant=tenant, actor=None, creditor=creditor, assignment=make_assignment(tenant, creditor), debtor=debtor,
-        creditor_reference="X-1", claim_type=ClaimType.ORDINARY, commercial=commercial,
-        contract_date=dt.date(2021, 5, 1), claims=[ClaimInput("A-1", dt.date(2023, 2, 1), "10000.00",
-                                                              dt.date(2023, 3, 15))],
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=make_assignment(tenant, creditor),
+        debtor=debtor,
+        creditor_reference="X-1",
+        claim_type=ClaimType.ORDINARY,
+        commercial=commercial,
+        contract_date=dt.date(2021, 5, 1),
+        claims=[ClaimInput("A-1", dt.date(2023, 2, 1), "10000.00", dt.date(2023, 3, 15))],
         opened_on=dt.date(2023, 4, 1),
     )
     opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 4, 1))
-    argv = ["interest", "--amount", "10000.00", "--due", "2023-03-15", "--until", "2024-02-10", "--regime", regime,
-            "--contract-date", "2021-05-01", "--json"]
+    argv = [
+        "interest",
+        "--amount",
+        "10000.00",
+        "--due",
+        "2023-03-15",
+        "--until",
+        "2024-02-10",
+        "--regime",
+        regime,
+        "--contract-date",
+        "2021-05-01",
+        "--json",
+    ]
     if payment:
-        entry_post(tenant=tenant, actor=None, case=case, kind=EntryKind.PAYMENT,
-                   posted_on=dt.date.fromisoformat(payment[0]),
-                   lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, Decimal(payment[1]))])
+        entry_post(
+            tenant=tenant,
+            actor=None,
+            case=case,
+            kind=EntryKind.PAYMENT,
+            posted_on=dt.date.fromisoformat(payment[0]),
+            lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, Decimal(payment[1]))],
+        )
         argv += ["--payment", f"{payment[0]}:{payment[1]}"]
     if not commercial:
         argv += ["--no-flat-compensation"]

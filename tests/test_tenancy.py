@@ -7,6 +7,7 @@ must be added to CALLS below, or the test fails and says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 import pkgutil
@@ -18,6 +19,7 @@ from django.apps import apps
 from django.db import models
 
 import recupero
+from recupero.cases.models import Case
 from recupero.cases.selectors import CaseFilters
 from recupero.core.domain.roles import Role
 from recupero.core.models import TenantModel
@@ -81,6 +83,34 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.ledger.selectors.case_balances": None,  # returns sums, checked in test_balances_are_per_tenant
     "recupero.ledger.selectors.case_entries": lambda f, c: f(case=c["case"]),
     "recupero.ledger.selectors.unbalanced_cases": None,  # integrity check over every tenant, by design
+    "recupero.strategies.selectors.iter_chunks": lambda f, c: [
+        Case.objects.get(pk=s.case_id)
+        for chunk in f(tenant=c["tenant"], today=dt.date(2026, 3, 2))
+        for s in chunk.snapshots
+    ],
+    "recupero.strategies.selectors.runs_recent": lambda f, c: f(tenant=c["tenant"]),
+    "recupero.strategies.selectors.case_steps": lambda f, c: f(tenant=c["tenant"], case_id=c["case"].pk),
+    "recupero.channels.selectors.case_communications": lambda f, c: f(
+        tenant=c["tenant"], case_id=c["case"].pk
+    ),
+    "recupero.channels.selectors.print_batches": lambda f, c: f(tenant=c["tenant"]),
+    "recupero.channels.selectors.communication_get": None,  # by id with the tenant: channels tests
+    "recupero.worklists.selectors.call_queue": lambda f, c: f(
+        tenant=c["tenant"], actor=None, today=dt.date(2026, 3, 2), at=dt.time(10)
+    ),
+    "recupero.worklists.selectors.visit_queue": lambda f, c: f(
+        tenant=c["tenant"], actor=None, today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.skip_trace_queue": lambda f, c: f(
+        tenant=c["tenant"], today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.case_items": lambda f, c: f(tenant=c["tenant"], case_id=c["case"].pk),
+    "recupero.worklists.selectors.item_get": None,  # by id with the tenant: worklists tests
+    "recupero.imports.selectors.batch_get": None,  # by id with the tenant: imports tests
+    "recupero.imports.selectors.batch_list": lambda f, c: list(f(tenant=c["tenant"])),
+    "recupero.imports.selectors.profiles_of": lambda f, c: list(f(tenant=c["tenant"])),
+    "recupero.imports.selectors.batch_progress": None,  # figures of one batch, no rows
+    "recupero.imports.selectors.batch_report": None,  # bytes of one batch's report
 }
 
 

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "recupero.parties",
     "recupero.cases",
     "recupero.ledger",
+    "recupero.channels",
+    "recupero.worklists",
+    "recupero.strategies",
+    "recupero.imports",
     "recupero.web",
     "recupero.demo",
 ]
@@ -104,6 +108,8 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG  # serve app static files without collectstatic while developing
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -132,3 +138,39 @@ LOGGING = {
 
 # Demo and product knobs.
 RECUPERO_AGENCY_NAME = os.environ.get("RECUPERO_AGENCY_NAME", "Recupero Demo S.r.l.")
+# Channel providers (recupero/channels/providers): "fake" sends nothing; "smtp" / "sms_http" are the real adapters.
+_env = os.environ.get
+RECUPERO_CHANNELS = {
+    "email": {
+        "backend": _env("RECUPERO_EMAIL_BACKEND", "fake"),
+        "host": _env("RECUPERO_SMTP_HOST", "127.0.0.1"),
+        "port": int(_env("RECUPERO_SMTP_PORT", "25")),
+        "username": _env("RECUPERO_SMTP_USER", ""),
+        "password": _env("RECUPERO_SMTP_PASSWORD", ""),
+        "use_tls": _env("RECUPERO_SMTP_TLS", "0") == "1",
+        "sender": _env("RECUPERO_EMAIL_FROM", "noreply@recupero.invalid"),
+    },
+    "pec": {
+        "backend": _env("RECUPERO_PEC_BACKEND", "fake"),
+        "host": _env("RECUPERO_PEC_SMTP_HOST", "127.0.0.1"),
+        "port": int(_env("RECUPERO_PEC_SMTP_PORT", "465")),
+        "username": _env("RECUPERO_PEC_USER", ""),
+        "password": _env("RECUPERO_PEC_PASSWORD", ""),
+        "use_ssl": _env("RECUPERO_PEC_SSL", "1") == "1",
+        "sender": _env("RECUPERO_PEC_FROM", "pec@recupero.invalid"),
+    },
+    "sms": {
+        "backend": _env("RECUPERO_SMS_BACKEND", "fake"),
+        "url": _env("RECUPERO_SMS_URL", "http://127.0.0.1:9/sms"),
+        "token": _env("RECUPERO_SMS_TOKEN", ""),
+        "sender": _env("RECUPERO_SMS_SENDER", "Recupero"),
+    },
+}
+RECUPERO_PEC_IMAP = {
+    "host": _env("RECUPERO_PEC_IMAP_HOST", ""),
+    "port": int(_env("RECUPERO_PEC_IMAP_PORT", "993")),
+    "username": _env("RECUPERO_PEC_USER", ""),
+    "password": _env("RECUPERO_PEC_PASSWORD", ""),
+    "ssl": _env("RECUPERO_PEC_IMAP_SSL", "1") == "1",
+    "mailbox": "INBOX",
+}

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Collate
 
 from recupero.cases.domain.codes import is_case_code
 from recupero.cases.domain.states import OPEN_STATUSES, CaseStatus
@@ -24,6 +26,7 @@ from recupero.core.domain.roles import (
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require
+from recupero.parties.models import Debtor
 
 _TAX_CODE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
 PAGE_SIZE = 50
@@ -58,26 +61,45 @@ def cases_visible(*, tenant: Tenant, actor: User) -> QuerySet[Case]:
     return qs
 
 
-def _name_prefix(prefix: str) -> Q:
-    # A range on the indexed lower-case name is a plain B-tree range scan on SQLite; PostgreSQL gets the same
-    # through LIKE 'x%' on a varchar_pattern_ops index (locale collations do not order prefixes contiguously).
-    if connection.vendor == "postgresql":
-        return Q(debtor__search_name__startswith=prefix)
-    return Q(debtor__search_name__gte=prefix, debtor__search_name__lt=prefix + "\U0010ffff")
+NAME_END = "\U0010ffff"  # sorts after every character, bytewise (UTF-8) and in "C" collation
 
 
-def search_q(q: str) -> tuple[Q, bool]:
+def _debtor_ids(tenant: Tenant, **lookup: str) -> QuerySet[Debtor, Any]:
+    # A separate, tenant-led lookup on the debtors' own index, then cases by debtor_id: never a join that lets
+    # the planner scan every debtor (seen on PostgreSQL at a million rows).
+    return Debtor.objects.filter(tenant=tenant, **lookup).values("id")
+
+
+def search_q(q: str, *, tenant: Tenant) -> tuple[Q, bool]:
     """(condition, ordered_by_name). Case code, CF, P.IVA and invoice number are exact; a name is a prefix."""
     text = " ".join(q.split())
     upper = text.upper()
     if is_case_code(upper):
         return Q(code=upper), False
     if _TAX_CODE.match(upper):
-        return Q(debtor__tax_code=upper), False
+        return Q(debtor_id__in=_debtor_ids(tenant, tax_code=upper)), False
     if upper.isdigit() and len(upper) == 11:
-        return Q(debtor__vat_number=upper) | Q(debtor__tax_code=upper), False
-    invoice_ids = Claim.objects.filter(invoice_number=text).values("case_id")[:200]
-    return _name_prefix(text.lower()) | Q(id__in=invoice_ids), True
+        ids = _debtor_ids(tenant, vat_number=upper).union(_debtor_ids(tenant, tax_code=upper))
+        return Q(debtor_id__in=list(ids.values_list("id", flat=True))), False
+    # An invoice number first (exact, indexed); only if none matches, a name prefix. An OR of the two would
+    # defeat both indexes.
+    invoice_cases = list(
+        Claim.objects.filter(tenant=tenant, invoice_number=text).values_list("case_id", flat=True)[:200]
+    )
+    if invoice_cases:
+        return Q(id__in=invoice_cases), False
+    prefix = text.lower()
+    # The debtor's own tenant column lets the (tenant_id, search_name) index lead the plan.
+    return Q(debtor__tenant=tenant, _name__gte=prefix, _name__lt=prefix + NAME_END), True
+
+
+def _by_name(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """The debtor's name as the search and sort key. On PostgreSQL in "C" collation, so that a prefix is one
+    contiguous range of the (tenant_id, search_name COLLATE "C") index and the order comes from it too; SQLite's
+    default BINARY collation already compares bytes."""
+    if connection.vendor == "postgresql":
+        return qs.annotate(_name=Collate("debtor__search_name", "C"))
+    return qs.annotate(_name=F("debtor__search_name"))
 
 
 def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 1) -> tuple[list[Case], bool]:
@@ -86,12 +108,10 @@ def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 
     qs = cases_visible(tenant=tenant, actor=actor)
     by_name = False
     if filters.q.strip():
-        condition, by_name = search_q(filters.q)
-        qs = qs.filter(condition)
+        condition, by_name = search_q(filters.q, tenant=tenant)
+        qs = (_by_name(qs) if by_name else qs).filter(condition)
     qs = _apply_filters(qs, filters)
-    qs = qs.select_related("debtor", "creditor").order_by(
-        *(("debtor__search_name", "id") if by_name else ("-id",))
-    )
+    qs = qs.select_related("debtor", "creditor").order_by(*(("_name", "id") if by_name else ("-id",)))
     offset = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(qs[offset : offset + PAGE_SIZE + 1])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE

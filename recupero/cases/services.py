@@ -220,7 +220,11 @@ def case_view_record(*, tenant: Tenant, actor: User, case: Case, via: str) -> No
     """A creditor's user has seen a debtor's personal data: that view is audited (who, when, from where)."""
     if actor.role == Role.CREDITOR_USER:
         audit_record(
-            tenant=tenant, actor=actor, action="debtor.view", obj=case.debtor, details={"case": case.code, "via": via}
+            tenant=tenant,
+            actor=actor,
+            action="debtor.view",
+            obj=case.debtor,
+            details={"case": case.code, "via": via},
         )
 
 
@@ -236,7 +240,13 @@ PRESCRIPTION_EVENT_LABELS = {
 
 @transaction.atomic
 def prescription_event_record(
-    *, tenant: Tenant, actor: User | None, case: Case, kind: str, when: dt.date | dt.datetime, evidence: str = ""
+    *,
+    tenant: Tenant,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    when: dt.date | dt.datetime,
+    evidence: str = "",
 ) -> TimelineEvent:
     """Record an act that may interrupt prescription (a demand received, an acknowledgment…).
 
@@ -247,9 +257,14 @@ def prescription_event_record(
     if isinstance(when, dt.datetime) and when.tzinfo is None:
         raise DomainError("case.bad_event", value=when.isoformat())
     event = timeline_append(
-        tenant=tenant, actor=actor, case=case, kind="prescription.event",
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        kind="prescription.event",
         summary=f"{PRESCRIPTION_EVENT_LABELS[kind]} il {when:%d/%m/%Y}",
         data={"event": kind, "when": when.isoformat(), "evidence": evidence},
     )
-    audit_record(tenant=tenant, actor=actor, action="case.prescription_event", obj=case, details={"kind": kind})
+    audit_record(
+        tenant=tenant, actor=actor, action="case.prescription_event", obj=case, details={"kind": kind}
+    )
     return event

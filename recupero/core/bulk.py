@@ -64,3 +64,45 @@ class Bulk:
                     f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                     f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
                 )
+
+    def ts_at(self, when: object) -> str:
+        """An aware datetime in the text form `ts` gives (UTC), with microseconds."""
+        import datetime as _dt
+
+        assert isinstance(when, _dt.datetime) and when.tzinfo is not None
+        text = when.astimezone(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return f"{text}+00" if self.vendor == "postgresql" else text
+
+    def write_ignore(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]], conflict: str
+    ) -> int:
+        """Insert the rows, silently dropping those whose `conflict` column (a UNIQUE key) already exists —
+        `ON CONFLICT DO NOTHING`, the write of idempotent effects. Returns how many rows were inserted.
+        PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING."""
+        cols = ", ".join(f'"{c}"' for c in columns)
+        rows = rows if isinstance(rows, list) else list(rows)
+        if not rows:
+            return 0
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                temp = f"_ins_{table}"
+                cursor.execute(
+                    f'CREATE TEMP TABLE IF NOT EXISTS "{temp}" AS SELECT {cols} FROM "{table}" WITH NO DATA'
+                )
+                cursor.execute(f'TRUNCATE "{temp}"')
+                with cursor.copy(f'COPY "{temp}" ({cols}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                cursor.execute(
+                    f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{temp}" ON CONFLICT ("{conflict}") DO NOTHING'
+                )
+                count = cursor.rowcount
+                cursor.execute(f'DROP TABLE "{temp}"')
+            else:
+                before = cursor.cursor.connection.total_changes
+                marks = ", ".join("?" * len(columns))
+                cursor.cursor.executemany(f'INSERT OR IGNORE INTO "{table}" ({cols}) VALUES ({marks})', rows)
+                count = cursor.cursor.connection.total_changes - before
+        self.rows += count
+        self.per_table[table] = self.per_table.get(table, 0) + count
+        return count

@@ -27,19 +27,85 @@ from recupero.parties.domain.geo import Municipality, municipalities
 CHUNK = 20_000
 
 COLUMNS = {
-    "parties_debtor": ("id", "tenant_id", "kind", "size", "first_name", "last_name", "company_name", "tax_code",
-                       "vat_number", "vulnerable", "search_name", "created_at"),
-    "parties_contactpoint": ("id", "tenant_id", "debtor_id", "kind", "value", "cap", "municipality", "province",
-                             "source", "status", "verified_at", "created_at"),
-    "cases_case": ("id", "tenant_id", "seq", "code", "creditor_id", "assignment_id", "debtor_id",
-                   "creditor_reference", "claim_type", "commercial", "contract_date", "status", "opened_on",
-                   "closed_on", "first_due_on", "province", "original_amount", "balance", "consultant_id",
-                   "filing_date", "title_grants_commercial_rate"),
-    "cases_claim": ("id", "tenant_id", "case_id", "invoice_number", "issued_on", "due_on", "amount",
-                    "description", "supply_reference", "sdi_delivered_on"),
-    "ledger_ledgerentry": ("id", "tenant_id", "case_id", "group", "kind", "posted_on", "debit_account",
-                           "credit_account", "amount", "description", "reverses_id", "idempotency_key",
-                           "created_at", "actor_id"),
+    "parties_debtor": (
+        "id",
+        "tenant_id",
+        "kind",
+        "size",
+        "first_name",
+        "last_name",
+        "company_name",
+        "tax_code",
+        "vat_number",
+        "vulnerable",
+        "search_name",
+        "created_at",
+    ),
+    "parties_contactpoint": (
+        "id",
+        "tenant_id",
+        "debtor_id",
+        "kind",
+        "value",
+        "cap",
+        "municipality",
+        "province",
+        "source",
+        "status",
+        "verified_at",
+        "created_at",
+    ),
+    "cases_case": (
+        "id",
+        "tenant_id",
+        "seq",
+        "code",
+        "creditor_id",
+        "assignment_id",
+        "debtor_id",
+        "creditor_reference",
+        "claim_type",
+        "commercial",
+        "contract_date",
+        "status",
+        "opened_on",
+        "closed_on",
+        "first_due_on",
+        "province",
+        "original_amount",
+        "balance",
+        "consultant_id",
+        "filing_date",
+        "title_grants_commercial_rate",
+    ),
+    "cases_claim": (
+        "id",
+        "tenant_id",
+        "case_id",
+        "invoice_number",
+        "issued_on",
+        "due_on",
+        "amount",
+        "description",
+        "supply_reference",
+        "sdi_delivered_on",
+    ),
+    "ledger_ledgerentry": (
+        "id",
+        "tenant_id",
+        "case_id",
+        "group",
+        "kind",
+        "posted_on",
+        "debit_account",
+        "credit_account",
+        "amount",
+        "description",
+        "reverses_id",
+        "idempotency_key",
+        "created_at",
+        "actor_id",
+    ),
     "cases_timelineevent": ("id", "tenant_id", "case_id", "at", "kind", "actor_id", "summary", "data"),
 }
 # Insert order: a table's rows only refer to tables written before it.
@@ -137,9 +203,11 @@ class ChunkGenerator:
     issued_codes: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self._creditor_cum = list(itertools.accumulate(
-            {"utility": 500, "telco": 350, "supplier": 150}[c.sector] for c in self.creditors
-        ))
+        self._creditor_cum = list(
+            itertools.accumulate(
+                {"utility": 500, "telco": 350, "supplier": 150}[c.sector] for c in self.creditors
+            )
+        )
 
     # ---- the chunk ---------------------------------------------------------------------------------------
     def chunk(self, index: int, size: int) -> dict[str, list[tuple[object, ...]]]:
@@ -160,14 +228,27 @@ class ChunkGenerator:
         rng = self.rng
         r = rng.random()
         if sector == "utility":
-            profile = ("person", "consumer") if r < 0.85 else (("sole_trader", "micro") if r < 0.95
-                                                                else ("company", "micro"))
+            profile = (
+                ("person", "consumer")
+                if r < 0.85
+                else (("sole_trader", "micro") if r < 0.95 else ("company", "micro"))
+            )
         elif sector == "telco":
-            profile = ("person", "consumer") if r < 0.80 else (("sole_trader", "professional") if r < 0.88
-                                                                else ("company", _choice(rng, ("micro", "sme"))))
+            profile = (
+                ("person", "consumer")
+                if r < 0.80
+                else (
+                    ("sole_trader", "professional")
+                    if r < 0.88
+                    else ("company", _choice(rng, ("micro", "sme")))
+                )
+            )
         else:
-            profile = ("sole_trader", "micro") if r < 0.2 else (
-                "company", ("micro", "sme", "sme", "large")[int(rng.random() * 4)])
+            profile = (
+                ("sole_trader", "micro")
+                if r < 0.2
+                else ("company", ("micro", "sme", "sme", "large")[int(rng.random() * 4)])
+            )
         group = "person" if profile[0] == "person" else "business"
         pool = self.pool[group]
         # Some debtors owe two creditors: same codice fiscale, one debtor row, cases at both.
@@ -196,8 +277,15 @@ class ChunkGenerator:
             month = _randint(rng, 1, 12)
             day = _randint(rng, 1, calendar.monthrange(year, month)[1])
             born = _places().pick(rng)
-            code = tax_code(surname=last, name=first, year=year, month=month, day=day, female=female,
-                            belfiore=born.belfiore)
+            code = tax_code(
+                surname=last,
+                name=first,
+                year=year,
+                month=month,
+                day=day,
+                female=female,
+                belfiore=born.belfiore,
+            )
             if self._unique(code):
                 return last, first, code, female, year
 
@@ -233,22 +321,61 @@ class ChunkGenerator:
             vulnerable = 1 if rng.random() < (0.15 if born < 1946 else 0.02) else 0
         created = self.ts(iso(received), 7, int(rng.random() * 60))
         self.rows["parties_debtor"].append(
-            (debtor_id, self.tenant_id, kind, size, first, last, company, code, vat, vulnerable, search, created)
+            (
+                debtor_id,
+                self.tenant_id,
+                kind,
+                size,
+                first,
+                last,
+                company,
+                code,
+                vat,
+                vulnerable,
+                search,
+                created,
+            )
         )
         self._contacts(debtor_id, kind, place, first, last, company, created)
         return _Debtor(debtor_id, place.province, group, size, creditor_idx)
 
-    def _contacts(self, debtor_id: int, kind: str, place: Municipality, first: str, last: str, company: str,
-                  created: str) -> None:
+    def _contacts(
+        self,
+        debtor_id: int,
+        kind: str,
+        place: Municipality,
+        first: str,
+        last: str,
+        company: str,
+        created: str,
+    ) -> None:
         rng = self.rng
         out = self.rows["parties_contactpoint"]
 
         def add(kind_: str, value: str, cap: str = "", town: str = "", prov: str = "") -> None:
             r = rng.random()
-            status = "unverified" if r < 0.7 else ("valid" if r < 0.92 else ("wrong" if r < 0.97 else "unreachable"))
+            status = (
+                "unverified"
+                if r < 0.7
+                else ("valid" if r < 0.92 else ("wrong" if r < 0.97 else "unreachable"))
+            )
             verified = created if status == "valid" else None
-            out.append((self._next("parties_contactpoint"), self.tenant_id, debtor_id, kind_, value, cap, town,
-                        prov, "committente", status, verified, created))
+            out.append(
+                (
+                    self._next("parties_contactpoint"),
+                    self.tenant_id,
+                    debtor_id,
+                    kind_,
+                    value,
+                    cap,
+                    town,
+                    prov,
+                    "committente",
+                    status,
+                    verified,
+                    created,
+                )
+            )
 
         street = f"{_choice(rng, names.STREETS)} {1 + int(rng.random() ** 2 * 180)}"
         add("address", street, _choice(rng, place.caps), place.name, place.province)
@@ -280,25 +407,60 @@ class ChunkGenerator:
         case_id = self._next("cases_case")
         seq = self.counters.seq
         self.counters.seq += 1
-        claim_type, commercial, contract, claims = self._claims(creditor.sector, debtor, seq, received, status)
+        claim_type, commercial, contract, claims = self._claims(
+            creditor.sector, debtor, seq, received, status
+        )
         original = sum(c[2] for c in claims)
         claim_rows = self.rows["cases_claim"]
         for number, issued, cents, due, description, supply in claims:
-            claim_rows.append((self._next("cases_claim"), self.tenant_id, case_id, number, iso(issued), iso(due),
-                               euro(cents), description, supply, iso(issued + 1)))
+            claim_rows.append(
+                (
+                    self._next("cases_claim"),
+                    self.tenant_id,
+                    case_id,
+                    number,
+                    iso(issued),
+                    iso(due),
+                    euro(cents),
+                    description,
+                    supply,
+                    iso(issued + 1),
+                )
+            )
         events = self._events(status, received, horizon, plan)
         payments = self._ledger(case_id, seq, status, received, claims, original, events)
         paid = sum(cents for _, cents in payments)
-        closed_on = next((iso(day) for st, day in reversed(events) if st in ("paid", "closed", "returned")), None)
+        closed_on = next(
+            (iso(day) for st, day in reversed(events) if st in ("paid", "closed", "returned")), None
+        )
         filing = None
         if status == "legal" and rng.random() < 0.5:
             filing = iso(min(_TODAY, events[-1][1] + _randint(rng, 30, 120)))
-        self.rows["cases_case"].append((
-            case_id, self.tenant_id, seq, case_code(seq), creditor.id, assignment_id, debtor.id,
-            _reference(creditor.sector, seq), claim_type, commercial, contract, status, iso(received), closed_on,
-            iso(min(c[3] for c in claims)), debtor.province, euro(original), euro(original - paid),
-            creditor.consultant_id, filing, 0,
-        ))
+        self.rows["cases_case"].append(
+            (
+                case_id,
+                self.tenant_id,
+                seq,
+                case_code(seq),
+                creditor.id,
+                assignment_id,
+                debtor.id,
+                _reference(creditor.sector, seq),
+                claim_type,
+                commercial,
+                contract,
+                status,
+                iso(received),
+                closed_on,
+                iso(min(c[3] for c in claims)),
+                debtor.province,
+                euro(original),
+                euro(original - paid),
+                creditor.consultant_id,
+                filing,
+                0,
+            )
+        )
         self._timeline(case_id, plan.code, claims, original, events, payments)
 
     def _assignment(self, creditor: CreditorRef, status: str) -> tuple[int, AssignmentPlan]:
@@ -314,26 +476,44 @@ class ChunkGenerator:
             pool = [a for a in items if a[1].received_on.toordinal() < _TODAY - 60] or items
         return pool[int(self.rng.random() * len(pool))]
 
-    def _claims(self, sector: str, debtor: _Debtor, seq: int, received: int, status: str
-                ) -> tuple[str, int, str | None, list[tuple[str, int, int, int, str, str]]]:
+    def _claims(
+        self, sector: str, debtor: _Debtor, seq: int, received: int, status: str
+    ) -> tuple[str, int, str | None, list[tuple[str, int, int, int, str, str]]]:
         rng = self.rng
         last_issue = received - _randint(rng, 45, 400)
         if status == "prescribed":
             last_issue = received - _randint(rng, 5 * 365, 6 * 365)
         out = []
         if sector == "utility":
-            claim_type = ("electricity", "gas", "water")[bisect.bisect_right((55, 85), int(rng.random() * 100))]
-            supply = (f"IT001E{_randint(rng, 0, 99_999_999):08d}" if claim_type == "electricity"
-                      else f"{_randint(rng, 0, 10 ** 14 - 1):014d}" if claim_type == "gas"
-                      else f"ACQ{_randint(rng, 0, 999_999_999):09d}")
-            what = {"electricity": "Fornitura energia elettrica", "gas": "Fornitura gas naturale",
-                    "water": "Servizio idrico integrato"}[claim_type]
+            claim_type = ("electricity", "gas", "water")[
+                bisect.bisect_right((55, 85), int(rng.random() * 100))
+            ]
+            supply = (
+                f"IT001E{_randint(rng, 0, 99_999_999):08d}"
+                if claim_type == "electricity"
+                else f"{_randint(rng, 0, 10**14 - 1):014d}"
+                if claim_type == "gas"
+                else f"ACQ{_randint(rng, 0, 999_999_999):09d}"
+            )
+            what = {
+                "electricity": "Fornitura energia elettrica",
+                "gas": "Fornitura gas naturale",
+                "water": "Servizio idrico integrato",
+            }[claim_type]
             count = 1 + int(rng.random() ** 1.5 * 6)
             for k in range(count):
                 issued = last_issue - 61 * (count - 1 - k)
                 day = dt.date.fromordinal(issued)
-                out.append((f"{day.year}E{seq * 8 + k:09d}", issued, int(3000 * 20 ** (rng.random() ** 1.4)),
-                            issued + 20, f"{what}, bolletta bimestrale {day:%m/%Y}", supply))
+                out.append(
+                    (
+                        f"{day.year}E{seq * 8 + k:09d}",
+                        issued,
+                        int(3000 * 20 ** (rng.random() ** 1.4)),
+                        issued + 20,
+                        f"{what}, bolletta bimestrale {day:%m/%Y}",
+                        supply,
+                    )
+                )
             contract = iso(last_issue - 61 * count - _randint(rng, 30, 3000))
         elif sector == "telco":
             claim_type = "telecom"
@@ -342,8 +522,16 @@ class ChunkGenerator:
             for k in range(count):
                 issued = last_issue - 30 * (count - 1 - k)
                 day = dt.date.fromordinal(issued)
-                out.append((f"T{day:%y%m}{seq * 8 + k:09d}", issued, int(2000 * 15 ** (rng.random() ** 1.5)),
-                            issued + 20, f"Servizi di telefonia e internet, fattura {day:%m/%Y}", supply))
+                out.append(
+                    (
+                        f"T{day:%y%m}{seq * 8 + k:09d}",
+                        issued,
+                        int(2000 * 15 ** (rng.random() ** 1.5)),
+                        issued + 20,
+                        f"Servizi di telefonia e internet, fattura {day:%m/%Y}",
+                        supply,
+                    )
+                )
             contract = iso(last_issue - 30 * count - _randint(rng, 30, 2500))
         else:
             claim_type = "ordinary"
@@ -356,15 +544,26 @@ class ChunkGenerator:
                 issued -= _randint(rng, 15, 90)
             for k, day_ord in enumerate(reversed(dated)):
                 day = dt.date.fromordinal(day_ord)
-                out.append((f"{(seq * 8 + k) % 100_000 or 100_000}/{day.year}", day_ord,
-                            int(50_000 * 160 ** (rng.random() ** 1.8)), day_ord + _choice(rng, (30, 60, 90)),
-                            f"Fornitura materiali, DDT n. {_randint(rng, 100, 9999)}", supply))
-            start = dt.date(2008, 1, 1).toordinal() if rng.random() < 0.15 else dt.date(2013, 1, 1).toordinal()
+                out.append(
+                    (
+                        f"{(seq * 8 + k) % 100_000 or 100_000}/{day.year}",
+                        day_ord,
+                        int(50_000 * 160 ** (rng.random() ** 1.8)),
+                        day_ord + _choice(rng, (30, 60, 90)),
+                        f"Fornitura materiali, DDT n. {_randint(rng, 100, 9999)}",
+                        supply,
+                    )
+                )
+            start = (
+                dt.date(2008, 1, 1).toordinal() if rng.random() < 0.15 else dt.date(2013, 1, 1).toordinal()
+            )
             contract = iso(min(start + _randint(rng, 0, 5 * 365), dated[-1] - 30))
         commercial = 0 if debtor.size == "consumer" else 1
         return claim_type, commercial, contract, out
 
-    def _events(self, status: str, received: int, horizon: int, plan: AssignmentPlan) -> list[tuple[str, int]]:
+    def _events(
+        self, status: str, received: int, horizon: int, plan: AssignmentPlan
+    ) -> list[tuple[str, int]]:
         """[(status, day)] from the opening ("new") to the current status, never past today / the return."""
         rng = self.rng
         day = received
@@ -373,22 +572,46 @@ class ChunkGenerator:
             if step == "returned" and plan.returned:
                 day = plan.return_on.toordinal()
             else:
-                day = min(horizon, day + (_randint(rng, 2, 30) if step == "working" else _randint(rng, 10, 150)))
+                day = min(
+                    horizon, day + (_randint(rng, 2, 30) if step == "working" else _randint(rng, 10, 150))
+                )
             events.append((step, day))
         return events
 
-    def _ledger(self, case_id: int, seq: int, status: str, received: int,
-                claims: list[tuple[str, int, int, int, str, str]], original: int,
-                events: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    def _ledger(
+        self,
+        case_id: int,
+        seq: int,
+        status: str,
+        received: int,
+        claims: list[tuple[str, int, int, int, str, str]],
+        original: int,
+        events: list[tuple[str, int]],
+    ) -> list[tuple[int, int]]:
         """Opening entries (principal / assigned) per claim, then payments; returns the payments (day, cents)."""
         rng = self.rng
         rows = self.rows["ledger_ledgerentry"]
         created = self.ts(iso(received), 8, 0)
         group = f"{0xD3 << 120 | seq << 16:032x}"
         for i, (number, issued, cents, *_rest) in enumerate(claims):
-            rows.append((self._next("ledger_ledgerentry"), self.tenant_id, case_id, group, "opening", iso(received),
-                         "principal", "assigned", euro(cents), f"Fattura {number} del {it_date(issued)}", None,
-                         f"opening:{case_id}#{i}", created, None))
+            rows.append(
+                (
+                    self._next("ledger_ledgerentry"),
+                    self.tenant_id,
+                    case_id,
+                    group,
+                    "opening",
+                    iso(received),
+                    "principal",
+                    "assigned",
+                    euro(cents),
+                    f"Fattura {number} del {it_date(issued)}",
+                    None,
+                    f"opening:{case_id}#{i}",
+                    created,
+                    None,
+                )
+            )
         payments = _payment_plan(rng, status, original)
         if not payments:
             return []
@@ -399,34 +622,83 @@ class ChunkGenerator:
         for k, cents in enumerate(payments, start=1):
             day = max(received, min(_TODAY, start + 30 * (k - 1)))
             when = self.ts(iso(day), 10, int(rng.random() * 60))
-            rows.append((self._next("ledger_ledgerentry"), self.tenant_id, case_id,
-                         f"{0xD3 << 120 | 1 << 100 | seq << 16 | k:032x}", "payment", iso(day),
-                         "payments_received", "principal", euro(cents), f"Incasso n. {k}", None, None, when, None))
+            rows.append(
+                (
+                    self._next("ledger_ledgerentry"),
+                    self.tenant_id,
+                    case_id,
+                    f"{0xD3 << 120 | 1 << 100 | seq << 16 | k:032x}",
+                    "payment",
+                    iso(day),
+                    "payments_received",
+                    "principal",
+                    euro(cents),
+                    f"Incasso n. {k}",
+                    None,
+                    None,
+                    when,
+                    None,
+                )
+            )
             done.append((day, cents))
         return done
 
-    def _timeline(self, case_id: int, assignment_code: str, claims: list[tuple[str, int, int, int, str, str]],
-                  original: int, events: list[tuple[str, int]], payments: list[tuple[int, int]]) -> None:
+    def _timeline(
+        self,
+        case_id: int,
+        assignment_code: str,
+        claims: list[tuple[str, int, int, int, str, str]],
+        original: int,
+        events: list[tuple[str, int]],
+        payments: list[tuple[int, int]],
+    ) -> None:
         rng = self.rng
         rows = self.rows["cases_timelineevent"]
         tid = self.tenant_id
-        rows.append((self._next("cases_timelineevent"), tid, case_id, self.ts(iso(events[0][1]), 8, 0),
-                     "case.opened", None, f"Pratica aperta: {len(claims)} fatture, {euro(original)} €",
-                     f'{{"assignment": "{assignment_code}"}}'))
+        rows.append(
+            (
+                self._next("cases_timelineevent"),
+                tid,
+                case_id,
+                self.ts(iso(events[0][1]), 8, 0),
+                "case.opened",
+                None,
+                f"Pratica aperta: {len(claims)} fatture, {euro(original)} €",
+                f'{{"assignment": "{assignment_code}"}}',
+            )
+        )
         for (source, _), (target, day) in itertools.pairwise(events):
-            rows.append((self._next("cases_timelineevent"), tid, case_id,
-                         self.ts(iso(day), 9 + int(rng.random() * 9), int(rng.random() * 60)), "case.status", None,
-                         f"Stato: {LABELS[CaseStatus(source)]} → {LABELS[CaseStatus(target)]}",
-                         f'{{"from": "{source}", "to": "{target}", "reason": ""}}'))
+            rows.append(
+                (
+                    self._next("cases_timelineevent"),
+                    tid,
+                    case_id,
+                    self.ts(iso(day), 9 + int(rng.random() * 9), int(rng.random() * 60)),
+                    "case.status",
+                    None,
+                    f"Stato: {LABELS[CaseStatus(source)]} → {LABELS[CaseStatus(target)]}",
+                    f'{{"from": "{source}", "to": "{target}", "reason": ""}}',
+                )
+            )
         for day, cents in payments:
-            rows.append((self._next("cases_timelineevent"), tid, case_id, self.ts(iso(day), 19, 0),
-                         "ledger.payment", None, f"Incasso di {euro(cents)} €", "{}"))
+            rows.append(
+                (
+                    self._next("cases_timelineevent"),
+                    tid,
+                    case_id,
+                    self.ts(iso(day), 19, 0),
+                    "ledger.payment",
+                    None,
+                    f"Incasso di {euro(cents)} €",
+                    "{}",
+                )
+            )
 
 
 def _reference(sector: str, seq: int) -> str:
     """The creditor's own reference for the position, in each creditor's style."""
     if sector == "utility":
-        return f"CC{seq * 37 % 10 ** 10:010d}"
+        return f"CC{seq * 37 % 10**10:010d}"
     if sector == "telco":
         return f"9{seq:09d}"
     return f"CLI-{seq:07d}"

@@ -73,8 +73,10 @@ def _ledger_trigger_sql() -> dict[str, tuple[list[str], list[str]]]:
     migration = importlib.import_module("recupero.ledger.migrations.0002_append_only")
     return {
         "sqlite": (migration.SQLITE_REVERSE, migration.SQLITE),
-        "postgresql": (["DROP TRIGGER IF EXISTS ledger_entry_append_only ON ledger_ledgerentry;"],
-                       migration.POSTGRES),
+        "postgresql": (
+            ["DROP TRIGGER IF EXISTS ledger_entry_append_only ON ledger_ledgerentry;"],
+            migration.POSTGRES,
+        ),
     }
 
 
@@ -91,7 +93,9 @@ def _scoped_tables(tenant_model: type[models.Model]) -> tuple[list[str], list[tu
             continue
         for f in model._meta.concrete_fields:
             target = f.related_model if f.is_relation else None
-            if target is not None and any(x.name == "tenant" for x in target._meta.concrete_fields):
+            if target is None or isinstance(target, str):
+                continue
+            if any(x.name == "tenant" for x in target._meta.concrete_fields):
                 hanging.append((model._meta.db_table, f.column, target._meta.db_table))
                 break
     return owned, hanging
@@ -144,9 +148,13 @@ def _iban(abi: str, cab: str, account: int) -> str:
 def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
     """Tenant, users, creditors with mandates and assignments. Returns them and the number of rows written."""
     tenant = Tenant.objects.create(
-        code=TENANT_CODE, name="Recupero Demo S.r.l.", vat_number=vat_number(4_812_733, 58),
-        address="Via Giuseppe Mazzini 12, 20123 Milano (MI)", pec="recupero-demo@legalmail.it",
-        phone="+390287654321", licence="Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura di Milano",
+        code=TENANT_CODE,
+        name="Recupero Demo S.r.l.",
+        vat_number=vat_number(4_812_733, 58),
+        address="Via Giuseppe Mazzini 12, 20123 Milano (MI)",
+        pec="recupero-demo@legalmail.it",
+        phone="+390287654321",
+        licence="Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura di Milano",
         iban=_iban("03069", "09606", 100000012345),
     )
     taken = set(User.objects.filter(username__in=[u[0] for u in USERS]).values_list("username", flat=True))
@@ -156,8 +164,14 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
     users = {}
     for username, role, first, last, _ in USERS:
         users[username] = User.objects.create(
-            tenant=tenant, username=username, password=password, role=role.value, first_name=first,
-            last_name=last, email=f"{username}@recupero-demo.it", is_staff=role == Role.ADMIN,
+            tenant=tenant,
+            username=username,
+            password=password,
+            role=role.value,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@recupero-demo.it",
+            is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
         )
     rows = 1 + len(users)
@@ -166,42 +180,78 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
         vat = vat_number(1_000_000 * number + 234_567, (15, 58, 17)[number - 1])
         slug = plan.code.lower().replace("demo-", "")
         creditor = Creditor.objects.create(
-            tenant=tenant, code=plan.code, name=plan.name, sector=plan.sector, vat_number=vat, tax_code=vat,
-            pec=f"recupero.crediti@pec.{slug}-demo.it", primary_colour=plan.primary_colour,
-            secondary_colour=plan.secondary_colour, signature=f"Ufficio Recupero Crediti — {plan.name}",
-            contact_phone=f"+39800{100_000 + number * 1111}", contact_email=f"crediti@{slug}-demo.it",
-            iban=_iban(("02008", "05034", "03069")[number - 1], ("01600", "11701", "01234")[number - 1],
-                       200000000000 + number),
+            tenant=tenant,
+            code=plan.code,
+            name=plan.name,
+            sector=plan.sector,
+            vat_number=vat,
+            tax_code=vat,
+            pec=f"recupero.crediti@pec.{slug}-demo.it",
+            primary_colour=plan.primary_colour,
+            secondary_colour=plan.secondary_colour,
+            signature=f"Ufficio Recupero Crediti — {plan.name}",
+            contact_phone=f"+39800{100_000 + number * 1111}",
+            contact_email=f"crediti@{slug}-demo.it",
+            iban=_iban(
+                ("02008", "05034", "03069")[number - 1],
+                ("01600", "11701", "01234")[number - 1],
+                200000000000 + number,
+            ),
         )
         consultant = users[CONSULTANT_OF[plan.code]]
         creditor.consultants.add(consultant)
         Mandate.objects.create(
-            tenant=tenant, creditor=creditor, reference=f"MAND-{plan.assignment_prefix}-2019",
+            tenant=tenant,
+            creditor=creditor,
+            reference=f"MAND-{plan.assignment_prefix}-2019",
             commission_percent=Decimal(plan.commission_percent),
-            max_discount_percent=Decimal(plan.max_discount_percent), max_instalments=plan.max_instalments,
-            min_instalment=Decimal(plan.min_instalment), allowed_channels=list(plan.channels),
-            contact_window=plan.contact_window, starts_on=dt.date(2019, 1, 1),
-            strategy_code=f"{plan.sector}-standard", waive_flat_compensation=plan.sector != "supplier",
+            max_discount_percent=Decimal(plan.max_discount_percent),
+            max_instalments=plan.max_instalments,
+            min_instalment=Decimal(plan.min_instalment),
+            allowed_channels=list(plan.channels),
+            contact_window=plan.contact_window,
+            starts_on=dt.date(2019, 1, 1),
+            strategy_code=f"{plan.sector}-standard",
+            waive_flat_compensation=plan.sector != "supplier",
         )
         made = Assignment.objects.bulk_create(
-            Assignment(tenant=tenant, creditor=creditor, code=a.code, received_on=a.received_on,
-                       return_on=a.return_on, status="returned" if a.returned else "open")
+            Assignment(
+                tenant=tenant,
+                creditor=creditor,
+                code=a.code,
+                received_on=a.received_on,
+                return_on=a.return_on,
+                status="returned" if a.returned else "open",
+            )
             for a in assignments_for(plan)
         )
         plans = assignments_for(plan)
-        refs.append(CreditorRef(creditor.pk, plan.code, plan.sector, consultant.pk,
-                                [(a.pk, p) for a, p in zip(made, plans, strict=True)]))
+        refs.append(
+            CreditorRef(
+                creditor.pk,
+                plan.code,
+                plan.sector,
+                consultant.pk,
+                [(a.pk, p) for a, p in zip(made, plans, strict=True)],
+            )
+        )
         rows += 3 + len(made)
     for username, *_rest, creditor_code in USERS:
         if creditor_code:
             User.objects.filter(pk=users[username].pk).update(
-                creditor_id=next(r.id for r in refs if r.code == creditor_code))
+                creditor_id=next(r.id for r in refs if r.code == creditor_code)
+            )
     return tenant, users, refs, rows
 
 
 # ---- the load ----------------------------------------------------------------------------------------------
-def demo_load(*, cases: int = 6000, seed: int = 1, reset: bool = False,
-              progress: Callable[[int, int, float], None] | None = None) -> LoadResult:
+def demo_load(
+    *,
+    cases: int = 6000,
+    seed: int = 1,
+    reset: bool = False,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> LoadResult:
     """Load the demo agency with `cases` cases, all or nothing (one transaction). With `reset`, an existing demo
     tenant is deleted first; without it, an existing demo is left alone (`skipped`)."""
     started = time.perf_counter()
@@ -232,19 +282,33 @@ def demo_load(*, cases: int = 6000, seed: int = 1, reset: bool = False,
         bulk.fix_sequences()
         total = bulk.rows + setup_rows + 1
         AuditLog.objects.create(
-            tenant=tenant, actor=None, action="demo.load", object_type="core.tenant", object_id=str(tenant.pk),
+            tenant=tenant,
+            actor=None,
+            action="demo.load",
+            object_type="core.tenant",
+            object_id=str(tenant.pk),
             details={"cases": cases, "seed": seed, "rows": total},
         )
     _analyze(bulk.vendor)
     seconds = time.perf_counter() - started
-    return LoadResult(cases=cases, seed=seed, seconds=seconds, rows=total,
-                      per_table={"setup": setup_rows, **bulk.per_table}, vendor=bulk.vendor)
+    return LoadResult(
+        cases=cases,
+        seed=seed,
+        seconds=seconds,
+        rows=total,
+        per_table={"setup": setup_rows, **bulk.per_table},
+        vendor=bulk.vendor,
+    )
 
 
-def _chunks_ahead(generator: ChunkGenerator, cases: int) -> Iterator[tuple[int, dict[str, list[tuple[object, ...]]]]]:
+def _chunks_ahead(
+    generator: ChunkGenerator, cases: int
+) -> Iterator[tuple[int, dict[str, list[tuple[object, ...]]]]]:
     """The chunks, generated one ahead in a thread: Python builds chunk k+1 while the database (SQLite's C code
     without the GIL, or the PostgreSQL server) stores chunk k. Still deterministic: one thread generates, in order."""
-    ahead: queue.Queue[tuple[int, dict[str, list[tuple[object, ...]]]] | BaseException | None] = queue.Queue(1)
+    ahead: queue.Queue[tuple[int, dict[str, list[tuple[object, ...]]]] | BaseException | None] = queue.Queue(
+        1
+    )
 
     def produce() -> None:
         try:
@@ -280,12 +344,17 @@ def _drop_secondary_indexes() -> list[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             marks = ", ".join(["%s"] * len(TABLES))
-            cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                           f"AND tbl_name IN ({marks})", list(TABLES))
+            cursor.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({marks})",
+                list(TABLES),
+            )
         else:
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-                           "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-                           [list(TABLES)])
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [list(TABLES)],
+            )
         found = [(n, sql) for n, sql in cursor.fetchall() if not sql.upper().startswith("CREATE UNIQUE")]
         for name, _sql in found:
             cursor.execute(f'DROP INDEX "{name}"')

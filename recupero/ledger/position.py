@@ -15,9 +15,20 @@ from decimal import Decimal
 from recupero.cases.models import Case, Claim
 from recupero.cases.selectors import case_claims, prescription_events
 from recupero.law.errors import LawError
-from recupero.law.interest import CasePayment, CaseResult, InterestRequest, compute_case, due_date_from_receipt
-from recupero.law.prescription import Event, PrescriptionRequest, PrescriptionResult, PrescriptionSettings
-from recupero.law.prescription import compute_prescription
+from recupero.law.interest import (
+    CasePayment,
+    CaseResult,
+    InterestRequest,
+    compute_case,
+    due_date_from_receipt,
+)
+from recupero.law.prescription import (
+    Event,
+    PrescriptionRequest,
+    PrescriptionResult,
+    PrescriptionSettings,
+    compute_prescription,
+)
 from recupero.law.prospetto import prospetto_rows
 from recupero.ledger.domain.accounts import Account
 from recupero.ledger.models import LedgerEntry
@@ -63,7 +74,11 @@ class CasePosition:
 
 
 def _mandate(case: Case) -> Mandate | None:
-    return Mandate.objects.filter(tenant_id=case.tenant_id, creditor_id=case.creditor_id).order_by("-starts_on").first()
+    return (
+        Mandate.objects.filter(tenant_id=case.tenant_id, creditor_id=case.creditor_id)
+        .order_by("-starts_on")
+        .first()
+    )
 
 
 def _due(claim: Claim) -> dt.date:
@@ -89,15 +104,22 @@ def _requests(case: Case, claims: list[Claim], until: dt.date, costs: Decimal) -
     out: dict[str, InterestRequest] = {}
     for i, claim in enumerate(claims):
         out[str(claim.pk)] = InterestRequest(
-            principal=claim.amount, due_date=_due(claim), until=until, regime=regime,
-            contract_date=case.contract_date, filing_date=case.filing_date,
+            principal=claim.amount,
+            due_date=_due(claim),
+            until=until,
+            regime=regime,
+            contract_date=case.contract_date,
+            filing_date=case.filing_date,
             title_grants_commercial_rate=case.title_grants_commercial_rate,
-            flat_compensation=case.commercial and not waived, costs=costs if i == 0 else ZERO,
+            flat_compensation=case.commercial and not waived,
+            costs=costs if i == 0 else ZERO,
         )
     return out
 
 
-def _compute(case: Case, claims: list[Claim], until: dt.date, costs: Decimal) -> tuple[CaseResult, dt.date, list[str]]:
+def _compute(
+    case: Case, claims: list[Claim], until: dt.date, costs: Decimal
+) -> tuple[CaseResult, dt.date, list[str]]:
     """Compute up to `until`; when the rate tables stop earlier, compute up to their last day and say so."""
     payments = [p for p in _payments(case) if p.date <= until]
     try:
@@ -115,11 +137,17 @@ def _prescription(case: Case, claim: Claim, events: list[Event], today: dt.date)
     mandate = _mandate(case)
     settings = PrescriptionSettings(telecom_years=mandate.telecom_prescription_years if mandate else 5)
     try:
-        return compute_prescription(PrescriptionRequest(
-            claim_type=case.claim_type, debtor=law_debtor_type(case.debtor.size), due_date=_due(claim),
-            issued=claim.issued_on, events=tuple(e for e in events if _on_or_after(e, _due(claim))),
-            today=today, settings=settings,
-        ))
+        return compute_prescription(
+            PrescriptionRequest(
+                claim_type=case.claim_type,
+                debtor=law_debtor_type(case.debtor.size),
+                due_date=_due(claim),
+                issued=claim.issued_on,
+                events=tuple(e for e in events if _on_or_after(e, _due(claim))),
+                today=today,
+                settings=settings,
+            )
+        )
     except LawError:
         return None
 
@@ -132,7 +160,9 @@ def _on_or_after(event: Event, due: dt.date) -> bool:
 def _events(case: Case) -> list[Event]:
     out = []
     for kind, when in prescription_events(case=case):
-        value: dt.date | dt.datetime = dt.datetime.fromisoformat(when) if "T" in when else dt.date.fromisoformat(when)
+        value: dt.date | dt.datetime = (
+            dt.datetime.fromisoformat(when) if "T" in when else dt.date.fromisoformat(when)
+        )
         out.append(Event(kind=kind, when=value))
     out += [Event(kind="partial_payment", when=p.date) for p in _payments(case)]
     return out
@@ -148,19 +178,29 @@ def case_position(*, case: Case, today: dt.date) -> CasePosition:
     positions = []
     for claim in claims:
         r = result.claims[str(claim.pk)]
-        positions.append(ClaimPosition(
-            claim=claim, due_date=r.effective_due_date, interest=r.interest_outstanding,
-            flat_compensation=r.flat_outstanding, principal_outstanding=r.principal_outstanding,
-            rows=prospetto_rows(r), prescription=_prescription(case, claim, events, today),
-        ))
+        positions.append(
+            ClaimPosition(
+                claim=claim,
+                due_date=r.effective_due_date,
+                interest=r.interest_outstanding,
+                flat_compensation=r.flat_outstanding,
+                principal_outstanding=r.principal_outstanding,
+                rows=prospetto_rows(r),
+                prescription=_prescription(case, claim, events, today),
+            )
+        )
     first = next(iter(result.claims.values()), None)
     return CasePosition(
-        until=until, requested_until=today,
+        until=until,
+        requested_until=today,
         principal=sum((p.principal_outstanding for p in positions), ZERO),
         interest=sum((p.interest for p in positions), ZERO),
         flat_compensation=sum((p.flat_compensation for p in positions), ZERO),
         costs=sum((r.costs_outstanding for r in result.claims.values()), ZERO),
         payments=balances[Account.PAYMENTS_RECEIVED],
-        total_due=result.total_due, regime="commercial" if case.commercial else "legal", claims=positions,
-        readings=list(first.readings) if first else [], warnings=warnings,
+        total_due=result.total_due,
+        regime="commercial" if case.commercial else "legal",
+        claims=positions,
+        readings=list(first.readings) if first else [],
+        warnings=warnings,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from recupero.core.clock import now
 from recupero.core.domain.roles import MANAGE_CREDITORS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -15,7 +16,7 @@ from recupero.core.permissions import require
 from recupero.core.services import audit_record
 from recupero.law.codes import normalize_tax_code, normalize_vat_number
 from recupero.law.errors import LawError
-from recupero.parties.domain.contacts import ContactKind, normalize_email, normalize_phone
+from recupero.parties.domain.contacts import ContactKind, ContactStatus, normalize_email, normalize_phone
 from recupero.parties.domain.debtors import DebtorKind, DebtorSize
 from recupero.parties.domain.geo import cap_matches_province, is_province
 from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
@@ -200,3 +201,31 @@ def contact_add(
             tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value}
         )
     return contact, created
+
+
+@transaction.atomic
+def contact_mark(
+    *, tenant: Tenant, actor: User | None, contact: ContactPoint, status: str, reason: str = ""
+) -> ContactPoint:
+    """Change a contact point's status (a bounced e-mail, a wrong number: `wrong`; a check: `valid`).
+
+    A point marked wrong or unreachable is never used again by the daily run (strategies.selectors)."""
+    if contact.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    if status not in {s.value for s in ContactStatus}:
+        raise DomainError("party.bad_contact", kind=contact.kind, value=status)
+    if contact.status == status:
+        return contact
+    previous = contact.status
+    contact.status = status
+    if status == ContactStatus.VALID:
+        contact.verified_at = now()
+    contact.save(update_fields=["status", "verified_at"])
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="contact.mark",
+        obj=contact,
+        details={"from": previous, "to": status, "reason": reason},
+    )
+    return contact

@@ -44,8 +44,12 @@ def backoffice_view(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if getattr(request.user, "tenant_id", None) is None and request.user.is_authenticated:
             # e.g. a superuser made with createsuperuser: no agency, so no business data to show.
-            return render(request, "403.html", {"message": "Il suo utente non è associato ad alcuna agenzia.",
-                                                "code": "tenant.mismatch"}, status=403)
+            return render(
+                request,
+                "403.html",
+                {"message": "Il suo utente non è associato ad alcuna agenzia.", "code": "tenant.mismatch"},
+                status=403,
+            )
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:

@@ -12,9 +12,13 @@ _VOWELS = frozenset("AEIOU")
 _MONTHS = "ABCDEHLMPRST"
 _ODD = {
     **dict(zip("0123456789", (1, 0, 5, 7, 9, 13, 15, 17, 19, 21), strict=True)),
-    **dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-               (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23),
-               strict=True)),
+    **dict(
+        zip(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23),
+            strict=True,
+        )
+    ),
 }
 _EVEN = {**{str(d): d for d in range(10)}, **{chr(65 + i): i for i in range(26)}}
 
@@ -49,8 +53,10 @@ def check_char(first15: str) -> str:
 
 
 def tax_code(*, surname: str, name: str, year: int, month: int, day: int, female: bool, belfiore: str) -> str:
-    body = (f"{surname_part(surname)}{name_part(name)}{year % 100:02d}{_MONTHS[month - 1]}"
-            f"{day + 40 if female else day:02d}{belfiore}")
+    body = (
+        f"{surname_part(surname)}{name_part(name)}{year % 100:02d}{_MONTHS[month - 1]}"
+        f"{day + 40 if female else day:02d}{belfiore}"
+    )
     return body + check_char(body)
 
 

@@ -14,8 +14,17 @@ FIRST_ASSIGNMENT = dt.date(2019, 1, 15)
 
 # (status, weight in per mille), and the path of transitions that leads there from "new".
 STATUS_MIX = (
-    ("new", 200), ("working", 330), ("promise", 60), ("plan", 65), ("settlement", 20), ("paid", 80),
-    ("closed", 55), ("returned", 90), ("legal", 40), ("prescribed", 15), ("disputed", 45),
+    ("new", 200),
+    ("working", 330),
+    ("promise", 60),
+    ("plan", 65),
+    ("settlement", 20),
+    ("paid", 80),
+    ("closed", 55),
+    ("returned", 90),
+    ("legal", 40),
+    ("prescribed", 15),
+    ("disputed", 45),
 )
 PATHS = {
     "new": (),
@@ -54,16 +63,55 @@ class CreditorPlan:
 
 CREDITORS = (
     CreditorPlan(
-        "DEMO-UTILITY", "Energia Italia Multiservizi S.p.A.", "utility", 500, "#0b6e4f", "#e6f4ee", 3, 12,
-        "12.00", "20.00", 24, "30.00", ("letter", "email", "sms", "phone", "pec", "visit"), "unirec", "EIM",
+        "DEMO-UTILITY",
+        "Energia Italia Multiservizi S.p.A.",
+        "utility",
+        500,
+        "#0b6e4f",
+        "#e6f4ee",
+        3,
+        12,
+        "12.00",
+        "20.00",
+        24,
+        "30.00",
+        ("letter", "email", "sms", "phone", "pec", "visit"),
+        "unirec",
+        "EIM",
     ),
     CreditorPlan(
-        "DEMO-TELCO", "Telefonia Peninsulare S.p.A.", "telco", 350, "#c2185b", "#fbe9f0", 4, 9,
-        "18.00", "30.00", 12, "20.00", ("letter", "email", "sms", "phone"), "strict", "TPN",
+        "DEMO-TELCO",
+        "Telefonia Peninsulare S.p.A.",
+        "telco",
+        350,
+        "#c2185b",
+        "#fbe9f0",
+        4,
+        9,
+        "18.00",
+        "30.00",
+        12,
+        "20.00",
+        ("letter", "email", "sms", "phone"),
+        "strict",
+        "TPN",
     ),
     CreditorPlan(
-        "DEMO-B2B", "Forniture Industriali Padane S.r.l.", "supplier", 150, "#1f4e79", "#e8eef5", 6, 18,
-        "8.00", "10.00", 6, "500.00", ("letter", "pec", "phone", "visit"), "strict", "FIP",
+        "DEMO-B2B",
+        "Forniture Industriali Padane S.r.l.",
+        "supplier",
+        150,
+        "#1f4e79",
+        "#e8eef5",
+        6,
+        18,
+        "8.00",
+        "10.00",
+        6,
+        "500.00",
+        ("letter", "pec", "phone", "visit"),
+        "strict",
+        "FIP",
     ),
 )
 
@@ -89,9 +137,11 @@ def assignments_for(plan: CreditorPlan, today: dt.date = TODAY) -> list[Assignme
     number = 1
     while received <= today - dt.timedelta(days=14):
         return_on = add_months(received, plan.assignment_months_to_return)
-        out.append(AssignmentPlan(
-            f"{plan.assignment_prefix}-{received:%Y}-{number:03d}", received, return_on, return_on < today
-        ))
+        out.append(
+            AssignmentPlan(
+                f"{plan.assignment_prefix}-{received:%Y}-{number:03d}", received, return_on, return_on < today
+            )
+        )
         received = add_months(received, plan.assignment_every_months)
         number += 1
     return out

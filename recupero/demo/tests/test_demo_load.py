@@ -32,17 +32,39 @@ CASES = 300
 # Computed once from the loader and checked for sense: about half utility, a third telco, a sixth B2B;
 # mostly new/working, every state represented across the portfolio.
 EXPECTED = {
-    ("DEMO-B2B", "closed"): 2, ("DEMO-B2B", "disputed"): 1, ("DEMO-B2B", "legal"): 3, ("DEMO-B2B", "new"): 12,
-    ("DEMO-B2B", "paid"): 5, ("DEMO-B2B", "plan"): 4, ("DEMO-B2B", "prescribed"): 1, ("DEMO-B2B", "promise"): 2,
-    ("DEMO-B2B", "returned"): 2, ("DEMO-B2B", "settlement"): 1, ("DEMO-B2B", "working"): 12,
-    ("DEMO-TELCO", "closed"): 2, ("DEMO-TELCO", "disputed"): 5, ("DEMO-TELCO", "legal"): 4,
-    ("DEMO-TELCO", "new"): 19, ("DEMO-TELCO", "paid"): 10, ("DEMO-TELCO", "plan"): 4,
-    ("DEMO-TELCO", "prescribed"): 3, ("DEMO-TELCO", "promise"): 8, ("DEMO-TELCO", "returned"): 8,
-    ("DEMO-TELCO", "settlement"): 1, ("DEMO-TELCO", "working"): 38,
-    ("DEMO-UTILITY", "closed"): 12, ("DEMO-UTILITY", "disputed"): 7, ("DEMO-UTILITY", "legal"): 8,
-    ("DEMO-UTILITY", "new"): 30, ("DEMO-UTILITY", "paid"): 10, ("DEMO-UTILITY", "plan"): 10,
-    ("DEMO-UTILITY", "prescribed"): 3, ("DEMO-UTILITY", "promise"): 9, ("DEMO-UTILITY", "returned"): 13,
-    ("DEMO-UTILITY", "settlement"): 5, ("DEMO-UTILITY", "working"): 46,
+    ("DEMO-B2B", "closed"): 2,
+    ("DEMO-B2B", "disputed"): 1,
+    ("DEMO-B2B", "legal"): 3,
+    ("DEMO-B2B", "new"): 12,
+    ("DEMO-B2B", "paid"): 5,
+    ("DEMO-B2B", "plan"): 4,
+    ("DEMO-B2B", "prescribed"): 1,
+    ("DEMO-B2B", "promise"): 2,
+    ("DEMO-B2B", "returned"): 2,
+    ("DEMO-B2B", "settlement"): 1,
+    ("DEMO-B2B", "working"): 12,
+    ("DEMO-TELCO", "closed"): 2,
+    ("DEMO-TELCO", "disputed"): 5,
+    ("DEMO-TELCO", "legal"): 4,
+    ("DEMO-TELCO", "new"): 19,
+    ("DEMO-TELCO", "paid"): 10,
+    ("DEMO-TELCO", "plan"): 4,
+    ("DEMO-TELCO", "prescribed"): 3,
+    ("DEMO-TELCO", "promise"): 8,
+    ("DEMO-TELCO", "returned"): 8,
+    ("DEMO-TELCO", "settlement"): 1,
+    ("DEMO-TELCO", "working"): 38,
+    ("DEMO-UTILITY", "closed"): 12,
+    ("DEMO-UTILITY", "disputed"): 7,
+    ("DEMO-UTILITY", "legal"): 8,
+    ("DEMO-UTILITY", "new"): 30,
+    ("DEMO-UTILITY", "paid"): 10,
+    ("DEMO-UTILITY", "plan"): 10,
+    ("DEMO-UTILITY", "prescribed"): 3,
+    ("DEMO-UTILITY", "promise"): 9,
+    ("DEMO-UTILITY", "returned"): 13,
+    ("DEMO-UTILITY", "settlement"): 5,
+    ("DEMO-UTILITY", "working"): 46,
 }  # per creditor 153 / 102 / 45 (51 / 34 / 15 %); working 96, new 61, paid 25, returned 23 ... prescribed 7
 
 pytestmark = pytest.mark.django_db
@@ -56,22 +78,29 @@ def demo():
 
 def digest(tenant: Tenant) -> str:
     h = hashlib.sha256()
-    for row in Case.objects.filter(tenant=tenant).order_by("seq").values_list(
-        "code", "original_amount", "balance", "status", "debtor__tax_code", "creditor_reference"
+    for row in (
+        Case.objects.filter(tenant=tenant)
+        .order_by("seq")
+        .values_list("code", "original_amount", "balance", "status", "debtor__tax_code", "creditor_reference")
     ):
         h.update(repr(row).encode())
-    for row in Claim.objects.filter(tenant=tenant).order_by("case__seq", "issued_on", "invoice_number").values_list(
-        "invoice_number", "amount", "issued_on", "due_on", "supply_reference"
+    for row in (
+        Claim.objects.filter(tenant=tenant)
+        .order_by("case__seq", "issued_on", "invoice_number")
+        .values_list("invoice_number", "amount", "issued_on", "due_on", "supply_reference")
     ):
         h.update(repr(row).encode())
     return h.hexdigest()
 
 
 def test_generators_make_valid_codes():
-    assert tax_code(surname="Rossi", name="Mario", year=1980, month=1, day=1, female=False,
-                    belfiore="H501") == "RSSMRA80A01H501U"
-    code = tax_code(surname="D'Angelo", name="Giuseppina", year=1975, month=12, day=31, female=True,
-                    belfiore="F205")
+    assert (
+        tax_code(surname="Rossi", name="Mario", year=1980, month=1, day=1, female=False, belfiore="H501")
+        == "RSSMRA80A01H501U"
+    )
+    code = tax_code(
+        surname="D'Angelo", name="Giuseppina", year=1975, month=12, day=31, female=True, belfiore="F205"
+    )
     assert normalize_tax_code(code) == code and code[9:11] == "71"
     for serial in (0, 1, 1234567, 9999999):
         for office in (1, 58, 100):
@@ -104,12 +133,17 @@ def test_tenant_and_creditors(demo):
         assert mandate.commission_percent > 0 and mandate.allowed_channels and mandate.max_instalments > 0
         assert Assignment.objects.filter(creditor=creditor).count() >= 10
     consultant = User.objects.get(username="consultant")
-    assert set(consultant.consulted_creditors.values_list("code", flat=True)) == {"DEMO-UTILITY", "DEMO-TELCO"}
+    assert set(consultant.consulted_creditors.values_list("code", flat=True)) == {
+        "DEMO-UTILITY",
+        "DEMO-TELCO",
+    }
     b2b = Case.objects.filter(creditor=creditors["DEMO-B2B"])
     assert set(b2b.values_list("claim_type", flat=True)) == {"ordinary"}
     assert set(b2b.values_list("commercial", flat=True)) == {True}
     assert b2b.filter(contract_date__lt=dt.date(2013, 1, 1)).exists()
-    utility_types = set(Case.objects.filter(creditor=creditors["DEMO-UTILITY"]).values_list("claim_type", flat=True))
+    utility_types = set(
+        Case.objects.filter(creditor=creditors["DEMO-UTILITY"]).values_list("claim_type", flat=True)
+    )
     assert utility_types == {"electricity", "gas", "water"}
 
 
@@ -153,7 +187,9 @@ def test_claims_amounts_and_dates(demo):
             assert re.fullmatch(r"IT001E\d{8}", claim.supply_reference)
         elif claim.case.claim_type == "gas":
             assert re.fullmatch(r"\d{14}", claim.supply_reference)
-    per_case = Claim.objects.filter(tenant=tenant).values("case").annotate(total=Sum("amount"), due=Min("due_on"))
+    per_case = (
+        Claim.objects.filter(tenant=tenant).values("case").annotate(total=Sum("amount"), due=Min("due_on"))
+    )
     cases = {c.pk: c for c in Case.objects.filter(tenant=tenant)}
     for row in per_case:
         case = cases[row["case"]]
@@ -182,7 +218,9 @@ def test_ledger_invariants(demo):
     for e in entries.only("debit_account", "credit_account", "kind"):
         assert e.debit_account != e.credit_account
         assert (e.kind, e.debit_account, e.credit_account) in {
-            ("opening", "principal", "assigned"), ("payment", "payments_received", "principal")}
+            ("opening", "principal", "assigned"),
+            ("payment", "payments_received", "principal"),
+        }
     assert entries.filter(kind="opening").count() == Claim.objects.filter(tenant=tenant).count()
     opening = entries.filter(kind="opening").aggregate(t=Sum("amount"))["t"]
     assert opening == Case.objects.filter(tenant=tenant).aggregate(t=Sum("original_amount"))["t"]
@@ -211,14 +249,24 @@ def test_demo_users(demo):
     tenant, _ = demo
     roles = dict(User.objects.filter(tenant=tenant).values_list("username", "role"))
     assert roles == {
-        "admin": "admin", "supervisor": "supervisor", "consultant": "consultant", "collector": "collector",
-        "fieldagent": "field_agent", "lawyer": "lawyer", "auditor": "auditor", "client-utility": "creditor_user",
-        "client-telco": "creditor_user", "client-b2b": "creditor_user",
+        "admin": "admin",
+        "supervisor": "supervisor",
+        "consultant": "consultant",
+        "collector": "collector",
+        "fieldagent": "field_agent",
+        "lawyer": "lawyer",
+        "auditor": "auditor",
+        "client-utility": "creditor_user",
+        "client-telco": "creditor_user",
+        "client-b2b": "creditor_user",
     }
     admin = User.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser and admin.check_password("demo")
-    for username, code in (("client-utility", "DEMO-UTILITY"), ("client-telco", "DEMO-TELCO"),
-                           ("client-b2b", "DEMO-B2B")):
+    for username, code in (
+        ("client-utility", "DEMO-UTILITY"),
+        ("client-telco", "DEMO-TELCO"),
+        ("client-b2b", "DEMO-B2B"),
+    ):
         user = User.objects.get(username=username)
         assert user.creditor_id == Creditor.objects.get(tenant=tenant, code=code).pk
         assert user.check_password("demo")

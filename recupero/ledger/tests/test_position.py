@@ -19,12 +19,26 @@ D = Decimal
 
 
 def _b2b_case(tenant, creditor, amount="10000.00", due=dt.date(2023, 3, 15), contract=dt.date(2020, 1, 1)):
-    debtor, _ = debtor_upsert(tenant=tenant, actor=None, kind=DebtorKind.COMPANY, size=DebtorSize.SME,
-                              company_name="Acme S.r.l.", vat_number="00743110157")
+    debtor, _ = debtor_upsert(
+        tenant=tenant,
+        actor=None,
+        kind=DebtorKind.COMPANY,
+        size=DebtorSize.SME,
+        company_name="Acme S.r.l.",
+        vat_number="00743110157",
+    )
     case = case_open(
-        tenant=tenant, actor=None, creditor=creditor, assignment=make_assignment(tenant, creditor), debtor=debtor,
-        creditor_reference="B2B-1", claim_type=ClaimType.ORDINARY, commercial=True, contract_date=contract,
-        claims=[ClaimInput("FT-1", dt.date(2023, 2, 13), amount, due)], opened_on=dt.date(2023, 4, 1),
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=make_assignment(tenant, creditor),
+        debtor=debtor,
+        creditor_reference="B2B-1",
+        claim_type=ClaimType.ORDINARY,
+        commercial=True,
+        contract_date=contract,
+        claims=[ClaimInput("FT-1", dt.date(2023, 2, 13), amount, due)],
+        opened_on=dt.date(2023, 4, 1),
     )
     opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 4, 1))
     return case
@@ -34,15 +48,25 @@ def test_commercial_interest_and_flat_compensation(tenant, creditor):
     # 107 d at 10.50% + 184 d at 12.00% + 41 d at 12.50% on 10,000.00 / 365 = 1053.15; + €40.
     pos = case_position(case=_b2b_case(tenant, creditor), today=dt.date(2024, 2, 10))
     assert (pos.principal, pos.interest, pos.flat_compensation, pos.total_due) == (
-        D("10000.00"), D("1053.15"), D("40.00"), D("11093.15"))
+        D("10000.00"),
+        D("1053.15"),
+        D("40.00"),
+        D("11093.15"),
+    )
     assert [r["giorni"] for r in pos.claims[0].rows] == ["107", "184", "41"]
     assert pos.warnings == []
 
 
 def test_partial_payment_is_imputed_to_compensation_then_interest_then_principal(tenant, creditor):
     case = _b2b_case(tenant, creditor)
-    entry_post(tenant=tenant, actor=None, case=case, kind=EntryKind.PAYMENT, posted_on=dt.date(2023, 7, 1),
-               lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, D("2000.00"))])
+    entry_post(
+        tenant=tenant,
+        actor=None,
+        case=case,
+        kind=EntryKind.PAYMENT,
+        posted_on=dt.date(2023, 7, 1),
+        lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, D("2000.00"))],
+    )
     pos = case_position(case=case, today=dt.date(2024, 2, 10))
     # On 1/7/2023: €40, then 311.10 interest (108 days: 107 at 10.50% + 1 at 12.00%), then 1648.90 principal.
     assert pos.principal == D("8351.10")
@@ -60,9 +84,16 @@ def test_missing_rate_stops_at_the_last_covered_day_and_says_so(tenant, creditor
 def test_consumer_gets_legal_interest_and_no_compensation(tenant, creditor):
     debtor = make_debtor(tenant)
     case = case_open(
-        tenant=tenant, actor=None, creditor=creditor, assignment=make_assignment(tenant, creditor), debtor=debtor,
-        creditor_reference="C-1", claim_type=ClaimType.ELECTRICITY, commercial=False,
-        claims=[ClaimInput("B-1", dt.date(2023, 6, 1), "5000.00", dt.date(2023, 6, 30))], opened_on=dt.date(2023, 8, 1),
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=make_assignment(tenant, creditor),
+        debtor=debtor,
+        creditor_reference="C-1",
+        claim_type=ClaimType.ELECTRICITY,
+        commercial=False,
+        claims=[ClaimInput("B-1", dt.date(2023, 6, 1), "5000.00", dt.date(2023, 6, 30))],
+        opened_on=dt.date(2023, 8, 1),
     )
     opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 8, 1))
     pos = case_position(case=case, today=dt.date(2024, 6, 30))
@@ -72,8 +103,13 @@ def test_consumer_gets_legal_interest_and_no_compensation(tenant, creditor):
     presc = pos.earliest_prescription
     assert (presc.deadline, presc.status, presc.days_left) == (dt.date(2025, 6, 30), "running", 365)
     # A PEC delivered 00:05 Italian time on 1 July 2025 (22:05 UTC on 30 June): one day late, no interruption.
-    prescription_event_record(tenant=tenant, actor=None, case=case, kind="pec_delivered",
-                              when=dt.datetime(2025, 6, 30, 22, 5, tzinfo=dt.UTC))
+    prescription_event_record(
+        tenant=tenant,
+        actor=None,
+        case=case,
+        kind="pec_delivered",
+        when=dt.datetime(2025, 6, 30, 22, 5, tzinfo=dt.UTC),
+    )
     presc = case_position(case=case, today=dt.date(2025, 7, 2)).earliest_prescription
     assert (presc.deadline, presc.status) == (dt.date(2025, 6, 30), "expired")
     assert [e.interrupted for e in presc.events] == [False]
@@ -82,14 +118,26 @@ def test_consumer_gets_legal_interest_and_no_compensation(tenant, creditor):
 def test_pec_delivered_just_after_midnight_italian_time_interrupts(tenant, creditor):
     debtor = make_debtor(tenant)
     case = case_open(
-        tenant=tenant, actor=None, creditor=creditor, assignment=make_assignment(tenant, creditor), debtor=debtor,
-        creditor_reference="C-2", claim_type=ClaimType.GAS, commercial=False,
-        claims=[ClaimInput("G-1", dt.date(2023, 6, 1), "80.00", dt.date(2023, 6, 30))], opened_on=dt.date(2023, 8, 1),
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=make_assignment(tenant, creditor),
+        debtor=debtor,
+        creditor_reference="C-2",
+        claim_type=ClaimType.GAS,
+        commercial=False,
+        claims=[ClaimInput("G-1", dt.date(2023, 6, 1), "80.00", dt.date(2023, 6, 30))],
+        opened_on=dt.date(2023, 8, 1),
     )
     opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 8, 1))
     # 22:05 UTC on 29 June 2025 is 00:05 on 30 June in Rome (summer time): the last day of the term.
-    prescription_event_record(tenant=tenant, actor=None, case=case, kind="pec_delivered",
-                              when=dt.datetime(2025, 6, 29, 22, 5, tzinfo=dt.UTC))
+    prescription_event_record(
+        tenant=tenant,
+        actor=None,
+        case=case,
+        kind="pec_delivered",
+        when=dt.datetime(2025, 6, 29, 22, 5, tzinfo=dt.UTC),
+    )
     presc = case_position(case=case, today=dt.date(2025, 7, 2)).earliest_prescription
     assert [(e.date, e.interrupted) for e in presc.events] == [(dt.date(2025, 6, 30), True)]
     assert (presc.deadline, presc.status) == (dt.date(2027, 6, 30), "running")

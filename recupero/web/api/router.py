@@ -108,3 +108,6 @@ def case_detail(request: HttpRequest, case_id: int) -> dict:  # type: ignore[typ
         ],
         "balances": [{"account": a.value, "label": LABELS[a], "amount": balances[a]} for a in Account],
     }
+
+
+api.add_router("/imports", "recupero.web.api.imports.router")

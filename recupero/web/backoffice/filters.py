@@ -21,24 +21,45 @@ AMOUNT_BANDS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
     "2000-10000": ("2.000 – 10.000 €", Decimal("2000"), Decimal("10000")),
     "gt10000": ("oltre 10.000 €", Decimal("10000"), None),
 }
-PAST_DUE = {"30": "da almeno 30 giorni", "90": "da almeno 90 giorni", "180": "da almeno 180 giorni",
-            "365": "da almeno un anno"}
-FIELD_LABELS = {"creditor": "committente", "assignment": "affido", "status": "stato", "band": "importo",
-                "province": "provincia", "overdue": "scaduto", "page": "pagina", "q": "ricerca"}
+PAST_DUE = {
+    "30": "da almeno 30 giorni",
+    "90": "da almeno 90 giorni",
+    "180": "da almeno 180 giorni",
+    "365": "da almeno un anno",
+}
+FIELD_LABELS = {
+    "creditor": "committente",
+    "assignment": "affido",
+    "status": "stato",
+    "band": "importo",
+    "province": "provincia",
+    "overdue": "scaduto",
+    "page": "pagina",
+    "q": "ricerca",
+}
 
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, strip=True)
     creditor = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     assignment = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(required=False, choices=[("", "")] + [(s.value, LABELS[s]) for s in CaseStatus])
-    band = forms.ChoiceField(required=False, choices=[("", "")] + [(k, v[0]) for k, v in AMOUNT_BANDS.items()])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(s.value, LABELS[s]) for s in CaseStatus]
+    )
+    band = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(k, v[0]) for k, v in AMOUNT_BANDS.items()]
+    )
     province = forms.ChoiceField(required=False)
     overdue = forms.ChoiceField(required=False, choices=[("", ""), *list(PAST_DUE.items())])
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
-    def __init__(self, data: QueryDict, *, creditor_choices: list[tuple[int, str]],
-                 assignment_choices: list[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        creditor_choices: list[tuple[int, str]],
+        assignment_choices: list[tuple[int, str]],
+    ) -> None:
         super().__init__(data)
         self.fields["creditor"].choices = [("", ""), *creditor_choices]  # type: ignore[attr-defined]
         self.fields["assignment"].choices = [("", ""), *assignment_choices]  # type: ignore[attr-defined]
@@ -53,8 +74,13 @@ class ParsedFilters:
     ignored: list[str] = field(default_factory=list)  # Italian labels of the dropped fields
 
 
-def parse_filters(data: QueryDict, *, creditor_choices: list[tuple[int, str]],
-                  assignment_choices: list[tuple[int, str]], today: dt.date) -> ParsedFilters:
+def parse_filters(
+    data: QueryDict,
+    *,
+    creditor_choices: list[tuple[int, str]],
+    assignment_choices: list[tuple[int, str]],
+    today: dt.date,
+) -> ParsedFilters:
     form = CaseFilterForm(data, creditor_choices=creditor_choices, assignment_choices=assignment_choices)
     form.is_valid()
     clean = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}

@@ -58,6 +58,7 @@ REDUCTIONS = (Account.PAYMENTS_RECEIVED, Account.WRITE_OFFS, Account.CREDITS)
 
 # ---------------------------------------------------------------- home (cruscotto)
 
+
 @dataclass(frozen=True)
 class StatusFigure:
     status: str
@@ -102,12 +103,14 @@ def home_page(*, tenant: Tenant, actor: User) -> HomePage:
     """Visible cases per status, in one GROUP BY on the scoped queryset (index-only on (tenant, status, id))."""
     counts = case_status_counts(tenant=tenant, actor=actor)
     figures = [
-        StatusFigure(s.value, LABELS[s], TONES[s], counts.get(s.value, 0), s in OPEN_STATUSES) for s in CaseStatus
+        StatusFigure(s.value, LABELS[s], TONES[s], counts.get(s.value, 0), s in OPEN_STATUSES)
+        for s in CaseStatus
     ]
     return HomePage(figures=figures, scope_hint=SCOPE_HINTS[CASE_SCOPE[Role(actor.role)]])
 
 
 # ---------------------------------------------------------------- case list
+
 
 @dataclass
 class CaseListPage:
@@ -147,7 +150,11 @@ def case_list_page(*, tenant: Tenant, actor: User, query: QueryDict) -> CaseList
     )
     rows, has_next = case_list(tenant=tenant, actor=actor, filters=parsed.filters, page=parsed.page)
     return CaseListPage(
-        rows=rows, has_next=has_next, parsed=parsed, creditors=creditors, assignments=assignments,
+        rows=rows,
+        has_next=has_next,
+        parsed=parsed,
+        creditors=creditors,
+        assignments=assignments,
         statuses=[(s.value, LABELS[s]) for s in CaseStatus],
         bands=[(k, v[0]) for k, v in AMOUNT_BANDS.items()],
         overdue=list(PAST_DUE.items()),
@@ -164,6 +171,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 # ---------------------------------------------------------------- case page
+
 
 @dataclass(frozen=True)
 class BalanceLine:
@@ -212,6 +220,7 @@ def case_page(*, tenant: Tenant, actor: User, case_id: int) -> CasePage:
 
 
 # ---------------------------------------------------------------- creditors
+
 
 @dataclass(frozen=True)
 class AssignmentRow:

@@ -56,8 +56,15 @@ def event_label(kind: str) -> str:
 
 
 CHANNEL_LABELS = {
-    "letter": "Lettera", "registered_letter": "Raccomandata A/R", "email": "E-mail", "pec": "PEC", "sms": "SMS",
-    "phone": "Telefono", "call": "Telefonata", "visit": "Visita domiciliare", "whatsapp": "WhatsApp",
+    "letter": "Lettera",
+    "registered_letter": "Raccomandata A/R",
+    "email": "E-mail",
+    "pec": "PEC",
+    "sms": "SMS",
+    "phone": "Telefono",
+    "call": "Telefonata",
+    "visit": "Visita domiciliare",
+    "whatsapp": "WhatsApp",
 }
 
 

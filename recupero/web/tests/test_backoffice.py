@@ -27,6 +27,7 @@ def expected(world, *names) -> set[str]:
 
 # ------------------------------------------------------------------ login and layout
 
+
 def test_login_page_and_login_works(client, world):
     page = client.get(reverse("login"))
     assert page.status_code == 200 and "Accedi" in page.content.decode()
@@ -64,6 +65,7 @@ def test_home_counts_visible_cases_per_status(login, world):
 
 # ------------------------------------------------------------------ who sees what
 
+
 def test_admin_sees_every_case_of_the_agency_only(login, world):
     response = login(world.users["admin"]).get(LIST)
     assert codes_in(response) == expected(world, *world.cases)
@@ -93,7 +95,9 @@ def test_creditor_user_cannot_find_another_creditors_case_by_search(login, world
     # Rossi owes both creditors: the energy user finds only the energy case.
     assert codes_in(client.get(LIST, {"q": CF_ROSSI})) == expected(world, "rossi_ene")
     # Nor through the creditor filter.
-    assert codes_in(client.get(LIST, {"creditor": world.telco.pk})) == expected(world, "rossi_ene", "bianchi_ene")
+    assert codes_in(client.get(LIST, {"creditor": world.telco.pk})) == expected(
+        world, "rossi_ene", "bianchi_ene"
+    )
 
 
 def test_consultant_sees_assigned_creditors_and_lawyer_legal_cases(login, world):
@@ -124,6 +128,7 @@ def test_creditor_list_shows_only_visible_creditors(login, world):
 
 
 # ------------------------------------------------------------------ search and filters
+
 
 @pytest.mark.parametrize(
     ("query", "names"),
@@ -171,7 +176,9 @@ def test_creditor_and_assignment_filters(login, world):
     client = login(world.users["admin"])
     response = client.get(LIST, {"creditor": world.telco.pk})
     assert codes_in(response) == expected(world, "ferro_tel", "verdi_tel", "rossi_tel")
-    assert "TEL-2025-01" in response.content.decode()  # the assignment select now lists the creditor's batches
+    assert (
+        "TEL-2025-01" in response.content.decode()
+    )  # the assignment select now lists the creditor's batches
     assignment = world.cases["ferro_tel"].assignment_id
     response = client.get(LIST, {"creditor": world.telco.pk, "assignment": assignment})
     assert codes_in(response) == expected(world, "ferro_tel", "verdi_tel", "rossi_tel")
@@ -179,7 +186,8 @@ def test_creditor_and_assignment_filters(login, world):
 
 def test_invalid_filters_are_ignored_with_a_message(login, world):
     response = login(world.users["admin"]).get(
-        LIST, {"creditor": "abc", "band": "enorme", "overdue": "7", "province": "ZZ", "page": "-3", "status": "x"}
+        LIST,
+        {"creditor": "abc", "band": "enorme", "overdue": "7", "province": "ZZ", "page": "-3", "status": "x"},
     )
     assert response.status_code == 200
     assert codes_in(response) == expected(world, *world.cases)
@@ -214,6 +222,7 @@ def test_pagination_has_next_without_a_total(login, world, monkeypatch):
 
 # ------------------------------------------------------------------ case page
 
+
 def test_case_page_shows_exact_amounts_and_details(login, world):
     case = world.cases["rossi_ene"]
     html = login(world.users["admin"]).get(reverse("backoffice:case_detail", args=[case.pk])).content.decode()
@@ -230,13 +239,20 @@ def test_case_page_shows_exact_amounts_and_details(login, world):
 def test_creditor_user_view_is_audited_and_hides_other_creditors_cases(login, world):
     case = world.cases["rossi_ene"]
     before = AuditLog.objects.filter(action="debtor.view").count()
-    html = login(world.users["energia_user"]).get(reverse("backoffice:case_detail", args=[case.pk])).content.decode()
+    html = (
+        login(world.users["energia_user"])
+        .get(reverse("backoffice:case_detail", args=[case.pk]))
+        .content.decode()
+    )
     assert world.cases["rossi_tel"].code not in html
     rows = AuditLog.objects.filter(action="debtor.view")
     assert rows.count() == before + 1
     row = rows.latest("id")
     assert (row.actor, row.object_id, row.details, row.tenant) == (
-        world.users["energia_user"], str(case.debtor_id), {"case": case.code, "via": "backoffice"}, world.tenant
+        world.users["energia_user"],
+        str(case.debtor_id),
+        {"case": case.code, "via": "backoffice"},
+        world.tenant,
     )
 
 
@@ -246,9 +262,11 @@ def test_agency_staff_view_is_not_audited_as_debtor_view(login, world):
 
 
 def test_creditor_page(login, world):
-    html = login(world.users["consultant"]).get(
-        reverse("backoffice:creditor_detail", args=[world.energia.pk])
-    ).content.decode()
+    html = (
+        login(world.users["consultant"])
+        .get(reverse("backoffice:creditor_detail", args=[world.energia.pk]))
+        .content.decode()
+    )
     assert "MAND-2025-01" in html and "12,5 %" in html and "Lettera" in html
     assert "ENE-2025-03" in html and "#0b5394" in html
     assert "Chiara Consulenti" in html
@@ -256,10 +274,18 @@ def test_creditor_page(login, world):
 
 # ------------------------------------------------------------------ formatting
 
+
 @pytest.mark.parametrize(
     ("value", "text"),
-    [("1234.56", "1.234,56 €"), ("0", "0,00 €"), ("1234567.5", "1.234.567,50 €"), ("-40", "-40,00 €"),
-     ("999.999", "1.000,00 €"), (None, "—"), ("abc", "—")],
+    [
+        ("1234.56", "1.234,56 €"),
+        ("0", "0,00 €"),
+        ("1234567.5", "1.234.567,50 €"),
+        ("-40", "-40,00 €"),
+        ("999.999", "1.000,00 €"),
+        (None, "—"),
+        ("abc", "—"),
+    ],
 )
 def test_euro(value, text):
     from decimal import Decimal

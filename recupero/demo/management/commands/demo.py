@@ -31,21 +31,33 @@ class Command(BaseCommand):
 
         def progress(done: int, rows: int, seconds: float) -> None:
             if not quiet and options["cases"] > 50_000:
-                self.stdout.write(f"  {done:>9,} pratiche  {rows:>11,} righe  {rows / seconds:>9,.0f} righe/s")
+                self.stdout.write(
+                    f"  {done:>9,} pratiche  {rows:>11,} righe  {rows / seconds:>9,.0f} righe/s"
+                )
 
         try:
-            result = demo_load(cases=options["cases"], seed=options["seed"], reset=options["reset"],
-                               progress=progress)
+            result = demo_load(
+                cases=options["cases"], seed=options["seed"], reset=options["reset"], progress=progress
+            )
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "cases": result.cases, "seed": result.seed, "vendor": result.vendor, "skipped": result.skipped,
-                "rows": result.rows, "seconds": round(result.seconds, 3),
-                "rows_per_second": round(result.rows_per_second), "peak_rss_mb": round(peak_mb),
-                "per_table": result.per_table,
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "cases": result.cases,
+                        "seed": result.seed,
+                        "vendor": result.vendor,
+                        "skipped": result.skipped,
+                        "rows": result.rows,
+                        "seconds": round(result.seconds, 3),
+                        "rows_per_second": round(result.rows_per_second),
+                        "peak_rss_mb": round(peak_mb),
+                        "per_table": result.per_table,
+                    }
+                )
+            )
             return
         if result.skipped:
             self.stdout.write("La demo è già caricata: usa --reset per ricaricarla.")

@@ -1,0 +1,148 @@
+"""Daily strategy run over a demo portfolio: time to plan AND record (step executions, communications, work
+items, sending tasks enqueued), against a bare SQL scan of the same open cases in the same process.
+
+    .venv/bin/python benchmarks/strategy.py [--cases 1000000] [--only sqlite|postgresql] [--keep]
+
+Builds the portfolio with `recupero demo --cases N` into a temporary SQLite file and the PostgreSQL database
+recupero_bench_strategy (127.0.0.1:5432, user postgres), then measures in a fresh subprocess: the bare scan,
+the dry run (plan only) and the real run, and a second run the same day (must execute 0). The LAST line is
+one JSON object with the figures. Target: ≤ 60 s on PostgreSQL at 1,000,000 open cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "recupero_bench_strategy"
+RUN_DATE = "2026-11-23"  # the demo's today is 2026-11-22 (a Sunday): the run of the next Monday
+
+
+def pg_recreate(name: str) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+
+
+def build(url: str, cases: int, var_dir: Path) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RECUPERO_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [PYTHON, "manage.py", "demo", "--cases", str(cases), "--json", "--no-migrate"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {"build_seconds": round(time.perf_counter() - started, 1)}
+
+
+MEASURE = r"""
+import datetime as dt, json, os, sys, time
+import django
+django.setup()
+from django.db import connection
+from recupero.core.models import Tenant
+from recupero.cases.domain.states import OPEN_STATUSES
+from recupero.strategies.services import strategy_run
+tenant = Tenant.objects.get(code="demo")
+day = dt.date.fromisoformat(sys.argv[1])
+statuses = sorted(s.value for s in OPEN_STATUSES)
+marks = ", ".join(["%s"] * len(statuses))
+# The floor: the same open cases, same columns and join, same keyset chunks, rows fetched and dropped.
+started = time.perf_counter()
+last, rows = 0, 0
+with connection.cursor() as cur:
+    while True:
+        cur.execute("SELECT c.id, c.status, c.creditor_id, c.claim_type, c.debtor_id, d.size, d.vulnerable, c.balance,"
+                    " c.first_due_on, c.opened_on FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id"
+                    f" WHERE c.tenant_id = %s AND c.id > %s AND c.status IN ({marks}) ORDER BY c.id LIMIT 5000",
+                    [tenant.pk, last, *statuses])
+        chunk = cur.fetchall()
+        if not chunk:
+            break
+        rows += len(chunk)
+        last = chunk[-1][0]
+scan = time.perf_counter() - started
+started = time.perf_counter()
+dry = strategy_run(tenant=tenant, actor=None, run_date=day, dry_run=True)
+plan_only = time.perf_counter() - started
+started = time.perf_counter()
+report = strategy_run(tenant=tenant, actor=None, run_date=day)
+run = time.perf_counter() - started
+started = time.perf_counter()
+again = strategy_run(tenant=tenant, actor=None, run_date=day)
+second = time.perf_counter() - started
+print(json.dumps({"open_cases": rows, "scan_seconds": round(scan, 2), "plan_only_seconds": round(plan_only, 2),
+                  "run_seconds": round(run, 2), "second_run_seconds": round(second, 2),
+                  "steps_executed": report.steps_executed, "second_run_steps": again.steps_executed,
+                  "by_action": dict(report.by_action), "skipped": dict(report.skipped),
+                  "dry_steps": dry.steps_executed}))
+"""
+
+
+def measure(url: str, var_dir: Path) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RECUPERO_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    out = subprocess.run(
+        [PYTHON, "-c", MEASURE, RUN_DATE], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    args = parser.parse_args()
+    figures: dict[str, object] = {"benchmark": "strategy_run", "cases": args.cases, "run_date": RUN_DATE}
+    for vendor in ("sqlite", "postgresql"):
+        if args.only and args.only != vendor:
+            continue
+        var_dir = Path(tempfile.mkdtemp(prefix="recupero-bench-strategy-"))
+        if vendor == "sqlite":
+            url = f"sqlite:///{var_dir / 'bench.sqlite3'}"
+        else:
+            pg_recreate(PG_NAME)
+            url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+        result = {**build(url, args.cases, var_dir), **measure(url, var_dir)}
+        result["run_over_scan"] = round(result["run_seconds"] / max(result["scan_seconds"], 1e-9), 1)
+        print(
+            f"{vendor:<10} {result['open_cases']:,} open cases: run {result['run_seconds']} s "
+            f"(plan only {result['plan_only_seconds']} s, second run {result['second_run_seconds']} s, "
+            f"{result['steps_executed']:,} steps)   bare scan {result['scan_seconds']} s   "
+            f"run/scan = {result['run_over_scan']}"
+        )
+        figures[vendor] = result
+        if not args.keep and vendor == "postgresql":
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,172 @@
+"""Fill the letter contract (`documents.data.LetterData`) from the database — a read, like a selector.
+
+Amounts and the interest statement come from `ledger.position.case_position` (the law engine), so the letter
+always says what the case page says. The agency's name in the envelope window is made neutral (LEGAL.md §4:
+no "recupero crediti" on the envelope): words the renderer would refuse are dropped from the tenant's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from recupero.cases.models import Case
+from recupero.cases.selectors import case_claims
+from recupero.channels.documents.data import (
+    Agency,
+    Amounts,
+    Claim,
+    Creditor,
+    LetterData,
+    PaymentInfo,
+    ProspettoRow,
+    Recipient,
+)
+from recupero.channels.documents.render import WINDOW_FORBIDDEN
+from recupero.channels.domain.errors import LetterError
+from recupero.channels.domain.states import CommKind
+from recupero.channels.models import Communication
+from recupero.core.models import Tenant
+from recupero.ledger.position import case_position
+
+PAYMENT_TERM_DAYS = 15
+ZERO = Decimal("0.00")
+
+
+def neutral_sender(name: str) -> str:
+    """The tenant's legal name without the words that would reveal a debt ("Recupero Crediti Alfa S.r.l." →
+    "Alfa S.r.l."); never empty."""
+    words = [w for w in name.split() if not WINDOW_FORBIDDEN.search(w)]
+    return " ".join(words) or "Ufficio corrispondenza"
+
+
+def agency_of(tenant: Tenant) -> Agency:
+    lines = tuple(p.strip() for p in tenant.address.split(",") if p.strip())
+    return Agency(
+        name=tenant.name,
+        address_lines=lines,
+        window_sender=neutral_sender(tenant.name),
+        licence_number=tenant.licence or "—",
+        licence_authority="",
+        phone=tenant.phone,
+        pec=tenant.pec,
+    )
+
+
+def _creditor(case: Case) -> Creditor:
+    c = case.creditor
+    logo = None
+    if c.logo and c.logo.name.endswith(".svg"):
+        try:
+            with c.logo.open("rb") as fh:
+                logo = fh.read().decode("utf-8")
+        except OSError:
+            logo = None
+    return Creditor(
+        name=c.name,
+        vat_number=c.vat_number,
+        primary_color=c.primary_colour or "#1f3a5f",
+        logo_svg=logo,
+        signatory_name=c.signature,
+        phone=c.contact_phone,
+        email=c.contact_email,
+    )
+
+
+def _recipient(case: Case, comm: Communication) -> Recipient:
+    debtor = case.debtor
+    contact = comm.contact
+    is_company = debtor.kind != "person"
+    name = debtor.display_name if is_company else f"{debtor.first_name} {debtor.last_name}".strip()
+    return Recipient(
+        name=name,
+        address_lines=(contact.value,) if contact else (comm.address,),
+        postal_code=contact.cap if contact else "",
+        municipality=contact.municipality if contact else "",
+        province=contact.province if contact else "",
+        salutation="" if is_company else f"Gentile {name},",
+        is_company=is_company,
+    )
+
+
+def _it_decimal(text: str) -> Decimal:
+    return Decimal(text.replace(".", "").replace(",", ".").rstrip("%").strip())
+
+
+def _it_date(text: str) -> dt.date:
+    return dt.datetime.strptime(text, "%d/%m/%Y").date()
+
+
+def _prospetto(rows: list[dict[str, str]]) -> list[ProspettoRow]:
+    """The law engine's statement rows are already formatted in Italian; read them back into values."""
+    return [
+        ProspettoRow(
+            start=_it_date(r["dal"]),
+            end=_it_date(r["al"]),
+            days=int(r["giorni"]),
+            rate=_it_decimal(r["tasso"]),
+            amount=_it_decimal(r["interessi"]),
+            base=_it_decimal(r["capitale"]),
+        )
+        for r in rows
+    ]
+
+
+def _previous_letter_date(comm: Communication) -> dt.date | None:
+    earlier = (
+        Communication.objects.filter(tenant_id=comm.tenant_id, case_id=comm.case_id, template="reminder_1")
+        .exclude(pk=comm.pk)
+        .order_by("-scheduled_for")
+        .values_list("scheduled_for", flat=True)
+        .first()
+    )
+    return earlier
+
+
+def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Milano") -> LetterData:
+    """The letter of `comm` as of `letter_date`: claims, amounts and statement from the case's position."""
+    case = comm.case
+    position = case_position(case=case, today=letter_date)
+    claims = case_claims(case=case)
+    principal = sum((c.amount for c in claims), ZERO)
+    # The letter derives its total as principal + interest + €40 + costs − payments: the "payments" line is
+    # what makes it equal the position's total due (payments imputed to interest are already out of `interest`).
+    payments = (
+        principal + position.interest + position.flat_compensation + position.costs - position.total_due
+    )
+    prospetto = [row for cp in position.claims for row in _prospetto(cp.rows)]
+    creditor = case.creditor
+    tenant = comm.tenant
+    iban = creditor.iban or tenant.iban
+    if not iban:
+        # Never print a letter the debtor cannot pay: no IBAN, no letter (the communication fails, visibly).
+        raise LetterError("letter.no_iban", "Manca l'IBAN del committente o dell'agenzia per il pagamento.")
+    return LetterData(
+        case_code=case.code,
+        place=place,
+        letter_date=letter_date,
+        creditor=_creditor(case),
+        agency=agency_of(tenant),
+        recipient=_recipient(case, comm),
+        claims=tuple(
+            Claim(c.invoice_number, c.issued_on, c.due_on or c.issued_on, c.amount, c.description)
+            for c in claims
+        ),
+        amounts=Amounts(
+            interest=position.interest,
+            interest_note="tasso BCE + 8 punti, D.Lgs. 231/2002"
+            if case.commercial
+            else "tasso legale, art. 1284 c.c.",
+            flat_compensation=position.flat_compensation,
+            costs=position.costs,
+            payments_received=max(payments, ZERO),
+        ),
+        prospetto=tuple(prospetto),
+        payment=PaymentInfo(
+            iban=iban,
+            beneficiary=creditor.name if creditor.iban else tenant.name,
+            deadline=letter_date + dt.timedelta(days=PAYMENT_TERM_DAYS),
+        ),
+        registered=comm.kind == CommKind.REGISTERED,
+        previous_letter_date=_previous_letter_date(comm) if comm.template == "reminder_2" else None,
+    )

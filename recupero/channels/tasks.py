@@ -1,0 +1,39 @@
+"""Background work of the channels: render and send a chunk of communications (ids in, idempotent)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django_tasks import task
+
+from recupero.channels.domain.states import CommStatus
+from recupero.channels.models import Communication
+from recupero.channels.services import TASK_CHUNK, communications_send
+from recupero.core.models import Tenant
+
+
+@task()
+def communications_send_task(tenant_id: int, ids: list[int]) -> dict[str, int]:
+    """≈500 communications of one kind; a retry takes only those still `queued` (never sends twice)."""
+    return communications_send(tenant_id=tenant_id, ids=ids)
+
+
+def communications_dispatch(*, tenant: Tenant, keys: list[str]) -> int:
+    """After commit, start the sending tasks (≈500 communications each, grouped by kind) for the queued
+    communications among `keys`. Returns how many will be processed."""
+    ids_by_kind: dict[str, list[int]] = {}
+    for start in range(0, len(keys), 5000):
+        part = keys[start : start + 5000]
+        rows = Communication.objects.filter(
+            tenant=tenant, status=CommStatus.QUEUED, idempotency_key__in=part
+        ).values_list("kind", "id")
+        for kind, pk in rows:
+            ids_by_kind.setdefault(kind, []).append(pk)
+    total = 0
+    for ids in ids_by_kind.values():
+        for start in range(0, len(ids), TASK_CHUNK):
+            chunk = sorted(ids[start : start + TASK_CHUNK])
+            total += len(chunk)
+            transaction.on_commit(partial(communications_send_task.enqueue, tenant.pk, chunk))
+    return total

@@ -1,0 +1,65 @@
+"""The life of an import batch (lotto di importazione), as a transition table (rule 7 of the house).
+
+    uploaded ─▶ parsing ─▶ ready (preview shown) ─▶ committing ─▶ committed
+                   │          │   ▲                    │
+                   ▼          │   └── parsing (re-read) ▼
+                refused       ▼                      failed ─▶ committing (retry) / parsing / discarded
+                          discarded
+
+`committing ─▶ committing` is the retry of a commit that was killed: the big transaction rolled back, the
+status stayed "committing", and running the commit again completes it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class BatchStatus(StrEnum):
+    UPLOADED = "uploaded"
+    PARSING = "parsing"
+    READY = "ready"
+    REFUSED = "refused"
+    COMMITTING = "committing"
+    COMMITTED = "committed"
+    FAILED = "failed"
+    DISCARDED = "discarded"
+
+
+B = BatchStatus
+TRANSITIONS: dict[BatchStatus, frozenset[BatchStatus]] = {
+    B.UPLOADED: frozenset({B.PARSING, B.DISCARDED}),
+    B.PARSING: frozenset({B.PARSING, B.READY, B.REFUSED, B.FAILED}),
+    B.READY: frozenset({B.PARSING, B.COMMITTING, B.DISCARDED}),
+    B.REFUSED: frozenset({B.DISCARDED}),
+    B.COMMITTING: frozenset({B.COMMITTING, B.COMMITTED, B.FAILED}),
+    B.FAILED: frozenset({B.PARSING, B.COMMITTING, B.DISCARDED}),
+    B.COMMITTED: frozenset(),
+    B.DISCARDED: frozenset(),
+}
+
+LABELS = {
+    B.UPLOADED: "Caricato",
+    B.PARSING: "In lettura",
+    B.READY: "Anteprima pronta",
+    B.REFUSED: "Rifiutato",
+    B.COMMITTING: "In importazione",
+    B.COMMITTED: "Importato",
+    B.FAILED: "Non riuscito",
+    B.DISCARDED: "Annullato",
+}
+TONES = {
+    B.UPLOADED: "info",
+    B.PARSING: "info",
+    B.READY: "warning",
+    B.REFUSED: "danger",
+    B.COMMITTING: "info",
+    B.COMMITTED: "success",
+    B.FAILED: "danger",
+    B.DISCARDED: "muted",
+}
+BUSY = frozenset({B.UPLOADED, B.PARSING, B.COMMITTING})
+
+
+def can_transition(source: str, target: str) -> bool:
+    return BatchStatus(target) in TRANSITIONS[BatchStatus(source)]

@@ -1,0 +1,476 @@
+"""Raw rows + a mapping profile -> normalized affido records, or per-field errors that never stop the file.
+
+The work is columnar: every check is a polars expression or a once-per-distinct-value validator (see
+`checks`), producing a boolean column per error code; only the failing cells become `RowError` objects, and
+only rows with no error become `AffidoRecord`s. Warnings (an abolished province sigla, an address that cannot be
+stored as an Italian postal address) are reported but keep the row.
+
+`commit=True` adds what storing a row needs (the parties and cases services refuse a debtor without codice
+fiscale or partita IVA, a claim without number or date): a row validation accepts is a row the commit can store.
+Every length limit is the database column's, for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+
+import polars as pl
+
+from recupero.imports.domain import checks
+from recupero.imports.domain.errors import WARNING, Notice, RowError
+from recupero.imports.domain.mapping import FIELDS, MappingProfile, fold
+from recupero.imports.domain.provinces import ABOLISHED, ABROAD, cap_verdict, current_sigla, province_sigla
+from recupero.imports.domain.table import ROW, RawTable
+from recupero.imports.domain.values import (
+    amount_text,
+    decimals_count,
+    detect_decimal_separator,
+    parse_date_series,
+)
+
+CREDIT_NOTES = frozenset({"TD04", "TD08"})  # nota di credito: a negative amount is its nature, not an error
+# The database columns the commit writes (parties.Debtor, parties.ContactPoint, cases.Case, cases.Claim).
+MAX_CHARS = {
+    "description": 300,
+    "notes": 2000,
+    "address": 250,
+    "company_name": 200,
+    "name": 100,
+    "surname": 100,
+    "municipality": 100,
+    "case_reference": 60,
+    "invoice_number": 40,
+    "supply_point": 60,
+    "contract_reference": 60,
+}
+DEFAULT_MAX_CHARS = 120
+COMMIT_REQUIRED = ("case_reference", "amount", "invoice_number", "invoice_date")
+MONEY = pl.Decimal(20, 2)
+
+CLAIM_TYPE_WORDS = {
+    "ordinary": ("ordinario", "ordinaria", "ordinary", "commerciale", "fattura"),
+    "periodic": ("periodico", "periodica", "periodic", "canone", "abbonamento"),
+    "electricity": ("electricity", "luce", "energia", "energia elettrica", "elettricita", "ee", "power"),
+    "gas": ("gas", "metano", "gas naturale"),
+    "water": ("water", "acqua", "idrico", "servizio idrico"),
+    "telecom": ("telecom", "telefonia", "tlc", "telefono", "internet", "mobile", "fisso"),
+}
+DEBTOR_TYPE_WORDS = {
+    "consumer": (
+        "consumer",
+        "consumatore",
+        "privato",
+        "persona fisica",
+        "pf",
+        "f",
+        "residenziale",
+        "domestico",
+    ),
+    "business": (
+        "business",
+        "azienda",
+        "impresa",
+        "societa",
+        "persona giuridica",
+        "pg",
+        "g",
+        "ditta",
+        "professionista",
+        "business",
+        "non domestico",
+        "p iva",
+    ),
+}
+CHOICES = {
+    "claim_type": "ordinario, periodico, luce, gas, acqua, telefonia",
+    "debtor_type": "consumatore, azienda",
+}
+_CLAIM_TYPES = {word: key for key, words in CLAIM_TYPE_WORDS.items() for word in words}
+_DEBTOR_TYPES = {word: key for key, words in DEBTOR_TYPE_WORDS.items() for word in words}
+
+
+@dataclass(slots=True)
+class AffidoRecord:
+    """One normalized row of an affido: one claim (invoice or instalment) of one debtor."""
+
+    row: int
+    case_reference: str | None
+    debtor_type: str
+    tax_code: str | None
+    vat_number: str | None
+    name: str | None
+    surname: str | None
+    company_name: str | None
+    address: str | None
+    cap: str | None
+    municipality: str | None
+    province: str | None
+    country: str | None
+    phone: str | None
+    mobile: str | None
+    email: str | None
+    pec: str | None
+    invoice_number: str | None
+    invoice_date: dt.date | None
+    due_date: dt.date | None
+    amount: Decimal | None
+    outstanding: Decimal | None
+    claim_type: str
+    supply_point: str | None
+    contract_reference: str | None
+    description: str | None
+    iban: str | None
+    notes: str | None
+    document_type: str | None = None
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(AffidoRecord))
+
+
+@dataclass(slots=True)
+class ValidationResult:
+    """`frame` holds the accepted rows, one typed column per `AffidoRecord` field (amounts Decimal(20, 2),
+    dates Date): the lead's bulk load can COPY it as is. `records` builds the dataclasses on demand, because
+    turning a million rows into Python objects costs more than validating them.
+    """
+
+    frame: pl.DataFrame
+    errors: list[RowError]  # errors and warnings, sorted by row
+    total_rows: int
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def rejected_rows(self) -> set[int]:
+        return {e.row for e in self.errors if e.severity != WARNING}
+
+    @property
+    def records(self) -> list[AffidoRecord]:
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[AffidoRecord]:
+        # polars' own Decimal -> Python conversion is slow; Decimal(text) is not
+        texts = self.frame.with_columns(pl.col("amount", "outstanding").cast(pl.String))
+        amount, outstanding = RECORD_FIELDS.index("amount"), RECORD_FIELDS.index("outstanding")
+        for row in texts.iter_rows():
+            values = list(row)
+            for index in (amount, outstanding):
+                if values[index] is not None:
+                    values[index] = Decimal(values[index])
+            yield AffidoRecord(*values)
+
+
+def validate(table: RawTable, profile: MappingProfile, *, commit: bool = False) -> ValidationResult:
+    """Validate every row; a bad cell marks its row rejected, the other rows carry on. With `commit`, also what
+    storing the row needs (identity code, invoice number and date; credit notes are not claims)."""
+    raw = _select(table, profile)
+    if commit:
+        required = tuple(dict.fromkeys((*profile.required, *COMMIT_REQUIRED)))
+        profile = MappingProfile(**{**profile.to_dict(), "required": required})
+    frame, problems = _normalize(raw, profile, numeric_cells=table.kind == "xlsx")
+    if commit:
+        problems += _commit_problems()
+    frame = frame.with_columns(problems)
+    errors = _collect(frame, raw, [p.meta.output_name() for p in problems])
+    rejected = {e.row for e in errors if e.severity != WARNING}
+    good = frame.filter(~pl.col(ROW).is_in(list(rejected))) if rejected else frame
+    return ValidationResult(_accepted(good, profile), errors, raw.height, list(table.notices))
+
+
+def _select(table: RawTable, profile: MappingProfile) -> pl.DataFrame:
+    """One Utf8 column per target field (null where unmapped) plus ROW."""
+    by_field = profile.field_to_header()
+    present = set(table.frame.columns)
+    columns = [pl.col(ROW)]
+    for name in (*FIELDS, "document_type"):
+        header = by_field.get(name, name if name == "document_type" else None)
+        expr = pl.col(header) if header in present else pl.lit(None, dtype=pl.String)
+        columns.append(expr.alias(name))
+    return table.frame.select(columns)
+
+
+# Each problem is a boolean column named "<code>|<field>"; `_collect` turns true cells into RowErrors.
+def _problem(code: str, name: str, condition: pl.Expr) -> pl.Expr:
+    return condition.fill_null(False).alias(f"{code}|{name}")
+
+
+def _normalize(
+    raw: pl.DataFrame, profile: MappingProfile, numeric_cells: bool
+) -> tuple[pl.DataFrame, list[pl.Expr]]:
+    frame = raw.with_columns(_text_columns(profile))
+    frame = frame.with_columns(_coded_columns(frame, profile))
+    frame = frame.with_columns(_cap_match_column(frame))
+    frame = _money_columns(frame, profile, numeric_cells)
+    frame = frame.with_columns(
+        parse_date_series(frame[n], profile.date_format).alias(f"{n}__date")
+        for n in ("invoice_date", "due_date")
+    )
+    problems = [
+        *_presence_problems(profile),
+        *_code_problems(),
+        *_money_problems(),
+        *_date_problems(),
+        *_place_problems(),
+        _duplicate_problem(),
+        *_length_problems(),
+    ]
+    return frame, problems
+
+
+def _text_columns(profile: MappingProfile) -> list[pl.Expr]:
+    return [
+        pl.col("country").fill_null(profile.default_country).str.to_uppercase().alias("country__n"),
+        pl.col("cap").str.replace_all(r"\s", "").alias("cap__n"),
+        pl.col("supply_point").str.replace_all(r"\s", "").str.to_uppercase().alias("supply_point__n"),
+    ]
+
+
+def _word(table: dict[str, str]):
+    return lambda value: table.get(fold(value), "")
+
+
+def _coded_columns(frame: pl.DataFrame, profile: MappingProfile) -> list[pl.Series]:
+    claim = checks.by_distinct(frame["claim_type"], _word(_CLAIM_TYPES))
+    return [
+        checks.by_distinct(frame["province"], lambda v: province_sigla(v) or "").alias("province__n"),
+        checks.by_distinct(frame["province"], lambda v: current_sigla(province_sigla(v) or "") or "").alias(
+            "province__cur"
+        ),
+        claim.fill_null(profile.default_claim_type).alias("claim_type__n"),
+        checks.by_distinct(frame["debtor_type"], _word(_DEBTOR_TYPES)).alias("debtor_type__n"),
+        checks.tax_codes(frame["tax_code"]).alias("tax_code__n"),
+        checks.vat_numbers(frame["vat_number"]).alias("vat_number__n"),
+        checks.ibans(frame["iban"]).alias("iban__n"),
+        checks.phones(frame["phone"]).alias("phone__n"),
+        checks.phones(frame["mobile"]).alias("mobile__n"),
+        checks.emails(frame["email"]).alias("email__n"),
+        checks.emails(frame["pec"]).alias("pec__n"),
+    ]
+
+
+def _money_columns(frame: pl.DataFrame, profile: MappingProfile, numeric_cells: bool) -> pl.DataFrame:
+    columns = []
+    for name in ("amount", "outstanding"):
+        separator = profile.decimal_separator or detect_decimal_separator(frame[name])
+        canonical = amount_text(pl.col(name), separator, numeric_cells)
+        columns += [canonical.alias(f"{name}__text")]
+    frame = frame.with_columns(columns)
+    return frame.with_columns(
+        pl.when(decimals_count(pl.col(f"{n}__text")) <= 2)
+        .then(pl.col(f"{n}__text").cast(MONEY, strict=False))
+        .alias(f"{n}__n")
+        for n in ("amount", "outstanding")
+    )
+
+
+def _presence_problems(profile: MappingProfile) -> list[pl.Expr]:
+    result = [_problem("import.row.missing_field", name, pl.col(name).is_null()) for name in profile.required]
+    nameless = pl.col("company_name").is_null() & pl.col("surname").is_null() & pl.col("name").is_null()
+    if "company_name" not in profile.required and "surname" not in profile.required:
+        result.append(_problem("import.row.missing_field", "company_name", nameless))
+    return result
+
+
+def _code_problems() -> list[pl.Expr]:
+    pairs = [
+        ("tax_code", "import.row.bad_tax_code"),
+        ("vat_number", "import.row.bad_vat_number"),
+        ("iban", "import.row.bad_iban"),
+        ("phone", "import.row.bad_phone"),
+        ("mobile", "import.row.bad_phone"),
+        ("email", "import.row.bad_email"),
+        ("pec", "import.row.bad_email"),
+    ]
+    result = [_problem(code, name, pl.col(f"{name}__n") == checks.INVALID) for name, code in pairs]
+    for name, choice in (("claim_type", "claim_type__n"), ("debtor_type", "debtor_type__n")):
+        result.append(
+            _problem("import.row.bad_choice", name, pl.col(name).is_not_null() & (pl.col(choice) == ""))
+        )
+    return result
+
+
+def _money_problems() -> list[pl.Expr]:
+    credit_note = pl.col("document_type").is_in(list(CREDIT_NOTES)).fill_null(False)
+    result = []
+    for name in ("amount", "outstanding"):
+        value = pl.col(f"{name}__n")
+        result += [
+            _problem("import.row.bad_amount", name, pl.col(name).is_not_null() & value.is_null()),
+            _problem("import.row.negative_amount", name, (value < 0) & ~credit_note),
+        ]
+    result.append(_problem("import.row.zero_amount", "amount", pl.col("amount__n") == 0))
+    # only against a valid positive amount: a bad amount is already reported, once
+    exceeds = (pl.col("amount__n") > 0) & (pl.col("outstanding__n") > pl.col("amount__n"))
+    result.append(_problem("import.row.outstanding_exceeds_amount", "outstanding", exceeds))
+    return result
+
+
+def _date_problems() -> list[pl.Expr]:
+    result = [
+        _problem("import.row.bad_date", n, pl.col(n).is_not_null() & pl.col(f"{n}__date").is_null())
+        for n in ("invoice_date", "due_date")
+    ]
+    result.append(
+        _problem(
+            "import.row.due_before_issue", "due_date", pl.col("due_date__date") < pl.col("invoice_date__date")
+        )
+    )
+    return result
+
+
+def _place_problems() -> list[pl.Expr]:
+    italian = pl.col("country__n").is_in(["IT", "ITALIA", "ITALY"])
+    cap_ok = pl.col("cap__n").str.contains(r"^\d{5}$")
+    known = pl.col("province__n") != ""
+    abroad = pl.col("province__n") == ABROAD
+    matching = pl.col("cap_match__n") != "0"  # "?" = the ISTAT list has no CAP there: not an error
+    storable = italian & cap_ok & (pl.col("province__cur") != "") & (pl.col("cap_match__n") == "1")
+    storable = storable.fill_null(False)
+    incomplete = (
+        pl.col("address").is_not_null()
+        & ~storable
+        & (
+            pl.col("cap").is_null()
+            | pl.col("province").is_null()
+            | abroad
+            | ~italian
+            | (pl.col("cap_match__n") == "?")
+        )
+    )
+    return [
+        _problem("import.row.bad_cap", "cap", italian & pl.col("cap").is_not_null() & ~cap_ok),
+        _problem("import.row.unknown_province", "province", pl.col("province").is_not_null() & ~known),
+        _problem("import.row.cap_province_mismatch", "cap", italian & cap_ok & known & ~abroad & ~matching),
+        _problem("import.row.province_abolished", "province", pl.col("province__n").is_in(list(ABOLISHED))),
+        _problem("import.row.address_incomplete", "address", incomplete),
+    ]
+
+
+def _cap_match_column(frame: pl.DataFrame) -> pl.Series:
+    """'1' where the CAP is one of the province's ISTAT codes, checked once per distinct (province, CAP)."""
+    pair = (frame["province__n"] + "|" + frame["cap__n"]).alias("pair")
+
+    def verdict(value: str) -> str:
+        sigla, cap = value.split("|")
+        return cap_verdict(cap, sigla)
+
+    return checks.by_distinct(pair, verdict).alias("cap_match__n")
+
+
+def _commit_problems() -> list[pl.Expr]:
+    nameless = pl.col("tax_code").is_null() & pl.col("vat_number").is_null()
+    credit_note = pl.col("document_type").is_in(list(CREDIT_NOTES)).fill_null(False)
+    return [
+        _problem("import.row.missing_identity", "tax_code", nameless),
+        _problem("import.row.credit_note", "amount", credit_note),
+    ]
+
+
+# The due date is part of the key: instalments of one invoice (rate) share its number and date legitimately.
+DUPLICATE_KEY = ("case_reference", "invoice_number", "invoice_date__date", "due_date__date")
+
+
+def _duplicate_problem() -> pl.Expr:
+    key = pl.struct(*DUPLICATE_KEY)
+    repeated = pl.col("invoice_number").is_not_null() & ~key.is_first_distinct()
+    return _problem("import.row.duplicate", "invoice_number", repeated)
+
+
+def _length_problems() -> list[pl.Expr]:
+    return [
+        _problem(
+            "import.row.value_too_long", n, pl.col(n).str.len_chars() > MAX_CHARS.get(n, DEFAULT_MAX_CHARS)
+        )
+        for n in FIELDS
+    ]
+
+
+WARNINGS = frozenset({"import.row.province_abolished", "import.row.address_incomplete"})
+
+
+def _collect(frame: pl.DataFrame, raw: pl.DataFrame, problem_columns: list[str]) -> list[RowError]:
+    counts = frame.select(pl.col(problem_columns).sum()).row(0, named=True)
+    errors: list[RowError] = []
+    for column in problem_columns:
+        if not counts[column]:
+            continue
+        code, name = column.split("|")
+        hits = frame.select(ROW, column, pl.col(name).alias("value"), *_detail(code)).filter(pl.col(column))
+        for hit in hits.iter_rows(named=True):
+            params = _params(code, name, hit)
+            severity = WARNING if code in WARNINGS else "error"
+            errors.append(RowError.of(hit[ROW], name, code, hit["value"], severity, **params))
+    errors.sort(key=lambda e: (e.row, e.field))
+    return errors
+
+
+def _detail(code: str) -> list[pl.Expr]:
+    if code == "import.row.duplicate":
+        return [pl.col(ROW).min().over(list(DUPLICATE_KEY)).alias("first")]
+    return []
+
+
+def _params(code: str, name: str, hit: dict) -> dict:
+    if code == "import.row.duplicate":
+        return {"first": hit["first"]}
+    if code == "import.row.value_too_long":
+        return {"limit": MAX_CHARS.get(name, DEFAULT_MAX_CHARS)}
+    if code == "import.row.bad_choice":
+        return {"choices": CHOICES[name]}
+    return {}
+
+
+def _accepted(frame: pl.DataFrame, profile: MappingProfile) -> pl.DataFrame:
+    """The normalized columns, named as AffidoRecord's fields; debtor type defaults to the profile's, else
+    to what the codes say (a P.IVA or an 11-digit codice fiscale is a business)."""
+    business = pl.col("vat_number__n").is_not_null() | (pl.col("tax_code__n").str.len_chars() == 11)
+    inferred = pl.when(business).then(pl.lit("business")).otherwise(pl.lit("consumer"))
+    if profile.default_debtor_type:
+        inferred = pl.lit(profile.default_debtor_type)
+    debtor = (
+        pl.when(pl.col("debtor_type__n").is_null() | (pl.col("debtor_type__n") == ""))
+        .then(inferred)
+        .otherwise(pl.col("debtor_type__n"))
+    )
+    selection = [
+        pl.col(ROW),
+        pl.col("case_reference"),
+        debtor.alias("debtor_type"),
+        *(_normalized(n) for n in RECORD_FIELDS[3:]),
+    ]
+    return frame.select(selection).rename({ROW: "row"})
+
+
+_NORMALIZED = {
+    "invoice_date": "invoice_date__date",
+    "due_date": "due_date__date",
+    "amount": "amount__n",
+    "outstanding": "outstanding__n",
+    "province": "province__cur",
+    "country": "country__n",
+}
+
+
+def _normalized(name: str) -> pl.Expr:
+    if name in _NORMALIZED:
+        column = pl.col(_NORMALIZED[name])
+    elif name in (
+        "tax_code",
+        "vat_number",
+        "iban",
+        "phone",
+        "mobile",
+        "email",
+        "pec",
+        "cap",
+        "claim_type",
+        "supply_point",
+    ):
+        column = pl.col(f"{name}__n")
+    else:
+        column = pl.col(name)
+    if name == "province":
+        column = pl.when(column == "").then(None).otherwise(column)
+    return column.alias(name)

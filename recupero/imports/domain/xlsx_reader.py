@@ -1,0 +1,122 @@
+"""XLSX affido files read with python-calamine (fast, read-only), header row detected among the first rows.
+
+Creditors' workbooks often open with a title, a date and a blank line before the real header; we take the
+first row, within `Limits.header_scan_rows`, that looks like a header (see `mapping.header_score`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import replace
+
+import polars as pl
+import python_calamine
+
+from recupero.imports.domain.csv_reader import check_rows, check_size
+from recupero.imports.domain.errors import IntakeError
+from recupero.imports.domain.limits import DEFAULT_LIMITS, Limits
+from recupero.imports.domain.mapping import header_score
+from recupero.imports.domain.safezip import open_zip
+from recupero.imports.domain.table import ROW, RawTable, unique_headers
+
+
+def read_xlsx(
+    data: bytes, *, source: str = "", sheet: str | int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> RawTable:
+    """Parse one sheet (the first by default, or by name or 0-based index) into a `RawTable`."""
+    check_size(data, limits)
+    # an .xlsx is a zip: vet it before calamine inflates anything (its sheets may be far larger than an invoice)
+    sheets = replace(
+        limits,
+        zip_max_member_bytes=limits.xlsx_max_member_bytes,
+        zip_max_total_bytes=max(limits.zip_max_total_bytes, limits.xlsx_max_member_bytes),
+    )
+    open_zip(data, sheets).close()
+    rows = _sheet_rows(data, sheet)
+    header_at = find_header_row(rows, limits.header_scan_rows)
+    headers = unique_headers(list(rows[header_at]) if rows else [])
+    body = rows[header_at + 1 :]
+    if len(body) > limits.max_rows:
+        raise IntakeError("import.too_many_rows", limit=limits.max_rows)
+    frame = _frame(headers, body, first_row=header_at + 2)
+    check_rows(frame, headers, limits)
+    return RawTable(headers=headers, frame=frame, source=source, kind="xlsx")
+
+
+def sheet_names(data: bytes) -> list[str]:
+    return list(_workbook(data).sheet_names)
+
+
+def _workbook(data: bytes) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several unrelated types for a broken workbook
+        raise IntakeError("import.xlsx_malformed", detail=str(exc)[:200]) from exc
+
+
+def _sheet_rows(data: bytes, sheet: str | int | None) -> list[list[object]]:
+    workbook = _workbook(data)
+    try:
+        if isinstance(sheet, str):
+            chosen = workbook.get_sheet_by_name(sheet)
+        else:
+            chosen = workbook.get_sheet_by_index(sheet or 0)
+    except Exception as exc:
+        raise IntakeError("import.sheet_not_found", sheet=sheet if sheet is not None else 1) from exc
+    try:
+        # skip_empty_area=False keeps absolute positions, so row numbers match what Excel shows
+        rows: list[list[object]] = chosen.to_python(skip_empty_area=False)  # type: ignore[assignment]
+        return rows
+    except Exception as exc:
+        raise IntakeError("import.xlsx_malformed", detail=str(exc)[:200]) from exc
+
+
+def find_header_row(rows: list[list[object]], scan_rows: int) -> int:
+    """Index of the header: best-scoring of the first rows, else the first row with two non-empty cells."""
+    best_score, best_index, first = 0.0, None, None
+    for index, row in enumerate(rows[:scan_rows]):
+        filled = [c for c in row if c not in (None, "")]
+        if first is None and len(filled) >= 2:
+            first = index
+        score = header_score(filled)
+        if score > best_score:
+            best_score, best_index = score, index
+    if best_index is not None and best_score >= 0.3:
+        return best_index
+    if first is None:
+        raise IntakeError("import.no_header", limit=scan_rows)
+    return first
+
+
+def cell_text(value: object) -> str | None:
+    """The text of a cell as the creditor sees it: dates ISO, 12.0 -> '12', floats by their shortest repr."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _frame(headers: list[str], body: list[list[object]], first_row: int) -> pl.DataFrame:
+    width = len(headers)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    numbers: list[int] = []
+    for offset, row in enumerate(body):
+        cells = [cell_text(v) for v in row[:width]]
+        if not any(cells):
+            continue  # blank rows between blocks; the others keep their Excel row number
+        cells += [None] * (width - len(cells))
+        numbers.append(first_row + offset)
+        for index, cell in enumerate(cells):
+            columns[index].append(cell)
+    data = {ROW: pl.Series(ROW, numbers, dtype=pl.Int64)}
+    data.update({h: pl.Series(h, col, dtype=pl.String) for h, col in zip(headers, columns, strict=True)})
+    return pl.DataFrame(data)

@@ -1,0 +1,100 @@
+"""Import batches (lotti di importazione), saved mapping profiles, and the outstanding amounts creditors reported.
+
+Staged data (the raw table, the validated rows, the errors) live as Parquet files under
+MEDIA_ROOT/imports/<batch id>/, not in the database: a million rows would only be written to be read once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from recupero.core.models import TenantModel, money_field
+from recupero.imports.domain.states import LABELS, TONES, BatchStatus
+from recupero.parties.models import Creditor
+
+
+class MappingProfileRecord(TenantModel):
+    """A creditor's column mapping, saved once and reused for every later file (MappingProfile.to_dict)."""
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    mapping: models.JSONField[Any] = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "profilo di importazione"
+        verbose_name_plural = "profili di importazione"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "creditor", "name"], name="mapping_profile_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(TenantModel):
+    """One upload of an affido (one or more files): parsed, previewed, then committed or discarded."""
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(
+        "cases.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assignment_code = models.CharField("codice affido", max_length=60)
+    received_on = models.DateField()
+    return_on = models.DateField(null=True, blank=True)
+    # [{"name": original name, "path": relative to MEDIA_ROOT, "size": bytes, "format": csv|xlsx|fatturapa}]
+    files: models.JSONField[Any] = models.JSONField(default=list)
+    format = models.CharField(max_length=20, blank=True)
+    profile_name = models.CharField(max_length=80, blank=True)
+    mapping: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=12, choices=[(s.value, LABELS[s]) for s in BatchStatus], default=BatchStatus.UPLOADED.value
+    )
+    # Progress of the last parse/commit (during a commit the live figures are in progress.json, see selectors).
+    phase = models.CharField(max_length=40, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    preview: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    result: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    error_code = models.CharField(max_length=60, blank=True)
+    error_message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lotto di importazione"
+        verbose_name_plural = "lotti di importazione"
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="import_batch_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_code} ({self.get_status_display()})"
+
+    @property
+    def status_label(self) -> str:
+        return LABELS[BatchStatus(self.status)]
+
+    @property
+    def status_tone(self) -> str:
+        return TONES[BatchStatus(self.status)]
+
+
+class ClaimOutstanding(TenantModel):
+    """The outstanding amount the creditor last reported for a claim: a later file is compared with it, and the
+    difference is posted to the books as an adjustment (the ledger is append-only, nothing is edited)."""
+
+    claim = models.OneToOneField("cases.Claim", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    outstanding = money_field()
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "residuo comunicato"
+        verbose_name_plural = "residui comunicati"

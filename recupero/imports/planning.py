@@ -1,0 +1,304 @@
+"""What a validated affido will create, update or leave alone: the comparison with the database, in bulk.
+
+`prepare` is pure (polars): one row per instalment becomes one claim per invoice, the same row in two files is
+taken once, a case reference carrying two different debtors is an error. `plan` then loads the keys the file
+touches — debtors by codice fiscale / partita IVA in the whole tenant, the creditor's cases by reference, their
+claims by (case, number, date), the matched debtors' contact points — through temporary key tables (a few joins,
+never a query per row), and splits every debtor, contact, case and claim into new / changed / unchanged.
+The parse calls it for the preview, the commit again inside its transaction: what is written is what the
+database holds at commit time, which is also what makes a second commit of the same file a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from recupero.cases.domain.states import OPEN_STATUSES
+from recupero.imports import frames
+from recupero.imports.domain import checks
+from recupero.imports.domain.errors import Notice, RowError
+from recupero.imports.domain.provinces import cap_verdict
+
+MONEY = pl.Decimal(20, 2)
+ITALY = ["IT", "ITALIA", "ITALY"]
+CONTACT_KINDS = ("phone", "mobile", "email", "pec")
+OPEN = [s.value for s in OPEN_STATUSES]
+
+
+@dataclass
+class Plan:
+    debtors_new: pl.DataFrame  # dkey, tax_code, vat_number, name, surname, company_name, debtor_type
+    debtor_map: pl.DataFrame  # dkey -> debtor_id (existing debtors only)
+    contacts_new: pl.DataFrame  # dkey, debtor_id?, case_reference, kind, value, cap, municipality, province
+    cases_new: pl.DataFrame  # case_reference, dkey, claim_type, debtor_type, province
+    cases_existing: pl.DataFrame  # case_reference, case_id, debtor_id, status, balance, first_due_on
+    claims_new: pl.DataFrame  # case_reference, case_id?, invoice_number, invoice_date, due_date, amount, ...
+    claims_changed: pl.DataFrame  # claim_id, case_id, invoice_number, invoice_date, before, after, delta, ...
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- pure preparation -------------------------------------------------------------------------------------
+def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError]], list[Notice]]:
+    """Rows of all files -> rows to plan; errors (file, RowError) for debtor conflicts; notices."""
+    notices: list[Notice] = []
+    key = ["case_reference", "invoice_number", "invoice_date", "due_date"]
+    unique = frame.unique(subset=key, keep="first", maintain_order=True)
+    if unique.height < frame.height:
+        notices.append(Notice.of("import.duplicate_across_files", count=frame.height - unique.height))
+    rows = unique.with_columns(
+        pl.coalesce("tax_code", "vat_number").alias("dkey"),
+        pl.coalesce("outstanding", "amount").alias("outstanding_eff"),
+        pl.coalesce("supply_point", "contract_reference").alias("supply"),
+    )
+    first = rows.group_by("case_reference").agg(
+        pl.col("dkey").first().alias("first_dkey"), pl.col("row").first().alias("first_row")
+    )
+    rows = rows.join(first, on="case_reference", how="left", maintain_order="left")
+    conflict = rows.filter(pl.col("dkey") != pl.col("first_dkey"))
+    errors = [
+        (
+            r["file"],
+            RowError.of(r["row"], "tax_code", "import.row.debtor_conflict", r["dkey"], first=r["first_row"]),
+        )
+        for r in conflict.select("file", "row", "dkey", "first_row").iter_rows(named=True)
+    ]
+    rows = rows.filter(pl.col("dkey") == pl.col("first_dkey")).drop("first_dkey", "first_row")
+    return rows, errors, notices
+
+
+def _debtors(rows: pl.DataFrame) -> pl.DataFrame:
+    fields = ["tax_code", "vat_number", "name", "surname", "company_name", "debtor_type"]
+    return rows.group_by("dkey", maintain_order=True).agg(pl.col(fields).drop_nulls().first())
+
+
+def _cases(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.group_by("case_reference", maintain_order=True).agg(
+        pl.col("dkey").first(),
+        pl.col("claim_type").first(),
+        pl.col("debtor_type").first(),
+        pl.col("province").drop_nulls().first(),
+    )
+
+
+def _claims(rows: pl.DataFrame) -> pl.DataFrame:
+    """One claim per invoice: instalments (rate) of one invoice share its number and date."""
+    return rows.group_by(["case_reference", "invoice_number", "invoice_date"], maintain_order=True).agg(
+        pl.col("amount").sum(),
+        pl.col("outstanding_eff").sum().alias("outstanding"),
+        pl.col("due_date").min(),
+        pl.col("description").drop_nulls().first(),
+        pl.col("supply").drop_nulls().first(),
+    )
+
+
+def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
+    """Candidate contact points, normalized as the parties service stores them, one per (debtor, kind, value)."""
+    pair = (rows["province"] + "|" + rows["cap"]).alias("pair")
+    verdict = checks.by_distinct(pair, lambda v: cap_verdict(*reversed(v.split("|"))))
+    rows = rows.with_columns(verdict.alias("cap_ok"))
+    storable = (
+        pl.col("address").is_not_null()
+        & pl.col("country").is_in(ITALY).fill_null(False)
+        & (pl.col("cap_ok") == "1").fill_null(False)
+    )
+    base = [pl.col("dkey"), pl.col("case_reference"), pl.col("row")]
+    blank = [pl.lit("").alias(n) for n in ("cap", "municipality", "province")]
+    parts = [
+        rows.filter(storable).select(
+            *base,
+            pl.lit("address").alias("kind"),
+            pl.col("address").str.replace_all(r"\s+", " ").str.strip_chars().alias("value"),
+            pl.col("cap"),
+            pl.col("municipality").fill_null(""),
+            pl.col("province"),
+        )
+    ]
+    for kind in CONTACT_KINDS:
+        parts.append(
+            rows.filter(pl.col(kind).is_not_null()).select(
+                *base, pl.lit(kind).alias("kind"), pl.col(kind).alias("value"), *blank
+            )
+        )
+    contacts = pl.concat(parts).sort("row")
+    return contacts.unique(subset=["dkey", "kind", "value"], keep="first", maintain_order=True)
+
+
+# ---- against the database -----------------------------------------------------------------------------------
+def _existing_debtors(tenant_id: int, debtors: pl.DataFrame) -> pl.DataFrame:
+    """dkey -> debtor_id, by codice fiscale, then partita IVA, then an 11-digit codice fiscale as partita IVA."""
+    codes = pl.concat([debtors["tax_code"], debtors["vat_number"]]).drop_nulls()
+    schema = {"id": pl.Int64, "tax_code": pl.String, "vat_number": pl.String}
+    with frames.TempKeys("codes", codes) as tmp:
+        found = frames.query(
+            f'SELECT d.id, d.tax_code, d.vat_number FROM parties_debtor d JOIN "{tmp}" t ON t.k = d.tax_code '
+            f"WHERE d.tenant_id = %s UNION "
+            f'SELECT d.id, d.tax_code, d.vat_number FROM parties_debtor d JOIN "{tmp}" t ON t.k = d.vat_number '
+            f"WHERE d.tenant_id = %s",
+            [tenant_id, tenant_id],
+            schema,
+        )
+    by_cf = found.filter(pl.col("tax_code") != "").group_by("tax_code").agg(pl.col("id").min().alias("by_cf"))
+    by_vat = (
+        found.filter(pl.col("vat_number") != "")
+        .group_by("vat_number")
+        .agg(pl.col("id").min().alias("by_vat"))
+    )
+    by_cf_vat = by_vat.rename({"vat_number": "tax_code", "by_vat": "by_cf_vat"})
+    matched = (
+        debtors.select("dkey", "tax_code", "vat_number")
+        .join(by_cf, on="tax_code", how="left")
+        .join(by_vat, on="vat_number", how="left")
+        .join(by_cf_vat, on="tax_code", how="left")
+    )
+    return matched.select("dkey", pl.coalesce("by_cf", "by_vat", "by_cf_vat").alias("debtor_id")).filter(
+        pl.col("debtor_id").is_not_null()
+    )
+
+
+def _existing_cases(tenant_id: int, creditor_id: int, cases: pl.DataFrame) -> pl.DataFrame:
+    schema = {
+        "case_id": pl.Int64,
+        "case_reference": pl.String,
+        "debtor_id": pl.Int64,
+        "status": pl.String,
+        "balance": pl.String,
+        "first_due_on": pl.String,
+    }
+    with frames.TempKeys("refs", cases["case_reference"]) as tmp:
+        found = frames.query(
+            f"SELECT c.id, c.creditor_reference, c.debtor_id, c.status, CAST(c.balance AS TEXT), "
+            f'CAST(c.first_due_on AS TEXT) FROM cases_case c JOIN "{tmp}" t ON t.k = c.creditor_reference '
+            f"WHERE c.tenant_id = %s AND c.creditor_id = %s",
+            [tenant_id, creditor_id],
+            schema,
+        )
+    return found.with_columns(
+        _money("balance"),
+        pl.col("first_due_on").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+    )
+
+
+def _money(name: str) -> pl.Expr:
+    """Decimal(20, 2) from the database's text (SQLite stores decimals as numbers: '12.3', '12')."""
+    return pl.col(name).str.to_decimal(scale=2).cast(MONEY)
+
+
+def _existing_claims(case_ids: pl.Series) -> pl.DataFrame:
+    schema = {
+        "claim_id": pl.Int64,
+        "case_id": pl.Int64,
+        "invoice_number": pl.String,
+        "invoice_date": pl.String,
+        "claim_amount": pl.String,
+        "reported": pl.String,
+    }
+    with frames.TempKeys("case_ids", case_ids) as tmp:
+        found = frames.query(
+            f"SELECT cl.id, cl.case_id, cl.invoice_number, CAST(cl.issued_on AS TEXT), CAST(cl.amount AS TEXT), "
+            f'CAST(co.outstanding AS TEXT) FROM cases_claim cl JOIN "{tmp}" t ON t.k = cl.case_id '
+            f"LEFT JOIN imports_claimoutstanding co ON co.claim_id = cl.id",
+            [],
+            schema,
+        )
+    return found.with_columns(
+        pl.col("invoice_date").str.slice(0, 10).str.to_date("%Y-%m-%d"),
+        pl.col("reported").is_not_null().alias("has_report"),
+        pl.coalesce(_money("reported"), _money("claim_amount")).alias("before"),
+    ).drop("claim_amount", "reported")
+
+
+def _existing_contacts(debtor_ids: pl.Series) -> pl.DataFrame:
+    schema = {"debtor_id": pl.Int64, "kind": pl.String, "value": pl.String}
+    with frames.TempKeys("debtor_ids", debtor_ids) as tmp:
+        return frames.query(
+            f'SELECT p.debtor_id, p.kind, p.value FROM parties_contactpoint p JOIN "{tmp}" t ON t.k = p.debtor_id',
+            [],
+            schema,
+        )
+
+
+def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, list[Notice]]:
+    notices: list[Notice] = []
+    cases = _cases(rows)
+    cases_existing = _existing_cases(tenant_id, creditor_id, cases)
+    closed = cases_existing.filter(~pl.col("status").is_in(OPEN))
+    if closed.height:
+        notices.append(Notice.of("import.case_closed", count=closed.height))
+        rows = rows.filter(~pl.col("case_reference").is_in(closed["case_reference"].implode()))
+        cases = cases.filter(~pl.col("case_reference").is_in(closed["case_reference"].implode()))
+        cases_existing = cases_existing.filter(pl.col("status").is_in(OPEN))
+    debtors = _debtors(rows)
+    debtor_map = _existing_debtors(tenant_id, debtors)
+    contacts = _contacts(rows).join(debtor_map, on="dkey", how="left", maintain_order="left")
+    known = _existing_contacts(debtor_map["debtor_id"])
+    contacts_new = contacts.join(known, on=["debtor_id", "kind", "value"], how="anti")
+    # two file debtors (one with CF, one with P.IVA only) may be one known debtor: one contact row each
+    contacts_new = contacts_new.with_columns(
+        pl.coalesce(pl.col("debtor_id").cast(pl.String), "new:" + pl.col("dkey")).alias("dref")
+    ).unique(subset=["dref", "kind", "value"], keep="first", maintain_order=True)
+
+    claims = _claims(rows).join(
+        cases_existing.select("case_reference", "case_id"),
+        on="case_reference",
+        how="left",
+        maintain_order="left",
+    )
+    existing_claims = _existing_claims(cases_existing["case_id"])
+    claims = claims.join(
+        existing_claims, on=["case_id", "invoice_number", "invoice_date"], how="left", maintain_order="left"
+    )
+    claims_new = claims.filter(pl.col("claim_id").is_null()).drop("claim_id", "has_report", "before")
+    matched = claims.filter(pl.col("claim_id").is_not_null())
+    claims_changed = matched.filter(pl.col("outstanding") != pl.col("before")).with_columns(
+        (pl.col("outstanding") - pl.col("before")).alias("delta")
+    )
+    cases_new = cases.join(cases_existing.select("case_reference"), on="case_reference", how="anti")
+    debtors_new = debtors.join(debtor_map, on="dkey", how="anti")
+    result = Plan(
+        debtors_new, debtor_map, contacts_new, cases_new, cases_existing, claims_new, claims_changed
+    )
+    result.counts = _counts(result, matched.height, closed.height, rows.height)
+    return result, notices
+
+
+def _counts(p: Plan, matched_claims: int, closed: int, rows: int) -> dict[str, Any]:
+    existing_ids = p.cases_existing["case_id"]
+    touched = pl.concat(
+        [
+            p.claims_new.filter(pl.col("case_id").is_not_null())["case_id"],
+            p.claims_changed["case_id"],
+            p.contacts_new.join(p.cases_existing, on="case_reference", how="inner")["case_id"],
+        ]
+    ).unique()
+    debtor_ids = p.debtor_map["debtor_id"].unique()
+    debtors_touched = p.contacts_new.filter(pl.col("debtor_id").is_not_null())["debtor_id"].unique()
+    new_total = p.claims_new["outstanding"].sum() if p.claims_new.height else Decimal("0")
+    up = p.claims_changed.filter(pl.col("delta") > 0)["delta"].sum() if p.claims_changed.height else 0
+    down = p.claims_changed.filter(pl.col("delta") < 0)["delta"].sum() if p.claims_changed.height else 0
+    return {
+        "rows": rows,
+        "debtors": {
+            "new": p.debtors_new.height,
+            "updated": debtors_touched.len(),
+            "unchanged": debtor_ids.len() - debtors_touched.len(),
+        },
+        "cases": {
+            "new": p.cases_new.height,
+            "updated": touched.len(),
+            "unchanged": existing_ids.len() - touched.len(),
+            "closed": closed,
+        },
+        "claims": {
+            "new": p.claims_new.height,
+            "updated": p.claims_changed.height,
+            "unchanged": matched_claims - p.claims_changed.height,
+        },
+        "contacts_new": p.contacts_new.height,
+        "amount_new": str(new_total or Decimal("0.00")),
+        "adjustment_up": str(up or Decimal("0.00")),
+        "adjustment_down": str(-(down or Decimal("0.00"))),
+    }

@@ -1,0 +1,204 @@
+"""Assignment return (rientro): unresolved cases go back to the creditor, with the outcomes file (esiti).
+
+The open cases of the assignment move to `returned` through the case transition table — one bulk UPDATE for
+the cases whose transition is allowed, and their timeline rows in bulk — and the outcomes file lists every case
+of the assignment: reference, code, status, collected, outstanding, last action and its date, notes.
+Running it again on a returned assignment changes nothing and writes the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from openpyxl import Workbook
+
+from recupero.cases.domain.states import LABELS, OPEN_STATUSES, CaseStatus, can_transition
+from recupero.cases.models import Assignment, Case
+from recupero.core.clock import now
+from recupero.core.domain.roles import EDIT_CASES
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import require
+from recupero.core.services import audit_record
+from recupero.imports import frames, staging
+
+COLUMNS = (
+    "riferimento pratica", "codice pratica", "debitore", "stato", "incassato", "residuo", "ultima azione",
+    "data ultima azione", "note",
+)  # fmt: skip
+
+
+@dataclass
+class ReturnResult:
+    assignment_id: int
+    returned: int
+    cases: int
+    csv_path: Path
+    xlsx_path: Path
+    rows: list[list[object]] = field(default_factory=list)
+
+
+@transaction.atomic
+def assignment_return(
+    *, tenant: Tenant, actor: User | None, assignment: Assignment, out_dir: Path | None = None
+) -> ReturnResult:
+    if actor is not None:
+        require(actor, EDIT_CASES)
+    if assignment.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    today = now().date()
+    open_values = [s.value for s in OPEN_STATUSES]
+    movable = [
+        (pk, status)
+        for pk, status in Case.objects.filter(tenant=tenant, assignment=assignment, status__in=open_values)
+        .order_by("id")
+        .values_list("id", "status")
+        if can_transition(status, CaseStatus.RETURNED)
+    ]
+    reason = f"rientro affido {assignment.code}"
+    frames.update(
+        "UPDATE cases_case SET status = %s, closed_on = %s WHERE id = %s",
+        [(CaseStatus.RETURNED.value, today.isoformat(), pk) for pk, _ in movable],
+    )
+    _timeline(tenant, actor, movable, reason)
+    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.RETURNED)
+    assignment.status = Assignment.Status.RETURNED
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="assignment.return",
+        obj=assignment,
+        details={"returned": len(movable)},
+    )
+    rows = outcome_rows(tenant=tenant, assignment=assignment)
+    folder = out_dir or Path(settings.MEDIA_ROOT) / "imports" / "returns" / str(assignment.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"esiti-{staging.safe_name(assignment.code)}"
+    csv_path, xlsx_path = folder / f"{name}.csv", folder / f"{name}.xlsx"
+    csv_path.write_bytes(outcomes_csv(rows))
+    xlsx_path.write_bytes(outcomes_xlsx(rows))
+    return ReturnResult(assignment.pk, len(movable), len(rows), csv_path, xlsx_path, rows)
+
+
+def _timeline(tenant: Tenant, actor: User | None, moved: list[tuple[int, str]], reason: str) -> None:
+    if not moved:
+        return
+    stamp = staging.timestamp(connection.vendor, now())
+    target = CaseStatus.RETURNED
+    rows = pl.DataFrame(
+        {
+            "case_id": [pk for pk, _ in moved],
+            "summary": [f"Stato: {LABELS[CaseStatus(s)]} → {LABELS[target]} ({reason})" for _, s in moved],
+            "data": [json.dumps({"from": s, "to": target.value, "reason": reason}) for _, s in moved],
+        }
+    )
+    ids = frames.reserve_ids("cases_timelineevent", rows.height)
+    frames.write(
+        "cases_timelineevent",
+        rows.with_columns(ids.alias("id")).select(
+            "id",
+            pl.lit(tenant.pk, pl.Int64).alias("tenant_id"),
+            "case_id",
+            pl.lit(stamp).alias("at"),
+            pl.lit("case.status").alias("kind"),
+            pl.lit(actor.pk if actor is not None and actor.pk else None, pl.Int64).alias("actor_id"),
+            "summary",
+            "data",
+        ),
+    )
+
+
+def outcome_rows(*, tenant: Tenant, assignment: Assignment) -> list[list[object]]:
+    """One row per case of the assignment (esiti), in case order."""
+    cases = list(
+        Case.objects.filter(tenant=tenant, assignment=assignment)
+        .select_related("debtor")
+        .order_by("id")
+        .only("id", "creditor_reference", "code", "status", "balance", "closed_on", "debtor")
+    )
+    ids = [c.pk for c in cases]
+    collected: dict[int, Decimal] = {}
+    last: dict[int, tuple[dt.datetime, str]] = {}
+    with (
+        frames.TempKeys("outcome_cases", pl.Series(ids, dtype=pl.Int64)) as tmp,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "SELECT e.case_id, CAST(SUM(CASE WHEN e.debit_account = 'payments_received' THEN e.amount "
+            "ELSE -e.amount END) AS TEXT) FROM ledger_ledgerentry e "
+            f'JOIN "{tmp}" t ON t.k = e.case_id WHERE %s IN (e.debit_account, e.credit_account) '
+            "GROUP BY e.case_id",
+            ["payments_received"],
+        )
+        collected = {pk: Decimal(total).quantize(Decimal("0.01")) for pk, total in cursor.fetchall()}
+        cursor.execute(
+            f'SELECT e.case_id, e.at, e.summary, e.kind, e.data FROM cases_timelineevent e JOIN "{tmp}" t '
+            "ON t.k = e.case_id ORDER BY e.case_id, e.at, e.id"
+        )
+        for pk, at, summary, kind, data in cursor.fetchall():
+            if kind == "case.status" and '"to": "returned"' in str(data):
+                continue  # the return itself is not an outcome of the work
+            last[pk] = (at, summary)
+    rows = []
+    for case in cases:
+        at, summary = last.get(case.pk, (None, ""))
+        rows.append(
+            [
+                case.creditor_reference,
+                case.code,
+                case.debtor.display_name,
+                LABELS[CaseStatus(case.status)],
+                collected.get(case.pk, Decimal("0.00")),
+                case.balance,
+                summary,
+                _date(at),
+                _note(case),
+            ]
+        )
+    return rows
+
+
+def _date(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:10]
+    return value.astimezone(dt.UTC).date().isoformat() if isinstance(value, dt.datetime) else str(value)
+
+
+def _note(case: Case) -> str:
+    if case.status == CaseStatus.RETURNED:
+        return "Restituita al committente: posizione non risolta"
+    if case.status in (CaseStatus.PAID, CaseStatus.CLOSED):
+        return f"Chiusa il {case.closed_on:%d/%m/%Y}" if case.closed_on else "Chiusa"
+    return ""
+
+
+def outcomes_csv(rows: list[list[object]]) -> bytes:
+    """UTF-8 with BOM and ';', amounts with a decimal comma: what Italian Excel opens with a double click."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def outcomes_xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Esiti")
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

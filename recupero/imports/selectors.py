@@ -1,0 +1,105 @@
+"""Reads of intake for the interfaces: batches, live progress, error reports, profiles."""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+import polars as pl
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant
+from recupero.imports import staging
+from recupero.imports.domain.errors import RowError
+from recupero.imports.domain.report import report_rows, write_csv, write_xlsx
+from recupero.imports.domain.states import BUSY
+from recupero.imports.domain.table import RawTable
+from recupero.imports.models import ImportBatch, MappingProfileRecord
+
+
+def batch_get(*, tenant: Tenant, batch_id: int) -> ImportBatch:
+    batch = (
+        ImportBatch.objects.select_related("creditor", "assignment")
+        .filter(tenant=tenant, pk=batch_id)
+        .first()
+    )
+    if batch is None:
+        raise DomainError("auth.not_found")
+    return batch
+
+
+def batch_list(*, tenant: Tenant, limit: int = 50) -> QuerySet[ImportBatch]:
+    return (
+        ImportBatch.objects.filter(tenant=tenant).select_related("creditor").order_by("-created_at")[:limit]
+    )
+
+
+def profiles_of(*, tenant: Tenant, creditor_id: int | None = None) -> QuerySet[MappingProfileRecord]:
+    qs = MappingProfileRecord.objects.filter(tenant=tenant).select_related("creditor").order_by("name")
+    return qs.filter(creditor_id=creditor_id) if creditor_id else qs
+
+
+def batch_progress(batch: ImportBatch) -> dict[str, Any]:
+    """Phase, rows done / total, rows per second and seconds left. While the batch is busy the live figures come
+    from its progress file (the commit's transaction cannot publish them through the database)."""
+    live = staging.read_progress(batch.pk) if batch.status in BUSY else None
+    if live is None:
+        done, total, phase = batch.rows_done, batch.rows_total, batch.phase
+        started = batch.started_at.timestamp() if batch.started_at else None
+        updated = batch.updated_at.timestamp() if batch.updated_at else None
+    else:
+        done, total, phase = live["rows_done"], live["rows_total"], live["phase"]
+        started, updated = live["started_at"], time.time()
+    elapsed = (updated - started) if started and updated else 0.0
+    rate = done / elapsed if elapsed > 0 and done else 0.0
+    left = (total - done) / rate if rate and total > done else 0.0
+    return {
+        "status": batch.status,
+        "status_label": batch.status_label,
+        "phase": phase,
+        "rows_done": done,
+        "rows_total": total,
+        "percent": round(100 * done / total) if total else 0,
+        "rows_per_second": round(rate),
+        "seconds_left": round(left),
+        "elapsed": round(elapsed, 1),
+    }
+
+
+def _errors_of(frame: pl.DataFrame) -> list[RowError]:
+    return [
+        RowError(r["row"], r["field"], r["code"], r["message"], r["value"] or "", r["severity"])
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def _table(batch: ImportBatch, index: int) -> RawTable:
+    frame = pl.read_parquet(staging.raw_path(batch.pk, index))
+    headers = batch.files[index].get("headers") or [c for c in frame.columns if c != "__row__"]
+    return RawTable(headers=headers, frame=frame, source=batch.files[index]["name"])
+
+
+def batch_report(batch: ImportBatch, fmt: str) -> tuple[str, bytes]:
+    """The error report (one line per error, the creditor's own row beside it) as CSV or XLSX; with several files
+    the CSV has one section per file and the XLSX one sheet per file."""
+    errors = staging.read_errors(batch.pk)
+    name = f"errori-{staging.safe_name(batch.assignment_code)}.{fmt}"
+    indexes = [i for i, f in enumerate(batch.files) if staging.raw_path(batch.pk, i).exists()]
+    if len(indexes) == 1:
+        only = _errors_of(errors)
+        table = _table(batch, indexes[0])
+        return name, (write_xlsx(only, table) if fmt == "xlsx" else write_csv(only, table))
+    if fmt == "csv":
+        parts = [write_csv(_errors_of(errors.filter(pl.col("file") == i)), _table(batch, i)) for i in indexes]
+        return name, b"".join(p if n == 0 else p.removeprefix(b"\xef\xbb\xbf") for n, p in enumerate(parts))
+    workbook = Workbook(write_only=True)
+    for i in indexes:
+        sheet = workbook.create_sheet(f"File {i + 1}")
+        for row in report_rows(_errors_of(errors.filter(pl.col("file") == i)), _table(batch, i)):
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return name, buffer.getvalue()

@@ -1,0 +1,18 @@
+"""Background work of intake (Django Tasks API, run by Huey). Tasks take ids and are idempotent: parsing twice
+gives the same preview, a second commit of a committed batch does nothing."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from recupero.imports import services
+
+
+@task()
+def parse_task(batch_id: int) -> str:
+    return services.batch_parse(batch_id).status
+
+
+@task()
+def commit_task(batch_id: int) -> str:
+    return services.batch_commit(batch_id).status

@@ -1,0 +1,84 @@
+"""Daily runs and the steps they executed.
+
+There is no StrategyAssignment table: a case's strategy is chosen at run time by segmentation (data, with the
+mandate's `strategy_code` first) and written on each StepExecution, so a change of rules re-segments the
+portfolio the next morning and the planner ignores the records of the old strategy (README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from recupero.cases.models import Case
+from recupero.core.models import TenantModel
+
+
+class StrategyRun(TenantModel):
+    """One daily run. At most one is running per tenant (partial unique constraint): a second start is refused."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "In corso"
+        FINISHED = "finished", "Completata"
+        FAILED = "failed", "Interrotta"
+
+    run_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    heartbeat_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    report: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "esecuzione strategie"
+        verbose_name_plural = "esecuzioni strategie"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(status="running"), name="strategy_run_one_running"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "run_date"], name="strategy_run_date")]
+
+    def __str__(self) -> str:
+        return f"{self.run_date} {self.status}"
+
+
+class StepExecution(TenantModel):
+    """A step started for a case under its idempotency key (a second run the same day inserts nothing).
+
+    `status` is `done` (the effect was created) or `skipped` (a final skip: the ladder moves past the step).
+    Whether a letter was then delivered or bounced lives on its Communication (same key); the history selector
+    joins it, because channels may not write strategies' rows (dependencies point down)."""
+
+    class Status(models.TextChoices):
+        DONE = "done", "Eseguito"
+        SKIPPED = "skipped", "Saltato"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(StrategyRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    strategy_code = models.CharField(max_length=40)
+    step_code = models.CharField(max_length=40)
+    action = models.CharField(max_length=40)
+    channel = models.CharField(max_length=12)
+    scheduled_for = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "passo eseguito"
+        verbose_name_plural = "passi eseguiti"
+        indexes = [
+            models.Index(fields=["tenant", "case"], name="step_case"),
+            models.Index(fields=["tenant", "scheduled_for"], name="step_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key

@@ -1,0 +1,58 @@
+"""The back-office pages of strategies and work queues answer, and their buttons go through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from recupero.core.domain.roles import Role
+from recupero.core.services import user_create
+from recupero.strategies.models import StrategyRun
+from recupero.worklists.models import WorkItem
+from recupero.worklists.services import WorkItemSpec, work_items_create
+from tests import portfolio as b
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(client):
+    t = b.tenant()
+    cr = b.creditor(t)
+    c = b.case(t, cr, b.debtor(t, email=True, mobile=True))
+    user_create(tenant=t, actor=None, username="capo", password="pw", role=Role.SUPERVISOR)
+    user_create(tenant=t, actor=None, username="op", password="pw", role=Role.COLLECTOR)
+    return t, c
+
+
+def test_strategy_pages_and_run_now(client, world):
+    client.login(username="capo", password="pw")
+    page = client.get("/strategie/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Lettera monitoria" in text and "utility-consumer" in text and "Segmentazione" in text
+    preview = client.get("/strategie/esecuzioni/?anteprima=1")
+    assert preview.status_code == 200 and "Anteprima del" in preview.content.decode()
+    assert StrategyRun.objects.count() == 0
+    assert client.post("/strategie/esecuzioni/").status_code == 302
+    assert StrategyRun.objects.get().status == "finished"
+
+
+def test_collector_cannot_run_but_records_an_outcome(client, world):
+    t, c = world
+    client.login(username="op", password="pw")
+    client.post("/strategie/esecuzioni/")
+    assert StrategyRun.objects.count() == 0
+    now = dt.datetime.now()
+    work_items_create(tenant=t, specs=[WorkItemSpec(c.pk, "call", "call_1", "", now.date(), None, "k")])
+    page = client.get("/code/telefonate/")
+    assert page.status_code == 200 and c.code in page.content.decode()
+    item = WorkItem.objects.get()
+    response = client.post(
+        f"/code/attivita/{item.pk}/esito/", {"outcome": "promise", "amount": "50", "date": "2026-12-01"}
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    c.refresh_from_db()
+    assert item.status == "done" and c.status == "promise"

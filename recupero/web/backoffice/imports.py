@@ -1,0 +1,172 @@
+"""Back-office pages of portfolio intake (Importazioni): upload, progress, preview, confirm, error report, mapping.
+Thin: parse the form, call one service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from recupero.core.domain.roles import EDIT_CASES, can
+from recupero.core.errors import DomainError
+from recupero.imports import selectors, services
+from recupero.imports.domain import FIELDS, MappingProfile
+from recupero.imports.domain.states import BUSY
+from recupero.parties.models import Creditor
+from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
+
+FIELD_LABELS = {
+    "case_reference": "Riferimento pratica", "debtor_type": "Tipo debitore", "tax_code": "Codice fiscale",
+    "vat_number": "Partita IVA", "company_name": "Ragione sociale", "surname": "Cognome", "name": "Nome",
+    "address": "Indirizzo", "cap": "CAP", "municipality": "Comune", "province": "Provincia", "country": "Nazione",
+    "phone": "Telefono", "mobile": "Cellulare", "email": "E-mail", "pec": "PEC", "invoice_number": "Numero fattura",
+    "invoice_date": "Data fattura", "due_date": "Scadenza", "amount": "Importo", "outstanding": "Residuo",
+    "claim_type": "Tipo credito", "supply_point": "POD/PDR", "contract_reference": "Contratto",
+    "description": "Descrizione", "iban": "IBAN", "notes": "Note",
+}  # fmt: skip
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        single = super().clean
+        return (
+            [single(d, initial) for d in data] if isinstance(data, list | tuple) else [single(data, initial)]
+        )
+
+
+class UploadForm(forms.Form):
+    creditor = forms.ModelChoiceField(queryset=Creditor.objects.none(), label="Committente")
+    # A declared field (the metaclass moves it out of the class), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
+        label="File dell'affido", widget=MultipleFileInput(attrs={"multiple": True})
+    )
+    profile = forms.CharField(required=False, label="Profilo di mappatura")
+    assignment_code = forms.CharField(required=False, max_length=60, label="Codice affido")
+    received_on = forms.DateField(
+        required=False, label="Data di affido", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    return_on = forms.DateField(
+        required=False, label="Data di rientro", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, tenant, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["creditor"].queryset = Creditor.objects.filter(tenant=tenant).order_by("name")  # type: ignore[attr-defined]
+
+
+def _require(request: AuthedRequest) -> None:
+    if not can(request.user.role, EDIT_CASES):
+        raise DomainError("auth.forbidden")
+
+
+@backoffice_view
+def import_list(request: AuthedRequest) -> HttpResponse:
+    _require(request)
+    tenant = tenant_of(request)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, tenant=tenant, initial={"received_on": dt.date.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        batch = services.batch_upload(
+            tenant=tenant, actor=request.user, creditor=data["creditor"],
+            files=[(f.name, f.read()) for f in data["files"]], profile_name=data["profile"] or None,
+            assignment_code=data["assignment_code"], received_on=data["received_on"], return_on=data["return_on"],
+        )  # fmt: skip
+        return redirect("backoffice:import_batch", batch_id=batch.pk)
+    context = {
+        "form": form,
+        "batches": selectors.batch_list(tenant=tenant),
+        "profiles": selectors.profiles_of(tenant=tenant),
+    }
+    return render(request, "web/imports/list.html", context)
+
+
+def _batch_context(request: AuthedRequest, batch_id: int) -> dict:  # type: ignore[type-arg]
+    batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+    return {"batch": batch, "progress": selectors.batch_progress(batch), "busy": batch.status in BUSY,
+            "preview": batch.preview}  # fmt: skip
+
+
+@backoffice_view
+def import_batch(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    _require(request)
+    context = _batch_context(request, batch_id)
+    template = "web/imports/batch.html#panel" if request.htmx else "web/imports/batch.html"
+    return render(request, template, context)
+
+
+@backoffice_view
+def import_commit(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    _require(request)
+    if request.method == "POST":
+        batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+        services.batch_request_commit(tenant=tenant_of(request), actor=request.user, batch=batch)
+        messages.success(request, "Importazione avviata.")
+    return redirect("backoffice:import_batch", batch_id=batch_id)
+
+
+@backoffice_view
+def import_discard(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    _require(request)
+    if request.method == "POST":
+        batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+        services.batch_discard(tenant=tenant_of(request), actor=request.user, batch=batch)
+        messages.info(request, "Lotto annullato: nessun dato è stato importato.")
+    return redirect("backoffice:import_batch", batch_id=batch_id)
+
+
+@backoffice_view
+def import_report(request: AuthedRequest, batch_id: int, fmt: str) -> HttpResponse:
+    _require(request)
+    batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+    name, data = selectors.batch_report(batch, "xlsx" if fmt == "xlsx" else "csv")
+    kind = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@backoffice_view
+def import_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    """A table of the file's headers with a target field each, pre-filled by the suggestion; saved as a profile
+    and applied by parsing the batch again."""
+    _require(request)
+    batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+    headers = batch.files[0].get("headers", []) if batch.files else []
+    current = MappingProfile.from_dict(batch.mapping) if batch.mapping else MappingProfile.suggest(headers)
+    if request.method == "POST":
+        columns = {h: request.POST.get(f"col-{i}", "") for i, h in enumerate(headers)}
+        profile = MappingProfile.from_dict(
+            {**current.to_dict(), "columns": {h: f for h, f in columns.items() if f in FIELDS}}
+        )
+        services.batch_mapping_set(
+            tenant=tenant_of(request), actor=request.user, batch=batch, profile=profile,
+            save_as=request.POST.get("save_as", "").strip(),
+        )  # fmt: skip
+        messages.success(request, "Mappatura aggiornata: il file viene riletto.")
+        return redirect("backoffice:import_batch", batch_id=batch.pk)
+    rows = [{"index": i, "header": h, "target": current.columns.get(h, "")} for i, h in enumerate(headers)]
+    return render(request, "web/imports/mapping.html", {"batch": batch, "rows": rows, "fields": FIELD_LABELS})
+
+
+urlpatterns = [
+    path("", import_list, name="import_list"),
+    path("<int:batch_id>/", import_batch, name="import_batch"),
+    path("<int:batch_id>/conferma/", import_commit, name="import_commit"),
+    path("<int:batch_id>/annulla/", import_discard, name="import_discard"),
+    path("<int:batch_id>/errori.<str:fmt>", import_report, name="import_report"),
+    path("<int:batch_id>/mappatura/", import_mapping, name="import_mapping"),
+]

@@ -1,0 +1,166 @@
+"""Back-office pages of the strategies: the ladders as data, the daily runs (last reports, tomorrow's preview,
+run now) and a communication's document (the letter PDF linked from the case timeline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from recupero.cases.selectors import case_get
+from recupero.channels.selectors import communication_get
+from recupero.core.clock import today
+from recupero.core.errors import DomainError
+from recupero.strategies.domain.model import Step, Strategy
+from recupero.strategies.selectors import runs_recent
+from recupero.strategies.services import RUNNERS, catalogue, strategy_preview, strategy_run
+from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
+
+ACTION_LABELS = {
+    "email_reminder": "Sollecito e-mail",
+    "sms_reminder": "Sollecito SMS",
+    "reminder_letter_1": "Lettera monitoria",
+    "phone_call": "Telefonata",
+    "reminder_letter_2": "Seconda lettera",
+    "home_visit": "Visita domiciliare",
+    "formal_demand_pec": "Messa in mora PEC",
+    "formal_demand_registered": "Messa in mora raccomandata A/R",
+    "bureau_notice": "Preavviso SIC",
+    "supply_suspension_notice": "Preavviso di sospensione (ARERA)",
+    "legal_review": "Revisione legale",
+    "skip_trace": "Rintraccio",
+}
+ANCHORS = {
+    "due_date": "dalla scadenza",
+    "previous_step": "dal passo precedente",
+    "case_opened": "dall'apertura",
+}
+
+
+@dataclass(frozen=True)
+class StepRow:
+    n: int
+    code: str
+    action: str
+    channels: str
+    wait: str
+    conditions: list[str]
+    optional: bool
+    fallback: str
+    why: str
+
+
+def _conditions(step: Step) -> list[str]:
+    c = step.conditions
+    out = []
+    if c.min_balance is not None:
+        out.append(f"saldo ≥ {c.min_balance} €")
+    if c.max_balance is not None:
+        out.append(f"saldo ≤ {c.max_balance} €")
+    for label, values in (
+        ("debitori", c.debtor_types),
+        ("crediti", c.claim_types),
+        ("settori", c.sectors),
+        ("fasce score", c.score_bands),
+    ):
+        if values:
+            out.append(f"{label}: {', '.join(sorted(values))}")
+    if c.first_invoice_default is not None:
+        out.append("prima fattura insoluta" if c.first_invoice_default else "non prima fattura")
+    if c.supply_active is not None:
+        out.append("fornitura attiva" if c.supply_active else "fornitura cessata")
+    if c.min_days_past_due:
+        out.append(f"≥ {c.min_days_past_due} giorni di ritardo")
+    return out
+
+
+def _ladder(strategy: Strategy) -> list[StepRow]:
+    rows = []
+    for i, step in enumerate(strategy.steps, start=1):
+        unit = "lavorativi" if step.wait.unit.value == "working" else ""
+        rows.append(
+            StepRow(
+                i,
+                step.code,
+                ACTION_LABELS.get(step.action.value, step.action.value),
+                " → ".join(dict.fromkeys(ch.value for _a, ch in strategy.routes[step.code])),
+                f"+{step.wait.days} giorni {unit} {ANCHORS[step.wait.anchor.value]}".replace("  ", " "),
+                _conditions(step),
+                step.optional,
+                ACTION_LABELS.get(step.fallback.value, "") if step.fallback else "",
+                step.why,
+            )
+        )
+    return rows
+
+
+@backoffice_view
+def strategy_list(request: AuthedRequest) -> HttpResponse:
+    cat = catalogue()
+    ladders = [{"strategy": s, "steps": _ladder(s)} for s in cat.strategies.values()]
+    rules = cat.segmentation.rules
+    return render(
+        request,
+        "web/strategies/list.html",
+        {"ladders": ladders, "rules": rules, "default": cat.segmentation.default},
+    )
+
+
+def _report_rows(report: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
+    return {
+        name: sorted(report.get(name, {}).items(), key=lambda kv: -kv[1])
+        for name in ("by_action", "skipped", "flags", "by_channel")
+    }
+
+
+@backoffice_view
+@require_http_methods(["GET", "POST"])
+def strategy_runs(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    tenant = tenant_of(request)
+    if request.method == "POST":
+        try:
+            report = strategy_run(tenant=tenant, actor=user, run_date=today())
+            messages.success(
+                request,
+                f"Esecuzione completata: {report.steps_executed} passi su {report.cases_seen} pratiche.",
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("backoffice:strategy_runs")
+    preview = None
+    tomorrow = today() + dt.timedelta(days=1)
+    if request.GET.get("anteprima"):
+        preview = strategy_preview(tenant=tenant, on=tomorrow).as_dict()
+    runs = runs_recent(tenant=tenant)
+    return render(
+        request,
+        "web/strategies/runs.html",
+        {
+            "runs": [{"run": r, "rows": _report_rows(r.report)} for r in runs],
+            "preview": preview,
+            "preview_rows": _report_rows(preview) if preview else None,
+            "tomorrow": tomorrow,
+            "can_run": user.role in RUNNERS,
+        },
+    )
+
+
+@backoffice_view
+def communication_document(request: AuthedRequest, communication_id: int) -> HttpResponse:
+    user = request.user
+    comm = communication_get(tenant=tenant_of(request), communication_id=communication_id)
+    case_get(tenant=tenant_of(request), actor=user, case_id=comm.case_id)  # role scope
+    if not comm.document:
+        raise DomainError("auth.not_found")
+    response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response, served as is
+        comm.document.open("rb"),
+        content_type="application/pdf",
+        filename=f"{comm.case.code}-{comm.template}.pdf",
+    )
+    return response

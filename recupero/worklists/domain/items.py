@@ -1,0 +1,78 @@
+"""Work items for people: kinds, statuses, call outcomes and what each outcome does (pure data)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ItemKind(StrEnum):
+    CALL = "call"  # phone collection
+    VISIT = "visit"  # esazione domiciliare
+    SKIP_TRACE = "skip_trace"  # rintraccio
+    LEGAL_REVIEW = "legal_review"  # revisione legale
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Outcome(StrEnum):
+    NO_ANSWER = "no_answer"
+    PROMISE = "promise"
+    DISPUTE = "dispute"
+    WRONG_NUMBER = "wrong_number"
+    CALL_BACK = "call_back"
+    # visits
+    NOT_HOME = "not_home"
+    MET = "met"
+    # skip tracing
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+    # legal review
+    REVIEWED = "reviewed"
+
+
+KIND_LABELS = {
+    ItemKind.CALL: "Telefonata",
+    ItemKind.VISIT: "Visita domiciliare",
+    ItemKind.SKIP_TRACE: "Rintraccio",
+    ItemKind.LEGAL_REVIEW: "Revisione legale",
+}
+STATUS_LABELS = {ItemStatus.OPEN: "Da fare", ItemStatus.DONE: "Fatto", ItemStatus.CANCELLED: "Annullato"}
+OUTCOME_LABELS = {
+    Outcome.NO_ANSWER: "Non risponde",
+    Outcome.PROMISE: "Promessa di pagamento",
+    Outcome.DISPUTE: "Contestazione",
+    Outcome.WRONG_NUMBER: "Numero errato",
+    Outcome.CALL_BACK: "Richiamare",
+    Outcome.NOT_HOME: "Assente",
+    Outcome.MET: "Incontrato",
+    Outcome.FOUND: "Recapito trovato",
+    Outcome.NOT_FOUND: "Irreperibile",
+    Outcome.REVIEWED: "Esaminata",
+}
+# Outcomes allowed per kind.
+OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
+    ItemKind.CALL: (
+        Outcome.NO_ANSWER,
+        Outcome.PROMISE,
+        Outcome.DISPUTE,
+        Outcome.WRONG_NUMBER,
+        Outcome.CALL_BACK,
+    ),
+    ItemKind.VISIT: (Outcome.NOT_HOME, Outcome.MET, Outcome.PROMISE, Outcome.DISPUTE),
+    ItemKind.SKIP_TRACE: (Outcome.FOUND, Outcome.NOT_FOUND),
+    ItemKind.LEGAL_REVIEW: (Outcome.REVIEWED,),
+}
+# A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
+CONVERSATIONS = frozenset({Outcome.PROMISE, Outcome.DISPUTE, Outcome.CALL_BACK, Outcome.MET})
+
+# Step action (strategies.domain.model.Action value) → item kind.
+ACTION_KINDS = {
+    "phone_call": ItemKind.CALL,
+    "home_visit": ItemKind.VISIT,
+    "skip_trace": ItemKind.SKIP_TRACE,
+    "legal_review": ItemKind.LEGAL_REVIEW,
+}
