@@ -15,6 +15,7 @@ import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 
 from recupero.cases.domain.codes import case_code
@@ -22,6 +23,7 @@ from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.demo.domain import names
 from recupero.demo.domain.codes import _letters, tax_code, vat_number
 from recupero.demo.domain.plan import OPEN_WORK, PATHS, STATUS_MIX, TODAY, AssignmentPlan
+from recupero.law.money import format_eur
 from recupero.parties.domain.geo import Municipality, municipalities
 
 CHUNK = 20_000
@@ -663,7 +665,7 @@ class ChunkGenerator:
                 self.ts(iso(events[0][1]), 8, 0),
                 "case.opened",
                 None,
-                f"Pratica aperta: {len(claims)} fatture, {euro(original)} €",
+                f"Pratica aperta: {len(claims)} fatture, {format_eur(Decimal(original) / 100)} €",
                 f'{{"assignment": "{assignment_code}"}}',
             )
         )
@@ -689,7 +691,7 @@ class ChunkGenerator:
                     self.ts(iso(day), 19, 0),
                     "ledger.payment",
                     None,
-                    f"Incasso di {euro(cents)} €",
+                    f"Incasso di {format_eur(Decimal(cents) / 100)} €",
                     "{}",
                 )
             )
