@@ -3,7 +3,7 @@
 Each chunk of cases has its own random stream (`Random(f"demo:{seed}:{chunk}")`), so a million cases are made
 in constant memory and chunk k is the same whatever came before it. Only the set of codici fiscali already
 issued crosses chunks (a clash draws again from the same stream, so it stays deterministic). No Django here
-except through the `Bulk` row conventions: every value is str / int / None (see recupero/demo/bulk.py).
+except through the `Bulk` row conventions: every value is str / int / None (see recupero/core/bulk.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Load (and reload) the deterministic demo agency: tenant `demo`, three creditors, users, N cases.
 
 The few reference rows (tenant, users, creditors, mandates, assignments) go through the ORM; the bulk (debtors,
-contacts, cases, claims, ledger entries, timeline) is streamed in chunks through `recupero.demo.bulk`. The load as
+contacts, cases, claims, ledger entries, timeline) is streamed in chunks through `recupero.core.bulk`. The load as
 a whole leaves one audit record. This module is the demo's only writer: it is a fixture loader, not a business
 flow, so it writes other apps' tables directly (rule 2's exception for bulk loads, as in ARCHITECTURE's stack).
 """
@@ -25,7 +25,7 @@ from schwifty import IBAN
 from recupero.cases.models import Assignment
 from recupero.core.domain.roles import Role
 from recupero.core.models import AuditLog, Tenant, User
-from recupero.demo.bulk import Bulk
+from recupero.core.bulk import Bulk
 from recupero.demo.domain.codes import vat_number
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
