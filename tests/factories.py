@@ -121,3 +121,41 @@ def make_case(
     opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2026, 1, 10))
     case.refresh_from_db()
     return case
+
+
+def make_company_case(
+    tenant: Tenant,
+    creditor: Creditor,
+    *,
+    amount: str = "10000.00",
+    issued: dt.date = dt.date(2023, 2, 13),
+    due: dt.date = dt.date(2023, 3, 15),
+    contract: dt.date | None = dt.date(2020, 1, 1),
+    commercial: bool = True,
+    vat: str = "00743110157",
+    reference: str = "B2B-1",
+) -> Case:
+    """One invoice to a company, with its opening entry: the worked examples of the law engine on real books."""
+    debtor, _ = debtor_upsert(
+        tenant=tenant,
+        actor=None,
+        kind=DebtorKind.COMPANY,
+        size=DebtorSize.SME,
+        company_name=f"Impresa {vat}",
+        vat_number=vat,
+    )
+    case = case_open(
+        tenant=tenant,
+        actor=None,
+        creditor=creditor,
+        assignment=make_assignment(tenant, creditor),
+        debtor=debtor,
+        creditor_reference=reference,
+        claim_type=ClaimType.ORDINARY,
+        commercial=commercial,
+        contract_date=contract,
+        claims=[ClaimInput("FT-1", issued, amount, due)],
+        opened_on=dt.date(2023, 4, 1),
+    )
+    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 4, 1))
+    return case

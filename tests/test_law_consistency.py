@@ -8,15 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from recupero.cases.domain.claims import ClaimType
-from recupero.cases.services import ClaimInput, case_open
 from recupero.law.cli import main as law_cli
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.position import case_position
-from recupero.ledger.services import Line, entry_post, opening_post
-from recupero.parties.domain.debtors import DebtorKind, DebtorSize
-from recupero.parties.services import debtor_upsert
-from tests.factories import make_assignment
+from recupero.ledger.services import Line, entry_post
+from tests.factories import make_company_case
 
 pytestmark = pytest.mark.django_db
 
@@ -26,28 +22,15 @@ pytestmark = pytest.mark.django_db
     [(True, "commercial", None), (True, "commercial", ("2023-07-01", "2000.00")), (False, "legal", None)],
 )
 def test_case_position_matches_the_command_line(tenant, creditor, capsys, commercial, regime, payment):
-    debtor, _ = debtor_upsert(
-        tenant=tenant,
-        actor=None,
-        kind=DebtorKind.COMPANY,
-        size=DebtorSize.SME,
-        company_name="Beta S.p.A.",
-        vat_number="02182030391",
-    )
-    case = case_open(
-        tenant=tenant,
-        actor=None,
-        creditor=creditor,
-        assignment=make_assignment(tenant, creditor),
-        debtor=debtor,
-        creditor_reference="X-1",
-        claim_type=ClaimType.ORDINARY,
+    case = make_company_case(
+        tenant,
+        creditor,
+        issued=dt.date(2023, 2, 1),
+        contract=dt.date(2021, 5, 1),
         commercial=commercial,
-        contract_date=dt.date(2021, 5, 1),
-        claims=[ClaimInput("A-1", dt.date(2023, 2, 1), "10000.00", dt.date(2023, 3, 15))],
-        opened_on=dt.date(2023, 4, 1),
+        vat="02182030391",
+        reference="X-1",
     )
-    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 4, 1))
     argv = [
         "interest",
         "--amount",

@@ -10,38 +10,14 @@ from recupero.cases.services import ClaimInput, case_open, prescription_event_re
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.position import case_position
 from recupero.ledger.services import Line, entry_post, opening_post
-from recupero.parties.domain.debtors import DebtorKind, DebtorSize
-from recupero.parties.services import debtor_upsert
-from tests.factories import make_assignment, make_debtor
+from tests.factories import make_assignment, make_company_case, make_debtor
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def _b2b_case(tenant, creditor, amount="10000.00", due=dt.date(2023, 3, 15), contract=dt.date(2020, 1, 1)):
-    debtor, _ = debtor_upsert(
-        tenant=tenant,
-        actor=None,
-        kind=DebtorKind.COMPANY,
-        size=DebtorSize.SME,
-        company_name="Acme S.r.l.",
-        vat_number="00743110157",
-    )
-    case = case_open(
-        tenant=tenant,
-        actor=None,
-        creditor=creditor,
-        assignment=make_assignment(tenant, creditor),
-        debtor=debtor,
-        creditor_reference="B2B-1",
-        claim_type=ClaimType.ORDINARY,
-        commercial=True,
-        contract_date=contract,
-        claims=[ClaimInput("FT-1", dt.date(2023, 2, 13), amount, due)],
-        opened_on=dt.date(2023, 4, 1),
-    )
-    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 4, 1))
-    return case
+def _b2b_case(tenant, creditor):
+    return make_company_case(tenant, creditor)
 
 
 def test_commercial_interest_and_flat_compensation(tenant, creditor):
