@@ -139,5 +139,13 @@ class TimelineEvent(TenantModel):
     class Meta:
         verbose_name = "evento"
         verbose_name_plural = "eventi"
-        indexes = [models.Index(fields=["case", "at"], name="timeline_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="timeline_case_at"),
+            # The acts that interrupt prescription, read for every open case by the daily run.
+            models.Index(
+                fields=["case"],
+                name="timeline_prescription_case",
+                condition=models.Q(kind="prescription.event"),
+            ),
+        ]
         ordering = ["-at", "-id"]

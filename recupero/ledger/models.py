@@ -44,7 +44,15 @@ class LedgerEntry(TenantModel):
                 condition=~models.Q(debit_account=models.F("credit_account")), name="ledger_two_sides"
             ),
         ]
-        indexes = [models.Index(fields=["case", "posted_on"], name="ledger_case_posted")]
+        indexes = [
+            models.Index(fields=["case", "posted_on"], name="ledger_case_posted"),
+            # Payments per case (partial payments interrupt prescription and are imputed by the law engine).
+            models.Index(
+                fields=["case", "posted_on"],
+                name="ledger_payment_case",
+                condition=models.Q(kind="payment", debit_account="payments_received"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.posted_on} {self.debit_account}/{self.credit_account} {self.amount}"
