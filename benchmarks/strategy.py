@@ -2,6 +2,12 @@
 items, sending tasks enqueued), against a bare SQL scan of the same open cases in the same process.
 
     .venv/bin/python benchmarks/strategy.py [--cases 1000000] [--only sqlite|postgresql] [--keep]
+    .venv/bin/python benchmarks/strategy.py --database-url postgres://postgres@127.0.0.1:5432/COPY \
+        --database-url sqlite:////tmp/COPY.sqlite3
+
+`--database-url` (repeatable) reuses a database already built by `benchmarks/demo.py` / `recupero demo`
+(migrated, the demo agency, no run yet on RUN_DATE) instead of building one: the run WRITES to it, so give it a
+copy (PostgreSQL: CREATE DATABASE … TEMPLATE …; SQLite: cp).
 
 Builds the portfolio with `recupero demo --cases N` into a temporary SQLite file and the PostgreSQL database
 recupero_bench_strategy (127.0.0.1:5432, user postgres), then measures in a fresh subprocess: the bare scan,
@@ -112,13 +118,41 @@ def measure(url: str, var_dir: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def report(vendor: str, result: dict) -> None:
+    result["run_over_scan"] = round(result["run_seconds"] / max(result["scan_seconds"], 1e-9), 1)
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    print(
+        f"{vendor:<10} {result['open_cases']:,} open cases: run {result['run_seconds']} s "
+        f"(plan only {result['plan_only_seconds']} s, second run {result['second_run_seconds']} s, "
+        f"{result['steps_executed']:,} steps)   bare scan {result['scan_seconds']} s   "
+        f"run/scan = {result['run_over_scan']}   load {result['load_average']}",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--database-url",
+        action="append",
+        default=[],
+        help="measure this existing demo database instead of building one (repeatable; it is written to)",
+    )
     args = parser.parse_args()
     figures: dict[str, object] = {"benchmark": "strategy_run", "cases": args.cases, "run_date": RUN_DATE}
+    if args.database_url:
+        figures.pop("cases")
+        for url in args.database_url:
+            vendor = "sqlite" if url.startswith("sqlite") else "postgresql"
+            var_dir = Path(tempfile.mkdtemp(prefix="recupero-bench-strategy-"))
+            result = measure(url, var_dir)
+            report(vendor, result)
+            figures[vendor if vendor not in figures else f"{vendor}:{url.rsplit('/', 1)[-1]}"] = result
+        print(json.dumps(figures))
+        return 0
     for vendor in ("sqlite", "postgresql"):
         if args.only and args.only != vendor:
             continue
@@ -129,13 +163,7 @@ def main() -> int:
             pg_recreate(PG_NAME)
             url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
         result = {**build(url, args.cases, var_dir), **measure(url, var_dir)}
-        result["run_over_scan"] = round(result["run_seconds"] / max(result["scan_seconds"], 1e-9), 1)
-        print(
-            f"{vendor:<10} {result['open_cases']:,} open cases: run {result['run_seconds']} s "
-            f"(plan only {result['plan_only_seconds']} s, second run {result['second_run_seconds']} s, "
-            f"{result['steps_executed']:,} steps)   bare scan {result['scan_seconds']} s   "
-            f"run/scan = {result['run_over_scan']}"
-        )
+        report(vendor, result)
         figures[vendor] = result
         if not args.keep and vendor == "postgresql":
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:

@@ -17,20 +17,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import connection, transaction
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.channels.domain.states import history_status
 from recupero.core.models import Tenant
 from recupero.law.batch import prescription_batch
 from recupero.law.errors import LawError
-from recupero.law.interest import due_date_from_receipt
+from recupero.law.interest import PAYMENT_TERM_DAYS
 from recupero.law.prescription import INTERRUPTING, PrescriptionSettings
 from recupero.parties.domain.debtors import law_debtor_type
 from recupero.strategies.domain.snapshot import CaseSnapshot, Contacts, History, RecordStatus, StepRecord
@@ -68,9 +68,14 @@ class Chunk:
     snapshots: list[CaseSnapshot]
     histories: dict[int, History]
     mandate_strategy: dict[int, str]  # case id → the mandate's strategy code, when it names one
-    contacts: dict[tuple[int, str], ContactRef]  # (case id, kind) → the point to use
     last_id: int = 0
-    debtor_of: dict[int, int] = field(default_factory=dict)
+    debtor_of: dict[int, int] = field(default_factory=dict)  # case id → debtor id
+    tenant_id: int = 0
+
+    def contact_points(self, debtor_ids: Iterable[int]) -> dict[tuple[int, str], ContactRef]:
+        """(debtor id, kind) → the usable point a communication will use: valid before unverified, then the
+        most recent. Read only for the debtors something is sent to (the planner needs only the kinds)."""
+        return _contact_refs(self.tenant_id, debtor_ids)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -101,26 +106,64 @@ def iter_chunks(*, tenant: Tenant, today: dt.date, size: int = 5000, after_id: i
     """The open cases of the tenant as planner snapshots, `size` at a time, in case id order."""
     creditors = _creditors(tenant)
     conversations = _conversations(tenant, today)
+    memo = _Memo(today)  # shared by the chunks: deadlines and parsed dates repeat across the portfolio
     last = after_id
     while True:
-        rows = _case_rows(tenant, last, size)
-        if not rows:
-            return
-        chunk = _chunk(tenant, rows, creditors, conversations, today)
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Keyset pages of a few thousand rows: parallel workers cost more to start and merge than they
+                # save (measured 37 ms → 12 ms a page at 1M), and they compete with the run for the cores.
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            rows = _case_rows(tenant, last, size)
+            if not rows:
+                return
+            chunk = _chunk(tenant, rows, creditors, conversations, today, memo)
         last = chunk.last_id
         yield chunk
 
 
+_CASE_SQL = (
+    "SELECT c.id, c.status, c.creditor_id, c.claim_type, c.debtor_id, d.size, d.vulnerable, c.balance,"
+    " c.first_due_on, c.opened_on FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id"
+    " WHERE c.tenant_id = %s AND c.id > %s AND c.status IN ({marks}) ORDER BY c.id LIMIT %s"
+)
+
+
 def _case_rows(tenant: Tenant, after_id: int, size: int) -> list[tuple[Any, ...]]:
-    marks = ", ".join(["%s"] * len(_OPEN))
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT c.id, c.status, c.creditor_id, c.claim_type, c.debtor_id, d.size, d.vulnerable, c.balance,"
-            " c.first_due_on, c.opened_on FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id"
-            f" WHERE c.tenant_id = %s AND c.id > %s AND c.status IN ({marks}) ORDER BY c.id LIMIT %s",
-            [tenant.pk, after_id, *_OPEN, size],
+            _CASE_SQL.format(marks=", ".join(["%s"] * len(_OPEN))), [tenant.pk, after_id, *_OPEN, size]
         )
         return cur.fetchall()
+
+
+class _Memo:
+    """Caches of one run (one `today`): parsed dates, law debtor types, the prescription deadline of a claim
+    per (telecom years, claim type, debtor type, due date, acts) — with no act, one table per (telecom years,
+    claim type, debtor type): due date → deadline. A million cases share a few thousand of them."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+        self.dates: dict[Any, dt.date] = {}
+        self.debtor_types: dict[str, str] = {}
+        self.deadlines: dict[tuple[Any, ...], dt.date | None] = {}
+        self.tables: dict[tuple[int, str, str], dict[dt.date, dt.date | None]] = {}
+
+    def date(self, value: Any) -> dt.date:
+        if type(value) is dt.date:  # PostgreSQL: already a date; SQLite: ISO text, parsed once per value
+            return value
+        found = self.dates.get(value)
+        if found is None:
+            found = self.dates[value] = _date(value)  # type: ignore[assignment]
+            assert found is not None
+        return found
+
+    def debtor_type(self, size: str) -> str:
+        found = self.debtor_types.get(size)
+        if found is None:
+            found = self.debtor_types[size] = law_debtor_type(size)
+        return found
 
 
 def _chunk(
@@ -129,20 +172,23 @@ def _chunk(
     creditors: dict[int, tuple[str, str, str, str, int]],
     conversations: dict[int, tuple[dt.date, ...]],
     today: dt.date,
+    memo: _Memo | None = None,
 ) -> Chunk:
+    memo = memo or _Memo(today)
     lo, hi = rows[0][0], rows[-1][0]
-    debtor_ids = sorted({r[4] for r in rows})
-    masks, points = _contacts(tenant, debtor_ids)
-    claims = _claims(tenant, lo, hi)
+    masks = _contact_masks(tenant, lo, hi)
+    claims = _claims(tenant, lo, hi, memo)
     events = _prescription_events(tenant, lo, hi)
     steps = _history(tenant, lo, hi)
     telecom_years = {cid: c[4] for cid, c in creditors.items()}
-    deadlines = _deadlines(rows, claims, events, telecom_years, today)
+    deadlines = _deadlines(rows, claims, events, telecom_years, today, memo)
     snapshots: list[CaseSnapshot] = []
     histories: dict[int, History] = {}
     mandate_strategy: dict[int, str] = {}
-    contacts: dict[tuple[int, str], ContactRef] = {}
     debtor_of: dict[int, int] = {}
+    append = snapshots.append
+    as_date = memo.date
+    no_deadline = (None, None, None)
     for (
         case_id,
         status,
@@ -156,27 +202,31 @@ def _chunk(
         opened,
     ) in rows:
         code, sector, window, strategy, _years = creditors[creditor_id]
-        deadline, interruption, earliest_due = deadlines.get(case_id, (None, None, None))
-        due = _date(first_due) or earliest_due or _date(opened)
+        deadline, interruption, earliest_due = deadlines.get(case_id, no_deadline)
+        opened_on = None if opened is None else as_date(opened)
+        due = (None if first_due is None else as_date(first_due)) or earliest_due or opened_on
         assert due is not None
-        snapshots.append(
+        append(
             CaseSnapshot(
-                case_id=case_id,
-                status=status,
-                creditor_code=code,
-                sector=sector,
-                claim_type=claim_type,
-                debtor_type=size,
-                balance=Decimal(balance),
-                first_due_date=due,
-                opened_on=_date(opened) or due,
-                contacts=_CONTACTS[masks.get(debtor_id, 0)],
-                prescription_deadline=deadline,
-                last_interruption=interruption,
-                vulnerable=bool(vulnerable),
-                open_dispute=status == "disputed",
-                active_arrangement=status in ("promise", "plan", "settlement"),
-                contact_window=window,
+                case_id,
+                status,
+                code,
+                sector,
+                claim_type,
+                size,
+                balance if type(balance) is Decimal else Decimal(balance),
+                due,
+                opened_on or due,
+                _CONTACTS[masks.get(debtor_id, 0)],
+                deadline,
+                interruption,
+                bool(vulnerable),
+                status == "disputed",
+                status in _ARRANGED,
+                False,
+                None,
+                None,
+                window,
             )
         )
         history = steps.get(case_id)
@@ -185,51 +235,72 @@ def _chunk(
             histories[case_id] = History(tuple(history or ()), talks)
         if strategy:
             mandate_strategy[case_id] = strategy
-        for kind in ("email", "mobile", "phone", "pec", "address"):
-            ref = points.get((debtor_id, kind))
-            if ref is not None:
-                contacts[(case_id, kind)] = ref
         debtor_of[case_id] = debtor_id
-    return Chunk(snapshots, histories, mandate_strategy, contacts, hi, debtor_of)
+    return Chunk(snapshots, histories, mandate_strategy, hi, debtor_of, tenant.pk)
 
 
-def _contacts(
-    tenant: Tenant, debtor_ids: list[int]
-) -> tuple[dict[int, int], dict[tuple[int, str], ContactRef]]:
-    """Usable contact points of the debtors: a bit mask per debtor, and the point to use per kind
-    (valid before unverified, then the most recent)."""
-    masks: dict[int, int] = defaultdict(int)
+_ARRANGED = frozenset({"promise", "plan", "settlement"})
+_MASK_SQL = (
+    "SELECT cp.debtor_id, SUM(DISTINCT CASE cp.kind WHEN 'email' THEN 1 WHEN 'mobile' THEN 2 WHEN 'phone' THEN 4"
+    " WHEN 'pec' THEN 8 WHEN 'address' THEN 16 ELSE 0 END) FROM parties_contactpoint cp"
+    " WHERE cp.tenant_id = %s AND cp.status IN (%s, %s) AND cp.debtor_id IN (SELECT c.debtor_id FROM cases_case c"
+    " WHERE c.tenant_id = %s AND c.id BETWEEN %s AND %s AND c.status IN ({marks})) GROUP BY cp.debtor_id"
+)
+
+
+def _contact_masks(tenant: Tenant, lo: int, hi: int) -> dict[int, int]:
+    """debtor id → bit mask of the kinds of usable contact points, for the debtors of the open cases in
+    [lo, hi]; grouped in SQL: one row per debtor, no Python object per point."""
+    assert set(_CONTACT_BITS) == {"email", "mobile", "phone", "pec", "address"}  # the CASE above
+    with connection.cursor() as cur:
+        cur.execute(
+            _MASK_SQL.format(marks=", ".join(["%s"] * len(_OPEN))),
+            [tenant.pk, *USABLE_CONTACT, tenant.pk, lo, hi, *_OPEN],
+        )
+        return dict(cur.fetchall())
+
+
+def _contact_refs(tenant_id: int, debtor_ids: Iterable[int]) -> dict[tuple[int, str], ContactRef]:
+    wanted = sorted(set(debtor_ids))
     points: dict[tuple[int, str], ContactRef] = {}
     with connection.cursor() as cur:
-        for start in range(0, len(debtor_ids), 2000):
-            part = debtor_ids[start : start + 2000]
+        for start in range(0, len(wanted), 2000):
+            part = wanted[start : start + 2000]
             cur.execute(
                 "SELECT debtor_id, kind, id, value, cap, municipality, province FROM parties_contactpoint"
                 f" WHERE tenant_id = %s AND debtor_id IN ({', '.join(['%s'] * len(part))})"
                 " AND status IN (%s, %s) ORDER BY debtor_id, kind, CASE status WHEN 'valid' THEN 0 ELSE 1 END,"
                 " id DESC",
-                [tenant.pk, *part, *USABLE_CONTACT],
+                [tenant_id, *part, *USABLE_CONTACT],
             )
             for debtor_id, kind, pk, value, cap, municipality, province in cur.fetchall():
-                masks[debtor_id] |= _CONTACT_BITS.get(kind, 0)
-                points.setdefault((debtor_id, kind), ContactRef(pk, value, cap, municipality, province))
-    return masks, points
+                if (debtor_id, kind) not in points:
+                    points[(debtor_id, kind)] = ContactRef(pk, value, cap, municipality, province)
+    return points
 
 
-def _claims(tenant: Tenant, lo: int, hi: int) -> dict[int, list[tuple[dt.date, dt.date]]]:
-    """case id → [(due date, issue date)]; with no agreed term a claim falls due 30 days after receipt."""
-    out: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+def _claims(tenant: Tenant, lo: int, hi: int, memo: _Memo) -> dict[int, list[dt.date]]:
+    """case id → the distinct due dates of its claims; with no agreed term a claim falls due 30 days after
+    receipt (SdI delivery, else issue: `law.interest.due_date_from_receipt`, computed in SQL)."""
+    if connection.vendor == "sqlite":
+        due = "COALESCE(due_on, date(COALESCE(sdi_delivered_on, issued_on), %s))"
+        term: Any = f"+{PAYMENT_TERM_DAYS} days"
+    else:
+        due = "COALESCE(due_on, COALESCE(sdi_delivered_on, issued_on) + %s)"
+        term = PAYMENT_TERM_DAYS
+    out: dict[int, list[dt.date]] = {}
+    as_date = memo.date
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT case_id, due_on, issued_on, sdi_delivered_on FROM cases_claim"
-            " WHERE tenant_id = %s AND case_id BETWEEN %s AND %s",
-            [tenant.pk, lo, hi],
+            f"SELECT DISTINCT case_id, {due} FROM cases_claim WHERE tenant_id = %s AND case_id BETWEEN %s AND %s",
+            [term, tenant.pk, lo, hi],
         )
-        for case_id, due_on, issued_on, sdi in cur.fetchall():
-            issued = _date(issued_on)
-            assert issued is not None
-            due = _date(due_on) or due_date_from_receipt(_date(sdi) or issued)
-            out[case_id].append((due, issued))
+        for case_id, day in cur.fetchall():
+            found = out.get(case_id)
+            if found is None:
+                out[case_id] = [as_date(day)]
+            else:
+                found.append(as_date(day))
     return out
 
 
@@ -267,36 +338,83 @@ def _prescription_events(tenant: Tenant, lo: int, hi: int) -> dict[int, list[tup
 
 def _deadlines(
     rows: list[tuple[Any, ...]],
-    claims: dict[int, list[tuple[dt.date, dt.date]]],
+    claims: dict[int, list[dt.date]],
     events: dict[int, list[tuple[str, dt.date]]],
     telecom_years: dict[int, int],
     today: dt.date,
+    memo: _Memo | None = None,
 ) -> dict[int, tuple[dt.date | None, dt.date | None, dt.date | None]]:
-    """case id → (earliest prescription deadline of its claims, last interruption, earliest due date)."""
-    requests: dict[int, list[tuple[int, tuple[str, str, dt.date, list[tuple[str, dt.date]]]]]] = defaultdict(
-        list
-    )
-    last_act: dict[int, dt.date | None] = {}
-    for case_id, _s, creditor_id, claim_type, _d, size, *_rest in rows:
-        acts = [e for e in events.get(case_id, ()) if e[1] <= today]
-        interrupting = [day for kind, day in acts if kind in INTERRUPTING]
-        last_act[case_id] = max(interrupting) if interrupting else None
-        debtor = law_debtor_type(size)
-        for due, _issued in claims.get(case_id, ()):
-            own = [e for e in acts if e[1] >= due]  # an act before the due date interrupts nothing
-            requests[telecom_years.get(creditor_id, 5)].append((case_id, (claim_type, debtor, due, own)))
+    """case id → (earliest prescription deadline of its claims, last interruption, earliest due date).
+
+    Each claim's deadline is `law.batch.prescription_batch` of (claim type, debtor type, due date, the acts
+    on or after it), under the creditor's telecom term; the same request gives the same answer, so it is
+    computed once per run (`memo`) and the chunk sends only the requests it has not seen to the law engine."""
+    memo = memo or _Memo(today)
+    known, tables = memo.deadlines, memo.tables
     out: dict[int, tuple[dt.date | None, dt.date | None, dt.date | None]] = {}
-    for years, items in requests.items():
-        results = _batch([r for _c, r in items], today, years)
-        for (case_id, request), found in zip(items, results, strict=True):
-            deadline = found[0] if found else None
-            prev, _li, earliest = out.get(case_id, (None, last_act.get(case_id), None))
-            if deadline is not None and (prev is None or deadline < prev):
-                prev = deadline
-            claim_due = request[2]
-            if earliest is None or claim_due < earliest:
-                earliest = claim_due
-            out[case_id] = (prev, last_act.get(case_id), earliest)
+    plain: list[tuple[int, dt.date | None, list[dt.date], dict[dt.date, dt.date | None]]] = []
+    acting: list[tuple[int, dt.date | None, list[tuple[Any, ...]]]] = []
+    missing: dict[int, dict[tuple[Any, ...], tuple[str, str, dt.date, list[tuple[str, dt.date]]]]] = {}
+    debtor_type = memo.debtor_type
+    for case_id, _s, creditor_id, claim_type, _d, size, *_rest in rows:
+        dues = claims.get(case_id)
+        if not dues:
+            continue  # no claim: no deadline, no due date from the claims (the case row's dates are used)
+        years = telecom_years.get(creditor_id, 5)
+        acts_all = events.get(case_id)
+        last: dt.date | None = None
+        acts: list[tuple[str, dt.date]] = []
+        if acts_all:
+            acts = [e for e in acts_all if e[1] <= today]
+            interrupting = [day for kind, day in acts if kind in INTERRUPTING]
+            last = max(interrupting) if interrupting else None
+        debtor = debtor_type(size)
+        # With no act, the deadline depends on the due date only: one table per telecom term, claim type and
+        # debtor type.
+        table = tables.get((years, claim_type, debtor))
+        if table is None:
+            table = tables[(years, claim_type, debtor)] = {}
+        if not acts:
+            for due in dues:
+                if due not in table:
+                    missing.setdefault(years, {})[(years, claim_type, debtor, due, ())] = (
+                        claim_type,
+                        debtor,
+                        due,
+                        [],
+                    )
+            plain.append((case_id, last, dues, table))
+            continue
+        keys = []
+        for due in dues:
+            own = [e for e in acts if e[1] >= due]  # an act before the due date interrupts nothing
+            key = (years, claim_type, debtor, due, tuple(own))
+            keys.append(key)
+            if (key not in known) if own else (due not in table):
+                missing.setdefault(years, {})[key] = (claim_type, debtor, due, own)
+        acting.append((case_id, last, keys))
+    for years, requests in missing.items():
+        results = _batch(list(requests.values()), today, years)
+        for key, result in zip(requests, results, strict=True):
+            deadline = result[0] if result else None
+            if key[4]:
+                known[key] = deadline
+            else:
+                tables[key[:3]][key[3]] = deadline
+    for case_id, last, dues, table in plain:
+        deadline = None
+        for due in dues:
+            day = table[due]
+            if day is not None and (deadline is None or day < deadline):
+                deadline = day
+        out[case_id] = (deadline, last, min(dues))
+    for case_id, last, keys in acting:
+        deadline = None
+        for key in keys:
+            day = known[key] if key[4] else tables[key[:3]][key[3]]
+            if day is not None and (deadline is None or day < deadline):
+                deadline = day
+        out[case_id] = (deadline, last, min(key[3] for key in keys))
     return out
 
 
