@@ -1,5 +1,10 @@
 """Letters per second: N letters rendered in merged batches (~500 a compile) on a pool of 2 processes.
 
+Each batch is ONE compile for the print file; with `--split` also what the sending task does next: the
+per-letter PDFs (case attachments) cut out of it with pypdf. Workers are recycled every
+`--tasks-per-worker` batches: typst's memoization cache is never evicted by the `typst` package (~1 GB per
+500 letters), so a worker that rendered 5,000 letters would hold ~10 GB.
+
 Baseline in the same run: the same pool compiling a static one-page Typst document N times (one compile per
 page, a changing number on it so typst cannot reuse the previous result). The ratio says how much batching
 one template over JSON data buys over naive one-compile-per-page.
@@ -22,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recupero.channels.documents import KINDS, render_batch_merged_with_pages
+from recupero.channels.documents import KINDS, render_batch_merged_with_pages, render_batch_split
 from recupero.channels.documents.examples import example_letter
 
 STATIC_PAGE = """
@@ -45,11 +50,15 @@ def _items(start: int, count: int) -> list[tuple[str, object]]:
     return items
 
 
-def _render_chunk(args: tuple[int, int]) -> tuple[int, int, float]:
-    start, count = args
+def _render_chunk(args: tuple[int, int, bool]) -> tuple[int, int, float]:
+    start, count, split = args
     items = _items(start, count)  # built in the worker: the data a task would load from the database
     t0 = time.perf_counter()
-    batch = render_batch_merged_with_pages(items)
+    if split:
+        batch = render_batch_split(items)
+        assert len(batch.letters) == count
+    else:
+        batch = render_batch_merged_with_pages(items)
     return count, sum(batch.pages), time.perf_counter() - t0
 
 
@@ -67,14 +76,21 @@ def _chunks(total: int, size: int) -> list[tuple[int, int]]:
     return [(s, min(size, total - s)) for s in range(0, total, size)]
 
 
-def run_letters(letters: int, batch: int, workers: int) -> dict:
+def run_letters(letters: int, batch: int, workers: int, split: bool, tasks_per_worker: int) -> dict:
     pages = done = 0
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for count, n_pages, secs in pool.map(_render_chunk, _chunks(letters, batch)):
-            done += count
-            pages += n_pages
-            print(f"letters {done}/{letters}: batch of {count} → {n_pages} pages in {secs:.2f}s", flush=True)
+    chunks = [(s, c, split) for s, c in _chunks(letters, batch)]
+    # A fresh pool every `workers * tasks_per_worker` batches (ProcessPoolExecutor's own max_tasks_per_child
+    # can hang on Python 3.11 when a worker retires): forked from this process, which never compiled.
+    rounds = max(1, workers * tasks_per_worker) if tasks_per_worker else len(chunks)
+    for r in range(0, len(chunks), rounds):
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for count, n_pages, secs in pool.map(_render_chunk, chunks[r : r + rounds]):
+                done += count
+                pages += n_pages
+                print(
+                    f"letters {done}/{letters}: batch of {count} → {n_pages} pages in {secs:.2f}s", flush=True
+                )
     elapsed = time.perf_counter() - t0
     return {"letters": letters, "pages": pages, "seconds": round(elapsed, 2)}
 
@@ -100,9 +116,11 @@ def main() -> None:
     parser.add_argument("--letters", type=int, default=10000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--tasks-per-worker", type=int, default=2, help="recycle a worker after N batches")
+    parser.add_argument("--split", action="store_true", help="also cut the per-letter PDFs (needs pypdf)")
     args = parser.parse_args()
 
-    letters = run_letters(args.letters, args.batch, args.workers)
+    letters = run_letters(args.letters, args.batch, args.workers, args.split, args.tasks_per_worker)
     letters_pps = letters["pages"] / letters["seconds"]
     print(
         f"letters: {letters['pages']} pages in {letters['seconds']}s = {letters_pps:.0f} pages/s", flush=True
@@ -116,6 +134,9 @@ def main() -> None:
                 "benchmark": "letters",
                 "workers": args.workers,
                 "batch": args.batch,
+                "split": args.split,
+                "tasks_per_worker": args.tasks_per_worker,
+                "load_avg": [round(x, 2) for x in os.getloadavg()],
                 "letters": letters["letters"],
                 "pages": letters["pages"],
                 "seconds": letters["seconds"],

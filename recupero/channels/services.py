@@ -24,7 +24,13 @@ from django.urls import NoReverseMatch, reverse
 
 from recupero.cases.models import Case
 from recupero.cases.services import prescription_event_record, timeline_append
-from recupero.channels.documents.render import manifest_rows, render_batch_merged_with_pages, render_letter
+from recupero.channels.documents.render import (
+    RenderedBatch,
+    check_letter,
+    manifest_rows,
+    render_batch_isolated,
+    render_letter,
+)
 from recupero.channels.domain.errors import ChannelError, PecError
 from recupero.channels.domain.pec import ROME, PecReceipt, parse_receipt
 from recupero.channels.domain.states import (
@@ -89,8 +95,17 @@ class CommunicationSpec:
 def communications_queue(*, tenant: Tenant, specs: list[CommunicationSpec], bulk: Bulk | None = None) -> int:
     """Insert communications as `queued`; one whose key exists is left alone (the same step is never sent
     twice). Returns how many were new."""
+    return sum(len(ids) for ids in communications_queue_new(tenant=tenant, specs=specs, bulk=bulk).values())
+
+
+def communications_queue_new(
+    *, tenant: Tenant, specs: list[CommunicationSpec], bulk: Bulk | None = None
+) -> dict[str, list[int]]:
+    """`communications_queue`, returning the ids of the communications actually inserted by kind (what
+    `tasks.communications_dispatch_ids` sends) — from the INSERT itself, no second query on the keys."""
     bulk = bulk or Bulk()
     stamp = bulk.ts_at(now())
+    queued = CommStatus.QUEUED.value
     rows = [
         (
             tenant.pk,
@@ -101,7 +116,7 @@ def communications_queue(*, tenant: Tenant, specs: list[CommunicationSpec], bulk
             s.action,
             s.contact_id,
             s.address[:300],
-            CommStatus.QUEUED.value,
+            queued,
             s.scheduled_for.isoformat(),
             "",
             "",
@@ -114,7 +129,13 @@ def communications_queue(*, tenant: Tenant, specs: list[CommunicationSpec], bulk
         )
         for s in specs
     ]
-    return bulk.write_ignore("channels_communication", _COLUMNS, rows, "idempotency_key")
+    new = bulk.write_ignore_returning(
+        "channels_communication", _COLUMNS, rows, "idempotency_key", ("kind", "id")
+    )
+    ids_by_kind: dict[str, list[int]] = {}
+    for kind, pk in new:
+        ids_by_kind.setdefault(str(kind), []).append(int(pk))  # type: ignore[call-overload]
+    return ids_by_kind
 
 
 # --- status -----------------------------------------------------------------------------------------------
@@ -213,35 +234,49 @@ def _fail(comm: Communication, error: str) -> None:
 
 
 def _letters_send(comms: list[Communication], on: dt.date) -> None:
-    """Per-letter PDFs (attached to each case) and the day's merged print batch with its manifest."""
-    items: list[tuple[str, Any]] = []
-    done: list[Communication] = []
+    """The day's print batch and each case's own PDF, from ONE compile (letters are cut out of the batch)."""
+    prepared: list[tuple[Communication, str, Any]] = []
     for comm in comms:
         try:
             data = letter_data(comm, letter_date=on)
             kind = LETTER_KINDS[comm.template]
-            pdf = render_letter(kind, data)
+            check_letter(kind, data)  # a bad letter fails alone, before the batch is composed
         except (ChannelError, KeyError, DomainError) as exc:
             _fail(comm, getattr(exc, "message", str(exc)))
             continue
+        prepared.append((comm, kind, data))
+    if not prepared:
+        return
+    items = [(kind, data) for _, kind, data in prepared]
+    try:
+        rendered = render_batch_isolated(items)
+    except ChannelError as exc:  # a template bug: every letter of the chunk is marked, nothing is half-sent
+        for comm, _, _ in prepared:
+            _fail(comm, exc.message)
+        return
+    done, kept = [], []
+    for (comm, kind, data), pdf in zip(prepared, rendered.letters, strict=True):
         comm.document.save(
             f"{comm.tenant_id}/{on:%Y/%m}/{comm.case.code}-{comm.pk}.pdf", ContentFile(pdf), save=False
         )
         if not _claim(comm, document=comm.document.name):
             continue  # another worker took it
-        items.append((kind, data))
         done.append(comm)
+        kept.append((kind, data))
     if not done:
         return
-    batch = _print_batch(comms[0].tenant, on, items)
+    if len(done) < len(prepared):  # rare: some letters were taken elsewhere, so recompose the print file
+        rendered = render_batch_isolated(kept)
+    batch = _print_batch(comms[0].tenant, on, kept, rendered)
     with transaction.atomic():
         for comm in done:
             _move(comm, CommStatus.SENT, sent_at=now(), print_batch=batch, provider="print")
             _timeline(comm, None, f"{_label(comm)} composta e inviata alla stampa (lotto {batch.seq})")
 
 
-def _print_batch(tenant: Tenant, on: dt.date, items: list[tuple[str, Any]]) -> PrintBatch:
-    rendered = render_batch_merged_with_pages(items)
+def _print_batch(
+    tenant: Tenant, on: dt.date, items: list[tuple[str, Any]], rendered: RenderedBatch
+) -> PrintBatch:
     rows = manifest_rows(items, rendered.pages)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")

@@ -30,10 +30,17 @@ def communications_dispatch(*, tenant: Tenant, keys: list[str]) -> int:
         ).values_list("kind", "id")
         for kind, pk in rows:
             ids_by_kind.setdefault(kind, []).append(pk)
+    return communications_dispatch_ids(tenant=tenant, ids_by_kind=ids_by_kind)
+
+
+def communications_dispatch_ids(*, tenant: Tenant, ids_by_kind: dict[str, list[int]]) -> int:
+    """`communications_dispatch` for ids already known (those `services.communications_queue_new` just
+    inserted, so queued): the tasks are enqueued on commit. Returns how many will be processed."""
     total = 0
     for ids in ids_by_kind.values():
-        for start in range(0, len(ids), TASK_CHUNK):
-            chunk = sorted(ids[start : start + TASK_CHUNK])
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), TASK_CHUNK):
+            chunk = ordered[start : start + TASK_CHUNK]
             total += len(chunk)
             transaction.on_commit(partial(communications_send_task.enqueue, tenant.pk, chunk))
     return total

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -13,11 +14,13 @@ import pytest
 from recupero.channels.documents import (
     KINDS,
     MANIFEST_FIELDS,
+    check_letter,
     format_eur,
     manifest_rows,
     render_batch,
     render_batch_merged,
     render_batch_merged_with_pages,
+    render_batch_split,
     render_letter,
     validate_letter,
 )
@@ -123,6 +126,30 @@ def test_merged_batch_pages_and_duplex():
     assert [page_count(p) for p in singles] == [2, 1, 1]
 
 
+@pytest.mark.parametrize("duplex", [False, True])
+def test_split_batch_gives_each_letter_its_own_pdf(duplex):
+    """One compile: the print file and the per-letter PDFs cut out of it (duplex blanks stay out)."""
+    pytest.importorskip("pypdf")
+    items = [
+        ("reminder_2", example_letter("reminder_2", claims=14, case_no=1)),  # 2 pages
+        ("reminder_1", example_letter("reminder_1", case_no=2)),
+        ("formal_demand", example_letter("formal_demand", case_no=3)),
+    ]
+    batch = render_batch_split(items, duplex=duplex)
+    assert batch.pages == (2, 1, 1)
+    assert page_count(batch.pdf) == (5 if duplex else 4)
+    assert len(batch.letters) == 3
+    assert [page_count(p) for p in batch.letters] == [2, 1, 1]
+    from pypdf import PdfReader
+
+    for pdf, (_, data) in zip(batch.letters, items, strict=True):
+        assert pdf.startswith(b"%PDF-")
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert data.case_code in text.replace("\n", " ")
+        others = {d.case_code for _, d in items} - {data.case_code}
+        assert not any(code in text for code in others)
+
+
 def test_manifest_rows():
     items = [("formal_demand", example_letter("formal_demand", case_no=9))]
     rows = manifest_rows(items)
@@ -152,6 +179,10 @@ def test_window_sender_must_be_neutral():
     with pytest.raises(LetterError) as caught:
         render_letter("reminder_1", loud)
     assert caught.value.code == "letter.window_not_neutral"
+    with pytest.raises(LetterError) as caught:  # the same refusal before a batch render
+        check_letter("reminder_1", loud)
+    assert caught.value.code == "letter.window_not_neutral"
+    check_letter("reminder_1", data)
     empty = dataclasses.replace(data, agency=dataclasses.replace(data.agency, window_sender=""))
     with pytest.raises(LetterError):  # falls back to the agency name, "Alfa Gestione Crediti": not neutral
         render_letter("reminder_1", empty)
@@ -204,3 +235,24 @@ def test_formal_demand_is_art_1219_and_interrupts_prescription():
     demand = template[template.index("#let body-formal-demand") : template.index("#let body-bureau-notice")]
     assert "art. 1219 c.c." in demand and "art. 2943 c.c." in demand
     assert "1454" not in demand  # not a diffida ad adempiere
+
+
+def test_two_threads_render_at_once():
+    """The worker renders in threads: each thread has its own compiler (a shared one raised "Already borrowed")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from recupero.channels.documents import render_letter
+
+    data = example_letter("reminder_1")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(pool.map(lambda _: render_letter("reminder_1", data), range(4)))
+    assert [p[:5] for p in pdfs] == [b"%PDF-"] * 4
+
+
+def test_isolated_batch_renders_in_a_child_process():
+    from recupero.channels.documents.render import render_batch_isolated
+
+    items = [("reminder_1", example_letter("reminder_1")), ("formal_demand", example_letter("formal_demand"))]
+    rendered = render_batch_isolated(items)
+    assert len(rendered.letters) == 2 and rendered.pdf[:5] == b"%PDF-"
+    assert sum(rendered.pages) >= 2

@@ -20,6 +20,7 @@ from recupero.channels.models import Communication, CommunicationEvidence, Print
 from recupero.channels.services import (
     CommunicationSpec,
     communications_queue,
+    communications_queue_new,
     communications_send,
     email_bounce_ingest,
     pec_ingest,
@@ -59,6 +60,25 @@ def _queue(t, c, kind, template, contact_kind, key=None):
         ],
     )
     return Communication.objects.get(idempotency_key=key)
+
+
+def test_queue_new_returns_inserted_ids_by_kind_and_ignores_existing_keys():
+    from django.db import transaction
+
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t))
+
+    def spec(kind, key):
+        return CommunicationSpec(c.pk, kind, "tpl", "step", "action", None, "", DAY, key)
+
+    with transaction.atomic():  # twice in one transaction: the staging table is emptied between calls
+        first = communications_queue_new(tenant=t, specs=[spec("email", "q1"), spec("sms", "q2")])
+        again = communications_queue_new(tenant=t, specs=[spec("email", "q1"), spec("email", "q3")])
+    ids = dict(Communication.objects.values_list("idempotency_key", "id"))
+    assert first == {"email": [ids["q1"]], "sms": [ids["q2"]]}
+    assert again == {"email": [ids["q3"]]}  # q1 existed: left alone, not returned
+    assert communications_queue(tenant=t, specs=[spec("email", "q1"), spec("sms", "q4")]) == 1
+    assert Communication.objects.count() == 4
 
 
 def test_transition_table():
