@@ -284,6 +284,7 @@ def worker_pipeline(path: str, database_url: str | None, var_dir: str) -> dict:
         "total_s": round(t3 - t0, 2),
         "rows_per_s": round(p["rows"] / (t3 - t0)),
         "peak_mb": round(_peak_mb()),
+        "load": [round(x, 2) for x in os.getloadavg()],  # shared machine: compare ratios, not seconds
         "written": batch.result.get("written", {}),
     }
 
@@ -319,6 +320,7 @@ def worker_floor(path: str, database_url: str | None, var_dir: str) -> dict:
         "floor_s": round(seconds, 2),
         "rows_per_s": round(frame.height / seconds),
         "peak_mb": round(_peak_mb()),
+        "load": [round(x, 2) for x in os.getloadavg()],
     }
 
 

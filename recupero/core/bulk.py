@@ -8,9 +8,11 @@ each other without a round trip; on PostgreSQL `fix_sequences` moves the identit
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 class Bulk:
@@ -78,31 +80,92 @@ class Bulk:
     ) -> int:
         """Insert the rows, silently dropping those whose `conflict` column (a UNIQUE key) already exists —
         `ON CONFLICT DO NOTHING`, the write of idempotent effects. Returns how many rows were inserted.
-        PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO NOTHING."""
-        cols = ", ".join(f'"{c}"' for c in columns)
+        PostgreSQL: COPY into a session's staging table, then one INSERT … SELECT … ON CONFLICT DO NOTHING."""
+        return len(self.write_ignore_returning(table, columns, rows, conflict, ()))
+
+    def write_ignore_returning(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        conflict: str,
+        returning: Sequence[str],
+    ) -> list[tuple[object, ...]]:
+        """`write_ignore`, returning the `returning` columns of the rows actually inserted (one tuple each; empty
+        tuples when `returning` is empty) — the new ids without reading the keys back.
+
+        PostgreSQL: the staging table is a TEMP table `ON COMMIT DELETE ROWS` created once per session (`IF NOT
+        EXISTS`: also after a rollback dropped it) and emptied after use, instead of a CREATE/DROP per call.
+        SQLite: `INSERT OR IGNORE` — executemany, or multi-row `VALUES … RETURNING` when ids are wanted."""
         rows = rows if isinstance(rows, list) else list(rows)
         if not rows:
-            return 0
-        with connection.cursor() as cursor:
+            return []
+        cols = ", ".join(f'"{c}"' for c in columns)
+        out: list[tuple[object, ...]]
+        # Inside a transaction whatever the caller does (ON COMMIT DELETE ROWS would empty the staging table
+        # between the statements in autocommit); no savepoint when the caller already has one open.
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                temp = f"_ins_{table}"
-                cursor.execute(
-                    f'CREATE TEMP TABLE IF NOT EXISTS "{temp}" AS SELECT {cols} FROM "{table}" WITH NO DATA'
-                )
-                cursor.execute(f'TRUNCATE "{temp}"')
-                with cursor.copy(f'COPY "{temp}" ({cols}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                cursor.execute(
-                    f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{temp}" ON CONFLICT ("{conflict}") DO NOTHING'
-                )
-                count = cursor.rowcount
-                cursor.execute(f'DROP TABLE "{temp}"')
+                out = self._pg_write_ignore(cursor, table, columns, cols, rows, conflict, returning)
+            elif returning:
+                out = self._sqlite_returning(cursor, table, cols, len(columns), rows, returning)
             else:
                 before = cursor.cursor.connection.total_changes
                 marks = ", ".join("?" * len(columns))
                 cursor.cursor.executemany(f'INSERT OR IGNORE INTO "{table}" ({cols}) VALUES ({marks})', rows)
-                count = cursor.cursor.connection.total_changes - before
-        self.rows += count
-        self.per_table[table] = self.per_table.get(table, 0) + count
-        return count
+                out = [()] * (cursor.cursor.connection.total_changes - before)
+        self.rows += len(out)
+        self.per_table[table] = self.per_table.get(table, 0) + len(out)
+        return out
+
+    @staticmethod
+    def _pg_write_ignore(
+        cursor: Any,
+        table: str,
+        columns: Sequence[str],
+        cols: str,
+        rows: list[Sequence[object]],
+        conflict: str,
+        returning: Sequence[str],
+    ) -> list[tuple[object, ...]]:
+        temp = f"_ins_{table}_{zlib.crc32(cols.encode()):08x}"  # one per table and column list
+        cursor.execute(
+            f'CREATE TEMP TABLE IF NOT EXISTS "{temp}" ON COMMIT DELETE ROWS AS '
+            f'SELECT {cols} FROM "{table}" WITH NO DATA'
+        )
+        with cursor.copy(f'COPY "{temp}" ({cols}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        insert = f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{temp}" ON CONFLICT ("{conflict}") DO NOTHING'
+        out: list[tuple[object, ...]]
+        if returning:
+            cursor.execute(insert + " RETURNING " + ", ".join(f'"{c}"' for c in returning))
+            out = [tuple(r) for r in cursor.fetchall()]
+        else:
+            cursor.execute(insert)
+            out = [()] * cursor.rowcount
+        # Emptied now, not only at commit: a second call in the same transaction must not insert these again.
+        cursor.execute(f'DELETE FROM "{temp}"')
+        return out
+
+    @staticmethod
+    def _sqlite_returning(
+        cursor: Any,
+        table: str,
+        cols: str,
+        width: int,
+        rows: list[Sequence[object]],
+        returning: Sequence[str],
+    ) -> list[tuple[object, ...]]:
+        ret = ", ".join(f'"{c}"' for c in returning)
+        per = max(1, 30000 // width)  # below SQLite's 32,766 bound parameters a statement
+        one = "(" + ", ".join("?" * width) + ")"
+        out: list[tuple[object, ...]] = []
+        raw = cursor.cursor
+        for start in range(0, len(rows), per):
+            part = rows[start : start + per]
+            values = ", ".join([one] * len(part))
+            params = [v for row in part for v in row]
+            raw.execute(f'INSERT OR IGNORE INTO "{table}" ({cols}) VALUES {values} RETURNING {ret}', params)
+            out.extend(tuple(r) for r in raw.fetchall())
+        return out

@@ -1,20 +1,38 @@
 """Bulk writes and key look-ups of polars frames: the intake's only path to the database for many rows.
 
 Writes: PostgreSQL `COPY ... FROM STDIN (FORMAT csv)` fed with polars' own CSV (no Python object per cell),
-SQLite `executemany` on the raw cursor (cf. recupero.core.bulk). Keys: a temporary table filled the same way, so
-the intake compares a million rows with the database in a few joins instead of a query per row.
+SQLite `executemany` on the raw cursor (cf. recupero.core.bulk). On SQLite the Python object made for every cell
+is most of the cost, so columns holding one value for the whole frame (tenant, batch, timestamps, constant kinds)
+go into the statement as literals: about half the cells of the intake's tables. A big load into a table it at
+least doubles rebuilds the table's plain secondary indexes once instead of maintaining them row by row
+(`BIG_LOAD`). Keys: the rows of the few candidates when the table holds no more than the file has keys
+(`at_most`), else a temporary table of the keys, so the intake compares a million rows with the database in a
+few joins instead of a query per row.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
 from django.db import connection
 
 CHUNK = 100_000
+SQLITE_CHUNK = 20_000
+# From this many rows, into a table holding no more rows than that (SQLite: MAX(rowid), an upper bound of the
+# count), the table's non-unique secondary indexes are dropped and built again after the insert, inside the
+# caller's transaction (a failure restores them with everything else). Unique and primary-key indexes stay, so
+# constraints are enforced throughout. SQLite only: PostgreSQL's DROP INDEX would lock the table against every
+# reader of every tenant until the commit ends (readers of a SQLite database in WAL mode keep their snapshot).
+BIG_LOAD = 50_000
+# SQLite page cache of the commit's connection (KiB, as `PRAGMA cache_size=-N`): the indexes of the tables being
+# filled stay in memory instead of being re-read from the WAL. Memory is only used as pages are touched.
+COMMIT_CACHE_KIB = 524_288
 
 
 def write(table: str, frame: pl.DataFrame) -> int:
@@ -22,23 +40,93 @@ def write(table: str, frame: pl.DataFrame) -> int:
     if frame.height == 0:
         return 0
     cols = ", ".join(f'"{c}"' for c in frame.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN (FORMAT csv)') as copy:
-                for start in range(0, frame.height, CHUNK):
-                    buffer = io.BytesIO()
-                    frame.slice(start, CHUNK).write_csv(buffer, include_header=False)
-                    copy.write(buffer.getvalue())
-        else:
-            # polars' Decimal/Date -> Python objects is slow; SQLite stores them as text anyway
-            frame = frame.with_columns(
-                pl.col(pl.Decimal, pl.Date).cast(pl.String), pl.col(pl.Boolean).cast(pl.Int8)
-            )
-            marks = ", ".join("?" * frame.width)
-            sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
+    if connection.vendor == "postgresql":
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN (FORMAT csv)') as copy,
+        ):
             for start in range(0, frame.height, CHUNK):
-                cursor.cursor.executemany(sql, frame.slice(start, CHUNK).iter_rows())
+                buffer = io.BytesIO()
+                frame.slice(start, CHUNK).write_csv(buffer, include_header=False)
+                copy.write(buffer.getvalue())
+        return frame.height
+    # polars' Decimal/Date -> Python objects is slow; SQLite stores them as text anyway
+    frame = frame.with_columns(pl.col(pl.Decimal, pl.Date).cast(pl.String), pl.col(pl.Boolean).cast(pl.Int8))
+    constants = _constants(frame)
+    varying = frame.drop(list(constants))
+    values = ", ".join(constants.get(c, "?") for c in frame.columns)
+    sql = f'INSERT INTO "{table}" ({cols}) VALUES ({values})'
+    with _indexes_rebuilt(table, frame.height), connection.cursor() as cursor:
+        if varying.width:
+            cursor.cursor.executemany(sql, varying.iter_rows(buffer_size=SQLITE_CHUNK))
+        else:
+            cursor.cursor.executemany(sql, itertools.repeat((), frame.height))
     return frame.height
+
+
+def _constants(frame: pl.DataFrame) -> dict[str, str]:
+    """Columns with one value (or null) on every row, as SQL literals."""
+    if frame.height < 2:
+        return {}
+    same = frame.select(pl.all().eq_missing(pl.all().first()).all()).row(0)
+    first = frame.row(0)
+    return {
+        name: _literal(value)
+        for name, flag, value in zip(frame.columns, same, first, strict=True)
+        if flag and (value is None or isinstance(value, (int, str)))
+    }
+
+
+def _literal(value: int | str | None) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + value.replace("'", "''") + "'"
+
+
+@contextmanager
+def _indexes_rebuilt(table: str, rows: int) -> Iterator[None]:
+    """SQLite, a big load (`BIG_LOAD`): the table's plain secondary indexes dropped, then built again."""
+    ddl: list[tuple[str, str]] = []
+    if rows >= BIG_LOAD and not table.startswith("tmp_"):
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{table}"')
+            if int(cursor.fetchone()[0]) <= rows:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                    "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                    [table],
+                )
+                ddl = list(cursor.fetchall())
+                for name, _sql in ddl:
+                    cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    if ddl:
+        with connection.cursor() as cursor:
+            for _name, sql in ddl:
+                cursor.execute(sql)
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone():  # the planner had statistics for the dropped indexes: give them back
+                for name, _sql in ddl:
+                    cursor.execute(f'ANALYZE "{name}"')
+
+
+@contextmanager
+def commit_settings() -> Iterator[None]:
+    """Connection settings for the commit's bulk writes, restored afterwards (SQLite: a large page cache)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{COMMIT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {before}")
 
 
 def update(sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -81,6 +169,18 @@ def query(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.Data
     return pl.DataFrame(rows, schema=dict(schema), orient="row")
 
 
+def at_most(table: str, where: str, params: Sequence[Any], limit: int) -> bool:
+    """Whether `SELECT ... FROM table WHERE where` has at most `limit` rows (counted up to limit + 1 only): then
+    reading them all and joining in polars beats filling a key table with the file's `limit` keys, e.g. the
+    first affido of a creditor (no rows at all) or a big file against a small archive."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT {int(limit) + 1}) AS few",
+            list(params),
+        )
+        return int(cursor.fetchone()[0]) <= limit
+
+
 class TempKeys:
     """A temporary table of text keys (and an optional integer) to join against, dropped on exit."""
 
@@ -93,8 +193,15 @@ class TempKeys:
             cursor.execute(f'DROP TABLE IF EXISTS "{self.name}"')
             kind = "BIGINT" if self.values.dtype.is_integer() else "TEXT"
             cursor.execute(f'CREATE TEMPORARY TABLE "{self.name}" (k {kind} PRIMARY KEY)')
-        write(self.name, pl.DataFrame({"k": self.values}))
+            if connection.vendor == "sqlite":
+                # one statement (one implicit transaction of the temporary database, also outside a commit):
+                # the keys go in as one JSON array, no Python object nor statement per key
+                cursor.execute(
+                    f'INSERT INTO "{self.name}" (k) SELECT value FROM json_each(%s)',
+                    [json.dumps(self.values.to_list(), ensure_ascii=False)],
+                )
         if connection.vendor == "postgresql":
+            write(self.name, pl.DataFrame({"k": self.values}))
             with connection.cursor() as cursor:
                 cursor.execute(f'ANALYZE "{self.name}"')
         return self.name

@@ -107,8 +107,9 @@ def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
     )
     base = [pl.col("dkey"), pl.col("case_reference"), pl.col("row")]
     blank = [pl.lit("").alias(n) for n in ("cap", "municipality", "province")]
+    lazy = rows.lazy()
     parts = [
-        rows.filter(storable).select(
+        lazy.filter(storable).select(
             *base,
             pl.lit("address").alias("kind"),
             pl.col("address").str.replace_all(r"\s+", " ").str.strip_chars().alias("value"),
@@ -119,28 +120,33 @@ def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
     ]
     for kind in CONTACT_KINDS:
         parts.append(
-            rows.filter(pl.col(kind).is_not_null()).select(
+            lazy.filter(pl.col(kind).is_not_null()).select(
                 *base, pl.lit(kind).alias("kind"), pl.col(kind).alias("value"), *blank
             )
         )
+    # one lazy query: the candidates (several per row) are never all materialised next to their sorted copy
     contacts = pl.concat(parts).sort("row")
-    return contacts.unique(subset=["dkey", "kind", "value"], keep="first", maintain_order=True)
+    return contacts.unique(subset=["dkey", "kind", "value"], keep="first", maintain_order=True).collect()
 
 
 # ---- against the database -----------------------------------------------------------------------------------
 def _existing_debtors(tenant_id: int, debtors: pl.DataFrame) -> pl.DataFrame:
     """dkey -> debtor_id, by codice fiscale, then partita IVA, then an 11-digit codice fiscale as partita IVA."""
-    codes = pl.concat([debtors["tax_code"], debtors["vat_number"]]).drop_nulls()
+    codes = pl.concat([debtors["tax_code"], debtors["vat_number"]]).drop_nulls().unique()
     schema = {"id": pl.Int64, "tax_code": pl.String, "vat_number": pl.String}
-    with frames.TempKeys("codes", codes) as tmp:
-        found = frames.query(
-            f'SELECT d.id, d.tax_code, d.vat_number FROM parties_debtor d JOIN "{tmp}" t ON t.k = d.tax_code '
-            f"WHERE d.tenant_id = %s UNION "
-            f'SELECT d.id, d.tax_code, d.vat_number FROM parties_debtor d JOIN "{tmp}" t ON t.k = d.vat_number '
-            f"WHERE d.tenant_id = %s",
-            [tenant_id, tenant_id],
-            schema,
+    columns = "SELECT d.id, d.tax_code, d.vat_number FROM parties_debtor d"
+    if frames.at_most("parties_debtor d", "d.tenant_id = %s", [tenant_id], codes.len()):
+        found = frames.query(f"{columns} WHERE d.tenant_id = %s", [tenant_id], schema).filter(
+            pl.col("tax_code").is_in(codes.implode()) | pl.col("vat_number").is_in(codes.implode())
         )
+    else:
+        with frames.TempKeys("codes", codes) as tmp:
+            found = frames.query(
+                f'{columns} JOIN "{tmp}" t ON t.k = d.tax_code WHERE d.tenant_id = %s UNION '
+                f'{columns} JOIN "{tmp}" t ON t.k = d.vat_number WHERE d.tenant_id = %s',
+                [tenant_id, tenant_id],
+                schema,
+            )
     by_cf = found.filter(pl.col("tax_code") != "").group_by("tax_code").agg(pl.col("id").min().alias("by_cf"))
     by_vat = (
         found.filter(pl.col("vat_number") != "")
@@ -168,14 +174,21 @@ def _existing_cases(tenant_id: int, creditor_id: int, cases: pl.DataFrame) -> pl
         "balance": pl.String,
         "first_due_on": pl.String,
     }
-    with frames.TempKeys("refs", cases["case_reference"]) as tmp:
-        found = frames.query(
-            f"SELECT c.id, c.creditor_reference, c.debtor_id, c.status, CAST(c.balance AS TEXT), "
-            f'CAST(c.first_due_on AS TEXT) FROM cases_case c JOIN "{tmp}" t ON t.k = c.creditor_reference '
-            f"WHERE c.tenant_id = %s AND c.creditor_id = %s",
-            [tenant_id, creditor_id],
-            schema,
+    refs = cases["case_reference"]
+    columns = (
+        "SELECT c.id, c.creditor_reference, c.debtor_id, c.status, CAST(c.balance AS TEXT), "
+        "CAST(c.first_due_on AS TEXT) FROM cases_case c"
+    )
+    where, params = "c.tenant_id = %s AND c.creditor_id = %s", [tenant_id, creditor_id]
+    if frames.at_most("cases_case c", where, params, refs.len()):
+        found = frames.query(f"{columns} WHERE {where}", params, schema).filter(
+            pl.col("case_reference").is_in(refs.implode())
         )
+    else:
+        with frames.TempKeys("refs", refs) as tmp:
+            found = frames.query(
+                f'{columns} JOIN "{tmp}" t ON t.k = c.creditor_reference WHERE {where}', params, schema
+            )
     return found.with_columns(
         _money("balance"),
         pl.col("first_due_on").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
@@ -196,14 +209,17 @@ def _existing_claims(case_ids: pl.Series) -> pl.DataFrame:
         "claim_amount": pl.String,
         "reported": pl.String,
     }
-    with frames.TempKeys("case_ids", case_ids) as tmp:
-        found = frames.query(
-            f"SELECT cl.id, cl.case_id, cl.invoice_number, CAST(cl.issued_on AS TEXT), CAST(cl.amount AS TEXT), "
-            f'CAST(co.outstanding AS TEXT) FROM cases_claim cl JOIN "{tmp}" t ON t.k = cl.case_id '
-            f"LEFT JOIN imports_claimoutstanding co ON co.claim_id = cl.id",
-            [],
-            schema,
-        )
+    if case_ids.len() == 0:
+        found = pl.DataFrame(schema=schema)
+    else:
+        with frames.TempKeys("case_ids", case_ids) as tmp:
+            found = frames.query(
+                f"SELECT cl.id, cl.case_id, cl.invoice_number, CAST(cl.issued_on AS TEXT), CAST(cl.amount AS TEXT), "
+                f'CAST(co.outstanding AS TEXT) FROM cases_claim cl JOIN "{tmp}" t ON t.k = cl.case_id '
+                f"LEFT JOIN imports_claimoutstanding co ON co.claim_id = cl.id",
+                [],
+                schema,
+            )
     return found.with_columns(
         pl.col("invoice_date").str.slice(0, 10).str.to_date("%Y-%m-%d"),
         pl.col("reported").is_not_null().alias("has_report"),
@@ -213,6 +229,8 @@ def _existing_claims(case_ids: pl.Series) -> pl.DataFrame:
 
 def _existing_contacts(debtor_ids: pl.Series) -> pl.DataFrame:
     schema = {"debtor_id": pl.Int64, "kind": pl.String, "value": pl.String}
+    if debtor_ids.len() == 0:
+        return pl.DataFrame(schema=schema)
     with frames.TempKeys("debtor_ids", debtor_ids) as tmp:
         return frames.query(
             f'SELECT p.debtor_id, p.kind, p.value FROM parties_contactpoint p JOIN "{tmp}" t ON t.k = p.debtor_id',

@@ -12,6 +12,7 @@ completes; run after it completed it does nothing. A row lock on the batch keeps
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +28,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require
 from recupero.core.services import audit_record
-from recupero.imports import planning, staging, writing
+from recupero.imports import frames, planning, staging, writing
 from recupero.imports.domain import IntakeError, MappingProfile, read_any, validate
 from recupero.imports.domain.errors import Notice
 from recupero.imports.domain.states import TRANSITIONS, BatchStatus
@@ -221,6 +222,7 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
         )
         total += table.frame.height
         progress("validazione", total - table.frame.height, total, force=True)
+        del data
         result = validate(table, profile, commit=True)
         staging.write_frame(table.frame, staging.raw_path(batch.pk, index))
         accepted.append(result.frame.with_columns(pl.lit(index, pl.Int32).alias("file")))
@@ -230,8 +232,11 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
         if index == 0:
             batch.format = table.kind
             batch.mapping = profile.to_dict()
+        del table, result  # a million raw rows and their validation columns: not needed any more
+        gc.collect()
     progress("confronto con l'archivio", total, total, force=True)
     rows, conflicts, more = planning.prepare(pl.concat(accepted))
+    del accepted
     plan, closed = planning.plan(batch.tenant_id, batch.creditor_id, rows)
     errors_frame = staging.errors_frame(errors + conflicts).sort("file", "row", "field")
     staging.write_frame(errors_frame, staging.errors_path(batch.pk))
@@ -329,7 +334,7 @@ def batch_commit(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
     progress = staging.Progress(batch.pk, echo)
     progress("importazione", 0, batch.rows_total, force=True)
     try:
-        with transaction.atomic():
+        with frames.commit_settings(), transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status == S.COMMITTED:  # a twin commit finished while we waited for the lock
                 return locked
@@ -359,6 +364,7 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     rows = pl.read_parquet(staging.accepted_path(batch.pk))
     plan, _ = planning.plan(tenant.pk, creditor.pk, rows)
+    del rows
     assignment = Assignment.objects.filter(
         tenant=tenant, creditor=creditor, code=batch.assignment_code
     ).first()

@@ -154,11 +154,11 @@ def _cases(
     )
     new = new.join(totals, on="case_reference", how="left", maintain_order="left")
     ids = frames.reserve_ids("cases_case", new.height)
-    seqs = list(next_case_seqs(ctx.tenant, new.height)) if new.height else []
+    seqs = next_case_seqs(ctx.tenant, new.height) if new.height else range(0)
     rows = new.with_columns(
         ids.alias("id"),
         pl.Series("seq", seqs, dtype=pl.Int64),
-        pl.Series("code", [case_code(s) for s in seqs], dtype=pl.String),
+        case_codes(seqs),
     ).select(
         "id",
         _lit(ctx.tenant.pk, pl.Int64).alias("tenant_id"),
@@ -188,6 +188,19 @@ def _cases(
         pl.col("case_reference").alias("creditor_reference"), "case_id", pl.lit(False).alias("is_new")
     )
     return pl.concat([created, existing]).rename({"creditor_reference": "case_reference"})
+
+
+def case_codes(seqs: range) -> pl.Series:
+    """`case_code` of each number, in polars while numbers have 7 digits (the Luhn digit of 'P' + 7 digits)."""
+    if not seqs or seqs[-1] >= 10**7 or seqs[0] < 0:
+        return pl.Series("code", [case_code(s) for s in seqs], dtype=pl.String)
+    body = pl.int_range(seqs[0], seqs[-1] + 1, dtype=pl.Int64, eager=True).cast(pl.String).str.zfill(7)
+    frame = pl.DataFrame({"body": body})
+    digit = [pl.col("body").str.slice(j, 1).cast(pl.Int32) for j in range(7)]
+    doubled = [pl.when(d * 2 > 9).then(d * 2 - 9).otherwise(d * 2) for d in digit[0::2]]
+    total = pl.sum_horizontal(*doubled, *digit[1::2])
+    check = ((10 - total % 10) % 10).cast(pl.String)
+    return frame.select(pl.concat_str(pl.lit("P"), pl.col("body"), check).alias("code")).to_series()
 
 
 def _claims(

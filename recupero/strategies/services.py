@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from recupero.channels.domain.states import CHANNEL_KINDS
-from recupero.channels.services import CommunicationSpec, communications_queue
-from recupero.channels.tasks import communications_dispatch
+from recupero.channels.services import CommunicationSpec, communications_queue_new
+from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.bulk import Bulk
 from recupero.core.clock import now
 from recupero.core.errors import DomainError
@@ -290,13 +290,14 @@ def chunk_record(
                     stamp,
                 )
             )
+    new_comms = communications_queue_new(tenant=tenant, specs=comms, bulk=bulk)
     written = {
         "steps": bulk.write_ignore("strategies_stepexecution", _STEP_COLUMNS, steps, "idempotency_key"),
-        "communications": communications_queue(tenant=tenant, specs=comms, bulk=bulk),
+        "communications": sum(len(ids) for ids in new_comms.values()),
         "work_items": work_items_create(tenant=tenant, specs=items, bulk=bulk),
     }
-    if comms:
-        communications_dispatch(tenant=tenant, keys=[c.idempotency_key for c in comms])
+    if new_comms:  # only those this chunk inserted: all queued, their ids straight from the INSERT
+        communications_dispatch_ids(tenant=tenant, ids_by_kind=new_comms)
     return written
 
 

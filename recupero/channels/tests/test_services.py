@@ -34,7 +34,7 @@ from tests import portfolio as b
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
-SAMPLES = Path("/work/shared/samples/pec")
+SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples" / "pec"
 ARUBA_MSGID = (
     "1542123565.921546936035156.464602125997431-openerp-8-fatturapa.attachment.out@elbati-Vostro-3550"
 )

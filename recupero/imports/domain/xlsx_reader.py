@@ -106,17 +106,14 @@ def cell_text(value: object) -> str | None:
 
 
 def _frame(headers: list[str], body: list[list[object]], first_row: int) -> pl.DataFrame:
-    width = len(headers)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
-    numbers: list[int] = []
-    for offset, row in enumerate(body):
-        cells = [cell_text(v) for v in row[:width]]
-        if not any(cells):
-            continue  # blank rows between blocks; the others keep their Excel row number
-        cells += [None] * (width - len(cells))
-        numbers.append(first_row + offset)
-        for index, cell in enumerate(cells):
-            columns[index].append(cell)
-    data = {ROW: pl.Series(ROW, numbers, dtype=pl.Int64)}
-    data.update({h: pl.Series(h, col, dtype=pl.String) for h, col in zip(headers, columns, strict=True)})
-    return pl.DataFrame(data)
+    """One text column per header, built column by column (text cells, the bulk of a sheet, only stripped);
+    rows with no value at all are dropped, the others keep their Excel row number."""
+    data = {ROW: pl.int_range(first_row, first_row + len(body), dtype=pl.Int64, eager=True)}
+    for index, header in enumerate(headers):
+        cells = [row[index] if index < len(row) else None for row in body]
+        texts = [(v.strip() or None) if type(v) is str else cell_text(v) for v in cells]
+        data[header] = pl.Series(header, texts, dtype=pl.String)
+    frame = pl.DataFrame(data)
+    if not headers:
+        return frame.clear()
+    return frame.filter(pl.any_horizontal(pl.col(headers).is_not_null()))

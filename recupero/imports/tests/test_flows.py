@@ -321,3 +321,39 @@ def test_pages(client, tenant, creditor, consultant, django_capture_on_commit_ca
     batch.refresh_from_db()
     assert batch.status == "committed"
     assert f"/pratiche/?assignment={batch.assignment_id}" in detail.replace("&amp;", "&")
+
+
+def _indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_a_big_load_rebuilds_the_indexes_it_drops_and_a_killed_one_keeps_them(run, monkeypatch):
+    """BIG_LOAD lowered to 1 row: every table the commit fills takes the drop-and-rebuild path (SQLite)."""
+    monkeypatch.setattr(frames, "BIG_LOAD", 1)
+    data = csv_bytes(row(), row(ref="C2", cf=CF[1], number="G-1"), row(ref="C2", cf=CF[1], number="G-2"))
+    batch = run(("a.csv", data), commit=False)
+    indexes = _indexes()
+    real = frames.write
+
+    def dying(table, frame):
+        count = real(table, frame)
+        if table == "ledger_ledgerentry":
+            raise RuntimeError("worker killed")
+        return count
+
+    monkeypatch.setattr(frames, "write", dying)
+    with pytest.raises(RuntimeError):
+        services.batch_commit(batch.pk)
+    assert _indexes() == indexes and Case.objects.count() == 0
+    monkeypatch.setattr(frames, "write", real)
+    assert services.batch_commit(batch.pk).status == "committed"
+    assert _indexes() == indexes
+    assert (Case.objects.count(), Claim.objects.count(), LedgerEntry.objects.count()) == (2, 3, 3)
+    assert sorted(Case.objects.values_list("code", flat=True)) == ["P00000018", "P00000026"]
