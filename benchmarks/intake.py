@@ -205,7 +205,9 @@ def make_fatturapa_zip(count: int) -> Path:
     path = WORK / f"fatture-{count}.zip"
     if path.exists():
         return path
-    template = (Path(__file__).resolve().parents[2] / "shared" / "samples" / "fatturapa" / "IT01234567890_FPR02.xml").read_text(encoding="utf-8")
+    template = (
+        Path(__file__).resolve().parents[2] / "shared" / "samples" / "fatturapa" / "IT01234567890_FPR02.xml"
+    ).read_text(encoding="utf-8")
     rows = affido_rows(count, seed=13)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n in range(count):

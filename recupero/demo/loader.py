@@ -23,9 +23,9 @@ from django.db import connection, models, transaction
 from schwifty import IBAN
 
 from recupero.cases.models import Assignment
+from recupero.core.bulk import Bulk
 from recupero.core.domain.roles import Role
 from recupero.core.models import AuditLog, Tenant, User
-from recupero.core.bulk import Bulk
 from recupero.demo.domain.codes import vat_number
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_initial'),
-        ('core', '0001_initial'),
+        ("cases", "0002_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='timelineevent',
-            index=models.Index(condition=models.Q(('kind', 'prescription.event')), fields=['case'], name='timeline_prescription_case'),
+            model_name="timelineevent",
+            index=models.Index(
+                condition=models.Q(("kind", "prescription.event")),
+                fields=["case"],
+                name="timeline_prescription_case",
+            ),
         ),
     ]

@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_prescription_indexes'),
-        ('core', '0001_initial'),
-        ('ledger', '0002_append_only'),
+        ("cases", "0003_prescription_indexes"),
+        ("core", "0001_initial"),
+        ("ledger", "0002_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(condition=models.Q(('debit_account', 'payments_received'), ('kind', 'payment')), fields=['case', 'posted_on'], name='ledger_payment_case'),
+            model_name="ledgerentry",
+            index=models.Index(
+                condition=models.Q(("debit_account", "payments_received"), ("kind", "payment")),
+                fields=["case", "posted_on"],
+                name="ledger_payment_case",
+            ),
         ),
     ]
