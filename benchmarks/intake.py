@@ -68,7 +68,7 @@ HEADERS = [
 def affido_rows(count: int, seed: int = 7):
     """~1.6 invoices per case, one debtor per case (8% are companies), ISTAT places with their real CAPs."""
     from recupero.demo.domain import names
-    from recupero.demo.domain.codes import tax_code, vat_number
+    from recupero.law.codegen import tax_code, vat_number
     from recupero.parties.domain.geo import municipalities
 
     rng = random.Random(seed)

@@ -21,8 +21,8 @@ from functools import cache
 from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.demo.domain import names
-from recupero.demo.domain.codes import _letters, tax_code, vat_number
 from recupero.demo.domain.plan import OPEN_WORK, PATHS, STATUS_MIX, TODAY, AssignmentPlan
+from recupero.law.codegen import _letters, tax_code, vat_number
 from recupero.law.money import format_eur
 from recupero.parties.domain.geo import Municipality, municipalities
 

@@ -26,9 +26,9 @@ from recupero.cases.models import Assignment
 from recupero.core.bulk import Bulk
 from recupero.core.domain.roles import Role
 from recupero.core.models import AuditLog, Tenant, User
-from recupero.demo.domain.codes import vat_number
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
+from recupero.law.codegen import vat_number
 from recupero.parties.models import Creditor, Mandate
 
 TENANT_CODE = "demo"

@@ -16,8 +16,8 @@ from schwifty import IBAN
 from recupero.cases.domain.states import CaseStatus
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.models import AuditLog, Tenant, User
-from recupero.demo.domain.codes import tax_code, vat_number
 from recupero.demo.loader import demo_load
+from recupero.law.codegen import tax_code, vat_number
 from recupero.law.codes import normalize_tax_code, normalize_vat_number
 from recupero.ledger.domain.accounts import total_due
 from recupero.ledger.models import LedgerEntry

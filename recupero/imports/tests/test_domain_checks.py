@@ -8,8 +8,8 @@ import string
 import polars as pl
 from stdnum import luhn
 
-from recupero.demo.domain.codes import tax_code, vat_number
 from recupero.imports.domain import checks
+from recupero.law.codegen import tax_code, vat_number
 
 OMOCODIA = dict(zip("0123456789", "LMNPQRSTUV", strict=True))
 

@@ -1,4 +1,4 @@
-"""Generators of valid Italian codes for the demo: codice fiscale (persons) and partita IVA. Pure Python.
+"""Builders of valid Italian codes (codice fiscale of a person, partita IVA): the demo data and the tests. Pure Python.
 
 The codice fiscale follows D.M. 23/12/1976: 3 letters from the surname, 3 from the name, year, month letter,
 day (+40 for women), the municipality's Belfiore code and a check letter. Omocodia is never produced."""
