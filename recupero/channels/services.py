@@ -191,8 +191,20 @@ def _timeline(comm: Communication, actor: User | None, summary: str, **extra: An
     )
 
 
+TEMPLATE_LABELS = {
+    "reminder_1": "prima lettera monitoria",
+    "reminder_2": "seconda lettera monitoria",
+    "formal_demand": "diffida e messa in mora",
+    "bureau_notice": "preavviso di segnalazione SIC",
+    "supply_suspension_notice": "preavviso di sospensione",
+    "payment_plan_confirmation": "conferma del piano di rientro",
+    "reminder_soft": "promemoria",
+    "courtesy": "sollecito di cortesia",
+}
+
+
 def _label(comm: Communication) -> str:
-    return f"{KIND_LABELS[CommKind(comm.kind)]} «{comm.template}»"
+    return f"{KIND_LABELS[CommKind(comm.kind)]} «{TEMPLATE_LABELS.get(comm.template, comm.template)}»"
 
 
 # --- sending ----------------------------------------------------------------------------------------------

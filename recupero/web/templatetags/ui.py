@@ -18,6 +18,8 @@ EVENT_STYLES: dict[str, tuple[str, str, str]] = {
     "ledger": ("ledger", "muted", "Contabilità"),
     "payment": ("payment", "success", "Pagamento"),
     "channel": ("mail", "info", "Comunicazione"),
+    "communication": ("mail", "info", "Comunicazione"),
+    "prescription": ("alert", "warning", "Prescrizione"),
     "letter": ("mail", "info", "Lettera"),
     "pec": ("mail", "info", "PEC"),
     "sms": ("phone", "info", "SMS"),
