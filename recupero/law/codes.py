@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from stdnum.it import iva
 
+from recupero.law.codegen import _MONTHS, check_char
 from recupero.law.errors import LawError
 
 _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
@@ -19,59 +20,12 @@ _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 _SHAPE = re.compile(
     r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$"
 )
-_ODD = dict(
-    zip(
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-        [
-            1,
-            0,
-            5,
-            7,
-            9,
-            13,
-            15,
-            17,
-            19,
-            21,
-            1,
-            0,
-            5,
-            7,
-            9,
-            13,
-            15,
-            17,
-            19,
-            21,
-            2,
-            4,
-            18,
-            20,
-            11,
-            3,
-            6,
-            8,
-            12,
-            14,
-            16,
-            10,
-            22,
-            25,
-            24,
-            23,
-        ],
-        strict=True,
-    )
-)
-_EVEN = {**{str(d): d for d in range(10)}, **{chr(65 + i): i for i in range(26)}}
-_MONTHS = "ABCDEHLMPRST"
 
 
 def _tax_code_ok(code: str) -> bool:
     if not _SHAPE.match(code):
         return False
-    total = sum(_ODD[c] for c in code[0:15:2]) + sum(_EVEN[c] for c in code[1:15:2])
-    if chr(65 + total % 26) != code[15]:
+    if check_char(code[:15]) != code[15]:
         return False
     digits = code.translate(_OMOCODIA)
     year = int(digits[6:8]) + 1900
