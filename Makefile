@@ -26,7 +26,7 @@ run: install
 	$(BIN)/recupero migrate --noinput -v 0
 	$(BIN)/recupero demo --no-migrate
 	@echo "Recupero su http://127.0.0.1:$(PORT)/  (Ctrl-C per fermare server e worker)"
-	@trap 'kill 0' INT TERM; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait; echo "Recupero fermato."; exit 0' INT TERM; \
 	  $(BIN)/recupero worker & \
 	  $(BIN)/recupero runserver 127.0.0.1:$(PORT) --noreload & \
 	  wait

@@ -381,3 +381,61 @@ def test_provinces_data():
         "EE",
     )
     assert province_sigla("Atlantide") is None
+
+
+def _chunky_rows(count: int) -> list[list[str]]:
+    """Rows with errors, warnings and duplicates everywhere, some duplicates far from their first row, and a run
+    of point-decimal amounts that the file's (comma) separator refuses: a chunk must not guess its own."""
+    faults = [
+        {},
+        {"Codice_Fiscale": "RSSMRA85T10A562X"},
+        {"Importo": "12,345"},
+        {"Residuo": "9.999,00"},
+        {"Provincia": "ZZ"},
+        {"CAP": "20100"},
+        {"Provincia": "FO"},
+        {"Data_documento": "31/02/2025"},
+        {"Data_scadenza": "01/12/2024"},
+        {"Cellulare": "12"},
+        {"E-mail": "not-an-email"},
+        {"Tipo_credito": "boh"},
+        {"Codice_Fiscale": "", "P.IVA": ""},
+        {"Nr._documento": ""},
+        {"Importo": "0,00", "Residuo": "0,00"},
+        {"Note": "x" * 2001},
+        {"Indirizzo": "Via Roma 1", "CAP": ""},
+    ]
+    rows = []
+    for i in range(count):
+        changes = {"Codice_cliente": f"C{i // 2}", "Nr._documento": f"F-{i}", **faults[i % len(faults)]}
+        if i % 7 == 3 and i >= 11:  # the same claim as 11 rows earlier: often in an earlier chunk
+            changes = {"Codice_cliente": f"C{(i - 11) // 2}", "Nr._documento": f"F-{i - 11}"}
+        if 40 <= i < 46:
+            changes["Importo"] = changes["Residuo"] = "1234.56"
+        rows.append(_with(**changes))
+    return rows
+
+
+@pytest.mark.parametrize("commit", [False, True])
+@pytest.mark.parametrize("chunk_rows", [1, 5, 7, 23])
+def test_chunked_validation_equals_the_whole_file_at_once(commit, chunk_rows):
+    table = _table(*_chunky_rows(90))
+    profile = MappingProfile.suggest(table.headers)
+    whole = validate(table, profile, commit=commit, chunk_rows=10**9)
+    chunked = validate(table, profile, commit=commit, chunk_rows=chunk_rows)
+    codes = {e.code for e in whole.errors}
+    assert {"import.row.duplicate", "import.row.bad_amount", "import.row.address_incomplete"} <= codes
+    assert len(codes) >= 12 and len(whole.records) >= 10
+    assert chunked.errors == whole.errors
+    assert chunked.frame.schema == whole.frame.schema
+    assert chunked.frame.equals(whole.frame)
+    assert chunked.records == whole.records
+    assert (chunked.total_rows, chunked.notices) == (whole.total_rows, whole.notices)
+    firsts = {e.params.get("first") for e in whole.errors if e.code == "import.row.duplicate"}
+    assert any(row and row < 2 + 40 for row in firsts)  # the check spans chunks
+
+
+def test_chunked_validation_of_an_empty_file():
+    table = _table()
+    result = validate(table, MappingProfile.suggest(table.headers), commit=True, chunk_rows=5)
+    assert (result.frame.height, result.errors, result.total_rows) == (0, [], 0)
