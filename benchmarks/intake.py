@@ -267,6 +267,7 @@ def worker_pipeline(path: str, database_url: str | None, var_dir: str) -> dict:
     t1 = time.perf_counter()
     batch = services.batch_parse(batch.pk)
     t2 = time.perf_counter()
+    parse_peak = _peak_mb()  # ru_maxrss so far: upload + read + validate + compare; peak_mb adds the commit
     batch = services.batch_commit(batch.pk)
     t3 = time.perf_counter()
     p = batch.preview
@@ -286,6 +287,7 @@ def worker_pipeline(path: str, database_url: str | None, var_dir: str) -> dict:
         "total_s": round(t3 - t0, 2),
         "rows_per_s": round(p["rows"] / (t3 - t0)),
         "peak_mb": round(_peak_mb()),
+        "parse_peak_mb": round(parse_peak),
         "load": [round(x, 2) for x in os.getloadavg()],  # shared machine: compare ratios, not seconds
         "written": batch.result.get("written", {}),
     }

@@ -162,8 +162,8 @@ class ValidationResult:
             yield AffidoRecord(*values)
 
 
-# Rows validated at once: the normalized and problem columns of a whole file are ~5x its raw cells (a million
-# rows: 350 MB of cells, 1.65 GB once validated), so they are built one chunk at a time and freed.
+# Rows validated at once: the ~70 normalized and problem columns are built for one chunk at a time and freed,
+# so validation's working memory does not grow with the file (issue 4).
 CHUNK_ROWS = 200_000
 
 
