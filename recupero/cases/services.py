@@ -268,3 +268,49 @@ def prescription_event_record(
         tenant=tenant, actor=actor, action="case.prescription_event", obj=case, details={"kind": kind}
     )
     return event
+
+
+@transaction.atomic
+def assignment_return_cases(
+    *, tenant: Tenant, actor: User | None, assignment: Assignment, on: dt.date, reason: str
+) -> list[tuple[int, str]]:
+    """Hand back an assignment (rientro): every case whose status may move to `returned` (transition table) does,
+    set-based, with one timeline event each; the assignment is marked returned. Returns (case id, old status)."""
+    if actor is not None:
+        require(actor, EDIT_CASES)
+    if assignment.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    target = CaseStatus.RETURNED
+    sources = [s for s in CaseStatus if can_transition(s, target)]
+    scoped = Case.objects.filter(tenant=tenant, assignment=assignment)
+    moved = list(
+        scoped.filter(status__in=[s.value for s in sources]).order_by("id").values_list("id", "status")
+    )
+    for source in sources:
+        scoped.filter(status=source.value).update(status=target.value, closed_on=on)
+    at, actor_ref = now(), actor if actor is not None and actor.pk else None
+    TimelineEvent.objects.bulk_create(
+        (
+            TimelineEvent(
+                tenant=tenant,
+                case_id=pk,
+                at=at,
+                kind="case.status",
+                actor=actor_ref,
+                summary=f"Stato: {LABELS[CaseStatus(old)]} → {LABELS[target]} ({reason})",
+                data={"from": old, "to": target.value, "reason": reason},
+            )
+            for pk, old in moved
+        ),
+        batch_size=5000,
+    )
+    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.RETURNED)
+    assignment.status = Assignment.Status.RETURNED
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="assignment.return",
+        obj=assignment,
+        details={"returned": len(moved)},
+    )
+    return moved

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,14 +20,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from openpyxl import Workbook
 
-from recupero.cases.domain.states import LABELS, OPEN_STATUSES, CaseStatus, can_transition
+from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.models import Assignment, Case
+from recupero.cases.services import assignment_return_cases
 from recupero.core.clock import now
-from recupero.core.domain.roles import EDIT_CASES
-from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
-from recupero.core.services import audit_record
 from recupero.imports import frames, staging
 
 COLUMNS = (
@@ -51,33 +47,12 @@ class ReturnResult:
 def assignment_return(
     *, tenant: Tenant, actor: User | None, assignment: Assignment, out_dir: Path | None = None
 ) -> ReturnResult:
-    if actor is not None:
-        require(actor, EDIT_CASES)
-    if assignment.tenant_id != tenant.pk:
-        raise DomainError("tenant.mismatch")
-    today = now().date()
-    open_values = [s.value for s in OPEN_STATUSES]
-    movable = [
-        (pk, status)
-        for pk, status in Case.objects.filter(tenant=tenant, assignment=assignment, status__in=open_values)
-        .order_by("id")
-        .values_list("id", "status")
-        if can_transition(status, CaseStatus.RETURNED)
-    ]
-    reason = f"rientro affido {assignment.code}"
-    frames.update(
-        "UPDATE cases_case SET status = %s, closed_on = %s WHERE id = %s",
-        [(CaseStatus.RETURNED.value, today.isoformat(), pk) for pk, _ in movable],
-    )
-    _timeline(tenant, actor, movable, reason)
-    Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.RETURNED)
-    assignment.status = Assignment.Status.RETURNED
-    audit_record(
+    movable = assignment_return_cases(
         tenant=tenant,
         actor=actor,
-        action="assignment.return",
-        obj=assignment,
-        details={"returned": len(movable)},
+        assignment=assignment,
+        on=now().date(),
+        reason=f"rientro affido {assignment.code}",
     )
     rows = outcome_rows(tenant=tenant, assignment=assignment)
     folder = out_dir or Path(settings.MEDIA_ROOT) / "imports" / "returns" / str(assignment.pk)
@@ -87,34 +62,6 @@ def assignment_return(
     csv_path.write_bytes(outcomes_csv(rows))
     xlsx_path.write_bytes(outcomes_xlsx(rows))
     return ReturnResult(assignment.pk, len(movable), len(rows), csv_path, xlsx_path, rows)
-
-
-def _timeline(tenant: Tenant, actor: User | None, moved: list[tuple[int, str]], reason: str) -> None:
-    if not moved:
-        return
-    stamp = staging.timestamp(connection.vendor, now())
-    target = CaseStatus.RETURNED
-    rows = pl.DataFrame(
-        {
-            "case_id": [pk for pk, _ in moved],
-            "summary": [f"Stato: {LABELS[CaseStatus(s)]} → {LABELS[target]} ({reason})" for _, s in moved],
-            "data": [json.dumps({"from": s, "to": target.value, "reason": reason}) for _, s in moved],
-        }
-    )
-    ids = frames.reserve_ids("cases_timelineevent", rows.height)
-    frames.write(
-        "cases_timelineevent",
-        rows.with_columns(ids.alias("id")).select(
-            "id",
-            pl.lit(tenant.pk, pl.Int64).alias("tenant_id"),
-            "case_id",
-            pl.lit(stamp).alias("at"),
-            pl.lit("case.status").alias("kind"),
-            pl.lit(actor.pk if actor is not None and actor.pk else None, pl.Int64).alias("actor_id"),
-            "summary",
-            "data",
-        ),
-    )
 
 
 def outcome_rows(*, tenant: Tenant, assignment: Assignment) -> list[list[object]]:
