@@ -135,3 +135,14 @@ class TestDatabaseRefuses:
         ):
             cur.execute("DELETE FROM ledger_ledgerentry WHERE id = %s", [entry.pk])
         assert LedgerEntry.objects.get(pk=entry.pk).amount == D("120.50")
+
+
+@pytest.mark.django_db
+def test_unbalanced_cases_finds_a_drifted_cache(tenant, creditor):
+    from recupero.cases.models import Case
+
+    good = make_case(tenant, creditor, make_debtor(tenant))
+    bad = make_case(tenant, creditor, make_debtor(tenant, "BNCLRA90A41F205I", last_name="Bianchi"))
+    Case.objects.filter(pk=bad.pk).update(balance=D("1.00"))  # a cache nobody should type in
+    assert unbalanced_cases() == [bad.pk]
+    assert good.pk not in unbalanced_cases()
