@@ -10,7 +10,7 @@ from django.db import models
 
 from recupero.cases.domain.claims import CLAIM_TYPE_LABELS
 from recupero.cases.domain.states import LABELS, TONES, CaseStatus
-from recupero.core.models import TenantModel, money_field
+from recupero.core.models import TenantModel, money_field, tenant_key
 from recupero.parties.models import Creditor, Debtor
 
 
@@ -41,6 +41,7 @@ class Assignment(TenantModel):
 class Case(TenantModel):
     """One debtor's debt towards one creditor in one assignment (pratica)."""
 
+    tenant = tenant_key(db_index=False)  # every index below leads with the tenant
     seq = models.PositiveIntegerField()
     code = models.CharField(max_length=12)
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="cases")
@@ -62,7 +63,12 @@ class Case(TenantModel):
     # Cache of the ledger's total due, written only by recupero.ledger.services from the entries.
     balance = money_field(default=Decimal("0.00"))
     consultant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # rarely set, never searched by: an index would be upkeep on every intake row
     )
     # Judicial title: date the lawsuit/ricorso was filed and whether the title grants art. 1284 c.4 interest.
     filing_date = models.DateField(null=True, blank=True)
@@ -102,7 +108,9 @@ class Case(TenantModel):
 class Claim(TenantModel):
     """An invoice or other title of debt inside a case (fattura)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
+    tenant = tenant_key(db_index=False)  # claim_invoice leads with the tenant
+    # claim_unique (case, number, date) serves every look-up by case
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims", db_index=False)
     invoice_number = models.CharField(max_length=40)
     issued_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
@@ -110,6 +118,9 @@ class Claim(TenantModel):
     description = models.CharField("beni o servizi", max_length=300, blank=True)
     supply_reference = models.CharField("contratto o fornitura (POD/PDR)", max_length=60, blank=True)
     sdi_delivered_on = models.DateField("consegna SdI", null=True, blank=True)
+    # What the creditor's last file said was still owed on this invoice: the next file is compared with it and
+    # the difference posted to the books as an adjustment (the ledger is append-only; this column is not it).
+    reported_outstanding = money_field("residuo comunicato", null=True, blank=True)
 
     class Meta:
         verbose_name = "fattura"
@@ -127,11 +138,14 @@ class Claim(TenantModel):
 class TimelineEvent(TenantModel):
     """Everything that happens to a case, typed and append-only (the case's history)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
-    at = models.DateTimeField(db_index=True)
+    # Read only case by case, newest first: timeline_case_at serves every query (no index on tenant, case, at
+    # or actor alone — one intake writes a million events).
+    tenant = tenant_key(db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", db_index=False)
+    at = models.DateTimeField()
     kind = models.CharField(max_length=40)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
     )
     summary = models.CharField(max_length=300)
     data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)

@@ -1,4 +1,5 @@
-"""Import batches (lotti di importazione), saved mapping profiles, and the outstanding amounts creditors reported.
+"""Import batches (lotti di importazione) and saved mapping profiles (the outstanding amount a creditor last
+reported for a claim is `cases.Claim.reported_outstanding`).
 
 Staged data (the raw table, the validated rows, the errors) live as Parquet files under
 MEDIA_ROOT/imports/<batch id>/, not in the database: a million rows would only be written to be read once.
@@ -11,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from recupero.core.models import TenantModel, money_field
+from recupero.core.models import TenantModel
 from recupero.imports.domain.states import LABELS, TONES, BatchStatus
 from recupero.parties.models import Creditor
 
@@ -85,16 +86,3 @@ class ImportBatch(TenantModel):
     @property
     def status_tone(self) -> str:
         return TONES[BatchStatus(self.status)]
-
-
-class ClaimOutstanding(TenantModel):
-    """The outstanding amount the creditor last reported for a claim: a later file is compared with it, and the
-    difference is posted to the books as an adjustment (the ledger is append-only, nothing is edited)."""
-
-    claim = models.OneToOneField("cases.Claim", on_delete=models.CASCADE, primary_key=True, related_name="+")
-    outstanding = money_field()
-    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        verbose_name = "residuo comunicato"
-        verbose_name_plural = "residui comunicati"

@@ -215,14 +215,12 @@ def _existing_claims(case_ids: pl.Series) -> pl.DataFrame:
         with frames.TempKeys("case_ids", case_ids) as tmp:
             found = frames.query(
                 f"SELECT cl.id, cl.case_id, cl.invoice_number, CAST(cl.issued_on AS TEXT), CAST(cl.amount AS TEXT), "
-                f'CAST(co.outstanding AS TEXT) FROM cases_claim cl JOIN "{tmp}" t ON t.k = cl.case_id '
-                f"LEFT JOIN imports_claimoutstanding co ON co.claim_id = cl.id",
+                f'CAST(cl.reported_outstanding AS TEXT) FROM cases_claim cl JOIN "{tmp}" t ON t.k = cl.case_id',
                 [],
                 schema,
             )
     return found.with_columns(
         pl.col("invoice_date").str.slice(0, 10).str.to_date("%Y-%m-%d"),
-        pl.col("reported").is_not_null().alias("has_report"),
         pl.coalesce(_money("reported"), _money("claim_amount")).alias("before"),
     ).drop("claim_amount", "reported")
 
@@ -269,7 +267,7 @@ def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, li
     claims = claims.join(
         existing_claims, on=["case_id", "invoice_number", "invoice_date"], how="left", maintain_order="left"
     )
-    claims_new = claims.filter(pl.col("claim_id").is_null()).drop("claim_id", "has_report", "before")
+    claims_new = claims.filter(pl.col("claim_id").is_null()).drop("claim_id", "before")
     matched = claims.filter(pl.col("claim_id").is_not_null())
     claims_changed = matched.filter(pl.col("outstanding") != pl.col("before")).with_columns(
         (pl.col("outstanding") - pl.col("before")).alias("delta")

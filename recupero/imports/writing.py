@@ -74,7 +74,7 @@ def apply(plan: Plan, ctx: Context) -> dict[str, int]:
     _contacts(plan, ctx, debtor_map, step)
     case_map = _cases(plan, ctx, debtor_map, step)
     claims = _claims(plan, ctx, case_map, step)
-    _outstanding(plan, ctx, claims, step)
+    _outstanding(plan)
     _ledger(plan, ctx, claims, step)
     _case_updates(plan, claims)
     _timeline(plan, ctx, claims, case_map, step)
@@ -222,37 +222,17 @@ def _claims(
         pl.col("description").fill_null("").str.slice(0, 300).alias("description"),
         pl.col("supply").fill_null("").str.slice(0, 60).alias("supply_reference"),
         _lit(None, pl.Date).alias("sdi_delivered_on"),
+        pl.col("outstanding").alias("reported_outstanding"),
     )
     step("cases_claim", rows)
     return new
 
 
-def _outstanding(
-    plan: Plan, ctx: Context, claims: pl.DataFrame, step: Callable[[str, pl.DataFrame], None]
-) -> None:
-    """The creditor's reported outstanding per claim: inserted for new claims (and claims never reported),
-    updated for the others; the next file is compared with it."""
-    changed = plan.claims_changed
-    fresh = pl.concat(
-        [
-            claims.select("claim_id", "outstanding"),
-            changed.filter(~pl.col("has_report")).select("claim_id", "outstanding"),
-        ]
-    )
-    rows = fresh.select(
-        "claim_id",
-        _lit(ctx.tenant.pk, pl.Int64).alias("tenant_id"),
-        "outstanding",
-        _lit(ctx.batch_id, pl.Int64).alias("batch_id"),
-    )
-    step("imports_claimoutstanding", rows)
-    updates = changed.filter(pl.col("has_report")).select(
-        pl.col("outstanding").cast(pl.String), _lit(ctx.batch_id, pl.Int64), "claim_id"
-    )
-    frames.update(
-        "UPDATE imports_claimoutstanding SET outstanding = %s, batch_id = %s WHERE claim_id = %s",
-        updates.rows(),
-    )
+def _outstanding(plan: Plan) -> None:
+    """Claims already known: the creditor's newly reported outstanding (new claims carry it in their row); the
+    next file is compared with it."""
+    updates = plan.claims_changed.select(pl.col("outstanding").cast(pl.String), "claim_id")
+    frames.update("UPDATE cases_claim SET reported_outstanding = %s WHERE id = %s", updates.rows())
 
 
 # ---- books -------------------------------------------------------------------------------------------------

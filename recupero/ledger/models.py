@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from recupero.cases.models import Case
-from recupero.core.models import TenantModel, money_field
+from recupero.core.models import TenantModel, money_field, tenant_key
 from recupero.ledger.domain.accounts import LABELS, Account, EntryKind
 
 ACCOUNT_CHOICES = [(a.value, LABELS[a]) for a in Account]
@@ -18,9 +18,12 @@ class LedgerEntry(TenantModel):
     The pair sums to zero by construction; the CHECK constraints refuse a non-positive amount or a move from an
     account to itself, and database triggers refuse any UPDATE or DELETE (see migration 0002)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries")
+    # Read case by case (ledger_case_posted): no index on tenant, case, group or actor alone — one intake
+    # posts a million entries.
+    tenant = tenant_key(db_index=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False)
     # Entries posted together (e.g. one payment split over buckets) share a group id.
-    group = models.UUIDField(db_index=True)
+    group = models.UUIDField()
     kind = models.CharField(max_length=20, choices=[(k.value, k.value) for k in EntryKind])
     posted_on = models.DateField()
     debit_account = models.CharField(max_length=24, choices=ACCOUNT_CHOICES)
@@ -33,7 +36,9 @@ class LedgerEntry(TenantModel):
     # A unique key per effect makes posting idempotent (a task that runs twice posts once).
     idempotency_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = "registrazione"

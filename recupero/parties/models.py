@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from recupero.core.models import TenantModel, money_field
+from recupero.core.models import TenantModel, money_field, tenant_key
 from recupero.parties.domain.contacts import KIND_LABELS as CONTACT_KIND_LABELS
 from recupero.parties.domain.contacts import STATUS_LABELS as CONTACT_STATUS_LABELS
 from recupero.parties.domain.debtors import KIND_LABELS, SIZE_LABELS
@@ -84,6 +84,7 @@ class Mandate(TenantModel):
 class Debtor(TenantModel):
     """A person or organisation owing money; deduplicated by codice fiscale / partita IVA across creditors."""
 
+    tenant = tenant_key(db_index=False)  # debtor_tax_code and debtor_vat lead with the tenant
     kind = models.CharField(max_length=20, choices=[(k.value, v) for k, v in KIND_LABELS.items()])
     size = models.CharField(max_length=20, choices=[(k.value, v) for k, v in SIZE_LABELS.items()])
     first_name = models.CharField(max_length=100, blank=True)
@@ -117,7 +118,9 @@ class Debtor(TenantModel):
 class ContactPoint(TenantModel):
     """A way to reach a debtor: postal address, phone, mobile, e-mail, PEC — with its source and status."""
 
-    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="contacts")
+    tenant = tenant_key(db_index=False)  # read by debtor only
+    # contact_unique_per_debtor (debtor, kind, value) serves every look-up by debtor
+    debtor = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="contacts", db_index=False)
     kind = models.CharField(max_length=10, choices=[(k.value, v) for k, v in CONTACT_KIND_LABELS.items()])
     value = models.CharField(max_length=254)  # phone in E.164, e-mail lower-case, address street line
     cap = models.CharField(max_length=5, blank=True)

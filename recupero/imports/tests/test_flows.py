@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.imports import frames, services
-from recupero.imports.models import ClaimOutstanding, ImportBatch
+from recupero.imports.models import ImportBatch
 from recupero.imports.tests.conftest import CF, HEADERS, VAT, csv_bytes, row
 from recupero.ledger.models import LedgerEntry
 from recupero.parties.models import ContactPoint, Debtor
@@ -95,7 +95,7 @@ def _batch_rows(batch):
         "claims": Claim.objects.count(),
         "ledger": LedgerEntry.objects.count(),
         "timeline": TimelineEvent.objects.count(),
-        "reported": ClaimOutstanding.objects.count(),
+        "reported": Claim.objects.filter(reported_outstanding__isnull=False).count(),
         "assignments": Assignment.objects.count(),
     }
 

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
-from recupero.imports.models import ClaimOutstanding
 from recupero.imports.tests.conftest import CF, VAT, csv_bytes, row
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.selectors import unbalanced_cases
@@ -88,7 +87,14 @@ def test_csv_end_to_end(run, tenant, creditor):
         ("case.opened", "Pratica aperta da affido AFF-2026-01: 2 fatture, 1100.00 €")
     ]
     assert unbalanced_cases(tenant_id=tenant.pk) == []
-    assert ClaimOutstanding.objects.filter(tenant=tenant).count() == 3
+    # the creditor's figure is kept on each claim: the next file is compared with it
+    assert sorted(
+        Claim.objects.filter(tenant=tenant).values_list("invoice_number", "reported_outstanding")
+    ) == [
+        ("F-1", Decimal("1000.00")),  # outstanding below the invoice amount
+        ("F-2", Decimal("100.00")),
+        ("G-1", Decimal("50.10")),  # no outstanding column value: the amount
+    ]
 
 
 def test_same_file_twice_changes_nothing(run, tenant):
