@@ -63,10 +63,11 @@ def apply(plan: Plan, ctx: Context) -> dict[str, int]:
         for f in (plan.debtors_new, plan.contacts_new, plan.cases_new, plan.claims_new, plan.claims_changed)
     )
     done = 0
+    loader = frames.Loader()
 
     def step(table: str, frame: pl.DataFrame) -> None:
         nonlocal done
-        written[table] = written.get(table, 0) + frames.write(table, frame)
+        written[table] = written.get(table, 0) + loader.write(table, frame)
         done += frame.height
         ctx.progress(f"scrittura {table}", min(done, total), total)
 
