@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from recupero.channels.domain.states import CHANNEL_KINDS
 from recupero.channels.services import CommunicationSpec, communications_queue_new
@@ -164,21 +167,107 @@ def _strategy_run(
                 _report_add(report, planned)
         return report
     run = _run_start(tenant, actor, run_date)
+
+    def write(chunk: Chunk, decisions: list[Planned]) -> None:
+        _chunk_write(tenant, run, chunk, decisions, cat, run_date, report)
+
     try:
-        for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size):
-            with transaction.atomic():
-                decisions = decide(chunk, cat, run_date)
-                chunk_record(
-                    tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=run_date
-                )
-                for planned in decisions:
-                    _report_add(report, planned)
-                StrategyRun.objects.filter(pk=run.pk).update(heartbeat_at=now(), report=report.as_dict())
+        with _writer(write, threaded=_can_pipeline()) as submit:
+            for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size):
+                submit(chunk, decide(chunk, cat, run_date))
     except BaseException as exc:
         _run_end(run, report, error=f"{type(exc).__name__}: {exc}")
         raise
     _run_end(run, report)
     return report
+
+
+def _chunk_write(
+    tenant: Tenant,
+    run: StrategyRun,
+    chunk: Chunk,
+    decisions: list[Planned],
+    cat: Catalogue,
+    today: dt.date,
+    report: RunReport,
+) -> None:
+    """One chunk's effects in one transaction; the report and the heartbeat move only when it commits."""
+    with transaction.atomic():
+        _async_commit()
+        chunk_record(tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=today)
+        part = RunReport()
+        for planned in decisions:
+            _report_add(part, planned)
+        merged = report.merge(part)
+        StrategyRun.objects.filter(pk=run.pk).update(heartbeat_at=now(), report=merged.as_dict())
+    _report_replace(report, merged)
+
+
+def _report_replace(report: RunReport, merged: RunReport) -> None:
+    report.__dict__.update(merged.__dict__)
+
+
+def _async_commit() -> None:
+    """PostgreSQL: this chunk's COMMIT returns before its WAL reaches the disk (the WAL writer flushes it a few
+    hundred ms later; measured ≈ 18 s of fsync waits at 1M cases). A server crash may lose the last chunks
+    committed — never part of one, never corrupt — and that is exactly a run that crashed before them: running
+    again redoes them under the same idempotency keys. Tasks already enqueued for lost rows find no queued
+    communication (or the same one, re-inserted by the rerun), and sending claims each one once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL synchronous_commit = off")
+
+
+def _can_pipeline() -> bool:
+    """Write in a second thread (its own connection) while this one reads and plans the next chunk — only on
+    PostgreSQL and outside any transaction of the caller (a test's transaction is invisible to another
+    connection; SQLite has one writer and its reads hold the GIL anyway)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+_DONE = object()
+
+
+@contextmanager
+def _writer(
+    write: Callable[[Chunk, list[Planned]], None], *, threaded: bool
+) -> Iterator[Callable[[Chunk, list[Planned]], None]]:
+    """`submit(chunk, decisions)` writes the chunk: at once, or — threaded — in one writer thread, in order,
+    at most one chunk waiting (the reads never run more than a chunk ahead of the writes). The chunks touch
+    different cases, so reading chunk n+1 does not depend on chunk n's writes. A write error stops the run:
+    raised by the next `submit` or at the end; the chunks committed before it stand (resumable)."""
+    if not threaded:
+        yield write
+        return
+    pending: queue.Queue[Any] = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while (item := pending.get()) is not _DONE:
+                if not failed:
+                    try:
+                        write(*item)
+                    except BaseException as exc:  # handed to the reading thread, which raises it
+                        failed.append(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=work, name="strategy-run-writer", daemon=True)
+    thread.start()
+
+    def submit(chunk: Chunk, decisions: list[Planned]) -> None:
+        if failed:
+            raise failed[0]
+        pending.put((chunk, decisions))
+
+    try:
+        yield submit
+    finally:
+        pending.put(_DONE)  # also after an error here: the chunk being written is finished, then it stops
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def strategy_preview(*, tenant: Tenant, on: dt.date) -> RunReport:

@@ -207,3 +207,63 @@ def test_dispute_outcome_stops_the_ladder():
     assert c.status == "disputed"
     assert dict(strategy_run(tenant=t, actor=None, run_date=DAY).skipped) == {"dispute_open": 1}
     assert WorkItem.objects.get().done_at <= now()
+
+
+# --- the writer thread (PostgreSQL, outside a transaction) --------------------------------------------------
+
+
+def test_writer_thread_keeps_order_and_stops_at_the_first_error():
+    written: list[int] = []
+
+    def write(chunk, decisions):
+        if chunk == 3:
+            raise RuntimeError("boom")
+        written.append(chunk)
+
+    with pytest.raises(RuntimeError, match="boom"), services._writer(write, threaded=True) as submit:
+        for n in range(1, 50):
+            submit(n, [])
+    assert written == [1, 2]  # in order, nothing after the failed chunk
+    with services._writer(write, threaded=True) as submit:
+        for n in (4, 5, 6):
+            submit(n, [])
+    assert written == [1, 2, 4, 5, 6]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pipelined_run_is_idempotent_and_resumable(monkeypatch):
+    """Outside a transaction, PostgreSQL writes in a second thread: same report, same rows, a crash in the
+    writer leaves the committed chunks, the rerun does the rest and a second run sends nothing."""
+    from django.db import connection
+
+    t = b.tenant()
+    cr = b.creditor(t)
+    for _ in range(7):
+        b.case(t, cr, b.debtor(t, email=True))
+    assert services._can_pipeline() == (connection.vendor == "postgresql")
+    real = services.chunk_record
+    calls = {"n": 0}
+
+    def crashing(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("boom")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "chunk_record", crashing)
+    with pytest.raises(RuntimeError):
+        strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+    assert StepExecution.objects.count() == 3
+    failed = StrategyRun.objects.get()
+    assert failed.status == "failed"
+    assert failed.report["steps_executed"] == 3  # the report of the committed chunks only
+    monkeypatch.setattr(services, "chunk_record", real)
+    resumed = strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+    assert (resumed.steps_executed, dict(resumed.skipped)) == (4, {"already_done": 3})
+    assert StepExecution.objects.count() == 7
+    assert Communication.objects.count() == 7
+    assert len(FakeProvider.outbox) == 7
+    again = strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+    assert (again.steps_executed, dict(again.skipped)) == (0, {"already_done": 7})
+    assert len(FakeProvider.outbox) == 7
+    assert StrategyRun.objects.filter(status="finished").count() == 2
