@@ -7,6 +7,7 @@ must never infer types: "00145" is a CAP, not the number 145, and "1.234,56" mus
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 
@@ -27,8 +28,9 @@ def read_csv(
 ) -> RawTable:
     """Parse a CSV file into a `RawTable`; refuses it whole only when unreadable or unsafe."""
     check_size(data, limits)
-    body, _encoding = to_utf8(data)
-    sample = _sample_lines(body)
+    body, _encoding = to_utf8(data, keep_bom=True)  # a 200 MB file is not copied to drop its BOM
+    bom_kept = body is data and data.startswith(codecs.BOM_UTF8)  # polars skips it, the sniffing must too
+    sample = _sample_lines(body, start=len(codecs.BOM_UTF8) if bom_kept else 0)
     if not sample.strip():
         raise IntakeError("import.file_empty")
     delimiter = delimiter or sniff_delimiter(sample)
@@ -50,10 +52,10 @@ def check_size(data: bytes, limits: Limits) -> None:
         raise IntakeError("import.file_empty")
 
 
-def _sample_lines(body: bytes) -> str:
-    """The first 64 KB up to the last complete line: enough to sniff, cheap on a 200 MB file."""
-    chunk = body[:SAMPLE_BYTES]
-    if len(body) > SAMPLE_BYTES and b"\n" in chunk:
+def _sample_lines(body: bytes, start: int = 0) -> str:
+    """The first 64 KB (after the BOM) up to the last complete line: enough to sniff, cheap on a 200 MB file."""
+    chunk = body[start : start + SAMPLE_BYTES]
+    if len(body) - start > SAMPLE_BYTES and b"\n" in chunk:
         chunk = chunk[: chunk.rindex(b"\n")]
     return chunk.decode("utf-8", errors="replace")
 
@@ -133,13 +135,52 @@ def _first_line(exc: Exception) -> str:
 
 
 def _number_rows(frame: pl.DataFrame, first_row: int) -> pl.DataFrame:
-    """Add ROW and drop rows with no value at all (trailing ';;;;' lines), keeping the others' numbers."""
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    """Strip the cells (blank -> null), add ROW and drop rows with no value at all (trailing ';;;;' lines),
+    keeping the others' numbers."""
+    frame = strip_cells(frame)
     frame = frame.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     data_columns = [c for c in frame.columns if c != ROW]
     if not data_columns:
         return frame
-    return frame.filter(pl.any_horizontal(pl.col(data_columns).is_not_null()))
+    return drop_blank_rows(frame, data_columns)
+
+
+# Rust's trim and the regex class \s are both Unicode White_Space: a cell matching neither end is unchanged.
+_PADDED = r"^\s|\s$"
+
+
+def strip_cells(frame: pl.DataFrame, characters: str | None = None) -> pl.DataFrame:
+    """Every text cell stripped (of `characters`, default Unicode white space), empty ones null.
+
+    Only the columns that hold a padded or empty cell are rebuilt: stripping all of them would copy the whole
+    frame (half a gigabyte for a million rows) to change nothing in most of it."""
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not texts:
+        return frame
+    padded = _PADDED if characters is None else f"^[{_char_class(characters)}]|[{_char_class(characters)}]$"
+    flags = frame.select(
+        (pl.col(name).str.contains(padded) | (pl.col(name) == "")).any().alias(name) for name in texts
+    ).row(0)
+    changed = [name for name, flag in zip(texts, flags, strict=True) if flag]
+    if not changed:
+        return frame
+    return frame.with_columns(pl.col(changed).str.strip_chars(characters).replace("", None))
+
+
+def _char_class(characters: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" for c in characters)
+
+
+def drop_blank_rows(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """The rows with at least one value in `columns`; no copy when there is no blank row or they all close the
+    file (the usual trailing ';;;;' lines)."""
+    keep = frame.select(pl.any_horizontal(pl.col(columns).is_not_null())).to_series()
+    kept = int(keep.sum())
+    if kept == frame.height:
+        return frame
+    if keep.head(kept).all():
+        return frame.head(kept)
+    return frame.filter(keep)
 
 
 def check_rows(frame: pl.DataFrame, headers: list[str], limits: Limits) -> None:
@@ -147,6 +188,10 @@ def check_rows(frame: pl.DataFrame, headers: list[str], limits: Limits) -> None:
     if frame.height > limits.max_rows:
         raise IntakeError("import.too_many_rows", limit=limits.max_rows)
     if not headers or frame.height == 0:
+        return
+    # a character takes at least a byte: when even the longest cells in bytes fit, no row can be too large
+    longest = frame.select(pl.col(h).str.len_bytes().max().fill_null(0) for h in headers).row(0)
+    if max(longest) <= limits.max_field_chars and sum(longest) <= limits.max_row_chars:
         return
     lengths = [pl.col(h).str.len_chars().fill_null(0) for h in headers]
     sizes = frame.select(

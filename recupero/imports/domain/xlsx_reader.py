@@ -7,13 +7,16 @@ first row, within `Limits.header_scan_rows`, that looks like a header (see `mapp
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 import polars as pl
 import python_calamine
 
-from recupero.imports.domain.csv_reader import check_rows, check_size
+from recupero.imports.domain.csv_reader import check_rows, check_size, drop_blank_rows, strip_cells
 from recupero.imports.domain.errors import IntakeError
 from recupero.imports.domain.limits import DEFAULT_LIMITS, Limits
 from recupero.imports.domain.mapping import header_score
@@ -66,7 +69,8 @@ def _sheet_rows(data: bytes, sheet: str | int | None) -> list[list[object]]:
         raise IntakeError("import.sheet_not_found", sheet=sheet if sheet is not None else 1) from exc
     try:
         # skip_empty_area=False keeps absolute positions, so row numbers match what Excel shows
-        rows: list[list[object]] = chosen.to_python(skip_empty_area=False)  # type: ignore[assignment]
+        with gc_paused():
+            rows: list[list[object]] = chosen.to_python(skip_empty_area=False)  # type: ignore[assignment]
         return rows
     except Exception as exc:
         raise IntakeError("import.xlsx_malformed", detail=str(exc)[:200]) from exc
@@ -105,15 +109,61 @@ def cell_text(value: object) -> str | None:
     return text or None
 
 
+# What Python's str.strip() removes (str.isspace; a test checks it), which is more than polars' default strip
+# (Unicode White_Space): \x1c-\x1f count as white space to Python.
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection while millions of cell objects are made: they hold no cycles, and the collector
+    would walk the growing lists again and again (it doubles the time to read a 200k-row sheet)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _frame(headers: list[str], body: list[list[object]], first_row: int) -> pl.DataFrame:
-    """One text column per header, built column by column (text cells, the bulk of a sheet, only stripped);
-    rows with no value at all are dropped, the others keep their Excel row number."""
+    """One text column per header, built column by column: text cells (the bulk of a sheet) go to polars as
+    they are and are stripped there (as str.strip() would), other cells through `cell_text`. Rows with no value
+    at all are dropped, the others keep their Excel row number."""
     data = {ROW: pl.int_range(first_row, first_row + len(body), dtype=pl.Int64, eager=True)}
-    for index, header in enumerate(headers):
-        cells = [row[index] if index < len(row) else None for row in body]
-        texts = [(v.strip() or None) if type(v) is str else cell_text(v) for v in cells]
-        data[header] = pl.Series(header, texts, dtype=pl.String)
+    with gc_paused():
+        for header, cells in zip(headers, _columns(body, len(headers)), strict=True):
+            data[header] = _column_texts(header, cells)
     frame = pl.DataFrame(data)
     if not headers:
         return frame.clear()
-    return frame.filter(pl.any_horizontal(pl.col(headers).is_not_null()))
+    return drop_blank_rows(strip_cells(frame, PY_WHITESPACE), headers)
+
+
+def _column_texts(header: str, cells: Sequence[object]) -> pl.Series:
+    """`cell_text` of every cell, not yet stripped (text cells are stripped in polars)."""
+    try:
+        return pl.Series(header, cells, dtype=pl.String)  # only text (or empty) cells: the usual column
+    except TypeError:
+        pass  # polars refuses any other cell type
+    if set(map(type, cells)) == {float}:  # amounts
+        texts = pl.Series(header, list(map(repr, cells)), dtype=pl.String)
+        # cell_text is repr(value) but for integral values: '12.0' -> '12', '1e+16' -> '10000000000000000'
+        odd = (texts.str.ends_with(".0") | texts.str.contains("e", literal=True)).arg_true()
+        if odd.len():
+            return texts.scatter(odd, [cell_text(cells[i]) for i in odd.to_list()])
+        return texts
+    return pl.Series(header, [v if type(v) is str else cell_text(v) for v in cells], dtype=pl.String)
+
+
+def _columns(body: list[list[object]], width: int) -> list[Sequence[object]]:
+    """The body's columns (missing cells None, cells beyond the header ignored)."""
+    if not body:
+        return [() for _ in range(width)]
+    if all(len(row) == width for row in body):
+        return list(zip(*body, strict=True))
+    return [[row[index] if index < len(row) else None for row in body] for index in range(width)]
