@@ -225,7 +225,9 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
         del data
         result = validate(table, profile, commit=True)
         staging.write_frame(table.frame, staging.raw_path(batch.pk, index))
-        accepted.append(result.frame.with_columns(pl.lit(index, pl.Int32).alias("file")))
+        # hstack, not with_columns(pl.lit(...)): that would rechunk the validated chunks into a copy of them all
+        file_column = pl.repeat(index, result.frame.height, dtype=pl.Int32, eager=True).alias("file")
+        accepted.append(result.frame.hstack([file_column]))
         errors += [(index, e) for e in result.errors]
         notices += result.notices
         files.append({**meta, "format": table.kind, "rows": table.frame.height, "headers": table.headers})
