@@ -70,56 +70,51 @@ class Loader:
     PostgreSQL checks a foreign key with one trigger call per row (~5-10 µs each: a million-row affido makes
     about ten million of them, most of the commit). Where the role may set `session_replication_role` (a
     superuser, or PostgreSQL 15+ after `GRANT SET ON PARAMETER session_replication_role`), each COPY runs with
-    the triggers off and the table's foreign keys are then checked for the rows just written in one statement
-    each, locking the pre-existing parent rows `FOR KEY SHARE` as the triggers would: the same guarantee
-    (nothing refers to a missing row; a referenced row cannot be deleted until we commit), set-based. Unique and
-    CHECK constraints are indexes and expressions, never triggers: they stay on. Without the privilege, or on
-    SQLite, `write` is the plain one.
+    the triggers off and the table's foreign keys are checked afterwards on the distinct values the COPY wrote
+    (they are the frame's: the check needs no scan of the table): a value among the ids this loader itself
+    wrote earlier in the transaction exists (those rows are invisible to everyone else until the commit, and
+    nothing here deletes them); every other value is looked up in its parent table and locked there
+    `FOR KEY SHARE`, as the trigger would, so that no one can delete it before we commit. A missing value
+    refuses the whole commit. Unique and CHECK constraints are indexes and expressions, never triggers: they
+    stay on. Without the privilege, or on SQLite, `write` is the plain one.
     """
 
     def __init__(self) -> None:
         self.set_based = connection.vendor == "postgresql" and _may_skip_triggers()
-        self._fresh: dict[str, list[tuple[int, int]]] = {}  # table -> id ranges this loader wrote
+        self._fresh: dict[str, pl.Series] = {}  # table -> ids this loader wrote
 
     def write(self, table: str, frame: pl.DataFrame) -> int:
         if not self.set_based or frame.height == 0 or "id" not in frame.columns:
             return write(table, frame)
-        low, high = int(frame["id"].min()), int(frame["id"].max())  # type: ignore[arg-type]
         with connection.cursor() as cursor:
+            keys = _foreign_keys(cursor, table)
             # no `finally`: after a failed COPY the transaction is aborted, and its rollback (or the savepoint's)
             # undoes the SET LOCAL with everything else
             cursor.execute("SET LOCAL session_replication_role = replica")
             written = write(table, frame)
             cursor.execute("SET LOCAL session_replication_role = origin")
-            for name, column, parent, key in _foreign_keys(cursor, table):
-                self._check(cursor, (table, low, high), name, column, parent, key)
-        self._fresh.setdefault(table, []).append((low, high))
+            for name, column, parent, key in keys:
+                if column in frame.columns:  # a column left out of the COPY is NULL
+                    self._check(cursor, table, frame[column], name, parent, key)
+        ids = frame["id"]
+        self._fresh[table] = pl.concat([self._fresh[table], ids]) if table in self._fresh else ids
         return written
 
-    def _check(
-        self, cursor: Any, rows: tuple[str, int, int], name: str, column: str, parent: str, key: str
-    ) -> None:
-        """Refuse the commit if a written row refers to a missing parent; lock the parents that existed before
-        (rows this loader wrote itself are invisible to everyone else until the commit)."""
-        table, low, high = rows
-        own = (
-            " AND ".join(f'NOT (p."{key}" BETWEEN {a} AND {b})' for a, b in self._fresh.get(parent, []))
-            or "TRUE"
-        )
+    def _check(self, cursor: Any, table: str, column: pl.Series, name: str, parent: str, key: str) -> None:
+        values = column.drop_nulls().unique()
+        if key == "id" and parent in self._fresh:
+            values = values.filter(~values.is_in(self._fresh[parent].implode()))
+        if values.len() == 0:
+            return
         cursor.execute(
-            f'WITH refs AS (SELECT DISTINCT "{column}" AS k FROM "{table}" '
-            f'WHERE id BETWEEN %s AND %s AND "{column}" IS NOT NULL), '
-            f'held AS (SELECT p."{key}" FROM "{parent}" p JOIN refs ON p."{key}" = refs.k WHERE {own} '
-            f"FOR KEY SHARE OF p) "
-            f"SELECT (SELECT COUNT(*) FROM refs r "
-            f'WHERE NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{key}" = r.k)), (SELECT COUNT(*) FROM held)',
-            [low, high],
+            f'SELECT COUNT(*) FROM (SELECT 1 FROM "{parent}" WHERE "{key}" = ANY(%s::bigint[]) FOR KEY SHARE) AS held',
+            [values.to_list()],
         )
-        missing = int(cursor.fetchone()[0])
+        missing = values.len() - int(cursor.fetchone()[0])
         if missing:
             raise IntegrityError(
                 f'insert on table "{table}" violates foreign key constraint "{name}": '
-                f'{missing} value(s) of {column} not present in table "{parent}"'
+                f'{missing} value(s) of {column.name} not present in table "{parent}"'
             )
 
 

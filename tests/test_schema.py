@@ -1,0 +1,53 @@
+"""The indexes of the high-volume tables, exactly: each one is upkeep on every row an intake or the daily run
+writes, so none is added by accident (a plain index on a foreign key Django adds by default, say), and none made
+outside Django's state (debtor_search_name_c, see parties.models.Debtor.search_name) is lost by a later
+migration."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+BULK_TABLES = {
+    "parties_debtor": [("tenant_id", "search_name"), ("tenant_id", "tax_code"), ("tenant_id", "vat_number")],
+    "parties_contactpoint": [],  # the unique (debtor, kind, value) serves every read
+    "cases_case": [
+        ("assignment_id",),
+        ("creditor_id",),
+        ("debtor_id",),
+        ("tenant_id", "assignment_id", "id"),
+        ("tenant_id", "balance"),
+        ("tenant_id", "creditor_id", "status", "id"),
+        ("tenant_id", "first_due_on"),
+        ("tenant_id", "province", "id"),
+        ("tenant_id", "status", "id"),
+    ],
+    "cases_claim": [("tenant_id", "invoice_number")],
+    "ledger_ledgerentry": [("case_id", "posted_on"), ("case_id", "posted_on")],  # all entries; payments only
+    "cases_timelineevent": [("case_id",), ("case_id", "at")],  # prescription events only; all events
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(BULK_TABLES))
+def test_plain_indexes_of_the_bulk_tables(table):
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    plain = sorted(
+        tuple(c["columns"]) for c in found.values() if c["index"] and not c["unique"] and not c["primary_key"]
+    )
+    expected = list(BULK_TABLES[table])
+    if connection.vendor == "postgresql" and table == "ledger_ledgerentry":
+        expected.append(("idempotency_key",))  # the varchar_pattern_ops twin of the unique key
+    assert plain == sorted(expected)
+
+
+@pytest.mark.django_db
+def test_the_name_search_index_is_in_byte_order():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'debtor_search_name_c'")
+            assert cursor.fetchone()[0].endswith('(tenant_id, search_name COLLATE "C")')
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'debtor_search_name_c'")
+            assert cursor.fetchone()[0].endswith("(tenant_id, search_name)")
