@@ -72,10 +72,10 @@ class Chunk:
     debtor_of: dict[int, int] = field(default_factory=dict)  # case id → debtor id
     tenant_id: int = 0
 
-    def contact_points(self, debtor_ids: Iterable[int]) -> dict[tuple[int, str], ContactRef]:
+    def contact_points(self, wanted: Iterable[tuple[int, str]]) -> dict[tuple[int, str], ContactRef]:
         """(debtor id, kind) → the usable point a communication will use: valid before unverified, then the
-        most recent. Read only for the debtors something is sent to (the planner needs only the kinds)."""
-        return _contact_refs(self.tenant_id, debtor_ids)
+        most recent. Read only for what is sent (the planner needs only the kinds)."""
+        return _contact_refs(self.tenant_id, wanted)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -250,22 +250,28 @@ def _chunk(
 _ARRANGED = frozenset({"promise", "plan", "settlement"})
 
 
-def _contact_refs(tenant_id: int, debtor_ids: Iterable[int]) -> dict[tuple[int, str], ContactRef]:
-    wanted = sorted(set(debtor_ids))
+def _contact_refs(tenant_id: int, wanted: Iterable[tuple[int, str]]) -> dict[tuple[int, str], ContactRef]:
+    """The point of each wanted (debtor id, kind): one query per kind and 2,000 debtors, on the contact points'
+    (debtor_id, kind, value) index — only the kind a communication uses, not every point of the debtor."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for debtor_id, kind in wanted:
+        by_kind[kind].add(debtor_id)
     points: dict[tuple[int, str], ContactRef] = {}
     with connection.cursor() as cur:
-        for start in range(0, len(wanted), 2000):
-            part = wanted[start : start + 2000]
-            cur.execute(
-                "SELECT debtor_id, kind, id, value, cap, municipality, province FROM parties_contactpoint"
-                f" WHERE tenant_id = %s AND debtor_id IN ({', '.join(['%s'] * len(part))})"
-                " AND status IN (%s, %s) ORDER BY debtor_id, kind, CASE status WHEN 'valid' THEN 0 ELSE 1 END,"
-                " id DESC",
-                [tenant_id, *part, *USABLE_CONTACT],
-            )
-            for debtor_id, kind, pk, value, cap, municipality, province in cur.fetchall():
-                if (debtor_id, kind) not in points:
-                    points[(debtor_id, kind)] = ContactRef(pk, value, cap, municipality, province)
+        for kind, debtors in sorted(by_kind.items()):
+            ordered = sorted(debtors)
+            for start in range(0, len(ordered), 2000):
+                part = ordered[start : start + 2000]
+                cur.execute(
+                    "SELECT debtor_id, id, value, cap, municipality, province FROM parties_contactpoint"
+                    f" WHERE tenant_id = %s AND kind = %s AND debtor_id IN ({', '.join(['%s'] * len(part))})"
+                    " AND status IN (%s, %s) ORDER BY debtor_id, CASE status WHEN 'valid' THEN 0 ELSE 1 END,"
+                    " id DESC",
+                    [tenant_id, kind, *part, *USABLE_CONTACT],
+                )
+                for debtor_id, pk, value, cap, municipality, province in cur.fetchall():
+                    if (debtor_id, kind) not in points:
+                        points[(debtor_id, kind)] = ContactRef(pk, value, cap, municipality, province)
     return points
 
 

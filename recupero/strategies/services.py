@@ -343,12 +343,14 @@ def chunk_record(
     comms: list[CommunicationSpec] = []
     items: list[WorkItemSpec] = []
     executes = [(int(p.decision.case_id), p.decision) for p in decisions if p.decision.executes]
-    # Contact points are read only for the debtors something is sent to (the planner needed only the kinds).
+    # Contact points are read only for what is sent, of the kind it is sent to (the planner needed only the
+    # kinds).
     debtor_of = chunk.debtor_of
     points = chunk.contact_points(
-        debtor_of[case_id]
+        (debtor_of[case_id], CONTACT_KIND[str(ex.channel)])
         for case_id, d in executes
-        if any(str(ex.channel) in CHANNEL_KINDS for ex in d.executes)
+        for ex in d.executes
+        if str(ex.channel) in CHANNEL_KINDS
     )
     for case_id, d in executes:
         for ex in d.executes:
