@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, connections, transaction
 
@@ -169,13 +169,17 @@ def _strategy_run(
         return report
     run = _run_start(tenant, actor, run_date)
 
-    def write(chunk: Chunk, decisions: list[Planned]) -> None:
-        _chunk_write(tenant, run, chunk, decisions, cat, run_date, report)
+    def write(item: tuple[Chunk, list[Planned], Effects]) -> None:
+        _chunk_write(tenant, run, *item, cat, run_date, report)
 
     try:
         with _writer(write, threaded=_can_pipeline()) as submit:
             for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size):
-                submit(chunk, decide(chunk, cat, run_date))
+                decisions = decide(chunk, cat, run_date)
+                effects = chunk_effects(
+                    tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=run_date
+                )
+                submit((chunk, decisions, effects))
     except BaseException as exc:
         _run_end(run, report, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -188,6 +192,7 @@ def _chunk_write(
     run: StrategyRun,
     chunk: Chunk,
     decisions: list[Planned],
+    effects: Effects,
     cat: Catalogue,
     today: dt.date,
     report: RunReport,
@@ -195,11 +200,10 @@ def _chunk_write(
     """One chunk's effects in one transaction; the report and the heartbeat move only when it commits."""
     with transaction.atomic():
         _async_commit()
-        chunk_record(tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=today)
-        part = RunReport()
-        for planned in decisions:
-            _report_add(part, planned)
-        merged = report.merge(part)
+        chunk_record(
+            tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=today, effects=effects
+        )
+        merged = report.merge(effects.report)
         StrategyRun.objects.filter(pk=run.pk).update(heartbeat_at=now(), report=merged.as_dict())
     _report_replace(report, merged)
 
@@ -227,13 +231,12 @@ def _can_pipeline() -> bool:
 
 
 _DONE = object()
+_T = TypeVar("_T")
 
 
 @contextmanager
-def _writer(
-    write: Callable[[Chunk, list[Planned]], None], *, threaded: bool
-) -> Iterator[Callable[[Chunk, list[Planned]], None]]:
-    """`submit(chunk, decisions)` writes the chunk: at once, or — threaded — in one writer thread, in order,
+def _writer(write: Callable[[_T], None], *, threaded: bool) -> Iterator[Callable[[_T], None]]:
+    """`submit(item)` writes a chunk's item: at once, or — threaded — in one writer thread, in order,
     at most one chunk waiting (the reads never run more than a chunk ahead of the writes). The chunks touch
     different cases, so reading chunk n+1 does not depend on chunk n's writes. A write error stops the run:
     raised by the next `submit` or at the end; the chunks committed before it stand (resumable)."""
@@ -248,7 +251,7 @@ def _writer(
             while (item := pending.get()) is not _DONE:
                 if not failed:
                     try:
-                        write(*item)
+                        write(item)
                     except BaseException as exc:  # handed to the reading thread, which raises it
                         failed.append(exc)
         finally:
@@ -257,10 +260,10 @@ def _writer(
     thread = threading.Thread(target=work, name="strategy-run-writer", daemon=True)
     thread.start()
 
-    def submit(chunk: Chunk, decisions: list[Planned]) -> None:
+    def submit(item: _T) -> None:
         if failed:
             raise failed[0]
-        pending.put((chunk, decisions))
+        pending.put(item)
 
     try:
         yield submit
@@ -325,7 +328,17 @@ def _run_end(run: StrategyRun, report: RunReport, error: str = "") -> None:
     )
 
 
-def chunk_record(
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """A chunk's rows to write — step executions, communications, work items — and its part of the report."""
+
+    steps: list[tuple[object, ...]]
+    comms: list[CommunicationSpec]
+    items: list[WorkItemSpec]
+    report: RunReport
+
+
+def chunk_effects(
     *,
     tenant: Tenant,
     run: StrategyRun | None,
@@ -333,10 +346,9 @@ def chunk_record(
     decisions: list[Planned],
     cat: Catalogue,
     today: dt.date,
-) -> dict[str, int]:
-    """Write one chunk's effects in bulk (inside the caller's transaction) and start sending on commit."""
-    bulk = Bulk()
-    stamp = bulk.ts_at(now())
+) -> Effects:
+    """The rows one chunk's decisions write (reads the contact points the communications use; writes nothing)."""
+    stamp = Bulk().ts_at(now())
     run_id = run.pk if run is not None else None
     day = today.isoformat()
     steps: list[tuple[object, ...]] = []
@@ -356,7 +368,9 @@ def chunk_record(
         for ex in d.executes:
             steps.append(_step_row(tenant, case_id, run_id, d.strategy_code, ex, stamp))
             _effect(case_id, debtor_of[case_id], ex, points, comms, items)
+    report = RunReport()
     for planned in decisions:
+        _report_add(report, planned)
         d = planned.decision
         case_id = int(d.case_id)
         outcome = d.outcome
@@ -382,11 +396,30 @@ def chunk_record(
                     stamp,
                 )
             )
-    new_comms = communications_queue_new(tenant=tenant, specs=comms, bulk=bulk)
+    return Effects(steps, comms, items, report)
+
+
+def chunk_record(
+    *,
+    tenant: Tenant,
+    run: StrategyRun | None,
+    chunk: Chunk,
+    decisions: list[Planned],
+    cat: Catalogue,
+    today: dt.date,
+    effects: Effects | None = None,
+) -> dict[str, int]:
+    """Write one chunk's effects in bulk (inside the caller's transaction) and start sending on commit."""
+    if effects is None:
+        effects = chunk_effects(
+            tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=today
+        )
+    bulk = Bulk()
+    new_comms = communications_queue_new(tenant=tenant, specs=effects.comms, bulk=bulk)
     written = {
-        "steps": steps_write(bulk, steps),
+        "steps": steps_write(bulk, effects.steps),
         "communications": sum(len(ids) for ids in new_comms.values()),
-        "work_items": work_items_create(tenant=tenant, specs=items, bulk=bulk),
+        "work_items": work_items_create(tenant=tenant, specs=effects.items, bulk=bulk),
     }
     if new_comms:  # only those this chunk inserted: all queued, their ids straight from the INSERT
         communications_dispatch_ids(tenant=tenant, ids_by_kind=new_comms)

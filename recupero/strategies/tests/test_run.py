@@ -215,18 +215,18 @@ def test_dispute_outcome_stops_the_ladder():
 def test_writer_thread_keeps_order_and_stops_at_the_first_error():
     written: list[int] = []
 
-    def write(chunk, decisions):
+    def write(chunk):
         if chunk == 3:
             raise RuntimeError("boom")
         written.append(chunk)
 
     with pytest.raises(RuntimeError, match="boom"), services._writer(write, threaded=True) as submit:
         for n in range(1, 50):
-            submit(n, [])
+            submit(n)
     assert written == [1, 2]  # in order, nothing after the failed chunk
     with services._writer(write, threaded=True) as submit:
         for n in (4, 5, 6):
-            submit(n, [])
+            submit(n)
     assert written == [1, 2, 4, 5, 6]
 
 
