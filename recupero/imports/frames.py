@@ -50,14 +50,13 @@ def write(table: str, frame: pl.DataFrame) -> int:
                 frame.slice(start, CHUNK).write_csv(buffer, include_header=False)
                 copy.write(buffer.getvalue())
         return frame.height
-    rebuilt = _indexes_rebuilt(table, frame)
     # polars' Decimal/Date -> Python objects is slow; SQLite stores them as text anyway
     frame = frame.with_columns(pl.col(pl.Decimal, pl.Date).cast(pl.String), pl.col(pl.Boolean).cast(pl.Int8))
     constants = _constants(frame)
     varying = frame.drop(list(constants))
     values = ", ".join(constants.get(c, "?") for c in frame.columns)
     sql = f'INSERT INTO "{table}" ({cols}) VALUES ({values})'
-    with rebuilt, connection.cursor() as cursor:
+    with _indexes_rebuilt(table, frame.height), connection.cursor() as cursor:
         if varying.width:
             cursor.cursor.executemany(sql, varying.iter_rows(buffer_size=SQLITE_CHUNK))
         else:
@@ -176,24 +175,19 @@ def _literal(value: int | str | None) -> str:
 
 
 @contextmanager
-def _indexes_rebuilt(table: str, frame: pl.DataFrame) -> Iterator[None]:
-    """SQLite, a big load (`BIG_LOAD`): the table's plain secondary indexes dropped, then built again — except
-    those the rows arrive in the order of (their key, then id: appended at the right edge of the index, cheaper
-    than a sort), e.g. (tenant, assignment, id) of new cases, while (tenant, balance) is rebuilt."""
+def _indexes_rebuilt(table: str, rows: int) -> Iterator[None]:
+    """SQLite, a big load (`BIG_LOAD`): the table's plain secondary indexes dropped, then built again."""
     ddl: list[tuple[str, str]] = []
-    if frame.height >= BIG_LOAD and not table.startswith("tmp_"):
+    if rows >= BIG_LOAD and not table.startswith("tmp_"):
         with connection.cursor() as cursor:
             cursor.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{table}"')
-            if int(cursor.fetchone()[0]) <= frame.height:
+            if int(cursor.fetchone()[0]) <= rows:
                 cursor.execute(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
                     "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'",
                     [table],
                 )
-                for name, sql in cursor.fetchall():
-                    cursor.execute(f'SELECT name FROM pragma_index_info("{name}") ORDER BY seqno')
-                    if not _in_key_order(frame, [c for (c,) in cursor.fetchall()]):
-                        ddl.append((name, sql))
+                ddl = list(cursor.fetchall())
                 for name, _sql in ddl:
                     cursor.execute(f'DROP INDEX "{name}"')
     yield
@@ -205,18 +199,6 @@ def _indexes_rebuilt(table: str, frame: pl.DataFrame) -> Iterator[None]:
             if cursor.fetchone():  # the planner had statistics for the dropped indexes: give them back
                 for name, _sql in ddl:
                     cursor.execute(f'ANALYZE "{name}"')
-
-
-def _in_key_order(frame: pl.DataFrame, columns: list[str]) -> bool:
-    """Whether the rows are in non-decreasing order of (columns..., id), the order of an index's entries."""
-    keys = columns if "id" in columns else [*columns, "id"]
-    if not all(c in frame.columns for c in keys) or frame.select(keys).null_count().sum_horizontal().item():
-        return False
-    later = pl.lit(True)  # row >= previous row, lexicographically, built from the last key backwards
-    for name in reversed(keys):
-        before = pl.col(name).shift(1)
-        later = (pl.col(name) > before) | ((pl.col(name) == before) & later)
-    return bool(frame.select(later.slice(1).all()).item())
 
 
 @contextmanager
