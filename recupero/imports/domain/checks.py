@@ -96,9 +96,13 @@ def tax_codes(series: pl.Series) -> pl.Series:
     # the upper-cased text as a column of its own: inside the expressions it would be computed once per use
     frame = pl.DataFrame({"v": series, "upper": series.str.to_uppercase()})
     person = pl.col("v").str.contains(r"^[A-Za-z0-9]{16}$")
-    fast = frame.select(
-        pl.when(person).then(_person_code(pl.col("upper"))).otherwise(_vat_code(pl.col("v")))
-    ).to_series()
+    fast = frame.select(pl.when(person).then(_person_code(pl.col("upper")))).to_series()
+    # the 11-digit codes (companies, a few percent) checked apart: a when/otherwise would check every row twice
+    eleven = series.str.len_bytes() == 11
+    if eleven.any():
+        where = eleven.arg_true()
+        numbers = pl.DataFrame({"v": series.gather(where)}).select(_vat_code(pl.col("v"))).to_series()
+        fast = fast.scatter(where, numbers)
     return _complete(series, fast, _tax_code)
 
 
