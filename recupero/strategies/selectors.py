@@ -14,8 +14,11 @@ Facts the database does not hold yet are left at the planner's neutral default: 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.channels.domain.states import history_status
@@ -102,8 +105,22 @@ def _creditors(tenant: Tenant) -> dict[int, tuple[str, str, str, str, int]]:
     return out
 
 
-def iter_chunks(*, tenant: Tenant, today: dt.date, size: int = 5000, after_id: int = 0) -> Iterator[Chunk]:
-    """The open cases of the tenant as planner snapshots, `size` at a time, in case id order."""
+def iter_chunks(
+    *, tenant: Tenant, today: dt.date, size: int = 5000, after_id: int = 0, prefetch: bool = False
+) -> Iterator[Chunk]:
+    """The open cases of the tenant as planner snapshots, `size` at a time, in case id order.
+
+    `prefetch`: read in a second thread (its own connection; only outside the caller's transaction, which
+    another connection could not see), at most one chunk ahead — the next chunk's queries wait on the database
+    while this thread plans the last one."""
+    chunks = _read_chunks(tenant, today, size, after_id)
+    if not prefetch:
+        yield from chunks
+        return
+    yield from _prefetched(chunks)
+
+
+def _read_chunks(tenant: Tenant, today: dt.date, size: int, after_id: int) -> Iterator[Chunk]:
     creditors = _creditors(tenant)
     conversations = _conversations(tenant, today)
     memo = _Memo(today)  # shared by the chunks: deadlines and parsed dates repeat across the portfolio
@@ -121,6 +138,47 @@ def iter_chunks(*, tenant: Tenant, today: dt.date, size: int = 5000, after_id: i
             chunk = _chunk(tenant, rows, creditors, conversations, today, memo)
         last = chunk.last_id
         yield chunk
+
+
+_END = object()
+
+
+def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
+    """The chunks of `chunks`, produced by a reader thread one ahead; its error is raised here; stopping early
+    (an error in the consumer) stops the reader after the chunk it is reading."""
+    ready: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        ready.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            ready.put(exc)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=read, name="strategy-run-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # let a reader blocked on a full queue see the stop
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        thread.join()
 
 
 # The debtor's usable contact kinds as a bit mask, per row: a correlated lookup on the contact points'

@@ -162,8 +162,9 @@ def _strategy_run(
 ) -> RunReport:
     cat = catalogue()
     report = RunReport()
+    threaded = _can_pipeline()
     if dry_run:
-        for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size):
+        for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size, prefetch=threaded):
             for planned in decide(chunk, cat, run_date):
                 _report_add(report, planned)
         return report
@@ -173,8 +174,8 @@ def _strategy_run(
         _chunk_write(tenant, run, *item, cat, run_date, report)
 
     try:
-        with _writer(write, threaded=_can_pipeline()) as submit:
-            for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size):
+        with _writer(write, threaded=threaded) as submit:
+            for chunk in iter_chunks(tenant=tenant, today=run_date, size=chunk_size, prefetch=threaded):
                 decisions = decide(chunk, cat, run_date)
                 effects = chunk_effects(
                     tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=run_date
@@ -224,9 +225,9 @@ def _async_commit() -> None:
 
 
 def _can_pipeline() -> bool:
-    """Write in a second thread (its own connection) while this one reads and plans the next chunk — only on
-    PostgreSQL and outside any transaction of the caller (a test's transaction is invisible to another
-    connection; SQLite has one writer and its reads hold the GIL anyway)."""
+    """Read the next chunk in a thread, and write the last one in another (each with its own connection), while
+    this one plans — only on PostgreSQL and outside any transaction of the caller (a test's transaction is
+    invisible to another connection; SQLite has one writer and its reads hold the GIL anyway)."""
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 

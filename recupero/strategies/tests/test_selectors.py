@@ -4,6 +4,7 @@ per-claim law calls, whatever the chunk size."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -91,3 +92,40 @@ def test_report_does_not_depend_on_chunk_size(cases):
     small = strategy_run(tenant=t, actor=None, run_date=DAY, dry_run=True, chunk_size=1)
     large = strategy_run(tenant=t, actor=None, run_date=DAY, dry_run=True, chunk_size=5000)
     assert small.as_dict() == large.as_dict()
+
+
+def test_prefetched_chunks_in_order_errors_raised_and_early_stop():
+    def numbers(fail_at=None):
+        for n in range(1, 20):
+            if n == fail_at:
+                raise RuntimeError("boom")
+            yield n
+
+    assert list(selectors._prefetched(numbers())) == list(range(1, 20))
+    seen = []
+    with pytest.raises(RuntimeError, match="boom"):
+        for n in selectors._prefetched(numbers(fail_at=4)):
+            seen.append(n)
+    assert seen == [1, 2, 3]
+    early = selectors._prefetched(numbers())
+    assert next(early) == 1
+    early.close()  # the consumer stops: the reader thread ends too
+    assert [t.name for t in threading.enumerate() if t.name == "strategy-run-reader"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_prefetch_reads_the_same_snapshots():
+    t = b.tenant()
+    cr = b.creditor(t)
+    for i in range(7):
+        b.case(t, cr, b.debtor(t, email=i % 2 == 0), due=dt.date(2025, 1, 10) + dt.timedelta(days=9 * i))
+    plain = [
+        (s, c.histories) for c in selectors.iter_chunks(tenant=t, today=DAY, size=3) for s in c.snapshots
+    ]
+    ahead = [
+        (s, c.histories)
+        for c in selectors.iter_chunks(tenant=t, today=DAY, size=3, prefetch=True)
+        for s in c.snapshots
+    ]
+    assert len(plain) == 7
+    assert ahead == plain
