@@ -36,7 +36,9 @@ def _it_phone_pattern() -> str:
 
 
 _IT_PHONE = _it_phone_pattern()
-_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+# the accented vowels of Italian names (nicolò.rossi@...) are plain letters to email-validator, already in NFC
+# (precomposed): it keeps them as they are, so they need not cost it a call each (~100 µs)
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~àáèéìíîòóùú-]+"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # a strict subset of what email-validator accepts: dot-atom local part, LDH labels, alphabetic TLD that is
 # not one of the special-use names it refuses
@@ -192,9 +194,9 @@ def emails(series: pl.Series) -> pl.Series:
     plain = (
         lowered.str.contains(_SIMPLE_EMAIL)
         & ~lowered.str.contains(_SPECIAL_TLDS)
-        & (lowered.str.len_chars() <= 254)
+        & (lowered.str.len_bytes() <= 254)  # email-validator counts the UTF-8 bytes of the address
     )
-    plain = plain & (lowered.str.extract(r"^([^@]*)@", 1).str.len_chars() <= 64)
+    plain = plain & (lowered.str.extract(r"^([^@]*)@", 1).str.len_bytes() <= 64)
     result = pl.select(pl.when(plain).then(lowered).otherwise(None)).to_series()
     return _complete(series, result, _email)
 
