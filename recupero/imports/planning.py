@@ -54,11 +54,14 @@ def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError
         pl.coalesce("outstanding", "amount").alias("outstanding_eff"),
         pl.coalesce("supply_point", "contract_reference").alias("supply"),
     )
-    first = rows.group_by("case_reference").agg(
+    # the conflict check on the four columns it needs: a group_by or join of the whole (wide) frame would copy
+    # every column of every row (~0.4 GB more at a million rows)
+    keys = rows.select("case_reference", "dkey", "row", "file")
+    first = keys.group_by("case_reference").agg(
         pl.col("dkey").first().alias("first_dkey"), pl.col("row").first().alias("first_row")
     )
-    rows = rows.join(first, on="case_reference", how="left", maintain_order="left")
-    conflict = rows.filter(pl.col("dkey") != pl.col("first_dkey"))
+    keys = keys.join(first, on="case_reference", how="left", maintain_order="left")
+    conflict = keys.filter(pl.col("dkey") != pl.col("first_dkey"))
     errors = [
         (
             r["file"],
@@ -66,17 +69,25 @@ def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError
         )
         for r in conflict.select("file", "row", "dkey", "first_row").iter_rows(named=True)
     ]
-    rows = rows.filter(pl.col("dkey") == pl.col("first_dkey")).drop("first_dkey", "first_row")
+    if conflict.height:
+        rows = rows.filter((keys["dkey"] == keys["first_dkey"]).fill_null(False))
     return rows, errors, notices
 
 
+# Each group_by first selects the columns it reads: on the whole frame polars copies every column (measured at
+# a million rows: +650 MB for the case group_by, +220 MB when narrowed).
 def _debtors(rows: pl.DataFrame) -> pl.DataFrame:
     fields = ["tax_code", "vat_number", "name", "surname", "company_name", "debtor_type"]
-    return rows.group_by("dkey", maintain_order=True).agg(pl.col(fields).drop_nulls().first())
+    return (
+        rows.select("dkey", *fields)
+        .group_by("dkey", maintain_order=True)
+        .agg(pl.col(fields).drop_nulls().first())
+    )
 
 
 def _cases(rows: pl.DataFrame) -> pl.DataFrame:
-    return rows.group_by("case_reference", maintain_order=True).agg(
+    narrow = rows.select("case_reference", "dkey", "claim_type", "debtor_type", "province")
+    return narrow.group_by("case_reference", maintain_order=True).agg(
         pl.col("dkey").first(),
         pl.col("claim_type").first(),
         pl.col("debtor_type").first(),
@@ -86,7 +97,9 @@ def _cases(rows: pl.DataFrame) -> pl.DataFrame:
 
 def _claims(rows: pl.DataFrame) -> pl.DataFrame:
     """One claim per invoice: instalments (rate) of one invoice share its number and date."""
-    return rows.group_by(["case_reference", "invoice_number", "invoice_date"], maintain_order=True).agg(
+    keys = ["case_reference", "invoice_number", "invoice_date"]
+    narrow = rows.select(*keys, "amount", "outstanding_eff", "due_date", "description", "supply")
+    return narrow.group_by(keys, maintain_order=True).agg(
         pl.col("amount").sum(),
         pl.col("outstanding_eff").sum().alias("outstanding"),
         pl.col("due_date").min(),
@@ -99,7 +112,18 @@ def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
     """Candidate contact points, normalized as the parties service stores them, one per (debtor, kind, value)."""
     pair = (rows["province"] + "|" + rows["cap"]).alias("pair")
     verdict = checks.by_distinct(pair, lambda v: cap_verdict(*reversed(v.split("|"))))
-    rows = rows.with_columns(verdict.alias("cap_ok"))
+    used = [
+        "dkey",
+        "case_reference",
+        "row",
+        "address",
+        "country",
+        "cap",
+        "municipality",
+        "province",
+        *CONTACT_KINDS,
+    ]
+    rows = rows.select(used).with_columns(verdict.alias("cap_ok"))
     storable = (
         pl.col("address").is_not_null()
         & pl.col("country").is_in(ITALY).fill_null(False)
@@ -124,9 +148,11 @@ def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
                 *base, pl.lit(kind).alias("kind"), pl.col(kind).alias("value"), *blank
             )
         )
-    # one lazy query: the candidates (several per row) are never all materialised next to their sorted copy
-    contacts = pl.concat(parts).sort("row")
-    return contacts.unique(subset=["dkey", "kind", "value"], keep="first", maintain_order=True).collect()
+    # One lazy query. Each kind is deduplicated on its own (its rows are in file order: the first occurrence is
+    # kept), then the survivors are put in file order, a row's kinds in the order above: the candidates (several
+    # per row) are never all materialised next to a sorted copy.
+    unique = [part.unique(subset=["dkey", "value"], keep="first", maintain_order=True) for part in parts]
+    return pl.concat(unique).sort("row", maintain_order=True).collect()
 
 
 # ---- against the database -----------------------------------------------------------------------------------
