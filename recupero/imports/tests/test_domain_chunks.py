@@ -188,3 +188,18 @@ def test_xlsx_frame_strips_as_str_strip_and_keeps_row_numbers():
     ]
     frame = _frame(["Codice", "Importo", "Note"], body, first_row=5)
     assert frame.rows() == [(5, "C1", "10.5", None), (7, "C2", "3", "nota"), (8, "C3", "x", None)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Estrazione insoluti\nal 31/03/2025\n\nCodice cliente;Importo\nC1;1,00\n",
+        b'"Codice cliente";Importo\nC1;1,00\n',
+        b"\n\nCodice cliente;Importo\nC1;1,00\n",
+    ],
+)
+def test_read_csv_with_a_bom_left_to_polars_is_the_file_without_it(body):
+    with_bom, without = read_csv(BOM + body), read_csv(body)
+    assert with_bom.headers == without.headers == ["Codice cliente", "Importo"]
+    assert with_bom.frame.equals(without.frame)
+    assert with_bom.rows() == [{"Codice cliente": "C1", "Importo": "1,00"}]
