@@ -275,13 +275,21 @@ def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, li
         cases_existing = cases_existing.filter(pl.col("status").is_in(OPEN))
     debtors = _debtors(rows)
     debtor_map = _existing_debtors(tenant_id, debtors)
-    contacts = _contacts(rows).join(debtor_map, on="dkey", how="left", maintain_order="left")
-    known = _existing_contacts(debtor_map["debtor_id"])
-    contacts_new = contacts.join(known, on=["debtor_id", "kind", "value"], how="anti")
-    # two file debtors (one with CF, one with P.IVA only) may be one known debtor: one contact row each
-    contacts_new = contacts_new.with_columns(
-        pl.coalesce(pl.col("debtor_id").cast(pl.String), "new:" + pl.col("dkey")).alias("dref")
-    ).unique(subset=["dref", "kind", "value"], keep="first", maintain_order=True)
+    contacts_new = _contacts(rows)  # unique per (dkey, kind, value)
+    if debtor_map.height:  # (a creditor's first affido skips these joins of a million rows with nothing)
+        contacts_new = contacts_new.join(debtor_map, on="dkey", how="left", maintain_order="left")
+        known = _existing_contacts(debtor_map["debtor_id"])
+        if known.height:
+            contacts_new = contacts_new.join(
+                known, on=["debtor_id", "kind", "value"], how="anti", maintain_order="left"
+            )
+        # two file debtors (one with CF, one with P.IVA only) may be one known debtor: one contact row each
+        again = (
+            pl.col("debtor_id").is_not_null() & ~pl.struct("debtor_id", "kind", "value").is_first_distinct()
+        )
+        contacts_new = contacts_new.filter(~again)
+    else:
+        contacts_new = contacts_new.with_columns(pl.lit(None, pl.Int64).alias("debtor_id"))
 
     claims = _claims(rows).join(
         cases_existing.select("case_reference", "case_id"),
