@@ -46,7 +46,9 @@ def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError
     """Rows of all files -> rows to plan; errors (file, RowError) for debtor conflicts; notices."""
     notices: list[Notice] = []
     key = ["case_reference", "invoice_number", "invoice_date", "due_date"]
-    unique = frame.unique(subset=key, keep="first", maintain_order=True)
+    # a mask, and a filter only when something repeats: `unique` would copy every column of every row
+    first_of_key = frame.select(pl.struct(key).is_first_distinct()).to_series()
+    unique = frame if first_of_key.all() else frame.filter(first_of_key)
     if unique.height < frame.height:
         notices.append(Notice.of("import.duplicate_across_files", count=frame.height - unique.height))
     rows = unique.with_columns(
