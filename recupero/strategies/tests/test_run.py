@@ -293,3 +293,37 @@ def test_step_rows_keys_checked_without_triggers(portfolio):
     with pytest.raises(IntegrityError), transaction.atomic():
         services.steps_write(Bulk(), [row(cases[2].pk, "k3"), row(max(c.pk for c in cases) + 1000, "k4")])
     assert StepExecution.objects.filter(run=run).count() == 2
+
+
+def test_outcomes_read_back_a_bounced_email_is_retried_and_a_failed_trace_moves_on(
+    portfolio, django_capture_on_commit_callbacks
+):
+    """The history matches each step to its effect by key: an e-mail that bounced is sent again under `#2`
+    the next working day; a skip-trace task closed `not_found` records the optional step as passed."""
+    t, cr, cases = portfolio
+    lost = b.case(t, cr, b.debtor(t, address=False))  # letter_1 with no address: a skip-trace task
+    _history(
+        t, lost, "utility-consumer", [("reminder", "email_reminder", "email")], DAY - dt.timedelta(days=20)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        strategy_run(tenant=t, actor=None, run_date=DAY)
+    bounced = Communication.objects.get(case=cases[0])
+    Communication.objects.filter(pk=bounced.pk).update(status="bounced")
+    trace = WorkItem.objects.get(case=lost)
+    WorkItem.objects.filter(pk=trace.pk).update(status="done", outcome="not_found", done_at=now())
+    next_day = DAY + dt.timedelta(days=1)
+    chunks = list(services.iter_chunks(tenant=t, today=next_day, size=2))
+    histories = {cid: h for c in chunks for cid, h in c.histories.items()}
+    assert [r.status for r in histories[cases[0].pk].steps] == ["failed"]
+    assert [r.status for r in histories[cases[1].pk].steps] == ["sent"]
+    assert [(r.step_code, r.action, r.status) for r in histories[lost.pk].steps] == [
+        ("reminder", "email_reminder", "done"),
+        ("letter_1", "skip_trace", "skipped"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        strategy_run(tenant=t, actor=None, run_date=next_day)
+    retried = StepExecution.objects.get(case=cases[0], scheduled_for=next_day)
+    assert (retried.step_code, retried.idempotency_key) == (
+        "reminder",
+        f"{cases[0].pk}:utility-consumer:reminder#2",
+    )
