@@ -15,12 +15,13 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 
 CHUNK = 100_000
 SQLITE_CHUNK = 20_000
@@ -68,20 +69,22 @@ def write(table: str, frame: pl.DataFrame) -> int:
 class Loader:
     """The bulk writes of one commit, in the order parents before children.
 
-    PostgreSQL checks a foreign key with one trigger call per row (~5-10 µs each: a million-row affido makes
-    about ten million of them, most of the commit). Where the role may set `session_replication_role` (a
-    superuser, or PostgreSQL 15+ after `GRANT SET ON PARAMETER session_replication_role`), each COPY runs with
-    the triggers off and the table's foreign keys are checked afterwards on the distinct values the COPY wrote
-    (they are the frame's: the check needs no scan of the table): a value among the ids this loader itself
-    wrote earlier in the transaction exists (those rows are invisible to everyone else until the commit, and
-    nothing here deletes them); every other value is looked up in its parent table and locked there
-    `FOR KEY SHARE`, as the trigger would, so that no one can delete it before we commit. A missing value
-    refuses the whole commit. Unique and CHECK constraints are indexes and expressions, never triggers: they
-    stay on. Without the privilege, or on SQLite, `write` is the plain one.
+    Both databases check a foreign key once per inserted row and key: PostgreSQL with a trigger call (~5-10 µs
+    each: a million-row affido makes about ten million of them, most of the commit), SQLite with a B-tree
+    look-up (~20 % of its insert time). Where that per-row check can be off — PostgreSQL: the role may set
+    `session_replication_role` (a superuser, or PostgreSQL 15+ after `GRANT SET ON PARAMETER
+    session_replication_role`), and each COPY runs with the triggers off; SQLite: inside `commit_transaction`,
+    which turns `foreign_keys` off for the commit's transaction — the table's foreign keys are checked after each
+    write on the distinct values it wrote (they are the frame's: no scan of the table). A value among the ids this
+    loader wrote earlier in the transaction exists (those rows are invisible to everyone else until the commit,
+    and nothing here deletes them); every other value is looked up in its parent table, on PostgreSQL locked
+    there `FOR KEY SHARE` as the trigger would, so that no one can delete it before we commit (SQLite's writer
+    holds the database's only write lock until then). A missing value refuses the whole commit. Unique and CHECK
+    constraints are indexes and expressions, never triggers: they stay on. Elsewhere `write` is the plain one.
     """
 
     def __init__(self) -> None:
-        self.set_based = connection.vendor == "postgresql" and _may_skip_triggers()
+        self.set_based = _per_row_checks_off() if connection.vendor == "sqlite" else _may_skip_triggers()
         self._fresh: dict[str, pl.Series] = {}  # table -> ids this loader wrote
 
     def write(self, table: str, frame: pl.DataFrame) -> int:
@@ -89,13 +92,16 @@ class Loader:
             return write(table, frame)
         with connection.cursor() as cursor:
             keys = _foreign_keys(cursor, table)
-            # no `finally`: after a failed COPY the transaction is aborted, and its rollback (or the savepoint's)
-            # undoes the SET LOCAL with everything else
-            cursor.execute("SET LOCAL session_replication_role = replica")
-            written = write(table, frame)
-            cursor.execute("SET LOCAL session_replication_role = origin")
+            if connection.vendor == "sqlite":
+                written = write(table, frame)
+            else:
+                # no `finally`: after a failed COPY the transaction is aborted, and its rollback (or the
+                # savepoint's) undoes the SET LOCAL with everything else
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                written = write(table, frame)
+                cursor.execute("SET LOCAL session_replication_role = origin")
             for name, column, parent, key in keys:
-                if column in frame.columns:  # a column left out of the COPY is NULL
+                if column in frame.columns:  # a column left out of the insert is NULL
                     self._check(cursor, table, frame[column], name, parent, key)
         ids = frame["id"]
         self._fresh[table] = pl.concat([self._fresh[table], ids]) if table in self._fresh else ids
@@ -107,16 +113,30 @@ class Loader:
             values = values.filter(~values.is_in(self._fresh[parent].implode()))
         if values.len() == 0:
             return
-        cursor.execute(
-            f'SELECT COUNT(*) FROM (SELECT 1 FROM "{parent}" WHERE "{key}" = ANY(%s::bigint[]) FOR KEY SHARE) AS held',
-            [values.to_list()],
-        )
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f'SELECT COUNT(*) FROM "{parent}" WHERE "{key}" IN (SELECT value FROM json_each(%s))',
+                [json.dumps(values.to_list())],
+            )
+        else:
+            cursor.execute(
+                f'SELECT COUNT(*) FROM (SELECT 1 FROM "{parent}" WHERE "{key}" = ANY(%s::bigint[]) '
+                f"FOR KEY SHARE) AS held",
+                [values.to_list()],
+            )
         missing = values.len() - int(cursor.fetchone()[0])
         if missing:
             raise IntegrityError(
                 f'insert on table "{table}" violates foreign key constraint "{name}": '
                 f'{missing} value(s) of {column.name} not present in table "{parent}"'
             )
+
+
+def _per_row_checks_off() -> bool:
+    """SQLite: whether this connection's per-row foreign-key checks are off (inside `commit_transaction`)."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return not int(cursor.fetchone()[0])
 
 
 def _may_skip_triggers() -> bool:
@@ -135,6 +155,14 @@ def _may_skip_triggers() -> bool:
 
 def _foreign_keys(cursor: Any, table: str) -> list[tuple[str, str, str, str]]:
     """(constraint, column, parent table, parent column) of each single-column foreign key of the table."""
+    if connection.vendor == "sqlite":
+        cursor.execute(f'SELECT id, seq, "table", "from", "to" FROM pragma_foreign_key_list(\'{table}\')')
+        found = cursor.fetchall()
+        if any(seq for _id, seq, *_ in found):
+            raise RuntimeError(f"{table}: composite foreign keys are not checked set-based")
+        return [
+            (f"{table}.{column}", column, parent, key or "id") for _id, _seq, parent, column, key in found
+        ]
     cursor.execute(
         "SELECT c.conname, a.attname, p.relname, pa.attname FROM pg_constraint c "
         "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
@@ -143,7 +171,7 @@ def _foreign_keys(cursor: Any, table: str) -> list[tuple[str, str, str, str]]:
         "WHERE c.contype = 'f' AND c.conrelid = %s::regclass AND cardinality(c.conkey) = 1 ORDER BY c.conname",
         [f'"{table}"'],
     )
-    found = [tuple(r) for r in cursor.fetchall()]
+    pg_found = [tuple(r) for r in cursor.fetchall()]
     cursor.execute(
         "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass "
         "AND cardinality(conkey) > 1",
@@ -151,7 +179,7 @@ def _foreign_keys(cursor: Any, table: str) -> list[tuple[str, str, str, str]]:
     )
     if int(cursor.fetchone()[0]):
         raise RuntimeError(f"{table}: composite foreign keys are not checked set-based")
-    return found  # type: ignore[return-value]
+    return pg_found  # type: ignore[return-value]
 
 
 def _constants(frame: pl.DataFrame) -> dict[str, str]:
@@ -203,20 +231,85 @@ def _indexes_rebuilt(table: str, rows: int) -> Iterator[None]:
 
 
 @contextmanager
-def commit_settings() -> Iterator[None]:
-    """Connection settings for the commit's bulk writes, restored afterwards (SQLite: a large page cache)."""
+def commit_transaction() -> Iterator[None]:
+    """The commit's transaction (`transaction.atomic`), with the connection set for bulk writes.
+
+    SQLite: a large page cache, and foreign keys checked set-based — `PRAGMA foreign_keys` can change only
+    outside a transaction, so it is off for the whole transaction: the `Loader` checks every row it writes, and
+    `_OrmWrites` every row the commit writes through Django (the batch, the assignment, audit entries), before
+    the transaction ends. Both are restored afterwards, also after a failure."""
     if connection.vendor != "sqlite":
-        yield
+        with transaction.atomic():
+            yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         before = int(cursor.fetchone()[0])
         cursor.execute(f"PRAGMA cache_size = -{COMMIT_CACHE_KIB}")
+        cursor.execute("PRAGMA foreign_keys = OFF")
     try:
-        yield
+        watch = _OrmWrites()
+        with transaction.atomic():
+            with connection.execute_wrapper(watch):
+                yield
+            watch.check()
     finally:
         with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA cache_size = {before}")
+
+
+class _OrmWrites:
+    """SQLite, foreign keys off: the tables written through Django's cursors during the commit, checked at its
+    end — new rows (rowid past the mark taken before the table's first INSERT) against each parent, tables with
+    an UPDATE whole (`PRAGMA foreign_key_check`: a batch row, small). A DELETE checks the whole database. The bulk
+    writes go through the raw cursor, unseen here: the `Loader` checks those, and `update` changes no key."""
+
+    DML = re.compile(r'^\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+    def __init__(self) -> None:
+        self.inserted: dict[str, int] = {}  # table -> MAX(rowid) before the commit's first insert
+        self.updated: set[str] = set()
+        self.deleted = False
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        found = self.DML.match(sql)
+        if found:
+            verb, table = found.group(1).split()[0].upper(), found.group(2)
+            if verb == "INSERT" and table not in self.inserted:
+                raw = context["cursor"].cursor
+                self.inserted[table] = int(
+                    raw.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{table}"').fetchone()[0]
+                )
+            elif verb == "UPDATE":
+                self.updated.add(table)
+            elif verb == "DELETE":
+                self.deleted = True
+        return execute(sql, params, many, context)
+
+    def check(self) -> None:
+        with connection.cursor() as cursor:
+            if self.deleted:
+                cursor.execute("PRAGMA foreign_key_check")
+                self._refuse(cursor.fetchall())
+            for table in sorted(self.updated):
+                cursor.execute(f'PRAGMA foreign_key_check("{table}")')
+                self._refuse(cursor.fetchall())
+            for table, mark in sorted(self.inserted.items()):
+                for name, column, parent, key in _foreign_keys(cursor, table):
+                    cursor.execute(
+                        f'SELECT rowid FROM "{table}" c WHERE c.rowid > %s AND c."{column}" IS NOT NULL '
+                        f'AND NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{key}" = c."{column}") LIMIT 1',
+                        [mark],
+                    )
+                    if cursor.fetchone():
+                        raise IntegrityError(f'insert on table "{table}" violates foreign key "{name}"')
+
+    @staticmethod
+    def _refuse(violations: list[Any]) -> None:
+        if violations:
+            table, rowid, parent, _fk = violations[0]
+            raise IntegrityError(f'row {rowid} of table "{table}" refers to a missing row of "{parent}"')
 
 
 def update(sql: str, rows: Sequence[Sequence[Any]]) -> None:

@@ -336,7 +336,7 @@ def batch_commit(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
     progress = staging.Progress(batch.pk, echo)
     progress("importazione", 0, batch.rows_total, force=True)
     try:
-        with frames.commit_settings(), transaction.atomic():
+        with frames.commit_transaction():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status == S.COMMITTED:  # a twin commit finished while we waited for the lock
                 return locked
