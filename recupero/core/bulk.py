@@ -8,11 +8,15 @@ each other without a round trip; on PostgreSQL `fix_sequences` moves the identit
 
 from __future__ import annotations
 
+import functools
+import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 
 class Bulk:
@@ -169,3 +173,97 @@ class Bulk:
             raw.execute(f'INSERT OR IGNORE INTO "{table}" ({cols}) VALUES {values} RETURNING {ret}', params)
             out.extend(tuple(r) for r in raw.fetchall())
         return out
+
+
+# ---- foreign keys checked set-based (docs/decisions/0004) ----------------------------------------------------
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    column: str
+    parent: str
+    key: str
+
+
+def may_skip_triggers() -> bool:
+    """PostgreSQL: whether this connection's role may turn the per-row triggers off (`session_replication_role`:
+    a superuser, or PostgreSQL 15+ after `GRANT SET ON PARAMETER session_replication_role TO <role>`)."""
+    return connection.vendor == "postgresql" and _may_skip_triggers(connection.alias)
+
+
+@functools.cache
+def _may_skip_triggers(alias: str) -> bool:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('is_superuser') = 'on', current_setting('server_version_num')::int"
+        )
+        superuser, version = cursor.fetchone()
+        if superuser:
+            return True
+        if version < 150000:
+            return False
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def row_triggers_off() -> Iterator[None]:
+    """PostgreSQL: the statements inside run without row triggers (foreign-key checks among them); the caller
+    checks the keys itself (`keys_held`). No `finally`: after a failed statement the transaction is aborted and
+    its rollback (or the savepoint's) undoes the SET LOCAL with everything else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        yield
+        cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def foreign_keys(table: str) -> list[ForeignKey]:
+    """The table's foreign keys, read from the database's catalogue (single-column ones only: a composite key
+    raises, it would go unchecked)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f'SELECT seq, "table", "from", "to" FROM pragma_foreign_key_list(\'{table}\')')
+            rows = cursor.fetchall()
+            if any(seq for seq, *_ in rows):
+                raise RuntimeError(f"{table}: composite foreign keys are not checked set-based")
+            return [
+                ForeignKey(f"{table}.{column}", column, parent, key or "id")
+                for _s, parent, column, key in rows
+            ]
+        cursor.execute(
+            "SELECT c.conname, a.attname, p.relname, pa.attname, cardinality(c.conkey) FROM pg_constraint c "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "JOIN pg_class p ON p.oid = c.confrelid "
+            "JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1] "
+            "WHERE c.contype = 'f' AND c.conrelid = %s::regclass ORDER BY c.conname",
+            [f'"{table}"'],
+        )
+        found = cursor.fetchall()
+    if any(width > 1 for *_x, width in found):
+        raise RuntimeError(f"{table}: composite foreign keys are not checked set-based")
+    return [ForeignKey(name, column, parent, key) for name, column, parent, key, _w in found]
+
+
+def keys_held(table: str, fk: ForeignKey, values: Collection[int]) -> None:
+    """Refuse (IntegrityError) if a value of `fk` written into `table` has no parent row; on PostgreSQL lock the
+    parents `FOR KEY SHARE`, as the trigger would, so that no one deletes them before we commit (SQLite's writer
+    holds the only write lock until then). `values`: the distinct non-null values, as integer ids."""
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f'SELECT COUNT(*) FROM "{fk.parent}" WHERE "{fk.key}" IN (SELECT value FROM json_each(%s))',
+                [json.dumps(sorted(values))],
+            )
+        else:
+            cursor.execute(
+                f'SELECT COUNT(*) FROM (SELECT 1 FROM "{fk.parent}" WHERE "{fk.key}" = ANY(%s::bigint[]) '
+                f"FOR KEY SHARE) AS held",
+                [sorted(values)],
+            )
+        missing = len(values) - int(cursor.fetchone()[0])
+    if missing:
+        raise IntegrityError(
+            f'insert on table "{table}" violates foreign key constraint "{fk.name}": '
+            f'{missing} value(s) of {fk.column} not present in table "{fk.parent}"'
+        )

@@ -23,6 +23,8 @@ from typing import Any
 import polars as pl
 from django.db import IntegrityError, connection, transaction
 
+from recupero.core import bulk
+
 CHUNK = 100_000
 SQLITE_CHUNK = 20_000
 # From this many rows, into a table holding no more rows than that (SQLite: MAX(rowid), an upper bound of the
@@ -84,52 +86,31 @@ class Loader:
     """
 
     def __init__(self) -> None:
-        self.set_based = _per_row_checks_off() if connection.vendor == "sqlite" else _may_skip_triggers()
+        self.set_based = _per_row_checks_off() if connection.vendor == "sqlite" else bulk.may_skip_triggers()
         self._fresh: dict[str, pl.Series] = {}  # table -> ids this loader wrote
 
     def write(self, table: str, frame: pl.DataFrame) -> int:
         if not self.set_based or frame.height == 0 or "id" not in frame.columns:
             return write(table, frame)
-        with connection.cursor() as cursor:
-            keys = _foreign_keys(cursor, table)
-            if connection.vendor == "sqlite":
+        keys = bulk.foreign_keys(table)
+        if connection.vendor == "sqlite":  # foreign keys are off for the whole commit transaction
+            written = write(table, frame)
+        else:
+            with bulk.row_triggers_off():
                 written = write(table, frame)
-            else:
-                # no `finally`: after a failed COPY the transaction is aborted, and its rollback (or the
-                # savepoint's) undoes the SET LOCAL with everything else
-                cursor.execute("SET LOCAL session_replication_role = replica")
-                written = write(table, frame)
-                cursor.execute("SET LOCAL session_replication_role = origin")
-            for name, column, parent, key in keys:
-                if column in frame.columns:  # a column left out of the insert is NULL
-                    self._check(cursor, table, frame[column], name, parent, key)
+        for fk in keys:
+            if fk.column in frame.columns:  # a column left out of the insert is NULL
+                bulk.keys_held(table, fk, self._not_fresh(fk, frame[fk.column]))
         ids = frame["id"]
         self._fresh[table] = pl.concat([self._fresh[table], ids]) if table in self._fresh else ids
         return written
 
-    def _check(self, cursor: Any, table: str, column: pl.Series, name: str, parent: str, key: str) -> None:
+    def _not_fresh(self, fk: bulk.ForeignKey, column: pl.Series) -> list[int]:
+        """The distinct values of the column that are not ids this loader wrote into the parent table."""
         values = column.drop_nulls().unique()
-        if key == "id" and parent in self._fresh:
-            values = values.filter(~values.is_in(self._fresh[parent].implode()))
-        if values.len() == 0:
-            return
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                f'SELECT COUNT(*) FROM "{parent}" WHERE "{key}" IN (SELECT value FROM json_each(%s))',
-                [json.dumps(values.to_list())],
-            )
-        else:
-            cursor.execute(
-                f'SELECT COUNT(*) FROM (SELECT 1 FROM "{parent}" WHERE "{key}" = ANY(%s::bigint[]) '
-                f"FOR KEY SHARE) AS held",
-                [values.to_list()],
-            )
-        missing = values.len() - int(cursor.fetchone()[0])
-        if missing:
-            raise IntegrityError(
-                f'insert on table "{table}" violates foreign key constraint "{name}": '
-                f'{missing} value(s) of {column.name} not present in table "{parent}"'
-            )
+        if fk.key == "id" and fk.parent in self._fresh:
+            values = values.filter(~values.is_in(self._fresh[fk.parent].implode()))
+        return values.to_list()
 
 
 def _per_row_checks_off() -> bool:
@@ -137,49 +118,6 @@ def _per_row_checks_off() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_keys")
         return not int(cursor.fetchone()[0])
-
-
-def _may_skip_triggers() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('is_superuser') = 'on', current_setting('server_version_num')::int"
-        )
-        superuser, version = cursor.fetchone()
-        if superuser:
-            return True
-        if version < 150000:
-            return False
-        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-        return bool(cursor.fetchone()[0])
-
-
-def _foreign_keys(cursor: Any, table: str) -> list[tuple[str, str, str, str]]:
-    """(constraint, column, parent table, parent column) of each single-column foreign key of the table."""
-    if connection.vendor == "sqlite":
-        cursor.execute(f'SELECT id, seq, "table", "from", "to" FROM pragma_foreign_key_list(\'{table}\')')
-        found = cursor.fetchall()
-        if any(seq for _id, seq, *_ in found):
-            raise RuntimeError(f"{table}: composite foreign keys are not checked set-based")
-        return [
-            (f"{table}.{column}", column, parent, key or "id") for _id, _seq, parent, column, key in found
-        ]
-    cursor.execute(
-        "SELECT c.conname, a.attname, p.relname, pa.attname FROM pg_constraint c "
-        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
-        "JOIN pg_class p ON p.oid = c.confrelid "
-        "JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = c.confkey[1] "
-        "WHERE c.contype = 'f' AND c.conrelid = %s::regclass AND cardinality(c.conkey) = 1 ORDER BY c.conname",
-        [f'"{table}"'],
-    )
-    pg_found = [tuple(r) for r in cursor.fetchall()]
-    cursor.execute(
-        "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass "
-        "AND cardinality(conkey) > 1",
-        [f'"{table}"'],
-    )
-    if int(cursor.fetchone()[0]):
-        raise RuntimeError(f"{table}: composite foreign keys are not checked set-based")
-    return pg_found  # type: ignore[return-value]
 
 
 def _constants(frame: pl.DataFrame) -> dict[str, str]:
@@ -296,14 +234,14 @@ class _OrmWrites:
                 cursor.execute(f'PRAGMA foreign_key_check("{table}")')
                 self._refuse(cursor.fetchall())
             for table, mark in sorted(self.inserted.items()):
-                for name, column, parent, key in _foreign_keys(cursor, table):
+                for fk in bulk.foreign_keys(table):
                     cursor.execute(
-                        f'SELECT rowid FROM "{table}" c WHERE c.rowid > %s AND c."{column}" IS NOT NULL '
-                        f'AND NOT EXISTS (SELECT 1 FROM "{parent}" p WHERE p."{key}" = c."{column}") LIMIT 1',
+                        f'SELECT rowid FROM "{table}" c WHERE c.rowid > %s AND c."{fk.column}" IS NOT NULL AND '
+                        f'NOT EXISTS (SELECT 1 FROM "{fk.parent}" p WHERE p."{fk.key}" = c."{fk.column}") LIMIT 1',
                         [mark],
                     )
                     if cursor.fetchone():
-                        raise IntegrityError(f'insert on table "{table}" violates foreign key "{name}"')
+                        raise IntegrityError(f'insert on table "{table}" violates foreign key "{fk.name}"')
 
     @staticmethod
     def _refuse(violations: list[Any]) -> None:

@@ -14,7 +14,6 @@ is older than `STALE_AFTER` (its process died) is marked failed and taken over.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
 import queue
 import threading
@@ -28,7 +27,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from recupero.channels.domain.states import CHANNEL_KINDS
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.channels.tasks import communications_dispatch_ids
-from recupero.core.bulk import Bulk
+from recupero.core.bulk import Bulk, foreign_keys, keys_held, may_skip_triggers, row_triggers_off
 from recupero.core.clock import now
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -427,71 +426,23 @@ def chunk_record(
     return written
 
 
-# The foreign keys of strategies_stepexecution, as `_keys_held` checks them: (column, parent table). The step
-# rows name them by position in _STEP_COLUMNS.
-_STEP_KEYS = (("tenant_id", "core_tenant"), ("case_id", "cases_case"), ("run_id", "strategies_strategyrun"))
-
-
 def steps_write(bulk: Bulk, steps: list[tuple[object, ...]]) -> int:
     """INSERT … ON CONFLICT DO NOTHING of the step rows. PostgreSQL checks a foreign key with one trigger call
     per row, queued to the COMMIT (the keys are deferred): ≈1.5M calls for a day's 500k steps. Where the role
     may, the rows are written with the row triggers off and each key checked in one statement on the distinct
-    values the rows carry, the parents locked FOR KEY SHARE as the trigger would lock them (no one deletes the
-    case before we commit); a missing parent refuses the chunk, like the trigger. Unique and CHECK constraints
-    are no triggers: they stay on."""
-    if not steps or not _set_based_keys():
-        return bulk.write_ignore("strategies_stepexecution", _STEP_COLUMNS, steps, "idempotency_key")
-    with connection.cursor() as cur:
-        # no `finally`: after a failed statement the transaction is aborted and its rollback undoes the SET LOCAL
-        cur.execute("SET LOCAL session_replication_role = replica")
-        written = bulk.write_ignore("strategies_stepexecution", _STEP_COLUMNS, steps, "idempotency_key")
-        cur.execute("SET LOCAL session_replication_role = origin")
-        for column, parent in _STEP_KEYS:
-            at = _STEP_COLUMNS.index(column)
-            _keys_held(cur, column, parent, {row[at] for row in steps if row[at] is not None})
+    values the rows carry, the parents locked as the trigger would (`core.bulk.keys_held`, decision 0004); a
+    missing parent refuses the chunk, like the trigger. Unique and CHECK constraints are no triggers: they stay
+    on."""
+    table = "strategies_stepexecution"
+    if not steps or not may_skip_triggers():
+        return bulk.write_ignore(table, _STEP_COLUMNS, steps, "idempotency_key")
+    with row_triggers_off():
+        written = bulk.write_ignore(table, _STEP_COLUMNS, steps, "idempotency_key")
+    for fk in foreign_keys(table):
+        if fk.column in _STEP_COLUMNS:  # a column the rows leave out is NULL
+            at = _STEP_COLUMNS.index(fk.column)
+            keys_held(table, fk, {int(row[at]) for row in steps if row[at] is not None})  # type: ignore[call-overload]
     return written
-
-
-def _keys_held(cur: Any, column: str, parent: str, values: set[object]) -> None:
-    if not values:
-        return
-    cur.execute(
-        f'SELECT COUNT(*) FROM (SELECT 1 FROM "{parent}" WHERE id = ANY(%s::bigint[]) FOR KEY SHARE) AS held',
-        [sorted(values)],  # type: ignore[type-var]
-    )
-    missing = len(values) - int(cur.fetchone()[0])
-    if missing:
-        raise IntegrityError(
-            f'insert on table "strategies_stepexecution" violates a foreign key: {missing} value(s) of {column}'
-            f' not present in table "{parent}"'
-        )
-
-
-@functools.cache
-def _set_based_keys_for(alias: str) -> bool:
-    """The role may turn the row triggers off, and the table's foreign keys are exactly `_STEP_KEYS` (one
-    added later would go unchecked: then the plain path)."""
-    with connections[alias].cursor() as cur:
-        cur.execute(
-            "SELECT current_setting('is_superuser') = 'on', current_setting('server_version_num')::int"
-        )
-        superuser, version = cur.fetchone()
-        if not superuser:
-            if version < 150000:
-                return False
-            cur.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
-            if not cur.fetchone()[0]:
-                return False
-        cur.execute(
-            "SELECT a.attname, p.relname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid"
-            " AND a.attnum = ANY(c.conkey) JOIN pg_class p ON p.oid = c.confrelid"
-            " WHERE c.contype = 'f' AND c.conrelid = 'strategies_stepexecution'::regclass"
-        )
-        return sorted(cur.fetchall()) == sorted(_STEP_KEYS)
-
-
-def _set_based_keys() -> bool:
-    return connection.vendor == "postgresql" and _set_based_keys_for(connection.alias)
 
 
 def _step_row(
