@@ -70,6 +70,11 @@ class Case(TenantModel):
         related_name="+",
         db_index=False,  # rarely set, never searched by: an index would be upkeep on every intake row
     )
+    # Facts the creditor states at intake (None: not stated). The strategies read them: a suspension notice
+    # (ARERA) only while the supply is active — on a ceased one it would be an empty threat —, a gentler first
+    # step for a customer whose very first invoice is unpaid.
+    supply_active = models.BooleanField("fornitura attiva", null=True, blank=True)
+    first_invoice_default = models.BooleanField("prima fattura insoluta", null=True, blank=True)
     # Judicial title: date the lawsuit/ricorso was filed and whether the title grants art. 1284 c.4 interest.
     filing_date = models.DateField(null=True, blank=True)
     title_grants_commercial_rate = models.BooleanField(default=False)

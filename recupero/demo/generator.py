@@ -79,6 +79,8 @@ COLUMNS = {
         "consultant_id",
         "filing_date",
         "title_grants_commercial_rate",
+        "supply_active",
+        "first_invoice_default",
     ),
     "cases_claim": (
         "id",
@@ -461,6 +463,7 @@ class ChunkGenerator:
                 creditor.consultant_id,
                 filing,
                 0,
+                *_stated_facts(creditor.sector, seq),
             )
         )
         self._timeline(case_id, plan.code, claims, original, events, payments)
@@ -695,6 +698,18 @@ class ChunkGenerator:
                     "{}",
                 )
             )
+
+
+def _stated_facts(sector: str, seq: int) -> tuple[int | None, int | None]:
+    """(supply_active, first_invoice_default) as the creditor states them: utilities say whether the supply is
+    still active (1 in 7 ceased) and flag the customers whose first invoice is unpaid (1 in 11), telcos only the
+    latter, suppliers neither. From the case number, not the random stream, so the rest of the demo is unchanged."""
+    first = int(seq % 11 == 0)
+    if sector == "utility":
+        return int(seq % 7 != 0), first
+    if sector == "telco":
+        return None, first
+    return None, None
 
 
 def _reference(sector: str, seq: int) -> str:

@@ -34,7 +34,9 @@ class Plan:
     debtors_new: pl.DataFrame  # dkey, tax_code, vat_number, name, surname, company_name, debtor_type
     debtor_map: pl.DataFrame  # dkey -> debtor_id (existing debtors only)
     contacts_new: pl.DataFrame  # dkey, debtor_id?, case_reference, kind, value, cap, municipality, province
-    cases_new: pl.DataFrame  # case_reference, dkey, claim_type, debtor_type, province
+    cases_new: (
+        pl.DataFrame
+    )  # case_reference, dkey, claim_type, debtor_type, province, supply_active, first_inv...
     cases_existing: pl.DataFrame  # case_reference, case_id, debtor_id, status, balance, first_due_on
     claims_new: pl.DataFrame  # case_reference, case_id?, invoice_number, invoice_date, due_date, amount, ...
     claims_changed: pl.DataFrame  # claim_id, case_id, invoice_number, invoice_date, before, after, delta, ...
@@ -88,12 +90,14 @@ def _debtors(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _cases(rows: pl.DataFrame) -> pl.DataFrame:
-    narrow = rows.select("case_reference", "dkey", "claim_type", "debtor_type", "province")
+    flags = ("supply_active", "first_invoice_default")  # the creditor's facts: the first row that states them
+    narrow = rows.select("case_reference", "dkey", "claim_type", "debtor_type", "province", *flags)
     return narrow.group_by("case_reference", maintain_order=True).agg(
         pl.col("dkey").first(),
         pl.col("claim_type").first(),
         pl.col("debtor_type").first(),
         pl.col("province").drop_nulls().first(),
+        *(pl.col(f).drop_nulls().first() for f in flags),
     )
 
 

@@ -182,6 +182,8 @@ def _cases(
         _lit(None, pl.Int64).alias("consultant_id"),
         _lit(None, pl.Date).alias("filing_date"),
         _lit(False, pl.Boolean).alias("title_grants_commercial_rate"),
+        "supply_active",
+        "first_invoice_default",
     )
     step("cases_case", rows)
     created = rows.select("creditor_reference", pl.col("id").alias("case_id"), pl.lit(True).alias("is_new"))

@@ -8,8 +8,9 @@ a fully paid claim may make a case look closer to prescription than `case_positi
 
 Guards read the case status as the only source for disputes and arrangements: there are no dispute or
 arrangement tables yet, so `disputed` → open dispute, `promise`/`plan`/`settlement` → active arrangement.
-Facts the database does not hold yet are left at the planner's neutral default: `first_invoice_default`
-(False), `score_band` (None), `supply_active` (None: treated as not active, so no ARERA suspension notice).
+The creditor's facts stated at intake come from the case row: `supply_active` (None when not stated: treated as
+not active, so no ARERA suspension notice) and `first_invoice_default` (None: False); `score_band` is None until
+cases have a score.
 """
 
 from __future__ import annotations
@@ -186,7 +187,8 @@ def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
 # hash-join a sequential scan of every contact point of the tenant, once per chunk: quadratic at 1M cases.)
 _CASE_SQL = (
     "SELECT c.id, c.status, c.creditor_id, c.claim_type, c.debtor_id, d.size, d.vulnerable, c.balance,"
-    " c.first_due_on, c.opened_on, (SELECT SUM(DISTINCT CASE cp.kind WHEN 'email' THEN 1 WHEN 'mobile' THEN 2"
+    " c.first_due_on, c.opened_on, c.supply_active, c.first_invoice_default,"
+    " (SELECT SUM(DISTINCT CASE cp.kind WHEN 'email' THEN 1 WHEN 'mobile' THEN 2"
     " WHEN 'phone' THEN 4 WHEN 'pec' THEN 8 WHEN 'address' THEN 16 ELSE 0 END) FROM parties_contactpoint cp"
     " WHERE cp.debtor_id = c.debtor_id AND cp.tenant_id = c.tenant_id AND cp.status IN (%s, %s))"
     " FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id"
@@ -265,6 +267,8 @@ def _chunk(
         balance,
         first_due,
         opened,
+        supply_active,
+        first_invoice,
         mask,
     ) in rows:
         code, sector, window, strategy, _years = creditors[creditor_id]
@@ -289,9 +293,9 @@ def _chunk(
                 bool(vulnerable),
                 status == "disputed",
                 status in _ARRANGED,
-                False,
-                None,
-                None,
+                bool(first_invoice),  # not stated: not the first invoice
+                None,  # no score yet
+                None if supply_active is None else bool(supply_active),
                 window,
             )
         )

@@ -198,6 +198,23 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "rif ordine",
     ),
     "description": ("descrizione", "causale", "oggetto", "description", "details"),
+    "supply_active": (
+        "fornitura attiva",
+        "stato fornitura",
+        "stato utenza",
+        "utenza attiva",
+        "contratto attivo",
+        "stato contratto",
+        "supply active",
+        "supply status",
+    ),
+    "first_invoice_default": (
+        "prima fattura insoluta",
+        "prima fattura",
+        "insoluto prima fattura",
+        "first invoice default",
+        "first invoice",
+    ),
     "iban": ("iban", "codice iban", "iban debitore", "conto"),
     "notes": ("note", "annotazioni", "commenti", "notes", "comments", "remarks"),
 }

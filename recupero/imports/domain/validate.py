@@ -58,6 +58,24 @@ CLAIM_TYPE_WORDS = {
     "water": ("water", "acqua", "idrico", "servizio idrico"),
     "telecom": ("telecom", "telefonia", "tlc", "telefono", "internet", "mobile", "fisso"),
 }
+# Yes/no facts a creditor states per case ("Fornitura attiva: sì", "Stato fornitura: cessata").
+FLAG_WORDS = {
+    "1": ("si", "sì", "s", "yes", "y", "1", "vero", "true", "x", "attiva", "attivo", "in corso", "active"),
+    "0": (
+        "no",
+        "n",
+        "0",
+        "falso",
+        "false",
+        "cessata",
+        "cessato",
+        "chiusa",
+        "chiuso",
+        "disattivata",
+        "ceased",
+    ),
+}
+FLAGS = ("supply_active", "first_invoice_default")
 DEBTOR_TYPE_WORDS = {
     "consumer": (
         "consumer",
@@ -87,9 +105,12 @@ DEBTOR_TYPE_WORDS = {
 CHOICES = {
     "claim_type": "ordinario, periodico, luce, gas, acqua, telefonia",
     "debtor_type": "consumatore, azienda",
+    "supply_active": "sì (attiva), no (cessata)",
+    "first_invoice_default": "sì, no",
 }
 _CLAIM_TYPES = {word: key for key, words in CLAIM_TYPE_WORDS.items() for word in words}
 _DEBTOR_TYPES = {word: key for key, words in DEBTOR_TYPE_WORDS.items() for word in words}
+_FLAGS = {word: key for key, words in FLAG_WORDS.items() for word in words}
 
 
 @dataclass(slots=True)
@@ -125,6 +146,8 @@ class AffidoRecord:
     iban: str | None
     notes: str | None
     document_type: str | None = None
+    supply_active: bool | None = None  # the creditor's word; None: not stated
+    first_invoice_default: bool | None = None
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(AffidoRecord))
@@ -291,6 +314,7 @@ def _coded_columns(frame: pl.DataFrame, profile: MappingProfile) -> list[pl.Seri
         ),
         claim.fill_null(profile.default_claim_type).alias("claim_type__n"),
         checks.by_distinct(frame["debtor_type"], _word(_DEBTOR_TYPES)).alias("debtor_type__n"),
+        *(checks.by_distinct(frame[name], _word(_FLAGS)).alias(f"{name}__n") for name in FLAGS),
         checks.tax_codes(frame["tax_code"]).alias("tax_code__n"),
         checks.vat_numbers(frame["vat_number"]).alias("vat_number__n"),
         checks.ibans(frame["iban"]).alias("iban__n"),
@@ -334,7 +358,7 @@ def _code_problems() -> list[pl.Expr]:
         ("pec", "import.row.bad_email"),
     ]
     result = [_problem(code, name, pl.col(f"{name}__n") == checks.INVALID) for name, code in pairs]
-    for name, choice in (("claim_type", "claim_type__n"), ("debtor_type", "debtor_type__n")):
+    for name, choice in ((n, f"{n}__n") for n in ("claim_type", "debtor_type", *FLAGS)):
         result.append(
             _problem("import.row.bad_choice", name, pl.col(name).is_not_null() & (pl.col(choice) == ""))
         )
@@ -503,6 +527,12 @@ _NORMALIZED = {
 
 
 def _normalized(name: str) -> pl.Expr:
+    if name in FLAGS:  # "1" / "0" from the words; "" (a word not understood) is an error row, never accepted
+        return (
+            pl.col(f"{name}__n")
+            .replace_strict({"1": True, "0": False}, default=None, return_dtype=pl.Boolean)
+            .alias(name)
+        )
     if name in _NORMALIZED:
         column = pl.col(_NORMALIZED[name])
     elif name in (

@@ -439,3 +439,33 @@ def test_chunked_validation_of_an_empty_file():
     table = _table()
     result = validate(table, MappingProfile.suggest(table.headers), commit=True, chunk_rows=5)
     assert (result.frame.height, result.errors, result.total_rows) == (0, [], 0)
+
+
+@pytest.mark.parametrize(
+    ("supply", "first", "expected"),
+    [
+        ("sì", "no", (True, False)),
+        ("Attiva", "SI", (True, True)),
+        ("cessata", "", (False, None)),
+        ("", "", (None, None)),  # not stated
+    ],
+)
+def test_the_creditors_yes_no_facts(supply, first, expected):
+    headers = [*HEADERS, "Fornitura attiva", "Prima fattura insoluta"]
+    lines = [";".join(headers), ";".join([*GOOD, supply, first])]
+    table = read_csv(("\n".join(lines) + "\n").encode())
+    result = validate(table, MappingProfile.suggest(table.headers))
+    assert result.errors == []
+    record = result.records[0]
+    assert (record.supply_active, record.first_invoice_default) == expected
+
+
+def test_a_yes_no_fact_not_understood_is_a_row_error():
+    headers = [*HEADERS, "Stato fornitura"]
+    lines = [";".join(headers), ";".join([*GOOD, "forse"])]
+    table = read_csv(("\n".join(lines) + "\n").encode())
+    result = validate(table, MappingProfile.suggest(table.headers))
+    assert [(e.row, e.field, e.code, e.value) for e in result.errors] == [
+        (2, "supply_active", "import.row.bad_choice", "forse")
+    ]
+    assert result.errors[0].message == "Valore non ammesso: sì (attiva), no (cessata)."

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
-from recupero.imports.tests.conftest import CF, VAT, csv_bytes, row
+from recupero.imports.tests.conftest import CF, HEADERS, VAT, csv_bytes, row
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.selectors import unbalanced_cases
 from recupero.parties.models import ContactPoint, Debtor
@@ -223,3 +223,20 @@ def test_company_matched_by_vat(run, tenant):
     )
     assert Case.objects.get().commercial is True
     assert batch.preview["debtors"]["new"] == 1
+
+
+def test_the_creditors_stated_facts_land_on_the_case(run, tenant):
+    headers = [*HEADERS, "Fornitura attiva", "Prima fattura insoluta"]
+    data = csv_bytes(
+        [*row(), "sì", "no"],
+        [*row(ref="C2", cf=CF[1], number="G-1"), "cessata", "sì"],
+        [*row(ref="C3", cf=CF[2], number="H-1"), "", ""],
+        headers=headers,
+    )
+    assert run(("affido.csv", data)).status == "committed"
+    facts = Case.objects.filter(tenant=tenant).order_by("creditor_reference")
+    assert [(c.creditor_reference, c.supply_active, c.first_invoice_default) for c in facts] == [
+        ("C1", True, False),
+        ("C2", False, True),
+        ("C3", None, None),  # not stated
+    ]

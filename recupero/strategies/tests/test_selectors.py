@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from recupero.cases.models import Claim, TimelineEvent
+from recupero.cases.models import Case, Claim, TimelineEvent
 from recupero.core.clock import now
 from recupero.law.interest import due_date_from_receipt
 from recupero.parties.domain.debtors import law_debtor_type
@@ -129,3 +129,15 @@ def test_prefetch_reads_the_same_snapshots():
     ]
     assert len(plain) == 7
     assert ahead == plain
+
+
+def test_the_creditors_stated_facts_reach_the_snapshot(cases):
+    """Fornitura attiva / prima fattura insoluta, stated at intake, are what the utility ladder's conditions read
+    (the ARERA suspension notice only on an active supply); not stated: unknown supply, not a first invoice."""
+    t, opened = cases
+    Case.objects.filter(pk=opened[0].pk).update(supply_active=True, first_invoice_default=True)
+    Case.objects.filter(pk=opened[1].pk).update(supply_active=False, first_invoice_default=False)
+    by_id = {s.case_id: s for c in selectors.iter_chunks(tenant=t, today=DAY, size=100) for s in c.snapshots}
+    assert (by_id[opened[0].pk].supply_active, by_id[opened[0].pk].first_invoice_default) == (True, True)
+    assert (by_id[opened[1].pk].supply_active, by_id[opened[1].pk].first_invoice_default) == (False, False)
+    assert (by_id[opened[2].pk].supply_active, by_id[opened[2].pk].first_invoice_default) == (None, False)

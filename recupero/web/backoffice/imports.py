@@ -26,7 +26,8 @@ FIELD_LABELS = {
     "phone": "Telefono", "mobile": "Cellulare", "email": "E-mail", "pec": "PEC", "invoice_number": "Numero fattura",
     "invoice_date": "Data fattura", "due_date": "Scadenza", "amount": "Importo", "outstanding": "Residuo",
     "claim_type": "Tipo credito", "supply_point": "POD/PDR", "contract_reference": "Contratto",
-    "description": "Descrizione", "iban": "IBAN", "notes": "Note",
+    "description": "Descrizione", "iban": "IBAN", "notes": "Note", "supply_active": "Fornitura attiva",
+    "first_invoice_default": "Prima fattura insoluta",
 }  # fmt: skip
 
 
