@@ -27,6 +27,7 @@ MONEY = pl.Decimal(20, 2)
 ITALY = ["IT", "ITALIA", "ITALY"]
 CONTACT_KINDS = ("phone", "mobile", "email", "pec")
 OPEN = [s.value for s in OPEN_STATUSES]
+FLAGS = ("supply_active", "first_invoice_default")  # yes/no facts the creditor states per case
 
 
 @dataclass
@@ -34,12 +35,13 @@ class Plan:
     debtors_new: pl.DataFrame  # dkey, tax_code, vat_number, name, surname, company_name, debtor_type
     debtor_map: pl.DataFrame  # dkey -> debtor_id (existing debtors only)
     contacts_new: pl.DataFrame  # dkey, debtor_id?, case_reference, kind, value, cap, municipality, province
-    cases_new: (
-        pl.DataFrame
-    )  # case_reference, dkey, claim_type, debtor_type, province, supply_active, first_inv...
-    cases_existing: pl.DataFrame  # case_reference, case_id, debtor_id, status, balance, first_due_on
+    # case_reference, dkey, claim_type, debtor_type, province, supply_active, first_invoice_default
+    cases_new: pl.DataFrame
+    cases_existing: pl.DataFrame  # case_reference, case_id, debtor_id, status, balance, first_due_on, FLAGS
     claims_new: pl.DataFrame  # case_reference, case_id?, invoice_number, invoice_date, due_date, amount, ...
     claims_changed: pl.DataFrame  # claim_id, case_id, invoice_number, invoice_date, before, after, delta, ...
+    # existing cases whose stated facts the file changes: case_id, then each flag as stated and as it was
+    facts_changed: pl.DataFrame = field(default_factory=pl.DataFrame)
     counts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -205,11 +207,13 @@ def _existing_cases(tenant_id: int, creditor_id: int, cases: pl.DataFrame) -> pl
         "status": pl.String,
         "balance": pl.String,
         "first_due_on": pl.String,
+        **{flag: pl.Int64 for flag in FLAGS},
     }
     refs = cases["case_reference"]
     columns = (
         "SELECT c.id, c.creditor_reference, c.debtor_id, c.status, CAST(c.balance AS TEXT), "
-        "CAST(c.first_due_on AS TEXT) FROM cases_case c"
+        "CAST(c.first_due_on AS TEXT), CAST(c.supply_active AS INTEGER), CAST(c.first_invoice_default AS INTEGER) "
+        "FROM cases_case c"
     )
     where, params = "c.tenant_id = %s AND c.creditor_id = %s", [tenant_id, creditor_id]
     if frames.at_most("cases_case c", where, params, refs.len()):
@@ -224,6 +228,27 @@ def _existing_cases(tenant_id: int, creditor_id: int, cases: pl.DataFrame) -> pl
     return found.with_columns(
         _money("balance"),
         pl.col("first_due_on").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+        *(pl.col(flag).cast(pl.Boolean) for flag in FLAGS),
+    )
+
+
+def _facts_changed(cases: pl.DataFrame, existing: pl.DataFrame) -> pl.DataFrame:
+    """Existing cases for which the file states a fact that differs from the one on record (a fact the file does
+    not state is left as it is)."""
+    both = cases.select("case_reference", *FLAGS).join(
+        existing.select("case_reference", "case_id", *(pl.col(f).alias(f"{f}_before") for f in FLAGS)),
+        on="case_reference",
+        how="inner",
+        maintain_order="left",
+    )
+    differs = pl.any_horizontal(
+        pl.col(f).is_not_null() & pl.col(f).ne_missing(pl.col(f"{f}_before")) for f in FLAGS
+    )
+    return both.filter(differs).select(
+        "case_id",
+        "case_reference",
+        *(pl.coalesce(f, f"{f}_before").alias(f) for f in FLAGS),
+        *(f"{f}_before" for f in FLAGS),
     )
 
 
@@ -315,7 +340,14 @@ def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, li
     cases_new = cases.join(cases_existing.select("case_reference"), on="case_reference", how="anti")
     debtors_new = debtors.join(debtor_map, on="dkey", how="anti")
     result = Plan(
-        debtors_new, debtor_map, contacts_new, cases_new, cases_existing, claims_new, claims_changed
+        debtors_new,
+        debtor_map,
+        contacts_new,
+        cases_new,
+        cases_existing,
+        claims_new,
+        claims_changed,
+        _facts_changed(cases, cases_existing),
     )
     result.counts = _counts(result, matched.height, closed.height, rows.height)
     return result, notices
@@ -328,6 +360,7 @@ def _counts(p: Plan, matched_claims: int, closed: int, rows: int) -> dict[str, A
             p.claims_new.filter(pl.col("case_id").is_not_null())["case_id"],
             p.claims_changed["case_id"],
             p.contacts_new.join(p.cases_existing, on="case_reference", how="inner")["case_id"],
+            p.facts_changed["case_id"],
         ]
     ).unique()
     debtor_ids = p.debtor_map["debtor_id"].unique()

@@ -78,6 +78,7 @@ def apply(plan: Plan, ctx: Context) -> dict[str, int]:
     _outstanding(plan)
     _ledger(plan, ctx, claims, step)
     _case_updates(plan, claims)
+    _case_facts(plan)
     _timeline(plan, ctx, claims, case_map, step)
     return written
 
@@ -340,6 +341,21 @@ def _case_updates(plan: Plan, claims: pl.DataFrame) -> None:
     frames.update("UPDATE cases_case SET balance = %s, first_due_on = %s WHERE id = %s", rows.rows())
 
 
+def _case_facts(plan: Plan) -> None:
+    """Existing cases: the yes/no facts the file states differently from the record (the timeline says so)."""
+    rows = plan.facts_changed.select("supply_active", "first_invoice_default", "case_id").rows()
+    frames.update("UPDATE cases_case SET supply_active = %s, first_invoice_default = %s WHERE id = %s", rows)
+
+
+FACT_LABELS = {"supply_active": "fornitura attiva", "first_invoice_default": "prima fattura insoluta"}
+
+
+def _yes_no(name: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(name)).then(pl.lit("sì")).when(~pl.col(name)).then(pl.lit("no")).otherwise(pl.lit("—"))
+    )
+
+
 # ---- timeline ----------------------------------------------------------------------------------------------
 def _timeline(
     plan: Plan,
@@ -399,6 +415,20 @@ def _timeline(
             ).alias("summary"),
         ),
     ]
+    for fact, label in FACT_LABELS.items():
+        events.append(
+            plan.facts_changed.filter(pl.col(fact).ne_missing(pl.col(f"{fact}_before"))).select(
+                "case_id",
+                _lit("import.fact_changed").alias("kind"),
+                pl.format(
+                    "{} da affido {}: {} → {}",
+                    _lit(label.capitalize()),
+                    _lit(code),
+                    _yes_no(f"{fact}_before"),
+                    _yes_no(fact),
+                ).alias("summary"),
+            )
+        )
     data = json.dumps({"assignment": code, "batch": ctx.batch_id})
     timeline = pl.concat(events)
     ids = frames.reserve_ids("cases_timelineevent", timeline.height)

@@ -240,3 +240,23 @@ def test_the_creditors_stated_facts_land_on_the_case(run, tenant):
         ("C2", False, True),
         ("C3", None, None),  # not stated
     ]
+
+
+def test_a_later_file_changes_a_stated_fact_and_the_timeline_says_so(run, tenant):
+    headers = [*HEADERS, "Fornitura attiva"]
+    first = csv_bytes([*row(), "sì"], [*row(ref="C2", cf=CF[1], number="G-1"), "sì"], headers=headers)
+    assert run(("a.csv", first)).status == "committed"
+    # the supply of C1 has ceased; C2's file says nothing this time: left as it is
+    later = csv_bytes([*row(), "cessata"], [*row(ref="C2", cf=CF[1], number="G-1"), ""], headers=headers)
+    batch = run(("b.csv", later), code="AFF-2026-02")
+    assert batch.status == "committed"
+    assert batch.preview["cases"] == {"new": 0, "updated": 1, "unchanged": 1, "closed": 0}
+    facts = dict(Case.objects.filter(tenant=tenant).values_list("creditor_reference", "supply_active"))
+    assert facts == {"C1": False, "C2": True}
+    c1 = Case.objects.get(tenant=tenant, creditor_reference="C1")
+    assert list(c1.timeline.filter(kind="import.fact_changed").values_list("summary", flat=True)) == [
+        "Fornitura attiva da affido AFF-2026-02: sì → no"
+    ]
+    again = run(("b.csv", later), code="AFF-2026-02")  # the same file again: nothing to change
+    assert again.preview["cases"] == {"new": 0, "updated": 0, "unchanged": 2, "closed": 0}
+    assert c1.timeline.filter(kind="import.fact_changed").count() == 1
