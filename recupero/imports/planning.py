@@ -22,12 +22,12 @@ from recupero.imports import frames
 from recupero.imports.domain import checks
 from recupero.imports.domain.errors import Notice, RowError
 from recupero.imports.domain.provinces import cap_verdict
+from recupero.imports.domain.validate import FLAGS
 
 MONEY = pl.Decimal(20, 2)
 ITALY = ["IT", "ITALIA", "ITALY"]
 CONTACT_KINDS = ("phone", "mobile", "email", "pec")
 OPEN = [s.value for s in OPEN_STATUSES]
-FLAGS = ("supply_active", "first_invoice_default")  # yes/no facts the creditor states per case
 
 
 @dataclass
@@ -92,14 +92,14 @@ def _debtors(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _cases(rows: pl.DataFrame) -> pl.DataFrame:
-    flags = ("supply_active", "first_invoice_default")  # the creditor's facts: the first row that states them
-    narrow = rows.select("case_reference", "dkey", "claim_type", "debtor_type", "province", *flags)
+    # the creditor's yes/no facts (FLAGS): the first row that states them
+    narrow = rows.select("case_reference", "dkey", "claim_type", "debtor_type", "province", *FLAGS)
     return narrow.group_by("case_reference", maintain_order=True).agg(
         pl.col("dkey").first(),
         pl.col("claim_type").first(),
         pl.col("debtor_type").first(),
         pl.col("province").drop_nulls().first(),
-        *(pl.col(f).drop_nulls().first() for f in flags),
+        *(pl.col(f).drop_nulls().first() for f in FLAGS),
     )
 
 
