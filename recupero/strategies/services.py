@@ -169,8 +169,8 @@ def _strategy_run(
         return report
     run = _run_start(tenant, actor, run_date)
 
-    def write(item: tuple[Chunk, list[Planned], Effects]) -> None:
-        _chunk_write(tenant, run, *item, cat, run_date, report)
+    def write(effects: Effects) -> None:
+        _chunk_write(tenant, run, effects, report)
 
     try:
         with _writer(write, threaded=threaded) as submit:
@@ -179,7 +179,7 @@ def _strategy_run(
                 effects = chunk_effects(
                     tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=run_date
                 )
-                submit((chunk, decisions, effects))
+                submit(effects)
     except BaseException as exc:
         _run_end(run, report, error=f"{type(exc).__name__}: {exc}")
         raise
@@ -187,22 +187,11 @@ def _strategy_run(
     return report
 
 
-def _chunk_write(
-    tenant: Tenant,
-    run: StrategyRun,
-    chunk: Chunk,
-    decisions: list[Planned],
-    effects: Effects,
-    cat: Catalogue,
-    today: dt.date,
-    report: RunReport,
-) -> None:
+def _chunk_write(tenant: Tenant, run: StrategyRun, effects: Effects, report: RunReport) -> None:
     """One chunk's effects in one transaction; the report and the heartbeat move only when it commits."""
     with transaction.atomic():
         _async_commit()
-        chunk_record(
-            tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=today, effects=effects
-        )
+        chunk_record(tenant=tenant, effects=effects)
         merged = report.merge(effects.report)
         StrategyRun.objects.filter(pk=run.pk).update(heartbeat_at=now(), report=merged.as_dict())
     _report_replace(report, merged)
@@ -399,21 +388,9 @@ def chunk_effects(
     return Effects(steps, comms, items, report)
 
 
-def chunk_record(
-    *,
-    tenant: Tenant,
-    run: StrategyRun | None,
-    chunk: Chunk,
-    decisions: list[Planned],
-    cat: Catalogue,
-    today: dt.date,
-    effects: Effects | None = None,
-) -> dict[str, int]:
-    """Write one chunk's effects in bulk (inside the caller's transaction) and start sending on commit."""
-    if effects is None:
-        effects = chunk_effects(
-            tenant=tenant, run=run, chunk=chunk, decisions=decisions, cat=cat, today=today
-        )
+def chunk_record(*, tenant: Tenant, effects: Effects) -> dict[str, int]:
+    """Write one chunk's effects (`chunk_effects`) in bulk, inside the caller's transaction, and start sending
+    on commit."""
     bulk = Bulk()
     new_comms = communications_queue_new(tenant=tenant, specs=effects.comms, bulk=bulk)
     written = {
