@@ -76,6 +76,41 @@ def row(
     ]
 
 
+def known_debtor(tenant, code=CF[0]):
+    """A debtor already in the database (a parent the loader's frames refer to)."""
+    from recupero.parties.models import Debtor
+
+    return Debtor.objects.create(
+        tenant=tenant, kind="person", size="consumer", tax_code=code, last_name="Rossi", search_name="rossi"
+    )
+
+
+def contact_frame(tenant, debtor_ids):
+    """parties_contactpoint rows for frames.Loader.write: one e-mail per debtor id, ids reserved."""
+    import datetime as dt
+
+    import polars as pl
+    from django.db import connection
+
+    from recupero.imports import frames, staging
+
+    n = len(debtor_ids)
+    stamp = staging.timestamp(connection.vendor, dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC))
+    return pl.DataFrame(
+        {
+            "id": frames.reserve_ids("parties_contactpoint", n),
+            "tenant_id": [tenant.pk] * n,
+            "debtor_id": debtor_ids,
+            "kind": ["email"] * n,
+            "value": [f"d{i}@example.it" for i in range(n)],
+            **{name: [""] * n for name in ("cap", "municipality", "province")},
+            "source": ["affido T"] * n,
+            "status": ["unverified"] * n,
+            "created_at": [stamp] * n,
+        }
+    )
+
+
 def csv_bytes(*rows, headers=HEADERS, sep=";", encoding="utf-8") -> bytes:
     lines = [sep.join(headers)] + [sep.join(r) for r in rows]
     return ("\n".join(lines) + "\n").encode(encoding)

@@ -10,34 +10,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from recupero.imports import frames
-from recupero.parties.models import ContactPoint, Debtor
+from recupero.imports.tests.conftest import contact_frame, known_debtor
+from recupero.parties.models import ContactPoint
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's triggers and row locks"
 )
-
-
-def _debtor(tenant, code: str) -> Debtor:
-    return Debtor.objects.create(
-        tenant=tenant, kind="person", size="consumer", tax_code=code, last_name="Rossi", search_name="rossi"
-    )
-
-
-def _contacts(tenant, debtor_ids: list[int]) -> pl.DataFrame:
-    ids = frames.reserve_ids("parties_contactpoint", len(debtor_ids))
-    return pl.DataFrame(
-        {
-            "id": ids,
-            "tenant_id": [tenant.pk] * len(debtor_ids),
-            "debtor_id": debtor_ids,
-            "kind": ["email"] * len(debtor_ids),
-            "value": [f"d{n}@example.it" for n in range(len(debtor_ids))],
-            **{name: [""] * len(debtor_ids) for name in ("cap", "municipality", "province")},
-            "source": ["affido T"] * len(debtor_ids),
-            "status": ["unverified"] * len(debtor_ids),
-            "created_at": ["2026-12-01 08:00:00+00"] * len(debtor_ids),
-        }
-    )
 
 
 @pytest.mark.django_db
@@ -48,7 +26,7 @@ def test_the_test_database_role_checks_set_based(tenant):
 
 @pytest.mark.django_db
 def test_rows_referring_to_existing_and_new_parents_are_written(tenant):
-    known = _debtor(tenant, "RSSMRA85T10A562S")
+    known = known_debtor(tenant)
     loader = frames.Loader()
     with transaction.atomic():
         fresh = frames.reserve_ids("parties_debtor", 2)
@@ -69,7 +47,7 @@ def test_rows_referring_to_existing_and_new_parents_are_written(tenant):
             }
         )
         assert loader.write("parties_debtor", debtors) == 2
-        assert loader.write("parties_contactpoint", _contacts(tenant, [known.pk, *fresh.to_list()])) == 3
+        assert loader.write("parties_contactpoint", contact_frame(tenant, [known.pk, *fresh.to_list()])) == 3
     assert sorted(ContactPoint.objects.values_list("debtor__tax_code", "value")) == [
         ("BNCLRA90A41F205I", "d1@example.it"),
         ("RSSMRA85T10A562S", "d0@example.it"),
@@ -80,7 +58,7 @@ def test_rows_referring_to_existing_and_new_parents_are_written(tenant):
 @pytest.mark.django_db
 @pytest.mark.parametrize("set_based", [True, False])
 def test_a_missing_parent_refuses_the_write_and_nothing_stays(tenant, set_based):
-    known = _debtor(tenant, "RSSMRA85T10A562S")
+    known = known_debtor(tenant)
     loader = frames.Loader()
     loader.set_based = set_based
     missing = known.pk + 1000
@@ -90,7 +68,7 @@ def test_a_missing_parent_refuses_the_write_and_nothing_stays(tenant, set_based)
     ):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as the commit does
-        loader.write("parties_contactpoint", _contacts(tenant, [known.pk, missing]))
+        loader.write("parties_contactpoint", contact_frame(tenant, [known.pk, missing]))
     assert ContactPoint.objects.count() == 0
 
 
@@ -98,7 +76,7 @@ def test_a_missing_parent_refuses_the_write_and_nothing_stays(tenant, set_based)
 def test_an_existing_parent_cannot_be_deleted_until_the_commit(tenant):
     """The row triggers lock the referenced row FOR KEY SHARE; the set-based check must do the same, or another
     session could delete the debtor between the check and the commit and leave the contact orphaned."""
-    known = _debtor(tenant, "RSSMRA85T10A562S")
+    known = known_debtor(tenant)
     params = connection.get_connection_params()
     other = psycopg.connect(
         host=params.get("host"), port=params.get("port"), user=params.get("user"), dbname=params["dbname"]
@@ -107,7 +85,7 @@ def test_an_existing_parent_cannot_be_deleted_until_the_commit(tenant):
         with transaction.atomic():
             loader = frames.Loader()
             assert loader.set_based
-            loader.write("parties_contactpoint", _contacts(tenant, [known.pk]))
+            loader.write("parties_contactpoint", contact_frame(tenant, [known.pk]))
             other.execute("SET lock_timeout = '300ms'")
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 other.execute("DELETE FROM parties_debtor WHERE id = %s", [known.pk])

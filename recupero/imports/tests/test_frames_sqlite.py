@@ -4,14 +4,13 @@ Transactional tests: inside the test's own transaction the PRAGMA could not chan
 
 from __future__ import annotations
 
-import polars as pl
 import pytest
 from django.db import IntegrityError, connection
 
 from recupero.cases.models import Case, Claim
 from recupero.imports import frames
 from recupero.imports.models import ImportBatch
-from recupero.imports.tests.conftest import CF, csv_bytes, row
+from recupero.imports.tests.conftest import CF, contact_frame, csv_bytes, known_debtor, row
 from recupero.ledger.models import LedgerEntry
 from recupero.parties.models import ContactPoint, Debtor
 
@@ -25,29 +24,6 @@ def _foreign_keys_on() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_keys")
         return bool(cursor.fetchone()[0])
-
-
-def _contacts(tenant, debtor_ids: list[int]) -> pl.DataFrame:
-    n = len(debtor_ids)
-    return pl.DataFrame(
-        {
-            "id": frames.reserve_ids("parties_contactpoint", n),
-            "tenant_id": [tenant.pk] * n,
-            "debtor_id": debtor_ids,
-            "kind": ["email"] * n,
-            "value": [f"d{i}@example.it" for i in range(n)],
-            **{name: [""] * n for name in ("cap", "municipality", "province")},
-            "source": ["affido T"] * n,
-            "status": ["unverified"] * n,
-            "created_at": ["2026-12-01 08:00:00"] * n,
-        }
-    )
-
-
-def _debtor(tenant) -> Debtor:
-    return Debtor.objects.create(
-        tenant=tenant, kind="person", size="consumer", tax_code=CF[0], last_name="Rossi", search_name="rossi"
-    )
 
 
 def test_a_commit_checks_set_based_and_turns_foreign_keys_back_on(run, monkeypatch):
@@ -66,16 +42,16 @@ def test_a_commit_checks_set_based_and_turns_foreign_keys_back_on(run, monkeypat
 
 
 def test_a_bulk_row_with_a_missing_parent_refuses_the_transaction(tenant):
-    known = _debtor(tenant)
+    known = known_debtor(tenant)
     with pytest.raises(IntegrityError, match="parties_contactpoint"), frames.commit_transaction():
         loader = frames.Loader()
         assert loader.set_based and not _foreign_keys_on()
-        loader.write("parties_contactpoint", _contacts(tenant, [known.pk, known.pk + 1000]))
+        loader.write("parties_contactpoint", contact_frame(tenant, [known.pk, known.pk + 1000]))
     assert ContactPoint.objects.count() == 0 and _foreign_keys_on()
 
 
 def test_a_row_written_through_django_with_a_missing_parent_refuses_the_transaction(tenant):
-    known = _debtor(tenant)
+    known = known_debtor(tenant)
     with pytest.raises(IntegrityError, match="parties_contactpoint"), frames.commit_transaction():
         ContactPoint.objects.create(tenant=tenant, debtor=known, kind="email", value="a@example.it")
         ContactPoint.objects.create(
@@ -92,7 +68,7 @@ def test_an_update_through_django_to_a_missing_parent_refuses_the_transaction(ru
 
 
 def test_a_delete_through_django_checks_the_whole_database(tenant):
-    known = _debtor(tenant)
+    known = known_debtor(tenant)
     ContactPoint.objects.create(tenant=tenant, debtor=known, kind="email", value="a@example.it")
     # a raw delete through Django's cursor: no cascade, the contact would be left orphaned
     with (
