@@ -251,7 +251,8 @@ class _OrmWrites:
 
 
 def update(sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """UPDATE many rows with one statement (`%s` placeholders), e.g. balances of updated cases."""
+    """UPDATE many rows with one statement (`%s` placeholders), e.g. balances of updated cases. It goes through
+    the raw cursor, unseen by `_OrmWrites`: it must not change a foreign-key column."""
     if not rows:
         return
     with connection.cursor() as cursor:
