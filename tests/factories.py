@@ -11,6 +11,7 @@ from recupero.cases.models import Assignment, Case
 from recupero.cases.services import ClaimInput, assignment_create, case_open
 from recupero.core.domain.roles import Role
 from recupero.core.models import Tenant, User
+from recupero.core.permissions import system_actor
 from recupero.core.services import user_create
 from recupero.ledger.services import opening_post
 from recupero.parties.domain.contacts import ContactKind
@@ -32,7 +33,7 @@ def make_tenant(code: str = "acme") -> Tenant:
 def make_user(tenant: Tenant, role: Role, *, creditor: Creditor | None = None, username: str = "") -> User:
     return user_create(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         username=username or f"{role.value}-{tenant.code}-{next(_seq)}",
         password="pw",
         role=role,
@@ -45,7 +46,12 @@ def make_creditor(
 ) -> Creditor:
     code = code or f"CR{next(_seq)}"
     return creditor_create(
-        tenant=tenant, actor=None, code=code, name=f"Committente {code}", sector=sector, vat_number=vat
+        tenant=tenant,
+        actor=system_actor(tenant),
+        code=code,
+        name=f"Committente {code}",
+        sector=sector,
+        vat_number=vat,
     )
 
 
@@ -54,7 +60,7 @@ def make_debtor(
 ) -> Debtor:
     debtor, _ = debtor_upsert(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         kind=DebtorKind.PERSON,
         size=DebtorSize.CONSUMER,
         first_name=first_name,
@@ -63,7 +69,7 @@ def make_debtor(
     )
     contact_add(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         debtor=debtor,
         kind=ContactKind.ADDRESS,
         value="Via Roma 1",
@@ -77,7 +83,7 @@ def make_debtor(
 def make_assignment(tenant: Tenant, creditor: Creditor, code: str = "") -> Assignment:
     return assignment_create(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=creditor,
         code=code or f"A{next(_seq)}",
         received_on=dt.date(2026, 1, 10),
@@ -107,7 +113,7 @@ def make_case(
     ]
     case = case_open(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=creditor,
         assignment=assignment,
         debtor=debtor,
@@ -118,7 +124,7 @@ def make_case(
         opened_on=dt.date(2026, 1, 10),
         province="MI",
     )
-    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2026, 1, 10))
+    opening_post(tenant=tenant, actor=system_actor(tenant), case=case, posted_on=dt.date(2026, 1, 10))
     case.refresh_from_db()
     return case
 
@@ -138,7 +144,7 @@ def make_company_case(
     """One invoice to a company, with its opening entry: the worked examples of the law engine on real books."""
     debtor, _ = debtor_upsert(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         kind=DebtorKind.COMPANY,
         size=DebtorSize.SME,
         company_name=f"Impresa {vat}",
@@ -146,7 +152,7 @@ def make_company_case(
     )
     case = case_open(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=creditor,
         assignment=make_assignment(tenant, creditor),
         debtor=debtor,
@@ -157,5 +163,5 @@ def make_company_case(
         claims=[ClaimInput("FT-1", issued, amount, due)],
         opened_on=dt.date(2023, 4, 1),
     )
-    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 4, 1))
+    opening_post(tenant=tenant, actor=system_actor(tenant), case=case, posted_on=dt.date(2023, 4, 1))
     return case

@@ -13,6 +13,7 @@ from recupero.cases.domain.claims import ClaimType
 from recupero.cases.models import Case
 from recupero.cases.services import ClaimInput, assignment_create, case_open
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 from recupero.ledger.services import opening_post
 from recupero.parties.domain.contacts import ContactKind
 from recupero.parties.domain.debtors import DebtorKind, DebtorSize
@@ -46,7 +47,7 @@ def creditor(t: Tenant, sector: str = "utility", code: str = "") -> Creditor:
     code = code or f"CR{next(_seq)}"
     return creditor_create(
         tenant=t,
-        actor=None,
+        actor=system_actor(t),
         code=code,
         name=f"Energia {code} S.p.A.",
         sector=sector,
@@ -70,7 +71,7 @@ def debtor(
     n = next(_seq)
     d, _ = debtor_upsert(
         tenant=t,
-        actor=None,
+        actor=system_actor(t),
         kind=DebtorKind.PERSON,
         size=DebtorSize.CONSUMER,
         first_name="Mario",
@@ -81,7 +82,7 @@ def debtor(
     if address:
         contact_add(
             tenant=t,
-            actor=None,
+            actor=system_actor(t),
             debtor=d,
             kind=ContactKind.ADDRESS,
             value=f"Via Roma {n}",
@@ -90,13 +91,21 @@ def debtor(
             province="MI",
         )
     if email:
-        contact_add(tenant=t, actor=None, debtor=d, kind=ContactKind.EMAIL, value=f"mario{n}@example.it")
+        contact_add(
+            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.EMAIL, value=f"mario{n}@example.it"
+        )
     if mobile:
-        contact_add(tenant=t, actor=None, debtor=d, kind=ContactKind.MOBILE, value=f"+39333{1000000 + n}")
+        contact_add(
+            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.MOBILE, value=f"+39333{1000000 + n}"
+        )
     if phone:
-        contact_add(tenant=t, actor=None, debtor=d, kind=ContactKind.PHONE, value=f"+3902{8000000 + n}")
+        contact_add(
+            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.PHONE, value=f"+3902{8000000 + n}"
+        )
     if pec:
-        contact_add(tenant=t, actor=None, debtor=d, kind=ContactKind.PEC, value=f"mario{n}@pec.example.it")
+        contact_add(
+            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.PEC, value=f"mario{n}@pec.example.it"
+        )
     return d
 
 
@@ -110,11 +119,13 @@ def case(
     claim_type: ClaimType = ClaimType.ELECTRICITY,
     opened: dt.date = dt.date(2026, 1, 10),
 ) -> Case:
-    a = assignment_create(tenant=t, actor=None, creditor=cr, code=f"A{next(_seq)}", received_on=opened)
+    a = assignment_create(
+        tenant=t, actor=system_actor(t), creditor=cr, code=f"A{next(_seq)}", received_on=opened
+    )
     n = next(_seq)
     c = case_open(
         tenant=t,
-        actor=None,
+        actor=system_actor(t),
         creditor=cr,
         assignment=a,
         debtor=d,
@@ -132,6 +143,6 @@ def case(
             )
         ],
     )
-    opening_post(tenant=t, actor=None, case=c, posted_on=opened)
+    opening_post(tenant=t, actor=system_actor(t), case=c, posted_on=opened)
     c.refresh_from_db()
     return c

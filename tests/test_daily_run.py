@@ -16,6 +16,7 @@ from recupero.cases.domain.claims import ClaimType
 from recupero.channels.models import Communication, PrintBatch
 from recupero.channels.services import pec_ingest
 from recupero.core.clock import now
+from recupero.core.permissions import system_actor
 from recupero.ledger.position import case_position
 from recupero.strategies.models import StepExecution
 from recupero.strategies.services import strategy_run
@@ -119,7 +120,7 @@ def test_daily_run_end_to_end(smtp, django_capture_on_commit_callbacks):
         "pec": {**smtp_cfg, "sender": "pec@alfa.example.it"},
     }
     with override_settings(RECUPERO_CHANNELS=channels), django_capture_on_commit_callbacks(execute=True):
-        report = strategy_run(tenant=t, actor=None, run_date=DAY)
+        report = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert report.cases_seen == 5 and report.steps_executed == 5
     assert dict(report.by_action) == {
         "email_reminder": 1,
@@ -142,20 +143,22 @@ def test_daily_run_end_to_end(smtp, django_capture_on_commit_callbacks):
     pec = Communication.objects.get(case=by_pec)
     assert pec.status == "sent" and pec.document
     assert case_position(case=by_pec, today=DAY).earliest_prescription.deadline == dt.date(2027, 2, 10)
-    result = pec_ingest(tenant=t, raw=_delivery_receipt(pec.provider_message_id, pec.address))
+    result = pec_ingest(
+        tenant=t, actor=system_actor(t), raw=_delivery_receipt(pec.provider_message_id, pec.address)
+    )
     assert (result.case, result.status, result.interrupted_prescription) == (by_pec.code, "delivered", True)
     assert case_position(case=by_pec, today=DAY).earliest_prescription.deadline == dt.date(2028, 3, 2)
     # people's queues
-    calls = call_queue(tenant=t, actor=None, today=DAY, at=dt.time(10, 0))
+    calls = call_queue(tenant=t, actor=system_actor(t), today=DAY, at=dt.time(10, 0))
     assert [i.case_id for i in calls] == [to_call.pk]
-    assert [i.case_id for i in visit_queue(tenant=t, actor=None, today=DAY)] == [to_visit.pk]
+    assert [i.case_id for i in visit_queue(tenant=t, actor=system_actor(t), today=DAY)] == [to_visit.pk]
     # the second run the same day sends nothing
     sent_before = len(sink.messages)
     with (
         override_settings(RECUPERO_CHANNELS=channels),
         django_capture_on_commit_callbacks(execute=True) as cbs,
     ):
-        again = strategy_run(tenant=t, actor=None, run_date=DAY)
+        again = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert again.steps_executed == 0 and dict(again.skipped) == {"already_done": 5}
     assert cbs == [] and len(sink.messages) == sent_before
     assert Communication.objects.count() == 3

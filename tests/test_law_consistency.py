@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from recupero.core.permissions import system_actor
 from recupero.law.cli import main as law_cli
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.position import case_position
@@ -48,7 +49,7 @@ def test_case_position_matches_the_command_line(tenant, creditor, capsys, commer
     if payment:
         entry_post(
             tenant=tenant,
-            actor=None,
+            actor=system_actor(tenant),
             case=case,
             kind=EntryKind.PAYMENT,
             posted_on=dt.date.fromisoformat(payment[0]),

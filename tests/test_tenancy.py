@@ -63,7 +63,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.cases.selectors.case_claims": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.case_timeline": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.assignments_of": lambda f, c: f(
-        tenant=c["tenant"], creditor_id=c["creditor"].pk
+        tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk
     ),
     "recupero.cases.selectors.other_cases_of_debtor": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], case=c["case"]
@@ -88,27 +88,39 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
         for chunk in f(tenant=c["tenant"], today=dt.date(2026, 3, 2))
         for s in chunk.snapshots
     ],
-    "recupero.strategies.selectors.runs_recent": lambda f, c: f(tenant=c["tenant"]),
-    "recupero.strategies.selectors.case_steps": lambda f, c: f(tenant=c["tenant"], case_id=c["case"].pk),
-    "recupero.channels.selectors.case_communications": lambda f, c: f(
-        tenant=c["tenant"], case_id=c["case"].pk
+    "recupero.strategies.selectors.runs_recent": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.strategies.selectors.case_steps": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
     ),
-    "recupero.channels.selectors.print_batches": lambda f, c: f(tenant=c["tenant"]),
+    "recupero.channels.selectors.case_communications": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
+    ),
+    "recupero.channels.selectors.print_batches": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.channels.selectors.communications_visible": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"]
+    ),
     "recupero.channels.selectors.communication_get": None,  # by id with the tenant: channels tests
     "recupero.worklists.selectors.call_queue": lambda f, c: f(
-        tenant=c["tenant"], actor=None, today=dt.date(2026, 3, 2), at=dt.time(10)
+        tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2), at=dt.time(10)
     ),
     "recupero.worklists.selectors.visit_queue": lambda f, c: f(
-        tenant=c["tenant"], actor=None, today=dt.date(2026, 3, 2)
+        tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)
     ),
     "recupero.worklists.selectors.skip_trace_queue": lambda f, c: f(
-        tenant=c["tenant"], today=dt.date(2026, 3, 2)
+        tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)
     ),
-    "recupero.worklists.selectors.case_items": lambda f, c: f(tenant=c["tenant"], case_id=c["case"].pk),
+    "recupero.worklists.selectors.case_items": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
+    ),
+    "recupero.worklists.selectors.items_visible": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"], kind="call")
+    ),
     "recupero.worklists.selectors.item_get": None,  # by id with the tenant: worklists tests
     "recupero.imports.selectors.batch_get": None,  # by id with the tenant: imports tests
-    "recupero.imports.selectors.batch_list": lambda f, c: list(f(tenant=c["tenant"])),
-    "recupero.imports.selectors.profiles_of": lambda f, c: list(f(tenant=c["tenant"])),
+    "recupero.imports.selectors.batch_list": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
+    "recupero.imports.selectors.profiles_of": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
+    "recupero.imports.selectors.batches_visible": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
+    "recupero.imports.selectors.import_creditors": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
     "recupero.imports.selectors.batch_progress": None,  # figures of one batch, no rows
     "recupero.imports.selectors.batch_report": None,  # bytes of one batch's report
 }

@@ -13,19 +13,12 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Collate
 
 from recupero.cases.domain.codes import is_case_code
-from recupero.cases.domain.states import OPEN_STATUSES, CaseStatus
+from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
-from recupero.core.domain.roles import (
-    CASE_SCOPE,
-    SCOPE_ASSIGNED_CREDITORS,
-    SCOPE_LEGAL,
-    SCOPE_OWN_CREDITOR,
-    VIEW_CASES,
-    Role,
-)
+from recupero.core.domain.roles import VIEW_CASES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import case_q, check, require_creditor
 from recupero.parties.models import Debtor
 
 _TAX_CODE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
@@ -47,18 +40,8 @@ class CaseFilters:
 
 def cases_visible(*, tenant: Tenant, actor: User) -> QuerySet[Case]:
     """The cases this actor may see. Every case read for an interface starts here."""
-    require(actor, VIEW_CASES)
-    if actor.tenant_id != tenant.pk:
-        raise DomainError("tenant.mismatch")
-    qs = Case.objects.filter(tenant=tenant)
-    scope = CASE_SCOPE[Role(actor.role)]
-    if scope == SCOPE_OWN_CREDITOR:
-        return qs.filter(creditor_id=actor.creditor_id or -1)
-    if scope == SCOPE_ASSIGNED_CREDITORS:
-        return qs.filter(creditor_id__in=list(actor.consulted_creditors.values_list("id", flat=True)))
-    if scope == SCOPE_LEGAL:
-        return qs.filter(status=CaseStatus.LEGAL)
-    return qs
+    check(actor, VIEW_CASES, tenant)
+    return Case.objects.filter(tenant=tenant).filter(case_q(actor))
 
 
 NAME_END = "\U0010ffff"  # sorts after every character, bytewise (UTF-8) and in "C" collation
@@ -160,7 +143,8 @@ def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEvent]:
     )
 
 
-def assignments_of(*, tenant: Tenant, creditor_id: int) -> QuerySet[Assignment]:
+def assignments_of(*, tenant: Tenant, actor: User, creditor_id: int) -> QuerySet[Assignment]:
+    require_creditor(actor, VIEW_CASES, creditor_id, tenant.pk)
     return Assignment.objects.filter(tenant=tenant, creditor_id=creditor_id).order_by("-received_on")
 
 

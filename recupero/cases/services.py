@@ -15,10 +15,10 @@ from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.clock import now
-from recupero.core.domain.roles import EDIT_CASES, Role
+from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS, Role
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import actor_capability, require_case, require_creditor, service
 from recupero.core.services import audit_record
 from recupero.law.money import format_eur
 from recupero.parties.models import Creditor, Debtor
@@ -38,14 +38,16 @@ class ClaimInput:
 def timeline_append(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     case: Case,
     kind: str,
     summary: str,
     data: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> TimelineEvent:
-    """Append one event to the case's history. Every app records what it did to a case through here."""
+    """Append one event to the case's history. Every app records what it did to a case through here.
+
+    A building block of other services (which checked the actor and the case): not a service of its own."""
     return TimelineEvent.objects.create(
         tenant=tenant,
         case=case,
@@ -57,11 +59,12 @@ def timeline_append(
     )
 
 
+@service(COMMIT_IMPORTS)
 @transaction.atomic
 def assignment_create(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     creditor: Creditor,
     code: str,
     received_on: dt.date,
@@ -69,6 +72,7 @@ def assignment_create(
 ) -> Assignment:
     if creditor.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
+    require_creditor(actor, COMMIT_IMPORTS, creditor.pk, tenant.pk)
     assignment = Assignment.objects.create(
         tenant=tenant, creditor=creditor, code=code, received_on=received_on, return_on=return_on
     )
@@ -97,11 +101,12 @@ def next_case_seqs(tenant: Tenant, count: int = 1) -> range:
     return range(top + 1, top + 1 + count)
 
 
+@service(COMMIT_IMPORTS)
 @transaction.atomic
 def case_open(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     creditor: Creditor,
     assignment: Assignment,
     debtor: Debtor,
@@ -114,8 +119,7 @@ def case_open(
     contract_date: dt.date | None = None,
 ) -> Case:
     """Open a case with its claims. The opening ledger entries are posted by `ledger.services.opening_post`."""
-    if actor is not None:
-        require(actor, EDIT_CASES)
+    require_creditor(actor, COMMIT_IMPORTS, creditor.pk, tenant.pk)
     if (
         tenant.pk not in (creditor.tenant_id, assignment.tenant_id, debtor.tenant_id)
         or len({creditor.tenant_id, assignment.tenant_id, debtor.tenant_id}) != 1
@@ -172,19 +176,35 @@ def case_open(
     return case
 
 
-@transaction.atomic
+@service(EDIT_CASES, RECORD_RECEIPTS)
 def case_transition(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     case: Case,
     target: CaseStatus,
     reason: str = "",
     on: dt.date | None = None,
 ) -> Case:
     """Move a case to another status through the transition table; refused moves change nothing."""
-    if actor is not None:
-        require(actor, EDIT_CASES)
+    if case.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    require_case(actor, actor_capability(actor, (EDIT_CASES, RECORD_RECEIPTS)), case)
+    return case_move(tenant=tenant, actor=actor, case=case, target=target, reason=reason, on=on)
+
+
+@transaction.atomic
+def case_move(
+    *,
+    tenant: Tenant,
+    actor: User,
+    case: Case,
+    target: CaseStatus,
+    reason: str = "",
+    on: dt.date | None = None,
+) -> Case:
+    """`case_transition` for another service that has checked its own actor on this case (a visit report moves
+    the case for a field agent, who may not move cases by hand): a building block, not a service."""
     if case.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -238,11 +258,12 @@ PRESCRIPTION_EVENT_LABELS = {
 }
 
 
+@service(RECORD_RECEIPTS, EDIT_CASES)
 @transaction.atomic
 def prescription_event_record(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     case: Case,
     kind: str,
     when: dt.date | dt.datetime,
@@ -252,6 +273,7 @@ def prescription_event_record(
 
     `when` is a date, or for a PEC delivery the aware date-time of the receipt (read later in Italian time).
     Whether it interrupts is decided by the law engine when the position is computed, not here."""
+    require_case(actor, actor_capability(actor, (RECORD_RECEIPTS, EDIT_CASES)), case)
     if kind not in PRESCRIPTION_EVENT_LABELS:
         raise DomainError("case.bad_event", value=kind)
     if isinstance(when, dt.datetime) and when.tzinfo is None:
@@ -270,16 +292,16 @@ def prescription_event_record(
     return event
 
 
+@service(COMMIT_IMPORTS)
 @transaction.atomic
 def assignment_return_cases(
-    *, tenant: Tenant, actor: User | None, assignment: Assignment, on: dt.date, reason: str
+    *, tenant: Tenant, actor: User, assignment: Assignment, on: dt.date, reason: str
 ) -> list[tuple[int, str]]:
     """Hand back an assignment (rientro): every case whose status may move to `returned` (transition table) does,
     set-based, with one timeline event each; the assignment is marked returned. Returns (case id, old status)."""
-    if actor is not None:
-        require(actor, EDIT_CASES)
     if assignment.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
+    require_creditor(actor, COMMIT_IMPORTS, assignment.creditor_id, tenant.pk)
     target = CaseStatus.RETURNED
     sources = [s for s in CaseStatus if can_transition(s, target)]
     scoped = Case.objects.filter(tenant=tenant, assignment=assignment)

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from recupero.channels.services import IngestResult, pec_ingest
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 
 
 def pec_poll(*, tenant: Tenant, limit: int = 500) -> list[IngestResult]:
@@ -27,6 +28,6 @@ def pec_poll(*, tenant: Tenant, limit: int = 500) -> list[IngestResult]:
             num = raw_num.decode()
             _typ, parts = client.fetch(num, "(BODY.PEEK[])")
             raw = next((p[1] for p in parts if isinstance(p, tuple)), b"")
-            out.append(pec_ingest(tenant=tenant, raw=raw))
+            out.append(pec_ingest(tenant=tenant, actor=system_actor(tenant), raw=raw))
             client.store(num, "+FLAGS", "\\Seen")
     return out

@@ -48,8 +48,10 @@ from recupero.channels.providers.registry import provider_for
 from recupero.core.bulk import Bulk
 from recupero.core.clock import now
 from recupero.core.clock import today as local_today
+from recupero.core.domain.roles import RECORD_RECEIPTS, RUN_STRATEGIES, SEND_COMMUNICATIONS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
+from recupero.core.permissions import case_q, service
 from recupero.core.services import audit_record
 from recupero.law.money import format_eur
 from recupero.parties.domain.contacts import ContactStatus
@@ -92,14 +94,19 @@ class CommunicationSpec:
     idempotency_key: str
 
 
-def communications_queue(*, tenant: Tenant, specs: list[CommunicationSpec], bulk: Bulk | None = None) -> int:
+@service(RUN_STRATEGIES, SEND_COMMUNICATIONS)
+def communications_queue(
+    *, tenant: Tenant, actor: User, specs: list[CommunicationSpec], bulk: Bulk | None = None
+) -> int:
     """Insert communications as `queued`; one whose key exists is left alone (the same step is never sent
     twice). Returns how many were new."""
-    return sum(len(ids) for ids in communications_queue_new(tenant=tenant, specs=specs, bulk=bulk).values())
+    new = communications_queue_new(tenant=tenant, actor=actor, specs=specs, bulk=bulk)
+    return sum(len(ids) for ids in new.values())
 
 
+@service(RUN_STRATEGIES, SEND_COMMUNICATIONS)
 def communications_queue_new(
-    *, tenant: Tenant, specs: list[CommunicationSpec], bulk: Bulk | None = None
+    *, tenant: Tenant, actor: User, specs: list[CommunicationSpec], bulk: Bulk | None = None
 ) -> dict[str, list[int]]:
     """`communications_queue`, returning the ids of the communications actually inserted by kind (what
     `tasks.communications_dispatch_ids` sends) — from the INSERT itself, no second query on the keys."""
@@ -172,7 +179,7 @@ def document_url(comm: Communication) -> str:
         return ""
 
 
-def _timeline(comm: Communication, actor: User | None, summary: str, **extra: Any) -> None:
+def _timeline(comm: Communication, actor: User, summary: str, **extra: Any) -> None:
     data = {
         "communication": comm.pk,
         "kind": comm.kind,
@@ -210,23 +217,27 @@ def _label(comm: Communication) -> str:
 # --- sending ----------------------------------------------------------------------------------------------
 
 
-def communications_send(*, tenant_id: int, ids: list[int], on: dt.date | None = None) -> dict[str, int]:
+@service(SEND_COMMUNICATIONS)
+def communications_send(
+    *, tenant_id: int, actor: User, ids: list[int], on: dt.date | None = None
+) -> dict[str, int]:
     """Render and send the queued communications among `ids` (a task's chunk). Idempotent: only `queued`
     rows are taken. Returns counts by resulting status."""
     on = on or local_today()
     comms = list(
         Communication.objects.filter(tenant_id=tenant_id, pk__in=ids, status=CommStatus.QUEUED)
+        .filter(case_q(actor, "case__"))
         .select_related("tenant", "case", "case__creditor", "case__debtor", "contact")
         .order_by("id")
     )
     counts: dict[str, int] = {}
     letters = [c for c in comms if c.kind in (CommKind.LETTER, CommKind.REGISTERED)]
     if letters:
-        _letters_send(letters, on)
+        _letters_send(actor, letters, on)
     for kind in (CommKind.EMAIL, CommKind.SMS, CommKind.PEC):
         batch = [c for c in comms if c.kind == kind]
         if batch:
-            _messages_send(kind, batch, on)
+            _messages_send(actor, kind, batch, on)
     for c in comms:
         counts[c.status] = counts.get(c.status, 0) + 1
     return counts
@@ -239,13 +250,13 @@ def _render(comm: Communication, on: dt.date) -> bytes:
     return render_letter(kind, letter_data(comm, letter_date=on))
 
 
-def _fail(comm: Communication, error: str) -> None:
+def _fail(actor: User, comm: Communication, error: str) -> None:
     with transaction.atomic():
         _move(comm, CommStatus.FAILED, error=error[:300])
-        _timeline(comm, None, f"{_label(comm)} non inviata: {error[:200]}")
+        _timeline(comm, actor, f"{_label(comm)} non inviata: {error[:200]}")
 
 
-def _letters_send(comms: list[Communication], on: dt.date) -> None:
+def _letters_send(actor: User, comms: list[Communication], on: dt.date) -> None:
     """The day's print batch and each case's own PDF, from ONE compile (letters are cut out of the batch)."""
     prepared: list[tuple[Communication, str, Any]] = []
     for comm in comms:
@@ -254,7 +265,7 @@ def _letters_send(comms: list[Communication], on: dt.date) -> None:
             kind = LETTER_KINDS[comm.template]
             check_letter(kind, data)  # a bad letter fails alone, before the batch is composed
         except (ChannelError, KeyError, DomainError) as exc:
-            _fail(comm, getattr(exc, "message", str(exc)))
+            _fail(actor, comm, getattr(exc, "message", str(exc)))
             continue
         prepared.append((comm, kind, data))
     if not prepared:
@@ -264,7 +275,7 @@ def _letters_send(comms: list[Communication], on: dt.date) -> None:
         rendered = render_batch_isolated(items)
     except ChannelError as exc:  # a template bug: every letter of the chunk is marked, nothing is half-sent
         for comm, _, _ in prepared:
-            _fail(comm, exc.message)
+            _fail(actor, comm, exc.message)
         return
     done, kept = [], []
     for (comm, kind, data), pdf in zip(prepared, rendered.letters, strict=True):
@@ -283,7 +294,7 @@ def _letters_send(comms: list[Communication], on: dt.date) -> None:
     with transaction.atomic():
         for comm in done:
             _move(comm, CommStatus.SENT, sent_at=now(), print_batch=batch, provider="print")
-            _timeline(comm, None, f"{_label(comm)} composta e inviata alla stampa (lotto {batch.seq})")
+            _timeline(comm, actor, f"{_label(comm)} composta e inviata alla stampa (lotto {batch.seq})")
 
 
 def _print_batch(
@@ -366,14 +377,14 @@ def _message(comm: Communication, on: dt.date) -> Message:
     return Message("email", to, body.format(**f), subject.format(**f), comm.idempotency_key)
 
 
-def _messages_send(kind: CommKind, comms: list[Communication], on: dt.date) -> None:
+def _messages_send(actor: User, kind: CommKind, comms: list[Communication], on: dt.date) -> None:
     provider = provider_for(kind.value)
     ready: list[tuple[Communication, Message]] = []
     for comm in comms:
         try:
             message = _message(comm, on)
         except (ChannelError, DomainError) as exc:
-            _fail(comm, getattr(exc, "message", str(exc)))
+            _fail(actor, comm, getattr(exc, "message", str(exc)))
             continue
         # Claimed (and committed) before the provider is called: never sent twice.
         if not _claim(comm, **({"document": comm.document.name} if comm.document else {})):
@@ -387,14 +398,14 @@ def _messages_send(kind: CommKind, comms: list[Communication], on: dt.date) -> N
     else:
         results = [provider.send(m) for _c, m in ready]
     for (comm, _message_sent), result in zip(ready, results, strict=True):
-        _record_result(comm, result)
+        _record_result(actor, comm, result)
 
 
-def _record_result(comm: Communication, result: ProviderResult) -> None:
+def _record_result(actor: User, comm: Communication, result: ProviderResult) -> None:
     with transaction.atomic():
         if not result.ok:
             _move(comm, CommStatus.FAILED, error=result.error[:300], provider=result.provider)
-            _timeline(comm, None, f"{_label(comm)} non inviata: {result.error[:200]}")
+            _timeline(comm, actor, f"{_label(comm)} non inviata: {result.error[:200]}")
             return
         _move(
             comm,
@@ -406,7 +417,7 @@ def _record_result(comm: Communication, result: ProviderResult) -> None:
         if result.status == "accepted":
             _move(comm, CommStatus.ACCEPTED, accepted_at=now())
         _timeline(
-            comm, None, f"{_label(comm)} inviata a {comm.contact.value if comm.contact else comm.address}"
+            comm, actor, f"{_label(comm)} inviata a {comm.contact.value if comm.contact else comm.address}"
         )
 
 
@@ -474,8 +485,9 @@ _PEC_FAILED = {
 }
 
 
+@service(RECORD_RECEIPTS)
 @transaction.atomic
-def pec_ingest(*, tenant: Tenant, raw: bytes, actor: User | None = None) -> IngestResult:
+def pec_ingest(*, tenant: Tenant, raw: bytes, actor: User) -> IngestResult:
     """Read one PEC receipt, keep it as evidence on its communication, move the status, and record a proven
     delivery as a prescription interruption on the case (its Italian local date-time)."""
     try:
@@ -513,7 +525,7 @@ def pec_ingest(*, tenant: Tenant, raw: bytes, actor: User | None = None) -> Inge
     )
 
 
-def _apply_pec(comm: Communication, receipt: PecReceipt, actor: User | None) -> bool:
+def _apply_pec(comm: Communication, receipt: PecReceipt, actor: User) -> bool:
     when = receipt.date
     if receipt.type == "accettazione":
         if _move(comm, CommStatus.ACCEPTED, accepted_at=when):
@@ -559,8 +571,9 @@ def _original_message_id(msg: EmailMsg) -> str | None:
     return str(value).strip().strip("<>") if value else None
 
 
+@service(RECORD_RECEIPTS)
 @transaction.atomic
-def email_bounce_ingest(*, tenant: Tenant, raw: bytes, actor: User | None = None) -> IngestResult:
+def email_bounce_ingest(*, tenant: Tenant, raw: bytes, actor: User) -> IngestResult:
     """A delivery status notification for one of our e-mails: the message bounced, the address is wrong."""
     msg = message_from_bytes(raw, policy=policy.default)
     message_id = _original_message_id(msg)
@@ -596,9 +609,16 @@ _DLR = {
 }
 
 
+@service(RECORD_RECEIPTS)
 @transaction.atomic
 def sms_dlr_record(
-    *, tenant: Tenant, message_id: str, status: str, at: dt.datetime | None = None, raw: bytes = b""
+    *,
+    tenant: Tenant,
+    actor: User,
+    message_id: str,
+    status: str,
+    at: dt.datetime | None = None,
+    raw: bytes = b"",
 ) -> Communication | None:
     """A delivery report from the SMS gateway (delivered, failed, expired…)."""
     comm = (
@@ -625,18 +645,19 @@ def sms_dlr_record(
         {"delivered_at": at} if target is CommStatus.DELIVERED else {"error": f"SMS {status}"}
     )
     if _move(comm, target, **fields):
-        _timeline(comm, None, f"SMS {LABELS[target].lower()} ({at.astimezone(ROME):%d/%m/%Y %H:%M})")
+        _timeline(comm, actor, f"SMS {LABELS[target].lower()} ({at.astimezone(ROME):%d/%m/%Y %H:%M})")
     return comm
 
 
 # --- registered mail ----------------------------------------------------------------------------------------
 
 
+@service(RECORD_RECEIPTS)
 @transaction.atomic
 def registered_record(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     communication: Communication,
     tracking_number: str = "",
     delivered_on: dt.date | None = None,
@@ -691,7 +712,8 @@ def _csv_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value)
 
 
-def registered_import(*, tenant: Tenant, actor: User | None, lines: Iterable[str]) -> dict[str, Any]:
+@service(RECORD_RECEIPTS)
+def registered_import(*, tenant: Tenant, actor: User, lines: Iterable[str]) -> dict[str, Any]:
     """CSV from the postal provider: case_code;tracking_number;delivered_on;held_on;returned_on (dates
     dd/mm/yyyy or ISO; `,` or `;`). A row is matched by tracking number, else by the case's latest raccomandata.
     Each row is its own transaction: a bad row is reported and changes nothing."""

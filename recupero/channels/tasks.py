@@ -11,12 +11,14 @@ from recupero.channels.domain.states import CommStatus
 from recupero.channels.models import Communication
 from recupero.channels.services import TASK_CHUNK, communications_send
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 
 
 @task()
 def communications_send_task(tenant_id: int, ids: list[int]) -> dict[str, int]:
     """≈500 communications of one kind; a retry takes only those still `queued` (never sends twice)."""
-    return communications_send(tenant_id=tenant_id, ids=ids)
+    tenant = Tenant.objects.get(pk=tenant_id)
+    return communications_send(tenant_id=tenant_id, actor=system_actor(tenant), ids=ids)
 
 
 def communications_dispatch(*, tenant: Tenant, keys: list[str]) -> int:

@@ -7,14 +7,15 @@ from typing import Any
 from django.db import models
 
 from recupero.core.context import current_ip
-from recupero.core.domain.roles import Role
+from recupero.core.domain.roles import MANAGE_USERS, Role
 from recupero.core.models import AuditLog, Tenant, User
+from recupero.core.permissions import service
 
 
 def audit_record(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -36,10 +37,11 @@ def audit_record(
     )
 
 
+@service(MANAGE_USERS)
 def user_create(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     username: str,
     password: str,
     role: Role,

@@ -25,7 +25,9 @@ from schwifty import IBAN
 from recupero.cases.models import Assignment
 from recupero.core.bulk import Bulk
 from recupero.core.domain.roles import Role
-from recupero.core.models import AuditLog, Tenant, User
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import system_actor
+from recupero.core.services import audit_record
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
 from recupero.law.codegen import vat_number
@@ -281,9 +283,9 @@ def demo_load(
         _create_indexes(indexes)
         bulk.fix_sequences()
         total = bulk.rows + setup_rows + 1
-        AuditLog.objects.create(
+        audit_record(
             tenant=tenant,
-            actor=None,
+            actor=system_actor(tenant),
             action="demo.load",
             object_type="core.tenant",
             object_id=str(tenant.pk),

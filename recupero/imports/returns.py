@@ -24,7 +24,9 @@ from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.models import Assignment, Case
 from recupero.cases.services import assignment_return_cases
 from recupero.core.clock import now
+from recupero.core.domain.roles import COMMIT_IMPORTS
 from recupero.core.models import Tenant, User
+from recupero.core.permissions import service
 from recupero.imports import frames, staging
 
 COLUMNS = (
@@ -43,9 +45,10 @@ class ReturnResult:
     rows: list[list[object]] = field(default_factory=list)
 
 
+@service(COMMIT_IMPORTS)
 @transaction.atomic
 def assignment_return(
-    *, tenant: Tenant, actor: User | None, assignment: Assignment, out_dir: Path | None = None
+    *, tenant: Tenant, actor: User, assignment: Assignment, out_dir: Path | None = None
 ) -> ReturnResult:
     movable = assignment_return_cases(
         tenant=tenant,

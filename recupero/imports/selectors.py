@@ -10,35 +10,55 @@ import polars as pl
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from recupero.core.domain.roles import COMMIT_IMPORTS, VIEW_IMPORTS, can
 from recupero.core.errors import DomainError
-from recupero.core.models import Tenant
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import check, creditor_q
 from recupero.imports import staging
 from recupero.imports.domain.errors import RowError
 from recupero.imports.domain.report import report_rows, write_csv, write_xlsx
 from recupero.imports.domain.states import BUSY
 from recupero.imports.domain.table import RawTable
 from recupero.imports.models import ImportBatch, MappingProfileRecord
+from recupero.parties.models import Creditor
 
 
-def batch_get(*, tenant: Tenant, batch_id: int) -> ImportBatch:
-    batch = (
-        ImportBatch.objects.select_related("creditor", "assignment")
-        .filter(tenant=tenant, pk=batch_id)
-        .first()
-    )
+def batches_visible(*, tenant: Tenant, actor: User) -> QuerySet[ImportBatch]:
+    """The batches of the creditors the actor reaches (a consultant's assigned ones, a creditor user's own)."""
+    check(actor, VIEW_IMPORTS, tenant)
+    return ImportBatch.objects.filter(tenant=tenant).filter(creditor_q(actor, "creditor_id"))
+
+
+def import_creditors(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
+    """The creditors the actor may upload an affido for (none for those who only watch the intake)."""
+    check(actor, VIEW_IMPORTS, tenant)
+    if not can(actor.role, COMMIT_IMPORTS):
+        return Creditor.objects.none()
+    return Creditor.objects.filter(tenant=tenant).filter(creditor_q(actor)).order_by("name")
+
+
+def batch_get(*, tenant: Tenant, actor: User, batch_id: int) -> ImportBatch:
+    try:
+        qs = batches_visible(tenant=tenant, actor=actor)
+    except DomainError as exc:
+        raise DomainError("auth.not_found") from exc
+    batch = qs.select_related("creditor", "assignment").filter(pk=batch_id).first()
     if batch is None:
         raise DomainError("auth.not_found")
     return batch
 
 
-def batch_list(*, tenant: Tenant, limit: int = 50) -> QuerySet[ImportBatch]:
-    return (
-        ImportBatch.objects.filter(tenant=tenant).select_related("creditor").order_by("-created_at")[:limit]
-    )
+def batch_list(*, tenant: Tenant, actor: User, limit: int = 50) -> QuerySet[ImportBatch]:
+    qs = batches_visible(tenant=tenant, actor=actor)
+    return qs.select_related("creditor").order_by("-created_at")[:limit]
 
 
-def profiles_of(*, tenant: Tenant, creditor_id: int | None = None) -> QuerySet[MappingProfileRecord]:
-    qs = MappingProfileRecord.objects.filter(tenant=tenant).select_related("creditor").order_by("name")
+def profiles_of(
+    *, tenant: Tenant, actor: User, creditor_id: int | None = None
+) -> QuerySet[MappingProfileRecord]:
+    check(actor, VIEW_IMPORTS, tenant)
+    qs = MappingProfileRecord.objects.filter(tenant=tenant).filter(creditor_q(actor, "creditor_id"))
+    qs = qs.select_related("creditor").order_by("name")
     return qs.filter(creditor_id=creditor_id) if creditor_id else qs
 
 

@@ -14,7 +14,7 @@ from recupero.cases.services import case_set_balance, timeline_append
 from recupero.core.domain.roles import POST_LEDGER
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import require_case, service
 from recupero.core.services import audit_record
 from recupero.ledger.domain.accounts import Account, EntryKind, total_due
 from recupero.ledger.models import LedgerEntry
@@ -39,11 +39,12 @@ def _check(lines: list[Line]) -> None:
             raise DomainError("ledger.unbalanced")
 
 
+@service(POST_LEDGER)
 @transaction.atomic
 def entry_post(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     case: Case,
     kind: EntryKind,
     posted_on: dt.date,
@@ -52,10 +53,9 @@ def entry_post(
     summary: str = "",
 ) -> list[LedgerEntry]:
     """Post one group of entries on a case's books. With an idempotency key, a second post is a no-op."""
-    if actor is not None:
-        require(actor, POST_LEDGER)
     if case.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
+    require_case(actor, POST_LEDGER, case)
     _check(lines)
     if idempotency_key and LedgerEntry.objects.filter(idempotency_key=f"{idempotency_key}#0").exists():
         return list(LedgerEntry.objects.filter(idempotency_key__startswith=f"{idempotency_key}#"))
@@ -95,12 +95,14 @@ def entry_post(
 
 
 def balance_refresh(*, case: Case) -> Decimal:
+    """A building block of the ledger's services (the cached total due follows the entries): not a service."""
     due = total_due(case_balances(case=case))
     case_set_balance(case=case, balance=due)
     return due
 
 
-def opening_post(*, tenant: Tenant, actor: User | None, case: Case, posted_on: dt.date) -> list[LedgerEntry]:
+@service(POST_LEDGER)
+def opening_post(*, tenant: Tenant, actor: User, case: Case, posted_on: dt.date) -> list[LedgerEntry]:
     """The opening balance: each claim's amount moves from the creditor's assigned claims to principal."""
     claims = Claim.objects.filter(tenant=tenant, case=case).order_by("issued_on", "id")
     lines = [
@@ -123,11 +125,13 @@ def opening_post(*, tenant: Tenant, actor: User | None, case: Case, posted_on: d
     )
 
 
+@service(POST_LEDGER)
 @transaction.atomic
-def entry_reverse(*, tenant: Tenant, actor: User | None, entry: LedgerEntry, reason: str) -> LedgerEntry:
+def entry_reverse(*, tenant: Tenant, actor: User, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Correct an entry by posting its mirror image; the original stays, linked to its reversal."""
     if entry.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
+    require_case(actor, POST_LEDGER, entry.case)
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise DomainError("ledger.already_reversed")
     reversal = LedgerEntry.objects.create(

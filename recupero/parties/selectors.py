@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from recupero.core.domain.roles import VIEW_CREDITORS, Role
+from recupero.core.domain.roles import VIEW_CASES, VIEW_CREDITORS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import check, creditor_q
 from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
 
 
 def creditors_visible(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
-    qs = Creditor.objects.filter(tenant=tenant).order_by("name")
-    if actor.role == Role.CREDITOR_USER:
-        return qs.filter(pk=actor.creditor_id or -1)
-    if actor.role == Role.CONSULTANT:
-        return qs.filter(consultants=actor)
-    return qs
+    """The creditors whose cases the actor reaches (filters, forms): no capability beyond seeing cases."""
+    check(actor, VIEW_CASES, tenant)
+    return Creditor.objects.filter(tenant=tenant).filter(creditor_q(actor)).order_by("name")
 
 
 def creditor_get(*, tenant: Tenant, actor: User, creditor_id: int) -> Creditor:
-    if actor.role != Role.CREDITOR_USER:
-        require(actor, VIEW_CREDITORS)
+    check(actor, VIEW_CREDITORS, tenant)
     creditor = creditors_visible(tenant=tenant, actor=actor).filter(pk=creditor_id).first()
     if creditor is None:
         raise DomainError("auth.not_found")
@@ -34,9 +30,8 @@ def mandates_of(*, tenant: Tenant, creditor: Creditor) -> QuerySet[Mandate]:
 
 
 def creditor_list(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
-    """The creditors page: agency roles need VIEW_CREDITORS; a creditor's user sees its own creditor."""
-    if actor.role != Role.CREDITOR_USER:
-        require(actor, VIEW_CREDITORS)
+    """The creditors page: a creditor's user sees its own creditor, a consultant the assigned ones."""
+    check(actor, VIEW_CREDITORS, tenant)
     return creditors_visible(tenant=tenant, actor=actor)
 
 

@@ -9,10 +9,16 @@ from typing import Any
 from django.db import transaction
 
 from recupero.core.clock import now
-from recupero.core.domain.roles import MANAGE_CREDITORS
+from recupero.core.domain.roles import (
+    COMMIT_IMPORTS,
+    EDIT_CASES,
+    MANAGE_CREDITORS,
+    RECORD_RECEIPTS,
+    WORK_ITEMS,
+)
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import actor_capability, case_q, service
 from recupero.core.services import audit_record
 from recupero.law.codes import normalize_tax_code, normalize_vat_number
 from recupero.law.errors import LawError
@@ -20,6 +26,18 @@ from recupero.parties.domain.contacts import ContactKind, ContactStatus, normali
 from recupero.parties.domain.debtors import DebtorKind, DebtorSize
 from recupero.parties.domain.geo import cap_matches_province, is_province
 from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
+
+# Who may mark a contact point wrong or valid: whoever works the debtor's cases, and the worker reading bounces.
+CONTACT_MARKERS = (EDIT_CASES, WORK_ITEMS, RECORD_RECEIPTS)
+
+
+def _require_debtor(actor: User, debtor: Debtor, permissions: tuple[str, ...]) -> None:
+    """The actor reaches the debtor through at least one case in its scope (a debtor may owe several creditors);
+    a debtor with no case yet (being created by the intake) is reached by whoever may import."""
+    actor_capability(actor, permissions)
+    cases = debtor.cases.all()  # type: ignore[attr-defined]
+    if cases.exists() and not cases.filter(case_q(actor)).exists():
+        raise DomainError("auth.not_found")
 
 
 def _tax_code(value: str) -> str:
@@ -36,11 +54,12 @@ def _vat(value: str) -> str:
         raise DomainError("party.bad_vat_number", value=value) from exc
 
 
+@service(MANAGE_CREDITORS)
 @transaction.atomic
 def creditor_create(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     code: str,
     name: str,
     sector: str,
@@ -49,8 +68,6 @@ def creditor_create(
     pec: str = "",
     **branding: Any,
 ) -> Creditor:
-    if actor is not None:
-        require(actor, MANAGE_CREDITORS)
     creditor = Creditor.objects.create(
         tenant=tenant,
         code=code,
@@ -65,11 +82,12 @@ def creditor_create(
     return creditor
 
 
+@service(MANAGE_CREDITORS)
 @transaction.atomic
 def mandate_create(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     creditor: Creditor,
     reference: str,
     starts_on: dt.date,
@@ -78,8 +96,6 @@ def mandate_create(
     max_discount_percent: Decimal = Decimal("0.00"),
     **terms: Any,
 ) -> Mandate:
-    if actor is not None:
-        require(actor, MANAGE_CREDITORS)
     if creditor.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     for value in (commission_percent, max_discount_percent):
@@ -105,11 +121,12 @@ def debtor_search_name(*, first_name: str = "", last_name: str = "", company_nam
     return (company_name or f"{last_name} {first_name}").strip().lower()
 
 
+@service(COMMIT_IMPORTS)
 @transaction.atomic
 def debtor_upsert(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     kind: DebtorKind,
     size: DebtorSize,
     first_name: str = "",
@@ -157,11 +174,12 @@ def _contact_value(kind: ContactKind, value: str) -> str:
     return normalized
 
 
+@service(COMMIT_IMPORTS, EDIT_CASES)
 @transaction.atomic
 def contact_add(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     debtor: Debtor,
     kind: ContactKind,
     value: str,
@@ -174,6 +192,7 @@ def contact_add(
     """Add a contact point (validated and normalized); an existing identical one is returned unchanged."""
     if debtor.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
+    _require_debtor(actor, debtor, (EDIT_CASES, COMMIT_IMPORTS))
     normalized = _contact_value(kind, value)
     if kind == ContactKind.ADDRESS:
         province = province.upper()
@@ -203,15 +222,17 @@ def contact_add(
     return contact, created
 
 
+@service(*CONTACT_MARKERS)
 @transaction.atomic
 def contact_mark(
-    *, tenant: Tenant, actor: User | None, contact: ContactPoint, status: str, reason: str = ""
+    *, tenant: Tenant, actor: User, contact: ContactPoint, status: str, reason: str = ""
 ) -> ContactPoint:
     """Change a contact point's status (a bounced e-mail, a wrong number: `wrong`; a check: `valid`).
 
     A point marked wrong or unreachable is never used again by the daily run (strategies.selectors)."""
     if contact.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
+    _require_debtor(actor, contact.debtor, CONTACT_MARKERS)
     if status not in {s.value for s in ContactStatus}:
         raise DomainError("party.bad_contact", kind=contact.kind, value=status)
     if contact.status == status:

@@ -31,7 +31,9 @@ from django.db import connection, connections, transaction
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.channels.domain.states import history_status
-from recupero.core.models import Tenant
+from recupero.core.domain.roles import VIEW_CASES, VIEW_STRATEGIES
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import case_q, check
 from recupero.law.batch import prescription_batch
 from recupero.law.errors import LawError
 from recupero.law.interest import PAYMENT_TERM_DAYS
@@ -581,9 +583,12 @@ def _conversations(tenant: Tenant, today: dt.date) -> dict[int, tuple[dt.date, .
 # --- pages ------------------------------------------------------------------------------------------------
 
 
-def runs_recent(*, tenant: Tenant, limit: int = 20) -> list[StrategyRun]:
+def runs_recent(*, tenant: Tenant, actor: User, limit: int = 20) -> list[StrategyRun]:
+    check(actor, VIEW_STRATEGIES, tenant)
     return list(StrategyRun.objects.filter(tenant=tenant).order_by("-started_at", "-id")[:limit])
 
 
-def case_steps(*, tenant: Tenant, case_id: int) -> list[StepExecution]:
-    return list(StepExecution.objects.filter(tenant=tenant, case_id=case_id).order_by("scheduled_for", "id"))
+def case_steps(*, tenant: Tenant, actor: User, case_id: int) -> list[StepExecution]:
+    check(actor, VIEW_CASES, tenant)
+    qs = StepExecution.objects.filter(tenant=tenant, case_id=case_id).filter(case_q(actor, "case__"))
+    return list(qs.order_by("scheduled_for", "id"))

@@ -29,8 +29,10 @@ from recupero.channels.services import CommunicationSpec, communications_queue_n
 from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.bulk import Bulk, foreign_keys, keys_held, may_skip_triggers, row_triggers_off
 from recupero.core.clock import now
+from recupero.core.domain.roles import RUN_STRATEGIES, VIEW_STRATEGIES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
+from recupero.core.permissions import check, require, service, system_actor
 from recupero.core.services import audit_record
 from recupero.strategies.domain import (
     Decision,
@@ -52,7 +54,6 @@ from recupero.worklists.services import WorkItemSpec, work_items_create
 
 STALE_AFTER = dt.timedelta(minutes=15)
 CHUNK = 5000
-RUNNERS = frozenset({"admin", "supervisor"})  # who may start a run from the back-office
 # Which contact point kind a channel writes to.
 CONTACT_KIND = {"email": "email", "sms": "mobile", "pec": "pec", "post": "address", "registered": "address"}
 _STEP_COLUMNS = (
@@ -84,6 +85,12 @@ def catalogue() -> Catalogue:
     segmentation = load_segmentation()
     segmentation.check(strategies)
     return Catalogue(strategies, segmentation, PlannerSettings())
+
+
+def strategies_catalogue(*, tenant: Tenant, actor: User) -> Catalogue:
+    """The catalogue for the strategies page: the agency's ladders are its know-how, not its clients'."""
+    check(actor, VIEW_STRATEGIES, tenant)
+    return catalogue()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +139,12 @@ def _report_add(report: RunReport, planned: Planned) -> None:
         report.skipped[skip.reason] += 1
 
 
+@service(RUN_STRATEGIES, VIEW_STRATEGIES)
 def strategy_run(
-    *, tenant: Tenant, actor: User | None, run_date: dt.date, dry_run: bool = False, chunk_size: int = CHUNK
+    *, tenant: Tenant, actor: User, run_date: dt.date, dry_run: bool = False, chunk_size: int = CHUNK
 ) -> RunReport:
     """Run (or, with `dry_run`, only plan) the strategies of every open case on `run_date`."""
-    if actor is not None and actor.role not in RUNNERS:
-        raise DomainError("auth.forbidden")
+    require(actor, VIEW_STRATEGIES if dry_run else RUN_STRATEGIES)  # a preview writes nothing
     with _no_gc():
         return _strategy_run(tenant, actor, run_date, dry_run, chunk_size)
 
@@ -157,7 +164,7 @@ def _no_gc() -> Iterator[None]:
 
 
 def _strategy_run(
-    tenant: Tenant, actor: User | None, run_date: dt.date, dry_run: bool, chunk_size: int
+    tenant: Tenant, actor: User, run_date: dt.date, dry_run: bool, chunk_size: int
 ) -> RunReport:
     cat = catalogue()
     report = RunReport()
@@ -170,7 +177,7 @@ def _strategy_run(
     run = _run_start(tenant, actor, run_date)
 
     def write(effects: Effects) -> None:
-        _chunk_write(tenant, run, effects, report)
+        _chunk_write(tenant, actor, run, effects, report)
 
     try:
         with _writer(write, threaded=threaded) as submit:
@@ -187,11 +194,11 @@ def _strategy_run(
     return report
 
 
-def _chunk_write(tenant: Tenant, run: StrategyRun, effects: Effects, report: RunReport) -> None:
+def _chunk_write(tenant: Tenant, actor: User, run: StrategyRun, effects: Effects, report: RunReport) -> None:
     """One chunk's effects in one transaction; the report and the heartbeat move only when it commits."""
     with transaction.atomic():
         _async_commit()
-        chunk_record(tenant=tenant, effects=effects)
+        chunk_record(tenant=tenant, actor=actor, effects=effects)
         merged = report.merge(effects.report)
         StrategyRun.objects.filter(pk=run.pk).update(heartbeat_at=now(), report=merged.as_dict())
     _report_replace(report, merged)
@@ -263,12 +270,12 @@ def _writer(write: Callable[[_T], None], *, threaded: bool) -> Iterator[Callable
         raise failed[0]
 
 
-def strategy_preview(*, tenant: Tenant, on: dt.date) -> RunReport:
+def strategy_preview(*, tenant: Tenant, actor: User, on: dt.date) -> RunReport:
     """What the run of `on` (usually tomorrow) would do if nothing changes: the same code, no writes."""
-    return strategy_run(tenant=tenant, actor=None, run_date=on, dry_run=True)
+    return strategy_run(tenant=tenant, actor=actor, run_date=on, dry_run=True)
 
 
-def _run_start(tenant: Tenant, actor: User | None, run_date: dt.date) -> StrategyRun:
+def _run_start(tenant: Tenant, actor: User, run_date: dt.date) -> StrategyRun:
     moment = now()
     for _attempt in range(2):
         try:
@@ -310,7 +317,7 @@ def _run_end(run: StrategyRun, report: RunReport, error: str = "") -> None:
     )
     audit_record(
         tenant=run.tenant,
-        actor=run.actor,
+        actor=run.actor or system_actor(run.tenant),
         action="strategy.run_end",
         obj=run,
         details={"status": status, "steps": report.steps_executed},
@@ -388,15 +395,16 @@ def chunk_effects(
     return Effects(steps, comms, items, report)
 
 
-def chunk_record(*, tenant: Tenant, effects: Effects) -> dict[str, int]:
+@service(RUN_STRATEGIES)
+def chunk_record(*, tenant: Tenant, actor: User, effects: Effects) -> dict[str, int]:
     """Write one chunk's effects (`chunk_effects`) in bulk, inside the caller's transaction, and start sending
     on commit."""
     bulk = Bulk()
-    new_comms = communications_queue_new(tenant=tenant, specs=effects.comms, bulk=bulk)
+    new_comms = communications_queue_new(tenant=tenant, actor=actor, specs=effects.comms, bulk=bulk)
     written = {
         "steps": steps_write(bulk, effects.steps),
         "communications": sum(len(ids) for ids in new_comms.values()),
-        "work_items": work_items_create(tenant=tenant, specs=effects.items, bulk=bulk),
+        "work_items": work_items_create(tenant=tenant, actor=actor, specs=effects.items, bulk=bulk),
     }
     if new_comms:  # only those this chunk inserted: all queued, their ids straight from the INSERT
         communications_dispatch_ids(tenant=tenant, ids_by_kind=new_comms)

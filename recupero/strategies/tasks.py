@@ -7,6 +7,7 @@ import logging
 from recupero.core.clock import today
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 from recupero.strategies.services import strategy_run
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,7 @@ def strategy_run_all() -> dict[str, int]:
     out: dict[str, int] = {}
     for tenant in Tenant.objects.order_by("id"):
         try:
-            report = strategy_run(tenant=tenant, actor=None, run_date=today())
+            report = strategy_run(tenant=tenant, actor=system_actor(tenant), run_date=today())
         except DomainError as exc:
             log.warning("strategy run skipped for %s: %s", tenant.code, exc.code)
             continue

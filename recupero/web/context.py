@@ -7,18 +7,28 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from recupero.core.domain.roles import ADMIN_SITE, EDIT_CASES, VIEW_CASES, VIEW_CREDITORS, Role, can
+from recupero.core.domain.roles import (
+    ADMIN_SITE,
+    VIEW_CASES,
+    VIEW_CREDITORS,
+    VIEW_IMPORTS,
+    VIEW_STRATEGIES,
+    can,
+)
+from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
 
-# (url name, label, icon, permission or None for everyone)
-_ITEMS = [
-    ("backoffice:home", "Cruscotto", "home", None),
-    ("backoffice:case_list", "Pratiche", "folder", VIEW_CASES),
-    ("backoffice:creditor_list", "Committenti", "building", VIEW_CREDITORS),
-    ("backoffice:call_queue", "Telefonate", "phone", VIEW_CASES),
-    ("backoffice:visit_queue", "Visite", "user", VIEW_CASES),
-    ("backoffice:strategy_list", "Strategie", "settings", VIEW_CREDITORS),
-    ("backoffice:strategy_runs", "Esecuzioni", "status", VIEW_CREDITORS),
-    ("backoffice:import_list", "Importazioni", "open", EDIT_CASES),
+# (url name, label, icon, the capabilities that open it: any one; () for everyone). The pages refuse by
+# themselves (their selectors check); the menu only leaves out what would be refused.
+_ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("backoffice:home", "Cruscotto", "home", ()),
+    ("backoffice:case_list", "Pratiche", "folder", (VIEW_CASES,)),
+    ("backoffice:creditor_list", "Committenti", "building", (VIEW_CREDITORS,)),
+    ("backoffice:call_queue", "Telefonate", "phone", QUEUE_CAPABILITIES[ItemKind.CALL]),
+    ("backoffice:visit_queue", "Visite", "user", QUEUE_CAPABILITIES[ItemKind.VISIT]),
+    ("backoffice:skip_trace_queue", "Rintracci", "search", QUEUE_CAPABILITIES[ItemKind.SKIP_TRACE]),
+    ("backoffice:strategy_list", "Strategie", "settings", (VIEW_STRATEGIES,)),
+    ("backoffice:strategy_runs", "Esecuzioni", "status", (VIEW_STRATEGIES,)),
+    ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
 ]
 
 
@@ -32,12 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     nav = []
     for url, label, icon, permission in _ITEMS:
-        # Creditor users may see their own creditor's page even without the agency-wide permission.
-        allowed = (
-            permission is None
-            or can(user.role, permission)
-            or (url == "backoffice:creditor_list" and user.role == Role.CREDITOR_USER)
-        )
+        allowed = not permission or any(can(user.role, p) for p in permission)
         if allowed:
             active = current == url or (
                 url != "backoffice:home" and current.startswith(url.rsplit("_", 1)[0])

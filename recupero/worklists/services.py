@@ -1,7 +1,7 @@
 """Every write on work items: created in bulk by the daily run, closed one by one by people with an outcome.
 
 Outcomes change other apps only through their services: a promise or a dispute moves the case
-(`cases.services.case_transition`), a wrong number marks the contact point (`parties.services.contact_mark`).
+(`cases.services.case_move`), a wrong number marks the contact point (`parties.services.contact_mark`).
 There are no promise or dispute tables yet (arrangements is not built): the promise's amount and date are kept
 on the item's `outcome_data` and on the case timeline.
 """
@@ -17,17 +17,26 @@ from django.db import transaction
 
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case
-from recupero.cases.services import case_transition, timeline_append
+from recupero.cases.services import case_move, timeline_append
 from recupero.core.bulk import Bulk
 from recupero.core.clock import now
+from recupero.core.domain.roles import ASSIGN_ITEMS, RUN_STRATEGIES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
+from recupero.core.permissions import require_case, require_item, service
 from recupero.core.services import audit_record
 from recupero.law.money import format_eur
 from recupero.parties.domain.contacts import ContactStatus
 from recupero.parties.models import ContactPoint
 from recupero.parties.services import contact_mark
-from recupero.worklists.domain.items import OUTCOME_LABELS, OUTCOMES, ItemKind, ItemStatus, Outcome
+from recupero.worklists.domain.items import (
+    ACT_CAPABILITY,
+    OUTCOME_LABELS,
+    OUTCOMES,
+    ItemKind,
+    ItemStatus,
+    Outcome,
+)
 from recupero.worklists.models import WorkItem
 
 _COLUMNS = (
@@ -58,7 +67,10 @@ class WorkItemSpec:
     idempotency_key: str
 
 
-def work_items_create(*, tenant: Tenant, specs: list[WorkItemSpec], bulk: Bulk | None = None) -> int:
+@service(RUN_STRATEGIES)
+def work_items_create(
+    *, tenant: Tenant, actor: User, specs: list[WorkItemSpec], bulk: Bulk | None = None
+) -> int:
     """Insert the items; an item whose key exists is left as it is (a second run creates nothing)."""
     bulk = bulk or Bulk()
     created = bulk.ts_at(now())
@@ -94,11 +106,12 @@ def _promise(data: dict[str, Any]) -> dict[str, str]:
     return {"amount": str(amount), "date": on.isoformat()}
 
 
+@service(*ACT_CAPABILITY.values())
 @transaction.atomic
 def work_item_complete(
     *,
     tenant: Tenant,
-    actor: User | None,
+    actor: User,
     item: WorkItem,
     outcome: Outcome,
     data: dict[str, Any] | None = None,
@@ -108,6 +121,9 @@ def work_item_complete(
     if item.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     item = WorkItem.objects.select_for_update().select_related("case").get(pk=item.pk)
+    capability = ACT_CAPABILITY[ItemKind(item.kind)]
+    require_case(actor, capability, item.case)
+    require_item(actor, capability, assigned_to_id=item.assigned_to_id)
     if item.status != ItemStatus.OPEN:
         raise DomainError("worklist.closed", "L'attività è già stata chiusa.")
     if outcome not in OUTCOMES[ItemKind(item.kind)]:
@@ -124,7 +140,7 @@ def work_item_complete(
     elif outcome is Outcome.CALL_BACK and (data or {}).get("date"):
         payload["call_back_on"] = str(dt.date.fromisoformat(str(data["date"])))  # type: ignore[index]
     item.status, item.outcome, item.outcome_data = ItemStatus.DONE.value, outcome.value, payload
-    item.done_at, item.done_by = now(), actor if actor and actor.pk else None
+    item.done_at, item.done_by = now(), actor if actor.pk else None
     item.save(update_fields=["status", "outcome", "outcome_data", "done_at", "done_by"])
     summary = f"{item.get_kind_display()}: {OUTCOME_LABELS[outcome]}"
     if outcome is Outcome.PROMISE:
@@ -143,17 +159,17 @@ def work_item_complete(
     return item
 
 
-def _move(tenant: Tenant, actor: User | None, case: Case, target: CaseStatus, reason: str) -> None:
+def _move(tenant: Tenant, actor: User, case: Case, target: CaseStatus, reason: str) -> None:
     """Move the case to `target`; a new case passes through "working" first when the table requires it."""
     if case.status == target.value:
         return
     working = CaseStatus.WORKING
     if not can_transition(case.status, target) and can_transition(case.status, working):
-        case = case_transition(tenant=tenant, actor=actor, case=case, target=working, reason=reason)
-    case_transition(tenant=tenant, actor=actor, case=case, target=target, reason=reason)
+        case = case_move(tenant=tenant, actor=actor, case=case, target=working, reason=reason)
+    case_move(tenant=tenant, actor=actor, case=case, target=target, reason=reason)
 
 
-def _mark_wrong(tenant: Tenant, actor: User | None, case: Case, contact_id: Any) -> int | None:
+def _mark_wrong(tenant: Tenant, actor: User, case: Case, contact_id: Any) -> int | None:
     """The number called was wrong: mark it (parties' service) so nobody calls it again."""
     points = ContactPoint.objects.filter(
         tenant=tenant, debtor_id=case.debtor_id, kind__in=("phone", "mobile")
@@ -167,10 +183,12 @@ def _mark_wrong(tenant: Tenant, actor: User | None, case: Case, contact_id: Any)
     return point.pk
 
 
+@service(ASSIGN_ITEMS)
 @transaction.atomic
-def work_item_assign(*, tenant: Tenant, actor: User | None, item: WorkItem, user: User | None) -> WorkItem:
+def work_item_assign(*, tenant: Tenant, actor: User, item: WorkItem, user: User | None) -> WorkItem:
     if item.tenant_id != tenant.pk or (user is not None and user.tenant_id != tenant.pk):
         raise DomainError("tenant.mismatch")
+    require_case(actor, ASSIGN_ITEMS, item.case)
     item.assigned_to = user
     item.save(update_fields=["assigned_to"])
     audit_record(

@@ -10,6 +10,7 @@ import pytest
 from recupero.channels.models import Communication
 from recupero.channels.services import CommunicationSpec, communications_queue, communications_send
 from recupero.core.domain.roles import Role
+from recupero.core.permissions import system_actor
 from recupero.core.services import user_create
 from recupero.parties.models import ContactPoint
 from tests import portfolio as b
@@ -24,6 +25,7 @@ def test_case_page_links_its_letter_pdf(live_server, page, screenshots):
     point = ContactPoint.objects.get(debtor_id=case.debtor_id, kind="address")
     communications_queue(
         tenant=t,
+        actor=system_actor(t),
         specs=[
             CommunicationSpec(
                 case.pk,
@@ -39,8 +41,12 @@ def test_case_page_links_its_letter_pdf(live_server, page, screenshots):
         ],
     )
     ids = list(Communication.objects.filter(case=case).values_list("id", flat=True))
-    assert communications_send(tenant_id=t.pk, ids=ids, on=dt.date(2026, 3, 2)) == {"sent": 1}
-    user_create(tenant=t, actor=None, username="supervisore", password="pw-lettere", role=Role.SUPERVISOR)
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=ids, on=dt.date(2026, 3, 2)) == {
+        "sent": 1
+    }
+    user_create(
+        tenant=t, actor=system_actor(t), username="supervisore", password="pw-lettere", role=Role.SUPERVISOR
+    )
 
     page.goto(f"{live_server.url}/pratiche/{case.pk}/")
     page.fill("#id_username", "supervisore")

@@ -9,6 +9,7 @@ from recupero.cases.models import Case, Claim, TimelineEvent
 from recupero.cases.services import ClaimInput, case_open, case_transition
 from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
+from recupero.core.permissions import system_actor
 from tests.factories import make_assignment, make_case, make_creditor, make_debtor, make_user
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _open(tenant, creditor, debtor, assignment, claims, reference="R1"):
     return case_open(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=creditor,
         assignment=assignment,
         debtor=debtor,
@@ -93,13 +94,13 @@ def test_case_of_another_tenant_is_refused(tenant, other_tenant, creditor):
 
 def test_transitions_follow_the_table(tenant, creditor):
     case = make_case(tenant, creditor, make_debtor(tenant))
-    case = case_transition(tenant=tenant, actor=None, case=case, target=CaseStatus.WORKING)
+    case = case_transition(tenant=tenant, actor=system_actor(tenant), case=case, target=CaseStatus.WORKING)
     case = case_transition(
-        tenant=tenant, actor=None, case=case, target=CaseStatus.PAID, on=dt.date(2026, 3, 1)
+        tenant=tenant, actor=system_actor(tenant), case=case, target=CaseStatus.PAID, on=dt.date(2026, 3, 1)
     )
     assert (case.status, case.closed_on) == ("paid", dt.date(2026, 3, 1))
     with pytest.raises(DomainError) as err:
-        case_transition(tenant=tenant, actor=None, case=case, target=CaseStatus.WORKING)
+        case_transition(tenant=tenant, actor=system_actor(tenant), case=case, target=CaseStatus.WORKING)
     assert err.value.code == "case.bad_transition"
     assert Case.objects.get(pk=case.pk).status == "paid"
     kinds = list(

@@ -126,11 +126,11 @@ def test_a_crash_leaves_the_rest_unseen_and_the_next_poll_completes(imap, monkey
     real = mailbox.pec_ingest
     calls = []
 
-    def dying(*, tenant, raw):
+    def dying(*, tenant, actor, raw):
         calls.append(raw[:20])
         if len(calls) == 2:
             raise RuntimeError("worker killed")
-        return real(tenant=tenant, raw=raw)
+        return real(tenant=tenant, actor=actor, raw=raw)
 
     monkeypatch.setattr(mailbox, "pec_ingest", dying)
     with pytest.raises(RuntimeError):

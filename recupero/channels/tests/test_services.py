@@ -28,6 +28,7 @@ from recupero.channels.services import (
     registered_record,
     sms_dlr_record,
 )
+from recupero.core.permissions import system_actor
 from recupero.ledger.position import case_position
 from recupero.parties.models import ContactPoint
 from tests import portfolio as b
@@ -45,6 +46,7 @@ def _queue(t, c, kind, template, contact_kind, key=None):
     key = key or f"{c.pk}:test:{template}:{kind}"
     communications_queue(
         tenant=t,
+        actor=system_actor(t),
         specs=[
             CommunicationSpec(
                 c.pk,
@@ -72,12 +74,19 @@ def test_queue_new_returns_inserted_ids_by_kind_and_ignores_existing_keys():
         return CommunicationSpec(c.pk, kind, "tpl", "step", "action", None, "", DAY, key)
 
     with transaction.atomic():  # twice in one transaction: the staging table is emptied between calls
-        first = communications_queue_new(tenant=t, specs=[spec("email", "q1"), spec("sms", "q2")])
-        again = communications_queue_new(tenant=t, specs=[spec("email", "q1"), spec("email", "q3")])
+        first = communications_queue_new(
+            tenant=t, actor=system_actor(t), specs=[spec("email", "q1"), spec("sms", "q2")]
+        )
+        again = communications_queue_new(
+            tenant=t, actor=system_actor(t), specs=[spec("email", "q1"), spec("email", "q3")]
+        )
     ids = dict(Communication.objects.values_list("idempotency_key", "id"))
     assert first == {"email": [ids["q1"]], "sms": [ids["q2"]]}
     assert again == {"email": [ids["q3"]]}  # q1 existed: left alone, not returned
-    assert communications_queue(tenant=t, specs=[spec("email", "q1"), spec("sms", "q4")]) == 1
+    assert (
+        communications_queue(tenant=t, actor=system_actor(t), specs=[spec("email", "q1"), spec("sms", "q4")])
+        == 1
+    )
     assert Communication.objects.count() == 4
 
 
@@ -91,7 +100,7 @@ def test_letters_rendered_attached_and_batched():
     cr = b.creditor(t)
     cases = [b.case(t, cr, b.debtor(t)) for _ in range(2)]
     comms = [_queue(t, c, "letter", "reminder_1", "address") for c in cases]
-    counts = communications_send(tenant_id=t.pk, ids=[c.pk for c in comms], on=DAY)
+    counts = communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[c.pk for c in comms], on=DAY)
     assert counts == {"sent": 2}
     for comm in Communication.objects.all():
         with comm.document.open("rb") as fh:
@@ -105,7 +114,7 @@ def test_letters_rendered_attached_and_batched():
     event = cases[0].timeline.filter(kind="communication.sent").get()
     assert event.data["document_url"].endswith(f"/{comms[0].pk}/documento/")
     # idempotent: a second task with the same ids does nothing
-    assert communications_send(tenant_id=t.pk, ids=[c.pk for c in comms], on=DAY) == {}
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[c.pk for c in comms], on=DAY) == {}
 
 
 def test_email_over_smtp_end_to_end_and_bounce(smtp_server):
@@ -118,7 +127,9 @@ def test_email_over_smtp_end_to_end_and_bounce(smtp_server):
         "email": {"backend": "smtp", "host": "127.0.0.1", "port": port, "sender": "avvisi@alfa.example.it"}
     }
     with override_settings(RECUPERO_CHANNELS=config):
-        assert communications_send(tenant_id=t.pk, ids=[comm.pk], on=DAY) == {"sent": 1}
+        assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=DAY) == {
+            "sent": 1
+        }
     assert len(sink.messages) == 1
     _sender, rcpts, raw = sink.messages[0]
     msg = email.message_from_bytes(raw, policy=policy.default)
@@ -137,7 +148,7 @@ def test_email_over_smtp_end_to_end_and_bounce(smtp_server):
         "--B\nContent-Type: text/rfc822-headers\n\n"
         f"Message-ID: <{comm.provider_message_id}>\nTo: {comm.contact.value}\n--B--\n"
     ).encode()
-    result = email_bounce_ingest(tenant=t, raw=dsn)
+    result = email_bounce_ingest(tenant=t, actor=system_actor(t), raw=dsn)
     assert (result.case, result.status) == (c.code, "bounced")
     assert ContactPoint.objects.get(pk=comm.contact_id).status == "wrong"
 
@@ -163,16 +174,16 @@ def test_pec_receipts_from_samples_interrupt_prescription():
     comm = _queue(t, c, "pec", "formal_demand", "pec")
     Communication.objects.filter(pk=comm.pk).update(status="sent", provider_message_id=ARUBA_MSGID)
     accepted_raw = (SAMPLES / "oca_aruba_ricevuta_accettazione_IT03339130126_00009.eml").read_bytes()
-    accepted = pec_ingest(tenant=t, raw=accepted_raw)
+    accepted = pec_ingest(tenant=t, actor=system_actor(t), raw=accepted_raw)
     assert (accepted.type, accepted.case, accepted.status) == ("accettazione", c.code, "accepted")
     raw = (SAMPLES / "oca_aruba_ricevuta_avvenuta_consegna_IT03339130126_00009.eml").read_bytes()
-    delivered = pec_ingest(tenant=t, raw=raw)
+    delivered = pec_ingest(tenant=t, actor=system_actor(t), raw=raw)
     assert delivered.type == "avvenuta-consegna" and delivered.status == "delivered"
     assert delivered.date == "2018-11-13T16:39:27+01:00" and delivered.interrupted_prescription
     after = case_position(case=c, today=dt.date(2019, 1, 1)).earliest_prescription.deadline
     assert after == dt.date(2020, 11, 13)
     assert CommunicationEvidence.objects.filter(communication=comm).count() == 2
-    again = pec_ingest(tenant=t, raw=raw)
+    again = pec_ingest(tenant=t, actor=system_actor(t), raw=raw)
     assert again.problem == "duplicate"
     assert c.timeline.filter(kind="prescription.event").count() == 1
 
@@ -186,7 +197,7 @@ def test_pec_synthetic_receipt_for_our_message_and_errors():
     raw = (SAMPLES / "biagiot_avviso_mancata_consegna_errore_consegna.eml").read_bytes()
     raw = raw.replace(b"SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@pec.it", ours.encode())
     raw = raw.replace(b"SN05IE$951DEC16C1CFD3E4FD8FF1B1D24A99AE@fakepec.it", ours.encode())
-    result = pec_ingest(tenant=t, raw=raw)
+    result = pec_ingest(tenant=t, actor=system_actor(t), raw=raw)
     assert (result.type, result.error, result.case, result.status) == (
         "errore-consegna",
         "no-dest",
@@ -222,13 +233,13 @@ def test_sms_through_local_gateway_and_delivery_report(sms_gateway):
     c = b.case(t, cr, b.debtor(t, mobile=True))
     comm = _queue(t, c, "sms", "reminder_soft", "mobile")
     with override_settings(RECUPERO_CHANNELS={"sms": {"backend": "sms_http", "url": url, "token": "s3cret"}}):
-        communications_send(tenant_id=t.pk, ids=[comm.pk], on=DAY)
+        communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=DAY)
     assert len(received) == 1
     assert received[0]["to"] == comm.contact.value and c.code in received[0]["text"]
     assert received[0]["auth"] == "Bearer s3cret" and received[0]["reference"] == comm.idempotency_key
     comm.refresh_from_db()
     assert (comm.status, comm.provider_message_id) == ("accepted", "gw-1")
-    sms_dlr_record(tenant=t, message_id="gw-1", status="delivered")
+    sms_dlr_record(tenant=t, actor=system_actor(t), message_id="gw-1", status="delivered")
     comm.refresh_from_db()
     assert comm.status == "delivered"
 
@@ -240,7 +251,7 @@ def test_registered_by_hand_and_by_csv(tmp_path):
     Communication.objects.filter(pk=comm.pk).update(status="sent")
     registered_record(
         tenant=t,
-        actor=None,
+        actor=system_actor(t),
         communication=comm,
         tracking_number="RR123456789IT",
         held_on=dt.date(2018, 10, 2),
@@ -252,7 +263,7 @@ def test_registered_by_hand_and_by_csv(tmp_path):
     )
     result = registered_import(
         tenant=t,
-        actor=None,
+        actor=system_actor(t),
         lines=[
             "case_code;tracking_number;delivered_on;held_on;returned_on",
             f"{c.code};RR123456789IT;20/10/2018;;",
@@ -278,5 +289,5 @@ def test_failed_letter_without_iban_is_visible():
     cr.save()
     c = b.case(t, cr, b.debtor(t))
     comm = _queue(t, c, "letter", "reminder_1", "address")
-    assert communications_send(tenant_id=t.pk, ids=[comm.pk], on=DAY) == {"failed": 1}
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=DAY) == {"failed": 1}
     assert Communication.objects.get().status == CommStatus.FAILED

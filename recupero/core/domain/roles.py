@@ -1,4 +1,14 @@
-"""Roles and what each may do. Pure data: services and selectors ask `can(role, permission)`."""
+"""The permission model as data: role × capability × scope. Pure: services and selectors ask, never decide.
+
+Three tables decide everything a user may see or do:
+- `PERMISSIONS`: which capabilities a role holds (what kind of act);
+- `CASE_SCOPE`: which cases a role's acts reach (all of the agency, the creditors assigned to the user, the
+  user's own creditor, the cases handed to legal);
+- `OWN_ITEMS_ONLY`: capabilities a role holds only on work assigned to it (a field agent's own visits).
+
+`recupero/core/permissions.py` applies them (querysets cut to the actor, writes refused); the README of `core`
+prints them (`matrix_markdown()`, kept true by a test). An interface never looks at a role name.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +24,9 @@ class Role(StrEnum):
     LAWYER = "lawyer"
     AUDITOR = "auditor"
     CREDITOR_USER = "creditor_user"
+    # The worker and the command line acting for the agency (daily run, receipts, intake from a shell): never a
+    # person, never logged in, audited as "sistema".
+    SYSTEM = "system"
 
 
 ROLE_LABELS = {
@@ -25,46 +38,105 @@ ROLE_LABELS = {
     Role.LAWYER: "Avvocato",
     Role.AUDITOR: "Revisore",
     Role.CREDITOR_USER: "Utente committente",
+    Role.SYSTEM: "Sistema",
 }
 
+# Capabilities. The string is the stable name (audit rows and tests use it).
 VIEW_CASES = "cases.view"
 EDIT_CASES = "cases.edit"
 VIEW_PERSONAL_DATA = "parties.view_personal"
-MANAGE_CREDITORS = "parties.manage_creditors"
 VIEW_CREDITORS = "parties.view_creditors"
+MANAGE_CREDITORS = "parties.manage_creditors"
+VIEW_QUEUES = "worklists.view"
+WORK_ITEMS = "worklists.work"  # close call and skip-trace items with an outcome
+REPORT_VISITS = "worklists.report_visit"  # close visit items with a report
+ASSIGN_ITEMS = "worklists.assign"
+VIEW_IMPORTS = "imports.view"
+COMMIT_IMPORTS = "imports.commit"  # upload, map, discard, commit an affido
+VIEW_STRATEGIES = "strategies.view"
+RUN_STRATEGIES = "strategies.run"
+VIEW_DOCUMENTS = "channels.view_documents"
+RECORD_RECEIPTS = "channels.record_receipts"  # PEC receipts, registered-mail outcomes, bounces
+SEND_COMMUNICATIONS = "channels.send"  # a letter, e-mail, SMS or PEC: the ladder's or an ad-hoc one
 POST_LEDGER = "ledger.post"
+PROPOSE_ARRANGEMENTS = "arrangements.propose"
+APPROVE_ARRANGEMENTS = "arrangements.approve"
+POST_PAYMENTS = "payments.post"
+ISSUE_REMITTANCE = "remittance.issue"
 VIEW_AUDIT = "core.view_audit"
+MANAGE_USERS = "core.manage_users"
+MANAGE_RATES = "law.manage_rates"
 ADMIN_SITE = "core.admin_site"
 
-_ALL = frozenset(
-    {
-        VIEW_CASES,
-        EDIT_CASES,
-        VIEW_PERSONAL_DATA,
-        MANAGE_CREDITORS,
-        VIEW_CREDITORS,
-        POST_LEDGER,
-        VIEW_AUDIT,
-        ADMIN_SITE,
-    }
-)
-
-PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: _ALL,
-    Role.SUPERVISOR: _ALL - {ADMIN_SITE},
-    Role.CONSULTANT: frozenset({VIEW_CASES, EDIT_CASES, VIEW_PERSONAL_DATA, VIEW_CREDITORS, POST_LEDGER}),
-    Role.COLLECTOR: frozenset({VIEW_CASES, EDIT_CASES, VIEW_PERSONAL_DATA}),
-    Role.FIELD_AGENT: frozenset({VIEW_CASES, VIEW_PERSONAL_DATA}),
-    Role.LAWYER: frozenset({VIEW_CASES, VIEW_PERSONAL_DATA}),
-    Role.AUDITOR: frozenset({VIEW_CASES, VIEW_PERSONAL_DATA, VIEW_CREDITORS, VIEW_AUDIT}),
-    Role.CREDITOR_USER: frozenset({VIEW_CASES, VIEW_PERSONAL_DATA}),
+CAPABILITY_LABELS = {
+    VIEW_CASES: "vedere le pratiche",
+    EDIT_CASES: "lavorare le pratiche",
+    VIEW_PERSONAL_DATA: "vedere i dati personali dei debitori",
+    VIEW_CREDITORS: "vedere i committenti",
+    MANAGE_CREDITORS: "gestire committenti e mandati",
+    VIEW_QUEUES: "vedere le code di lavoro",
+    WORK_ITEMS: "esitare telefonate e rintracci",
+    REPORT_VISITS: "esitare visite domiciliari",
+    ASSIGN_ITEMS: "assegnare attività",
+    VIEW_IMPORTS: "vedere le importazioni",
+    COMMIT_IMPORTS: "caricare e confermare affidi",
+    VIEW_STRATEGIES: "vedere strategie ed esecuzioni",
+    RUN_STRATEGIES: "eseguire le strategie",
+    VIEW_DOCUMENTS: "scaricare lettere e documenti",
+    RECORD_RECEIPTS: "registrare ricevute ed esiti postali",
+    SEND_COMMUNICATIONS: "inviare comunicazioni",
+    POST_LEDGER: "registrare in contabilità",
+    PROPOSE_ARRANGEMENTS: "proporre promesse, piani e stralci",
+    APPROVE_ARRANGEMENTS: "approvare piani e stralci oltre mandato",
+    POST_PAYMENTS: "registrare pagamenti",
+    ISSUE_REMITTANCE: "emettere rendiconti e riversamenti",
+    VIEW_AUDIT: "consultare il registro di audit",
+    MANAGE_USERS: "gestire gli utenti",
+    MANAGE_RATES: "aggiornare i tassi",
+    ADMIN_SITE: "usare l'amministrazione",
 }
 
-# Which case population each role sees (enforced by the case selectors).
+ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
+
+_READ = frozenset({VIEW_CASES, VIEW_PERSONAL_DATA, VIEW_DOCUMENTS})
+_AGENCY_WORK = _READ | {EDIT_CASES, VIEW_QUEUES, WORK_ITEMS, PROPOSE_ARRANGEMENTS, SEND_COMMUNICATIONS}
+
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.ADMIN: ALL_CAPABILITIES,
+    Role.SUPERVISOR: ALL_CAPABILITIES - {ADMIN_SITE, MANAGE_USERS, MANAGE_RATES, MANAGE_CREDITORS},
+    Role.CONSULTANT: _AGENCY_WORK
+    | {
+        VIEW_CREDITORS,
+        VIEW_IMPORTS,
+        COMMIT_IMPORTS,
+        VIEW_STRATEGIES,
+        POST_LEDGER,
+        APPROVE_ARRANGEMENTS,
+        POST_PAYMENTS,
+        RECORD_RECEIPTS,
+    },
+    Role.COLLECTOR: _AGENCY_WORK,
+    # Read-only, except the reports of the visits assigned to them (and the agreements reached there).
+    Role.FIELD_AGENT: _READ | {REPORT_VISITS, PROPOSE_ARRANGEMENTS},
+    Role.LAWYER: _READ,
+    Role.AUDITOR: _READ | {VIEW_CREDITORS, VIEW_QUEUES, VIEW_IMPORTS, VIEW_STRATEGIES, VIEW_AUDIT},
+    # A creditor's window on its own portfolio: its cases, its letters, its batches, its approvals.
+    Role.CREDITOR_USER: _READ | {VIEW_CREDITORS, VIEW_IMPORTS, APPROVE_ARRANGEMENTS},
+    Role.SYSTEM: ALL_CAPABILITIES - {ADMIN_SITE},
+}
+
+# Which case population each role sees and acts on (enforced by core.permissions).
 SCOPE_ALL = "all"
 SCOPE_ASSIGNED_CREDITORS = "assigned_creditors"
 SCOPE_LEGAL = "legal"
 SCOPE_OWN_CREDITOR = "own_creditor"
+
+SCOPE_LABELS = {
+    SCOPE_ALL: "tutta l'agenzia",
+    SCOPE_ASSIGNED_CREDITORS: "i committenti assegnati",
+    SCOPE_LEGAL: "le pratiche affidate al legale",
+    SCOPE_OWN_CREDITOR: "il proprio committente",
+}
 
 CASE_SCOPE: dict[Role, str] = {
     Role.ADMIN: SCOPE_ALL,
@@ -72,11 +144,44 @@ CASE_SCOPE: dict[Role, str] = {
     Role.AUDITOR: SCOPE_ALL,
     Role.COLLECTOR: SCOPE_ALL,
     Role.FIELD_AGENT: SCOPE_ALL,
+    Role.SYSTEM: SCOPE_ALL,
     Role.CONSULTANT: SCOPE_ASSIGNED_CREDITORS,
     Role.LAWYER: SCOPE_LEGAL,
     Role.CREDITOR_USER: SCOPE_OWN_CREDITOR,
 }
 
+# (role, capability) pairs that reach only the work items assigned to the user, or to nobody yet.
+OWN_ITEMS_ONLY: frozenset[tuple[Role, str]] = frozenset(
+    {
+        (Role.FIELD_AGENT, REPORT_VISITS),
+        (Role.COLLECTOR, VIEW_QUEUES),
+        (Role.COLLECTOR, WORK_ITEMS),
+    }
+)
+
 
 def can(role: str, permission: str) -> bool:
-    return permission in PERMISSIONS.get(Role(role), frozenset())
+    try:
+        return permission in PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def matrix_markdown() -> str:
+    """The matrix as the Markdown table printed in core/README.md (a test keeps the README equal to it)."""
+    roles = [r for r in Role]
+    head = "| capacità | " + " | ".join(r.value for r in roles) + " |"
+    rule = "|---|" + "---|" * len(roles)
+    lines = [head, rule]
+    for cap, label in CAPABILITY_LABELS.items():
+        cells = []
+        for r in roles:
+            mark = "✓" if cap in PERMISSIONS[r] else ""
+            if mark and (r, cap) in OWN_ITEMS_ONLY:
+                mark = "propri"
+            cells.append(mark)
+        lines.append(f"| `{cap}` {label} | " + " | ".join(cells) + " |")
+    lines.append(
+        "| **ambito delle pratiche** | " + " | ".join(SCOPE_LABELS[CASE_SCOPE[r]] for r in roles) + " |"
+    )
+    return "\n".join(lines)

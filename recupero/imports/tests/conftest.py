@@ -124,11 +124,14 @@ def creditor(tenant):
 
 
 @pytest.fixture
-def consultant(tenant):
+def consultant(tenant, creditor):
+    """The creditor's consultant: a consultant imports only for the creditors assigned to her."""
     from recupero.core.domain.roles import Role
     from tests.factories import make_user
 
-    return make_user(tenant, Role.CONSULTANT, username="carla")
+    user = make_user(tenant, Role.CONSULTANT, username="carla")
+    creditor.consultants.add(user)
+    return user
 
 
 @pytest.fixture(autouse=True)

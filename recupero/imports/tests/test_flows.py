@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.core.permissions import system_actor
 from recupero.imports import frames, services
 from recupero.imports.models import ImportBatch
 from recupero.imports.tests.conftest import CF, HEADERS, VAT, csv_bytes, row
@@ -172,7 +173,7 @@ def test_assignment_return_and_outcomes(run, tenant, consultant, tmp_path):
 
     entry_post(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=c1,
         kind=EntryKind.PAYMENT,
         posted_on=dt.date(2026, 2, 1),
@@ -181,13 +182,13 @@ def test_assignment_return_and_outcomes(run, tenant, consultant, tmp_path):
     )
     case_transition(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=c1,
         target=__import__("recupero.cases.domain.states", fromlist=["x"]).CaseStatus.PAID,
     )
     entry_post(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=c2,
         kind=EntryKind.PAYMENT,
         posted_on=dt.date(2026, 2, 3),

@@ -196,10 +196,11 @@ def test_later_file_updates_amounts_and_contacts(run, tenant, creditor):
     assert not Assignment.objects.filter(code__in=["AFF-2026-02", "AFF-2026-03"]).exists()
 
 
-def test_debtor_dedupe_across_creditors(run, tenant):
+def test_debtor_dedupe_across_creditors(run, tenant, consultant):
     from tests.factories import make_creditor
 
     other = make_creditor(tenant, "TELCO", vat="02182030391")
+    other.consultants.add(consultant)
     run(("a.csv", csv_bytes(row())))
     batch = run(
         ("b.csv", csv_bytes(row(ref="T-9", number="X-1", mobile="333 123 4567", phone=""))), who=other

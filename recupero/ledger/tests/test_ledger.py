@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 
 from recupero.core.errors import DomainError
+from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import Account, EntryKind, balances, total_due
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.selectors import case_balances, unbalanced_cases
@@ -37,7 +38,7 @@ class TestPosting:
         assert case.balance == D("120.35")
         [pay] = entry_post(
             tenant=tenant,
-            actor=None,
+            actor=system_actor(tenant),
             case=case,
             kind=EntryKind.PAYMENT,
             posted_on=ON,
@@ -45,7 +46,7 @@ class TestPosting:
         )
         entry_post(
             tenant=tenant,
-            actor=None,
+            actor=system_actor(tenant),
             case=case,
             kind=EntryKind.FLAT_COMPENSATION,
             posted_on=ON,
@@ -53,7 +54,7 @@ class TestPosting:
         )
         case.refresh_from_db()
         assert case.balance == D("110.35")
-        entry_reverse(tenant=tenant, actor=None, entry=pay, reason="bonifico respinto")
+        entry_reverse(tenant=tenant, actor=system_actor(tenant), entry=pay, reason="bonifico respinto")
         case.refresh_from_db()
         bal = case_balances(case=case)
         assert (bal[Account.PRINCIPAL], bal[Account.PAYMENTS_RECEIVED], case.balance) == (
@@ -63,7 +64,7 @@ class TestPosting:
         )
         assert sum(bal.values()) == D("0.00")
         with pytest.raises(DomainError) as err:
-            entry_reverse(tenant=tenant, actor=None, entry=pay, reason="again")
+            entry_reverse(tenant=tenant, actor=system_actor(tenant), entry=pay, reason="again")
         assert err.value.code == "ledger.already_reversed"
         assert unbalanced_cases() == []
 
@@ -72,7 +73,7 @@ class TestPosting:
         for _ in range(2):
             entry_post(
                 tenant=tenant,
-                actor=None,
+                actor=system_actor(tenant),
                 case=case,
                 kind=EntryKind.INTEREST,
                 posted_on=ON,
@@ -88,7 +89,7 @@ class TestPosting:
         with pytest.raises(DomainError) as err:
             entry_post(
                 tenant=tenant,
-                actor=None,
+                actor=system_actor(tenant),
                 case=case,
                 kind=EntryKind.COSTS,
                 posted_on=ON,

@@ -7,6 +7,7 @@ import pytest
 
 from recupero.cases.domain.claims import ClaimType
 from recupero.cases.services import ClaimInput, case_open, prescription_event_record
+from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.position import case_position
 from recupero.ledger.services import Line, entry_post, opening_post
@@ -37,7 +38,7 @@ def test_partial_payment_is_imputed_to_compensation_then_interest_then_principal
     case = _b2b_case(tenant, creditor)
     entry_post(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=case,
         kind=EntryKind.PAYMENT,
         posted_on=dt.date(2023, 7, 1),
@@ -61,7 +62,7 @@ def test_consumer_gets_legal_interest_and_no_compensation(tenant, creditor):
     debtor = make_debtor(tenant)
     case = case_open(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=creditor,
         assignment=make_assignment(tenant, creditor),
         debtor=debtor,
@@ -71,7 +72,7 @@ def test_consumer_gets_legal_interest_and_no_compensation(tenant, creditor):
         claims=[ClaimInput("B-1", dt.date(2023, 6, 1), "5000.00", dt.date(2023, 6, 30))],
         opened_on=dt.date(2023, 8, 1),
     )
-    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 8, 1))
+    opening_post(tenant=tenant, actor=system_actor(tenant), case=case, posted_on=dt.date(2023, 8, 1))
     pos = case_position(case=case, today=dt.date(2024, 6, 30))
     # 184 d of 2023 at 5.0% + 182 d of 2024 at 2.5%, on 5000 / 365 = 188.36.
     assert (pos.interest, pos.flat_compensation, pos.total_due) == (D("188.36"), D("0.00"), D("5188.36"))
@@ -81,7 +82,7 @@ def test_consumer_gets_legal_interest_and_no_compensation(tenant, creditor):
     # A PEC delivered 00:05 Italian time on 1 July 2025 (22:05 UTC on 30 June): one day late, no interruption.
     prescription_event_record(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=case,
         kind="pec_delivered",
         when=dt.datetime(2025, 6, 30, 22, 5, tzinfo=dt.UTC),
@@ -95,7 +96,7 @@ def test_pec_delivered_just_after_midnight_italian_time_interrupts(tenant, credi
     debtor = make_debtor(tenant)
     case = case_open(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=creditor,
         assignment=make_assignment(tenant, creditor),
         debtor=debtor,
@@ -105,11 +106,11 @@ def test_pec_delivered_just_after_midnight_italian_time_interrupts(tenant, credi
         claims=[ClaimInput("G-1", dt.date(2023, 6, 1), "80.00", dt.date(2023, 6, 30))],
         opened_on=dt.date(2023, 8, 1),
     )
-    opening_post(tenant=tenant, actor=None, case=case, posted_on=dt.date(2023, 8, 1))
+    opening_post(tenant=tenant, actor=system_actor(tenant), case=case, posted_on=dt.date(2023, 8, 1))
     # 22:05 UTC on 29 June 2025 is 00:05 on 30 June in Rome (summer time): the last day of the term.
     prescription_event_record(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=case,
         kind="pec_delivered",
         when=dt.datetime(2025, 6, 29, 22, 5, tzinfo=dt.UTC),

@@ -2,6 +2,7 @@ import pytest
 
 from recupero.core.errors import DomainError
 from recupero.core.models import AuditLog
+from recupero.core.permissions import system_actor
 from recupero.parties.domain.contacts import ContactKind
 from recupero.parties.domain.debtors import DebtorKind, DebtorSize
 from recupero.parties.models import ContactPoint, Creditor, Debtor
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _person(tenant, **kw):
     base = {
         "tenant": tenant,
-        "actor": None,
+        "actor": system_actor(tenant),
         "kind": DebtorKind.PERSON,
         "size": DebtorSize.CONSUMER,
         "first_name": "Mario",
@@ -59,7 +60,7 @@ def test_same_tax_code_in_another_tenant_is_another_debtor(tenant, other_tenant)
 def test_vat_number_accepts_it_prefix(tenant):
     debtor, _ = debtor_upsert(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         kind=DebtorKind.COMPANY,
         size=DebtorSize.SME,
         company_name="Acme S.r.l.",
@@ -87,7 +88,7 @@ def test_vat_number_accepts_it_prefix(tenant):
 def test_bad_contact_is_refused(tenant, kind, value, extra, code):
     debtor, _ = _person(tenant, tax_code="RSSMRA85T10A562S")
     with pytest.raises(DomainError) as err:
-        contact_add(tenant=tenant, actor=None, debtor=debtor, kind=kind, value=value, **extra)
+        contact_add(tenant=tenant, actor=system_actor(tenant), debtor=debtor, kind=kind, value=value, **extra)
     assert err.value.code == code
     assert ContactPoint.objects.count() == 0
 
@@ -95,13 +96,25 @@ def test_bad_contact_is_refused(tenant, kind, value, extra, code):
 def test_contacts_are_normalized_and_not_duplicated(tenant):
     debtor = make_debtor(tenant)
     mobile, created = contact_add(
-        tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.MOBILE, value="333 123 4567"
+        tenant=tenant,
+        actor=system_actor(tenant),
+        debtor=debtor,
+        kind=ContactKind.MOBILE,
+        value="333 123 4567",
     )
     again, created_again = contact_add(
-        tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.MOBILE, value="+39 3331234567"
+        tenant=tenant,
+        actor=system_actor(tenant),
+        debtor=debtor,
+        kind=ContactKind.MOBILE,
+        value="+39 3331234567",
     )
     email, _ = contact_add(
-        tenant=tenant, actor=None, debtor=debtor, kind=ContactKind.EMAIL, value=" Mario.Rossi@Example.IT "
+        tenant=tenant,
+        actor=system_actor(tenant),
+        debtor=debtor,
+        kind=ContactKind.EMAIL,
+        value=" Mario.Rossi@Example.IT ",
     )
     assert mobile.value == "+393331234567"
     assert (created, created_again, again.pk) == (True, False, mobile.pk)
@@ -111,6 +124,8 @@ def test_contacts_are_normalized_and_not_duplicated(tenant):
 
 def test_creditor_bad_vat_number_saves_nothing(tenant):
     with pytest.raises(DomainError) as err:
-        creditor_create(tenant=tenant, actor=None, code="X", name="X", sector="utility", vat_number="123")
+        creditor_create(
+            tenant=tenant, actor=system_actor(tenant), code="X", name="X", sector="utility", vat_number="123"
+        )
     assert err.value.code == "party.bad_vat_number"
     assert Creditor.objects.count() == 0

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from recupero.core.domain.roles import Role
+from recupero.core.permissions import system_actor
 from recupero.core.services import user_create
 from recupero.strategies.models import StrategyRun
 from recupero.worklists.models import WorkItem
@@ -21,8 +22,8 @@ def world(client):
     t = b.tenant()
     cr = b.creditor(t)
     c = b.case(t, cr, b.debtor(t, email=True, mobile=True))
-    user_create(tenant=t, actor=None, username="capo", password="pw", role=Role.SUPERVISOR)
-    user_create(tenant=t, actor=None, username="op", password="pw", role=Role.COLLECTOR)
+    user_create(tenant=t, actor=system_actor(t), username="capo", password="pw", role=Role.SUPERVISOR)
+    user_create(tenant=t, actor=system_actor(t), username="op", password="pw", role=Role.COLLECTOR)
     return t, c
 
 
@@ -45,7 +46,11 @@ def test_collector_cannot_run_but_records_an_outcome(client, world):
     client.post("/strategie/esecuzioni/")
     assert StrategyRun.objects.count() == 0
     now = dt.datetime.now()
-    work_items_create(tenant=t, specs=[WorkItemSpec(c.pk, "call", "call_1", "", now.date(), None, "k")])
+    work_items_create(
+        tenant=t,
+        actor=system_actor(t),
+        specs=[WorkItemSpec(c.pk, "call", "call_1", "", now.date(), None, "k")],
+    )
     page = client.get("/code/telefonate/")
     assert page.status_code == 200 and c.code in page.content.decode()
     item = WorkItem.objects.get()

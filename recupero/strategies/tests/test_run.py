@@ -16,6 +16,7 @@ from recupero.channels.models import Communication
 from recupero.channels.providers.fake import FakeProvider
 from recupero.core.clock import now
 from recupero.core.errors import DomainError
+from recupero.core.permissions import system_actor
 from recupero.strategies import services
 from recupero.strategies.models import StepExecution, StrategyRun
 from recupero.strategies.services import strategy_run
@@ -46,14 +47,14 @@ def portfolio():
 def test_run_twice_same_day_sends_once(portfolio, django_capture_on_commit_callbacks):
     t, _cr, _cases = portfolio
     with django_capture_on_commit_callbacks(execute=True):
-        first = strategy_run(tenant=t, actor=None, run_date=DAY)
+        first = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert first.cases_seen == 3
     assert first.steps_executed == 3
     assert dict(first.by_action) == {"email_reminder": 3}
     assert len(FakeProvider.outbox) == 3
     assert set(Communication.objects.values_list("status", flat=True)) == {"sent"}
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        second = strategy_run(tenant=t, actor=None, run_date=DAY)
+        second = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert second.steps_executed == 0
     assert dict(second.skipped) == {"already_done": 3}
     assert callbacks == []
@@ -79,12 +80,12 @@ def test_crash_half_way_then_resume(monkeypatch, django_capture_on_commit_callba
 
     monkeypatch.setattr(services, "chunk_record", crashing)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
-        strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+        strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, chunk_size=3)
     assert StepExecution.objects.count() == 3  # the first chunk committed, the second rolled back
     assert StrategyRun.objects.get().status == "failed"
     monkeypatch.setattr(services, "chunk_record", real)
     with django_capture_on_commit_callbacks(execute=True):
-        resumed = strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+        resumed = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, chunk_size=3)
     assert resumed.steps_executed == 4
     assert resumed.skipped["already_done"] == 3
     assert StepExecution.objects.count() == 7
@@ -97,8 +98,8 @@ def test_disputed_case_is_skipped():
     t = b.tenant()
     cr = b.creditor(t)
     c = b.case(t, cr, b.debtor(t, email=True))
-    case_transition(tenant=t, actor=None, case=c, target=CaseStatus.DISPUTED, reason="contesta")
-    report = strategy_run(tenant=t, actor=None, run_date=DAY)
+    case_transition(tenant=t, actor=system_actor(t), case=c, target=CaseStatus.DISPUTED, reason="contesta")
+    report = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert dict(report.skipped) == {"dispute_open": 1}
     assert StepExecution.objects.count() == 0 and Communication.objects.count() == 0
 
@@ -134,7 +135,7 @@ def test_vulnerable_debtor_gets_no_visit_and_the_other_does():
     other = b.case(t, cr, b.debtor(t), amount="800.00", claim_type=ClaimType.TELECOM)
     for c in (weak, other):
         _history(t, c, "telco", TELCO_BEFORE_VISIT, DAY - dt.timedelta(days=20))
-    report = strategy_run(tenant=t, actor=None, run_date=DAY)
+    report = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert report.skipped["vulnerable_no_visit"] == 1
     assert report.by_action["home_visit"] == 1
     visit = WorkItem.objects.get(kind="visit")
@@ -148,12 +149,12 @@ def test_no_contact_gives_a_skip_trace_item():
     cr = b.creditor(t)
     c = b.case(t, cr, b.debtor(t, address=False))
     _history(t, c, "utility-consumer", [("reminder", "email_reminder", "email")], DAY - dt.timedelta(days=20))
-    report = strategy_run(tenant=t, actor=None, run_date=DAY)
+    report = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert report.skipped["no_contact"] == 1
     assert report.by_action["skip_trace"] == 1
     item = WorkItem.objects.get()
     assert (item.kind, item.step_code, item.case_id) == ("skip_trace", "letter_1", c.pk)
-    again = strategy_run(tenant=t, actor=None, run_date=DAY + dt.timedelta(days=1))
+    again = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY + dt.timedelta(days=1))
     assert again.by_action["skip_trace"] == 1 and WorkItem.objects.count() == 1  # same key: no second item
 
 
@@ -161,10 +162,10 @@ def test_one_run_at_a_time_and_a_dead_run_is_taken_over():
     t = b.tenant()
     StrategyRun.objects.create(tenant=t, run_date=DAY, started_at=now(), heartbeat_at=now())
     with pytest.raises(DomainError) as exc:
-        strategy_run(tenant=t, actor=None, run_date=DAY)
+        strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert exc.value.code == "strategy.run_in_progress"
     StrategyRun.objects.update(heartbeat_at=now() - dt.timedelta(hours=1))
-    strategy_run(tenant=t, actor=None, run_date=DAY)
+    strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     assert sorted(StrategyRun.objects.values_list("status", flat=True)) == ["failed", "finished"]
 
 
@@ -172,7 +173,7 @@ def test_dry_run_writes_nothing():
     t, _cr, _cases = b.tenant(), None, None
     cr = b.creditor(t)
     b.case(t, cr, b.debtor(t, email=True))
-    report = strategy_run(tenant=t, actor=None, run_date=DAY, dry_run=True)
+    report = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, dry_run=True)
     assert report.steps_executed == 1
     assert StepExecution.objects.count() == 0 and StrategyRun.objects.count() == 0
 
@@ -192,7 +193,9 @@ def test_command_line_json(portfolio):
 def _call_item(t, c):
     from recupero.worklists.services import WorkItemSpec, work_items_create
 
-    work_items_create(tenant=t, specs=[WorkItemSpec(c.pk, "call", "call_1", "", DAY, None, "d1")])
+    work_items_create(
+        tenant=t, actor=system_actor(t), specs=[WorkItemSpec(c.pk, "call", "call_1", "", DAY, None, "d1")]
+    )
     return WorkItem.objects.get(idempotency_key="d1")
 
 
@@ -201,11 +204,11 @@ def test_dispute_outcome_stops_the_ladder():
     cr = b.creditor(t)
     c = b.case(t, cr, b.debtor(t, mobile=True, email=True))
     work_item_complete(
-        tenant=t, actor=None, item=_call_item(t, c), outcome=Outcome.DISPUTE, note="già pagato"
+        tenant=t, actor=system_actor(t), item=_call_item(t, c), outcome=Outcome.DISPUTE, note="già pagato"
     )
     c.refresh_from_db()
     assert c.status == "disputed"
-    assert dict(strategy_run(tenant=t, actor=None, run_date=DAY).skipped) == {"dispute_open": 1}
+    assert dict(strategy_run(tenant=t, actor=system_actor(t), run_date=DAY).skipped) == {"dispute_open": 1}
     assert WorkItem.objects.get().done_at <= now()
 
 
@@ -252,18 +255,18 @@ def test_pipelined_run_is_idempotent_and_resumable(monkeypatch):
 
     monkeypatch.setattr(services, "chunk_record", crashing)
     with pytest.raises(RuntimeError):
-        strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+        strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, chunk_size=3)
     assert StepExecution.objects.count() == 3
     failed = StrategyRun.objects.get()
     assert failed.status == "failed"
     assert failed.report["steps_executed"] == 3  # the report of the committed chunks only
     monkeypatch.setattr(services, "chunk_record", real)
-    resumed = strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+    resumed = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, chunk_size=3)
     assert (resumed.steps_executed, dict(resumed.skipped)) == (4, {"already_done": 3})
     assert StepExecution.objects.count() == 7
     assert Communication.objects.count() == 7
     assert len(FakeProvider.outbox) == 7
-    again = strategy_run(tenant=t, actor=None, run_date=DAY, chunk_size=3)
+    again = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, chunk_size=3)
     assert (again.steps_executed, dict(again.skipped)) == (0, {"already_done": 7})
     assert len(FakeProvider.outbox) == 7
     assert StrategyRun.objects.filter(status="finished").count() == 2
@@ -306,7 +309,7 @@ def test_outcomes_read_back_a_bounced_email_is_retried_and_a_failed_trace_moves_
         t, lost, "utility-consumer", [("reminder", "email_reminder", "email")], DAY - dt.timedelta(days=20)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        strategy_run(tenant=t, actor=None, run_date=DAY)
+        strategy_run(tenant=t, actor=system_actor(t), run_date=DAY)
     bounced = Communication.objects.get(case=cases[0])
     Communication.objects.filter(pk=bounced.pk).update(status="bounced")
     trace = WorkItem.objects.get(case=lost)
@@ -321,7 +324,7 @@ def test_outcomes_read_back_a_bounced_email_is_retried_and_a_failed_trace_moves_
         ("letter_1", "skip_trace", "skipped"),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        strategy_run(tenant=t, actor=None, run_date=next_day)
+        strategy_run(tenant=t, actor=system_actor(t), run_date=next_day)
     retried = StepExecution.objects.get(case=cases[0], scheduled_for=next_day)
     assert (retried.step_code, retried.idempotency_key) == (
         "reminder",

@@ -11,6 +11,7 @@ import pytest
 
 from recupero.cases.models import Case, Claim, TimelineEvent
 from recupero.core.clock import now
+from recupero.core.permissions import system_actor
 from recupero.law.interest import due_date_from_receipt
 from recupero.parties.domain.debtors import law_debtor_type
 from recupero.strategies import selectors
@@ -89,8 +90,8 @@ def test_snapshots_do_not_depend_on_chunk_size_and_match_the_law(cases):
 
 def test_report_does_not_depend_on_chunk_size(cases):
     t, _opened = cases
-    small = strategy_run(tenant=t, actor=None, run_date=DAY, dry_run=True, chunk_size=1)
-    large = strategy_run(tenant=t, actor=None, run_date=DAY, dry_run=True, chunk_size=5000)
+    small = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, dry_run=True, chunk_size=1)
+    large = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, dry_run=True, chunk_size=5000)
     assert small.as_dict() == large.as_dict()
 
 

@@ -13,7 +13,6 @@ from recupero.core.errors import DomainError
 from recupero.core.models import User
 from recupero.imports import selectors, services
 from recupero.imports.models import ImportBatch
-from recupero.parties.models import Creditor
 
 router = Router(tags=["importazioni"])
 
@@ -59,7 +58,7 @@ def upload(
     return_on: Form[dt.date | None] = None,
 ) -> Status[dict[str, Any]]:
     user = _user(request)
-    found = Creditor.objects.filter(tenant_id=user.tenant_id or -1, code=creditor).first()
+    found = selectors.import_creditors(tenant=user.tenant, actor=user).filter(code=creditor).first()  # type: ignore[arg-type]
     if found is None:
         raise DomainError("auth.not_found")
     batch = services.batch_upload(
@@ -79,13 +78,13 @@ def upload(
 @router.get("/{batch_id}", response=BatchOut, summary="Stato, avanzamento e anteprima di un lotto")
 def detail(request: HttpRequest, batch_id: int) -> dict[str, Any]:
     user = _user(request)
-    return _out(selectors.batch_get(tenant=user.tenant, batch_id=batch_id))  # type: ignore[arg-type]
+    return _out(selectors.batch_get(tenant=user.tenant, actor=user, batch_id=batch_id))  # type: ignore[arg-type]
 
 
 @router.post("/{batch_id}/commit", response={202: BatchOut}, summary="Conferma l'importazione del lotto")
 def commit(request: HttpRequest, batch_id: int) -> Status[dict[str, Any]]:
     user = _user(request)
-    batch = selectors.batch_get(tenant=user.tenant, batch_id=batch_id)  # type: ignore[arg-type]
+    batch = selectors.batch_get(tenant=user.tenant, actor=user, batch_id=batch_id)  # type: ignore[arg-type]
     services.batch_request_commit(tenant=user.tenant, actor=user, batch=batch)  # type: ignore[arg-type]
     batch.refresh_from_db()
     return Status(202, _out(batch))

@@ -3,16 +3,13 @@ Thin: parse the form, call one service or selector, render."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from recupero.core.domain.roles import EDIT_CASES, can
-from recupero.core.errors import DomainError
+from recupero.core.clock import today
 from recupero.imports import selectors, services
 from recupero.imports.domain import FIELDS, MappingProfile
 from recupero.imports.domain.states import BUSY
@@ -58,22 +55,18 @@ class UploadForm(forms.Form):
         required=False, label="Data di rientro", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, tenant, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, creditors, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["creditor"].queryset = Creditor.objects.filter(tenant=tenant).order_by("name")  # type: ignore[attr-defined]
-
-
-def _require(request: AuthedRequest) -> None:
-    if not can(request.user.role, EDIT_CASES):
-        raise DomainError("auth.forbidden")
+        self.fields["creditor"].queryset = creditors  # type: ignore[attr-defined]
 
 
 @backoffice_view
 def import_list(request: AuthedRequest) -> HttpResponse:
-    _require(request)
     tenant = tenant_of(request)
+    batches = selectors.batch_list(tenant=tenant, actor=request.user)
+    creditors = selectors.import_creditors(tenant=tenant, actor=request.user)
     form = UploadForm(
-        request.POST or None, request.FILES or None, tenant=tenant, initial={"received_on": dt.date.today()}
+        request.POST or None, request.FILES or None, creditors=creditors, initial={"received_on": today()}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -85,21 +78,21 @@ def import_list(request: AuthedRequest) -> HttpResponse:
         return redirect("backoffice:import_batch", batch_id=batch.pk)
     context = {
         "form": form,
-        "batches": selectors.batch_list(tenant=tenant),
-        "profiles": selectors.profiles_of(tenant=tenant),
+        "batches": batches,
+        "profiles": selectors.profiles_of(tenant=tenant, actor=request.user),
+        "can_upload": creditors.exists(),
     }
     return render(request, "web/imports/list.html", context)
 
 
 def _batch_context(request: AuthedRequest, batch_id: int) -> dict:  # type: ignore[type-arg]
-    batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+    batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
     return {"batch": batch, "progress": selectors.batch_progress(batch), "busy": batch.status in BUSY,
             "preview": batch.preview}  # fmt: skip
 
 
 @backoffice_view
 def import_batch(request: AuthedRequest, batch_id: int) -> HttpResponse:
-    _require(request)
     context = _batch_context(request, batch_id)
     template = "web/imports/batch.html#panel" if request.htmx else "web/imports/batch.html"
     return render(request, template, context)
@@ -107,9 +100,8 @@ def import_batch(request: AuthedRequest, batch_id: int) -> HttpResponse:
 
 @backoffice_view
 def import_commit(request: AuthedRequest, batch_id: int) -> HttpResponse:
-    _require(request)
     if request.method == "POST":
-        batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+        batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
         services.batch_request_commit(tenant=tenant_of(request), actor=request.user, batch=batch)
         messages.success(request, "Importazione avviata.")
     return redirect("backoffice:import_batch", batch_id=batch_id)
@@ -117,9 +109,8 @@ def import_commit(request: AuthedRequest, batch_id: int) -> HttpResponse:
 
 @backoffice_view
 def import_discard(request: AuthedRequest, batch_id: int) -> HttpResponse:
-    _require(request)
     if request.method == "POST":
-        batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+        batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
         services.batch_discard(tenant=tenant_of(request), actor=request.user, batch=batch)
         messages.info(request, "Lotto annullato: nessun dato è stato importato.")
     return redirect("backoffice:import_batch", batch_id=batch_id)
@@ -127,8 +118,7 @@ def import_discard(request: AuthedRequest, batch_id: int) -> HttpResponse:
 
 @backoffice_view
 def import_report(request: AuthedRequest, batch_id: int, fmt: str) -> HttpResponse:
-    _require(request)
-    batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+    batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
     name, data = selectors.batch_report(batch, "xlsx" if fmt == "xlsx" else "csv")
     kind = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -144,8 +134,7 @@ def import_report(request: AuthedRequest, batch_id: int, fmt: str) -> HttpRespon
 def import_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
     """A table of the file's headers with a target field each, pre-filled by the suggestion; saved as a profile
     and applied by parsing the batch again."""
-    _require(request)
-    batch = selectors.batch_get(tenant=tenant_of(request), batch_id=batch_id)
+    batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
     headers = batch.files[0].get("headers", []) if batch.files else []
     current = MappingProfile.from_dict(batch.mapping) if batch.mapping else MappingProfile.suggest(headers)
     if request.method == "POST":

@@ -138,9 +138,11 @@ def case_list_page(*, tenant: Tenant, actor: User, query: QueryDict) -> CaseList
     creditors = list(creditors_visible(tenant=tenant, actor=actor).only("id", "name"))
     creditor_ids = {c.pk for c in creditors}
     chosen = _int_or_none(query.get("creditor"))
-    if actor.role == Role.CREDITOR_USER and len(creditors) == 1:
+    if len(creditors) == 1:  # one creditor in reach (a creditor's user): its assignments are the filter
         chosen = creditors[0].pk
-    assignments = list(assignments_of(tenant=tenant, creditor_id=chosen)) if chosen in creditor_ids else []
+    assignments = (
+        list(assignments_of(tenant=tenant, actor=actor, creditor_id=chosen)) if chosen in creditor_ids else []
+    )
     day = today()
     parsed = parse_filters(
         query,
@@ -246,7 +248,7 @@ def creditor_page(*, tenant: Tenant, actor: User, creditor_id: int) -> CreditorP
         mandates=list(mandates_of(tenant=tenant, creditor=creditor)),
         assignments=[
             AssignmentRow(a, per_assignment.get(a.pk, 0))
-            for a in assignments_of(tenant=tenant, creditor_id=creditor.pk)
+            for a in assignments_of(tenant=tenant, actor=actor, creditor_id=creditor.pk)
         ],
         consultants=list(creditor.consultants.order_by("last_name", "first_name")),
         open_cases=open_cases,

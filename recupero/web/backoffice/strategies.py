@@ -12,13 +12,13 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from recupero.cases.selectors import case_get
 from recupero.channels.selectors import communication_get
 from recupero.core.clock import today
+from recupero.core.domain.roles import RUN_STRATEGIES, can
 from recupero.core.errors import DomainError
 from recupero.strategies.domain.model import Step, Strategy
 from recupero.strategies.selectors import runs_recent
-from recupero.strategies.services import RUNNERS, catalogue, strategy_preview, strategy_run
+from recupero.strategies.services import strategies_catalogue, strategy_preview, strategy_run
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
 ACTION_LABELS = {
@@ -101,7 +101,7 @@ def _ladder(strategy: Strategy) -> list[StepRow]:
 
 @backoffice_view
 def strategy_list(request: AuthedRequest) -> HttpResponse:
-    cat = catalogue()
+    cat = strategies_catalogue(tenant=tenant_of(request), actor=request.user)
     ladders = [{"strategy": s, "steps": _ladder(s)} for s in cat.strategies.values()]
     rules = cat.segmentation.rules
     return render(
@@ -136,8 +136,8 @@ def strategy_runs(request: AuthedRequest) -> HttpResponse:
     preview = None
     tomorrow = today() + dt.timedelta(days=1)
     if request.GET.get("anteprima"):
-        preview = strategy_preview(tenant=tenant, on=tomorrow).as_dict()
-    runs = runs_recent(tenant=tenant)
+        preview = strategy_preview(tenant=tenant, actor=user, on=tomorrow).as_dict()
+    runs = runs_recent(tenant=tenant, actor=user)
     return render(
         request,
         "web/strategies/runs.html",
@@ -146,7 +146,7 @@ def strategy_runs(request: AuthedRequest) -> HttpResponse:
             "preview": preview,
             "preview_rows": _report_rows(preview) if preview else None,
             "tomorrow": tomorrow,
-            "can_run": user.role in RUNNERS,
+            "can_run": can(user.role, RUN_STRATEGIES),
         },
     )
 
@@ -154,8 +154,7 @@ def strategy_runs(request: AuthedRequest) -> HttpResponse:
 @backoffice_view
 def communication_document(request: AuthedRequest, communication_id: int) -> HttpResponse:
     user = request.user
-    comm = communication_get(tenant=tenant_of(request), communication_id=communication_id)
-    case_get(tenant=tenant_of(request), actor=user, case_id=comm.case_id)  # role scope
+    comm = communication_get(tenant=tenant_of(request), actor=user, communication_id=communication_id)
     if not comm.document:
         raise DomainError("auth.not_found")
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # a streaming response, served as is

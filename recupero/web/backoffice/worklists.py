@@ -51,7 +51,7 @@ def visit_queue_view(request: AuthedRequest) -> HttpResponse:
 
 @backoffice_view
 def skip_trace_view(request: AuthedRequest) -> HttpResponse:
-    items = skip_trace_queue(tenant=tenant_of(request), today=timezone.localdate())
+    items = skip_trace_queue(tenant=tenant_of(request), actor=request.user, today=timezone.localdate())
     return _render(request, ItemKind.SKIP_TRACE, items)
 
 
@@ -59,7 +59,7 @@ def skip_trace_view(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     user = request.user
-    item = item_get(tenant=tenant_of(request), item_id=item_id)
+    item = item_get(tenant=tenant_of(request), actor=user, item_id=item_id)
     back = PAGES[ItemKind(item.kind)][1]
     try:
         outcome = Outcome(request.POST.get("outcome", ""))

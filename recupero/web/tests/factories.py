@@ -17,6 +17,7 @@ from recupero.cases.services import ClaimInput, assignment_create, case_open, ca
 from recupero.core.clock import today
 from recupero.core.domain.roles import Role
 from recupero.core.models import Tenant, User
+from recupero.core.permissions import system_actor
 from recupero.core.services import user_create
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.services import Line, entry_post, opening_post
@@ -48,7 +49,7 @@ def _user(
 ) -> User:
     return user_create(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         username=username,
         password=PASSWORD,
         role=role,
@@ -61,7 +62,7 @@ def _user(
 def _person(tenant: Tenant, cf: str, last: str, first: str, **kw: object) -> Debtor:
     debtor, _ = debtor_upsert(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         kind=DebtorKind.PERSON,
         size=DebtorSize.CONSUMER,
         first_name=first,
@@ -85,7 +86,7 @@ def _case(
 ) -> Case:
     case = case_open(
         tenant=world.tenant,
-        actor=None,
+        actor=system_actor(world.tenant),
         creditor=creditor,
         assignment=assignment,
         debtor=debtor,
@@ -106,7 +107,7 @@ def _case(
         ],
         opened_on=today(),
     )
-    opening_post(tenant=world.tenant, actor=None, case=case, posted_on=today())
+    opening_post(tenant=world.tenant, actor=system_actor(world.tenant), case=case, posted_on=today())
     case.refresh_from_db()
     return case
 
@@ -116,7 +117,7 @@ def build_world() -> World:
     other = Tenant.objects.create(code="other", name="Altra Agenzia")
     energia = creditor_create(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         code="ENE",
         name="Energia Nord S.p.A.",
         sector="utility",
@@ -124,12 +125,17 @@ def build_world() -> World:
         primary_colour="#0b5394",
     )
     telco = creditor_create(
-        tenant=tenant, actor=None, code="TEL", name="TeleSud S.r.l.", sector="telco", vat_number="00488410010"
+        tenant=tenant,
+        actor=system_actor(tenant),
+        code="TEL",
+        name="TeleSud S.r.l.",
+        sector="telco",
+        vat_number="00488410010",
     )
     world = World(tenant=tenant, other_tenant=other, energia=energia, telco=telco)
     mandate_create(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         creditor=energia,
         reference="MAND-2025-01",
         starts_on=dt.date(2025, 1, 1),
@@ -138,15 +144,23 @@ def build_world() -> World:
         strategy_code="utility-std",
     )
     a_ene = assignment_create(
-        tenant=tenant, actor=None, creditor=energia, code="ENE-2025-03", received_on=dt.date(2025, 3, 1)
+        tenant=tenant,
+        actor=system_actor(tenant),
+        creditor=energia,
+        code="ENE-2025-03",
+        received_on=dt.date(2025, 3, 1),
     )
     a_tel = assignment_create(
-        tenant=tenant, actor=None, creditor=telco, code="TEL-2025-01", received_on=dt.date(2025, 1, 15)
+        tenant=tenant,
+        actor=system_actor(tenant),
+        creditor=telco,
+        code="TEL-2025-01",
+        received_on=dt.date(2025, 1, 15),
     )
     rossi = _person(tenant, CF_ROSSI, "Rossi", "Mario")
     contact_add(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         debtor=rossi,
         kind=ContactKind.ADDRESS,
         value="Via Roma 1",
@@ -156,7 +170,7 @@ def build_world() -> World:
     )
     contact_add(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         debtor=rossi,
         kind=ContactKind.MOBILE,
         value="+39 347 123 4567",
@@ -167,7 +181,7 @@ def build_world() -> World:
     verdi = _person(tenant, CF_VERDI, "Verdi", "Giuseppe")
     ferro, _ = debtor_upsert(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         kind=DebtorKind.COMPANY,
         size=DebtorSize.SME,
         company_name="Ferro Costruzioni S.r.l.",
@@ -186,12 +200,12 @@ def build_world() -> World:
         world, telco, a_tel, verdi, "T-2", "TC-78", "250.00", day - dt.timedelta(days=200), "NA"
     )
     c["rossi_tel"] = _case(world, telco, a_tel, rossi, "T-3", "TC-79", "15000.00", dt.date(2022, 5, 31), "MI")
-    case_transition(tenant=tenant, actor=None, case=c["ferro_tel"], target=CaseStatus.WORKING)
-    case_transition(tenant=tenant, actor=None, case=c["rossi_tel"], target=CaseStatus.LEGAL)
+    case_transition(tenant=tenant, actor=system_actor(tenant), case=c["ferro_tel"], target=CaseStatus.WORKING)
+    case_transition(tenant=tenant, actor=system_actor(tenant), case=c["rossi_tel"], target=CaseStatus.LEGAL)
     # A payment of 234,56 on Rossi's energy case: balance 1.000,00.
     entry_post(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=c["rossi_ene"],
         kind=EntryKind.PAYMENT,
         posted_on=day,
@@ -213,14 +227,18 @@ def build_world() -> World:
 
     # The other agency has its own creditor and a case for the same debtor code: never visible here.
     other_creditor = creditor_create(
-        tenant=other, actor=None, code="ENE", name="Energia Altrove", sector="utility"
+        tenant=other, actor=system_actor(other), code="ENE", name="Energia Altrove", sector="utility"
     )
     other_assignment = assignment_create(
-        tenant=other, actor=None, creditor=other_creditor, code="X-1", received_on=dt.date(2025, 1, 1)
+        tenant=other,
+        actor=system_actor(other),
+        creditor=other_creditor,
+        code="X-1",
+        received_on=dt.date(2025, 1, 1),
     )
     other_rossi, _ = debtor_upsert(
         tenant=other,
-        actor=None,
+        actor=system_actor(other),
         kind=DebtorKind.PERSON,
         size=DebtorSize.CONSUMER,
         first_name="Mario",
@@ -229,7 +247,7 @@ def build_world() -> World:
     )
     world.other_case = case_open(
         tenant=other,
-        actor=None,
+        actor=system_actor(other),
         creditor=other_creditor,
         assignment=other_assignment,
         debtor=other_rossi,

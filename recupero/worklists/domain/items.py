@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.roles import REPORT_VISITS, VIEW_QUEUES, WORK_ITEMS
+
 
 class ItemKind(StrEnum):
     CALL = "call"  # phone collection
@@ -75,4 +77,17 @@ ACTION_KINDS = {
     "home_visit": ItemKind.VISIT,
     "skip_trace": ItemKind.SKIP_TRACE,
     "legal_review": ItemKind.LEGAL_REVIEW,
+}
+
+
+# Who may act on an item of each kind (close it with an outcome), and who may read its queue: the capability to
+# act on it, or the agency-wide right to watch the queues (supervisors, auditors).
+ACT_CAPABILITY: dict[ItemKind, str] = {
+    ItemKind.CALL: WORK_ITEMS,
+    ItemKind.VISIT: REPORT_VISITS,
+    ItemKind.SKIP_TRACE: WORK_ITEMS,
+    ItemKind.LEGAL_REVIEW: WORK_ITEMS,
+}
+QUEUE_CAPABILITIES: dict[ItemKind, tuple[str, ...]] = {
+    kind: (capability, VIEW_QUEUES) for kind, capability in ACT_CAPABILITY.items()
 }

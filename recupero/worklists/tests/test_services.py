@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from recupero.core.errors import DomainError
+from recupero.core.permissions import system_actor
 from recupero.parties.models import ContactPoint
 from recupero.worklists.domain.items import Outcome
 from recupero.worklists.models import WorkItem
@@ -19,7 +20,11 @@ DAY = dt.date(2026, 3, 2)
 
 
 def _item(t, c, key, kind="call", window=(dt.time(8, 30), dt.time(21, 0))):
-    work_items_create(tenant=t, specs=[WorkItemSpec(c.pk, kind, "call_1", "call_standard", DAY, window, key)])
+    work_items_create(
+        tenant=t,
+        actor=system_actor(t),
+        specs=[WorkItemSpec(c.pk, kind, "call_1", "call_standard", DAY, window, key)],
+    )
     return WorkItem.objects.get(idempotency_key=key)
 
 
@@ -31,11 +36,16 @@ def test_queue_window_order_and_idempotent_create():
     _item(t, small, "k1")
     _item(t, big, "k2")
     assert (
-        work_items_create(tenant=t, specs=[WorkItemSpec(big.pk, "call", "call_1", "", DAY, None, "k2")]) == 0
+        work_items_create(
+            tenant=t,
+            actor=system_actor(t),
+            specs=[WorkItemSpec(big.pk, "call", "call_1", "", DAY, None, "k2")],
+        )
+        == 0
     )
-    queue = call_queue(tenant=t, actor=None, today=DAY, at=dt.time(10, 0))
+    queue = call_queue(tenant=t, actor=system_actor(t), today=DAY, at=dt.time(10, 0))
     assert [i.case_id for i in queue] == [big.pk, small.pk]
-    assert call_queue(tenant=t, actor=None, today=DAY, at=dt.time(22, 0)) == []
+    assert call_queue(tenant=t, actor=system_actor(t), today=DAY, at=dt.time(22, 0)) == []
 
 
 def test_promise_moves_the_case_and_wrong_number_marks_the_contact():
@@ -44,10 +54,12 @@ def test_promise_moves_the_case_and_wrong_number_marks_the_contact():
     c = b.case(t, cr, b.debtor(t, mobile=True))
     item = _item(t, c, "p1")
     with pytest.raises(DomainError):
-        work_item_complete(tenant=t, actor=None, item=item, outcome=Outcome.PROMISE, data={"amount": "x"})
+        work_item_complete(
+            tenant=t, actor=system_actor(t), item=item, outcome=Outcome.PROMISE, data={"amount": "x"}
+        )
     done = work_item_complete(
         tenant=t,
-        actor=None,
+        actor=system_actor(t),
         item=item,
         outcome=Outcome.PROMISE,
         data={"amount": "60,25", "date": "2026-03-20"},
@@ -59,7 +71,7 @@ def test_promise_moves_the_case_and_wrong_number_marks_the_contact():
     )
     other = b.case(t, cr, b.debtor(t, mobile=True))
     wrong = _item(t, other, "w1")
-    work_item_complete(tenant=t, actor=None, item=wrong, outcome=Outcome.WRONG_NUMBER)
+    work_item_complete(tenant=t, actor=system_actor(t), item=wrong, outcome=Outcome.WRONG_NUMBER)
     assert ContactPoint.objects.get(debtor_id=other.debtor_id, kind="mobile").status == "wrong"
     with pytest.raises(DomainError):
-        work_item_complete(tenant=t, actor=None, item=wrong, outcome=Outcome.NO_ANSWER)
+        work_item_complete(tenant=t, actor=system_actor(t), item=wrong, outcome=Outcome.NO_ANSWER)

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from recupero.channels.mailbox import pec_poll
 from recupero.channels.management.tenant import resolve_tenant
 from recupero.channels.services import pec_ingest
+from recupero.core.permissions import system_actor
 
 
 class Command(BaseCommand):
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         else:
             out = []
             for path in options["files"]:
-                result = pec_ingest(tenant=tenant, raw=path.read_bytes()).as_dict()
+                result = pec_ingest(
+                    tenant=tenant, actor=system_actor(tenant), raw=path.read_bytes()
+                ).as_dict()
                 out.append({"file": str(path), **result})
         if options["json"]:
             self.stdout.write(json.dumps(out, ensure_ascii=False))

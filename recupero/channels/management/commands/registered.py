@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from recupero.channels.management.tenant import resolve_tenant
 from recupero.channels.services import registered_import
+from recupero.core.permissions import system_actor
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         tenant = resolve_tenant(options["tenant"])
         lines = options["file"].read_text(encoding="utf-8-sig").splitlines()
-        result = registered_import(tenant=tenant, actor=None, lines=lines)
+        result = registered_import(tenant=tenant, actor=system_actor(tenant), lines=lines)
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recupero.cases.models import Assignment
+from recupero.core.permissions import system_actor
 from recupero.imports.services import assignment_return
 
 
@@ -32,7 +33,10 @@ class Command(BaseCommand):
             )
         assignment = assignments[0]
         result = assignment_return(
-            tenant=assignment.tenant, actor=None, assignment=assignment, out_dir=options["out"]
+            tenant=assignment.tenant,
+            actor=system_actor(assignment.tenant),
+            assignment=assignment,
+            out_dir=options["out"],
         )
         self.stdout.write(
             f"Affido {assignment.code}: {result.returned} pratiche restituite su {result.cases}; esiti in "

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from recupero.core.permissions import system_actor
 from recupero.imports import services, staging
 from recupero.imports.models import ImportBatch
 from recupero.parties.models import Creditor
@@ -61,7 +62,8 @@ class Command(BaseCommand):
         files = [(p.name, p.read_bytes()) for p in options["paths"]]
         bar = Bar(self.stderr._out, not options["no_progress"])  # stderr: --json output stays clean
         batch = services.batch_upload(
-            tenant=creditor.tenant, actor=None, creditor=creditor, files=files, profile_name=options["profile"],
+            tenant=creditor.tenant, actor=system_actor(creditor.tenant), creditor=creditor, files=files,
+            profile_name=options["profile"],
             assignment_code=options["assignment"], enqueue=False,
         )  # fmt: skip
         failed = None

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from recupero.channels.management.tenant import resolve_tenant
 from recupero.core.clock import today
 from recupero.core.errors import DomainError
+from recupero.core.permissions import system_actor
 from recupero.strategies.services import strategy_run
 
 
@@ -39,7 +40,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             report = strategy_run(
-                tenant=tenant, actor=None, run_date=run_date, dry_run=dry, chunk_size=options["chunk"]
+                tenant=tenant,
+                actor=system_actor(tenant),
+                run_date=run_date,
+                dry_run=dry,
+                chunk_size=options["chunk"],
             )
         except DomainError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
