@@ -270,6 +270,7 @@ def _writer(write: Callable[[_T], None], *, threaded: bool) -> Iterator[Callable
         raise failed[0]
 
 
+@service(VIEW_STRATEGIES)
 def strategy_preview(*, tenant: Tenant, actor: User, on: dt.date) -> RunReport:
     """What the run of `on` (usually tomorrow) would do if nothing changes: the same code, no writes."""
     return strategy_run(tenant=tenant, actor=actor, run_date=on, dry_run=True)

@@ -1,0 +1,528 @@
+"""The trust boundary, proved by enumeration: every URL pattern and API operation, every service, every selector,
+as every role (and anonymous), with ids of another creditor's and another agency's objects.
+
+A new URL, API operation, service or selector is covered without editing this file: URLs come from the
+resolver (the API's included), operations from the OpenAPI schema, services from `core.permissions.SERVICES`,
+selectors from every `selectors` module. What it asserts:
+- no response shows a case code, debtor name or tax code of a case the actor may not reach;
+- no request with a foreign id, and no request at all by a role that may only read, changes a row;
+- no response is a server error;
+- every public service declares its capability, and a role without it changes nothing;
+- the matrix printed in core/README.md is the one the code applies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import recupero
+from recupero.cases.models import Case
+from recupero.channels.models import Communication
+from recupero.core.domain.roles import PERMISSIONS, Role, matrix_markdown
+from recupero.core.errors import DomainError
+from recupero.core.models import User
+from recupero.core.permissions import SERVICES
+from recupero.imports.models import ImportBatch
+from recupero.parties.models import Creditor
+from recupero.worklists.models import WorkItem
+from tests import permissions_world as pw
+
+pytestmark = pytest.mark.django_db
+
+# Rows that a read may add (the audit of the read itself, the session, login bookkeeping): not business data.
+NOT_BUSINESS = {"core.auditlog", "sessions.session", "admin.logentry"}
+NOT_BUSINESS_APPS = {"axes", "otp_totp", "otp_static", "otp_email", "contenttypes", "auth"}
+
+# Which model an id parameter names, by its name in the URL (a new URL with these names needs nothing here).
+ID_MODELS: dict[str, type[Any]] = {
+    "case_id": Case,
+    "item_id": WorkItem,
+    "batch_id": ImportBatch,
+    "communication_id": Communication,
+    "creditor_id": Creditor,
+    "code": Case,  # API paths by case code
+}
+STR_VALUES = {"fmt": ["csv", "xlsx"], "app_label": ["cases", "core", "parties"]}
+POST_DATA = {
+    "outcome": "promise",
+    "amount": "10,00",
+    "date": "31/12/2030",
+    "note": "prova",
+    "contact_id": "",
+    "creditor": "ENE",
+}
+# Roles that may only read on every page of this world: any POST of theirs must change nothing.
+READ_ONLY = {Role.AUDITOR, Role.LAWYER, Role.CREDITOR_USER, Role.FIELD_AGENT}
+
+
+@pytest.fixture
+def world(settings, tmp_path) -> pw.PermissionWorld:
+    settings.MEDIA_ROOT = tmp_path
+    return pw.build()
+
+
+# ----------------------------------------------------------------------------------------------- URL walk
+
+
+def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, route)
+        else:
+            yield route, entry
+
+
+def _admin_model(pattern: URLPattern) -> type[Any] | None:
+    admin = getattr(pattern.callback, "model_admin", None)
+    return getattr(admin, "model", None)
+
+
+_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+
+
+def _fill(route: str, pattern: URLPattern, ids: dict[str, list[int]]) -> list[str]:
+    """Every concrete path for a route: each id parameter takes each id it is given, str params their values."""
+    route = route.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
+    params = list(_PARAM.finditer(route))
+    if not params:
+        return ["/" + route]
+    paths = [route]
+    for p in params:
+        name, conv = p.group("name"), p.group("conv") or "str"
+        if name in STR_VALUES:
+            values = STR_VALUES[name]
+        elif name == "object_id":
+            model = _admin_model(pattern)
+            values = [str(i) for i in ids.get(model._meta.label_lower, [])] if model else []
+        elif name in ID_MODELS:
+            values = [str(i) for i in ids.get(ID_MODELS[name]._meta.label_lower, [])]
+        elif conv == "int" or name.endswith("_id"):
+            values = [str(i) for i in ids.get("cases.case", [])]
+        else:
+            values = ["x"]
+        paths = [path.replace(p.group(0), v, 1) for path in paths for v in values]
+    return ["/" + path for path in paths]
+
+
+def _regex_routes() -> list[tuple[str, URLPattern]]:
+    """Django's admin uses regex patterns (`^(.+)/change/$`): rewrite them as <object_id> routes."""
+    out = []
+    for route, pattern in _patterns():
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+        route = route.replace("(.+)", "<object_id>")
+        if "(" in route or "[" in route:
+            continue  # catch-alls (the admin's fallback), nothing with an id
+        out.append((route, pattern))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ observations
+
+
+def _business_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda m: m._meta.label_lower):
+        label = model._meta.label_lower
+        if label in NOT_BUSINESS or model._meta.app_label in NOT_BUSINESS_APPS:
+            continue
+        fields = [
+            f.attname for f in model._meta.concrete_fields if f.attname not in {"last_login", "balance_at"}
+        ]
+        for row in model.objects.order_by("pk").values_list(*fields):
+            digest.update(repr((label, row)).encode())
+    return digest.hexdigest()
+
+
+def _body(response: Any) -> str:
+    streaming = getattr(response, "streaming", False)
+    data = b"".join(response.streaming_content) if streaming else response.content
+    return data.decode("utf-8", errors="replace")
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+        _mark_second_factor(client, user)
+    return client
+
+
+def _mark_second_factor(client: Client, user: User) -> None:
+    """Sessions of roles that need a second factor are marked verified (the login itself is tested apart)."""
+    try:
+        from tests.auth import verify_session  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    verify_session(client, user)
+
+
+def _ids_for(world: pw.PermissionWorld, actor: User | None, *, writes: bool) -> dict[str, list[int]]:
+    """Ids of what the actor must not reach; for writes by a role that may only read, every id."""
+    ids = {
+        model._meta.label_lower: world.foreign_ids(actor, model)
+        for model in (Case, WorkItem, Communication, ImportBatch, Creditor)
+    }
+    if writes and actor is not None and Role(actor.role) in READ_ONLY:
+        own_visits = {
+            p.items["visit"].pk
+            for p in world.places.values()
+            if actor.role == Role.FIELD_AGENT and p.items["visit"].assigned_to_id in (None, actor.pk)
+        }
+        ids["cases.case"] = [p.case.pk for p in world.places.values()]
+        ids["worklists.workitem"] = [
+            i.pk for p in world.places.values() for i in p.items.values() if i.pk not in own_visits
+        ]
+        ids["imports.importbatch"] = [bt.pk for bt in world.batches.values()]
+    # Admin pages of any other model: the other agency's rows.
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if (
+            label not in ids
+            and model._meta.app_label not in NOT_BUSINESS_APPS
+            and hasattr(model, "tenant_id")
+        ):
+            ids[label] = list(model.objects.filter(tenant=world.other).values_list("pk", flat=True)[:2])
+    return ids
+
+
+def _role_actors(world: pw.PermissionWorld) -> list[tuple[str, User | None]]:
+    return [("anonymous", None)] + [(r.value, world.users[r.value]) for r in pw.ROLES]
+
+
+# ----------------------------------------------------------------------------------------------- the tests
+
+
+def test_every_url_and_operation_as_every_role_with_foreign_ids(world, capsys):
+    routes = _regex_routes()
+    schema = _openapi_paths()
+    covered = {r for r, _ in routes}
+    missing = [p for p in schema if p.lstrip("/") not in covered]
+    assert missing == [], f"API operations the URL walk does not reach: {missing}"
+    checked = 0
+    failures: list[str] = []
+    for role, actor in _role_actors(world):
+        client = _client(actor)
+        forbidden = [m for place in world.foreign_places(actor) for m in place.markers]
+        read_ids = _ids_for(world, actor, writes=False)
+        write_ids = _ids_for(world, actor, writes=True)
+        for route, pattern in routes:
+            if route.startswith("esci/"):
+                continue  # logging out would end the walk's session
+            for path in _fill(route, pattern, read_ids):
+                checked += 1
+                response = client.get(path)
+                failures += _look(role, "GET", path, response, forbidden)
+            before = _business_fingerprint()
+            paths = _fill(route, pattern, write_ids)
+            has_ids = "<" in route
+            if not has_ids and actor is not None and Role(actor.role) not in READ_ONLY:
+                continue  # a POST without ids by a role that may write: its own tests say what it does
+            for path in paths:
+                checked += 1
+                response = client.post(path, POST_DATA)
+                failures += _look(role, "POST", path, response, forbidden)
+            if _business_fingerprint() != before:
+                failures.append(f"{role} POST {route}: rows changed")
+    with capsys.disabled():
+        print(f"\npermission walk: {checked} (URL or operation) × role × object requests checked")
+    assert failures == [], "\n".join(failures)
+    assert checked > 500
+
+
+def _look(role: str, method: str, path: str, response: Any, forbidden: list[str]) -> list[str]:
+    out = []
+    if response.status_code >= 500:
+        out.append(f"{role} {method} {path}: {response.status_code}")
+    body = _body(response)
+    shown = [m for m in forbidden if m and m in body]
+    if shown:
+        out.append(f"{role} {method} {path} ({response.status_code}) shows {shown}")
+    return out
+
+
+def _openapi_paths() -> list[str]:
+    from recupero.web.api.router import api
+
+    schema = api.get_openapi_schema()
+    return [re.sub(r"\{(\w+)\}", r"<\1>", path) for path in schema["paths"]]
+
+
+# -------------------------------------------------------------------------------------------- services
+
+
+def _service_modules() -> list[str]:
+    names = []
+    for mod in pkgutil.walk_packages(recupero.__path__, "recupero."):
+        if mod.name.endswith(".services") or mod.name in {"recupero.imports.returns"}:
+            names.append(mod.name)
+    return names
+
+
+# Public functions of service modules that are not services of their own: building blocks called inside a
+# service that checked its actor, or task bodies acting for a request already checked. Each says why.
+NOT_SERVICES = {
+    "recupero.cases.services.timeline_append": "inside other services, which checked actor and case",
+    "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
+    "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
+    "recupero.cases.services.next_case_seqs": "inside case_open and the intake's commit",
+    "recupero.cases.services.case_view_record": "an audit row of a read already scoped",
+    "recupero.core.services.audit_record": "the audit row of every service",
+    "recupero.ledger.services.balance_refresh": "inside the ledger's services",
+    "recupero.parties.services.debtor_search_name": "a pure normalisation",
+    "recupero.channels.services.document_url": "a link for a communication already reached",
+    "recupero.strategies.services.catalogue": "the bundled strategies file, read by the run",
+    "recupero.strategies.services.strategies_catalogue": "a read (checks strategies.view)",
+    "recupero.strategies.services.plan_case": "the pure planner",
+    "recupero.strategies.services.decide": "the pure planner over a chunk",
+    "recupero.strategies.services.chunk_effects": "inside strategy_run",
+    "recupero.strategies.services.steps_write": "inside chunk_record",
+    "recupero.imports.services.profile_load": "a read inside batch_upload",
+    "recupero.imports.returns.outcome_rows": "formats the outcomes of an assignment_return",
+    "recupero.imports.returns.outcomes_csv": "formats the outcomes of an assignment_return",
+    "recupero.imports.returns.outcomes_xlsx": "formats the outcomes of an assignment_return",
+    "recupero.imports.services.batch_parse": "task body of batch_upload's parse (checked there)",
+    "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
+}
+
+
+def test_every_public_service_declares_its_capability():
+    undeclared = []
+    for name in _service_modules():
+        module = importlib.import_module(name)
+        for fname, fn in inspect.getmembers(module, inspect.isfunction):
+            qual = f"{name}.{fname}"
+            if fn.__module__ != name or fname.startswith("_") or qual in NOT_SERVICES:
+                continue
+            if qual not in SERVICES:
+                undeclared.append(qual)
+    assert undeclared == [], f"declare with @service(CAPABILITY) or list in NOT_SERVICES: {undeclared}"
+
+
+def test_a_role_without_the_capability_changes_nothing(world):
+    for name in _service_modules():
+        importlib.import_module(name)
+    before = _business_fingerprint()
+    refused = 0
+    for qual, fn in sorted(SERVICES.items()):
+        needed = set(fn.permissions)
+        for role in pw.ROLES:
+            if needed & PERMISSIONS[role]:
+                continue
+            actor = world.users[role.value]
+            with pytest.raises(DomainError) as err:
+                fn(tenant=world.tenant, actor=actor)
+            assert err.value.code == "auth.forbidden", qual
+            refused += 1
+        with pytest.raises(DomainError):
+            fn(tenant=world.tenant, actor=None)
+        other_admin = pw._user(world.other, Role.ADMIN, f"admin-b-{qual[-20:]}")
+        with pytest.raises(DomainError) as err:
+            fn(tenant=world.tenant, actor=other_admin)
+        assert err.value.code == "tenant.mismatch", qual
+        other_admin.delete()
+    assert _business_fingerprint() == before
+    assert refused > 50
+
+
+def test_scoped_services_refuse_another_creditors_case(world):
+    """The object a service writes is checked too: a consultant of creditor X may not move Y's case."""
+    from recupero.cases.domain.states import CaseStatus
+    from recupero.cases.services import case_transition
+    from recupero.worklists.domain.items import Outcome
+    from recupero.worklists.services import work_item_complete
+
+    before = _business_fingerprint()
+    consultant, collector = world.users["consultant"], world.users["collector"]
+    y = world.places["y"]
+    with pytest.raises(DomainError) as err:
+        case_transition(tenant=world.tenant, actor=consultant, case=y.case, target=CaseStatus.WORKING)
+    assert err.value.code == "auth.not_found"
+    with pytest.raises(DomainError) as err:
+        work_item_complete(
+            tenant=world.tenant, actor=consultant, item=y.items["call"], outcome=Outcome.NO_ANSWER
+        )
+    assert err.value.code == "auth.not_found"
+    agent = world.users["field_agent"]
+    x_visit = world.places["x"].items["visit"]  # assigned to a colleague
+    with pytest.raises(DomainError) as err:
+        work_item_complete(tenant=world.tenant, actor=agent, item=x_visit, outcome=Outcome.NOT_HOME)
+    assert err.value.code == "auth.forbidden"
+    with pytest.raises(DomainError) as err:  # a field agent reports visits, never calls
+        work_item_complete(tenant=world.tenant, actor=agent, item=y.items["call"], outcome=Outcome.NO_ANSWER)
+    assert err.value.code == "auth.forbidden"
+    with pytest.raises(DomainError):
+        case_transition(tenant=world.tenant, actor=agent, case=y.case, target=CaseStatus.WORKING)
+    assert _business_fingerprint() == before
+    # ...and the collector may: the same call closes.
+    work_item_complete(tenant=world.tenant, actor=collector, item=y.items["call"], outcome=Outcome.NO_ANSWER)
+    assert WorkItem.objects.get(pk=y.items["call"].pk).status == "done"
+
+
+# ------------------------------------------------------------------------------------------- selectors
+
+
+def test_every_selector_as_every_role_returns_only_what_the_role_reaches(world):
+    from tests.test_tenancy import _selector_functions
+
+    functions = _selector_functions()
+    missing = sorted(set(functions) - set(SELECTOR_CALLS))
+    assert missing == [], f"add these selectors to SELECTOR_CALLS in tests/test_permissions.py: {missing}"
+    checked = 0
+    for name, fn in functions.items():
+        call = SELECTOR_CALLS[name]
+        if call is None:
+            continue
+        for role in pw.ROLES:
+            actor = world.users[role.value]
+            for place in world.places.values():
+                checked += 1
+                try:
+                    result = call(fn, actor, world, place)
+                except DomainError as exc:
+                    assert exc.code in {"auth.not_found", "auth.forbidden", "tenant.mismatch"}, (
+                        name,
+                        exc.code,
+                    )
+                    continue
+                for row in _rows(result):
+                    _assert_reachable(world, actor, row, name)
+    assert checked > 300
+
+
+def _rows(value: Any) -> Iterator[Any]:
+    from django.db import models
+
+    if isinstance(value, models.Model):
+        yield value
+    elif isinstance(value, (list, tuple, set, models.QuerySet)):
+        for item in value:
+            yield from _rows(item)
+
+
+def _assert_reachable(world: pw.PermissionWorld, actor: User, row: Any, name: str) -> None:
+    from recupero.core.permissions import creditor_q, in_case_scope
+
+    tenant_id = getattr(row, "tenant_id", actor.tenant_id)
+    assert tenant_id == actor.tenant_id, f"{name} as {actor.role}: another agency's {row!r}"
+    case = row if isinstance(row, Case) else getattr(row, "case", None) if hasattr(row, "case_id") else None
+    if case is not None:
+        assert in_case_scope(actor, creditor_id=case.creditor_id, status=case.status), (
+            f"{name} as {actor.role}: case {case.code} out of scope"
+        )
+    creditor_id = row.pk if isinstance(row, Creditor) else getattr(row, "creditor_id", None)
+    if creditor_id is not None and not isinstance(row, Case):
+        assert Creditor.objects.filter(pk=creditor_id).filter(creditor_q(actor)).exists(), (
+            f"{name} as {actor.role}: creditor {creditor_id} out of scope"
+        )
+
+
+def _call(**extra: Any):  # type: ignore[no-untyped-def]
+    return lambda f, a, w, p: f(tenant=w.tenant, actor=a, **{k: v(p, w) for k, v in extra.items()})
+
+
+_CASE = lambda p, w: p.case  # noqa: E731
+_CASE_ID = lambda p, w: p.case.pk  # noqa: E731
+_CREDITOR_ID = lambda p, w: p.case.creditor_id  # noqa: E731
+
+SELECTOR_CALLS: dict[str, Any] = {
+    "recupero.cases.selectors.cases_visible": _call(),
+    "recupero.cases.selectors.case_list": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, filters=_filters(q=p.case.debtor.last_name)
+    )[0],
+    "recupero.cases.selectors.case_get": _call(case_id=_CASE_ID),
+    "recupero.cases.selectors.assignments_of": _call(creditor_id=_CREDITOR_ID),
+    "recupero.cases.selectors.other_cases_of_debtor": _call(case=_CASE),
+    "recupero.cases.selectors.case_status_counts": None,  # counts on cases_visible
+    "recupero.cases.selectors.case_counts_by_assignment": None,
+    "recupero.cases.selectors.open_case_count": None,
+    # Rows of an object the caller reached through a scoped lookup (case_get, creditor_get): see core/README.
+    "recupero.cases.selectors.case_claims": None,
+    "recupero.cases.selectors.case_timeline": None,
+    "recupero.cases.selectors.prescription_events": None,
+    "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
+    "recupero.parties.selectors.creditors_visible": _call(),
+    "recupero.parties.selectors.creditor_get": _call(creditor_id=_CREDITOR_ID),
+    "recupero.parties.selectors.creditor_list": _call(),
+    "recupero.parties.selectors.contacts_of": None,
+    "recupero.parties.selectors.mandates_of": None,
+    "recupero.ledger.selectors.case_balances": None,
+    "recupero.ledger.selectors.case_entries": None,
+    "recupero.ledger.selectors.unbalanced_cases": None,  # an integrity check of the database, no actor
+    "recupero.strategies.selectors.iter_chunks": None,  # the daily run's reader (the system actor's service)
+    "recupero.strategies.selectors.runs_recent": _call(),
+    "recupero.strategies.selectors.case_steps": _call(case_id=_CASE_ID),
+    "recupero.channels.selectors.communications_visible": _call(),
+    "recupero.channels.selectors.case_communications": _call(case_id=_CASE_ID),
+    "recupero.channels.selectors.print_batches": _call(),
+    "recupero.channels.selectors.communication_get": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, communication_id=p.letter.pk
+    ),
+    "recupero.worklists.selectors.items_visible": lambda f, a, w, p: list(
+        f(tenant=w.tenant, actor=a, kind="call")
+    ),
+    "recupero.worklists.selectors.call_queue": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, today=pw.DAY, at=__import__("datetime").time(10)
+    ),
+    "recupero.worklists.selectors.visit_queue": lambda f, a, w, p: f(tenant=w.tenant, actor=a, today=pw.DAY),
+    "recupero.worklists.selectors.skip_trace_queue": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, today=pw.DAY
+    ),
+    "recupero.worklists.selectors.item_get": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, item_id=p.items["call"].pk
+    ),
+    "recupero.worklists.selectors.case_items": _call(case_id=_CASE_ID),
+    "recupero.imports.selectors.batches_visible": _call(),
+    "recupero.imports.selectors.batch_list": _call(),
+    "recupero.imports.selectors.import_creditors": _call(),
+    "recupero.imports.selectors.profiles_of": _call(),
+    "recupero.imports.selectors.batch_get": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, batch_id=bt.pk) for bt in w.batches.values()
+    ],
+    "recupero.imports.selectors.batch_progress": None,  # figures of a batch reached through batch_get
+    "recupero.imports.selectors.batch_report": None,  # bytes of a batch reached through batch_get
+}
+
+
+def _try(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(**kwargs)
+    except DomainError:
+        return None
+
+
+def _filters(**kw: Any) -> Any:
+    from recupero.cases.selectors import CaseFilters
+
+    return CaseFilters(**kw)
+
+
+# -------------------------------------------------------------------------------------------- the matrix
+
+
+def test_the_matrix_in_the_core_readme_is_the_one_applied():
+    readme = (Path(recupero.__file__).parent / "core" / "README.md").read_text()
+    assert matrix_markdown() in readme, "paste matrix_markdown() into recupero/core/README.md"
+
+
+def test_every_role_has_a_scope_and_known_capabilities():
+    from recupero.core.domain.roles import ALL_CAPABILITIES, CASE_SCOPE
+
+    assert set(CASE_SCOPE) == set(Role)
+    for role, caps in PERMISSIONS.items():
+        assert caps <= ALL_CAPABILITIES, role
+    assert json.dumps(sorted(PERMISSIONS[Role.AUDITOR]))  # printable
