@@ -14,7 +14,7 @@ from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
 from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
-from recupero.core.clock import now
+from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS, Role
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -215,7 +215,7 @@ def case_move(
     source = case.status
     case.status = target.value
     if target in (CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.PAID):
-        case.closed_on = on or now().date()
+        case.closed_on = on or today()
     case.save(update_fields=["status", "closed_on"])
     timeline_append(
         tenant=tenant,

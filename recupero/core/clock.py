@@ -1,4 +1,6 @@
-"""The platform's notion of today: the Italian calendar date (Europe/Rome), never the UTC one."""
+"""The platform's notion of now and today: today is the Italian calendar date (Europe/Rome), never the UTC one,
+whatever TIME_ZONE the settings carry. Every "day it happened" (`closed_on`, `received_on`, an affido's date, the
+outcomes file) comes from `today()`; `law.clock` holds the rule so the law engine and its CLI share it."""
 
 from __future__ import annotations
 
@@ -6,9 +8,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from recupero.law.clock import ROME, italian_today
+
+__all__ = ["ROME", "now", "today"]
+
 
 def today() -> dt.date:
-    return timezone.localdate()
+    return italian_today(timezone.now())
 
 
 def now() -> dt.datetime:

@@ -41,6 +41,28 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "ledger.unbalanced": (422, "Registrazione contabile non bilanciata."),
     "ledger.bad_account": (422, "Conto contabile sconosciuto: «{value}»."),
     "ledger.already_reversed": (409, "La registrazione è già stata stornata."),
+    "worklist.closed": (409, "L'attività è già stata chiusa."),
+    "worklist.bad_outcome": (422, "Esito non previsto: «{value}»."),
+    "worklist.bad_date": (422, "Data non valida: «{value}». Scriva ad esempio 31/12/2026."),
+    "worklist.bad_time": (422, "Ora non valida: «{value}». Scriva ad esempio 10:30."),
+    "worklist.bad_amount": (
+        422,
+        "Importo non valido: «{value}». Scriva ad esempio 1.234,56 (al massimo due decimali).",
+    ),
+    "worklist.promise_above_due": (422, "La promessa di {amount} € supera il dovuto a oggi ({due} €)."),
+    "worklist.promise_in_past": (
+        422,
+        "La data della promessa è già passata: indichi oggi o un giorno futuro.",
+    ),
+    "worklist.promise_beyond_horizon": (
+        422,
+        "La promessa va oltre il limite del mandato: al massimo {days} giorni, entro il {limit}.",
+    ),
+    "worklist.callback_in_past": (422, "Il richiamo del {date} alle {time} è già passato."),
+    "worklist.callback_outside_window": (
+        422,
+        "Il richiamo del {date} alle {time} è fuori dalla fascia di contatto del mandato ({window}).",
+    ),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

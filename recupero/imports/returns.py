@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.models import Assignment, Case
 from recupero.cases.services import assignment_return_cases
-from recupero.core.clock import now
+from recupero.core.clock import today
 from recupero.core.domain.roles import COMMIT_IMPORTS
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import service
@@ -54,7 +54,7 @@ def assignment_return(
         tenant=tenant,
         actor=actor,
         assignment=assignment,
-        on=now().date(),
+        on=today(),
         reason=f"rientro affido {assignment.code}",
     )
     rows = outcome_rows(tenant=tenant, assignment=assignment)

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from recupero.cases.models import Assignment
 from recupero.cases.services import assignment_create
-from recupero.core.clock import now
+from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -134,7 +134,7 @@ def batch_upload(
     _check(tenant, actor, creditor)
     if not files:
         raise _error("import.no_files")
-    received_on = received_on or now().date()
+    received_on = received_on or today()
     mapping = (
         profile_load(tenant=tenant, creditor=creditor, name=profile_name).to_dict() if profile_name else {}
     )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from recupero.law.bureau import bureau_notice_earliest_report
+from recupero.law.clock import italian_today
 from recupero.law.errors import LawError
 from recupero.law.interest import InterestRequest, InterestResult, Payment, compute_interest
 from recupero.law.money import parse_amount
@@ -176,7 +177,7 @@ def run_prescription(args: argparse.Namespace) -> tuple[dict[str, Any], Prescrip
         due_date=parse_date(args.due, "scadenza"),
         issued=_opt_date(args.issued, "data di emissione"),
         events=tuple(events),
-        today=_opt_date(args.today, "data odierna") or date.today(),
+        today=_opt_date(args.today, "data odierna") or italian_today(),
         settings=PrescriptionSettings(
             telecom_years=args.telecom_years,
             expiring_days=args.expiring_days,

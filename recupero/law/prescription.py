@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from recupero.law.business_days import roll_to_non_festive
+from recupero.law.clock import italian_today
 from recupero.law.errors import LawError
 
 Date = date  # the EventOutcome field `date` shadows the type inside its class body
@@ -226,7 +227,7 @@ def compute_prescription(req: PrescriptionRequest) -> PrescriptionResult:
     if two_year_utility and req.issued is not None:
         other = req.due_date if use_issue else req.issued
         alternative = chain(other, years, events)[0]
-    today = req.today or date.today()
+    today = req.today or italian_today()
     return PrescriptionResult(
         request=req,
         term_years=years,

@@ -64,6 +64,8 @@ class Mandate(TenantModel):
     commission_fixed = money_field(default=Decimal("0.00"))
     max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
     max_instalments = models.PositiveSmallIntegerField(default=12)
+    # A promise to pay is taken for a date at most this many days ahead (beyond it: a plan, not a promise).
+    promise_max_days = models.PositiveSmallIntegerField("orizzonte delle promesse (giorni)", default=30)
     min_instalment = money_field(default=Decimal("50.00"))
     allowed_channels: models.JSONField[Any] = models.JSONField(default=list, blank=True)
     contact_window = models.CharField(max_length=20, choices=ContactWindow.choices, default="unirec")

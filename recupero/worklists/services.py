@@ -10,25 +10,37 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case
 from recupero.cases.services import case_move, timeline_append
 from recupero.core.bulk import Bulk
-from recupero.core.clock import now
+from recupero.core.clock import ROME, now, today
 from recupero.core.domain.roles import ASSIGN_ITEMS, RUN_STRATEGIES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_case, require_item, service
 from recupero.core.services import audit_record
+from recupero.law.contact_windows import window_for
+from recupero.law.errors import LawError
 from recupero.law.money import format_eur
+from recupero.ledger.position import case_position
 from recupero.parties.domain.contacts import ContactStatus
-from recupero.parties.models import ContactPoint
+from recupero.parties.models import ContactPoint, Mandate
 from recupero.parties.services import contact_mark
+from recupero.worklists.domain.form import (
+    FormError,
+    check_call_back,
+    check_promise,
+    parse_amount,
+    parse_date,
+    parse_time,
+)
 from recupero.worklists.domain.items import (
     ACT_CAPABILITY,
     OUTCOME_LABELS,
@@ -95,15 +107,93 @@ def work_items_create(
     return bulk.write_ignore("worklists_workitem", _COLUMNS, rows, "idempotency_key")
 
 
-def _promise(data: dict[str, Any]) -> dict[str, str]:
+DEFAULT_PROMISE_DAYS = 30  # without a mandate: a promise within a month
+
+
+def _form_error(exc: FormError, **params: Any) -> DomainError:
+    return DomainError(exc.code, field=exc.field, value=exc.value, **params)
+
+
+def _mandate(case: Case, day: dt.date) -> Mandate | None:
+    """The creditor's mandate in force on `day` (the latest started), whose rules the outcome follows."""
+    qs = Mandate.objects.filter(tenant_id=case.tenant_id, creditor_id=case.creditor_id, starts_on__lte=day)
+    return qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day)).order_by("-starts_on").first()
+
+
+def _due_today(case: Case, day: dt.date) -> Decimal:
+    """The amount due today from the law engine (interest and €40 included); the books' balance when the
+    engine cannot compute it (a missing rate): a promise is never refused for more than the debtor owes."""
     try:
-        amount = Decimal(str(data.get("amount", "")).replace(",", "."))
-        on = dt.date.fromisoformat(str(data.get("date", "")))
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError("worklist.bad_promise", "Indicare importo e data della promessa.") from exc
-    if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("worklist.bad_promise", "Importo della promessa non valido.")
+        return max(case_position(case=case, today=day).total_due, case.balance)
+    except LawError:
+        return case.balance
+
+
+def _promise(case: Case, data: dict[str, Any], day: dt.date) -> dict[str, str]:
+    try:
+        amount = parse_amount(str(data.get("amount", "")))
+        on = parse_date(str(data.get("date", "")))
+    except FormError as exc:
+        raise _form_error(exc) from None
+    mandate = _mandate(case, day)
+    horizon = mandate.promise_max_days if mandate else DEFAULT_PROMISE_DAYS
+    due = _due_today(case, day)
+    try:
+        check_promise(amount, on, today=day, due_today=due, horizon_days=horizon)
+    except FormError as exc:
+        limit = day + dt.timedelta(days=horizon)
+        raise _form_error(
+            exc, amount=format_eur(amount), due=format_eur(due), days=horizon, limit=f"{limit:%d/%m/%Y}"
+        ) from None
     return {"amount": str(amount), "date": on.isoformat()}
+
+
+def _call_back(tenant: Tenant, actor: User, item: WorkItem, data: dict[str, Any]) -> dict[str, str]:
+    """Richiamare: a new call item for the day (and hour) agreed, inside the mandate's contact window."""
+    if not str(data.get("date", "")).strip():
+        return {}
+    try:
+        on = parse_date(str(data["date"]))
+        at = parse_time(str(data["time"])) if str(data.get("time", "")).strip() else None
+    except FormError as exc:
+        raise _form_error(exc) from None
+    mandate = _mandate(item.case, on)
+    window = window_for(mandate.contact_window if mandate else "")
+    hours = window.on(on)
+    moment = dt.datetime.combine(on, at or (hours[0] if hours else dt.time(0)))
+    try:
+        check_call_back(moment, now=now().astimezone(ROME).replace(tzinfo=None), window=window)
+    except FormError as exc:
+        raise _form_error(exc, date=f"{on:%d/%m/%Y}", time=f"{moment:%H:%M}", window=window.name) from None
+    assert hours is not None  # check_call_back refused a day without a window
+    WorkItem.objects.get_or_create(
+        idempotency_key=f"callback:{item.pk}",
+        defaults={
+            "tenant": tenant,
+            "case": item.case,
+            "kind": ItemKind.CALL.value,
+            "step_code": item.step_code,
+            "template": item.template,
+            "due_on": on,
+            "window_start": at or hours[0],
+            "window_end": hours[1],
+            "assigned_to": actor if actor.pk else None,
+            "created_at": now(),
+        },
+    )
+    return {"call_back_on": on.isoformat(), **({"call_back_at": at.isoformat("minutes")} if at else {})}
+
+
+def _summary(item: WorkItem, outcome: Outcome, payload: dict[str, Any]) -> str:
+    summary = f"{item.get_kind_display()}: {OUTCOME_LABELS[outcome]}"
+    if outcome is Outcome.PROMISE:
+        on = dt.date.fromisoformat(payload["date"])
+        summary += f" di {format_eur(Decimal(payload['amount']))} € entro il {on:%d/%m/%Y}"
+    if payload.get("call_back_on"):
+        summary += f" il {dt.date.fromisoformat(payload['call_back_on']):%d/%m/%Y}"
+        if payload.get("call_back_at"):
+            summary += f" alle {payload['call_back_at']}"
+    return summary
 
 
 @service(*ACT_CAPABILITY.values())
@@ -125,26 +215,24 @@ def work_item_complete(
     require_case(actor, capability, item.case)
     require_item(actor, capability, assigned_to_id=item.assigned_to_id)
     if item.status != ItemStatus.OPEN:
-        raise DomainError("worklist.closed", "L'attività è già stata chiusa.")
+        raise DomainError("worklist.closed")
     if outcome not in OUTCOMES[ItemKind(item.kind)]:
-        raise DomainError("worklist.bad_outcome", f"Esito non previsto: «{outcome}».")
+        raise DomainError("worklist.bad_outcome", value=outcome)
     payload: dict[str, Any] = {"note": note} if note else {}
     case = item.case
     if outcome is Outcome.PROMISE:
-        payload.update(_promise(data or {}))
+        payload.update(_promise(case, data or {}, today()))
         _move(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
     elif outcome is Outcome.DISPUTE:
         _move(tenant, actor, case, CaseStatus.DISPUTED, note or "contestazione al telefono")
     elif outcome is Outcome.WRONG_NUMBER:
         payload["contact_id"] = _mark_wrong(tenant, actor, case, (data or {}).get("contact_id"))
-    elif outcome is Outcome.CALL_BACK and (data or {}).get("date"):
-        payload["call_back_on"] = str(dt.date.fromisoformat(str(data["date"])))  # type: ignore[index]
+    elif outcome is Outcome.CALL_BACK:
+        payload.update(_call_back(tenant, actor, item, data or {}))
     item.status, item.outcome, item.outcome_data = ItemStatus.DONE.value, outcome.value, payload
     item.done_at, item.done_by = now(), actor if actor.pk else None
     item.save(update_fields=["status", "outcome", "outcome_data", "done_at", "done_by"])
-    summary = f"{item.get_kind_display()}: {OUTCOME_LABELS[outcome]}"
-    if outcome is Outcome.PROMISE:
-        summary += f" di {format_eur(Decimal(payload['amount']))} € entro il {payload['date']}"
+    summary = _summary(item, outcome, payload)
     timeline_append(
         tenant=tenant,
         actor=actor,

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import tomllib
 from collections.abc import Mapping
-from datetime import time
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from recupero.law import contact_windows as law_windows
+from recupero.law.contact_windows import ContactWindow
+from recupero.law.errors import LawError
 from recupero.strategies.domain.model import (
     ACTION_CHANNELS,
     Action,
@@ -25,7 +27,6 @@ from recupero.strategies.domain.model import (
     Strategy,
     Wait,
 )
-from recupero.strategies.domain.settings import ContactWindow
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 STRATEGIES_DIR = DATA_DIR / "strategies"
@@ -142,31 +143,13 @@ def shipped_strategies() -> Mapping[str, Strategy]:
     return load_strategies()
 
 
-def _hours(value: str, where: str) -> tuple[time, time] | None:
-    if not value:
-        return None
-    try:
-        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
-    except ValueError:
-        raise StrategyDataError("window.bad_hours", f"{where}: {value!r}") from None
-    if start >= end:
-        raise StrategyDataError("window.bad_hours", f"{where}: {value!r}")
-    return start, end
-
-
 def parse_contact_windows(raw: Mapping[str, Any]) -> dict[str, ContactWindow]:
-    return {
-        code: ContactWindow(
-            code,
-            tuple(_hours(preset.get(day, ""), f"{code}.{day}") for day in WEEKDAYS),
-            on_holidays=bool(preset.get("on_holidays", False)),
-            name=str(preset.get("name", code)),
-            source=str(preset.get("source", "")),
-        )
-        for code, preset in raw.items()
-    }
+    """The law's presets parser, refusing a bad file with this loader's error (strategies' data files)."""
+    try:
+        return law_windows.parse_contact_windows(raw)
+    except LawError as exc:
+        raise StrategyDataError(exc.code, exc.message) from None
 
 
-@cache
-def load_contact_windows(path: Path = DATA_DIR / "contact_windows.toml") -> Mapping[str, ContactWindow]:
-    return parse_contact_windows(read_data(path))
+def load_contact_windows(path: Path = law_windows.DATA) -> Mapping[str, ContactWindow]:
+    return law_windows.load_contact_windows(path)

@@ -4,41 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
 
-from recupero.law.business_days import is_holiday
+from recupero.law.contact_windows import ContactWindow, load_contact_windows
 
-_ONE_DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True)
-class ContactWindow:
-    """Hours in which a collector may call, per weekday (Monday first); None = no calls that day."""
-
-    code: str
-    days: tuple[tuple[time, time] | None, ...]  # 7 entries
-    on_holidays: bool = False  # UNIREC: none on national holidays
-    name: str = ""
-    source: str = ""
-
-    def on(self, d: date) -> tuple[time, time] | None:
-        if not self.on_holidays and is_holiday(d):
-            return None
-        return self.days[d.weekday()]
-
-    def next_open(self, d: date) -> date:
-        """The first day from `d` (included) with a window. A week holds at most three holidays in a row."""
-        for _ in range(14):
-            if self.on(d) is not None:
-                return d
-            d += _ONE_DAY
-        raise ValueError(f"contact window {self.code!r} never opens")
+__all__ = ["ContactWindow", "PlannerSettings"]
 
 
 def _default_windows() -> Mapping[str, ContactWindow]:
-    # Imported late: the loader reads the data files, and settings must stay importable without them.
-    from recupero.strategies.domain.loader import load_contact_windows
-
     return load_contact_windows()
 
 

@@ -13,6 +13,7 @@ from recupero.strategies.models import StrategyRun
 from recupero.worklists.models import WorkItem
 from recupero.worklists.services import WorkItemSpec, work_items_create
 from tests import portfolio as b
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +55,36 @@ def test_collector_cannot_run_but_records_an_outcome(client, world):
     page = client.get("/code/telefonate/")
     assert page.status_code == 200 and c.code in page.content.decode()
     item = WorkItem.objects.get()
+    promised = (now.date() + dt.timedelta(days=5)).strftime("%d/%m/%Y")  # as a collector types it
     response = client.post(
-        f"/code/attivita/{item.pk}/esito/", {"outcome": "promise", "amount": "50", "date": "2026-12-01"}
+        f"/code/attivita/{item.pk}/esito/", {"outcome": "promise", "amount": "50,00", "date": promised}
     )
     assert response.status_code == 302
     item.refresh_from_db()
     c.refresh_from_db()
     assert item.status == "done" and c.status == "promise"
+
+
+def test_a_refused_outcome_keeps_what_was_typed_and_says_why(client):
+    """31/12/2026 and 1.234,56 are read as Italians write them; a refusal shows the field's message, the values
+    stay in the form, and nothing changes."""
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    user = make_user(t, Role.COLLECTOR)
+    client.force_login(user)
+    work_items_create(
+        tenant=t,
+        actor=system_actor(t),
+        specs=[WorkItemSpec(c.pk, "call", "call_1", "", dt.date.today(), None, "form")],
+    )
+    item = WorkItem.objects.get()
+    response = client.post(
+        f"/code/attivita/{item.pk}/esito/",
+        {"outcome": "promise", "amount": "1.234,567", "date": "31/12/2026", "note": "ha detto venerdì"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert 'data-code="worklist.bad_amount"' in body and "Importo non valido: «1.234,567»" in body
+    assert 'value="1.234,567"' in body and 'value="31/12/2026"' in body and 'value="ha detto venerdì"' in body
+    item.refresh_from_db()
+    assert item.status == "open"

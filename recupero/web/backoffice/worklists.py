@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from recupero.core.errors import DomainError
+from recupero.core.clock import ROME, now
+from recupero.core.errors import DomainError, http_status
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.worklists.domain.items import OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome
 from recupero.worklists.models import WorkItem
@@ -24,35 +25,53 @@ PAGES = {
 }
 
 
-def _render(request: AuthedRequest, kind: ItemKind, items: list[WorkItem]) -> HttpResponse:
+def _render(
+    request: AuthedRequest,
+    kind: ItemKind,
+    items: list[WorkItem],
+    *,
+    failed: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     outcomes = [(o.value, OUTCOME_LABELS[o]) for o in OUTCOMES[kind]]
     title, url = PAGES[kind]
-    return render(
-        request,
-        "web/worklists/queue.html",
-        {"items": items, "kind": kind.value, "title": title, "outcomes": outcomes, "back": url},
-    )
+    if failed:
+        failed["shown"] = any(i.pk == failed["item"] for i in items)
+    context = {
+        "items": items,
+        "kind": kind.value,
+        "title": title,
+        "outcomes": outcomes,
+        "back": url,
+        "failed": failed or {},
+    }
+    return render(request, "web/worklists/queue.html", context, status=status)
+
+
+def _queue(request: AuthedRequest, kind: ItemKind) -> list[WorkItem]:
+    moment = timezone.localtime(now(), ROME)
+    tenant, user = tenant_of(request), request.user
+    if kind is ItemKind.CALL:
+        at = moment.time().replace(microsecond=0)
+        return call_queue(tenant=tenant, actor=user, today=moment.date(), at=at)
+    if kind is ItemKind.VISIT:
+        return visit_queue(tenant=tenant, actor=user, today=moment.date())
+    return skip_trace_queue(tenant=tenant, actor=user, today=moment.date())
 
 
 @backoffice_view
 def call_queue_view(request: AuthedRequest) -> HttpResponse:
-    now = timezone.localtime()
-    items = call_queue(
-        tenant=tenant_of(request), actor=request.user, today=now.date(), at=now.time().replace(microsecond=0)
-    )
-    return _render(request, ItemKind.CALL, items)
+    return _render(request, ItemKind.CALL, _queue(request, ItemKind.CALL))
 
 
 @backoffice_view
 def visit_queue_view(request: AuthedRequest) -> HttpResponse:
-    items = visit_queue(tenant=tenant_of(request), actor=request.user, today=timezone.localdate())
-    return _render(request, ItemKind.VISIT, items)
+    return _render(request, ItemKind.VISIT, _queue(request, ItemKind.VISIT))
 
 
 @backoffice_view
 def skip_trace_view(request: AuthedRequest) -> HttpResponse:
-    items = skip_trace_queue(tenant=tenant_of(request), actor=request.user, today=timezone.localdate())
-    return _render(request, ItemKind.SKIP_TRACE, items)
+    return _render(request, ItemKind.SKIP_TRACE, _queue(request, ItemKind.SKIP_TRACE))
 
 
 @backoffice_view
@@ -66,19 +85,18 @@ def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "Esito non valido.")
         return redirect(back)
-    data = {"amount": request.POST.get("amount", ""), "date": request.POST.get("date", "")}
-    if outcome is Outcome.CALL_BACK and data["date"]:
-        dt.date.fromisoformat(data["date"])
+    fields = ("amount", "date", "time", "contact_id")
+    data = {name: request.POST.get(name, "")[:40] for name in fields}
+    note = request.POST.get("note", "")[:300]
     try:
         work_item_complete(
-            tenant=tenant_of(request),
-            actor=user,
-            item=item,
-            outcome=outcome,
-            data=data,
-            note=request.POST.get("note", "")[:300],
+            tenant=tenant_of(request), actor=user, item=item, outcome=outcome, data=data, note=note
         )
-        messages.success(request, f"{item.case.code}: {OUTCOME_LABELS[outcome]}.")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # The form comes back with the message at its field and what was typed, never a blank form.
+        failed = {"item": item.pk, "outcome": outcome.value, "note": note, **data}
+        failed |= {"field": exc.params.get("field", ""), "message": exc.message, "code": exc.code}
+        kind = ItemKind(item.kind)
+        return _render(request, kind, _queue(request, kind), failed=failed, status=http_status(exc))
+    messages.success(request, f"{item.case.code}: {OUTCOME_LABELS[outcome]}.")
     return redirect(back)

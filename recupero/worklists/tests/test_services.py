@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+import time_machine
 
+from recupero.core.clock import ROME
+from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
 from recupero.core.permissions import system_actor
-from recupero.parties.models import ContactPoint
+from recupero.parties.models import ContactPoint, Mandate
+from recupero.parties.services import mandate_create
 from recupero.worklists.domain.items import Outcome
 from recupero.worklists.models import WorkItem
 from recupero.worklists.selectors import call_queue
 from recupero.worklists.services import WorkItemSpec, work_item_complete, work_items_create
 from tests import portfolio as b
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
@@ -48,30 +54,147 @@ def test_queue_window_order_and_idempotent_create():
     assert call_queue(tenant=t, actor=system_actor(t), today=DAY, at=dt.time(22, 0)) == []
 
 
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ROME)  # Monday morning in Italy
+
+
+@time_machine.travel(NOW, tick=False)
 def test_promise_moves_the_case_and_wrong_number_marks_the_contact():
     t = b.tenant()
     cr = b.creditor(t)
     c = b.case(t, cr, b.debtor(t, mobile=True))
     item = _item(t, c, "p1")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as err:
         work_item_complete(
             tenant=t, actor=system_actor(t), item=item, outcome=Outcome.PROMISE, data={"amount": "x"}
         )
+    assert (err.value.code, err.value.params["field"]) == ("worklist.bad_amount", "amount")
     done = work_item_complete(
         tenant=t,
         actor=system_actor(t),
         item=item,
         outcome=Outcome.PROMISE,
-        data={"amount": "60,25", "date": "2026-03-20"},
+        data={"amount": "60,25", "date": "20/03/2026"},
     )
     c.refresh_from_db()
     assert c.status == "promise" and done.outcome_data == {"amount": "60.25", "date": "2026-03-20"}
-    assert (
-        c.timeline.filter(kind="worklist.call").get().summary.startswith("Telefonata: Promessa di pagamento")
-    )
+    event = c.timeline.filter(kind="worklist.call").get()
+    assert event.summary == "Telefonata: Promessa di pagamento di 60,25 € entro il 20/03/2026"
     other = b.case(t, cr, b.debtor(t, mobile=True))
     wrong = _item(t, other, "w1")
     work_item_complete(tenant=t, actor=system_actor(t), item=wrong, outcome=Outcome.WRONG_NUMBER)
     assert ContactPoint.objects.get(debtor_id=other.debtor_id, kind="mobile").status == "wrong"
     with pytest.raises(DomainError):
         work_item_complete(tenant=t, actor=system_actor(t), item=wrong, outcome=Outcome.NO_ANSWER)
+
+
+# (amount, date) → code: the case's 120,50 € (due 10/02/2025) owes 120,50 + interest + 40 € on 02/03/2026.
+@pytest.mark.parametrize(
+    ("amount", "date", "code"),
+    [
+        ("99.999,00", "20/03/2026", "worklist.promise_above_due"),
+        ("1.234,56", "20/03/2026", "worklist.promise_above_due"),
+        ("100,00", "01/03/2026", "worklist.promise_in_past"),
+        ("100,00", "02/04/2026", "worklist.promise_beyond_horizon"),
+        ("100,00", "31/02/2026", "worklist.bad_date"),
+        ("12,345", "20/03/2026", "worklist.bad_amount"),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_promise_out_of_bounds_changes_nothing(amount, date, code):
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    item = _item(t, c, "p2")
+    with pytest.raises(DomainError) as err:
+        work_item_complete(
+            tenant=t,
+            actor=system_actor(t),
+            item=item,
+            outcome=Outcome.PROMISE,
+            data={"amount": amount, "date": date},
+        )
+    assert err.value.code == code
+    item.refresh_from_db()
+    c.refresh_from_db()
+    assert (item.status, c.status, c.timeline.count()) == ("open", "new", 1)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_mandates_horizon_bounds_a_promise():
+    t = b.tenant()
+    cr = b.creditor(t)
+    mandate_create(
+        tenant=t,
+        actor=system_actor(t),
+        creditor=cr,
+        reference="M-1",
+        starts_on=dt.date(2026, 1, 1),
+        commission_percent=Decimal("10.00"),
+        allowed_channels=["letter"],
+        strategy_code="utility-std",
+    )
+    Mandate.objects.filter(creditor=cr).update(promise_max_days=60)
+    c = b.case(t, cr, b.debtor(t, mobile=True))
+    done = work_item_complete(
+        tenant=t,
+        actor=system_actor(t),
+        item=_item(t, c, "p3"),
+        outcome=Outcome.PROMISE,
+        data={"amount": "50", "date": "01/05/2026"},  # 60 days from 02/03
+    )
+    assert done.outcome_data["date"] == "2026-05-01"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_call_back_with_date_and_time_creates_the_call_for_that_moment():
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    collector = make_user(t, Role.COLLECTOR)
+    item = _item(t, c, "cb1")
+    work_item_complete(
+        tenant=t,
+        actor=collector,
+        item=item,
+        outcome=Outcome.CALL_BACK,
+        data={"date": "03/03/2026", "time": "10:30"},
+    )
+    again = WorkItem.objects.get(idempotency_key=f"callback:{item.pk}")
+    assert (again.kind, again.status, again.due_on) == ("call", "open", dt.date(2026, 3, 3))
+    assert (again.window_start, again.window_end, again.assigned_to) == (
+        dt.time(10, 30),
+        dt.time(21),
+        collector,
+    )
+    event = c.timeline.filter(kind="worklist.call").get()
+    assert event.summary == "Telefonata: Richiamare il 03/03/2026 alle 10:30"
+    day = dt.date(2026, 3, 3)
+    assert call_queue(tenant=t, actor=collector, today=day, at=dt.time(10, 0)) == []
+    assert [i.pk for i in call_queue(tenant=t, actor=collector, today=day, at=dt.time(10, 31))] == [again.pk]
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "code"),
+    [
+        ("08/03/2026", "10:00", "worklist.callback_outside_window"),  # Sunday
+        ("03/03/2026", "22:00", "worklist.callback_outside_window"),
+        ("02/03/2026", "09:00", "worklist.callback_in_past"),
+        ("03/03/2026", "25:00", "worklist.bad_time"),
+        ("3 marzo", "10:00", "worklist.bad_date"),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_a_call_back_outside_the_window_changes_nothing(date, time, code):
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    item = _item(t, c, "cb2")
+    with pytest.raises(DomainError) as err:
+        work_item_complete(
+            tenant=t,
+            actor=system_actor(t),
+            item=item,
+            outcome=Outcome.CALL_BACK,
+            data={"date": date, "time": time},
+        )
+    assert err.value.code == code
+    assert WorkItem.objects.filter(case=c).count() == 1
+    item.refresh_from_db()
+    assert item.status == "open"
