@@ -49,6 +49,7 @@ from recupero.core.bulk import Bulk
 from recupero.core.clock import now
 from recupero.core.clock import today as local_today
 from recupero.core.domain.roles import RECORD_RECEIPTS, RUN_STRATEGIES, SEND_COMMUNICATIONS
+from recupero.core.domain.sheets import safe_cell
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import case_q, service
@@ -304,7 +305,8 @@ def _print_batch(
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
     writer.writeheader()
-    writer.writerows(rows)
+    # names and addresses come from creditors' files: neutralised before a person opens the file in Excel
+    writer.writerows({key: safe_cell(value) for key, value in row.items()} for row in rows)
     with transaction.atomic():
         Tenant.objects.select_for_update().filter(pk=tenant.pk).first()  # serialise the day's numbering
         seq = PrintBatch.objects.filter(tenant=tenant, on=on).count() + 1

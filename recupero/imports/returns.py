@@ -25,6 +25,7 @@ from recupero.cases.models import Assignment, Case
 from recupero.cases.services import assignment_return_cases
 from recupero.core.clock import today
 from recupero.core.domain.roles import COMMIT_IMPORTS
+from recupero.core.domain.sheets import safe_cell, safe_row
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import service
 from recupero.imports import frames, staging
@@ -139,7 +140,8 @@ def outcomes_csv(rows: list[list[object]]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else v for v in row])
+        # amounts as text with a decimal comma ("-12,50" stays readable); every other text neutralised
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, Decimal) else safe_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -148,7 +150,7 @@ def outcomes_xlsx(rows: list[list[object]]) -> bytes:
     sheet = workbook.create_sheet("Esiti")
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 
 from recupero.core.domain.roles import COMMIT_IMPORTS, VIEW_IMPORTS, can
+from recupero.core.domain.sheets import safe_row
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import check, creditor_q
@@ -119,7 +120,7 @@ def batch_report(batch: ImportBatch, fmt: str) -> tuple[str, bytes]:
     for i in indexes:
         sheet = workbook.create_sheet(f"File {i + 1}")
         for row in report_rows(_errors_of(errors.filter(pl.col("file") == i)), _table(batch, i)):
-            sheet.append(row)
+            sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return name, buffer.getvalue()

@@ -291,3 +291,21 @@ def test_failed_letter_without_iban_is_visible():
     comm = _queue(t, c, "letter", "reminder_1", "address")
     assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=DAY) == {"failed": 1}
     assert Communication.objects.get().status == CommStatus.FAILED
+
+
+def test_postal_manifest_neutralises_formula_cells():
+    """A debtor's name from a creditor's file must not become a formula in the postal provider's Excel."""
+    import csv
+
+    t = b.tenant()
+    debtor = b.debtor(t)
+    type(debtor).objects.filter(pk=debtor.pk).update(first_name='=HYPERLINK("http://x")')
+    hostile = b.case(t, b.creditor(t), debtor)
+    comm = _queue(t, hostile, "letter", "reminder_1", "address")
+    assert communications_send(tenant_id=t.pk, ids=[comm.pk], on=DAY) == {"sent": 1}
+    with PrintBatch.objects.get().manifest.open("rb") as fh:
+        rows = list(csv.DictReader(io.StringIO(fh.read().decode()), delimiter=";"))
+    assert len(rows) == 1
+    assert rows[0]["recipient"].startswith("'")
+    assert "=HYPERLINK" in rows[0]["recipient"]
+    assert not [value for value in rows[0].values() if value[:1] in ("=", "+", "-", "@")]

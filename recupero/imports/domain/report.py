@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import polars as pl
 from openpyxl import Workbook
 
+from recupero.core.domain.sheets import safe_row
 from recupero.imports.domain.errors import RowError
 from recupero.imports.domain.table import ROW, RawTable
 
@@ -47,7 +48,7 @@ def write_csv(errors: Iterable[RowError], table: RawTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     for row in report_rows(errors, table):
-        writer.writerow([_defuse(cell) for cell in row])
+        writer.writerow(safe_row(row))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -56,18 +57,7 @@ def write_xlsx(errors: Iterable[RowError], table: RawTable) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Errori")
     for row in report_rows(errors, table):
-        sheet.append([_defuse(cell) for cell in row])
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _defuse(cell: str) -> str:
-    """A cell starting with = + - @ is a formula to Excel: a hostile file could smuggle one back."""
-    if cell and cell[0] in "=+-@\t\r" and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(cell: str) -> bool:
-    return cell[1:].replace(",", "").replace(".", "").isdigit()
