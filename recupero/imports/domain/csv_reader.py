@@ -21,6 +21,7 @@ from recupero.imports.domain.text import to_utf8
 
 DELIMITERS = (";", ",", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
+BLANK_SLACK = 1_000
 
 
 def read_csv(
@@ -35,13 +36,19 @@ def read_csv(
         raise IntakeError("import.file_empty")
     delimiter = delimiter or sniff_delimiter(sample)
     header_index, header_cells = find_header(sample, delimiter, limits.header_scan_rows)
-    frame, notices = _read_frame(body, delimiter, header_index)
+    rows_cap = _rows_cap(header_cells, limits)  # polars sizes every column to the header line's width
+    # the header, the rows allowed and some blank lines (dropped below): a file that fills them has more
+    frame, notices = _read_frame(body, delimiter, header_index, n_rows=rows_cap + 1 + BLANK_SLACK)
+    if frame.height > rows_cap + BLANK_SLACK:
+        _too_many(len(header_cells), rows_cap, limits)
     headers = unique_headers(header_cells)
     headers += [f"Colonna {i}" for i in range(len(headers) + 1, frame.width + 1)]
     frame = frame.slice(1)  # the header record itself
     frame.columns = headers[: frame.width]
     frame = _number_rows(frame, first_row=header_index + 2)
     check_rows(frame, headers[: frame.width], limits)
+    if frame.height > rows_cap:
+        _too_many(len(header_cells), rows_cap, limits)
     return RawTable(headers=headers[: frame.width], frame=frame, source=source, notices=notices)
 
 
@@ -108,11 +115,27 @@ def find_header(sample: str, delimiter: str, scan_rows: int) -> tuple[int, list[
     return first
 
 
-def _read_frame(body: bytes, delimiter: str, skip: int) -> tuple[pl.DataFrame, list[Notice]]:
+def _rows_cap(header_cells: list[str], limits: Limits) -> int:
+    """The rows polars may read: the row limit, less for a wide file (`max_cells`); a header wider than
+    `max_columns` is refused before polars allocates a column for each of its fields."""
+    width = len(header_cells)
+    if width > limits.max_columns:
+        raise IntakeError("import.file.too_many_columns", count=width, limit=limits.max_columns)
+    return min(limits.max_rows, limits.max_cells // max(width, 1))
+
+
+def _too_many(width: int, rows_cap: int, limits: Limits) -> None:
+    if rows_cap < limits.max_rows:
+        raise IntakeError("import.file.too_many_cells", columns=width, rows=rows_cap, limit=limits.max_cells)
+    raise IntakeError("import.too_many_rows", limit=limits.max_rows)
+
+
+def _read_frame(body: bytes, delimiter: str, skip: int, n_rows: int) -> tuple[pl.DataFrame, list[Notice]]:
     options = {
         "separator": delimiter,
         "has_header": False,
         "skip_rows": skip,
+        "n_rows": n_rows,
         "infer_schema": False,
         "quote_char": '"',
         "encoding": "utf8",

@@ -31,6 +31,27 @@ MESSAGES: dict[str, str] = {
     "import.zip_bomb": "L'archivio ZIP supera i limiti di sicurezza ({detail}): rifiutato.",
     "import.zip_malformed": "L'archivio ZIP non è leggibile: {detail}.",
     "import.p7m_malformed": "Il file firmato P7M non è leggibile: {detail}.",
+    "import.file.encoding": (
+        "Codifica non supportata ({detail}): salvare il file come CSV UTF-8 (o Excel .xlsx) e caricarlo di nuovo."
+    ),
+    "import.file.too_many_columns": "Il file ha {count} colonne: il massimo consentito è {limit}.",
+    "import.file.too_many_cells": (
+        "Il file ha troppe celle ({columns} colonne per oltre {rows} righe): il massimo è {limit} celle."
+    ),
+    "import.file.xlsx_dimension": (
+        "Il file Excel dichiara un'area di {rows} righe per {columns} colonne ({ref}), oltre i limiti di "
+        "sicurezza ({limit} celle): rifiutato senza leggerlo."
+    ),
+    "import.file.sheet_too_large": (
+        "Il foglio Excel arriva a {rows} righe per {columns} colonne ({cells} celle): il massimo è {limit} celle."
+    ),
+    "import.file.sheet_sparse": (
+        "Il foglio Excel contiene solo {cells} celle ma si estende fino alla riga {rows} e alla colonna {columns}: "
+        "eliminare le righe e le colonne vuote in fondo al foglio e caricarlo di nuovo."
+    ),
+    "import.file.shared_strings": (
+        "Il file Excel contiene troppo testo (tabella delle stringhe oltre {limit} byte): rifiutato per sicurezza."
+    ),
     "import.fatturapa.not_invoice": "Il documento XML non è una FatturaPA (elemento radice «{root}»).",
     "import.fatturapa.no_debtor": "Fattura senza cessionario/committente: manca il debitore.",
     "import.fatturapa.no_general_data": "Fattura senza DatiGenerali: mancano numero, data e tipo documento.",
@@ -72,6 +93,9 @@ MESSAGES: dict[str, str] = {
     "import.row.duplicate": "Riga duplicata: stessa pratica, numero e data documento della riga {first}.",
     "import.row.bad_choice": "Valore non ammesso: {choices}.",
     "import.row.value_too_long": "Valore troppo lungo (massimo {limit} caratteri).",
+    "import.row.nul_character": (
+        "Il valore contiene un carattere nullo (NUL), non ammesso: ricontrollare la codifica del file."
+    ),
 }
 
 
@@ -112,7 +136,8 @@ class RowError:
     def of(
         cls, row: int, field: str, code: str, value: Any = "", severity: str = ERROR, **params: Any
     ) -> RowError:
-        text = "" if value is None else str(value)
+        # the value goes to the preview's JSON (PostgreSQL refuses NUL there): NUL shown as its symbol ␀
+        text = "" if value is None else str(value).replace("\x00", "\u2400")
         return cls(row, field, code, message(code, **params), text, severity)
 
 

@@ -15,6 +15,7 @@ import polars as pl
 from recupero.imports.domain.errors import Notice
 
 ROW = "__row__"
+NUL_SYMBOL = "\u2400"  # ␀
 
 
 @dataclass(slots=True)
@@ -38,7 +39,8 @@ def unique_headers(cells: Sequence[object]) -> list[str]:
     seen: dict[str, int] = {}
     result = []
     for index, cell in enumerate(cells, start=1):
-        name = " ".join(str(cell or "").split()) or f"Colonna {index}"
+        # NUL shown as its symbol: the headers go into the batch's JSON, which PostgreSQL refuses NUL in
+        name = " ".join(str(cell or "").replace("\x00", NUL_SYMBOL).split()) or f"Colonna {index}"
         if name == ROW:
             name = f"Colonna {index}"
         count = seen.get(name, 0)

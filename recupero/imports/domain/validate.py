@@ -289,6 +289,7 @@ def _normalize(
         *_place_problems(),
         _duplicate_problem(),
         *_length_problems(),
+        *_nul_problems(),
     ]
     return frame, problems
 
@@ -457,6 +458,13 @@ def _length_problems() -> list[pl.Expr]:
             "import.row.value_too_long", n, pl.col(n).str.len_chars() > MAX_CHARS.get(n, DEFAULT_MAX_CHARS)
         )
         for n in FIELDS
+    ]
+
+
+def _nul_problems() -> list[pl.Expr]:
+    """A NUL character: PostgreSQL refuses it in text (the whole COPY would fail), SQLite would store it."""
+    return [
+        _problem("import.row.nul_character", n, pl.col(n).str.contains("\x00", literal=True)) for n in FIELDS
     ]
 
 

@@ -22,6 +22,7 @@ from recupero.imports.domain.limits import DEFAULT_LIMITS, Limits
 from recupero.imports.domain.mapping import header_score
 from recupero.imports.domain.safezip import open_zip
 from recupero.imports.domain.table import ROW, RawTable, unique_headers
+from recupero.imports.domain.xlsx_guard import check_workbook
 
 
 def read_xlsx(
@@ -35,7 +36,8 @@ def read_xlsx(
         zip_max_member_bytes=limits.xlsx_max_member_bytes,
         zip_max_total_bytes=max(limits.zip_max_total_bytes, limits.xlsx_max_member_bytes),
     )
-    open_zip(data, sheets).close()
+    with open_zip(data, sheets) as archive:
+        check_workbook(archive, limits)  # calamine allocates the whole rectangle: measure it first
     rows = _sheet_rows(data, sheet)
     header_at = find_header_row(rows, limits.header_scan_rows)
     headers = unique_headers(list(rows[header_at]) if rows else [])
