@@ -38,3 +38,12 @@ def daily_strategy_run() -> None:
     from recupero.strategies.tasks import strategy_run_all
 
     strategy_run_all()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def import_parse_sweep() -> None:
+    """Every 5 minutes: an import batch left in `parsing` by a parser that died with its worker (no heartbeat
+    for IMPORTS_PARSE_STALE_MINUTES) becomes failed, so it can be read again or discarded."""
+    from recupero.imports.tasks import parse_sweep
+
+    parse_sweep()

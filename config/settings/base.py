@@ -175,3 +175,20 @@ RECUPERO_PEC_IMAP = {
     "ssl": _env("RECUPERO_PEC_IMAP_SSL", "1") == "1",
     "mailbox": "INBOX",
 }
+
+# ---- hostile files (issue 9) ---------------------------------------------------------------------------------
+# Uploads above 2.5 MB stream to a temporary file, never to memory; the intake reads them from disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Request bodies above this are refused with 413 before Django reads them (recupero.core.middleware):
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files. The intake's per-file limit (512 MB) plus the form.
+UPLOAD_MAX_BYTES = int(_env("RECUPERO_UPLOAD_MAX_BYTES", str(513 * 1024 * 1024)))
+# The intake's reader runs in a child process with these limits (recupero.imports.sandbox); a parse whose
+# heartbeat stopped this many minutes ago is failed by the periodic sweep (config/schedule.py).
+IMPORTS_PARSE_MEMORY_MB = int(_env("RECUPERO_IMPORTS_PARSE_MEMORY_MB", "6144"))
+IMPORTS_PARSE_TIMEOUT_SECONDS = int(_env("RECUPERO_IMPORTS_PARSE_TIMEOUT_SECONDS", "900"))
+IMPORTS_PARSE_STALE_MINUTES = 5
+IMPORTS_LIMITS: dict[str, int] = {}  # overrides of recupero.imports.domain.limits.Limits (tests, big tenants)

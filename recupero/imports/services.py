@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import connection, transaction
 
 from recupero.cases.models import Assignment
@@ -28,9 +29,10 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_creditor, service, system_actor
 from recupero.core.services import audit_record
-from recupero.imports import frames, planning, staging, writing
-from recupero.imports.domain import IntakeError, MappingProfile, read_any, validate
+from recupero.imports import frames, planning, sandbox, staging, writing
+from recupero.imports.domain import IntakeError, MappingProfile, RawTable, validate
 from recupero.imports.domain.errors import Notice
+from recupero.imports.domain.limits import MB, Limits
 from recupero.imports.domain.states import TRANSITIONS, BatchStatus
 from recupero.imports.models import ImportBatch, MappingProfileRecord
 from recupero.imports.returns import ReturnResult, assignment_return
@@ -41,6 +43,7 @@ __all__ = [
     "assignment_return",
     "batch_commit",
     "batch_discard",
+    "batch_fail_stalled",
     "batch_mapping_set",
     "batch_parse",
     "batch_request_commit",
@@ -60,6 +63,19 @@ MESSAGES = {
     "import.profile_not_found": "Profilo di importazione «{name}» non trovato per questo committente.",
     "import.bad_profile": "Profilo di importazione non valido: {detail}",
     "import.commit_failed": "Importazione non riuscita: nessun dato è stato scritto. Dettaglio: {detail}",
+    # the parser died (batch failed): nothing was written, the batch can be read again or discarded
+    "import.parse.crashed": (
+        "La lettura del file si è interrotta ({reason}). Nessun dato è stato importato: il lotto può essere "
+        "riletto o annullato."
+    ),
+    "import.parse.timeout": (
+        "La lettura del file ha superato il tempo massimo di {seconds} secondi ed è stata interrotta. Nessun dato "
+        "è stato importato: il lotto può essere riletto o annullato."
+    ),
+    "import.parse.stalled": (
+        "La lettura del lotto si è interrotta: il processo che la eseguiva non dà segni di vita da oltre "
+        "{minutes} minuti. Nessun dato è stato importato: il lotto può essere riletto o annullato."
+    ),
 }
 
 
@@ -201,9 +217,14 @@ def batch_parse(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
         return batch
     progress = staging.Progress(batch.pk, echo)
     try:
-        _parse(batch, progress)
+        with staging.Heartbeat(batch.pk):
+            _parse(batch, progress)
     except IntakeError as exc:
         _move(batch, S.REFUSED, error_code=exc.code, error_message=exc.message, updated_at=now())
+    except sandbox.ParserDied as exc:  # the worker lives on: the batch fails with what happened
+        log.warning("import batch %s: parser died: %s", batch_id, exc)
+        message = MESSAGES[exc.code].format(**exc.params)
+        _move(batch, S.FAILED, error_code=exc.code, error_message=message, updated_at=now())
     except Exception as exc:
         _move(
             batch, S.FAILED, error_code="import.parse_failed", error_message=str(exc)[:2000], updated_at=now()
@@ -216,8 +237,7 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
     accepted, errors, notices, files, total = [], [], [], [], 0
     for index, meta in enumerate(batch.files):
         progress("lettura", total, total, force=True)
-        data = staging.absolute(meta["path"]).read_bytes()
-        table, fixed = read_any(meta["name"], data, expected_seller_vat=batch.creditor.vat_number or None)
+        table, fixed = _read(batch, index, meta)
         profile = fixed or (
             MappingProfile.from_dict(batch.mapping)
             if batch.mapping
@@ -225,7 +245,6 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
         )
         total += table.frame.height
         progress("validazione", total - table.frame.height, total, force=True)
-        del data
         result = validate(table, profile, commit=True)
         staging.write_frame(table.frame, staging.raw_path(batch.pk, index))
         # hstack, not with_columns(pl.lit(...)): that would rechunk the validated chunks into a copy of them all
@@ -275,6 +294,22 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
     )
 
 
+def _read(batch: ImportBatch, index: int, meta: dict[str, Any]) -> tuple[RawTable, MappingProfile | None]:
+    """File `index` read in a child process with a memory and a time limit (sandbox): whatever the file does
+    to the reader, this worker goes on."""
+    timeout = float(settings.IMPORTS_PARSE_TIMEOUT_SECONDS)
+    job = sandbox.ReadJob(
+        path=str(staging.absolute(meta["path"])),
+        name=meta["name"],
+        out=str(staging.read_path(batch.pk, index)),
+        expected_seller_vat=batch.creditor.vat_number or None,
+        limits=Limits(**settings.IMPORTS_LIMITS),
+        memory_bytes=int(settings.IMPORTS_PARSE_MEMORY_MB) * MB,
+        cpu_seconds=max(int(timeout), 1),
+    )
+    return sandbox.read_isolated(job, timeout=timeout)
+
+
 def _notice(notice: Notice) -> dict[str, str]:
     return {"code": notice.code, "message": notice.message, "source": notice.source}
 
@@ -306,6 +341,27 @@ def _grouped(errors: pl.DataFrame) -> dict[str, Any]:
         "error_count": counts.get("error", 0),
         "warning_count": counts.get("warning", 0),
     }
+
+
+def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
+    """Batches left in `parsing` by a parser that died with its worker (killed, out of memory, machine
+    restarted): no heartbeat for `stale_after` (IMPORTS_PARSE_STALE_MINUTES) -> failed, with an Italian
+    message; they can then be read again or discarded. Run every few minutes by config/schedule.py."""
+    stale_after = stale_after or dt.timedelta(minutes=int(settings.IMPORTS_PARSE_STALE_MINUTES))
+    cutoff = now() - stale_after
+    message = MESSAGES["import.parse.stalled"].format(minutes=int(stale_after.total_seconds() // 60))
+    failed = []
+    for batch in ImportBatch.objects.filter(status=S.PARSING, updated_at__lt=cutoff).select_related("tenant"):
+        beat = staging.last_beat(batch.pk)
+        if beat is not None and beat >= cutoff.timestamp():
+            continue  # still beating: a long parse, not a dead one
+        moved = ImportBatch.objects.filter(pk=batch.pk, status=S.PARSING).update(
+            status=S.FAILED.value, error_code="import.parse.stalled", error_message=message, updated_at=now()
+        )
+        if moved:
+            audit_record(tenant=batch.tenant, actor=None, action="import.parse_stalled", obj=batch)
+            failed.append(batch.pk)
+    return failed
 
 
 # ---- commit ------------------------------------------------------------------------------------------------

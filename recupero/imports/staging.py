@@ -7,10 +7,12 @@ commit's own transaction, and PostgreSQL would not show an uncommitted update to
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import re
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,11 @@ def store_file(batch_id: int, index: int, name: str, data: bytes) -> Path:
     path = folder / f"{index:02d}-{safe_name(name)}"
     path.write_bytes(data)
     return path
+
+
+def read_path(batch_id: int, index: int) -> Path:
+    """Where the reader's child process leaves file `index`'s table (Arrow IPC) for the parse to pick up."""
+    return batch_dir(batch_id) / f"read-{index:02d}.arrow"
 
 
 def raw_path(batch_id: int, index: int) -> Path:
@@ -131,6 +138,53 @@ def read_progress(batch_id: int) -> dict[str, Any] | None:
     try:
         return json.loads(progress_path(batch_id).read_text())
     except (OSError, ValueError):
+        return None
+
+
+# ---- heartbeat -------------------------------------------------------------------------------------------
+HEARTBEAT_SECONDS = 15.0
+
+
+def heartbeat_path(batch_id: int) -> Path:
+    return batch_dir(batch_id) / "heartbeat"
+
+
+class Heartbeat:
+    """Touches the batch's heartbeat file every `every` seconds while a parse runs, from a daemon thread: a
+    worker that dies (killed, out of memory) stops beating, and the periodic sweep fails its batch. A file,
+    not a database row: the parse's own connection may be busy, and every worker sees MEDIA_ROOT."""
+
+    def __init__(self, batch_id: int, every: float = HEARTBEAT_SECONDS) -> None:
+        self.path = heartbeat_path(batch_id)
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{batch_id}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.beat()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def beat(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.touch()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            # a full disk must not kill the parse; the sweep will judge by the last beat
+            with contextlib.suppress(OSError):
+                self.beat()
+
+
+def last_beat(batch_id: int) -> float | None:
+    """When the batch's parser last showed it was alive (epoch seconds), None if it never did."""
+    try:
+        return heartbeat_path(batch_id).stat().st_mtime
+    except OSError:
         return None
 
 

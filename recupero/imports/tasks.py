@@ -16,3 +16,8 @@ def parse_task(batch_id: int) -> str:
 @task()
 def commit_task(batch_id: int) -> str:
     return services.batch_commit(batch_id).status
+
+
+def parse_sweep() -> list[int]:
+    """Batches whose parser stopped beating become failed (called every 5 minutes by config/schedule.py)."""
+    return services.batch_fail_stalled()
