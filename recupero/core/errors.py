@@ -15,6 +15,11 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "auth.forbidden": (403, "Operazione non consentita per il suo ruolo."),
     "auth.not_found": (404, "Elemento non trovato."),
     "tenant.mismatch": (403, "L'elemento appartiene a un'altra agenzia."),
+    "request.too_large": (
+        413,
+        "La richiesta supera la dimensione massima consentita ({limit_mb} MB): caricare file più piccoli o "
+        "dividerli in più lotti.",
+    ),
     "party.bad_tax_code": (422, "Codice fiscale non valido: «{value}»."),
     "party.bad_vat_number": (422, "Partita IVA non valida: «{value}»."),
     "party.missing_identity": (422, "Indicare codice fiscale o partita IVA del debitore."),

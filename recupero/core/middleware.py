@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from recupero.core.context import current_ip
+from recupero.core.errors import DomainError, error_payload, http_status
 
 
 class RequestContextMiddleware:
@@ -19,3 +21,36 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose body is larger than UPLOAD_MAX_BYTES with 413, before anything reads it.
+
+    DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files: without this, any client could make the server
+    stream gigabytes into its temporary directory before a view looks at them. Django reads at most
+    CONTENT_LENGTH bytes of a body (and none without it), so the declared length is the one to check. It sits
+    before the CSRF and session middleware, which would read the form first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body for a length it cannot parse either
+        limit = int(settings.UPLOAD_MAX_BYTES)
+        if length > limit:
+            return _too_large(request, limit)
+        return self.get_response(request)
+
+
+def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    error = DomainError("request.too_large", limit_mb=limit // (1024 * 1024))
+    status = http_status(error)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(error_payload(error), status=status)
+    else:
+        response = HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
+    response["Connection"] = "close"  # the unread body must not be taken for the next request
+    return response

@@ -159,6 +159,8 @@ def _preparation(original: Any) -> Any:
 def _child(send: Connection, job: ReadJob) -> None:
     _limit(job)
     try:
+        if Path(job.path).stat().st_size > job.limits.max_file_bytes:  # refused before it is read
+            raise IntakeError("import.file_too_large", limit=job.limits.max_file_bytes)
         data = Path(job.path).read_bytes()
         table, fixed = read_any(
             job.name, data, sheet=job.sheet, expected_seller_vat=job.expected_seller_vat, limits=job.limits

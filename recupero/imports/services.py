@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -139,14 +139,15 @@ def batch_upload(
     tenant: Tenant,
     actor: User,
     creditor: Creditor,
-    files: list[tuple[str, bytes]],
+    files: Sequence[tuple[str, staging.Upload]],
     profile_name: str | None = None,
     assignment_code: str = "",
     received_on: dt.date | None = None,
     return_on: dt.date | None = None,
     enqueue: bool = True,
 ) -> ImportBatch:
-    """Store the files and create the batch; the parse starts when this transaction commits."""
+    """Store the files and create the batch; the parse starts when this transaction commits. Each file is
+    (name, content): bytes, a Path, or a file object (an upload, streamed from its temporary file)."""
     _check(tenant, actor, creditor)
     if not files:
         raise _error("import.no_files")
@@ -165,9 +166,9 @@ def batch_upload(
         created_by=actor if actor.pk else None,
     )
     stored = []
-    for index, (name, data) in enumerate(files):
-        path = staging.store_file(batch.pk, index, name, data)
-        stored.append({"name": staging.safe_name(name), "path": staging.relative(path), "size": len(data)})
+    for index, (name, source) in enumerate(files):
+        path, size = staging.store_file(batch.pk, index, name, source)
+        stored.append({"name": staging.safe_name(name), "path": staging.relative(path), "size": size})
     batch.files = stored
     batch.save(update_fields=["files"])
     audit_record(

@@ -12,10 +12,11 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 from django.conf import settings
@@ -51,12 +52,30 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._\- ]", "_", base)[:120]
 
 
-def store_file(batch_id: int, index: int, name: str, data: bytes) -> Path:
+class Readable(Protocol):
+    """A file object: an upload (Django's UploadedFile), an open file."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+Upload = bytes | Path | Readable  # the content, a file on disk (the command line), a file object (uploads)
+COPY_CHUNK = 1024 * 1024
+
+
+def store_file(batch_id: int, index: int, name: str, source: Upload) -> tuple[Path, int]:
+    """Copy an upload into the batch folder, 1 MB at a time (a 500 MB upload never sits in memory); returns
+    the path and the size in bytes."""
     folder = batch_dir(batch_id) / "files"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{index:02d}-{safe_name(name)}"
-    path.write_bytes(data)
-    return path
+    if isinstance(source, bytes):
+        path.write_bytes(source)
+    elif isinstance(source, Path):
+        shutil.copyfile(source, path)
+    else:
+        with path.open("wb") as out:
+            shutil.copyfileobj(source, out, COPY_CHUNK)
+    return path, path.stat().st_size
 
 
 def read_path(batch_id: int, index: int) -> Path:

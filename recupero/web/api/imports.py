@@ -65,7 +65,7 @@ def upload(
         tenant=user.tenant,  # type: ignore[arg-type]
         actor=user,
         creditor=found,
-        files=[(f.name or "file", f.read()) for f in files],
+        files=[(f.name or "file", f) for f in files],  # streamed from the upload's temporary file
         profile_name=profile or None,
         assignment_code=assignment_code,
         received_on=received_on,

@@ -72,7 +72,7 @@ def import_list(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         batch = services.batch_upload(
             tenant=tenant, actor=request.user, creditor=data["creditor"],
-            files=[(f.name, f.read()) for f in data["files"]], profile_name=data["profile"] or None,
+            files=[(f.name, f) for f in data["files"]], profile_name=data["profile"] or None,
             assignment_code=data["assignment_code"], received_on=data["received_on"], return_on=data["return_on"],
         )  # fmt: skip
         return redirect("backoffice:import_batch", batch_id=batch.pk)

@@ -59,7 +59,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         creditor = self._creditor(options["creditor"], options["tenant"])
-        files = [(p.name, p.read_bytes()) for p in options["paths"]]
+        files: list[tuple[str, Path]] = [(p.name, p) for p in options["paths"]]  # copied, never read whole
         bar = Bar(self.stderr._out, not options["no_progress"])  # stderr: --json output stays clean
         batch = services.batch_upload(
             tenant=creditor.tenant, actor=system_actor(creditor.tenant), creditor=creditor, files=files,
