@@ -239,8 +239,9 @@ def _django(database_url: str | None, var_dir: str) -> None:
 
 def _peak_mb() -> float:
     """The process's peak, or its reader child's (recupero.imports.sandbox) if that was higher."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    from recupero.imports.sandbox import children_peak_mb
+
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, children_peak_mb())
 
 
 def worker_pipeline(path: str, database_url: str | None, var_dir: str) -> dict:

@@ -32,6 +32,13 @@ from recupero.imports.domain.limits import DEFAULT_LIMITS, Limits
 MB = 1024 * 1024
 READER = "recupero-reader"
 _context: Any = None
+_peak_kb = 0  # the highest peak RSS of a reader child of this process (its own ru_maxrss cannot see them)
+
+
+def children_peak_mb() -> float:
+    """Peak RSS of the biggest reader child so far: forkserver children are not this process's children, so
+    RUSAGE_CHILDREN misses them (benchmarks/intake.py adds it to its own peak)."""
+    return _peak_kb / 1024
 
 
 class ParserDied(Exception):
@@ -106,10 +113,12 @@ def _answer(message: tuple[Any, ...], job: ReadJob) -> tuple[RawTable, MappingPr
         raise ParserDied(
             "import.parse.crashed", reason=f"errore del lettore del file ({message[1]}: {message[2][:300]})"
         )
+    global _peak_kb
     out = Path(job.out)
     frame = pl.read_ipc(out)
     out.unlink(missing_ok=True)
-    description, fixed = message[1], message[2]
+    description, fixed, peak_kb = message[1], message[2], message[3]
+    _peak_kb = max(_peak_kb, peak_kb)
     return RawTable(frame=frame, **description), fixed
 
 
@@ -168,7 +177,8 @@ def _child(send: Connection, job: ReadJob) -> None:
         del data
         table.frame.write_ipc(job.out, compression="uncompressed")  # the fastest to write and read back
         description = {"headers": table.headers, "source": table.source, "kind": table.kind}
-        send.send(("ok", {**description, "notices": list(table.notices)}, fixed))
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        send.send(("ok", {**description, "notices": list(table.notices)}, fixed, peak_kb))
     except IntakeError as exc:
         send.send(("refused", exc.code, exc.params))
     except MemoryError:
