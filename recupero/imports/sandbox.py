@@ -74,6 +74,9 @@ def read_isolated(job: ReadJob, *, timeout: float) -> tuple[RawTable, MappingPro
     send.close()  # only the child holds the sending end: its death is an EOF here
     try:
         message = _wait(receive, process, timeout)
+    except ParserDied:
+        Path(job.out).unlink(missing_ok=True)  # a child killed mid-write leaves half a table
+        raise
     finally:
         receive.close()
         process.join(5)
