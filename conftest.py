@@ -36,6 +36,29 @@ def admin_user(tenant):
     return make_user(tenant, Role.ADMIN, username="boss")
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` skips the login form, password included: it also skips the second step, so a
+    test of a page sees the page and not the second step. The second step has its own tests (the real forms)."""
+    from django.conf import settings
+
+    if not settings.configured:  # a pure test run with `-p no:django`
+        yield
+        return
+    from django.test import Client
+
+    from tests.factories import otp_verify_session
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        otp_verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    yield
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):

@@ -6,9 +6,14 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from recupero.cases.domain.claims import ClaimType
 from recupero.cases.models import Assignment, Case
 from recupero.cases.services import ClaimInput, assignment_create, case_open
+from recupero.core.accounts import otp_device_of, otp_needed
 from recupero.core.domain.roles import Role
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
@@ -20,6 +25,8 @@ from recupero.parties.models import Creditor, Debtor
 from recupero.parties.services import contact_add, creditor_create, debtor_upsert
 
 _seq = itertools.count(1)
+# Passes every password validator (length 10+, not common, not all digits, unlike the user's names).
+TEST_PASSWORD = "prova-sicura-2026"
 
 # Valid codes (check characters verified by python-stdnum).
 TAX_CODES = ["RSSMRA85T10A562S", "BNCLRA90A41F205I", "VRDGPP75C15H501P", "FRRLCU80E20L219N"]
@@ -35,7 +42,7 @@ def make_user(tenant: Tenant, role: Role, *, creditor: Creditor | None = None, u
         tenant=tenant,
         actor=system_actor(tenant),
         username=username or f"{role.value}-{tenant.code}-{next(_seq)}",
-        password="pw",
+        password=TEST_PASSWORD,
         role=role,
         creditor_id=creditor.pk if creditor else None,
     )
@@ -165,3 +172,16 @@ def make_company_case(
     )
     opening_post(tenant=tenant, actor=system_actor(tenant), case=case, posted_on=dt.date(2023, 4, 1))
     return case
+
+
+def otp_verify_session(client: Client, user: User) -> None:
+    """Mark the client's session as having passed the second step (TOTP) for a user who needs one, giving the
+    user an authenticator if they have none. `client.force_login` calls it (root conftest): a forced login
+    stands for a completed login. The second step itself is tested through the real pages
+    (recupero/web/tests/test_accounts.py, tests/browser)."""
+    if not otp_needed(user):
+        return
+    device = otp_device_of(user) or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

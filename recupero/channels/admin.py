@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from recupero.channels.models import Communication, CommunicationEvidence, PrintBatch
+from recupero.core.admin import TenantScopedAdmin
 
 
 @admin.register(Communication)
-class CommunicationAdmin(admin.ModelAdmin):
+class CommunicationAdmin(TenantScopedAdmin):
     list_display = ("scheduled_for", "case", "kind", "template", "status", "provider_message_id")
     list_filter = ("kind", "status")
     raw_id_fields = ("case", "contact", "print_batch")
@@ -16,11 +17,11 @@ class CommunicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunicationEvidence)
-class CommunicationEvidenceAdmin(admin.ModelAdmin):
+class CommunicationEvidenceAdmin(TenantScopedAdmin):
     list_display = ("received_at", "communication", "kind")
     raw_id_fields = ("communication",)
 
 
 @admin.register(PrintBatch)
-class PrintBatchAdmin(admin.ModelAdmin):
+class PrintBatchAdmin(TenantScopedAdmin):
     list_display = ("on", "seq", "letters", "pages")

@@ -9,6 +9,7 @@ from django.db import models
 from recupero.core.context import current_ip
 from recupero.core.domain.roles import MANAGE_USERS, Role
 from recupero.core.models import AuditLog, Tenant, User
+from recupero.core.passwords import password_check
 from recupero.core.permissions import service
 
 
@@ -50,6 +51,8 @@ def user_create(
     creditor_id: int | None = None,
     is_staff: bool = False,
 ) -> User:
+    """A user of the agency with a role. Never a Django superuser: the role's capabilities decide what they do,
+    the Django admin included (`core.admin_site`). The password must pass AUTH_PASSWORD_VALIDATORS."""
     user = User(
         tenant=tenant,
         username=username,
@@ -58,8 +61,9 @@ def user_create(
         last_name=last_name,
         creditor_id=creditor_id,
         is_staff=is_staff or role == Role.ADMIN,
-        is_superuser=role == Role.ADMIN,
+        is_superuser=False,
     )
+    password_check(password, user)
     user.set_password(password)
     user.save()
     audit_record(tenant=tenant, actor=actor, action="user.create", obj=user, details={"role": role.value})

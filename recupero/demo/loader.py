@@ -20,11 +20,14 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from schwifty import IBAN
 
 from recupero.cases.models import Assignment
 from recupero.core.bulk import Bulk
+from recupero.core.accounts import DEVICE_NAME
 from recupero.core.domain.roles import Role
+from recupero.core.domain.security import two_factor_required
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
 from recupero.core.services import audit_record
@@ -35,6 +38,11 @@ from recupero.parties.models import Creditor, Mandate
 
 TENANT_CODE = "demo"
 PASSWORD = "demo"
+# The demo's authenticator secret, the same for every demo user whose role needs the second step (admin,
+# supervisor, auditor): base32 RECUPERODEMOTOTPRECUPERODEMOTOTP, printed in the README, to type into an
+# authenticator app; `DJANGO_DEBUG=1 recupero otp-code admin` prints the current code instead.
+DEMO_TOTP_BASE32 = "RECUPERODEMOTOTPRECUPERODEMOTOTP"
+DEMO_TOTP_HEX = "890547922e1918e9ba6f890547922e1918e9ba6f"
 # From this many cases on, into (nearly) empty tables, secondary indexes are built once at the end.
 BIG_LOAD = 50_000
 
@@ -174,9 +182,15 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
             last_name=last,
             email=f"{username}@recupero-demo.it",
             is_staff=role == Role.ADMIN,
-            is_superuser=role == Role.ADMIN,
         )
-    rows = 1 + len(users)
+    # Demo password and TOTP secret are public by design: only this loader sets them, without the validators.
+    devices = [
+        TOTPDevice(user=user, name=DEVICE_NAME, key=DEMO_TOTP_HEX, confirmed=True)
+        for user in users.values()
+        if two_factor_required(user.role)
+    ]
+    TOTPDevice.objects.bulk_create(devices)
+    rows = 1 + len(users) + len(devices)
     refs = []
     for number, plan in enumerate(CREDITORS, start=1):
         vat = vat_number(1_000_000 * number + 234_567, (15, 58, 17)[number - 1])

@@ -1,15 +1,16 @@
 from django.contrib import admin
 
+from recupero.core.admin import TenantScopedAdmin, TenantScopedStackedInline
 from recupero.parties.models import ContactPoint, Creditor, Debtor, Mandate
 
 
-class MandateInline(admin.StackedInline):
+class MandateInline(TenantScopedStackedInline):
     model = Mandate
     extra = 0
 
 
 @admin.register(Creditor)
-class CreditorAdmin(admin.ModelAdmin):
+class CreditorAdmin(TenantScopedAdmin):
     list_display = ("code", "name", "sector", "vat_number")
     list_filter = ("sector",)
     search_fields = ("code", "name", "vat_number")
@@ -18,7 +19,7 @@ class CreditorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Debtor)
-class DebtorAdmin(admin.ModelAdmin):
+class DebtorAdmin(TenantScopedAdmin):
     list_display = ("display_name", "kind", "size", "tax_code", "vat_number", "vulnerable")
     list_filter = ("kind", "size", "vulnerable")
     search_fields = ("=tax_code", "=vat_number", "search_name")
@@ -26,7 +27,7 @@ class DebtorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(admin.ModelAdmin):
+class ContactPointAdmin(TenantScopedAdmin):
     list_display = ("debtor", "kind", "value", "status", "source")
     list_filter = ("kind", "status")
     raw_id_fields = ("debtor",)

@@ -2,10 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from recupero.web.api.router import api
+from recupero.web.backoffice import account
 
 urlpatterns = [
     path("accesso/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("accesso/verifica/", account.otp_verify, name="otp_verify"),
+    path("accesso/app-autenticazione/", account.otp_enrol, name="otp_enrol"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/sicurezza/", account.security, name="account_security"),
+    path("account/sicurezza/password/", account.password, name="account_password"),
+    path("account/sicurezza/disattiva/", account.otp_remove, name="account_otp_remove"),
     path("api/", api.urls),
     path("", include("recupero.web.backoffice.urls")),
 ]

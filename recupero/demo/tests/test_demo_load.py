@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import re
@@ -11,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Min, Sum
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from schwifty import IBAN
 
 from recupero.cases.domain.states import CaseStatus
@@ -261,7 +263,13 @@ def test_demo_users(demo):
         "client-b2b": "creditor_user",
     }
     admin = User.objects.get(username="admin")
-    assert admin.is_staff and admin.is_superuser and admin.check_password("demo")
+    assert admin.is_staff and not admin.is_superuser and admin.check_password("demo")
+    # The roles that see every case log in with the documented TOTP secret; the others have no device.
+    devices = TOTPDevice.objects.filter(confirmed=True).order_by("user__username")
+    assert [(d.user.username, d.key) for d in devices] == [
+        (name, "890547922e1918e9ba6f890547922e1918e9ba6f") for name in ("admin", "auditor", "supervisor")
+    ]
+    assert base64.b32encode(bytes.fromhex(devices[0].key)).decode() == "RECUPERODEMOTOTPRECUPERODEMOTOTP"
     for username, code in (
         ("client-utility", "DEMO-UTILITY"),
         ("client-telco", "DEMO-TELCO"),

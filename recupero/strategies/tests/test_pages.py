@@ -13,7 +13,7 @@ from recupero.strategies.models import StrategyRun
 from recupero.worklists.models import WorkItem
 from recupero.worklists.services import WorkItemSpec, work_items_create
 from tests import portfolio as b
-from tests.factories import make_user
+from tests.factories import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +23,15 @@ def world(client):
     t = b.tenant()
     cr = b.creditor(t)
     c = b.case(t, cr, b.debtor(t, email=True, mobile=True))
-    user_create(tenant=t, actor=system_actor(t), username="capo", password="pw", role=Role.SUPERVISOR)
-    user_create(tenant=t, actor=system_actor(t), username="op", password="pw", role=Role.COLLECTOR)
-    return t, c
+    capo = user_create(
+        tenant=t, actor=system_actor(t), username="capo", password=TEST_PASSWORD, role=Role.SUPERVISOR
+    )
+    op = user_create(tenant=t, actor=system_actor(t), username="op", password=TEST_PASSWORD, role=Role.COLLECTOR)
+    return t, c, {"capo": capo, "op": op}
 
 
 def test_strategy_pages_and_run_now(client, world):
-    client.login(username="capo", password="pw")
+    client.force_login(world[2]["capo"])
     page = client.get("/strategie/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -42,8 +44,8 @@ def test_strategy_pages_and_run_now(client, world):
 
 
 def test_collector_cannot_run_but_records_an_outcome(client, world):
-    t, c = world
-    client.login(username="op", password="pw")
+    t, c, users = world
+    client.force_login(users["op"])
     client.post("/strategie/esecuzioni/")
     assert StrategyRun.objects.count() == 0
     now = dt.datetime.now()

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from recupero.core.accounts import otp_current_code, otp_pending_device
 from recupero.core.models import AuditLog
 from recupero.web.templatetags.money import format_euro
 from recupero.web.tests.factories import CF_ROSSI, PASSWORD, VAT_FERRO
@@ -35,6 +36,13 @@ def test_login_page_and_login_works(client, world):
     assert "Nome utente o password non corretti" in bad.content.decode()
     good = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
     assert good.status_code == 302 and good.url == reverse("backoffice:home")
+    # An administrator must enrol an authenticator first (the second step: test_accounts.py).
+    enrol = client.get(good.url)
+    assert enrol.status_code == 302 and enrol.url == reverse("otp_enrol") + "?next=%2F"
+    client.get(enrol.url)
+    device = otp_pending_device(world.users["admin"])
+    done = client.post(enrol.url, {"code": otp_current_code(device), "next": "/"})
+    assert done.status_code == 302 and done.url == "/"
     home = client.get(good.url).content.decode()
     assert "Anna Amministratori" in home and "Amministratore" in home and world.tenant.name in home
     assert 'href="/admin/"' in home  # the admin link for admins
