@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from recupero.core.admin_site import may_administer
 from recupero.core.models import AuditLog, Tenant, User
@@ -35,6 +35,16 @@ def tenant_rows(queryset: models.QuerySet[Any], request: HttpRequest) -> models.
     return queryset.none()  # a model with no tenant is nobody's to administer here
 
 
+class _TenantRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter on a relation (e.g. creditor) offering the agency's rows only: Django's would list every
+    agency's creditors by name."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+        rows = tenant_rows(field.related_model._default_manager.all(), request)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return [(row.pk, str(row)) for row in (rows.order_by(*ordering) if ordering else rows)]
+
+
 class _TenantScoped:
     """What the change lists and the inlines share: scoped rows, scoped choices, capability-based access."""
 
@@ -50,6 +60,13 @@ class _TenantScoped:
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         kwargs["queryset"] = tenant_rows(db_field.remote_field.model._default_manager.all(), request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        scoped = []
+        for item in super().get_list_filter(request):  # type: ignore[misc]
+            field = self.model._meta.get_field(item) if isinstance(item, str) and "__" not in item else None  # type: ignore[attr-defined]
+            scoped.append((item, _TenantRelatedFilter) if field is not None and field.is_relation else item)
+        return scoped
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         return (*(super().get_exclude(request, obj) or ()), "tenant")  # type: ignore[misc]
@@ -90,9 +107,13 @@ def _tenant_form(form: type[BaseForm], tenant_id: int | None) -> type[BaseForm]:
 class TenantScopedAdmin(_TenantScoped, admin.ModelAdmin):  # type: ignore[type-arg]
     """Base of every Recupero ModelAdmin."""
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
         return _tenant_form(form, getattr(request.user, "tenant_id", None))
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
+        # Django redirects to the index with "does not exist"; another agency's id is simply not found (404).
+        raise Http404("Elemento non trovato.")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
