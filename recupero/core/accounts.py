@@ -41,12 +41,16 @@ def otp_check(*, user: User, code: str) -> TOTPDevice:
     device = otp_device_of(user)
     if device is None:
         raise DomainError("auth.not_found")
+    _verify(device, code)
+    return device
+
+
+def _verify(device: TOTPDevice, code: str) -> None:
     allowed, _ = device.verify_is_allowed()
     if not allowed:
         raise DomainError("user.otp_throttled")
     if not device.verify_token(_digits(code)):
         raise DomainError("user.otp_bad_code")
-    return device
 
 
 def _digits(code: str) -> str:
@@ -79,8 +83,7 @@ def otp_enrolment_confirm(*, tenant: Tenant, actor: User, device: TOTPDevice, co
     _require_own(tenant, actor)
     if device.user_id != actor.pk or device.confirmed:
         raise DomainError("auth.not_found")
-    if not device.verify_token(_digits(code)):
-        raise DomainError("user.otp_bad_code")
+    _verify(device, code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor, confirmed=True).delete()
         device.confirmed = True
