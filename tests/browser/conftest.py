@@ -50,3 +50,26 @@ def page(browser):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def totp_now(base32_secret: str) -> str:
+    """The code an authenticator app shows now for a secret typed from the enrolment page."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    text = base32_secret.replace(" ", "")
+    key = base64.b32decode(text + "=" * (-len(text) % 8))
+    return f"{TOTP(key).token():06d}"
+
+
+def pass_second_step(page, secret: str = "") -> None:
+    """After the password, as a person does it: on the enrolment page read the secret shown beside the QR code
+    into the "app" and type its code; on the verification page type the code of the app holding `secret`."""
+    import re
+
+    page.wait_for_url(re.compile(r"/accesso/(app-autenticazione|verifica)/"))
+    if "/app-autenticazione/" in page.url:
+        secret = page.locator("#otp-secret").inner_text()
+    page.fill("#id_code", totp_now(secret))
+    page.click("button[type=submit]")

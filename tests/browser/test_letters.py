@@ -14,6 +14,7 @@ from recupero.core.permissions import system_actor
 from recupero.core.services import user_create
 from recupero.parties.models import ContactPoint
 from tests import portfolio as b
+from tests.browser.conftest import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +53,7 @@ def test_case_page_links_its_letter_pdf(live_server, page, screenshots):
     page.fill("#id_username", "supervisore")
     page.fill("#id_password", "pw-lettere")
     page.click("button[type=submit]")
+    pass_second_step(page)  # a supervisor sees every case: enrols an authenticator at the first login
     page.wait_for_url(re.compile(rf"/pratiche/{case.pk}/$"))
     link = page.locator("[data-testid=document-link]").first
     link.wait_for()
