@@ -22,6 +22,8 @@ $(UV):
 install: .venv/.synced
 
 # Serve the app and run the worker together; the demo agency is loaded on the first run. Ctrl-C stops both.
+# DEBUG is off by default everywhere else (config/settings/base.py); the development start turns it on.
+run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/recupero migrate --noinput -v 0
 	$(BIN)/recupero demo --no-migrate

@@ -34,7 +34,9 @@ def world():
     other, case = world.other_tenant, world.other_case
     assert case is not None
     opening_post(tenant=other, actor=None, case=case, posted_on=dt.date(2026, 1, 10))
-    contact_add(tenant=other, actor=None, debtor=case.debtor, kind=ContactKind.MOBILE, value="+39 347 765 4321")
+    contact_add(
+        tenant=other, actor=None, debtor=case.debtor, kind=ContactKind.MOBILE, value="+39 347 765 4321"
+    )
     mandate_create(
         tenant=other, actor=None, creditor=case.creditor, reference="M-ALTRO", starts_on=dt.date(2025, 1, 1)
     )
@@ -119,7 +121,11 @@ def test_tenant_is_set_on_add_and_the_write_is_audited(client, world):
     added = Assignment.objects.get(code="ENE-ADMIN-1")
     assert added.tenant_id == world.tenant.pk
     row = AuditLog.objects.get(action="admin.add", object_id=str(added.pk))
-    assert (row.tenant_id, row.actor_id, row.object_type) == (world.tenant.pk, admin_user.pk, "cases.assignment")
+    assert (row.tenant_id, row.actor_id, row.object_type) == (
+        world.tenant.pk,
+        admin_user.pk,
+        "cases.assignment",
+    )
 
 
 def test_unique_codes_of_the_agency_are_form_errors(client, world):
@@ -142,7 +148,8 @@ def test_ledger_audit_and_claims_are_read_only(client, world):
     audit_row = AuditLog.objects.filter(tenant=world.tenant).first()
     assert client.post(url(AuditLog, "delete", audit_row.pk), {"post": "yes"}).status_code == 403
     bulk = client.post(
-        url(AuditLog, "changelist"), {"action": "delete_selected", "_selected_action": [audit_row.pk], "post": "yes"}
+        url(AuditLog, "changelist"),
+        {"action": "delete_selected", "_selected_action": [audit_row.pk], "post": "yes"},
     )
     assert bulk.status_code == 200  # "no action selected": delete_selected is not offered
     assert client.post(url(AuditLog, "change", audit_row.pk), {"action": "x"}).status_code == 403
@@ -155,7 +162,12 @@ def test_ledger_audit_and_claims_are_read_only(client, world):
     claim = Claim.objects.get(case=case)
     client.post(
         url(Case, "change", case.pk),
-        {"claims-TOTAL_FORMS": "1", "claims-INITIAL_FORMS": "1", "claims-0-id": claim.pk, "claims-0-amount": "1"},
+        {
+            "claims-TOTAL_FORMS": "1",
+            "claims-INITIAL_FORMS": "1",
+            "claims-0-id": claim.pk,
+            "claims-0-amount": "1",
+        },
     )
     claim.refresh_from_db()
     assert str(claim.amount) == "1234.56"

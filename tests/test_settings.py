@@ -19,7 +19,9 @@ PRODUCTION_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"  # 56 charact
 
 def recupero(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RECUPERO_"))}
-    clean.update({"RECUPERO_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", **env})
+    clean.update(
+        {"RECUPERO_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", **env}
+    )
     return subprocess.run(
         [sys.executable, "-m", "recupero.cli", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
         timeout=120,
@@ -56,7 +58,9 @@ def test_default_settings_have_debug_off_and_refuse_the_published_key(tmp_path):
     assert refused.returncode != 0
     assert "ImproperlyConfigured" in refused.stderr and "chiave di sviluppo pubblicata" in refused.stderr
     # With DEBUG asked for (a development machine), the same key is tolerated.
-    debug = recupero("check", tmp_path=tmp_path, DJANGO_SECRET_KEY="dev-only-insecure-key-change-me", DJANGO_DEBUG="1")
+    debug = recupero(
+        "check", tmp_path=tmp_path, DJANGO_SECRET_KEY="dev-only-insecure-key-change-me", DJANGO_DEBUG="1"
+    )
     assert debug.returncode == 0, debug.stderr
     shown = recupero("diffsettings", "--all", tmp_path=tmp_path)
     assert "DEBUG = False" in shown.stdout

@@ -22,8 +22,9 @@ def secret_key(var_dir: Path, *, debug: bool) -> str:
     if not debug and (key in DEVELOPMENT_KEYS or key.startswith("django-insecure-")):
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY è la chiave di sviluppo pubblicata nel codice: con DEBUG spento Recupero non parte. "
-            "Imposti una chiave segreta propria (ad es. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`) "
-            "oppure tolga la variabile: la chiave viene allora generata una volta in var/secret_key."
+            "Imposti una chiave segreta propria "
+            "(ad es. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`) oppure tolga la variabile: "
+            "la chiave viene allora generata una volta in var/secret_key."
         )
     return key
 

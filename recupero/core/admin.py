@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -19,6 +19,9 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest
 
 from recupero.core.admin_site import may_administer
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 from recupero.core.models import AuditLog, Tenant, User
 from recupero.core.services import audit_record
 
@@ -39,10 +42,12 @@ class _TenantRelatedFilter(admin.RelatedFieldListFilter):
     """A list filter on a relation (e.g. creditor) offering the agency's rows only: Django's would list every
     agency's creditors by name."""
 
-    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[tuple[Any, str]]:
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: Any
+    ) -> list[tuple[str, str | _StrPromise]]:
         rows = tenant_rows(field.related_model._default_manager.all(), request)
         ordering = self.field_admin_ordering(field, request, model_admin)
-        return [(row.pk, str(row)) for row in (rows.order_by(*ordering) if ordering else rows)]
+        return [(str(row.pk), str(row)) for row in (rows.order_by(*ordering) if ordering else rows)]
 
 
 class _TenantScoped:
@@ -107,8 +112,8 @@ def _tenant_form(form: type[BaseForm], tenant_id: int | None) -> type[BaseForm]:
 class TenantScopedAdmin(_TenantScoped, admin.ModelAdmin):  # type: ignore[type-arg]
     """Base of every Recupero ModelAdmin."""
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         return _tenant_form(form, getattr(request.user, "tenant_id", None))
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
@@ -187,7 +192,13 @@ class RecuperoUserAdmin(TenantScopedAdmin, UserAdmin):  # type: ignore[misc]
         ("Date", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "role", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "role", "usable_password", "password1", "password2"),
+            },
+        ),
     )
     filter_horizontal = ()
 

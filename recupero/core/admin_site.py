@@ -7,7 +7,6 @@ installation, with no agency) keeps Django's own pages (login attempts, devices)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -36,7 +35,7 @@ class RecuperoAdminSite(admin.AdminSite):
         user = request.user
         return bool(user.is_active and (user.is_superuser or may_administer(user)))
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
         @wraps(inner)

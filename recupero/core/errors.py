@@ -23,8 +23,14 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "auth.otp_required": (401, "Completi l'accesso con il codice della sua app di autenticazione."),
     "user.weak_password": (422, "Password non accettata. {reasons}"),
     "user.otp_bad_code": (422, "Codice non valido o scaduto: inserisca le 6 cifre mostrate ora dall'app."),
-    "user.otp_throttled": (429, "Troppi codici errati: attenda qualche secondo e riprovi con il codice nuovo."),
-    "user.otp_required": (409, "Per il suo ruolo la verifica in due passaggi è obbligatoria: non può disattivarla."),
+    "user.otp_throttled": (
+        429,
+        "Troppi codici errati: attenda qualche secondo e riprovi con il codice nuovo.",
+    ),
+    "user.otp_required": (
+        409,
+        "Per il suo ruolo la verifica in due passaggi è obbligatoria: non può disattivarla.",
+    ),
     "user.bad_current_password": (422, "La password attuale non è corretta."),
     "party.bad_tax_code": (422, "Codice fiscale non valido: «{value}»."),
     "party.bad_vat_number": (422, "Partita IVA non valida: «{value}»."),

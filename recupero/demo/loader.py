@@ -24,8 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schwifty import IBAN
 
 from recupero.cases.models import Assignment
-from recupero.core.bulk import Bulk
 from recupero.core.accounts import DEVICE_NAME
+from recupero.core.bulk import Bulk
 from recupero.core.domain.roles import Role
 from recupero.core.domain.security import two_factor_required
 from recupero.core.models import Tenant, User

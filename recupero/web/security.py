@@ -35,7 +35,7 @@ class TwoFactorMiddleware:
         user = request.user
         if (
             not user.is_authenticated
-            or user.is_verified()  # type: ignore[union-attr]
+            or user.is_verified()  # type: ignore[union-attr,attr-defined]
             or request.path in self._open_paths
             or request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))
         ):
@@ -71,7 +71,9 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def lockout_response(request: HttpRequest, original_response: object = None, credentials: object = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: object = None, credentials: object = None
+) -> HttpResponse:
     """Axes' answer to a locked-out login: an Italian page saying for how long (429, as axes answers)."""
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return render(request, "web/lockout.html", {"minutes": minutes}, status=429)

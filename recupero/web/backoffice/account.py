@@ -60,7 +60,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         # The password alone must never replace the authenticator that protects it.
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
     if user.tenant is None:
-        return render(request, "403.html", {"message": "Utente senza agenzia.", "code": "tenant.mismatch"}, status=403)
+        return render(
+            request, "403.html", {"message": "Utente senza agenzia.", "code": "tenant.mismatch"}, status=403
+        )
     device = accounts.otp_enrolment_start(tenant=user.tenant, actor=user)
     error = ""
     if request.method == "POST":

@@ -42,7 +42,9 @@ def enrol(client, user: User, next_url: str = "/") -> None:
 # ------------------------------------------------------------------ throttling and lockout
 def test_five_wrong_passwords_lock_the_user_for_fifteen_minutes(client, world):
     for _ in range(4):
-        assert "Nome utente o password non corretti" in post_login(client, "opera", "sbagliata").content.decode()
+        assert (
+            "Nome utente o password non corretti" in post_login(client, "opera", "sbagliata").content.decode()
+        )
     locked = post_login(client, "opera", "sbagliata")  # the fifth failure locks
     assert locked.status_code == 429
     # Locked: even the right password, from another address, is refused with the Italian page.
@@ -101,13 +103,19 @@ def test_password_change_on_the_security_page(client, world):
     page = reverse("account_password")
     weak = client.post(page, {"current": PASSWORD, "new": "password", "repeat": "password"}, follow=True)
     assert "Questa password è troppo comune." in weak.content.decode()
-    wrong = client.post(page, {"current": "no", "new": "nuova-chiave-77", "repeat": "nuova-chiave-77"}, follow=True)
+    wrong = client.post(
+        page, {"current": "no", "new": "nuova-chiave-77", "repeat": "nuova-chiave-77"}, follow=True
+    )
     assert "La password attuale non è corretta." in wrong.content.decode()
-    differ = client.post(page, {"current": PASSWORD, "new": "nuova-chiave-77", "repeat": "altra"}, follow=True)
+    differ = client.post(
+        page, {"current": PASSWORD, "new": "nuova-chiave-77", "repeat": "altra"}, follow=True
+    )
     assert "Le due nuove password non coincidono." in differ.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    done = client.post(page, {"current": PASSWORD, "new": "nuova-chiave-77", "repeat": "nuova-chiave-77"}, follow=True)
+    done = client.post(
+        page, {"current": PASSWORD, "new": "nuova-chiave-77", "repeat": "nuova-chiave-77"}, follow=True
+    )
     assert "Password cambiata." in done.content.decode()
     user.refresh_from_db()
     assert user.check_password("nuova-chiave-77")
