@@ -9,7 +9,9 @@ import importlib
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recupero.cases.models import Assignment, Case, Claim
 from recupero.core.admin import TenantScopedAdmin
@@ -21,7 +23,7 @@ from recupero.parties.domain.contacts import ContactKind
 from recupero.parties.services import contact_add, mandate_create
 from recupero.web.tests.factories import build_world
 from recupero.worklists.services import WorkItemSpec, work_items_create
-from tests.factories import make_user
+from tests.factories import make_user, otp_verify_session
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,8 @@ def world():
     )
     spec = WorkItemSpec(case.pk, "call", "call_1", "", dt.date(2026, 1, 12), None, "altro-1")
     work_items_create(tenant=other, specs=[spec])
-    make_user(other, Role.ADMIN, username="admin-altro")
+    other_admin = make_user(other, Role.ADMIN, username="admin-altro")
+    otp_verify_session(Client(), other_admin)  # the other agency's administrator has an authenticator
     return world
 
 
@@ -59,7 +62,19 @@ def url(model: type, view: str, *args: object) -> str:
 def foreign_rows(model: type, tenant: Tenant) -> list:
     if model is Tenant:
         return [tenant]
+    if model is TOTPDevice:
+        return list(TOTPDevice.objects.filter(user__tenant=tenant))
     return list(model._default_manager.filter(tenant=tenant)[:3])
+
+
+def tenant_of_row(row) -> int:
+    return (
+        row.pk
+        if isinstance(row, Tenant)
+        else row.user.tenant_id
+        if isinstance(row, TOTPDevice)
+        else row.tenant_id
+    )
 
 
 def test_every_recupero_admin_is_tenant_scoped():
@@ -78,7 +93,7 @@ def test_admin_sees_only_its_agency_on_every_changelist_and_change_page(client, 
         listing = client.get(url(model, "changelist"))
         assert listing.status_code == 200, model
         rows = list(listing.context["cl"].queryset)
-        assert all((r.pk if model is Tenant else r.tenant_id) == mine.pk for r in rows), model
+        assert all(tenant_of_row(r) == mine.pk for r in rows), model
         assert not any(name in listing.content.decode() for name in OTHER_NAMES), model
         for row in foreign_rows(model, other):
             with_foreign_rows += 1
@@ -205,3 +220,26 @@ def test_agency_admins_are_not_superusers_and_the_migration_clears_the_flag(worl
     migration.forwards(apps, None)
     assert not User.objects.get(pk=world.users["admin"].pk).is_superuser
     assert User.objects.get(pk=operator.pk).is_superuser
+
+
+def test_admin_removes_the_authenticator_of_a_user_of_its_agency_only(client, world):
+    admin_user, supervisor = world.users["admin"], world.users["supervisor"]
+    client.force_login(supervisor)  # the supervisor enrols (test helper), then loses the phone
+    device = TOTPDevice.objects.get(user=supervisor)
+    client.force_login(admin_user)
+    listing = client.get(url(TOTPDevice, "changelist")).content.decode()
+    assert "super" in listing and "admin-altro" not in listing
+    page = client.get(url(TOTPDevice, "change", device.pk)).content.decode()
+    assert device.key not in page  # the secret is never shown
+    assert client.get(url(TOTPDevice, "add")).status_code == 403
+    foreign = TOTPDevice.objects.get(user__username="admin-altro")
+    assert client.post(url(TOTPDevice, "delete", foreign.pk), {"post": "yes"}).status_code == 404
+    assert client.post(url(TOTPDevice, "delete", device.pk), {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()
+    assert TOTPDevice.objects.filter(pk=foreign.pk).exists()
+    assert (
+        AuditLog.objects.filter(
+            action="admin.delete", actor=admin_user, object_type="otp_totp.totpdevice"
+        ).count()
+        == 1
+    )

@@ -17,6 +17,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recupero.core.admin_site import may_administer
 
@@ -201,6 +202,32 @@ class RecuperoUserAdmin(TenantScopedAdmin, UserAdmin):  # type: ignore[misc]
         ),
     )
     filter_horizontal = ()
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)  # django-otp's admin shows every agency's devices and their secrets
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(TenantScopedAdmin):
+    """The authenticators of the agency's users, without their secrets: an administrator removes the one of a
+    user who lost their phone, who then enrols a new one at the next login."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    fields = list_display
+    readonly_fields = list_display
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
+        rows = admin.ModelAdmin.get_queryset(self, request)
+        if not may_administer(request.user):
+            return rows.none()
+        return rows.filter(user__tenant_id=getattr(request.user, "tenant_id", None))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(AuditLog)

@@ -40,6 +40,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect(next_url)
     if accounts.otp_device_of(user) is None:
+        if not two_factor_required(user.role):  # its authenticator was removed (e.g. by the administrator)
+            request.session[OTP_NEEDED_KEY] = False
+            return redirect(next_url)
         return redirect(f"{reverse('otp_enrol')}?{urlencode({'next': next_url})}")
     error = ""
     if request.method == "POST":
