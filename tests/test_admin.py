@@ -17,6 +17,7 @@ from recupero.cases.models import Assignment, Case, Claim
 from recupero.core.admin import TenantScopedAdmin
 from recupero.core.domain.roles import Role
 from recupero.core.models import AuditLog, Tenant, User
+from recupero.core.permissions import system_actor
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.services import opening_post
 from recupero.parties.domain.contacts import ContactKind
@@ -35,15 +36,23 @@ def world():
     world = build_world()
     other, case = world.other_tenant, world.other_case
     assert case is not None
-    opening_post(tenant=other, actor=None, case=case, posted_on=dt.date(2026, 1, 10))
+    opening_post(tenant=other, actor=system_actor(other), case=case, posted_on=dt.date(2026, 1, 10))
     contact_add(
-        tenant=other, actor=None, debtor=case.debtor, kind=ContactKind.MOBILE, value="+39 347 765 4321"
+        tenant=other,
+        actor=system_actor(other),
+        debtor=case.debtor,
+        kind=ContactKind.MOBILE,
+        value="+39 347 765 4321",
     )
     mandate_create(
-        tenant=other, actor=None, creditor=case.creditor, reference="M-ALTRO", starts_on=dt.date(2025, 1, 1)
+        tenant=other,
+        actor=system_actor(other),
+        creditor=case.creditor,
+        reference="M-ALTRO",
+        starts_on=dt.date(2025, 1, 1),
     )
     spec = WorkItemSpec(case.pk, "call", "call_1", "", dt.date(2026, 1, 12), None, "altro-1")
-    work_items_create(tenant=other, specs=[spec])
+    work_items_create(tenant=other, actor=system_actor(other), specs=[spec])
     other_admin = make_user(other, Role.ADMIN, username="admin-altro")
     otp_verify_session(Client(), other_admin)  # the other agency's administrator has an authenticator
     return world

@@ -26,7 +26,9 @@ def world(client):
     capo = user_create(
         tenant=t, actor=system_actor(t), username="capo", password=TEST_PASSWORD, role=Role.SUPERVISOR
     )
-    op = user_create(tenant=t, actor=system_actor(t), username="op", password=TEST_PASSWORD, role=Role.COLLECTOR)
+    op = user_create(
+        tenant=t, actor=system_actor(t), username="op", password=TEST_PASSWORD, role=Role.COLLECTOR
+    )
     return t, c, {"capo": capo, "op": op}
 
 

@@ -14,6 +14,7 @@ from recupero.core.accounts import otp_current_code, otp_device_of, otp_pending_
 from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
 from recupero.core.models import AuditLog, User
+from recupero.core.permissions import system_actor
 from recupero.core.services import user_create
 from recupero.web.tests.factories import PASSWORD
 
@@ -89,7 +90,7 @@ def test_a_success_clears_the_count(client, world):
 def test_weak_passwords_are_refused_with_an_italian_reason(tenant, password, reason):
     with pytest.raises(DomainError) as refused:
         user_create(
-            tenant=tenant, actor=None, username="mario.rossi", password=password, role=Role.COLLECTOR,
+            tenant=tenant, actor=system_actor(tenant), username="mario.rossi", password=password, role=Role.COLLECTOR,
             first_name="Mario", last_name="Rossi",
         )  # fmt: skip
     assert refused.value.code == "user.weak_password"
@@ -191,7 +192,11 @@ def test_other_roles_log_in_with_the_password_and_may_enrol(client, world):
 
 def test_roles_that_see_everything_cannot_switch_it_off(client, world):
     auditor = user_create(
-        tenant=world.tenant, actor=None, username="revisore", password=PASSWORD, role=Role.AUDITOR
+        tenant=world.tenant,
+        actor=system_actor(world.tenant),
+        username="revisore",
+        password=PASSWORD,
+        role=Role.AUDITOR,
     )
     client.force_login(auditor)
     assert "obbligatoria" in client.get(reverse("account_security")).content.decode()
