@@ -177,6 +177,7 @@ class Schedule:
             f"{what} non disponibile per il periodo {period}: calcolo rifiutato, nessun tasso presunto.",
             period=period,
             day=day,
+            kind=LEGAL_KIND if self.kind == "legal" else ECB,
         )
 
     def pieces(self, after: date, until: date) -> list[Piece]:
