@@ -103,6 +103,12 @@ ECB, LEGAL_KIND = "ecb", "legal"
 RATE_KINDS = {ECB: "Tasso di riferimento BCE", LEGAL_KIND: "Saggio degli interessi legali"}
 
 
+def kind_name(kind: str) -> str:
+    """The rate's name inside a sentence ("il tasso di riferimento BCE")."""
+    name = RATE_KINDS[kind]
+    return name[0].lower() + name[1:]
+
+
 @cache
 def default_rates() -> RateTable:
     """The bundled tables (`data/*.csv`): the default for callers without a database."""
@@ -358,14 +364,14 @@ def next_row(table: RateTable, kind: str, valid_from: date, rate: Decimal, sourc
     if any(r.start == start for r in rows):
         raise LawError(
             "law.rate_duplicate",
-            f"Il {RATE_KINDS[kind]} del {period_label(kind, start)} è già presente.",
+            f"Il {kind_name(kind)} del {period_label(kind, start)} è già presente.",
             day=start,
         )
     expected = rows[-1].end + timedelta(days=1) if rows else start
     if start != expected:
         raise LawError(
             "law.rate_not_next",
-            f"Il {RATE_KINDS[kind]} si aggiunge per il periodo successivo all'ultimo presente: "
+            f"Il {kind_name(kind)} si aggiunge per il periodo successivo all'ultimo presente: "
             f"{period_label(kind, expected)} (dal {expected:%d/%m/%Y}).",
             day=expected,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -94,4 +96,10 @@ class InterestRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} dal {self.valid_from:%d/%m/%Y}: {self.rate}%"
+        return f"{self.get_kind_display()} dal {self.valid_from:%d/%m/%Y}: {self.published_rate}%"
+
+    @property
+    def published_rate(self) -> Decimal:
+        """2.1500 → 2.15 (as in the notice and the bundled files), 2.1250 → 2.125; never 1E+1."""
+        cents = self.rate.quantize(Decimal("0.01"))
+        return cents if cents == self.rate else self.rate.normalize()

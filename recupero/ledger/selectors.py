@@ -78,17 +78,11 @@ def rate_table() -> RateTable:
         return default_rates()
     rows: dict[str, list[RateRow]] = {ECB: [], LEGAL_KIND: []}
     for r in InterestRate.objects.order_by("kind", "valid_from"):
-        rows[r.kind].append(RateRow(r.valid_from, r.valid_to, _as_published(r.rate), r.source))
+        rows[r.kind].append(RateRow(r.valid_from, r.valid_to, r.published_rate, r.source))
     table = RateTable(tuple(rows[ECB]), tuple(rows[LEGAL_KIND]), "database", f"{key[0]}.{key[1]}")
     with _rates_lock:
         _rates_cached = (key, table)
     return table
-
-
-def _as_published(rate: Decimal) -> Decimal:
-    """2.1500 → 2.15 (as in the notice and the bundled files), 2.1250 → 2.125; never 1E+1."""
-    cents = rate.quantize(Decimal("0.01"))
-    return cents if cents == rate else rate.normalize()
 
 
 def rate_rows(*, kind: str | None = None) -> list[InterestRate]:
