@@ -86,6 +86,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.ledger.selectors.unbalanced_cases": None,  # integrity check over every tenant, by design
     "recupero.ledger.selectors.rate_table": None,  # published rates: law, global, no tenant rows
     "recupero.ledger.selectors.rate_rows": None,
+    "recupero.ledger.selectors.rates_missing": None,
     "recupero.strategies.selectors.iter_chunks": lambda f, c: [
         Case.objects.get(pk=s.case_id)
         for chunk in f(tenant=c["tenant"], today=dt.date(2026, 3, 2))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from decimal import Decimal
 
 from django.db.models import Count, Max, Sum
 
 from recupero.cases.models import Case
-from recupero.law.rates import ECB, LEGAL_KIND, RateRow, RateTable, default_rates
+from recupero.law.rates import ECB, LEGAL_KIND, MissingRate, RateRow, RateTable, default_rates, missing_rates
 from recupero.ledger.domain.accounts import Account
 from recupero.ledger.models import InterestRate, LedgerEntry
 
@@ -89,3 +90,8 @@ def rate_rows(*, kind: str | None = None) -> list[InterestRate]:
     """Every published rate, newest first (the back-office list and `recupero law rates list`)."""
     rows = InterestRate.objects.select_related("created_by").order_by("kind", "-valid_from")
     return list(rows.filter(kind=kind) if kind else rows)
+
+
+def rates_missing(*, today: dt.date) -> list[MissingRate]:
+    """Periods begun at least 14 days ago without their published rate (the administrators' dashboard)."""
+    return missing_rates(rate_table(), today)
