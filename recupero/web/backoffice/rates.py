@@ -21,7 +21,6 @@ from recupero.core.permissions import require
 from recupero.law.errors import LawError
 from recupero.law.money import format_rate
 from recupero.law.rates import RATE_KINDS, parse_rate, period_label
-from recupero.ledger.models import RATE_KIND_CHOICES
 from recupero.ledger.selectors import rate_rows, rates_missing
 from recupero.ledger.services import rate_add
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
@@ -38,8 +37,11 @@ FIELD_OF = {
 }
 
 
+FORM_KINDS = [("ecb", "BCE (per semestre)"), ("legal", "Legale (per anno)")]
+
+
 class RateForm(forms.Form):
-    kind = forms.ChoiceField(choices=RATE_KIND_CHOICES, label="Tasso")
+    kind = forms.ChoiceField(choices=FORM_KINDS, label="Tasso")
     valid_from = forms.CharField(
         label="In vigore dal", max_length=10, widget=forms.TextInput(attrs={"placeholder": "01/07/2026"})
     )
