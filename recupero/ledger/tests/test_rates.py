@@ -139,3 +139,16 @@ def test_only_an_administrator_adds_a_rate(tenant, creditor, role):
         )
     assert refused.value.code == "auth.forbidden"
     assert not InterestRate.objects.filter(valid_from=dt.date(2026, 7, 1)).exists()
+
+
+def test_rate_table_is_cached_until_another_process_adds_a_rate(django_assert_num_queries):
+    first = rate_table()
+    with django_assert_num_queries(1):  # the version check only
+        assert rate_table() is first
+    # a row written by another process (the web page, the command line) is seen on the next call here
+    InterestRate.objects.create(
+        kind="ecb", valid_from=dt.date(2026, 7, 1), valid_to=dt.date(2026, 12, 31), rate=D("2.15"), source=GU
+    )
+    second = rate_table()
+    assert second is not first
+    assert (second.last_day("ecb"), second.ecb[-1].rate) == (dt.date(2026, 12, 31), D("2.15"))
