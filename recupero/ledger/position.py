@@ -147,18 +147,25 @@ def _compute(
             if exc.code != "law.rate_missing" or "day" not in exc.params:
                 raise
             stop = exc.params["day"] - dt.timedelta(days=1)
-            warning = rate_missing_warning(exc, stop)
+            warning = rate_missing_warning(exc, stop, _before_table(rates, exc))
     raise LawError("law.rate_missing", warning)
 
 
-def rate_missing_warning(exc: LawError, stop: dt.date) -> str:
+def rate_missing_warning(exc: LawError, stop: dt.date, before_table: bool = False) -> str:
     """The sentence shown and sent with every figure computed while a published rate is missing."""
     what = RATE_KINDS.get(str(exc.params.get("kind", "")), "Tasso")
     period = exc.params.get("period", "")
+    state = "assente dalle tabelle" if before_table else "non ancora pubblicato"
     return (
-        f"{what} del {period} non ancora pubblicato: interessi calcolati fino al {stop:%d/%m/%Y}, nessun tasso "
-        "presunto; i pagamenti ricevuti dopo tale data sono comunque detratti."
+        f"{what} del {period} {state}: interessi calcolati fino al {stop:%d/%m/%Y}, nessun tasso presunto; "
+        "i pagamenti ricevuti dopo tale data sono comunque detratti."
     )
+
+
+def _before_table(rates: RateTable, exc: LawError) -> bool:
+    """A day before the table's first row (an old claim) is a gap in our sources, not a rate still to come."""
+    rows = rates.rows(str(exc.params.get("kind", "")))
+    return bool(rows) and exc.params["day"] < rows[0].start
 
 
 def _prescription(case: Case, claim: Claim, events: list[Event], today: dt.date) -> PrescriptionResult | None:

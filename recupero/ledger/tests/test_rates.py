@@ -152,3 +152,13 @@ def test_rate_table_is_cached_until_another_process_adds_a_rate(django_assert_nu
     second = rate_table()
     assert second is not first
     assert (second.last_day("ecb"), second.ecb[-1].rate) == (dt.date(2026, 12, 31), D("2.15"))
+
+
+def test_a_claim_older_than_the_tables_is_said_so_and_its_payments_deducted(tenant, creditor):
+    # Commercial invoice due 15/03/2012: the bundled ECB table starts on 01/01/2013, so no interest at all
+    # (nothing is guessed); the 2,000.00 paid on 01/05/2026 is still deducted: 10000 − 2000 = 8000.00.
+    case = make_company_case(tenant, creditor, issued=dt.date(2012, 2, 13), due=dt.date(2012, 3, 15))
+    _pay(tenant, case, dt.date(2026, 5, 1), "2000.00")
+    pos = case_position(case=case, today=TODAY)
+    assert (pos.until, pos.interest, pos.total_due) == (dt.date(2012, 3, 15), D("0.00"), D("8000.00"))
+    assert pos.rate_warning.startswith("Tasso di riferimento BCE del 1º semestre 2012 assente dalle tabelle:")
