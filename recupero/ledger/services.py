@@ -17,7 +17,7 @@ from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_case, service, system_actor
 from recupero.core.services import audit_record
 from recupero.law.errors import LawError
-from recupero.law.rates import next_row, parse_rate
+from recupero.law.rates import ECB, LEGAL_KIND, default_rates, next_row, parse_rate
 from recupero.ledger.domain.accounts import Account, EntryKind, total_due
 from recupero.ledger.models import InterestRate, LedgerEntry
 from recupero.ledger.selectors import case_balances, rate_table
@@ -178,6 +178,7 @@ def rate_add(
     owner. Only an administrator (or the system actor of the command line) adds one; the table must stay one run
     of periods, so a duplicate or a gap is refused with a stable code and nothing is written. Every agency's
     audit log records the addition, since every agency's figures change with it."""
+    _rates_seed()
     try:
         row = next_row(rate_table(), kind, valid_from, parse_rate(str(rate)), source)
     except LawError as exc:
@@ -200,3 +201,18 @@ def rate_add(
         who = actor if each.pk == tenant.pk else system_actor(each)
         audit_record(tenant=each, actor=who, action="law.rate_add", obj=created, details=details)
     return created
+
+
+def _rates_seed() -> int:
+    """Write the bundled rows of a kind whose table is empty (migration 0005 does it on install; a database
+    emptied since, e.g. flushed, would otherwise get a table holding only the new row). Returns rows written."""
+    table = default_rates()
+    present = set(InterestRate.objects.values_list("kind", flat=True).distinct())
+    rows = [
+        InterestRate(kind=kind, valid_from=r.start, valid_to=r.end, rate=r.rate, source=r.source[:300])
+        for kind, bundled in ((ECB, table.ecb), (LEGAL_KIND, table.legal))
+        if kind not in present
+        for r in bundled
+    ]
+    InterestRate.objects.bulk_create(rows)
+    return len(rows)

@@ -162,3 +162,14 @@ def test_a_claim_older_than_the_tables_is_said_so_and_its_payments_deducted(tena
     pos = case_position(case=case, today=TODAY)
     assert (pos.until, pos.interest, pos.total_due) == (dt.date(2012, 3, 15), D("0.00"), D("8000.00"))
     assert pos.rate_warning.startswith("Tasso di riferimento BCE del 1º semestre 2012 assente dalle tabelle:")
+
+
+def test_adding_to_an_emptied_table_seeds_the_bundled_rows_first(tenant, admin_user):
+    InterestRate.objects.all().delete()  # e.g. a flushed database: the engine falls back to the bundled files
+    assert rate_table().origin == "bundled"
+    rate_add(
+        tenant=tenant, actor=admin_user, kind="ecb", valid_from=dt.date(2026, 7, 1), rate=D("2.15"), source=GU
+    )
+    table = rate_table()
+    assert (table.origin, len(table.ecb), len(table.legal)) == ("database", 28, 17)
+    assert table.ecb[:-1] == default_rates().ecb
