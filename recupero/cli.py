@@ -23,7 +23,7 @@ SETTINGS = "config.settings.base"
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:2] == ["law", "rates"]:
-        return _django(["rates", *args[2:]])
+        return _rates_command(args[2:])
     if args[:1] == ["law"]:
         from recupero.law.cli import main as law_main
 
@@ -37,6 +37,18 @@ def _django(args: list[str]) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["recupero", *args])
+    return 0
+
+
+def _rates_command(args: list[str]) -> int:
+    """`recupero law rates …` is the `rates` management command, called in this process (call_command leaves
+    the database connection open, unlike execute_from_command_line: the caller may be a test's transaction)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("rates", *args)
     return 0
 
 

@@ -170,3 +170,11 @@ def test_api_position_carries_the_same_figure_and_warning(login, admin_user, cre
     )
     assert position["rate_warning"].startswith("Tasso di riferimento BCE del 2º semestre 2026 non ancora")
     assert data["position_error"] == ""
+    with at(dt.date(2026, 11, 22)):
+        client.post(RATES, ADD)
+        after = client.get(f"/api/cases/{case.pk}").json()["position"]
+    assert (after["computed_until"], Decimal(after["total_due"]), after["rate_warning"]) == (
+        "2026-11-22",
+        Decimal("10664.70"),
+        "",
+    )
