@@ -25,7 +25,8 @@ from recupero.core.domain.roles import Role
 from recupero.core.models import TenantModel
 from tests.factories import make_case, make_creditor, make_debtor, make_user
 
-NOT_TENANT_OWNED = {"core.tenant", "core.user"}  # the tenant itself; users carry tenant as a (nullable) FK
+# the tenant itself; users carry tenant as a (nullable) FK; published interest rates are law, the same for all
+NOT_TENANT_OWNED = {"core.tenant", "core.user", "ledger.interestrate"}
 
 
 def test_every_business_model_is_tenant_owned():
@@ -83,6 +84,9 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.ledger.selectors.case_balances": None,  # returns sums, checked in test_balances_are_per_tenant
     "recupero.ledger.selectors.case_entries": lambda f, c: f(case=c["case"]),
     "recupero.ledger.selectors.unbalanced_cases": None,  # integrity check over every tenant, by design
+    "recupero.ledger.selectors.rate_table": None,  # published rates: law, global, no tenant rows
+    "recupero.ledger.selectors.rate_rows": None,
+    "recupero.ledger.selectors.rates_missing": None,
     "recupero.strategies.selectors.iter_chunks": lambda f, c: [
         Case.objects.get(pk=s.case_id)
         for chunk in f(tenant=c["tenant"], today=dt.date(2026, 3, 2))

@@ -123,6 +123,11 @@ def _previous_letter_date(comm: Communication) -> dt.date | None:
     return earlier
 
 
+def _interest_note(commercial: bool, until: dt.date | None) -> str:
+    note = "tasso BCE + 8 punti, D.Lgs. 231/2002" if commercial else "tasso legale, art. 1284 c.c."
+    return f"{note}, calcolati fino al {until:%d/%m/%Y}" if until else note
+
+
 def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Milano") -> LetterData:
     """The letter of `comm` as of `letter_date`: claims, amounts and statement from the case's position."""
     case = comm.case
@@ -154,12 +159,12 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
         ),
         amounts=Amounts(
             interest=position.interest,
-            interest_note="tasso BCE + 8 punti, D.Lgs. 231/2002"
-            if case.commercial
-            else "tasso legale, art. 1284 c.c.",
+            interest_note=_interest_note(case.commercial, position.until if position.rate_warning else None),
             flat_compensation=position.flat_compensation,
             costs=position.costs,
             payments_received=max(payments, ZERO),
+            interest_until=position.until if position.rate_warning else None,
+            rate_warning=position.rate_warning,
         ),
         prospetto=tuple(prospetto),
         payment=PaymentInfo(

@@ -80,6 +80,13 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Il richiamo del {date} alle {time} è fuori dalla fascia di contatto del mandato ({window}).",
     ),
+    # Published rates (the messages come from recupero.law.rates, which knows the period)
+    "law.bad_rate": (422, "Tasso non valido: «{value}»."),
+    "law.rate_bad_kind": (422, "Tipo di tasso sconosciuto: «{kind}» (ecb oppure legal)."),
+    "law.rate_bad_start": (422, "Data di decorrenza del tasso non valida."),
+    "law.rate_no_source": (422, "Indicare la fonte del tasso (comunicato in Gazzetta Ufficiale)."),
+    "law.rate_duplicate": (409, "Il tasso di questo periodo è già presente."),
+    "law.rate_not_next": (409, "Il tasso si aggiunge per il periodo successivo all'ultimo presente."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

@@ -31,7 +31,7 @@ from recupero.law.prescription import (
     status_of,
     term_for,
 )
-from recupero.law.rates import DEN, commercial_margin, commercial_schedule, legal_schedule
+from recupero.law.rates import DEN, RateTable, commercial_margin, commercial_schedule, legal_schedule
 
 TWO_DEN = 2 * DEN
 InterestCase = tuple[Decimal, date, date, Sequence[tuple[date, Decimal]]]  # principal, due, until, payments
@@ -81,13 +81,16 @@ def interest_batch(
     divisor: str = "365",
     flat_compensation: bool = True,
     allocation_order: tuple[str, ...] = DEFAULT_ORDER,
+    rates: RateTable | None = None,
 ) -> list[BatchInterest]:
-    """Interest for many debts sharing the same terms; each case is (principal, due, until, payments)."""
+    """Interest for many debts sharing the same terms; each case is (principal, due, until, payments).
+
+    `rates`: the published tables (None: the bundled files), as for `compute_interest`."""
     actual = divisor == DIVISOR_ACTUAL
     if regime == COMMERCIAL:
-        schedule = commercial_schedule(commercial_margin(contract_date), actual)
+        schedule = commercial_schedule(commercial_margin(contract_date), actual, rates)
     elif regime == LEGAL:
-        schedule = legal_schedule(actual)
+        schedule = legal_schedule(actual, rates)
     else:
         raise LawError("law.unknown_regime", f"Regime di interessi sconosciuto: «{regime}».")
     check_order(allocation_order)

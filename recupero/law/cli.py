@@ -1,6 +1,8 @@
 """`recupero law …`: check the law engine from outside (JSON with `--json`, else the Italian prospetto).
 
-Bad input prints `errore [code]: messaggio` on stderr and exits with status 2.
+Bad input prints `errore [code]: messaggio` on stderr and exits with status 2. The rate tables are an argument
+of `main`: `recupero/cli.py` passes the database's table when a database is configured, else the bundled
+files are used; the JSON says which (`rates.origin`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from recupero.law.prescription import (
     compute_prescription,
 )
 from recupero.law.prospetto import render_prospetto
+from recupero.law.rates import ECB, LEGAL_KIND, RateTable, default_rates
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,7 +102,9 @@ def _opt_date(text: str | None, what: str) -> date | None:
     return parse_date(text, what) if text else None
 
 
-def run_interest(args: argparse.Namespace) -> tuple[dict[str, Any], InterestResult]:
+def run_interest(
+    args: argparse.Namespace, rates: RateTable | None = None
+) -> tuple[dict[str, Any], InterestResult]:
     payments = []
     for raw in args.payment:
         when, amount = _pair(raw, "Pagamento")
@@ -120,9 +125,21 @@ def run_interest(args: argparse.Namespace) -> tuple[dict[str, Any], InterestResu
         flat_compensation=not args.no_flat_compensation,
         contractual_rate=Decimal(args.contractual_rate) if args.contractual_rate else None,
         costs=parse_amount(args.costs, field="spese"),
+        rates=rates,
     )
     result = compute_interest(req)
-    return interest_json(result), result
+    return {**interest_json(result), "rates": rates_json(rates or default_rates())}, result
+
+
+def rates_json(table: RateTable) -> dict[str, Any]:
+    """Which tables the figures were computed with, and the last day each one covers."""
+    ecb, legal = table.last_day(ECB), table.last_day(LEGAL_KIND)
+    return {
+        "origin": table.origin,
+        "version": table.version,
+        "ecb_until": ecb.isoformat() if ecb else None,
+        "legal_until": legal.isoformat() if legal else None,
+    }
 
 
 def interest_json(r: InterestResult) -> dict[str, Any]:
@@ -217,7 +234,7 @@ def prescription_json(r: PrescriptionResult) -> dict[str, Any]:
     }
 
 
-def _dispatch(args: argparse.Namespace) -> None:
+def _dispatch(args: argparse.Namespace, rates: RateTable | None) -> None:
     if args.command == "bureau-notice":
         sent = parse_date(args.sent, "data di invio")
         earliest = bureau_notice_earliest_report(sent)
@@ -228,17 +245,18 @@ def _dispatch(args: argparse.Namespace) -> None:
         )
         print(json.dumps(data, ensure_ascii=False) if args.json else text, end="\n" if args.json else "")
         return
-    data, result = run_interest(args) if args.command == "interest" else run_prescription(args)
+    data, result = run_interest(args, rates) if args.command == "interest" else run_prescription(args)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(render_prospetto(result), end="")
 
 
-def main(argv: list[str]) -> int:
-    """Entry point of `recupero law`; returns the exit status (0 ok, 2 bad input)."""
+def main(argv: list[str], rates: RateTable | None = None) -> int:
+    """Entry point of `recupero law`; returns the exit status (0 ok, 2 bad input). `rates`: the tables to
+    compute with (None: the bundled files)."""
     try:
-        _dispatch(build_parser().parse_args(argv))
+        _dispatch(build_parser().parse_args(argv), rates)
     except LawError as error:
         print(f"errore [{error.code}]: {error.message}", file=sys.stderr)
         return 2

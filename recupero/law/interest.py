@@ -31,6 +31,7 @@ from recupero.law.rates import (
     DEN,
     NEW_REGIME_FROM,
     Piece,
+    RateTable,
     Schedule,
     commercial_margin,
     commercial_schedule,
@@ -68,6 +69,9 @@ class InterestRequest:
     the day the debtor is in mora if later than the due date (written demand received). `filing_date` +
     `title_grants_commercial_rate`: art. 1284 c.4 from the filing of the lawsuit. `contractual_rate`: a rate
     agreed in writing, overriding the tables. `flat_compensation=False` waives the €40 (per mandate).
+    `rates`: the published tables to read (None: the bundled files). `interest_until`: the last day interest
+    accrues when a later rate is not yet published — payments up to `until` are still imputed, at their date,
+    so the total never states more than is owed (it states less: the interest after that day is left out).
     """
 
     principal: Decimal
@@ -84,6 +88,8 @@ class InterestRequest:
     contractual_rate: Decimal | None = None
     costs: Decimal = ZERO
     allocation_order: tuple[str, ...] = DEFAULT_ORDER
+    rates: RateTable | None = None
+    interest_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +202,11 @@ def _schedules(req: InterestRequest) -> tuple[Schedule, Schedule | None]:
     if req.contractual_rate is not None:
         return contractual_schedule(req.contractual_rate, actual), None
     if req.regime == COMMERCIAL:
-        return commercial_schedule(commercial_margin(req.contract_date), actual), None
+        return commercial_schedule(commercial_margin(req.contract_date), actual, req.rates), None
     if req.regime == LEGAL:
-        after = (
-            commercial_schedule(8, actual) if req.filing_date and req.title_grants_commercial_rate else None
-        )
-        return legal_schedule(actual), after
+        granted = req.filing_date and req.title_grants_commercial_rate
+        after = commercial_schedule(8, actual, req.rates) if granted else None
+        return legal_schedule(actual, req.rates), after
     raise LawError(
         "law.unknown_regime", f"Regime di interessi sconosciuto: «{req.regime}».", regime=req.regime
     )
@@ -260,7 +265,9 @@ def open_account(req: InterestRequest) -> _Account:
 
 
 def advance(account: _Account, req: InterestRequest, day: date) -> None:
-    """Accrue interest up to and including `day`."""
+    """Accrue interest up to and including `day` (never past `interest_until`: no rate is guessed)."""
+    if req.interest_until is not None and day > req.interest_until:
+        day = req.interest_until
     if day > account.cursor:
         account.accrue(pieces_for(req, account.cursor, day))
         account.cursor = day

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -61,3 +63,43 @@ class LedgerEntry(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.posted_on} {self.debit_account}/{self.credit_account} {self.amount}"
+
+
+RATE_KIND_CHOICES = [("ecb", "Tasso di riferimento BCE"), ("legal", "Saggio degli interessi legali")]
+
+
+class InterestRate(models.Model):
+    """A published rate for one period (tasso BCE per semestre, saggio legale per anno) with its source.
+
+    Law, the same for every agency: not tenant-owned (tests/test_tenancy.py lists it). It lives in `ledger`
+    because the ledger's position is where interest is computed and the lowest Django app that reads it; `law`
+    (pure, no Django) receives the table as an argument. Rows are only appended (`rate_add`): a table is one
+    run of consecutive periods, and the version read by `selectors.rate_table` relies on that."""
+
+    kind = models.CharField(max_length=10, choices=RATE_KIND_CHOICES)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    rate = models.DecimalField(max_digits=7, decimal_places=4)  # percent per year, e.g. 2.1500
+    source = models.CharField(max_length=300)  # the Gazzetta Ufficiale notice
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "tasso di interesse"
+        verbose_name_plural = "tassi di interesse"
+        ordering = ("kind", "valid_from")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "valid_from"], name="interest_rate_one_per_period"),
+            models.CheckConstraint(condition=models.Q(rate__gte=0), name="interest_rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} dal {self.valid_from:%d/%m/%Y}: {self.published_rate}%"
+
+    @property
+    def published_rate(self) -> Decimal:
+        """2.1500 → 2.15 (as in the notice and the bundled files), 2.1250 → 2.125; never 1E+1."""
+        cents = self.rate.quantize(Decimal("0.01"))
+        return cents if cents == self.rate else self.rate.normalize()

@@ -30,9 +30,10 @@ from recupero.law.prescription import (
     compute_prescription,
 )
 from recupero.law.prospetto import prospetto_rows
+from recupero.law.rates import RATE_KINDS, RateTable
 from recupero.ledger.domain.accounts import Account
 from recupero.ledger.models import LedgerEntry
-from recupero.ledger.selectors import case_balances
+from recupero.ledger.selectors import case_balances, rate_table
 from recupero.parties.domain.debtors import law_debtor_type
 from recupero.parties.models import Mandate
 
@@ -66,6 +67,9 @@ class CasePosition:
     claims: list[ClaimPosition]
     readings: list[tuple[str, str]]
     warnings: list[str] = field(default_factory=list)
+    # Set when a published rate is missing: interest stops at `until`, payments after it are still deducted.
+    # The one sentence every figure carries (case page, header card, letters, API).
+    rate_warning: str = ""
 
     @property
     def earliest_prescription(self) -> PrescriptionResult | None:
@@ -97,7 +101,14 @@ def _payments(case: Case) -> list[CasePayment]:
     return [CasePayment(date=on, amount=total) for on, total in sorted(grouped.values())]
 
 
-def _requests(case: Case, claims: list[Claim], until: dt.date, costs: Decimal) -> dict[str, InterestRequest]:
+def _requests(
+    case: Case,
+    claims: list[Claim],
+    until: dt.date,
+    costs: Decimal,
+    rates: RateTable,
+    interest_until: dt.date | None,
+) -> dict[str, InterestRequest]:
     mandate = _mandate(case)
     waived = bool(mandate and mandate.waive_flat_compensation)
     regime = "commercial" if case.commercial else "legal"
@@ -113,24 +124,48 @@ def _requests(case: Case, claims: list[Claim], until: dt.date, costs: Decimal) -
             title_grants_commercial_rate=case.title_grants_commercial_rate,
             flat_compensation=case.commercial and not waived,
             costs=costs if i == 0 else ZERO,
+            rates=rates,
+            interest_until=interest_until,
         )
     return out
 
 
 def _compute(
-    case: Case, claims: list[Claim], until: dt.date, costs: Decimal
-) -> tuple[CaseResult, dt.date, list[str]]:
-    """Compute up to `until`; when the rate tables stop earlier, compute up to their last day and say so."""
+    case: Case, claims: list[Claim], until: dt.date, costs: Decimal, rates: RateTable
+) -> tuple[CaseResult, dt.date, str]:
+    """Compute up to `until`. When a rate is not yet published, interest stops at the last day with a rate and
+    the result says so — but every payment up to `until` is still imputed, so the total never states more
+    than is owed (issue 10: a payment after the last rate day was once left out of the total)."""
     payments = [p for p in _payments(case) if p.date <= until]
-    try:
-        return compute_case(_requests(case, claims, until, costs), payments), until, []
-    except LawError as exc:
-        if exc.code != "law.rate_missing" or "day" not in exc.params:
-            raise
-        last = exc.params["day"] - dt.timedelta(days=1)
-        note = f"{exc.message} Interessi calcolati fino al {last:%d/%m/%Y}."
-        payments = [p for p in payments if p.date <= last]
-        return compute_case(_requests(case, claims, last, costs), payments), last, [note]
+    stop: dt.date | None = None
+    warning = ""
+    for _attempt in range(len(claims) + 1):  # each retry stops earlier; one per claim at the very most
+        try:
+            result = compute_case(_requests(case, claims, until, costs, rates, stop), payments)
+            return result, stop or until, warning
+        except LawError as exc:
+            if exc.code != "law.rate_missing" or "day" not in exc.params:
+                raise
+            stop = exc.params["day"] - dt.timedelta(days=1)
+            warning = rate_missing_warning(exc, stop, _before_table(rates, exc))
+    raise LawError("law.rate_missing", warning)
+
+
+def rate_missing_warning(exc: LawError, stop: dt.date, before_table: bool = False) -> str:
+    """The sentence shown and sent with every figure computed while a published rate is missing."""
+    what = RATE_KINDS.get(str(exc.params.get("kind", "")), "Tasso")
+    period = exc.params.get("period", "")
+    state = "assente dalle tabelle" if before_table else "non ancora pubblicato"
+    return (
+        f"{what} del {period} {state}: interessi calcolati fino al {stop:%d/%m/%Y}, nessun tasso presunto; "
+        "i pagamenti ricevuti dopo tale data sono comunque detratti."
+    )
+
+
+def _before_table(rates: RateTable, exc: LawError) -> bool:
+    """A day before the table's first row (an old claim) is a gap in our sources, not a rate still to come."""
+    rows = rates.rows(str(exc.params.get("kind", "")))
+    return bool(rows) and exc.params["day"] < rows[0].start
 
 
 def _prescription(case: Case, claim: Claim, events: list[Event], today: dt.date) -> PrescriptionResult | None:
@@ -168,12 +203,14 @@ def _events(case: Case) -> list[Event]:
     return out
 
 
-def case_position(*, case: Case, today: dt.date) -> CasePosition:
-    """What the debtor owes on `today`, bucket by bucket, and each claim's prescription, with explanations."""
+def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None) -> CasePosition:
+    """What the debtor owes on `today`, bucket by bucket, and each claim's prescription, with explanations.
+
+    `rates`: the published tables (default: the database's, `selectors.rate_table`)."""
     claims = case_claims(case=case)
     balances = case_balances(case=case)
     costs = balances[Account.COLLECTION_COSTS]
-    result, until, warnings = _compute(case, claims, today, costs)
+    result, until, rate_warning = _compute(case, claims, today, costs, rates or rate_table())
     events = _events(case)
     positions = []
     for claim in claims:
@@ -202,5 +239,6 @@ def case_position(*, case: Case, today: dt.date) -> CasePosition:
         regime="commercial" if case.commercial else "legal",
         claims=positions,
         readings=list(first.readings) if first else [],
-        warnings=warnings,
+        warnings=[rate_warning] if rate_warning else [],
+        rate_warning=rate_warning,
     )

@@ -11,14 +11,16 @@ from django.db import IntegrityError, transaction
 
 from recupero.cases.models import Case, Claim
 from recupero.cases.services import case_set_balance, timeline_append
-from recupero.core.domain.roles import POST_LEDGER
-from recupero.core.errors import DomainError
+from recupero.core.domain.roles import MANAGE_RATES, POST_LEDGER
+from recupero.core.errors import DomainError, from_law
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require_case, service
+from recupero.core.permissions import require_case, service, system_actor
 from recupero.core.services import audit_record
+from recupero.law.errors import LawError
+from recupero.law.rates import ECB, LEGAL_KIND, default_rates, next_row, parse_rate
 from recupero.ledger.domain.accounts import Account, EntryKind, total_due
-from recupero.ledger.models import LedgerEntry
-from recupero.ledger.selectors import case_balances
+from recupero.ledger.models import InterestRate, LedgerEntry
+from recupero.ledger.selectors import case_balances, rate_table
 
 
 @dataclass(frozen=True)
@@ -157,3 +159,60 @@ def entry_reverse(*, tenant: Tenant, actor: User, entry: LedgerEntry, reason: st
     )
     audit_record(tenant=tenant, actor=actor, action="ledger.reverse", obj=entry, details={"reason": reason})
     return reversal
+
+
+@service(MANAGE_RATES)
+@transaction.atomic
+def rate_add(
+    *,
+    tenant: Tenant,
+    actor: User,
+    kind: str,
+    valid_from: dt.date,
+    rate: Decimal,
+    source: str,
+) -> InterestRate:
+    """Add the published rate of the period after the last one (tasso BCE del semestre, saggio legale dell'anno).
+
+    Rates are law, global to the installation: `tenant` is the actor's agency (checked by `@service`), not an
+    owner. Only an administrator (or the system actor of the command line) adds one; the table must stay one run
+    of periods, so a duplicate or a gap is refused with a stable code and nothing is written. Every agency's
+    audit log records the addition, since every agency's figures change with it."""
+    _rates_seed()
+    try:
+        row = next_row(rate_table(), kind, valid_from, parse_rate(str(rate)), source)
+    except LawError as exc:
+        raise from_law(exc) from None
+    try:
+        with transaction.atomic():
+            created = InterestRate.objects.create(
+                kind=kind,
+                valid_from=row.start,
+                valid_to=row.end,
+                rate=row.rate,
+                source=row.source[:300],
+                created_by=actor if actor.pk else None,
+            )
+    except IntegrityError:  # a concurrent twin got there first
+        raise DomainError("law.rate_duplicate") from None
+    details = {"kind": kind, "from": row.start.isoformat(), "to": row.end.isoformat(), "rate": str(row.rate)}
+    for each in Tenant.objects.order_by("pk"):
+        # another agency's log names no user of ours: it records the change, made by "the system"
+        who = actor if each.pk == tenant.pk else system_actor(each)
+        audit_record(tenant=each, actor=who, action="law.rate_add", obj=created, details=details)
+    return created
+
+
+def _rates_seed() -> int:
+    """Write the bundled rows of a kind whose table is empty (migration 0005 does it on install; a database
+    emptied since, e.g. flushed, would otherwise get a table holding only the new row). Returns rows written."""
+    table = default_rates()
+    present = set(InterestRate.objects.values_list("kind", flat=True).distinct())
+    rows = [
+        InterestRate(kind=kind, valid_from=r.start, valid_to=r.end, rate=r.rate, source=r.source[:300])
+        for kind, bundled in ((ECB, table.ecb), (LEGAL_KIND, table.legal))
+        if kind not in present
+        for r in bundled
+    ]
+    InterestRate.objects.bulk_create(rows)
+    return len(rows)

@@ -16,7 +16,9 @@ Python side (built by the lead from the database; amounts `Decimal`, dates `date
       claims: [Claim]      number, issue_date, due_date, amount, description — the unpaid invoices (principal)
       amounts: Amounts     interest, interest_note ("tasso BCE + 8 punti, D.Lgs. 231/2002"), flat_compensation
                            (€40 per invoice, art. 6 D.Lgs. 231/2002; 0 if none), costs, costs_note,
-                           payments_received; principal and total are derived (never typed in)
+                           payments_received; principal and total are derived (never typed in); rate_warning
+                           (the position's sentence when a published rate is missing) and interest_until (the
+                           day interest is computed to, then)
       prospetto: [ProspettoRow]  interest statement: start, end, days, rate (percent), amount, base
       payment: PaymentInfo iban, beneficiary, bank_name, deadline (payment term), pagopa_notice_code,
                            pagopa_creditor_code, online_url
@@ -123,6 +125,10 @@ class Amounts:
     costs: Decimal = ZERO
     costs_note: str = ""
     payments_received: Decimal = ZERO
+    # A published rate is missing: interest stops at `interest_until` and the letter says so, word for word as
+    # the case page (payments after that day are still in `payments_received`).
+    interest_until: date | None = None
+    rate_warning: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,6 +328,8 @@ def _amounts_dict(d: LetterData) -> dict[str, Any]:
         "costs_note": a.costs_note,
         "payments_received": format_amount(a.payments_received) if a.payments_received else None,
         "total": format_amount(d.total),
+        "interest_until": _opt_date(a.interest_until),
+        "rate_warning": a.rate_warning or None,
     }
 
 

@@ -11,9 +11,12 @@ from ninja.security import SessionAuth
 
 from recupero.cases.selectors import CaseFilters, case_claims, case_get, case_list
 from recupero.cases.services import case_view_record
+from recupero.core.clock import today
 from recupero.core.errors import DomainError, error_payload, http_status
 from recupero.core.models import User
+from recupero.law.errors import LawError
 from recupero.ledger.domain.accounts import LABELS, Account
+from recupero.ledger.position import CasePosition, case_position
 from recupero.ledger.selectors import case_balances
 
 api = NinjaAPI(title="Recupero API", version="1", auth=SessionAuth(), urls_namespace="api")
@@ -50,9 +53,26 @@ class BalanceOut(Schema):
     amount: Decimal
 
 
+class PositionOut(Schema):
+    """Dovuto a oggi, as on the case page. `computed_until` < `requested_until` when a published rate is
+    missing: interest stops there (`rate_warning` says so), payments after it are still deducted."""
+
+    requested_until: dt.date
+    computed_until: dt.date
+    principal: Decimal
+    interest: Decimal
+    flat_compensation: Decimal
+    costs: Decimal
+    payments: Decimal
+    total_due: Decimal
+    rate_warning: str
+
+
 class CaseDetailOut(CaseOut):
     claims: list[ClaimOut]
     balances: list[BalanceOut]
+    position: PositionOut | None
+    position_error: str
 
 
 class CaseQuery(Schema):
@@ -107,6 +127,28 @@ def case_detail(request: HttpRequest, case_id: int) -> dict:  # type: ignore[typ
             for c in case_claims(case=case)
         ],
         "balances": [{"account": a.value, "label": LABELS[a], "amount": balances[a]} for a in Account],
+        **_position(case),
+    }
+
+
+def _position(case) -> dict:  # type: ignore[no-untyped-def]
+    try:
+        p: CasePosition = case_position(case=case, today=today())
+    except LawError as exc:  # e.g. a claim due before the first rate of the tables: said, never guessed
+        return {"position": None, "position_error": exc.message}
+    return {
+        "position": {
+            "requested_until": p.requested_until,
+            "computed_until": p.until,
+            "principal": p.principal,
+            "interest": p.interest,
+            "flat_compensation": p.flat_compensation,
+            "costs": p.costs,
+            "payments": p.payments,
+            "total_due": p.total_due,
+            "rate_warning": p.rate_warning,
+        },
+        "position_error": "",
     }
 
 

@@ -6,7 +6,7 @@ rule. The views call exactly one of these functions (or one selector) and render
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -28,18 +28,20 @@ from recupero.cases.selectors import (
 from recupero.core.clock import today
 from recupero.core.domain.roles import (
     CASE_SCOPE,
+    MANAGE_RATES,
     SCOPE_ALL,
     SCOPE_ASSIGNED_CREDITORS,
     SCOPE_LEGAL,
     SCOPE_OWN_CREDITOR,
     Role,
+    can,
 )
 from recupero.core.models import Tenant, User
 from recupero.law.errors import LawError
 from recupero.ledger.domain.accounts import LABELS as ACCOUNT_LABELS
 from recupero.ledger.domain.accounts import RECEIVABLES, Account, total_due
 from recupero.ledger.position import CasePosition, case_position
-from recupero.ledger.selectors import case_balances
+from recupero.ledger.selectors import case_balances, rates_missing
 from recupero.parties.domain.geo import provinces
 from recupero.parties.models import ContactPoint, Creditor, Mandate
 from recupero.parties.selectors import (
@@ -77,10 +79,16 @@ SCOPE_HINTS = {
 }
 
 
+# Who is told on the dashboard that a published rate is missing (they can add it, or chase who can).
+RATE_WATCHERS = (Role.ADMIN, Role.SUPERVISOR)
+
+
 @dataclass
 class HomePage:
     figures: list[StatusFigure]
     scope_hint: str
+    missing_rates: list[str] = field(default_factory=list)
+    can_add_rates: bool = False
 
     @property
     def open_figures(self) -> list[StatusFigure]:
@@ -106,7 +114,18 @@ def home_page(*, tenant: Tenant, actor: User) -> HomePage:
         StatusFigure(s.value, LABELS[s], TONES[s], counts.get(s.value, 0), s in OPEN_STATUSES)
         for s in CaseStatus
     ]
-    return HomePage(figures=figures, scope_hint=SCOPE_HINTS[CASE_SCOPE[Role(actor.role)]])
+    missing = []
+    if actor.role in RATE_WATCHERS:
+        missing = [
+            f"{m.label} (dal {m.start:%d/%m/%Y}): interessi calcolati solo fino al giorno precedente."
+            for m in rates_missing(today=today())
+        ]
+    return HomePage(
+        figures=figures,
+        scope_hint=SCOPE_HINTS[CASE_SCOPE[Role(actor.role)]],
+        missing_rates=missing,
+        can_add_rates=can(actor.role, MANAGE_RATES),
+    )
 
 
 # ---------------------------------------------------------------- case list

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import strategies, views, worklists
+from recupero.web.backoffice import rates, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         strategies.communication_document,
         name="communication_document",
     ),
+    path("tassi/", rates.rate_list, name="rate_list"),
     path("code/telefonate/", worklists.call_queue_view, name="call_queue"),
     path("code/visite/", worklists.visit_queue_view, name="visit_queue"),
     path("code/rintracci/", worklists.skip_trace_view, name="skip_trace_queue"),
