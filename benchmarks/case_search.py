@@ -174,19 +174,23 @@ def _figures(ms: list[float]) -> dict[str, float]:
 
 
 def invoice_pieces(cur, tenant_id: int, rng: random.Random, requests: int) -> list[str]:
-    """What a person types of an invoice number: the number before the slash ("47985" of "47985/2025"), else
-    the tail without its zeros ("123" of "2025E000000123")."""
+    """What a person types of an invoice number, half and half: the number before the slash ("47985" of
+    "47985/2025", the suppliers' numbers) and the tail without its zeros ("123" of "2025E000000123")."""
     cur.execute("SELECT MIN(id), MAX(id) FROM cases_claim WHERE tenant_id = %s", [tenant_id])
     low, high = cur.fetchone()
     pieces: list[str] = []
-    while len(pieces) < requests:
+    for tries in range(requests * 400):
+        want_slash = len(pieces) % 2 == 0 and tries < requests * 200  # fall back to tails if too rare
         cur.execute(
             "SELECT invoice_number, number_head, number_tail FROM cases_claim WHERE id = %s",
             [rng.randint(low, high)],
         )
         row = cur.fetchone()
-        if row is not None and row[2]:
-            pieces.append(row[1] if "/" in row[0] else row[2])
+        if row is None or not row[2] or ("/" in row[0]) != want_slash:
+            continue
+        pieces.append(row[1] if want_slash else row[2])
+        if len(pieces) == requests:
+            break
     return pieces
 
 
