@@ -15,6 +15,7 @@ from recupero.channels.letters import letter_data
 from recupero.channels.models import Communication
 from recupero.channels.services import communications_send
 from recupero.channels.tests.test_services import _pec_case, _queue
+from recupero.core.permissions import system_actor
 from tests import portfolio as b
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def _text(pdf: bytes) -> str:
 def test_a_first_contact_by_pec_demand_speaks_of_no_earlier_reminder(world):
     t, _case, demand = world
     assert letter_data(demand, letter_date=DAY).prior_contacts == ()
-    assert communications_send(tenant_id=t.pk, ids=[demand.pk], on=DAY) == {"sent": 1}
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[demand.pk], on=DAY) == {"sent": 1}
     demand.refresh_from_db()
     with demand.document.open("rb") as fh:
         text = _text(fh.read())
@@ -88,7 +89,7 @@ def test_reminders_sent_or_delivered_are_named_with_their_italian_date(world):
     assert dt.datetime(2026, 2, 9, 23, 30, tzinfo=UTC).astimezone(ZoneInfo("Europe/Rome")).date() == dt.date(
         2026, 2, 10
     )
-    assert communications_send(tenant_id=t.pk, ids=[demand.pk], on=DAY) == {"sent": 1}
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[demand.pk], on=DAY) == {"sent": 1}
     demand.refresh_from_db()
     with demand.document.open("rb") as fh:
         text = _text(fh.read())
