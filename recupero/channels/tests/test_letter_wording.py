@@ -198,3 +198,31 @@ def test_licence_parts(stored, parts):
 )
 def test_window_lines_leave_out_what_is_missing(recipient, lines):
     assert recipient.window_lines() == lines
+
+
+@pytest.mark.parametrize(
+    ("prior", "history"),
+    [
+        ((), {"count": 0, "summary": ""}),
+        ((PriorContact(date(2025, 2, 10), "pec"),), {"count": 1, "summary": "PEC del 10/02/2025"}),
+        (
+            # Listed by date whatever order they came in; every channel by its Italian name.
+            (
+                PriorContact(date(2025, 2, 10), "registered"),
+                PriorContact(date(2025, 1, 5), "email"),
+                PriorContact(date(2025, 1, 20), "letter"),
+                PriorContact(date(2025, 2, 1), "sms"),
+            ),
+            {
+                "count": 4,
+                "summary": "e-mail del 05/01/2025, lettera del 20/01/2025, SMS del 01/02/2025 e "
+                "raccomandata A/R del 10/02/2025",
+            },
+        ),
+    ],
+)
+def test_history_in_words(prior, history):
+    assert (
+        dataclasses.replace(example_letter("formal_demand"), prior_contacts=prior).to_dict()["history"]
+        == history
+    )
