@@ -84,7 +84,9 @@ def _invoice_cases(tenant: Tenant, text: str) -> list[int]:
     claims = Claim.objects.filter(tenant=tenant)
     exact = list(claims.filter(invoice_number=text).values_list("case_id", flat=True)[:INVOICE_CASES_MAX])
     groups = digit_groups(text)
-    if exact or not groups:
+    # Only what reads as a number ("FT 2024/7", "47985"): "Rossi 2024" is a name typed with a year, not a piece.
+    digits = sum(ch.isdigit() for ch in text)
+    if exact or not groups or digits < sum(ch.isalpha() for ch in text):
         return exact
     if len(groups) > 1:
         both = claims.filter(number_head=groups[0], number_tail=groups[-1])

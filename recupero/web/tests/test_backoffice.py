@@ -156,6 +156,7 @@ def test_creditor_list_shows_only_visible_creditors(login, world):
         ("2024/2", {"bianchi_ene"}),
         ("FT 2024 0001", {"rossi_ene"}),
         ("2023", set()),
+        ("Rossi 2024", set()),  # a name with a year is not a piece of an invoice number
     ],
 )
 def test_search(login, world, query, names):
