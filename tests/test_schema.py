@@ -22,7 +22,12 @@ BULK_TABLES = {
         ("tenant_id", "province", "id"),
         ("tenant_id", "status", "id"),
     ],
-    "cases_claim": [("tenant_id", "invoice_number")],
+    # the whole number; its first and last digit groups (the search by a piece of the number)
+    "cases_claim": [
+        ("tenant_id", "invoice_number"),
+        ("tenant_id", "number_head"),
+        ("tenant_id", "number_tail"),
+    ],
     "ledger_ledgerentry": [("case_id", "posted_on"), ("case_id", "posted_on")],  # all entries; payments only
     "cases_timelineevent": [("case_id",), ("case_id", "at")],  # prescription events only; all events
     # the daily run's writes (half a million steps a day)

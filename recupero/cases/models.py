@@ -126,6 +126,10 @@ class Claim(TenantModel):
     # What the creditor's last file said was still owed on this invoice: the next file is compared with it and
     # the difference posted to the books as an adjustment (the ledger is append-only; this column is not it).
     reported_outstanding = money_field("residuo comunicato", null=True, blank=True)
+    # The number's first and last digit groups without leading zeros (cases.domain.search.invoice_number_keys),
+    # written with the claim: "47985" or "2025" finds "47985/2025" through an index, never a scan.
+    number_head = models.CharField(max_length=40, blank=True, default="", db_default="")
+    number_tail = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "fattura"
@@ -134,7 +138,11 @@ class Claim(TenantModel):
             models.UniqueConstraint(fields=["case", "invoice_number", "issued_on"], name="claim_unique"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="claim_amount_positive"),
         ]
-        indexes = [models.Index(fields=["tenant", "invoice_number"], name="claim_invoice")]
+        indexes = [
+            models.Index(fields=["tenant", "invoice_number"], name="claim_invoice"),
+            models.Index(fields=["tenant", "number_head"], name="claim_number_head"),
+            models.Index(fields=["tenant", "number_tail"], name="claim_number_tail"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.invoice_number} del {self.issued_on:%d/%m/%Y}"

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Collate
 
 from recupero.cases.domain.codes import is_case_code
+from recupero.cases.domain.search import digit_groups, name_orders
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.domain.roles import VIEW_CASES
@@ -54,7 +55,9 @@ def _debtor_ids(tenant: Tenant, **lookup: str) -> QuerySet[Debtor, Any]:
 
 
 def search_q(q: str, *, tenant: Tenant) -> tuple[Q, bool]:
-    """(condition, ordered_by_name). Case code, CF, P.IVA and invoice number are exact; a name is a prefix."""
+    """(condition, ordered_by_name). Case code, CF, P.IVA and invoice number are exact; a piece of an invoice
+    number (the number before the slash, the tail) is exact on its own index; a name is a prefix, in the
+    order typed or with its words rotated ("Edoardo Barone" finds "Barone Edoardo")."""
     text = " ".join(q.split())
     upper = text.upper()
     if is_case_code(upper):
@@ -66,23 +69,61 @@ def search_q(q: str, *, tenant: Tenant) -> tuple[Q, bool]:
         return Q(debtor_id__in=list(ids.values_list("id", flat=True))), False
     # An invoice number first (exact, indexed); only if none matches, a name prefix. An OR of the two would
     # defeat both indexes.
-    invoice_cases = list(
-        Claim.objects.filter(tenant=tenant, invoice_number=text).values_list("case_id", flat=True)[:200]
-    )
+    invoice_cases = _invoice_cases(tenant, text)
     if invoice_cases:
         return Q(id__in=invoice_cases), False
-    prefix = text.lower()
+    return _name_q(tenant, text.lower()), True
+
+
+INVOICE_CASES_MAX = 200
+
+
+def _invoice_cases(tenant: Tenant, text: str) -> list[int]:
+    """Cases of the claims whose number is `text`, else whose number's pieces are the digits typed: one group
+    matches the head or the tail ("47985" or "2025" for "47985/2025"), several match head and tail."""
+    claims = Claim.objects.filter(tenant=tenant)
+    exact = list(claims.filter(invoice_number=text).values_list("case_id", flat=True)[:INVOICE_CASES_MAX])
+    groups = digit_groups(text)
+    # Only what reads as a number ("FT 2024/7", "47985"): "Rossi 2024" is a name typed with a year, not a piece.
+    digits = sum(ch.isdigit() for ch in text)
+    if exact or not groups or digits < sum(ch.isalpha() for ch in text):
+        return exact
+    if len(groups) > 1:
+        both = claims.filter(number_head=groups[0], number_tail=groups[-1])
+        return list(both.values_list("case_id", flat=True)[:INVOICE_CASES_MAX])
+    # Two look-ups, each on its own index with its own LIMIT: an OR would make both databases collect every
+    # match of a common piece (a year) before cutting.
+    found = list(claims.filter(number_head=groups[0]).values_list("case_id", flat=True)[:INVOICE_CASES_MAX])
+    tail = claims.filter(number_tail=groups[0]).values_list("case_id", flat=True)
+    return list(dict.fromkeys(found + list(tail[: INVOICE_CASES_MAX - len(found)])))
+
+
+def _name_range(prefix: str) -> Q:
     # The debtor's own tenant column lets the (tenant_id, search_name) index lead the plan.
-    return Q(debtor__tenant=tenant, _name__gte=prefix, _name__lt=prefix + NAME_END), True
+    return Q(_name__gte=prefix, _name__lt=prefix + NAME_END)
 
 
-def _by_name(qs: QuerySet[Case]) -> QuerySet[Case]:
+def _name_q(tenant: Tenant, text: str) -> Q:
+    """A name prefix in every order it may have been typed in. Each order is first probed on the debtors'
+    (tenant, search_name) index (one seek each); only the orders that match are searched, so the usual case
+    stays ONE range of the index, read in order — an OR of ranges would make the database sort all matches."""
+    orders = name_orders(text)
+    if len(orders) > 1:
+        names = _by_name(Debtor.objects.filter(tenant=tenant), "search_name")
+        orders = [o for o in orders if names.filter(_name_range(o)).exists()] or orders[:1]
+    condition = Q()
+    for prefix in orders:
+        condition |= _name_range(prefix)
+    return Q(debtor__tenant=tenant) & condition
+
+
+def _by_name(qs: QuerySet[Any], field: str = "debtor__search_name") -> QuerySet[Any]:
     """The debtor's name as the search and sort key. On PostgreSQL in "C" collation, so that a prefix is one
     contiguous range of the (tenant_id, search_name COLLATE "C") index and the order comes from it too; SQLite's
     default BINARY collation already compares bytes."""
     if connection.vendor == "postgresql":
-        return qs.annotate(_name=Collate("debtor__search_name", "C"))
-    return qs.annotate(_name=F("debtor__search_name"))
+        return qs.annotate(_name=Collate(field, "C"))
+    return qs.annotate(_name=F(field))
 
 
 def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 1) -> tuple[list[Case], bool]:

@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
 from recupero.cases.domain.codes import case_code
+from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.clock import now, today
@@ -155,6 +156,8 @@ def case_open(
             tenant=tenant,
             case=case,
             invoice_number=c.invoice_number,
+            number_head=(keys := invoice_number_keys(c.invoice_number))[0],
+            number_tail=keys[1],
             issued_on=c.issued_on,
             due_on=c.due_on,
             amount=amount,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from recupero.cases.models import Case
 from recupero.cases.selectors import case_claims
 from recupero.channels.documents.data import (
@@ -19,12 +21,14 @@ from recupero.channels.documents.data import (
     Creditor,
     LetterData,
     PaymentInfo,
+    PriorContact,
     ProspettoRow,
     Recipient,
 )
+from recupero.channels.documents.formatting import licence_parts
 from recupero.channels.documents.render import WINDOW_FORBIDDEN
 from recupero.channels.domain.errors import LetterError
-from recupero.channels.domain.states import CommKind
+from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
 from recupero.core.models import Tenant
 from recupero.ledger.position import case_position
@@ -42,12 +46,15 @@ def neutral_sender(name: str) -> str:
 
 def agency_of(tenant: Tenant) -> Agency:
     lines = tuple(p.strip() for p in tenant.address.split(",") if p.strip())
+    # The tenant's licence field is free text ("Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura
+    # di Milano"): the letter prints its own words around the number, so only the number and the authority.
+    number, authority = licence_parts(tenant.licence)
     return Agency(
         name=tenant.name,
         address_lines=lines,
         window_sender=neutral_sender(tenant.name),
-        licence_number=tenant.licence or "—",
-        licence_authority="",
+        licence_number=number,
+        licence_authority=authority,
         phone=tenant.phone,
         pec=tenant.pec,
     )
@@ -78,9 +85,21 @@ def _recipient(case: Case, comm: Communication) -> Recipient:
     contact = comm.contact
     is_company = debtor.kind != "person"
     name = debtor.display_name if is_company else f"{debtor.first_name} {debtor.last_name}".strip()
+    address = contact.value if contact else comm.address
+    if comm.kind == CommKind.PEC:
+        # A letter sent by PEC is addressed to the PEC box: no street, no CAP line (never an empty "()").
+        return Recipient(
+            name=name,
+            address_lines=(f"PEC: {address}",),
+            postal_code="",
+            municipality="",
+            province="",
+            salutation="" if is_company else f"Gentile {name},",
+            is_company=is_company,
+        )
     return Recipient(
         name=name,
-        address_lines=(contact.value,) if contact else (comm.address,),
+        address_lines=(address,),
         postal_code=contact.cap if contact else "",
         municipality=contact.municipality if contact else "",
         province=contact.province if contact else "",
@@ -112,15 +131,28 @@ def _prospetto(rows: list[dict[str, str]]) -> list[ProspettoRow]:
     ]
 
 
-def _previous_letter_date(comm: Communication) -> dt.date | None:
-    earlier = (
-        Communication.objects.filter(tenant_id=comm.tenant_id, case_id=comm.case_id, template="reminder_1")
+# A reminder counts as sent once it left us (sent) or its receipt came back; one that failed, bounced, was
+# returned, or is still queued or half-sent (rendered) never reached the debtor as far as we can prove.
+SENT_STATES = (
+    CommStatus.SENT,
+    CommStatus.ACCEPTED,
+    CommStatus.DELIVERED,
+    CommStatus.HELD,
+)
+
+
+def prior_contacts(comm: Communication, *, before: dt.date) -> tuple[PriorContact, ...]:
+    """The reminders actually sent on the case before this letter, on or before `before` (Italian dates)."""
+    rows = (
+        Communication.objects.filter(
+            tenant_id=comm.tenant_id, case_id=comm.case_id, status__in=SENT_STATES, sent_at__isnull=False
+        )
         .exclude(pk=comm.pk)
-        .order_by("-scheduled_for")
-        .values_list("scheduled_for", flat=True)
-        .first()
+        .order_by("sent_at", "id")
+        .values_list("sent_at", "kind")
     )
-    return earlier
+    sent = ((timezone.localdate(at), kind) for at, kind in rows)
+    return tuple(PriorContact(on, kind) for on, kind in sent if on <= before)
 
 
 def _interest_note(commercial: bool, until: dt.date | None) -> str:
@@ -173,5 +205,5 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
             deadline=letter_date + dt.timedelta(days=PAYMENT_TERM_DAYS),
         ),
         registered=comm.kind == CommKind.REGISTERED,
-        previous_letter_date=_previous_letter_date(comm) if comm.template == "reminder_2" else None,
+        prior_contacts=prior_contacts(comm, before=letter_date),
     )

@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import cache
 
 from recupero.cases.domain.codes import case_code
+from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.demo.domain import names
 from recupero.demo.domain.plan import OPEN_WORK, PATHS, STATUS_MIX, TODAY, AssignmentPlan
@@ -93,6 +94,8 @@ COLUMNS = {
         "description",
         "supply_reference",
         "sdi_delivered_on",
+        "number_head",
+        "number_tail",
     ),
     "ledger_ledgerentry": (
         "id",
@@ -429,6 +432,7 @@ class ChunkGenerator:
                     description,
                     supply,
                     iso(issued + 1),
+                    *invoice_number_keys(number),
                 )
             )
         events = self._events(status, received, horizon, plan)

@@ -227,9 +227,21 @@ def _claims(
         pl.col("supply").fill_null("").str.slice(0, 60).alias("supply_reference"),
         _lit(None, pl.Date).alias("sdi_delivered_on"),
         pl.col("outstanding").alias("reported_outstanding"),
+        *number_key_columns(pl.col("invoice_number")),
     )
     step("cases_claim", rows)
     return new
+
+
+def number_key_columns(number: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """`cases.domain.search.invoice_number_keys` for a whole column: the first and last digit groups without
+    leading zeros ("47985/2025" → 47985, 2025); no tail when there is one group (a test compares the two)."""
+    groups = number.str.extract_all(r"\d+").list.eval(
+        pl.element().str.replace(r"^0+(\d)", "$1").str.slice(0, 40)
+    )
+    head = groups.list.first().fill_null("").alias("number_head")
+    tail = pl.when(groups.list.len() > 1).then(groups.list.last()).otherwise(pl.lit("")).alias("number_tail")
+    return head, tail
 
 
 def _outstanding(plan: Plan) -> None:

@@ -5,6 +5,7 @@ import pytest
 
 from recupero.cases.domain.claims import check_amount, check_dates
 from recupero.cases.domain.codes import case_code, is_case_code
+from recupero.cases.domain.search import invoice_number_keys, name_orders
 from recupero.cases.domain.states import OPEN_STATUSES, TRANSITIONS, CaseStatus, can_transition
 
 
@@ -60,3 +61,37 @@ def test_every_status_has_a_row_and_terminal_states_have_no_exit():
     assert set(TRANSITIONS) == set(CaseStatus)
     assert TRANSITIONS[CaseStatus.CLOSED] == frozenset() == TRANSITIONS[CaseStatus.RETURNED]
     assert CaseStatus.PAID not in OPEN_STATUSES
+
+
+# --- search keys ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "keys"),
+    [
+        ("47985/2025", ("47985", "2025")),
+        ("FT-2025-000123", ("2025", "123")),
+        ("2025E000000123", ("2025", "123")),
+        ("T2501000000123", ("2501000000123", "")),
+        ("000/0000", ("0", "0")),
+        ("A/12/7/2024", ("12", "2024")),
+        ("ABC", ("", "")),
+        ("", ("", "")),
+    ],
+)
+def test_invoice_number_keys(number, keys):
+    assert invoice_number_keys(number) == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "orders"),
+    [
+        ("barone", ["barone"]),
+        ("Edoardo Barone", ["edoardo barone", "barone edoardo"]),
+        ("anna de luca", ["anna de luca", "de luca anna", "luca anna de"]),
+        ("rossi rossi", ["rossi rossi"]),
+        ("a b c d e f", ["a b c d e f"]),
+    ],
+)
+def test_name_orders(text, orders):
+    assert name_orders(text) == orders

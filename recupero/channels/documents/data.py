@@ -23,7 +23,9 @@ Python side (built by the lead from the database; amounts `Decimal`, dates `date
       payment: PaymentInfo iban, beneficiary, bank_name, deadline (payment term), pagopa_notice_code,
                            pagopa_creditor_code, online_url
       registered           True for raccomandata A/R (manifest + "Raccomandata A.R." mark in the window)
-      previous_letter_date reminder_2: the date of the first reminder
+      prior_contacts: [PriorContact]  the reminders actually sent on the case before this letter (sent_on,
+                           channel): the wording says "Nonostante i precedenti solleciti" only when there is one,
+                           and names each ("lettera del 10/02/2025, SMS del 20/02/2025")
       demand_days          formal_demand: days from receipt to pay (default 15)
       bureau: BureauNotice bureau_notice: sic_name, sic_operator, sic_contacts, earliest_report_date
       supply: SupplyInfo   supply_suspension_notice: service, supply_address, point_code (POD/PDR), suspension_date,
@@ -35,6 +37,9 @@ Python side (built by the lead from the database; amounts `Decimal`, dates `date
 `LetterData.to_dict()` (and `to_json()`) turns this into the template side: every amount is a preformatted Italian
 string without the sign ("1.053,15"; the template prints " €"), every date "dd/MM/yyyy" (plus `letter_date_long`
 "12 marzo 2025"), rates "10,15%", and the derived `principal`/`total`. The template never computes money.
+Nothing empty is printed: an empty field drops its label or its clause (no "E-mail" line without an address, no
+"()" after a window line without a province), and the licence is printed once whatever words the agency stored
+around its number (`licence_parts`).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .formatting import format_amount, format_date_long, format_date_short, format_rate
+from .formatting import format_amount, format_date_long, format_date_short, format_rate, licence_parts
 
 ZERO = Decimal("0")
 
@@ -98,9 +103,13 @@ class Recipient:
     is_company: bool = False
 
     def window_lines(self) -> list[str]:
-        """Lines as Poste Italiane wants them: name, street, "CAP COMUNE (PR)", country only if abroad."""
-        last = f"{self.postal_code} {self.municipality.upper()} ({self.province.upper()})".strip()
-        lines = [self.name, *self.address_lines, last]
+        """Lines as Poste Italiane wants them: name, street, "CAP COMUNE (PR)", country only if abroad. A part
+        that is missing is left out with its punctuation (a PEC address has no CAP line at all)."""
+        province = f"({self.province.upper()})" if self.province.strip() else ""
+        last = " ".join(
+            p for p in (self.postal_code.strip(), self.municipality.strip().upper(), province) if p
+        )
+        lines = [line for line in (self.name, *self.address_lines, last) if line.strip()]
         return lines if self.country.upper() == "IT" else [*lines, self.country.upper()]
 
 
@@ -178,6 +187,26 @@ class SupplyInfo:
     power_reduction: bool = False
 
 
+CHANNEL_NOUNS = {
+    "letter": "lettera",
+    "registered": "raccomandata A/R",
+    "email": "e-mail",
+    "pec": "PEC",
+    "sms": "SMS",
+}
+
+
+@dataclass(frozen=True)
+class PriorContact:
+    """A reminder sent on the case before this letter (*sollecito*): when and by which channel."""
+
+    sent_on: date
+    channel: str  # a key of CHANNEL_NOUNS
+
+    def phrase(self) -> str:
+        return f"{CHANNEL_NOUNS.get(self.channel, self.channel)} del {format_date_short(self.sent_on)}"
+
+
 @dataclass(frozen=True)
 class Installment:
     number: int
@@ -213,7 +242,7 @@ class LetterData:
     amounts: Amounts = field(default_factory=Amounts)
     prospetto: tuple[ProspettoRow, ...] = ()
     registered: bool = False
-    previous_letter_date: date | None = None
+    prior_contacts: tuple[PriorContact, ...] = ()
     demand_days: int = 15
     bureau: BureauNotice | None = None
     supply: SupplyInfo | None = None
@@ -244,7 +273,7 @@ class LetterData:
             "prospetto": [_prospetto_dict(r) for r in self.prospetto],
             "payment": _payment_dict(self.payment),
             "registered": self.registered,
-            "previous_letter_date": _opt_date(self.previous_letter_date),
+            "history": _history_dict(self.prior_contacts),
             "demand_days": self.demand_days,
             "bureau": _bureau_dict(self.bureau),
             "supply": _supply_dict(self.supply),
@@ -258,8 +287,11 @@ class LetterData:
 # --- conversion helpers (one per block, so each stays readable) ------------------------------------------
 
 
-def _opt_date(value: date | None) -> str | None:
-    return format_date_short(value) if value else None
+def _history_dict(prior: tuple[PriorContact, ...]) -> dict[str, Any]:
+    """How many reminders came before and their list in words ("lettera del 10/02/2025 e SMS del 20/02/2025")."""
+    phrases = [c.phrase() for c in sorted(prior, key=lambda c: c.sent_on)]
+    summary = " e ".join(filter(None, (", ".join(phrases[:-1]), phrases[-1]))) if phrases else ""
+    return {"count": len(phrases), "summary": summary}
 
 
 def _creditor_dict(c: Creditor) -> dict[str, Any]:
@@ -279,12 +311,13 @@ def _creditor_dict(c: Creditor) -> dict[str, Any]:
 
 
 def _agency_dict(a: Agency) -> dict[str, Any]:
+    number, authority = licence_parts(a.licence_number)
     return {
         "name": a.name,
-        "address_lines": list(a.address_lines),
+        "address_lines": [line for line in a.address_lines if line.strip()],
         "window_sender": a.window_sender or a.name,
-        "licence_number": a.licence_number,
-        "licence_authority": a.licence_authority,
+        "licence_number": number,
+        "licence_authority": a.licence_authority.strip() or authority,
         "phone": a.phone,
         "email": a.email,
         "pec": a.pec,

@@ -15,6 +15,7 @@ from .data import (
     LetterData,
     PaymentInfo,
     PaymentPlan,
+    PriorContact,
     ProspettoRow,
     Recipient,
     SupplyInfo,
@@ -121,7 +122,7 @@ def example_letter(kind: str, *, claims: int = 2, prospetto: int = 2, case_no: i
             pagopa_creditor_code="01234567897" if kind == "supply_suspension_notice" else "",
         ),
         registered=kind in {"formal_demand", "supply_suspension_notice", "bureau_notice"},
-        previous_letter_date=date(2025, 2, 10) if kind == "reminder_2" else None,
+        prior_contacts=_example_history(kind),
         bureau=BureauNotice(
             "EURISC", "CRIF S.p.A.", LETTER_DATE + timedelta(days=16), "www.crif.it – tel. 051 4176111"
         )
@@ -151,3 +152,13 @@ def _example_plan(claims: tuple[Claim, ...]) -> PaymentPlan:
         ),
         agreed_on=date(2025, 3, 10),
     )
+
+
+def _example_history(kind: str) -> tuple[PriorContact, ...]:
+    """The reminders a case of this kind has usually had: a first letter before the second, a letter and an
+    SMS before the formal demand (the kinds that speak of them)."""
+    if kind == "reminder_2":
+        return (PriorContact(date(2025, 2, 10), "letter"),)
+    if kind == "formal_demand":
+        return (PriorContact(date(2025, 1, 20), "letter"), PriorContact(date(2025, 2, 10), "sms"))
+    return ()

@@ -187,13 +187,6 @@ def validate_letter(kind: str, data: LetterData) -> None:
 # --- per-kind checks ------------------------------------------------------------------------------------
 
 
-def _check_reminder_2(data: LetterData) -> None:
-    if data.previous_letter_date is None:
-        raise LetterError(
-            "letter.missing_previous", "Il secondo sollecito richiede la data della prima lettera."
-        )
-
-
 def _check_bureau(data: LetterData) -> None:
     if data.bureau is None:
         raise LetterError("letter.missing_bureau", "Il preavviso di segnalazione richiede i dati del SIC.")
@@ -226,7 +219,6 @@ def _check_plan(data: LetterData) -> None:
 
 
 _KIND_CHECKS: dict[str, tuple[Any, ...]] = {
-    "reminder_2": (_check_reminder_2,),
     "bureau_notice": (_check_bureau,),
     "supply_suspension_notice": (_check_supply,),
     "payment_plan_confirmation": (_check_plan,),

@@ -197,7 +197,6 @@ def _with(kind: str, **changes):
     [
         ("lettera_strana", example_letter("reminder_1"), "letter.unknown_kind"),
         ("reminder_1", _with("reminder_1", claims=()), "letter.no_claims"),
-        ("reminder_2", _with("reminder_2", previous_letter_date=None), "letter.missing_previous"),
         ("bureau_notice", _with("bureau_notice", bureau=None), "letter.missing_bureau"),
         (
             "bureau_notice",

@@ -15,6 +15,7 @@ from django.db.models import Count, Min, Sum
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from schwifty import IBAN
 
+from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import CaseStatus
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.models import AuditLog, Tenant, User
@@ -182,6 +183,8 @@ def test_claims_amounts_and_dates(demo):
     tenant, _ = demo
     for claim in Claim.objects.filter(tenant=tenant).select_related("case__creditor"):
         assert claim.due_on > claim.issued_on
+        # The search keys are written with the claim (a claim without them cannot be found by "47985").
+        assert (claim.number_head, claim.number_tail) == invoice_number_keys(claim.invoice_number) != ("", "")
         sector = claim.case.creditor.sector
         low, high = {"utility": (30, 600), "telco": (20, 300), "supplier": (500, 80_000)}[sector]
         assert Decimal(low) <= claim.amount <= Decimal(high)

@@ -9,8 +9,10 @@ import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from recupero.cases.domain.search import invoice_number_keys
 from recupero.imports import frames
 from recupero.imports.tests.conftest import contact_frame, known_debtor
+from recupero.imports.writing import number_key_columns
 from recupero.parties.models import ContactPoint
 
 pytestmark = pytest.mark.skipif(
@@ -93,3 +95,13 @@ def test_an_existing_parent_cannot_be_deleted_until_the_commit(tenant):
     finally:
         other.close()
     assert list(ContactPoint.objects.values_list("debtor_id", flat=True)) == [known.pk]
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["47985/2025", "FT-2025-000123", "2025E000000123", "T2501000000123", "ABC", "000/0000", "", "x 012 y"],
+)
+def test_bulk_number_keys_equal_the_domain_function(number):
+    """The intake computes the claim search keys on a whole column: the same keys as the one-claim service."""
+    frame = pl.DataFrame({"invoice_number": [number]}).select(*number_key_columns(pl.col("invoice_number")))
+    assert frame.row(0) == invoice_number_keys(number)

@@ -59,9 +59,11 @@ def test_csv_end_to_end(run, tenant, creditor):
         "electricity",
     )
     assert c1.code.startswith("P") and c1.assignment.code == "AFF-2026-01"
-    assert sorted(Claim.objects.filter(case=c1).values_list("invoice_number", "amount")) == [
-        ("F-1", Decimal("1234.56")),
-        ("F-2", Decimal("100.00")),
+    assert sorted(
+        Claim.objects.filter(case=c1).values_list("invoice_number", "amount", "number_head", "number_tail")
+    ) == [
+        ("F-1", Decimal("1234.56"), "1", ""),  # the search keys are written by the bulk writer
+        ("F-2", Decimal("100.00"), "2", ""),
     ]
     debtor = c1.debtor
     assert (debtor.kind, debtor.size, debtor.search_name, debtor.tax_code) == (

@@ -41,14 +41,16 @@ def test_strategy_pages_and_run_now(client, world):
     preview = client.get("/strategie/esecuzioni/?anteprima=1")
     assert preview.status_code == 200 and "Anteprima del" in preview.content.decode()
     assert StrategyRun.objects.count() == 0
-    assert client.post("/strategie/esecuzioni/").status_code == 302
+    assert client.post("/strategie/esecuzioni/").status_code == 302  # to the confirmation: nothing runs
+    assert StrategyRun.objects.count() == 0
+    assert client.post("/strategie/esecuzioni/", {"confirm": "1"}).status_code == 302
     assert StrategyRun.objects.get().status == "finished"
 
 
 def test_collector_cannot_run_but_records_an_outcome(client, world):
     t, c, users = world
     client.force_login(users["op"])
-    client.post("/strategie/esecuzioni/")
+    client.post("/strategie/esecuzioni/", {"confirm": "1"})
     assert StrategyRun.objects.count() == 0
     now = dt.datetime.now()
     work_items_create(

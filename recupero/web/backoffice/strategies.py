@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from recupero.channels.selectors import communication_get
@@ -34,6 +35,18 @@ ACTION_LABELS = {
     "supply_suspension_notice": "Preavviso di sospensione (ARERA)",
     "legal_review": "Revisione legale",
     "skip_trace": "Rintraccio",
+}
+# What goes out through each channel, in the words of the confirmation ("SMS: 1.125", "PEC: 36"…),
+# in the order a supervisor weighs them: what reaches the debtor first, internal work last.
+CHANNEL_LABELS = {
+    "sms": "SMS",
+    "email": "E-mail",
+    "pec": "PEC",
+    "post": "Lettere",
+    "registered": "Raccomandate A/R",
+    "phone": "Telefonate in coda",
+    "visit": "Visite domiciliari",
+    "task": "Attività interne",
 }
 ANCHORS = {
     "due_date": "dalla scadenza",
@@ -112,10 +125,35 @@ def strategy_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _report_rows(report: dict[str, Any]) -> dict[str, list[tuple[str, int]]]:
-    return {
+    rows = {
         name: sorted(report.get(name, {}).items(), key=lambda kv: -kv[1])
-        for name in ("by_action", "skipped", "flags", "by_channel")
+        for name in ("by_action", "skipped", "flags")
     }
+    rows["by_channel"] = channel_counts(report.get("by_channel", {}))
+    return rows
+
+
+def channel_counts(by_channel: dict[str, int]) -> list[tuple[str, int]]:
+    """(Italian label, count) per channel with something to do, in CHANNEL_LABELS order."""
+    known = [(CHANNEL_LABELS[c], by_channel[c]) for c in CHANNEL_LABELS if by_channel.get(c)]
+    return known + [(c, n) for c, n in sorted(by_channel.items()) if c not in CHANNEL_LABELS and n]
+
+
+def _run_now(request: AuthedRequest) -> HttpResponse:
+    """Start today's run only from the confirmation form: a bare POST (one click on an old page, a replayed
+    request) is sent to the confirmation, which says what would go out, and nothing runs."""
+    if request.POST.get("confirm") != "1":
+        messages.warning(request, "Prima di eseguire, controlla che cosa partirà e conferma.")
+        return redirect(f"{reverse('backoffice:strategy_runs')}?conferma=1")
+    try:
+        report = strategy_run(tenant=tenant_of(request), actor=request.user, run_date=today())
+        messages.success(
+            request,
+            f"Esecuzione completata: {report.steps_executed} passi su {report.cases_seen} pratiche.",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("backoffice:strategy_runs")
 
 
 @backoffice_view
@@ -124,19 +162,15 @@ def strategy_runs(request: AuthedRequest) -> HttpResponse:
     user = request.user
     tenant = tenant_of(request)
     if request.method == "POST":
-        try:
-            report = strategy_run(tenant=tenant, actor=user, run_date=today())
-            messages.success(
-                request,
-                f"Esecuzione completata: {report.steps_executed} passi su {report.cases_seen} pratiche.",
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("backoffice:strategy_runs")
-    preview = None
+        return _run_now(request)
+    can_run = can(user.role, RUN_STRATEGIES)
+    preview = confirm = None
     tomorrow = today() + dt.timedelta(days=1)
     if request.GET.get("anteprima"):
         preview = strategy_preview(tenant=tenant, actor=user, on=tomorrow).as_dict()
+    if request.GET.get("conferma") and can_run:
+        # The same planning as the run itself, without writes: what one click would send today.
+        confirm = strategy_preview(tenant=tenant, actor=user, on=today()).as_dict()
     runs = runs_recent(tenant=tenant, actor=user)
     return render(
         request,
@@ -145,8 +179,11 @@ def strategy_runs(request: AuthedRequest) -> HttpResponse:
             "runs": [{"run": r, "rows": _report_rows(r.report)} for r in runs],
             "preview": preview,
             "preview_rows": _report_rows(preview) if preview else None,
+            "confirm": confirm,
+            "confirm_channels": channel_counts(confirm["by_channel"]) if confirm else None,
+            "today": today(),
             "tomorrow": tomorrow,
-            "can_run": can(user.role, RUN_STRATEGIES),
+            "can_run": can_run,
         },
     )
 

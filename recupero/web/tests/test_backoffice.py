@@ -149,6 +149,22 @@ def test_creditor_list_shows_only_visible_creditors(login, world):
         ("Verdi", {"verdi_tel"}),
         ("ferro costr", {"ferro_tel"}),
         ("nessuno", set()),
+        # A name in either order; a rotation never finds a debtor the typed order does not name.
+        ("Mario Rossi", {"rossi_ene", "rossi_tel"}),
+        ("mario  ROSSI", {"rossi_ene", "rossi_tel"}),
+        ("Rossi Mario", {"rossi_ene", "rossi_tel"}),
+        ("Giuseppe Verdi", {"verdi_tel"}),
+        ("Laura Rossi", set()),
+        ("Costruzioni S.r.l. Ferro", {"ferro_tel"}),
+        # Any part of an invoice number a person types: the number before the slash, the tail, no zeros.
+        ("77", {"ferro_tel"}),
+        ("0002", {"bianchi_ene"}),
+        ("2", {"bianchi_ene"}),
+        ("2024", {"rossi_ene", "bianchi_ene"}),
+        ("2024/2", {"bianchi_ene"}),
+        ("FT 2024 0001", {"rossi_ene"}),
+        ("2023", set()),
+        ("Rossi 2024", set()),  # a name with a year is not a piece of an invoice number
     ],
 )
 def test_search(login, world, query, names):
