@@ -68,6 +68,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Il richiamo del {date} alle {time} è fuori dalla fascia di contatto del mandato ({window}).",
     ),
+    "request.invalid": (422, "Richiesta non valida: {detail}."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}
