@@ -6,13 +6,15 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema
+from django.utils.cache import add_never_cache_headers
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from recupero.cases.selectors import MAX_PAGE, CaseFilters, case_claims, case_get, case_list
 from recupero.cases.services import case_view_record
 from recupero.core.errors import DomainError, error_payload, http_status
+from recupero.core.health import health_check, is_healthy
 from recupero.core.models import User
 from recupero.ledger.domain.accounts import LABELS, Account
 from recupero.ledger.selectors import case_balances
@@ -120,6 +122,32 @@ def case_detail(request: HttpRequest, case_id: ObjectId) -> dict:  # type: ignor
         ],
         "balances": [{"account": a.value, "label": LABELS[a], "amount": balances[a]} for a in Account],
     }
+
+
+class HealthOut(Schema):
+    database: str
+    queue: str
+
+
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, summary="Stato di database e coda")
+def health(request: HttpRequest, response: HttpResponse) -> Status[dict[str, str]]:
+    """No login: load balancers call it. 503 names what is down ("down"), nothing else; never cached."""
+    add_never_cache_headers(response)
+    report = health_check()
+    return Status(200 if is_healthy(report) else 503, report)
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    tenant: str
+
+
+@api.get("/me", response=MeOut, summary="L'utente della sessione")
+def me(request: HttpRequest) -> dict[str, str]:
+    """Who the session belongs to (clients show it; the load benchmark's "empty authenticated page")."""
+    user = _user(request)
+    return {"username": user.username, "role": user.role, "tenant": user.tenant.code if user.tenant else ""}
 
 
 api.add_router("/imports", "recupero.web.api.imports.router")
