@@ -104,7 +104,9 @@ def test_every_api_integer_parameter_gives_404_or_422_with_an_italian_message(cl
                 if method == "get":
                     response = client.get(url, query)
                 else:
-                    response = client.generic(method.upper(), url + ("?" + f"{name}={value}" if query else ""))
+                    response = client.generic(
+                        method.upper(), url + ("?" + f"{name}={value}" if query else "")
+                    )
                 assert response.status_code in (404, 422), (method, url, query, response.status_code)
                 body = response.json()
                 assert body["code"] in ("auth.not_found", "request.invalid"), body
