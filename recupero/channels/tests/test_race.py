@@ -34,7 +34,8 @@ def test_a_message_both_workers_find_unsendable_fails_once():
     first, second = Communication.objects.get(pk=comm.pk), Communication.objects.get(pk=comm.pk)
     actor = system_actor(comm.tenant)
     services.communications_send(tenant_id=comm.tenant_id, actor=actor, ids=[comm.pk], on=DAY)  # worker A
-    services._fail(actor, second, "Modello di lettera sconosciuto: «no_such_template».")  # worker B, stale copy
+    unknown = "Modello di lettera sconosciuto: «no_such_template»."
+    services._fail(actor, second, unknown)  # worker B, with its stale copy
     comm.refresh_from_db()
     assert (comm.status, comm.error) == (
         CommStatus.FAILED.value,
