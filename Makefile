@@ -21,7 +21,8 @@ $(UV):
 
 install: .venv/.synced
 
-# Serve the app and run the worker together; the demo agency is loaded on the first run. Ctrl-C stops both.
+# Serve the app (gunicorn, `recupero serve`) and run the worker together on SQLite; the demo agency is loaded on
+# the first run. Ctrl-C stops both.
 # DEBUG is off by default everywhere else (config/settings/base.py); the development start turns it on.
 run: export DJANGO_DEBUG ?= 1
 run: install
@@ -30,7 +31,7 @@ run: install
 	@echo "Recupero su http://127.0.0.1:$(PORT)/  (Ctrl-C per fermare server e worker)"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait; echo "Recupero fermato."; exit 0' INT TERM; \
 	  $(BIN)/recupero worker & \
-	  $(BIN)/recupero runserver 127.0.0.1:$(PORT) --noreload & \
+	  $(BIN)/recupero serve --bind 127.0.0.1:$(PORT) & \
 	  wait
 
 # (Re)load the demo agency into the database named by DATABASE_URL (default: SQLite in var/).

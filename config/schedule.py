@@ -1,12 +1,49 @@
-"""Every periodic job of the platform, in one place (Huey periodic tasks, Europe/Rome wall clock)."""
+"""Every periodic job of the platform, in one place (Huey periodic tasks, Europe/Rome wall clock).
+
+Each `recupero worker` runs Huey's scheduler, so with several workers on one Redis queue each of them enqueues
+every periodic job: without a guard the 06:00 run would start once per worker. `once_per_day` lets the first
+copy claim the day in Huey's storage (an atomic put-if-empty, shared by every consumer of the queue) and turns
+the others into no-ops. Workers started with `--no-periodic` do not schedule at all.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
+
+log = logging.getLogger(__name__)
+
+
+def _rome_today() -> dt.date:
+    from recupero.core.clock import today
+
+    return today()
+
+
+def once_per_day(job: Callable[[], Any]) -> Callable[[], Any]:
+    """Run `job` at most once per Italian calendar day across every consumer of this queue."""
+
+    @wraps(job)
+    def guarded() -> Any:
+        day = _rome_today()
+        if not HUEY.put_if_empty(f"recupero.once.{job.__name__}.{day.isoformat()}", "1"):
+            log.info("periodic %s for %s already taken by another worker: skipped", job.__name__, day)
+            return None
+        # Yesterday's claim is no longer needed: keep the store from growing one key a day forever.
+        HUEY.get(f"recupero.once.{job.__name__}.{(day - dt.timedelta(days=1)).isoformat()}")
+        return job()
+
+    return guarded
 
 
 @db_periodic_task(crontab(minute="15", hour="2"))
+@once_per_day
 def nightly_integrity_check() -> None:
     """Every night: verify that every ledger transaction still balances (a broken book must be seen at once)."""
     from recupero.ledger.tasks import ledger_verify_all
@@ -16,7 +53,6 @@ def nightly_integrity_check() -> None:
 
 def at_rome(hour: int, minute: int):  # type: ignore[no-untyped-def]
     """A Huey schedule test on the Italian wall clock: Huey runs in UTC (HUEY["utc"]), Italy is UTC+1/+2."""
-    import datetime as dt
     from zoneinfo import ZoneInfo
 
     rome = ZoneInfo("Europe/Rome")
@@ -33,6 +69,7 @@ def at_rome(hour: int, minute: int):  # type: ignore[no-untyped-def]
 
 
 @db_periodic_task(at_rome(6, 0))
+@once_per_day
 def daily_strategy_run() -> None:
     """Every morning at 06:00 (Europe/Rome): each tenant's open cases move one step along their strategy."""
     from recupero.strategies.tasks import strategy_run_all

@@ -151,7 +151,8 @@ MEDIA_URL = "media/"
 # Background work: Django Tasks API run by Huey (SqliteHuey embedded; RedisHuey when REDIS_URL is set).
 _redis_url = os.environ.get("REDIS_URL")
 HUEY = {
-    "name": "recupero",
+    # The queue's key prefix in Redis: one per deployment sharing a Redis (tests use their own).
+    "name": os.environ.get("RECUPERO_QUEUE_NAME", "recupero"),
     "immediate": False,
     "utc": True,
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
@@ -166,11 +167,13 @@ TASKS = {"default": {"BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "[%(asctime)s] %(levelname)s:%(name)s:%(threadName)s:%(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # huey with a handler of its own: otherwise `run_huey` adds one too and every line is printed twice.
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        "huey": {"level": "INFO"},
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }

@@ -24,6 +24,7 @@ from recupero.parties.models import Debtor
 
 _TAX_CODE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
 PAGE_SIZE = 50
+MAX_PAGE = 100_000  # deeper offsets are not a way to browse (use the filters); interfaces refuse beyond
 
 
 @dataclass(frozen=True)

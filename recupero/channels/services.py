@@ -244,17 +244,38 @@ def communications_send(
     return counts
 
 
-def _render(comm: Communication, on: dt.date) -> bytes:
+def _letter_kind(comm: Communication) -> str:
     kind = LETTER_KINDS.get(comm.template)
     if kind is None:
         raise ChannelError("letter.unknown_kind", f"Modello di lettera sconosciuto: «{comm.template}».")
-    return render_letter(kind, letter_data(comm, letter_date=on))
+    return kind
+
+
+def _render(comm: Communication, on: dt.date) -> bytes:
+    return render_letter(_letter_kind(comm), letter_data(comm, letter_date=on))
 
 
 def _fail(actor: User, comm: Communication, error: str) -> None:
+    """queued → failed as one conditional UPDATE, like `_claim`: of two workers that both found the message
+    unsendable, one records it (one timeline event, not two)."""
+    assert can_transition(CommStatus.QUEUED, CommStatus.FAILED)
     with transaction.atomic():
-        _move(comm, CommStatus.FAILED, error=error[:300])
+        failed = Communication.objects.filter(pk=comm.pk, status=CommStatus.QUEUED).update(
+            status=CommStatus.FAILED.value, error=error[:300], updated_at=now()
+        )
+        if not failed:
+            return
+        comm.status, comm.error = CommStatus.FAILED.value, error[:300]
         _timeline(comm, actor, f"{_label(comm)} non inviata: {error[:200]}")
+
+
+def _claim_document(comm: Communication) -> bool:
+    """`_claim` for a message whose PDF was just written: the loser of the race deletes its own copy (a letter
+    with a debtor's data must not be left on disk twice, unreferenced)."""
+    if _claim(comm, document=comm.document.name):
+        return True
+    comm.document.delete(save=False)
+    return False
 
 
 def _letters_send(actor: User, comms: list[Communication], on: dt.date) -> None:
@@ -262,10 +283,10 @@ def _letters_send(actor: User, comms: list[Communication], on: dt.date) -> None:
     prepared: list[tuple[Communication, str, Any]] = []
     for comm in comms:
         try:
+            kind = _letter_kind(comm)
             data = letter_data(comm, letter_date=on)
-            kind = LETTER_KINDS[comm.template]
             check_letter(kind, data)  # a bad letter fails alone, before the batch is composed
-        except (ChannelError, KeyError, DomainError) as exc:
+        except (ChannelError, DomainError) as exc:
             _fail(actor, comm, getattr(exc, "message", str(exc)))
             continue
         prepared.append((comm, kind, data))
@@ -283,7 +304,7 @@ def _letters_send(actor: User, comms: list[Communication], on: dt.date) -> None:
         comm.document.save(
             f"{comm.tenant_id}/{on:%Y/%m}/{comm.case.code}-{comm.pk}.pdf", ContentFile(pdf), save=False
         )
-        if not _claim(comm, document=comm.document.name):
+        if not _claim_document(comm):
             continue  # another worker took it
         done.append(comm)
         kept.append((kind, data))
@@ -389,7 +410,7 @@ def _messages_send(actor: User, kind: CommKind, comms: list[Communication], on: 
             _fail(actor, comm, getattr(exc, "message", str(exc)))
             continue
         # Claimed (and committed) before the provider is called: never sent twice.
-        if not _claim(comm, **({"document": comm.document.name} if comm.document else {})):
+        if not (_claim_document(comm) if comm.document else _claim(comm)):
             continue
         ready.append((comm, message))
     if not ready:

@@ -87,6 +87,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "law.rate_no_source": (422, "Indicare la fonte del tasso (comunicato in Gazzetta Ufficiale)."),
     "law.rate_duplicate": (409, "Il tasso di questo periodo è già presente."),
     "law.rate_not_next": (409, "Il tasso si aggiunge per il periodo successivo all'ultimo presente."),
+    "request.invalid": (422, "Richiesta non valida: {detail}."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from recupero.web.api.router import api
 from recupero.web.backoffice import account
+from recupero.web.health import health
 
 urlpatterns = [
     path("accesso/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("account/sicurezza/", account.security, name="account_security"),
     path("account/sicurezza/password/", account.password, name="account_password"),
     path("account/sicurezza/disattiva/", account.otp_remove, name="account_otp_remove"),
+    path("salute/", health, name="health"),
     path("api/", api.urls),
     path("", include("recupero.web.backoffice.urls")),
 ]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
+import uuid
 from typing import ClassVar
 
 from recupero.channels.providers.base import Message, ProviderResult
-
-_seq = itertools.count(1)
 
 
 class FakeProvider:
@@ -19,4 +17,5 @@ class FakeProvider:
 
     def send(self, message: Message) -> ProviderResult:
         FakeProvider.outbox.append(message)
-        return ProviderResult(True, f"fake-{next(_seq)}@recupero.invalid", "sent", provider=self.name)
+        # Unique across processes and restarts (several workers): a receipt must match back to one message.
+        return ProviderResult(True, f"fake-{uuid.uuid4().hex}@recupero.invalid", "sent", provider=self.name)

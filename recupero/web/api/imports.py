@@ -13,6 +13,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import User
 from recupero.imports import selectors, services
 from recupero.imports.models import ImportBatch
+from recupero.web.api.validation import ObjectId
 
 router = Router(tags=["importazioni"])
 
@@ -76,13 +77,13 @@ def upload(
 
 
 @router.get("/{batch_id}", response=BatchOut, summary="Stato, avanzamento e anteprima di un lotto")
-def detail(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+def detail(request: HttpRequest, batch_id: ObjectId) -> dict[str, Any]:
     user = _user(request)
     return _out(selectors.batch_get(tenant=user.tenant, actor=user, batch_id=batch_id))  # type: ignore[arg-type]
 
 
 @router.post("/{batch_id}/commit", response={202: BatchOut}, summary="Conferma l'importazione del lotto")
-def commit(request: HttpRequest, batch_id: int) -> Status[dict[str, Any]]:
+def commit(request: HttpRequest, batch_id: ObjectId) -> Status[dict[str, Any]]:
     user = _user(request)
     batch = selectors.batch_get(tenant=user.tenant, actor=user, batch_id=batch_id)  # type: ignore[arg-type]
     services.batch_request_commit(tenant=user.tenant, actor=user, batch=batch)  # type: ignore[arg-type]

@@ -6,18 +6,22 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Schema
+from django.utils.cache import add_never_cache_headers
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
-from recupero.cases.selectors import CaseFilters, case_claims, case_get, case_list
+from recupero.cases.selectors import MAX_PAGE, CaseFilters, case_claims, case_get, case_list
 from recupero.cases.services import case_view_record
 from recupero.core.clock import today
 from recupero.core.errors import DomainError, error_payload, http_status
+from recupero.core.health import health_check, is_healthy
 from recupero.core.models import User
 from recupero.law.errors import LawError
 from recupero.ledger.domain.accounts import LABELS, Account
 from recupero.ledger.position import CasePosition, case_position
 from recupero.ledger.selectors import case_balances
+from recupero.web.api.validation import BIGINT_MAX, ObjectId, is_unknown_id, validation_problem
 
 api = NinjaAPI(title="Recupero API", version="1", auth=SessionAuth(), urls_namespace="api")
 
@@ -25,6 +29,16 @@ api = NinjaAPI(title="Recupero API", version="1", auth=SessionAuth(), urls_names
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, error_payload(exc), status=http_status(exc))
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Ninja's English pydantic report becomes our 422 payload: a stable code, an Italian message per field."""
+    if is_unknown_id(exc.errors):
+        return api.create_response(request, error_payload(DomainError("auth.not_found")), status=404)
+    fields = [validation_problem(error) for error in exc.errors]
+    error = DomainError("request.invalid", detail="; ".join(f"{f['field']} {f['message']}" for f in fields))
+    return api.create_response(request, {**error_payload(error), "fields": fields}, status=422)
 
 
 class CaseOut(Schema):
@@ -78,8 +92,8 @@ class CaseDetailOut(CaseOut):
 class CaseQuery(Schema):
     q: str = ""
     status: str = ""
-    creditor_id: int | None = None
-    page: int = 1
+    creditor_id: int | None = Field(None, ge=1, le=BIGINT_MAX)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 def _out(case) -> dict:  # type: ignore[no-untyped-def]
@@ -110,7 +124,7 @@ def cases(request: HttpRequest, query: Query[CaseQuery]) -> list[dict]:  # type:
 
 
 @api.get("/cases/{case_id}", response=CaseDetailOut, summary="Una pratica con fatture e saldi")
-def case_detail(request: HttpRequest, case_id: int) -> dict:  # type: ignore[type-arg]
+def case_detail(request: HttpRequest, case_id: ObjectId) -> dict:  # type: ignore[type-arg]
     user = _user(request)
     case = case_get(tenant=user.tenant, actor=user, case_id=case_id)  # type: ignore[arg-type]
     case_view_record(tenant=case.tenant, actor=user, case=case, via="api")
@@ -150,6 +164,32 @@ def _position(case) -> dict:  # type: ignore[no-untyped-def]
         },
         "position_error": "",
     }
+
+
+class HealthOut(Schema):
+    database: str
+    queue: str
+
+
+@api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, summary="Stato di database e coda")
+def health(request: HttpRequest, response: HttpResponse) -> Status[dict[str, str]]:
+    """No login: load balancers call it. 503 names what is down ("down"), nothing else; never cached."""
+    add_never_cache_headers(response)
+    report = health_check()
+    return Status(200 if is_healthy(report) else 503, report)
+
+
+class MeOut(Schema):
+    username: str
+    role: str
+    tenant: str
+
+
+@api.get("/me", response=MeOut, summary="L'utente della sessione")
+def me(request: HttpRequest) -> dict[str, str]:
+    """Who the session belongs to (clients show it; the load benchmark's "empty authenticated page")."""
+    user = _user(request)
+    return {"username": user.username, "role": user.role, "tenant": user.tenant.code if user.tenant else ""}
 
 
 api.add_router("/imports", "recupero.web.api.imports.router")

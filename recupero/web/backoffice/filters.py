@@ -10,7 +10,7 @@ from django import forms
 from django.http import QueryDict
 
 from recupero.cases.domain.states import LABELS, CaseStatus
-from recupero.cases.selectors import CaseFilters
+from recupero.cases.selectors import MAX_PAGE, CaseFilters
 from recupero.parties.domain.geo import provinces
 
 # Balance bands (saldo): key -> (label, lower bound inclusive, upper bound exclusive).
@@ -51,7 +51,7 @@ class CaseFilterForm(forms.Form):
     )
     province = forms.ChoiceField(required=False)
     overdue = forms.ChoiceField(required=False, choices=[("", ""), *list(PAST_DUE.items())])
-    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def __init__(
         self,

@@ -154,9 +154,9 @@ def import_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("", import_list, name="import_list"),
-    path("<int:batch_id>/", import_batch, name="import_batch"),
-    path("<int:batch_id>/conferma/", import_commit, name="import_commit"),
-    path("<int:batch_id>/annulla/", import_discard, name="import_discard"),
-    path("<int:batch_id>/errori.<str:fmt>", import_report, name="import_report"),
-    path("<int:batch_id>/mappatura/", import_mapping, name="import_mapping"),
+    path("<id:batch_id>/", import_batch, name="import_batch"),
+    path("<id:batch_id>/conferma/", import_commit, name="import_commit"),
+    path("<id:batch_id>/annulla/", import_discard, name="import_discard"),
+    path("<id:batch_id>/errori.<str:fmt>", import_report, name="import_report"),
+    path("<id:batch_id>/mappatura/", import_mapping, name="import_mapping"),
 ]

@@ -7,14 +7,14 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("pratiche/", views.case_list, name="case_list"),
-    path("pratiche/<int:case_id>/", views.case_detail, name="case_detail"),
+    path("pratiche/<id:case_id>/", views.case_detail, name="case_detail"),
     path("committenti/", views.creditor_list, name="creditor_list"),
-    path("committenti/<int:creditor_id>/", views.creditor_detail, name="creditor_detail"),
+    path("committenti/<id:creditor_id>/", views.creditor_detail, name="creditor_detail"),
     path("importazioni/", include("recupero.web.backoffice.imports")),
     path("strategie/", strategies.strategy_list, name="strategy_list"),
     path("strategie/esecuzioni/", strategies.strategy_runs, name="strategy_runs"),
     path(
-        "comunicazioni/<int:communication_id>/documento/",
+        "comunicazioni/<id:communication_id>/documento/",
         strategies.communication_document,
         name="communication_document",
     ),
@@ -22,5 +22,5 @@ urlpatterns = [
     path("code/telefonate/", worklists.call_queue_view, name="call_queue"),
     path("code/visite/", worklists.visit_queue_view, name="visit_queue"),
     path("code/rintracci/", worklists.skip_trace_view, name="skip_trace_queue"),
-    path("code/attivita/<int:item_id>/esito/", worklists.work_item_outcome, name="work_item_outcome"),
+    path("code/attivita/<id:item_id>/esito/", worklists.work_item_outcome, name="work_item_outcome"),
 ]
