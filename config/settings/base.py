@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "recupero.core.middleware.RequestContextMiddleware",
+    # After authentication: one audit row per successful request that showed debtors' personal data.
+    "recupero.core.audit.AuditShownMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
