@@ -136,6 +136,8 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
         tenant=c["tenant"], actor=c["admin"], filters=AuditFilters()
     )[0],
     "recupero.core.selectors.audit_actions": None,  # action names, no rows
+    "recupero.core.selectors.chain_status": None,  # a sentence about the tenant's own chain
+    "recupero.parties.selectors.debtor_ids_matching": None,  # ids, checked in web/tests/test_audit.py
     "recupero.core.selectors.audit_actors": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
 }
 

@@ -41,6 +41,11 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "ledger.unbalanced": (422, "Registrazione contabile non bilanciata."),
     "ledger.bad_account": (422, "Conto contabile sconosciuto: «{value}»."),
     "ledger.already_reversed": (409, "La registrazione è già stata stornata."),
+    "audit.bad_period": (422, "Periodo non valido: la data di fine precede la data di inizio."),
+    "audit.register_too_long": (
+        422,
+        "Il periodo scelto supera {limit} operazioni: restringa le date per stampare il registro.",
+    ),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

@@ -54,6 +54,50 @@ def last_verification(*, tenant: Tenant) -> AuditLog | None:
     return AuditLog.objects.filter(tenant=tenant, action="audit.verify").order_by("-seq").first()
 
 
+LIVE_LIMIT = 20_000  # rows a page may verify while the user waits (~0.3 s); beyond, the nightly job's verdict
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What the auditor's page says about the chain: `ok`, `broken` or `unverified`, in one Italian sentence."""
+
+    state: str
+    message: str
+    last: AuditLog | None = None
+
+
+def chain_status(*, tenant: Tenant, live_limit: int = LIVE_LIMIT) -> ChainStatus:
+    """The last recorded full verification, plus a live check of the rows written since (when few enough);
+    with no recorded verification, a live check of the whole chain when it is small."""
+    last = last_verification(tenant=tenant)
+    head = AuditLog.objects.filter(tenant=tenant).order_by("-seq").values_list("seq", flat=True).first() or 0
+    if last is not None and not last.details.get("ok"):
+        reason = last.details.get("broken", {})
+        return ChainStatus(
+            "broken", f"Catena alterata alla riga n. {reason.get('seq')}: {reason.get('reason')}.", last
+        )
+    since, start_hash = (last.details["head_seq"], last.details["head_hash"]) if last else (0, GENESIS)
+    if head - since > live_limit:
+        what = "Nessuna verifica completa registrata" if last is None else "Verifica completa registrata"
+        return ChainStatus(
+            "unverified",
+            f"{what}; {head - since} righe successive da verificare (recupero audit verify --record).",
+            last,
+        )
+    verdict = chain_verify(tenant=tenant, after_seq=since, after_hash=start_hash)
+    if not verdict.ok:
+        assert verdict.broken is not None
+        return ChainStatus(
+            "broken", f"Catena alterata alla riga n. {verdict.broken.seq}: {verdict.broken.reason}.", last
+        )
+    scope = (
+        "intera catena verificata ora"
+        if last is None
+        else "righe successive all'ultima verifica completa verificate ora"
+    )
+    return ChainStatus("ok", f"Catena integra: {head} righe ({scope}).", last)
+
+
 # ---------------------------------------------------------------- search
 
 

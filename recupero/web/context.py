@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
+    VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
     VIEW_IMPORTS,
@@ -29,6 +30,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:strategy_list", "Strategie", "settings", (VIEW_STRATEGIES,)),
     ("backoffice:strategy_runs", "Esecuzioni", "status", (VIEW_STRATEGIES,)),
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
+    ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
 ]
 
 
