@@ -12,8 +12,10 @@ It lives in `ledger` because that is the lowest app that sees both the cases and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -116,7 +118,7 @@ def _cases(tenant: Tenant, ids: set[int]) -> dict[int, Case]:
     return {c.pk: c for c in qs}
 
 
-def _event_line(event: dict, case: Case) -> tuple[dt.date, int, Case, str, Decimal | None]:  # type: ignore[type-arg]
+def _event_line(event: Mapping[str, Any], case: Case) -> tuple[dt.date, int, Case, str, Decimal | None]:
     on = timezone.localtime(event["at"]).date()
     data = event["data"] or {}
     if event["kind"] == "case.opened":
