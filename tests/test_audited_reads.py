@@ -13,6 +13,7 @@ from recupero.channels.selectors import communication_get
 from recupero.channels.services import CommunicationSpec, communications_queue
 from recupero.core.audit import Shown, audit_shown, collecting, must_record
 from recupero.core.domain.roles import Role
+from recupero.core.permissions import system_actor
 from recupero.worklists.selectors import call_queue, skip_trace_queue, visit_queue
 from recupero.worklists.services import WorkItemSpec, work_items_create
 from tests import portfolio as b
@@ -64,11 +65,12 @@ def test_queues_note_each_items_debtor():
         WorkItemSpec(visits.pk, "visit", "step", "", DAY, None, "k2"),
         WorkItemSpec(traces.pk, "skip_trace", "step", "", DAY, None, "k3"),
     ]
-    work_items_create(tenant=t, specs=specs)
+    work_items_create(tenant=t, actor=system_actor(t), specs=specs)
+    boss = make_user(t, Role.SUPERVISOR)
     for read, case in (
-        (lambda: call_queue(tenant=t, actor=None, today=DAY, at=dt.time(10)), calls),
-        (lambda: visit_queue(tenant=t, actor=None, today=DAY), visits),
-        (lambda: skip_trace_queue(tenant=t, today=DAY), traces),
+        (lambda: call_queue(tenant=t, actor=boss, today=DAY, at=dt.time(10)), calls),
+        (lambda: visit_queue(tenant=t, actor=boss, today=DAY), visits),
+        (lambda: skip_trace_queue(tenant=t, actor=boss, today=DAY), traces),
     ):
         with collecting() as shown:
             assert len(read()) == 1
@@ -79,11 +81,13 @@ def test_a_communications_document_is_an_opened_case():
     t = b.tenant()
     case = b.case(t, b.creditor(t), b.debtor(t))
     communications_queue(
-        tenant=t, specs=[CommunicationSpec(case.pk, "letter", "tpl", "step", "action", None, "", DAY, "c1")]
+        tenant=t,
+        actor=system_actor(t),
+        specs=[CommunicationSpec(case.pk, "letter", "tpl", "step", "action", None, "", DAY, "c1")],
     )
     comm = Communication.objects.get(idempotency_key="c1")
     with collecting() as shown:
-        communication_get(tenant=t, communication_id=comm.pk)
+        communication_get(tenant=t, actor=make_user(t, Role.AUDITOR), communication_id=comm.pk)
     assert (shown.debtor_ids, shown.case_ids, shown.others, shown.opened) == (
         {case.debtor_id},
         {case.pk},

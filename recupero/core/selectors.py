@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from recupero.core.domain.chain import GENESIS, ChainRow, Verdict, verify
 from recupero.core.domain.roles import VIEW_AUDIT
-from recupero.core.errors import DomainError
 from recupero.core.models import AuditLog, AuditSubject, Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import check
 
 AUDIT_PAGE = 50
 CHAIN_FIELDS = (
@@ -113,9 +112,7 @@ class AuditFilters:
 
 
 def _audit_visible(tenant: Tenant, actor: User) -> QuerySet[AuditLog]:
-    require(actor, VIEW_AUDIT)
-    if actor.tenant_id != tenant.pk:
-        raise DomainError("tenant.mismatch")
+    check(actor, VIEW_AUDIT, tenant)
     return AuditLog.objects.filter(tenant=tenant)
 
 

@@ -121,7 +121,7 @@ def _subjects(
     return sorted(debtors), sorted(cases)
 
 
-def audit_verify_record(*, tenant: Tenant, actor: User | None) -> Verdict:
+def audit_verify_record(*, tenant: Tenant, actor: User) -> Verdict:
     """Verify the tenant's whole chain and append the verdict to it (`audit.verify`): the head it vouched for
     (seq and hash) stays on record, so that rows later removed from the end can be noticed."""
     verdict = chain_verify(tenant=tenant)

@@ -6,6 +6,7 @@ import logging
 
 from recupero.core.domain.chain import Verdict
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 from recupero.core.services import audit_verify_record
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ def audit_verify_all() -> dict[str, Verdict]:
     a broken chain is logged as an error so that monitoring sees it at once)."""
     verdicts = {}
     for tenant in Tenant.objects.order_by("code"):
-        verdict = verdicts[tenant.code] = audit_verify_record(tenant=tenant, actor=None)
+        verdict = verdicts[tenant.code] = audit_verify_record(tenant=tenant, actor=system_actor(tenant))
         if not verdict.ok and verdict.broken is not None:
             log.error(
                 "audit: chain of %s broken at row %s (id %s): %s",

@@ -25,7 +25,7 @@ from recupero.cases.models import Case, TimelineEvent
 from recupero.core.domain.roles import VIEW_AUDIT
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require
+from recupero.core.permissions import check
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.models import LedgerEntry
 
@@ -67,9 +67,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def register_lines(*, tenant: Tenant, actor: User, start: dt.date, end: dt.date) -> list[RegisterLine]:
     """The register from `start` to `end` (inclusive), numbered after every operation before `start`."""
-    require(actor, VIEW_AUDIT)
-    if actor.tenant_id != tenant.pk:
-        raise DomainError("tenant.mismatch")
+    check(actor, VIEW_AUDIT, tenant)
     if end < start:
         raise DomainError("audit.bad_period")
     low, high = _bounds(start, end)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from recupero.core.domain.roles import Role
 from recupero.core.models import AuditLog, AuditSubject
+from recupero.core.permissions import system_actor
 from recupero.core.services import audit_record, user_create
 from recupero.web.tests.factories import CF_ROSSI, PASSWORD
 
@@ -25,7 +26,11 @@ def _views():
 
 def _auditor(world):
     return user_create(
-        tenant=world.tenant, actor=None, username="revisore", password=PASSWORD, role=Role.AUDITOR
+        tenant=world.tenant,
+        actor=system_actor(world.tenant),
+        username="revisore",
+        password=PASSWORD,
+        role=Role.AUDITOR,
     )
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recupero.core.domain.chain import Verdict
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 from recupero.core.selectors import chain_verify
 from recupero.core.services import audit_verify_record
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         results = {}
         for tenant in tenants:
             if options["record"]:
-                results[tenant.code] = audit_verify_record(tenant=tenant, actor=None)
+                results[tenant.code] = audit_verify_record(tenant=tenant, actor=system_actor(tenant))
             else:
                 results[tenant.code] = chain_verify(tenant=tenant)
         if options["json"]:
