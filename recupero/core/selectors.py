@@ -123,10 +123,8 @@ def audit_filtered(*, tenant: Tenant, actor: User, filters: AuditFilters) -> Que
         qs = qs.filter(actor_id=filters.actor_id)
     if filters.action:
         qs = qs.filter(action=filters.action)
-    if filters.date_from:
-        qs = qs.filter(at__gte=_midnight(filters.date_from))
-    if filters.date_to:
-        qs = qs.filter(at__lt=_midnight(filters.date_to + dt.timedelta(days=1)))
+    if filters.date_from or filters.date_to:
+        qs = _in_period(qs, tenant, filters.date_from, filters.date_to)
     subjects = AuditSubject.objects.filter(tenant=tenant)
     if filters.debtor_ids is not None:
         qs = qs.filter(seq__in=subjects.filter(debtor_id__in=filters.debtor_ids).values("seq"))
@@ -157,6 +155,27 @@ def audit_actions(*, tenant: Tenant, actor: User, recent: int = 5000) -> list[st
 def audit_actors(*, tenant: Tenant, actor: User) -> QuerySet[User]:
     _audit_visible(tenant, actor)
     return User.objects.filter(tenant=tenant).order_by("username")
+
+
+def _in_period(
+    qs: QuerySet[AuditLog], tenant: Tenant, start: dt.date | None, end: dt.date | None
+) -> QuerySet[AuditLog]:
+    """Rows of a period as a range of seq: `at` is taken under the chain's lock, so it grows with seq, and the
+    first and last row of the period are two probes of the (tenant, at) index. Walking the seq index backwards
+    while testing `at` would read every newer row first (0.5 s for a day in the middle of a million rows)."""
+    period = {}
+    if start:
+        period["at__gte"] = _midnight(start)
+    if end:
+        period["at__lt"] = _midnight(end + dt.timedelta(days=1))
+    qs = qs.filter(**period)  # still exact if clocks of two servers disagreed by a moment
+    by_time = (
+        AuditLog.objects.filter(tenant=tenant, **period).order_by("at").values_list("seq", flat=True)
+    )
+    first, last = by_time.first(), by_time.reverse().first()
+    if first is None or last is None:
+        return qs.none()
+    return qs.filter(seq__gte=min(first, last), seq__lte=max(first, last))
 
 
 def _midnight(day: dt.date) -> dt.datetime:
