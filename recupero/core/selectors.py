@@ -169,9 +169,7 @@ def _in_period(
     if end:
         period["at__lt"] = _midnight(end + dt.timedelta(days=1))
     qs = qs.filter(**period)  # still exact if clocks of two servers disagreed by a moment
-    by_time = (
-        AuditLog.objects.filter(tenant=tenant, **period).order_by("at").values_list("seq", flat=True)
-    )
+    by_time = AuditLog.objects.filter(tenant=tenant, **period).order_by("at").values_list("seq", flat=True)
     first, last = by_time.first(), by_time.reverse().first()
     if first is None or last is None:
         return qs.none()
