@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from recupero.core.domain.chain import GENESIS, ChainRow, Verdict, verify
 from recupero.core.domain.roles import VIEW_AUDIT
@@ -35,10 +39,43 @@ CHAIN_FIELDS = (
 
 
 def chain_rows(*, tenant: Tenant, after_seq: int = 0) -> Iterator[ChainRow]:
-    """The tenant's rows in chain order, streamed (a million rows never sit in memory at once)."""
+    """The tenant's rows in chain order, streamed (a million rows never sit in memory at once).
+
+    The ORM's query, fetched with a plain (server-side on PostgreSQL) cursor: Django's per-row converters made
+    the fetch three times slower than the hashing. The few conversions needed are done here."""
     qs = AuditLog.objects.filter(tenant=tenant, seq__gt=after_seq).order_by("seq").values_list(*CHAIN_FIELDS)
-    for values in qs.iterator(chunk_size=5000):
-        yield ChainRow(*values)
+    sql, params = qs.query.sql_with_params()
+    with (
+        connection.chunked_cursor() as cursor
+    ):  # WITH HOLD on PostgreSQL in autocommit; no write lock on SQLite
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            for values in batch:
+                yield _chain_row(values)
+
+
+def _chain_row(values: tuple[Any, ...]) -> ChainRow:
+    row_id, tenant_id, seq, at, actor_id, ip, action, object_type, object_id, details, prev, digest = values
+    if isinstance(at, str):  # SQLite keeps text
+        at = parse_datetime(at)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    if isinstance(details, str | bytes):
+        details = json.loads(details)
+    return ChainRow(
+        row_id,
+        tenant_id,
+        seq,
+        at,
+        actor_id,
+        str(ip) if ip else None,
+        action,
+        object_type,
+        object_id,
+        details,
+        prev,
+        digest,
+    )
 
 
 def chain_verify(*, tenant: Tenant, after_seq: int = 0, after_hash: str = GENESIS) -> Verdict:
