@@ -13,7 +13,7 @@ from django.utils.timezone import now
 
 from recupero.core.context import current_ip
 from recupero.core.domain.chain import GENESIS, Verdict, canonical, link
-from recupero.core.domain.roles import MANAGE_USERS, Role
+from recupero.core.domain.roles import MANAGE_USERS, VIEW_AUDIT, Role
 from recupero.core.models import AuditLog, AuditSubject, Tenant, User
 from recupero.core.permissions import service
 from recupero.core.selectors import chain_verify
@@ -121,6 +121,7 @@ def _subjects(
     return sorted(debtors), sorted(cases)
 
 
+@service(VIEW_AUDIT)
 def audit_verify_record(*, tenant: Tenant, actor: User) -> Verdict:
     """Verify the tenant's whole chain and append the verdict to it (`audit.verify`): the head it vouched for
     (seq and hash) stays on record, so that rows later removed from the end can be noticed."""
