@@ -94,3 +94,27 @@ def test_a_communications_document_is_an_opened_case():
         {f"channels.communication#{comm.pk}"},
         True,
     )
+
+
+def test_an_import_batch_and_its_error_report_are_noted_for_a_creditor_users_row():
+    from recupero.imports.selectors import batch_get, batch_report
+    from recupero.imports.services import batch_upload
+
+    t = b.tenant()
+    cr = b.creditor(t)
+    batch = batch_upload(
+        tenant=t,
+        actor=system_actor(t),
+        creditor=cr,
+        files=[("affido.csv", b"codice_fiscale;importo\n=HYPERLINK(1);10\n")],
+        assignment_code="AFF-1",
+        enqueue=False,
+    )
+    user = make_user(t, Role.CREDITOR_USER, creditor=cr)
+    with collecting() as shown:
+        batch_report(batch_get(tenant=t, actor=user, batch_id=batch.pk), "csv")
+    assert (shown.others, shown.opened, must_record(user.role, shown)) == (
+        {f"imports.importbatch#{batch.pk}"},
+        False,
+        True,
+    )
