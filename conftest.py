@@ -68,14 +68,18 @@ def _is_transactional(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _ledger_flush_switch(request):
-    """Transactional tests end with a flush that deletes every row; let it through the append-only triggers."""
+    """Transactional tests end with a flush that deletes every row; let it through the append-only triggers of
+    the ledger and of the audit log."""
     if not _is_transactional(request):
         yield
         return
-    from recupero.ledger.maintenance import set_unlocked
+    from recupero.core.maintenance import set_unlocked as audit_unlocked
+    from recupero.ledger.maintenance import set_unlocked as ledger_unlocked
 
     # Depend on pytest-django's database helper so that this teardown runs before its flush.
     request.getfixturevalue("_django_db_helper")
-    set_unlocked(False)
+    ledger_unlocked(False)
+    audit_unlocked(False)
     yield
-    set_unlocked(True, "test flush")
+    ledger_unlocked(True, "test flush")
+    audit_unlocked(True, "test flush")

@@ -51,6 +51,14 @@ def nightly_integrity_check() -> None:
     ledger_verify_all()
 
 
+@db_periodic_task(crontab(minute="30", hour="2"))
+def nightly_audit_verify() -> None:
+    """Every night: recompute each tenant's audit hash chain and record the verdict (the auditor's page shows it)."""
+    from recupero.core.tasks import audit_verify_all
+
+    audit_verify_all()
+
+
 def at_rome(hour: int, minute: int):  # type: ignore[no-untyped-def]
     """A Huey schedule test on the Italian wall clock: Huey runs in UTC (HUEY["utc"]), Italy is UTC+1/+2."""
     from zoneinfo import ZoneInfo

@@ -22,7 +22,8 @@ import recupero
 from recupero.cases.models import Case
 from recupero.cases.selectors import CaseFilters
 from recupero.core.domain.roles import Role
-from recupero.core.models import TenantModel
+from recupero.core.models import AuditLog, TenantModel
+from recupero.core.selectors import AuditFilters
 from tests.factories import make_case, make_creditor, make_debtor, make_user
 
 # the tenant itself; users carry tenant as a (nullable) FK; published interest rates are law, the same for all
@@ -127,6 +128,21 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.imports.selectors.import_creditors": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
     "recupero.imports.selectors.batch_progress": None,  # figures of one batch, no rows
     "recupero.imports.selectors.batch_report": None,  # bytes of one batch's report
+    "recupero.core.selectors.chain_rows": lambda f, c: list(
+        AuditLog.objects.filter(pk__in=[r.id for r in f(tenant=c["tenant"])])
+    ),
+    "recupero.core.selectors.chain_verify": None,  # a verdict, no rows (core/tests/test_audit_chain.py)
+    "recupero.core.selectors.last_verification": lambda f, c: f(tenant=c["tenant"]),
+    "recupero.core.selectors.audit_filtered": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"], filters=AuditFilters())
+    ),
+    "recupero.core.selectors.audit_page": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], filters=AuditFilters()
+    )[0],
+    "recupero.core.selectors.audit_actions": None,  # action names, no rows
+    "recupero.core.selectors.chain_status": None,  # a sentence about the tenant's own chain
+    "recupero.parties.selectors.debtor_ids_matching": None,  # ids, checked in web/tests/test_audit.py
+    "recupero.core.selectors.audit_actors": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
 }
 
 

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "recupero.core.middleware.RequestContextMiddleware",
+    # After authentication: one audit row per successful request that showed debtors' personal data.
+    "recupero.core.audit.AuditShownMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the lockout page
 ]
 

@@ -16,6 +16,7 @@ from recupero.cases.domain.codes import is_case_code
 from recupero.cases.domain.search import digit_groups, name_orders
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import VIEW_CASES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -142,6 +143,7 @@ def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 
     )
     offset = (max(page, 1) - 1) * PAGE_SIZE
     rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    audit_shown(debtor_ids=[c.debtor_id for c in rows[:PAGE_SIZE]], case_ids=[c.pk for c in rows[:PAGE_SIZE]])
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
@@ -172,6 +174,7 @@ def case_get(*, tenant: Tenant, actor: User, case_id: int) -> Case:
     )
     if case is None:
         raise DomainError("auth.not_found")
+    audit_shown(debtor_ids=[case.debtor_id], case_ids=[case.pk], opened=True)
     return case
 
 
@@ -193,7 +196,9 @@ def assignments_of(*, tenant: Tenant, actor: User, creditor_id: int) -> QuerySet
 def other_cases_of_debtor(*, tenant: Tenant, actor: User, case: Case) -> list[Case]:
     """The debtor's other cases this actor may see (one debtor may owe several creditors)."""
     qs = cases_visible(tenant=tenant, actor=actor).filter(debtor_id=case.debtor_id).exclude(pk=case.pk)
-    return list(qs.select_related("creditor").order_by("-id")[:20])
+    others = list(qs.select_related("creditor").order_by("-id")[:20])
+    audit_shown(debtor_ids=[case.debtor_id], case_ids=[c.pk for c in others])
+    return others
 
 
 def case_status_counts(*, tenant: Tenant, actor: User) -> dict[str, int]:

@@ -16,7 +16,7 @@ from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.clock import now, today
-from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS, Role
+from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import actor_capability, require_case, require_creditor, service
@@ -237,18 +237,6 @@ def case_set_balance(*, case: Case, balance: Decimal) -> None:
     """Refresh the cached total due; only the ledger calls this, with a figure it derived from its entries."""
     Case.objects.filter(pk=case.pk).update(balance=balance)
     case.balance = balance
-
-
-def case_view_record(*, tenant: Tenant, actor: User, case: Case, via: str) -> None:
-    """A creditor's user has seen a debtor's personal data: that view is audited (who, when, from where)."""
-    if actor.role == Role.CREDITOR_USER:
-        audit_record(
-            tenant=tenant,
-            actor=actor,
-            action="debtor.view",
-            obj=case.debtor,
-            details={"case": case.code, "via": via},
-        )
 
 
 PRESCRIPTION_EVENT_LABELS = {

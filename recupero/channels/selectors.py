@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from recupero.channels.models import Communication, PrintBatch
+from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import RUN_STRATEGIES, VIEW_DOCUMENTS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -25,6 +26,12 @@ def communication_get(*, tenant: Tenant, actor: User, communication_id: int) -> 
     found = qs.filter(pk=communication_id).select_related("case").first()
     if found is None:
         raise DomainError("auth.not_found")
+    audit_shown(
+        debtor_ids=[found.case.debtor_id],
+        case_ids=[found.case_id],
+        others=[f"channels.communication#{found.pk}"],
+        opened=True,
+    )
     return found
 
 

@@ -88,6 +88,11 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "law.rate_duplicate": (409, "Il tasso di questo periodo è già presente."),
     "law.rate_not_next": (409, "Il tasso si aggiunge per il periodo successivo all'ultimo presente."),
     "request.invalid": (422, "Richiesta non valida: {detail}."),
+    "audit.bad_period": (422, "Periodo non valido: la data di fine precede la data di inizio."),
+    "audit.register_too_long": (
+        422,
+        "Il periodo scelto supera {limit} operazioni: restringa le date per stampare il registro.",
+    ),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

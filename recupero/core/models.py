@@ -70,20 +70,74 @@ class User(AbstractUser):
 
 
 class AuditLog(TenantModel):
-    """Who did what, when, from which address: every service write and every creditor view of personal data."""
+    """Who did what, when, from which address: every service write, every view of debtors' personal data by a
+    creditor's user and every case an agency user opens. Append-only in the database (triggers of migration
+    0002) and hash-chained per tenant (`domain/chain.py`): `seq` numbers the tenant's rows 1, 2, 3… and
+    `hash` covers `prev_hash` and the row's content. Rows are written only by `services.audit_record`."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tenant = tenant_key(db_index=False)  # every index below leads with the tenant
+    seq = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     ip = models.GenericIPAddressField(null=True, blank=True)
-    action = models.CharField(max_length=60, db_index=True)
+    action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     details: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = "registro di audit"
         verbose_name_plural = "registro di audit"
-        indexes = [models.Index(fields=["tenant", "object_type", "object_id"])]
+        constraints = [models.UniqueConstraint(fields=["tenant", "seq"], name="audit_chain_seq")]
+        # The auditor's page reads newest first by seq (keyset), filtered by one of these.
+        indexes = [
+            models.Index(
+                fields=["tenant", "object_type", "object_id"], name="core_auditl_tenant__6ececa_idx"
+            ),
+            models.Index(fields=["tenant", "actor", "seq"], name="audit_actor_seq"),
+            models.Index(fields=["tenant", "action", "seq"], name="audit_action_seq"),
+            models.Index(fields=["tenant", "at"], name="audit_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AuditSubject(TenantModel):
+    """The debtors and cases an audit row is about, one row each: the index that lets the auditor find every
+    access to a debtor or a case among millions of rows. Derived from the row's hashed `details`, written in
+    the same transaction, append-only like it. Plain ids, no foreign keys: core sits below parties and cases."""
+
+    tenant = tenant_key(db_index=False)
+    log = models.ForeignKey(AuditLog, on_delete=models.PROTECT, related_name="subjects", db_index=False)
+    seq = models.PositiveBigIntegerField()  # the row's seq, so that a search walks this index in page order
+    debtor_id = models.BigIntegerField(null=True)
+    case_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "soggetto di audit"
+        verbose_name_plural = "soggetti di audit"
+        indexes = [
+            models.Index(
+                fields=["tenant", "debtor_id", "seq"],
+                name="audit_subject_debtor",
+                condition=models.Q(debtor_id__isnull=False),
+            ),
+            models.Index(
+                fields=["tenant", "case_id", "seq"],
+                name="audit_subject_case",
+                condition=models.Q(case_id__isnull=False),
+            ),
+            models.Index(fields=["log"], name="audit_subject_log"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"#{self.seq} debitore {self.debtor_id}"
+            if self.debtor_id
+            else f"#{self.seq} pratica {self.case_id}"
+        )

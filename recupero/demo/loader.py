@@ -79,13 +79,15 @@ class LoadResult:
 
 
 # ---- reload ------------------------------------------------------------------------------------------------
-def _ledger_trigger_sql() -> dict[str, tuple[list[str], list[str]]]:
-    migration = importlib.import_module("recupero.ledger.migrations.0002_append_only")
+def _append_only_trigger_sql() -> dict[str, tuple[list[str], list[str]]]:
+    """(drop, create) per vendor for the triggers of the append-only tables: the ledger and the audit log."""
+    ledger = importlib.import_module("recupero.ledger.migrations.0002_append_only")
+    audit = importlib.import_module("recupero.core.migrations.0002_audit_chain")
     return {
-        "sqlite": (migration.SQLITE_REVERSE, migration.SQLITE),
+        "sqlite": ([*ledger.SQLITE_REVERSE, *audit.SQLITE_DROP], [*ledger.SQLITE, *audit.SQLITE]),
         "postgresql": (
-            ["DROP TRIGGER IF EXISTS ledger_entry_append_only ON ledger_ledgerentry;"],
-            migration.POSTGRES,
+            ["DROP TRIGGER IF EXISTS ledger_entry_append_only ON ledger_ledgerentry;", *audit.POSTGRES_DROP],
+            [*ledger.POSTGRES, *audit.POSTGRES],
         ),
     }
 
@@ -114,9 +116,10 @@ def _scoped_tables(tenant_model: type[models.Model]) -> tuple[list[str], list[tu
 def demo_purge(code: str = TENANT_CODE) -> bool:
     """Delete the demo tenant and every row it owns, in one transaction. Returns False if there was none.
 
-    The ledger is append-only: its triggers refuse DELETE. A reload is the one honest exception, so inside the
-    same transaction we drop the triggers, delete, and recreate them; nothing else can write meanwhile (SQLite
-    holds the write lock, PostgreSQL an exclusive lock on the ledger from the DROP TRIGGER). When the demo is
+    The ledger and the audit log are append-only: their triggers refuse DELETE. A reload is the one honest
+    exception, so inside the same transaction we drop the triggers, delete, and recreate them; nothing else
+    can write meanwhile (SQLite holds the write lock, PostgreSQL an exclusive lock on each table from the DROP
+    TRIGGER). The demo tenant's audit chain goes with it; every other tenant's chain stays whole. When the demo is
     the only tenant, PostgreSQL TRUNCATEs instead (no row triggers fire, and it is instant at a million rows).
     Foreign keys are deferred to commit on both databases, so the order of the deletes does not matter."""
     tenant = Tenant.objects.filter(code=code).first()
@@ -124,19 +127,19 @@ def demo_purge(code: str = TENANT_CODE) -> bool:
         return False
     owned, hanging = _scoped_tables(Tenant)
     vendor = connection.vendor
-    drop, create = _ledger_trigger_sql()[vendor]
+    drop, create = _append_only_trigger_sql()[vendor]
     alone = not Tenant.objects.exclude(pk=tenant.pk).exists()
     user_table = User._meta.db_table
     owned.sort(key=lambda table: table == user_table)  # users last: everything else may point at them
     with transaction.atomic(), connection.cursor() as cursor:
         if vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # a load earlier in this transaction set IMMEDIATE
+        for sql in drop:  # first: the audit log's triggers refuse TRUNCATE too
+            cursor.execute(sql)
         if vendor == "postgresql" and alone:
             truncate = [t for t in owned if t != user_table] + [t for t, _, p in hanging if p != user_table]
             cursor.execute(f"TRUNCATE {', '.join(dict.fromkeys(truncate))} RESTART IDENTITY")
             owned, hanging = [user_table], [h for h in hanging if h[2] == user_table]
-        for sql in drop:
-            cursor.execute(sql)
         for table, column, parent in hanging:
             cursor.execute(
                 f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT id FROM "{parent}" WHERE tenant_id = %s)',

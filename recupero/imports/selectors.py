@@ -10,6 +10,7 @@ import polars as pl
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import COMMIT_IMPORTS, VIEW_IMPORTS, can
 from recupero.core.domain.sheets import safe_row
 from recupero.core.errors import DomainError
@@ -46,6 +47,7 @@ def batch_get(*, tenant: Tenant, actor: User, batch_id: int) -> ImportBatch:
     batch = qs.select_related("creditor", "assignment").filter(pk=batch_id).first()
     if batch is None:
         raise DomainError("auth.not_found")
+    audit_shown(others=[f"imports.importbatch#{batch.pk}"])  # its preview carries the file's raw cells
     return batch
 
 
@@ -106,6 +108,7 @@ def _table(batch: ImportBatch, index: int) -> RawTable:
 def batch_report(batch: ImportBatch, fmt: str) -> tuple[str, bytes]:
     """The error report (one line per error, the creditor's own row beside it) as CSV or XLSX; with several files
     the CSV has one section per file and the XLSX one sheet per file."""
+    audit_shown(others=[f"imports.importbatch#{batch.pk}"])  # the creditor's own rows, debtor cells included
     errors = staging.read_errors(batch.pk)
     name = f"errori-{staging.safe_name(batch.assignment_code)}.{fmt}"
     indexes = [i for i, f in enumerate(batch.files) if staging.raw_path(batch.pk, i).exists()]

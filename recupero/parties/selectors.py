@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.db.models.functions import Collate
 
-from recupero.core.domain.roles import VIEW_CASES, VIEW_CREDITORS
+from recupero.core.domain.roles import VIEW_CASES, VIEW_CREDITORS, VIEW_PERSONAL_DATA
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import check, creditor_q
@@ -37,3 +39,21 @@ def creditor_list(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:
 
 def contacts_of(*, tenant: Tenant, debtor: Debtor) -> QuerySet[ContactPoint]:
     return ContactPoint.objects.filter(tenant=tenant, debtor=debtor).order_by("kind", "id")
+
+
+def debtor_ids_matching(*, tenant: Tenant, actor: User, text: str, limit: int = 200) -> list[int]:
+    """Debtors by codice fiscale or partita IVA (exact) or by name prefix: the auditor's search of the audit log.
+    Ids only; the name prefix walks the (tenant_id, search_name) index in byte order (see the model)."""
+    check(actor, VIEW_PERSONAL_DATA, tenant)
+    clean = " ".join(text.split())
+    upper = clean.upper()
+    qs = Debtor.objects.filter(tenant=tenant)
+    if len(upper) == 16 and upper.isalnum():
+        qs = qs.filter(tax_code=upper)
+    elif len(upper) == 11 and upper.isdigit():
+        qs = qs.filter(vat_number=upper) | qs.filter(tax_code=upper)
+    else:
+        prefix = clean.lower()
+        name = Collate("search_name", "C") if connection.vendor == "postgresql" else F("search_name")
+        qs = qs.annotate(_name=name).filter(_name__gte=prefix, _name__lt=prefix + "\U0010ffff")
+    return list(qs.order_by().values_list("id", flat=True)[:limit])

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import VIEW_CASES, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -33,6 +34,12 @@ def _open(tenant: Tenant, actor: User, kind: ItemKind, today: dt.date) -> QueryS
     )
 
 
+def _shown(items: list[WorkItem]) -> list[WorkItem]:
+    """A queue shows each item's debtor: noted for the request's audit row (core/audit.py)."""
+    audit_shown(debtor_ids=[i.case.debtor_id for i in items], case_ids=[i.case_id for i in items])
+    return items
+
+
 def call_queue(
     *, tenant: Tenant, actor: User, today: dt.date, at: dt.time, limit: int = 100
 ) -> list[WorkItem]:
@@ -41,16 +48,16 @@ def call_queue(
     qs = _open(tenant, actor, ItemKind.CALL, today).filter(
         Q(window_start__isnull=True) | Q(window_start__lte=at, window_end__gte=at)
     )
-    return list(qs.order_by("-case__balance", "due_on", "id")[:limit])
+    return _shown(list(qs.order_by("-case__balance", "due_on", "id")[:limit]))
 
 
 def visit_queue(*, tenant: Tenant, actor: User, today: dt.date, limit: int = 100) -> list[WorkItem]:
     qs = _open(tenant, actor, ItemKind.VISIT, today)
-    return list(qs.order_by("case__province", "-case__balance", "id")[:limit])
+    return _shown(list(qs.order_by("case__province", "-case__balance", "id")[:limit]))
 
 
 def skip_trace_queue(*, tenant: Tenant, actor: User, today: dt.date, limit: int = 100) -> list[WorkItem]:
-    return list(_open(tenant, actor, ItemKind.SKIP_TRACE, today).order_by("due_on", "id")[:limit])
+    return _shown(list(_open(tenant, actor, ItemKind.SKIP_TRACE, today).order_by("due_on", "id")[:limit]))
 
 
 def item_get(*, tenant: Tenant, actor: User, item_id: int) -> WorkItem:

@@ -12,7 +12,6 @@ from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from recupero.cases.selectors import MAX_PAGE, CaseFilters, case_claims, case_get, case_list
-from recupero.cases.services import case_view_record
 from recupero.core.clock import today
 from recupero.core.errors import DomainError, error_payload, http_status
 from recupero.core.health import health_check, is_healthy
@@ -127,7 +126,6 @@ def cases(request: HttpRequest, query: Query[CaseQuery]) -> list[dict]:  # type:
 def case_detail(request: HttpRequest, case_id: ObjectId) -> dict:  # type: ignore[type-arg]
     user = _user(request)
     case = case_get(tenant=user.tenant, actor=user, case_id=case_id)  # type: ignore[arg-type]
-    case_view_record(tenant=case.tenant, actor=user, case=case, via="api")
     balances = case_balances(case=case)
     return {
         **_out(case),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import rates, strategies, views, worklists
+from recupero.web.backoffice import audit, rates, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("code/visite/", worklists.visit_queue_view, name="visit_queue"),
     path("code/rintracci/", worklists.skip_trace_view, name="skip_trace_queue"),
     path("code/attivita/<id:item_id>/esito/", worklists.work_item_outcome, name="work_item_outcome"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/esporta/", audit.audit_export, name="audit_export"),
+    path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
 ]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from recupero.cases.services import case_view_record
 from recupero.web.backoffice import pages
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
@@ -32,8 +31,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     page = pages.case_page(tenant=tenant_of(request), actor=user, case_id=case_id)
-    # A creditor's user looking at a debtor's personal data leaves a trace (GDPR accountability).
-    case_view_record(tenant=tenant_of(request), actor=user, case=page.case, via="backoffice")
     return render(request, "web/case_detail.html", {"page": page, "case": page.case})
 
 

@@ -275,14 +275,27 @@ def test_creditor_user_view_is_audited_and_hides_other_creditors_cases(login, wo
     assert (row.actor, row.object_id, row.details, row.tenant) == (
         world.users["energia_user"],
         str(case.debtor_id),
-        {"case": case.code, "via": "backoffice"},
+        {
+            "method": "GET",
+            "path": f"/pratiche/{case.pk}/",
+            "debtors": [case.debtor_id],
+            "cases": [case.pk],
+            "n_debtors": 1,
+            "n_cases": 1,
+        },
         world.tenant,
     )
 
 
-def test_agency_staff_view_is_not_audited_as_debtor_view(login, world):
-    login(world.users["admin"]).get(reverse("backoffice:case_detail", args=[world.cases["rossi_ene"].pk]))
-    assert not AuditLog.objects.filter(action="debtor.view").exists()
+def test_agency_staff_case_view_is_audited_with_the_debtors_other_cases(login, world):
+    case, other = world.cases["rossi_ene"], world.cases["rossi_tel"]
+    login(world.users["admin"]).get(reverse("backoffice:case_detail", args=[case.pk]))
+    row = AuditLog.objects.get(action="debtor.view")
+    assert (row.actor, row.details["debtors"], row.details["cases"]) == (
+        world.users["admin"],
+        [case.debtor_id],
+        sorted([case.pk, other.pk]),
+    )
 
 
 def test_creditor_page(login, world):
