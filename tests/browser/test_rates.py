@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.services import Line, entry_post
 from recupero.web.tests.factories import PASSWORD, build_world
@@ -26,7 +27,7 @@ def test_admin_adds_the_missing_rate_and_the_case_follows(live_server, page, scr
     for on, amount in ((dt.date(2026, 5, 1), "2000.00"), (dt.date(2026, 9, 15), "1500.00")):
         entry_post(
             tenant=tenant,
-            actor=None,
+            actor=system_actor(tenant),
             case=case,
             kind=EntryKind.PAYMENT,
             posted_on=on,

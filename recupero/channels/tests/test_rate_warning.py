@@ -13,6 +13,7 @@ import pytest
 from recupero.channels.letters import letter_data
 from recupero.channels.models import Communication
 from recupero.channels.services import CommunicationSpec, communications_queue, communications_send
+from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.position import case_position
 from recupero.ledger.services import Line, entry_post, rate_add
@@ -30,14 +31,18 @@ def _case_paid_before_and_after(t):
     for on, amount in ((dt.date(2026, 5, 1), "2000.00"), (dt.date(2026, 9, 15), "1500.00")):
         entry_post(
             tenant=t,
-            actor=None,
+            actor=system_actor(t),
             case=case,
             kind=EntryKind.PAYMENT,
             posted_on=on,
             lines=[Line(Account.PAYMENTS_RECEIVED, Account.PRINCIPAL, Decimal(amount))],
         )
     contact_add(
-        tenant=t, actor=None, debtor=case.debtor, kind=ContactKind.PEC, value="impresa@pec.example.it"
+        tenant=t,
+        actor=system_actor(t),
+        debtor=case.debtor,
+        kind=ContactKind.PEC,
+        value="impresa@pec.example.it",
     )
     return case
 
@@ -47,7 +52,7 @@ def _pec_demand(t, case):
     spec = CommunicationSpec(
         case.pk, "pec", "formal_demand", "step", "action", point.pk, point.value, TODAY, f"{case.pk}:demand"
     )
-    communications_queue(tenant=t, specs=[spec])
+    communications_queue(tenant=t, actor=system_actor(t), specs=[spec])
     return Communication.objects.get(idempotency_key=f"{case.pk}:demand")
 
 
@@ -79,7 +84,7 @@ def test_sent_pec_demand_says_so_in_its_pdf():
     t = b.tenant()
     case = _case_paid_before_and_after(t)
     comm = _pec_demand(t, case)
-    assert communications_send(tenant_id=t.pk, ids=[comm.pk], on=TODAY) == {"sent": 1}
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=TODAY) == {"sent": 1}
     comm.refresh_from_db()
     text = _text(comm)
     assert "10.261,48" in text and "11.761,48" not in text

@@ -9,6 +9,7 @@ import pytest
 from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
 from recupero.core.models import AuditLog
+from recupero.core.permissions import system_actor
 from recupero.law.rates import default_rates
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.models import InterestRate
@@ -26,7 +27,7 @@ TODAY = dt.date(2026, 11, 22)
 def _pay(tenant, case, on, amount):
     entry_post(
         tenant=tenant,
-        actor=None,
+        actor=system_actor(tenant),
         case=case,
         kind=EntryKind.PAYMENT,
         posted_on=on,

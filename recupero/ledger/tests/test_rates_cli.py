@@ -77,7 +77,7 @@ def test_interest_without_a_database_uses_the_bundled_files(capsys, monkeypatch)
         ),
     ],
 )
-def test_rates_add_refuses_with_a_stable_code(capsys, argv, code):
+def test_rates_add_refuses_with_a_stable_code(capsys, tenant, argv, code):
     before = InterestRate.objects.count()
     with pytest.raises(SystemExit) as stop:
         cli.main(["law", "rates", "add", *argv])
@@ -100,7 +100,7 @@ def test_rates_add_as_a_named_administrator(capsys, admin_user, other_tenant):
     ]
 
 
-def test_rates_list_json(capsys):
+def test_rates_list_json(capsys, tenant):
     assert cli.main(["law", "rates", "list", "--kind", "legal", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert (len(rows), rows[0]["from"], rows[0]["rate"], rows[-1]["from"]) == (

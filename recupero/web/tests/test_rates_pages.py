@@ -13,6 +13,7 @@ import time_machine
 from django.urls import reverse
 
 from recupero.core.domain.roles import Role
+from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.models import InterestRate
 from recupero.ledger.services import Line, entry_post
@@ -39,7 +40,7 @@ def _paid_before_and_after(tenant, creditor):
     for on, amount in ((dt.date(2026, 5, 1), "2000.00"), (dt.date(2026, 9, 15), "1500.00")):
         entry_post(
             tenant=tenant,
-            actor=None,
+            actor=system_actor(tenant),
             case=case,
             kind=EntryKind.PAYMENT,
             posted_on=on,

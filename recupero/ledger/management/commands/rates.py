@@ -3,8 +3,9 @@
     recupero law rates add --kind ecb --from 2026-07-01 --rate 2,15 --source "Comunicato MEF, GU n. … del …"
     recupero law rates list [--kind ecb|legal] [--json]
 
-`add` runs the `rate_add` service as the server's operator (or as `--user`, who must be an administrator); a
-refused rate prints `errore [code]: messaggio` on stderr and exits with status 2, like `recupero law`.
+`add` runs the `rate_add` service as the system actor (the server's operator; of `--tenant`, else of the first
+agency: rates are global and the addition is audited in every agency) or as `--user`, who must be an
+administrator; a refused rate prints `errore [code]: messaggio` on stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from recupero.core.errors import DomainError
-from recupero.core.models import User
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import system_actor
 from recupero.law.cli import parse_date
 from recupero.law.errors import LawError
 from recupero.law.money import format_rate
@@ -56,6 +58,9 @@ class Command(BaseCommand):
         add.add_argument("--rate", required=True, help="percentuale, es. 2,15")
         add.add_argument("--source", required=True, help="comunicato in Gazzetta Ufficiale")
         add.add_argument("--user", help="amministratore a cui attribuire l'aggiunta (registro di audit)")
+        add.add_argument(
+            "--tenant", help="agenzia del sistema che registra l'aggiunta (predefinita: la prima)"
+        )
         add.add_argument("--json", action="store_true")
         listing = sub.add_parser("list", help="elenca i tassi, dal più recente")
         listing.add_argument("--kind", choices=("ecb", "legal"))
@@ -72,9 +77,10 @@ class Command(BaseCommand):
             raise SystemExit(2) from None
 
     def _add(self, options: dict[str, Any]) -> None:
-        actor = self._actor(options["user"])
+        actor = self._actor(options["user"], options["tenant"])
+        assert actor.tenant is not None
         row = rate_add(
-            tenant=actor.tenant if actor else None,
+            tenant=actor.tenant,
             actor=actor,
             kind=options["kind"],
             valid_from=parse_date(options["valid_from"], "data di decorrenza"),
@@ -90,10 +96,17 @@ class Command(BaseCommand):
         else:
             self.stdout.write("\n".join(row_text(r) for r in rows))
 
-    def _actor(self, username: str | None) -> User | None:
-        if not username:
-            return None
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise DomainError("auth.not_found", f"Utente sconosciuto: «{username}».")
-        return user
+    def _actor(self, username: str | None, tenant_code: str | None) -> User:
+        if username:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                raise DomainError("auth.not_found", f"Utente sconosciuto: «{username}».")
+            return user
+        tenants = Tenant.objects.order_by("pk")
+        tenant = tenants.filter(code=tenant_code).first() if tenant_code else tenants.first()
+        if tenant is None:
+            what = (
+                f"Agenzia sconosciuta: «{tenant_code}»." if tenant_code else "Nessuna agenzia nel database."
+            )
+            raise DomainError("auth.not_found", what)
+        return system_actor(tenant)
