@@ -296,6 +296,7 @@ NOT_SERVICES = {
     "recupero.imports.returns.outcomes_xlsx": "formats the outcomes of an assignment_return",
     "recupero.imports.services.batch_parse": "task body of batch_upload's parse (checked there)",
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
+    "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
 }
 
 

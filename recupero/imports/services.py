@@ -360,7 +360,12 @@ def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
             status=S.FAILED.value, error_code="import.parse.stalled", error_message=message, updated_at=now()
         )
         if moved:
-            audit_record(tenant=batch.tenant, actor=None, action="import.parse_stalled", obj=batch)
+            audit_record(
+                tenant=batch.tenant,
+                actor=system_actor(batch.tenant),
+                action="import.parse_stalled",
+                obj=batch,
+            )
             failed.append(batch.pk)
     return failed
 

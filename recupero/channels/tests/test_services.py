@@ -302,7 +302,7 @@ def test_postal_manifest_neutralises_formula_cells():
     type(debtor).objects.filter(pk=debtor.pk).update(first_name='=HYPERLINK("http://x")')
     hostile = b.case(t, b.creditor(t), debtor)
     comm = _queue(t, hostile, "letter", "reminder_1", "address")
-    assert communications_send(tenant_id=t.pk, ids=[comm.pk], on=DAY) == {"sent": 1}
+    assert communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=DAY) == {"sent": 1}
     with PrintBatch.objects.get().manifest.open("rb") as fh:
         rows = list(csv.DictReader(io.StringIO(fh.read().decode()), delimiter=";"))
     assert len(rows) == 1
