@@ -41,7 +41,8 @@ demo: install
 
 # The whole suite; DATABASE_URL=postgres://… runs it on PostgreSQL.
 test: install browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
 test-pg: install services
 	DATABASE_URL=$(PG_URL) $(MAKE) test
