@@ -46,7 +46,7 @@ def test_case_selectors_note_what_they_return():
     cr = b.creditor(t)
     debtor = b.debtor(t)
     first, second = b.case(t, cr, debtor), b.case(t, cr, debtor)
-    admin = make_user(t, Role.ADMIN)
+    admin = make_user(t, Role.ADMIN, username="capa")
     with collecting() as listed:
         case_list(tenant=t, actor=admin, filters=CaseFilters())
     assert (listed.debtor_ids, listed.case_ids, listed.opened) == ({debtor.pk}, {first.pk, second.pk}, False)
@@ -66,7 +66,7 @@ def test_queues_note_each_items_debtor():
         WorkItemSpec(traces.pk, "skip_trace", "step", "", DAY, None, "k3"),
     ]
     work_items_create(tenant=t, actor=system_actor(t), specs=specs)
-    boss = make_user(t, Role.SUPERVISOR)
+    boss = make_user(t, Role.SUPERVISOR, username="capo")
     for read, case in (
         (lambda: call_queue(tenant=t, actor=boss, today=DAY, at=dt.time(10)), calls),
         (lambda: visit_queue(tenant=t, actor=boss, today=DAY), visits),
@@ -87,7 +87,9 @@ def test_a_communications_document_is_an_opened_case():
     )
     comm = Communication.objects.get(idempotency_key="c1")
     with collecting() as shown:
-        communication_get(tenant=t, actor=make_user(t, Role.AUDITOR), communication_id=comm.pk)
+        communication_get(
+            tenant=t, actor=make_user(t, Role.AUDITOR, username="revisore"), communication_id=comm.pk
+        )
     assert (shown.debtor_ids, shown.case_ids, shown.others, shown.opened) == (
         {case.debtor_id},
         {case.pk},
@@ -110,7 +112,7 @@ def test_an_import_batch_and_its_error_report_are_noted_for_a_creditor_users_row
         assignment_code="AFF-1",
         enqueue=False,
     )
-    user = make_user(t, Role.CREDITOR_USER, creditor=cr)
+    user = make_user(t, Role.CREDITOR_USER, creditor=cr, username="cliente")
     with collecting() as shown:
         batch_report(batch_get(tenant=t, actor=user, batch_id=batch.pk), "csv")
     assert (shown.others, shown.opened, must_record(user.role, shown)) == (

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, connections, transaction
 from recupero.core.domain.chain import GENESIS, row_hash
 from recupero.core.maintenance import unlocked
 from recupero.core.models import AuditLog, AuditSubject
+from recupero.core.permissions import system_actor
 from recupero.core.selectors import chain_rows, chain_verify, last_verification
 from recupero.core.services import audit_record, audit_verify_record
 
@@ -162,7 +163,7 @@ def test_verify_text_output_and_unknown_tenant(tenant, capsys):
 @pytest.mark.django_db
 def test_a_recorded_verification_is_itself_a_link_of_the_chain(tenant):
     _append(tenant, 2)
-    verdict = audit_verify_record(tenant=tenant, actor=None)
+    verdict = audit_verify_record(tenant=tenant, actor=system_actor(tenant))
     row = last_verification(tenant=tenant)
     assert row is not None and (row.seq, row.action) == (3, "audit.verify")
     assert row.details == {"ok": True, "rows": 2, "head_seq": 2, "head_hash": verdict.head_hash}
