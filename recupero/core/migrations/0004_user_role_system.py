@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_merge_20261203_1610'),
+        ("core", "0003_merge_20261203_1610"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Amministratore'), ('supervisor', 'Supervisore'), ('consultant', 'Consulente'), ('collector', 'Operatore phone collection'), ('field_agent', 'Esattore domiciliare'), ('lawyer', 'Avvocato'), ('auditor', 'Revisore'), ('creditor_user', 'Utente committente'), ('system', 'Sistema')], default='collector', max_length=20),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Amministratore"),
+                    ("supervisor", "Supervisore"),
+                    ("consultant", "Consulente"),
+                    ("collector", "Operatore phone collection"),
+                    ("field_agent", "Esattore domiciliare"),
+                    ("lawyer", "Avvocato"),
+                    ("auditor", "Revisore"),
+                    ("creditor_user", "Utente committente"),
+                    ("system", "Sistema"),
+                ],
+                default="collector",
+                max_length=20,
+            ),
         ),
     ]
