@@ -365,7 +365,7 @@ def _amounts_dict(d: LetterData) -> dict[str, Any]:
         "costs_note": a.costs_note,
         "payments_received": format_amount(a.payments_received) if a.payments_received else None,
         "total": format_amount(d.total),
-        "interest_until": _opt_date(a.interest_until),
+        "interest_until": format_date_short(a.interest_until) if a.interest_until else None,
         "rate_warning": a.rate_warning or None,
     }
 
