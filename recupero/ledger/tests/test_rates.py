@@ -133,7 +133,12 @@ def test_rate_add_refuses_and_writes_nothing(tenant, admin_user, kind, start, ra
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CONSULTANT, Role.AUDITOR, Role.CREDITOR_USER])
 def test_only_an_administrator_adds_a_rate(tenant, creditor, role):
-    user = make_user(tenant, role, creditor=creditor if role == Role.CREDITOR_USER else None)
+    user = make_user(
+        tenant,
+        role,
+        creditor=creditor if role == Role.CREDITOR_USER else None,
+        username=f"k{role.value[:3]}9",
+    )
     with pytest.raises(DomainError) as refused:
         rate_add(
             tenant=tenant, actor=user, kind="ecb", valid_from=dt.date(2026, 7, 1), rate=D("2"), source=GU

@@ -97,7 +97,7 @@ def test_a_refused_rate_keeps_the_typed_values_and_says_why(login, admin_user, f
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CONSULTANT, Role.COLLECTOR, Role.AUDITOR])
 def test_only_administrators_see_the_rates_page(login, tenant, role):
-    client = login(make_user(tenant, role))
+    client = login(make_user(tenant, role, username=f"k{role.value[:3]}9"))
     assert client.get(RATES).status_code == 403
     assert client.post(RATES, ADD).status_code == 403
     assert not InterestRate.objects.filter(valid_from=dt.date(2026, 7, 1)).exists()
@@ -121,7 +121,7 @@ def test_dashboard_says_which_rate_is_missing_from_the_15th_day(login, admin_use
 
 def test_supervisor_is_told_and_a_consultant_is_not(login, tenant):
     with at(dt.date(2026, 7, 15)):
-        supervisor = text(login(make_user(tenant, Role.SUPERVISOR)).get(HOME))
+        supervisor = text(login(make_user(tenant, Role.SUPERVISOR, username="ksup9")).get(HOME))
         consultant = text(login(make_user(tenant, Role.CONSULTANT)).get(HOME))
     assert "2º semestre 2026" in supervisor and "Chieda a un amministratore" in supervisor
     assert "Tassi non pubblicati" not in consultant
