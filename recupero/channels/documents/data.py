@@ -287,10 +287,6 @@ class LetterData:
 # --- conversion helpers (one per block, so each stays readable) ------------------------------------------
 
 
-def _opt_date(value: date | None) -> str | None:
-    return format_date_short(value) if value else None
-
-
 def _history_dict(prior: tuple[PriorContact, ...]) -> dict[str, Any]:
     """How many reminders came before and their list in words ("lettera del 10/02/2025 e SMS del 20/02/2025")."""
     phrases = [c.phrase() for c in sorted(prior, key=lambda c: c.sent_on)]
