@@ -1,24 +1,18 @@
-"""Whole-database maintenance on the append-only books (test flushes, demo reset). Never used by the product."""
+"""Whole-database maintenance on the append-only books (test flushes, demo reset). Never used by the product.
+The switch itself is core's (`core.maintenance.switch`), shared with the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-from django.db import connection
+from recupero.core.maintenance import switch, switched
+
+LEDGER_UNLOCK = "ledger_unlock"
 
 
 def set_unlocked(unlocked: bool, reason: str = "maintenance") -> None:
-    with connection.cursor() as cur:
-        cur.execute("DELETE FROM ledger_unlock")
-        if unlocked:
-            cur.execute("INSERT INTO ledger_unlock (reason) VALUES (%s)", [reason])
+    switch(LEDGER_UNLOCK, unlocked, reason)
 
 
-@contextmanager
-def unlocked(reason: str) -> Iterator[None]:
-    set_unlocked(True, reason)
-    try:
-        yield
-    finally:
-        set_unlocked(False)
+def unlocked(reason: str) -> AbstractContextManager[None]:
+    return switched(LEDGER_UNLOCK, reason)
