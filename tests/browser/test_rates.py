@@ -14,6 +14,7 @@ from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.services import Line, entry_post
 from recupero.web.tests.factories import PASSWORD, build_world
+from tests.browser.conftest import pass_second_step
 from tests.factories import make_company_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +39,7 @@ def test_admin_adds_the_missing_rate_and_the_case_follows(live_server, page, scr
         page.fill("#id_username", "admin")
         page.fill("#id_password", PASSWORD)
         page.click("button[type=submit]")
+        pass_second_step(page)  # an administrator enrols an authenticator at the first login
         notice = page.locator("[data-testid=missing-rates]")
         assert "Tasso di riferimento BCE del 2º semestre 2026 (dal 01/07/2026)" in notice.inner_text()
 
