@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from recupero.core.models import TenantModel
-from recupero.imports.domain.states import LABELS, TONES, BatchStatus
+from recupero.imports.domain.states import COMMIT_QUEUED, LABELS, TONES, BatchStatus
 from recupero.parties.models import Creditor
 
 
@@ -86,3 +86,21 @@ class ImportBatch(TenantModel):
     @property
     def status_tone(self) -> str:
         return TONES[BatchStatus(self.status)]
+
+    @property
+    def accepted_rows(self) -> int:
+        return int(self.preview.get("rows", 0)) - int(self.preview.get("rows_rejected", 0))
+
+    @property
+    def has_writes(self) -> bool:
+        """Whether the preview would write anything: a batch with nothing to write cannot be confirmed."""
+        p = self.preview or {}
+        new = sum(
+            int(p.get(group, {}).get(key, 0)) for group in ("debtors", "cases", "claims") for key in ("new",)
+        )
+        changed = sum(int(p.get(group, {}).get("updated", 0)) for group in ("cases", "claims"))
+        return bool(new + changed + int(p.get("contacts_new", 0)))
+
+    @property
+    def commit_queued(self) -> bool:
+        return self.status == BatchStatus.READY and self.phase == COMMIT_QUEUED

@@ -19,7 +19,7 @@ import polars as pl
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.imports import frames
-from recupero.imports.domain import checks
+from recupero.imports.domain import checks, identity
 from recupero.imports.domain.errors import Notice, RowError
 from recupero.imports.domain.provinces import cap_verdict
 from recupero.imports.domain.validate import FLAGS
@@ -46,9 +46,19 @@ class Plan:
 
 
 # ---- pure preparation -------------------------------------------------------------------------------------
-def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError]], list[Notice]]:
-    """Rows of all files -> rows to plan; errors (file, RowError) for debtor conflicts; notices."""
+def prepare(
+    frame: pl.DataFrame, stand_in: str = "affido"
+) -> tuple[pl.DataFrame, list[tuple[int, RowError]], list[Notice]]:
+    """Rows of all files -> rows to plan; errors (file, RowError) for debtor conflicts; notices.
+
+    A row without a case reference gets "<stand_in>/<debtor key>": one case per debtor per affido."""
     notices: list[Notice] = []
+    frame = _with_debtor_key(frame)
+    missing = frame["case_reference"].null_count()
+    if missing:
+        notices.append(Notice.of("import.case_reference_derived", count=missing))
+        derived = pl.lit(stand_in[:27] + "/") + pl.col("dkey").str.slice(0, 32)
+        frame = frame.with_columns(pl.coalesce("case_reference", derived).alias("case_reference"))
     key = ["case_reference", "invoice_number", "invoice_date", "due_date"]
     # a mask, and a filter only when something repeats: `unique` would copy every column of every row
     first_of_key = frame.select(pl.struct(key).is_first_distinct()).to_series()
@@ -56,7 +66,6 @@ def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError
     if unique.height < frame.height:
         notices.append(Notice.of("import.duplicate_across_files", count=frame.height - unique.height))
     rows = unique.with_columns(
-        pl.coalesce("tax_code", "vat_number").alias("dkey"),
         pl.coalesce("outstanding", "amount").alias("outstanding_eff"),
         pl.coalesce("supply_point", "contract_reference").alias("supply"),
     )
@@ -80,15 +89,44 @@ def prepare(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, RowError
     return rows, errors, notices
 
 
+def _with_debtor_key(frame: pl.DataFrame) -> pl.DataFrame:
+    """dkey: codice fiscale, else partita IVA, else "X:<foreign id>", else "N:<hash of name, address, country>"."""
+    coded = pl.coalesce("tax_code", "vat_number", pl.lit("X:") + pl.col("other_tax_id"))
+    if frame.select(coded.is_null().any()).item():
+        return frame.with_columns(pl.coalesce(coded, identity.name_key(frame)).alias("dkey"))
+    return frame.with_columns(coded.alias("dkey"))
+
+
 # Each group_by first selects the columns it reads: on the whole frame polars copies every column (measured at
 # a million rows: +650 MB for the case group_by, +220 MB when narrowed).
-def _debtors(rows: pl.DataFrame) -> pl.DataFrame:
-    fields = ["tax_code", "vat_number", "name", "surname", "company_name", "debtor_type"]
-    return (
-        rows.select("dkey", *fields)
+def _debtors(rows: pl.DataFrame, creditor_id: int) -> pl.DataFrame:
+    fields = [
+        "tax_code",
+        "vat_number",
+        "other_tax_id",
+        "name",
+        "surname",
+        "company_name",
+        "debtor_type",
+        "country",
+    ]
+    debtors = (
+        rows.select("dkey", *fields, "identity_status")
         .group_by("dkey", maintain_order=True)
-        .agg(pl.col(fields).drop_nulls().first())
+        .agg(
+            pl.col(fields).drop_nulls().first(),
+            (pl.col("identity_status") == "to_verify").any().alias("verify"),
+        )
     )
+    # a debtor without codes is found again within the creditor only: names repeat across creditors
+    key = (
+        pl.when(pl.col("dkey").str.starts_with("N:"))
+        .then(pl.lit(f"N{creditor_id}:") + pl.col("dkey").str.slice(2))
+        .when(pl.col("dkey").str.starts_with("X:"))
+        .then(pl.col("dkey"))
+    )
+    status = pl.when(pl.col("verify")).then(pl.lit("to_verify")).otherwise(pl.lit("unverified"))
+    return debtors.with_columns(key.alias("identity_key"), status.alias("identity_status")).drop("verify")
 
 
 def _cases(rows: pl.DataFrame) -> pl.DataFrame:
@@ -132,22 +170,34 @@ def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
         *CONTACT_KINDS,
     ]
     rows = rows.select(used).with_columns(verdict.alias("cap_ok"))
-    storable = (
-        pl.col("address").is_not_null()
-        & pl.col("country").is_in(ITALY).fill_null(False)
-        & (pl.col("cap_ok") == "1").fill_null(False)
+    # an Italian address whose CAP, province or list disagree is stored "to verify" (issue 10); a foreign one is
+    # stored as given, its postcode in front of the town (the CAP column holds Italian CAPs only)
+    italian = (pl.col("country") == "IT").fill_null(False)
+    storable = pl.col("address").is_not_null() & (
+        ~italian | (pl.col("cap").is_not_null() & pl.col("municipality").is_not_null())
     )
+    cap_ok = pl.col("cap").fill_null("").str.contains(r"^\d{5}$")
+    doubtful = italian & (~cap_ok | pl.col("province").is_null() | (pl.col("cap_ok") == "0").fill_null(False))
+    town = pl.concat_str([pl.col("cap"), pl.col("municipality")], separator=" ", ignore_nulls=True)
     base = [pl.col("dkey"), pl.col("case_reference"), pl.col("row")]
-    blank = [pl.lit("").alias(n) for n in ("cap", "municipality", "province")]
+    blank = [pl.lit("").alias(n) for n in ("cap", "municipality", "province", "country")]
+    blank.append(pl.lit("unverified").alias("status"))
     lazy = rows.lazy()
     parts = [
         lazy.filter(storable).select(
             *base,
             pl.lit("address").alias("kind"),
             pl.col("address").str.replace_all(r"\s+", " ").str.strip_chars().alias("value"),
-            pl.col("cap"),
-            pl.col("municipality").fill_null(""),
-            pl.col("province"),
+            pl.when(italian & cap_ok).then(pl.col("cap")).otherwise(pl.lit("")).alias("cap"),
+            pl.when(italian)
+            .then(pl.col("municipality"))
+            .otherwise(town)
+            .fill_null("")
+            .str.slice(0, 100)
+            .alias("municipality"),
+            pl.col("province").fill_null(""),
+            pl.col("country").fill_null(""),
+            pl.when(doubtful).then(pl.lit("to_verify")).otherwise(pl.lit("unverified")).alias("status"),
         )
     ]
     for kind in CONTACT_KINDS:
@@ -166,19 +216,24 @@ def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
 # ---- against the database -----------------------------------------------------------------------------------
 def _existing_debtors(tenant_id: int, debtors: pl.DataFrame) -> pl.DataFrame:
     """dkey -> debtor_id, by codice fiscale, then partita IVA, then an 11-digit codice fiscale as partita IVA."""
-    codes = pl.concat([debtors["tax_code"], debtors["vat_number"]]).drop_nulls().unique()
-    schema = {"id": pl.Int64, "tax_code": pl.String, "vat_number": pl.String}
-    columns = "SELECT d.id, d.tax_code, d.vat_number FROM parties_debtor d"
+    codes = (
+        pl.concat([debtors["tax_code"], debtors["vat_number"], debtors["identity_key"]]).drop_nulls().unique()
+    )
+    schema = {"id": pl.Int64, "tax_code": pl.String, "vat_number": pl.String, "identity_key": pl.String}
+    columns = "SELECT d.id, d.tax_code, d.vat_number, d.identity_key FROM parties_debtor d"
     if frames.at_most("parties_debtor d", "d.tenant_id = %s", [tenant_id], codes.len()):
         found = frames.query(f"{columns} WHERE d.tenant_id = %s", [tenant_id], schema).filter(
-            pl.col("tax_code").is_in(codes.implode()) | pl.col("vat_number").is_in(codes.implode())
+            pl.col("tax_code").is_in(codes.implode())
+            | pl.col("vat_number").is_in(codes.implode())
+            | pl.col("identity_key").is_in(codes.implode())
         )
     else:
         with frames.TempKeys("codes", codes) as tmp:
             found = frames.query(
                 f'{columns} JOIN "{tmp}" t ON t.k = d.tax_code WHERE d.tenant_id = %s UNION '
-                f'{columns} JOIN "{tmp}" t ON t.k = d.vat_number WHERE d.tenant_id = %s',
-                [tenant_id, tenant_id],
+                f'{columns} JOIN "{tmp}" t ON t.k = d.vat_number WHERE d.tenant_id = %s UNION '
+                f'{columns} JOIN "{tmp}" t ON t.k = d.identity_key WHERE d.tenant_id = %s',
+                [tenant_id, tenant_id, tenant_id],
                 schema,
             )
     by_cf = found.filter(pl.col("tax_code") != "").group_by("tax_code").agg(pl.col("id").min().alias("by_cf"))
@@ -188,15 +243,20 @@ def _existing_debtors(tenant_id: int, debtors: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("id").min().alias("by_vat"))
     )
     by_cf_vat = by_vat.rename({"vat_number": "tax_code", "by_vat": "by_cf_vat"})
+    by_key = (
+        found.filter(pl.col("identity_key") != "")
+        .group_by("identity_key")
+        .agg(pl.col("id").min().alias("by_key"))
+    )
     matched = (
-        debtors.select("dkey", "tax_code", "vat_number")
+        debtors.select("dkey", "tax_code", "vat_number", "identity_key")
         .join(by_cf, on="tax_code", how="left")
         .join(by_vat, on="vat_number", how="left")
         .join(by_cf_vat, on="tax_code", how="left")
+        .join(by_key, on="identity_key", how="left")
     )
-    return matched.select("dkey", pl.coalesce("by_cf", "by_vat", "by_cf_vat").alias("debtor_id")).filter(
-        pl.col("debtor_id").is_not_null()
-    )
+    found_id = pl.coalesce("by_cf", "by_vat", "by_cf_vat", "by_key")
+    return matched.select("dkey", found_id.alias("debtor_id")).filter(pl.col("debtor_id").is_not_null())
 
 
 def _existing_cases(tenant_id: int, creditor_id: int, cases: pl.DataFrame) -> pl.DataFrame:
@@ -304,7 +364,7 @@ def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, li
         rows = rows.filter(~pl.col("case_reference").is_in(closed["case_reference"].implode()))
         cases = cases.filter(~pl.col("case_reference").is_in(closed["case_reference"].implode()))
         cases_existing = cases_existing.filter(pl.col("status").is_in(OPEN))
-    debtors = _debtors(rows)
+    debtors = _debtors(rows, creditor_id)
     debtor_map = _existing_debtors(tenant_id, debtors)
     contacts_new = _contacts(rows)  # unique per (dkey, kind, value)
     if debtor_map.height:  # (a creditor's first affido skips these joins of a million rows with nothing)

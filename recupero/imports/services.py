@@ -33,7 +33,7 @@ from recupero.imports import frames, planning, sandbox, staging, writing
 from recupero.imports.domain import IntakeError, MappingProfile, RawTable, validate
 from recupero.imports.domain.errors import Notice
 from recupero.imports.domain.limits import MB, Limits
-from recupero.imports.domain.states import TRANSITIONS, BatchStatus
+from recupero.imports.domain.states import COMMIT_QUEUED, TRANSITIONS, BatchStatus
 from recupero.imports.models import ImportBatch, MappingProfileRecord
 from recupero.imports.returns import ReturnResult, assignment_return
 from recupero.parties.models import Creditor
@@ -60,6 +60,10 @@ EXAMPLES = 5
 MESSAGES = {
     "import.bad_status": "Operazione non possibile: il lotto è nello stato «{status}».",
     "import.no_files": "Nessun file caricato.",
+    "import.nothing_to_write": (
+        "Il lotto non contiene nulla da importare ({rejected} righe scartate, le altre già in archivio): "
+        "correggere il file o la mappatura delle colonne e caricarlo di nuovo."
+    ),
     "import.profile_not_found": "Profilo di importazione «{name}» non trovato per questo committente.",
     "import.bad_profile": "Profilo di importazione non valido: {detail}",
     "import.commit_failed": "Importazione non riuscita: nessun dato è stato scritto. Dettaglio: {detail}",
@@ -260,7 +264,7 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
         del table, result  # a million raw rows and their validation columns: not needed any more
         gc.collect()
     progress("confronto con l'archivio", total, total, force=True)
-    rows, conflicts, more = planning.prepare(pl.concat(accepted))
+    rows, conflicts, more = planning.prepare(pl.concat(accepted), stand_in=batch.assignment_code)
     del accepted
     plan, closed = planning.plan(batch.tenant_id, batch.creditor_id, rows)
     errors_frame = staging.errors_frame(errors + conflicts).sort("file", "row", "field")
@@ -378,6 +382,11 @@ def batch_request_commit(*, tenant: Tenant, actor: User, batch: ImportBatch) -> 
     _check(tenant, actor, batch)
     if batch.status not in (S.READY, S.FAILED, S.COMMITTING):
         raise _error("import.bad_status", status=batch.status_label)
+    if not batch.has_writes:  # every row refused, or all already on file: "Importato" would be a lie
+        raise _error("import.nothing_to_write", rejected=batch.preview.get("rows_rejected", 0))
+    if batch.status == S.READY:
+        ImportBatch.objects.filter(pk=batch.pk, status=S.READY).update(phase=COMMIT_QUEUED, updated_at=now())
+        batch.phase = COMMIT_QUEUED
     from recupero.imports.tasks import commit_task
 
     batch_id = batch.pk

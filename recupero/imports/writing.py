@@ -112,6 +112,10 @@ def _debtors(plan: Plan, ctx: Context, step: Callable[[str, pl.DataFrame], None]
         pl.col("tax_code").fill_null(""),
         pl.col("vat_number").fill_null(""),
         _lit(False, pl.Boolean).alias("vulnerable"),
+        pl.col("country").fill_null(""),
+        pl.col("other_tax_id").fill_null(""),
+        "identity_status",
+        pl.col("identity_key").fill_null(""),
         search.str.strip_chars().str.to_lowercase().str.slice(0, 220).alias("search_name"),
         _lit(ctx.now).alias("created_at"),
     )
@@ -135,8 +139,9 @@ def _contacts(
         "cap",
         "municipality",
         "province",
+        "country",
         _lit(ctx.source).alias("source"),
-        _lit("unverified").alias("status"),
+        "status",
         _lit(None).alias("verified_at"),
         _lit(ctx.now).alias("created_at"),
     )

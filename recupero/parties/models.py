@@ -83,6 +83,13 @@ class Mandate(TenantModel):
         return f"{self.creditor.name} — {self.reference}"
 
 
+IDENTITY_STATUS_CHOICES = [
+    ("verified", "Verificata"),
+    ("unverified", "Non verificata"),
+    ("to_verify", "Da verificare"),
+]
+
+
 class Debtor(TenantModel):
     """A person or organisation owing money; deduplicated by codice fiscale / partita IVA across creditors."""
 
@@ -95,6 +102,22 @@ class Debtor(TenantModel):
     tax_code = models.CharField("codice fiscale", max_length=16, blank=True)
     vat_number = models.CharField("partita IVA", max_length=11, blank=True)
     vulnerable = models.BooleanField("vulnerabile", default=False)
+    country = models.CharField(
+        "paese", max_length=2, default="IT", db_default="IT", blank=True
+    )  # ISO 3166 alpha-2; "" unknown
+    # a foreign tax id (an EU VAT number with its prefix, or any other country's code as given)
+    other_tax_id = models.CharField("altro codice identificativo", max_length=30, blank=True, db_default="")
+    # "to_verify": the code came with a wrong check digit; credit-bureau and legal steps wait for a verification
+    identity_status = models.CharField(
+        "identità",
+        max_length=10,
+        choices=IDENTITY_STATUS_CHOICES,
+        default="unverified",
+        db_default="unverified",
+    )
+    # how a debtor without an Italian code is found again: "X:<foreign id>" in the tenant, or
+    # "N<creditor>:<hash of name, address, country>" within the creditor; "" for debtors with CF / P.IVA
+    identity_key = models.CharField(max_length=60, blank=True, db_default="")
     # Lower-case "surname name" / company name, for prefix search at a million rows: indexed as
     # debtor_search_name_c (tenant_id, search_name) in byte order — "C" collation on PostgreSQL, SQLite's BINARY —
     # made by migrations 0003 and 0005 outside Django's state (no Meta index can say COLLATE "C" on one database
@@ -108,6 +131,7 @@ class Debtor(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "tax_code"], name="debtor_tax_code"),
             models.Index(fields=["tenant", "vat_number"], name="debtor_vat"),
+            models.Index(fields=["tenant", "identity_key"], name="debtor_identity_key"),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +153,9 @@ class ContactPoint(TenantModel):
     kind = models.CharField(max_length=10, choices=[(k.value, v) for k, v in CONTACT_KIND_LABELS.items()])
     value = models.CharField(max_length=254)  # phone in E.164, e-mail lower-case, address street line
     cap = models.CharField(max_length=5, blank=True)
+    country = models.CharField(
+        "paese", max_length=2, default="IT", db_default="IT", blank=True
+    )  # ISO 3166 alpha-2; "" unknown
     municipality = models.CharField(max_length=100, blank=True)
     province = models.CharField(max_length=2, blank=True)
     source = models.CharField(max_length=60, default="committente")

@@ -66,22 +66,31 @@ MESSAGES: dict[str, str] = {
     "import.fatturapa.total_computed": "Importo totale assente: calcolato dal riepilogo IVA.",
     "import.zip_member_skipped": "File «{name}» nell'archivio ignorato: non è una fattura XML o P7M.",
     "import.duplicate_across_files": "{count} righe ripetute in più file del lotto: considerate una sola volta.",
+    "import.case_reference_derived": (
+        "{count} righe senza riferimento pratica: una pratica per debitore in questo affido, individuata dal "
+        "codice fiscale, dalla partita IVA o, in mancanza, da nome, indirizzo e paese."
+    ),
     "import.case_closed": "{count} pratiche già chiuse o restituite: le loro righe non modificano nulla.",
     # one field of one row
     "import.row.missing_field": "Campo obbligatorio mancante.",
-    "import.row.bad_tax_code": "Codice fiscale non valido.",
-    "import.row.bad_vat_number": "Partita IVA non valida.",
+    "import.row.bad_tax_code": "Codice fiscale non valido: importato, identità del debitore da verificare.",
+    "import.row.bad_vat_number": "Partita IVA non valida: importata, identità del debitore da verificare.",
+    "import.row.unknown_country": "Paese non riconosciuto: usare il codice ISO (IT, DE, FR…) o il nome.",
     "import.row.bad_iban": "IBAN non valido.",
     "import.row.bad_phone": "Numero di telefono non valido.",
     "import.row.bad_email": "Indirizzo e-mail non valido.",
-    "import.row.bad_cap": "CAP non valido: servono 5 cifre.",
-    "import.row.unknown_province": "Provincia sconosciuta.",
-    "import.row.cap_province_mismatch": "Il CAP non appartiene alla provincia indicata (elenco ISTAT).",
+    "import.row.bad_cap": "CAP non valido (servono 5 cifre): indirizzo importato da verificare.",
+    "import.row.unknown_province": "Provincia sconosciuta: indirizzo importato da verificare.",
+    "import.row.cap_province_mismatch": (
+        "Il CAP non appartiene alla provincia indicata (elenco ISTAT): indirizzo importato da verificare."
+    ),
     "import.row.province_abolished": "Sigla di provincia soppressa: l'indirizzo è registrato nella provincia attuale.",
     "import.row.address_incomplete": (
-        "Indirizzo senza CAP o provincia italiani validi: non sarà registrato come recapito postale."
+        "Indirizzo italiano senza CAP o comune: non sarà registrato come recapito postale."
     ),
-    "import.row.missing_identity": "Indicare codice fiscale o partita IVA del debitore.",
+    "import.row.missing_identity": (
+        "Debitore non identificabile: indicare codice fiscale, partita IVA o almeno nome e indirizzo."
+    ),
     "import.row.credit_note": "Nota di credito: non si importa come fattura, va registrata come riduzione.",
     "import.row.debtor_conflict": "La stessa pratica compare con un altro debitore (riga {first}).",
     "import.row.bad_amount": "Importo non valido: usare un numero con al massimo due decimali.",
@@ -89,7 +98,7 @@ MESSAGES: dict[str, str] = {
     "import.row.negative_amount": "L'importo non può essere negativo.",
     "import.row.outstanding_exceeds_amount": "Il residuo supera l'importo originario.",
     "import.row.bad_date": "Data non valida: usare gg/mm/aaaa o aaaa-mm-gg.",
-    "import.row.due_before_issue": "La data di scadenza precede la data del documento.",
+    "import.row.due_before_issue": "La data di scadenza precede la data del documento: importata, da verificare.",
     "import.row.duplicate": "Riga duplicata: stessa pratica, numero e data documento della riga {first}.",
     "import.row.bad_choice": "Valore non ammesso: {choices}.",
     "import.row.value_too_long": "Valore troppo lungo (massimo {limit} caratteri).",

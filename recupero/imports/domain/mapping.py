@@ -283,7 +283,7 @@ class MappingProfile:
     default_claim_type: str = "ordinary"
     default_debtor_type: str | None = None  # "consumer" | "business"; None = from the codes
     default_country: str = "IT"
-    required: tuple[str, ...] = ("case_reference", "amount")
+    required: tuple[str, ...] = ("amount",)
 
     @classmethod
     def suggest(cls, headers: list[str], **options: Any) -> MappingProfile:

@@ -63,3 +63,7 @@ BUSY = frozenset({B.UPLOADED, B.PARSING, B.COMMITTING})
 
 def can_transition(source: str, target: str) -> bool:
     return BatchStatus(target) in TRANSITIONS[BatchStatus(source)]
+
+
+# The phase of a ready batch whose commit was requested and waits for the worker: the page keeps polling.
+COMMIT_QUEUED = "importazione in coda"

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from recupero.imports.domain import checks
+from recupero.imports.domain import checks, identity
 from recupero.imports.domain.errors import WARNING, Notice, RowError
 from recupero.imports.domain.mapping import FIELDS, MappingProfile, fold
 from recupero.imports.domain.provinces import ABOLISHED, ABROAD, cap_verdict, current_sigla, province_sigla
@@ -47,7 +47,8 @@ MAX_CHARS = {
     "contract_reference": 60,
 }
 DEFAULT_MAX_CHARS = 120
-COMMIT_REQUIRED = ("case_reference", "amount", "invoice_number", "invoice_date")
+# no case reference needed: one case per debtor per affido stands in for it (planning.prepare)
+COMMIT_REQUIRED = ("amount", "invoice_number", "invoice_date")
 MONEY = pl.Decimal(20, 2)
 
 CLAIM_TYPE_WORDS = {
@@ -148,6 +149,8 @@ class AffidoRecord:
     document_type: str | None = None
     supply_active: bool | None = None  # the creditor's word; None: not stated
     first_invoice_default: bool | None = None
+    other_tax_id: str | None = None  # a foreign code (EU VAT with prefix, or as given)
+    identity_status: str = "unverified"  # "to_verify": a code with a wrong check digit, kept as given
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(AffidoRecord))
@@ -257,9 +260,12 @@ def _problem(code: str, name: str, condition: pl.Expr) -> pl.Expr:
 def _whole_file_columns(raw: pl.DataFrame, profile: MappingProfile) -> pl.DataFrame:
     """`raw` plus what needs every row of the file: the parsed dates (cheap: one parse per distinct text), and
     the duplicate verdict with the first row of each key, from the key columns only."""
+    # without a case reference the debtor stands in for it (one case per debtor per affido)
+    who = pl.coalesce(identity.cleaned("tax_code"), identity.cleaned("vat_number"), "company_name", "surname")
+    who = pl.concat_str([who.fill_null(""), pl.col("name").fill_null("")], separator="|")
     dates = raw.select(
         ROW,
-        "case_reference",
+        pl.coalesce("case_reference", who).alias("case_reference"),
         "invoice_number",
         *(
             parse_date_series(raw[n], profile.date_format).alias(f"{n}__date")
@@ -279,6 +285,8 @@ def _normalize(
 ) -> tuple[pl.DataFrame, list[pl.Expr]]:
     frame = raw.with_columns(_text_columns(profile))
     frame = frame.with_columns(_coded_columns(frame, profile))
+    frame = frame.with_columns(identity.identity_columns(frame, profile.default_country))
+    frame = frame.with_columns(identity.accepted_codes())
     frame = frame.with_columns(_cap_match_column(frame))
     frame = _money_columns(frame, separators, numeric_cells)
     problems = [
@@ -296,7 +304,6 @@ def _normalize(
 
 def _text_columns(profile: MappingProfile) -> list[pl.Expr]:
     return [
-        pl.col("country").fill_null(profile.default_country).str.to_uppercase().alias("country__n"),
         pl.col("cap").str.replace_all(r"\s", "").alias("cap__n"),
         pl.col("supply_point").str.replace_all(r"\s", "").str.to_uppercase().alias("supply_point__n"),
     ]
@@ -349,16 +356,20 @@ def _presence_problems(profile: MappingProfile) -> list[pl.Expr]:
 
 
 def _code_problems() -> list[pl.Expr]:
+    # a code with a wrong check digit: a warning, the debtor's identity is to verify (identity.accepted_codes)
+    result = [
+        _problem("import.row.bad_tax_code", "tax_code", pl.col("cf_verify__k")),
+        _problem("import.row.bad_vat_number", "vat_number", pl.col("vat_verify__k")),
+        _problem("import.row.unknown_country", "country", pl.col("country__n") == checks.INVALID),
+    ]
     pairs = [
-        ("tax_code", "import.row.bad_tax_code"),
-        ("vat_number", "import.row.bad_vat_number"),
         ("iban", "import.row.bad_iban"),
         ("phone", "import.row.bad_phone"),
         ("mobile", "import.row.bad_phone"),
         ("email", "import.row.bad_email"),
         ("pec", "import.row.bad_email"),
     ]
-    result = [_problem(code, name, pl.col(f"{name}__n") == checks.INVALID) for name, code in pairs]
+    result += [_problem(code, name, pl.col(f"{name}__n") == checks.INVALID) for name, code in pairs]
     for name, choice in ((n, f"{n}__n") for n in ("claim_type", "debtor_type", *FLAGS)):
         result.append(
             _problem("import.row.bad_choice", name, pl.col(name).is_not_null() & (pl.col(choice) == ""))
@@ -396,7 +407,7 @@ def _date_problems() -> list[pl.Expr]:
 
 
 def _place_problems() -> list[pl.Expr]:
-    italian = pl.col("country__n").is_in(["IT", "ITALIA", "ITALY"])
+    italian = pl.col("country__n") == "IT"  # a foreign address is not checked against Italian lists
     cap_ok = pl.col("cap__n").str.contains(r"^\d{5}$")
     known = pl.col("province__n") != ""
     abroad = pl.col("province__n") == ABROAD
@@ -405,18 +416,15 @@ def _place_problems() -> list[pl.Expr]:
     storable = storable.fill_null(False)
     incomplete = (
         pl.col("address").is_not_null()
+        & italian
         & ~storable
-        & (
-            pl.col("cap").is_null()
-            | pl.col("province").is_null()
-            | abroad
-            | ~italian
-            | (pl.col("cap_match__n") == "?")
-        )
+        & (pl.col("cap").is_null() | pl.col("province").is_null() | (pl.col("cap_match__n") == "?"))
     )
     return [
         _problem("import.row.bad_cap", "cap", italian & pl.col("cap").is_not_null() & ~cap_ok),
-        _problem("import.row.unknown_province", "province", pl.col("province").is_not_null() & ~known),
+        _problem(
+            "import.row.unknown_province", "province", italian & pl.col("province").is_not_null() & ~known
+        ),
         _problem("import.row.cap_province_mismatch", "cap", italian & cap_ok & known & ~abroad & ~matching),
         _problem("import.row.province_abolished", "province", pl.col("province__n").is_in(list(ABOLISHED))),
         _problem("import.row.address_incomplete", "address", incomplete),
@@ -435,7 +443,9 @@ def _cap_match_column(frame: pl.DataFrame) -> pl.Series:
 
 
 def _commit_problems() -> list[pl.Expr]:
-    nameless = pl.col("tax_code").is_null() & pl.col("vat_number").is_null()
+    # without any code, name + address + country identify the debtor (the name is required apart)
+    codeless = pl.col("cf__k").is_null() & pl.col("vat__k").is_null() & pl.col("other_tax_id__k").is_null()
+    nameless = codeless & pl.col("address").is_null()
     credit_note = pl.col("document_type").is_in(list(CREDIT_NOTES)).fill_null(False)
     return [
         _problem("import.row.missing_identity", "tax_code", nameless),
@@ -468,7 +478,20 @@ def _nul_problems() -> list[pl.Expr]:
     ]
 
 
-WARNINGS = frozenset({"import.row.province_abolished", "import.row.address_incomplete"})
+# Doubtful but collectable (issue 10): the row is imported and the debtor or address flagged "to verify".
+WARNINGS = frozenset(
+    {
+        "import.row.province_abolished",
+        "import.row.address_incomplete",
+        "import.row.bad_tax_code",
+        "import.row.bad_vat_number",
+        "import.row.due_before_issue",
+        "import.row.cap_province_mismatch",
+        "import.row.unknown_province",
+        "import.row.bad_cap",
+        "import.row.unknown_country",
+    }
+)
 
 
 def _collect(frame: pl.DataFrame, problem_columns: list[str]) -> list[RowError]:
@@ -506,7 +529,11 @@ def _params(code: str, name: str, hit: dict) -> dict:
 def _accepted(frame: pl.DataFrame, profile: MappingProfile) -> pl.DataFrame:
     """The normalized columns, named as AffidoRecord's fields; debtor type defaults to the profile's, else
     to what the codes say (a P.IVA or an 11-digit codice fiscale is a business)."""
-    business = pl.col("vat_number__n").is_not_null() | (pl.col("tax_code__n").str.len_chars() == 11)
+    business = (
+        pl.col("vat__k").is_not_null()
+        | (pl.col("cf__k").str.len_chars() == 11)
+        | pl.col("foreign__n").fill_null("").ne("")
+    )
     inferred = pl.when(business).then(pl.lit("business")).otherwise(pl.lit("consumer"))
     if profile.default_debtor_type:
         inferred = pl.lit(profile.default_debtor_type)
@@ -531,6 +558,10 @@ _NORMALIZED = {
     "outstanding": "outstanding__n",
     "province": "province__cur",
     "country": "country__n",
+    "tax_code": "cf__k",
+    "vat_number": "vat__k",
+    "other_tax_id": "other_tax_id__k",
+    "identity_status": "identity_status__k",
 }
 
 
@@ -544,8 +575,6 @@ def _normalized(name: str) -> pl.Expr:
     if name in _NORMALIZED:
         column = pl.col(_NORMALIZED[name])
     elif name in (
-        "tax_code",
-        "vat_number",
         "iban",
         "phone",
         "mobile",

@@ -131,7 +131,9 @@ def test_private_debtor_and_foreign_vat():
     assert (invoice.debtor.name, invoice.debtor.surname, invoice.debtor.country) == ("John", "Doe", "GB")
     table = invoices_to_table([invoice])
     row = table.rows()[0]
-    assert row["case_reference"] == "IdFiscaleIVA GB0000000" and row["vat_number"] is None
+    assert (
+        row["case_reference"] == "IdFiscaleIVA GB0000000" and row["vat_number"] == "GB0000000"
+    )  # kept as given (issue 10)
 
 
 def test_samples_through_validation():

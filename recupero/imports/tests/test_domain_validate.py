@@ -11,6 +11,7 @@ from recupero.imports.domain import MappingProfile, suggest_mapping, validate
 from recupero.imports.domain.csv_reader import read_csv
 from recupero.imports.domain.mapping import fold
 from recupero.imports.domain.provinces import province_sigla, provinces
+from recupero.imports.domain.validate import WARNINGS
 from recupero.imports.domain.xlsx_reader import read_xlsx
 
 HEADERS = [
@@ -146,7 +147,7 @@ def test_profile_round_trips_through_a_dict():
         default_debtor_type="consumer",
     )
     data = profile.to_dict()
-    assert data["columns"]["P.IVA"] == "vat_number" and data["required"] == ["case_reference", "amount"]
+    assert data["columns"]["P.IVA"] == "vat_number" and data["required"] == ["amount"]
     assert MappingProfile.from_dict(data) == profile
     with pytest.raises(ValueError):
         MappingProfile.from_dict({"columns": {"X": "nonsense"}})
@@ -198,7 +199,6 @@ def test_company_row_infers_business_and_defaults_apply():
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
-        ({"Codice_cliente": ""}, ("case_reference", "import.row.missing_field", "")),
         ({"Importo": ""}, ("amount", "import.row.missing_field", "")),
         ({"Cognome": "", "Nome": ""}, ("company_name", "import.row.missing_field", "")),
         ({"Codice_Fiscale": "RSSMRA85T10A562X"}, ("tax_code", "import.row.bad_tax_code", "RSSMRA85T10A562X")),
@@ -230,15 +230,17 @@ def test_company_row_infers_business_and_defaults_apply():
 def test_each_error_code(changes, expected):
     result, errors = _errors(GOOD, _with(Nr_documento="F-2", **changes))
     assert errors == [(3, *expected)]
-    assert [r.row for r in result.records] == [2]  # the good row carries on
-    assert result.errors[0].message and result.errors[0].severity == "error"
+    # the good row carries on; a doubtful one (issue 10: a warning) too
+    warning = expected[1] in WARNINGS
+    assert [r.row for r in result.records] == ([2, 3] if warning else [2])
+    assert result.errors[0].message and result.errors[0].severity == ("warning" if warning else "error")
 
 
-def test_cap_not_in_province_is_an_error():
-    # the parties service refuses it too: the commit must never fail on something validation accepted
+def test_cap_not_in_province_is_a_warning():
+    # issue 10: the row is imported, its address stored "to verify" (planning._contacts)
     result, errors = _errors(_with(CAP="20121"))
     assert errors == [(2, "cap", "import.row.cap_province_mismatch", "20121")]
-    assert result.errors[0].severity == "error" and result.records == []
+    assert result.errors[0].severity == "warning" and [r.row for r in result.records] == [2]
 
 
 def test_istat_cap_lists_and_abolished_provinces():
@@ -256,16 +258,19 @@ def test_istat_cap_lists_and_abolished_provinces():
 
 
 def test_foreign_or_incomplete_address_is_a_warning():
+    # an address abroad (EE) is not checked against Italian lists: no warning, country unknown ("")
     result, errors = _errors(_with(Provincia="EE", CAP=""), _with(Nr_documento="F-2", CAP=""))
-    assert errors == [
-        (2, "address", "import.row.address_incomplete", "Via Roma 1"),
-        (3, "address", "import.row.address_incomplete", "Via Roma 1"),
-    ]
-    assert [r.province for r in result.records] == [None, "RM"]
+    assert errors == [(3, "address", "import.row.address_incomplete", "Via Roma 1")]
+    assert [(r.province, r.country) for r in result.records] == [(None, ""), ("RM", "IT")]
 
 
 def test_commit_checks_identity_invoice_and_credit_notes():
-    table = _table(_with(Codice_Fiscale=""), _with(Nr_documento="", Data_documento="", Data_scadenza=""))
+    # without any code, name + address identify the debtor: refused only without an address too
+    table = _table(
+        _with(Codice_Fiscale="", Indirizzo=""),
+        _with(Nr_documento="", Data_documento="", Data_scadenza=""),
+        _with(Nr_documento="F-3", Codice_Fiscale=""),
+    )
     profile = MappingProfile.suggest(table.headers)
     assert validate(table, profile).errors == []
     got = [(e.row, e.field, e.code) for e in validate(table, profile, commit=True).errors]

@@ -33,7 +33,7 @@ def _wide(**changes):
 
 # (changes to a good row, expected (field, code)); each row gets its own reference and invoice number
 CASES = [
-    ({"Codice cliente": ""}, ("case_reference", "import.row.missing_field")),
+    ({"Cognome": "", "Nome": ""}, ("company_name", "import.row.missing_field")),
     ({"Codice Fiscale": "RSSMRA85T10A562X"}, ("tax_code", "import.row.bad_tax_code")),
     ({"P.IVA": "12345670018"}, ("vat_number", "import.row.bad_vat_number")),
     ({"IBAN": "IT00X0542811101000000123456"}, ("iban", "import.row.bad_iban")),
@@ -50,7 +50,7 @@ CASES = [
     ({"Data scadenza": "2024-12-31"}, ("due_date", "import.row.due_before_issue")),
     ({"Tipo credito": "boh"}, ("claim_type", "import.row.bad_choice")),
     ({"Comune": "R" * 101}, ("municipality", "import.row.value_too_long")),
-    ({"Codice Fiscale": ""}, ("tax_code", "import.row.missing_identity")),
+    ({"Codice Fiscale": "", "Indirizzo": ""}, ("tax_code", "import.row.missing_identity")),
     ({"document_type": "TD04"}, ("amount", "import.row.credit_note")),
     ({"Provincia": "OT", "CAP": "07026", "Comune": "Olbia"}, ("province", "import.row.province_abolished")),
     ({"CAP": ""}, ("address", "import.row.address_incomplete")),
@@ -76,9 +76,12 @@ def test_every_row_code_reaches_the_preview(run):
     assert expected <= got
     codes = {e["code"]: e for e in batch.preview["errors"]}
     assert codes["import.row.province_abolished"]["severity"] == "warning"
-    assert codes["import.row.bad_tax_code"]["message"] == "Codice fiscale non valido."
-    # warnings keep their row: OK, the abolished province and the incomplete address make 3 new cases
-    assert batch.preview["cases"]["new"] == 3
+    assert codes["import.row.bad_tax_code"]["message"] == (
+        "Codice fiscale non valido: importato, identità del debitore da verificare."
+    )
+    # warnings keep their row: OK, the abolished province, the incomplete address and (issue 10) the bad tax
+    # code, bad VAT number, bad CAP, unknown province, CAP of another province, due before issue: 9 new cases
+    assert batch.preview["cases"]["new"] == 9
     # the error report carries every error next to the creditor's own row
     _name, data = __import__("recupero.imports.selectors", fromlist=["x"]).batch_report(batch, "csv")
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -240,14 +243,17 @@ def test_cli_json_and_exit_codes(tenant, creditor, tmp_path, capsys):
         "import", str(good), "--creditor", "UTIL", "--assignment", "AFF-1", "--json", "--no-progress"
     )
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert (out["rows"], out["debtors_new"], out["cases_new"], out["claims_new"]) == (2, 1, 1, 1)
-    assert out["errors"] == [
+    # an unreadable code is a warning: the row is imported, its debtor's identity to verify
+    assert (out["rows"], out["debtors_new"], out["cases_new"], out["claims_new"]) == (2, 2, 2, 2)
+    assert out["errors"] == []
+    assert out["warnings"] == [
         {"file": 0, "row": 3, "field": "tax_code", "code": "import.row.bad_tax_code", "value": "XX"}
     ]
-    assert Case.objects.count() == 1
+    assert Case.objects.count() == 2
+    assert Debtor.objects.get(other_tax_id="XX").identity_status == "to_verify"
     call_command("import", str(good), "--creditor", "UTIL", "--json", "--dry-run", "--no-progress")
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert out["status"] == "ready" and out["unchanged"]["cases"] == 1
+    assert out["status"] == "ready" and out["unchanged"]["cases"] == 2
     bad = tmp_path / "x.zip"
     bad.write_bytes(b"PK\x03\x04broken")
     with pytest.raises(CommandError) as exc:
@@ -257,7 +263,7 @@ def test_cli_json_and_exit_codes(tenant, creditor, tmp_path, capsys):
     assert out["refused"]["code"] == "import.zip_malformed"
     call_command("assignment-return", "AFF-1", "--creditor", "UTIL", "--out", str(tmp_path / "esiti"))
     assert (tmp_path / "esiti" / "esiti-AFF-1.csv").exists()
-    assert Case.objects.get().status == "returned"
+    assert set(Case.objects.values_list("status", flat=True)) == {"returned"}
 
 
 def test_cli_commit_failure_exits_1(tenant, creditor, tmp_path, monkeypatch, capsys):

@@ -66,35 +66,41 @@ def _sample(name):
     return (name.split("/")[-1], (SAMPLES / name).read_bytes())
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        # (status, rows, cases new, claims new, error codes): the Agenzia's own examples carry a debtor codice
-        # fiscale with a wrong check digit, so their rows are refused one by one; the others import
-        ("IT01234567890_FPR03.xml", ("committed", 2, 0, 0, ["import.row.bad_tax_code"])),
-        ("oca_IT01234567890_FPR03.base64.xml.p7m", ("committed", 2, 1, 2, [])),
-        ("fenet_IT02182030391_31.xml.p7m", ("committed", 1, 1, 1, [])),
-        ("invoice-simple-iban.xml", ("committed", 1, 0, 0, ["import.row.bad_vat_number"])),
-        ("invoice-b2g.xml", ("committed", 1, 0, 0, ["import.row.cap_province_mismatch"])),
-        (
-            "invoice-hotel-private.xml",
-            (
-                "committed",
-                3,
-                0,
-                0,
-                [
-                    "import.row.address_incomplete",
-                    "import.row.due_before_issue",
-                    "import.row.missing_identity",
-                ],
-            ),
-        ),
-    ],
-)
+# Every invoice of the shared samples folder (issue 10: each one with a positive amount imports, warnings
+# allowed): (status, rows, cases new, claims new, rows refused, codes). The Agenzia's own examples carry a
+# debtor codice fiscale with a wrong check digit: imported, identity to verify.
+FATTURAPA_SAMPLES = {
+    "IT01234567890_FPA01.xml": ("committed", 1, 1, 1, 0, ["import.row.bad_tax_code"]),
+    "IT01234567890_FPA02.xml": ("committed", 1, 1, 1, 0, ["import.row.bad_tax_code"]),
+    "IT01234567890_FPA03.xml": ("committed", 2, 1, 2, 0, ["import.row.bad_tax_code"]),
+    "IT01234567890_FPR01.xml": ("committed", 1, 1, 1, 0, ["import.row.bad_tax_code"]),
+    "IT01234567890_FPR02.xml": ("committed", 1, 1, 1, 0, ["import.row.bad_tax_code"]),
+    "IT01234567890_FPR03.xml": ("committed", 2, 1, 2, 0, ["import.row.bad_tax_code"]),
+    "oca_IT01234567890_FPR03.base64.xml.p7m": ("committed", 2, 1, 2, 0, []),
+    "fenet_IT02182030391_31.xml.p7m": ("committed", 1, 1, 1, 0, []),
+    "invoice-simple-iban.xml": ("committed", 1, 1, 1, 0, ["import.row.bad_vat_number"]),
+    "invoice-b2g.xml": ("committed", 1, 1, 1, 0, ["import.row.cap_province_mismatch"]),
+    "invoice-hotel-private.xml": ("committed", 3, 1, 1, 0, ["import.row.due_before_issue"]),
+    "invoice-windows1252.xml": (
+        "committed",
+        1,
+        1,
+        1,
+        0,
+        ["import.row.bad_tax_code", "import.row.bad_vat_number"],
+    ),
+}
+
+
+def test_the_table_covers_the_whole_samples_folder():
+    on_disk = {p.name for p in SAMPLES.iterdir() if p.is_file()}
+    assert on_disk == set(FATTURAPA_SAMPLES)
+
+
+@pytest.mark.parametrize(("name", "expected"), sorted(FATTURAPA_SAMPLES.items()))
 def test_fatturapa_samples(run, name, expected):
     batch = run(_sample(name))
-    assert _summary(batch) == expected
+    assert (*_summary(batch)[:4], batch.preview["rows_rejected"], _summary(batch)[4]) == expected
     assert batch.format == "fatturapa"
 
 

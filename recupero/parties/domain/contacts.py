@@ -21,6 +21,9 @@ class ContactStatus(StrEnum):
     UNVERIFIED = "unverified"
     WRONG = "wrong"
     UNREACHABLE = "unreachable"
+    # an address whose CAP, province or country did not agree in the creditor's file: used by the ladder only
+    # once verified, or when the debtor has another channel
+    TO_VERIFY = "to_verify"
 
 
 KIND_LABELS = {
@@ -35,6 +38,7 @@ STATUS_LABELS = {
     ContactStatus.UNVERIFIED: "Da verificare",
     ContactStatus.WRONG: "Errato",
     ContactStatus.UNREACHABLE: "Irreperibile",
+    ContactStatus.TO_VERIFY: "Da verificare (dati incoerenti)",
 }
 
 

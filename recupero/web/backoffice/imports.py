@@ -87,7 +87,9 @@ def import_list(request: AuthedRequest) -> HttpResponse:
 
 def _batch_context(request: AuthedRequest, batch_id: int) -> dict:  # type: ignore[type-arg]
     batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
-    return {"batch": batch, "progress": selectors.batch_progress(batch), "busy": batch.status in BUSY,
+    # a requested commit waits for the worker in status ready: the panel polls until a final state
+    busy = batch.status in BUSY or batch.commit_queued
+    return {"batch": batch, "progress": selectors.batch_progress(batch), "busy": busy,
             "preview": batch.preview}  # fmt: skip
 
 

@@ -17,7 +17,7 @@ FATTURAPA_PROFILE = MappingProfile(
     columns={f: f for f in FIELDS},
     decimal_separator=".",
     date_format="%Y-%m-%d",
-    required=("case_reference", "amount"),
+    required=("amount",),
 )
 
 
@@ -45,7 +45,8 @@ def _row(invoice: Invoice, instalment: Instalment, number: int) -> dict[str, str
         "case_reference": italian_vat or debtor.tax_code or foreign_vat,
         "debtor_type": "business" if italian_vat or debtor.company_name else "consumer",
         "tax_code": debtor.tax_code,
-        "vat_number": italian_vat,
+        # a foreign IdFiscaleIVA with its country prefix: an EU VAT number is checked, any other kept as given
+        "vat_number": italian_vat or (f"{debtor.vat_country}{debtor.vat_number}" if foreign_vat else None),
         "name": debtor.name,
         "surname": debtor.surname,
         "company_name": debtor.company_name,
