@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from recupero.cases.domain.states import OPEN_STATUSES
-from recupero.imports import frames
+from recupero.imports import credits, frames
 from recupero.imports.domain import checks, identity
 from recupero.imports.domain.errors import Notice, RowError
 from recupero.imports.domain.provinces import cap_verdict
@@ -43,6 +43,8 @@ class Plan:
     # existing cases whose stated facts the file changes: case_id, then each flag as stated and as it was
     facts_changed: pl.DataFrame = field(default_factory=pl.DataFrame)
     counts: dict[str, Any] = field(default_factory=dict)
+    # zero and negative documents (credits.split_documents): never claims; credit notes reduce their invoice
+    credits: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 # ---- pure preparation -------------------------------------------------------------------------------------
@@ -356,6 +358,7 @@ def _existing_contacts(debtor_ids: pl.Series) -> pl.DataFrame:
 
 def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, list[Notice]]:
     notices: list[Notice] = []
+    rows, credit_notes, zero = credits.split_documents(rows)
     cases = _cases(rows)
     cases_existing = _existing_cases(tenant_id, creditor_id, cases)
     closed = cases_existing.filter(~pl.col("status").is_in(OPEN))
@@ -410,7 +413,11 @@ def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, li
         _facts_changed(cases, cases_existing),
     )
     result.counts = _counts(result, matched.height, closed.height, rows.height)
-    return result, notices
+    result.credits = credit_notes
+    matched_credits = credits.match(tenant_id, creditor_id, credit_notes, debtor_map)
+    more, credit_counts = credits.preview(matched_credits, claims_new, zero)
+    result.counts.update(credit_counts)
+    return result, notices + more
 
 
 def _counts(p: Plan, matched_claims: int, closed: int, rows: int) -> dict[str, Any]:

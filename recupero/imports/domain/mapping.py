@@ -217,6 +217,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "iban": ("iban", "codice iban", "iban debitore", "conto"),
     "notes": ("note", "annotazioni", "commenti", "notes", "comments", "remarks"),
+    # the invoice a credit note (a negative row) reduces; without it, the row's own invoice number
+    "linked_invoice": (
+        "fattura collegata",
+        "fattura di riferimento",
+        "rif fattura",
+        "riferimento fattura",
+        "fattura stornata",
+        "fattura origine",
+        "linked invoice",
+        "related invoice",
+    ),
 }
 
 FIELDS: tuple[str, ...] = tuple(SYNONYMS)

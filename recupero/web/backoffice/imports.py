@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "claim_type": "Tipo credito", "supply_point": "POD/PDR", "contract_reference": "Contratto",
     "description": "Descrizione", "iban": "IBAN", "notes": "Note", "supply_active": "Fornitura attiva",
     "first_invoice_default": "Prima fattura insoluta",
+    "linked_invoice": "Fattura collegata (note di credito)",
 }  # fmt: skip
 
 
