@@ -81,3 +81,14 @@ def test_fatturapa_payment_details_are_the_instalments(run):
         (3, "2023-05-21", Decimal("29.00")),
     ]
     assert claim.amount == Decimal("429.00") and claim.due_on == dt.date(2023, 3, 2)
+
+
+def test_the_case_page_lists_each_instalment(run, client, consultant):
+    rows = [row(issued="01/03/2025", due=due, amount="100,00", outstanding="100,00") for due in DUES]
+    run(("rate.csv", csv_bytes(*rows)))
+    case = Case.objects.get()
+    client.force_login(consultant)
+    page = client.get(f"/pratiche/{case.pk}/").content.decode()
+    assert "Rata 1: 100,00 € scadenza 31/03/2025, interessi " in page  # interest to today: not asserted here
+    assert "prescrizione 31/03/2027</li>" in page and "prescrizione 30/06/2027</li>" in page
+    assert "Rata 3: 100,00 € scadenza 30/09/2025" in page
