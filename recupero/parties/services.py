@@ -188,13 +188,19 @@ def contact_add(
     province: str = "",
     source: str = "committente",
     status: str = "unverified",
+    country: str = "IT",
 ) -> tuple[ContactPoint, bool]:
-    """Add a contact point (validated and normalized); an existing identical one is returned unchanged."""
+    """Add a contact point (validated and normalized); an existing identical one is returned unchanged. An
+    address abroad (`country` ≠ IT, ISO alpha-2) is stored as given: no Italian province or CAP, its postcode
+    in front of the town in `municipality`."""
     if debtor.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     _require_debtor(actor, debtor, (EDIT_CASES, COMMIT_IMPORTS))
     normalized = _contact_value(kind, value)
-    if kind == ContactKind.ADDRESS:
+    country = country.strip().upper()
+    if kind == ContactKind.ADDRESS and country != "IT":
+        cap, province = "", ""
+    elif kind == ContactKind.ADDRESS:
         province = province.upper()
         if not is_province(province):
             raise DomainError("party.unknown_province", value=province)
@@ -211,6 +217,7 @@ def contact_add(
             "cap": cap,
             "municipality": municipality,
             "province": province,
+            "country": country if kind == ContactKind.ADDRESS else "IT",
             "source": source,
             "status": status,
         },
