@@ -39,6 +39,8 @@ def split_documents(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int
     if not rows.select(document.any()).item():
         return rows, pl.DataFrame(schema=_schema()), 0
     documents = rows.filter(document)
+    if "linked_invoice" not in documents.columns:  # staged by a version without the column
+        documents = documents.with_columns(pl.lit(None, pl.String).alias("linked_invoice"))
     zero = documents.filter(pl.col("amount") == 0).height
     credits = documents.filter(pl.col("amount") != 0).select(
         "row",

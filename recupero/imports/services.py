@@ -469,10 +469,11 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
         progress=lambda phase, done, total: progress(phase, done, total),
     )
     written = writing.apply(plan, ctx)
-    written["credit_notes"] = credits.post(
+    posted = credits.post(
         tenant=tenant, actor=actor, creditor_id=creditor.pk, credits=plan.credits, debtor_map=plan.debtor_map
     )
-    result = {**plan.counts, "written": written}
+    # "written" names tables (rows per table); credit notes go through the ledger's service, counted apart
+    result = {**plan.counts, "written": written, "credit_notes_posted": posted}
     audit_record(tenant=tenant, actor=actor, action="import.commit", obj=batch, details=result)
     batch.status = S.COMMITTED.value
     batch.result = result

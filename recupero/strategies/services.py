@@ -456,7 +456,7 @@ def _step_row(
 
 
 def _postal(ref: ContactRef) -> str:
-    """"Via Roma 1, 00184 Roma (RM)"; a part that is missing is left out with its punctuation (an address
+    """ "Via Roma 1, 00184 Roma (RM)"; a part that is missing is left out with its punctuation (an address
     abroad has no CAP and no province: "Invalidenstraße 117, 10115 Berlin")."""
     town = " ".join(p for p in (ref.cap, ref.municipality, f"({ref.province})" if ref.province else "") if p)
     return ", ".join(p for p in (ref.value, town) if p)

@@ -65,10 +65,10 @@ def test_credit_note_in_a_later_file_reduces_the_invoice_on_file_once(run):
     credit = [*row(number="NC-2", issued="15/02/2025", amount="-40,00", outstanding="-40,00"), "F-1"]
     later = run(_csv(credit), code="AFF-2026-02")
     assert later.status == "committed"
-    assert later.result["written"]["credit_notes"] == 1
+    assert later.result["credit_notes_posted"] == 1
     assert Case.objects.get().balance == Decimal("60.00")
     again = run(_csv(credit), code="AFF-2026-03")
-    assert again.result["written"]["credit_notes"] == 0
+    assert again.result["credit_notes_posted"] == 0
     assert Case.objects.get().balance == Decimal("60.00")
     assert LedgerEntry.objects.filter(kind="credit").count() == 1
 
@@ -90,7 +90,7 @@ def test_a_negative_row_without_a_linked_column_names_its_own_number(run):
     run(("a.csv", csv_bytes(row(amount="100,00", outstanding="100,00"))))
     storno = row(issued="20/01/2025", due="20/01/2025", amount="-100,00", outstanding="-100,00")
     batch = run(("b.csv", csv_bytes(storno)), code="AFF-2026-02")
-    assert batch.result["written"]["credit_notes"] == 1
+    assert batch.result["credit_notes_posted"] == 1
     assert Case.objects.get().balance == Decimal("0.00")
 
 
