@@ -99,7 +99,7 @@ class ImportBatch(TenantModel):
             int(p.get(group, {}).get(key, 0)) for group in ("debtors", "cases", "claims") for key in ("new",)
         )
         changed = sum(int(p.get(group, {}).get("updated", 0)) for group in ("cases", "claims"))
-        return bool(new + changed + int(p.get("contacts_new", 0)))
+        return bool(new + changed + int(p.get("contacts_new", 0)) + int(p.get("credit_notes", 0)))
 
     @property
     def commit_queued(self) -> bool:

@@ -29,7 +29,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_creditor, service, system_actor
 from recupero.core.services import audit_record
-from recupero.imports import frames, planning, sandbox, staging, writing
+from recupero.imports import credits, frames, planning, sandbox, staging, writing
 from recupero.imports.domain import IntakeError, MappingProfile, RawTable, validate
 from recupero.imports.domain.errors import Notice
 from recupero.imports.domain.limits import MB, Limits
@@ -469,7 +469,11 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
         progress=lambda phase, done, total: progress(phase, done, total),
     )
     written = writing.apply(plan, ctx)
-    result = {**plan.counts, "written": written}
+    posted = credits.post(
+        tenant=tenant, actor=actor, creditor_id=creditor.pk, credits=plan.credits, debtor_map=plan.debtor_map
+    )
+    # "written" names tables (rows per table); credit notes go through the ledger's service, counted apart
+    result = {**plan.counts, "written": written, "credit_notes_posted": posted}
     audit_record(tenant=tenant, actor=actor, action="import.commit", obj=batch, details=result)
     batch.status = S.COMMITTED.value
     batch.result = result

@@ -45,11 +45,20 @@ from recupero.worklists.domain.items import CONVERSATIONS
 
 ROME = ZoneInfo("Europe/Rome")
 USABLE_CONTACT = ("valid", "unverified")  # "wrong" and "unreachable" points are never used
+TO_VERIFY = "to_verify"  # an address (or identity) flagged at intake: held by the planner's guards
 _CONTACT_BITS = {"email": 1, "mobile": 2, "phone": 4, "pec": 8, "address": 16}
-# 32 shared Contacts objects, one per combination: a million snapshots need no million of them.
+ADDRESS_TO_VERIFY_BIT = 32  # an address flagged at intake: known, not usable until checked (planner guard)
+# 64 shared Contacts objects, one per combination: a million snapshots need no million of them.
 _CONTACTS = [
-    Contacts(email=bool(m & 1), mobile=bool(m & 2), phone=bool(m & 4), pec=bool(m & 8), address=bool(m & 16))
-    for m in range(32)
+    Contacts(
+        email=bool(m & 1),
+        mobile=bool(m & 2),
+        phone=bool(m & 4),
+        pec=bool(m & 8),
+        address=bool(m & 16),
+        address_to_verify=bool(m & 32),
+    )
+    for m in range(64)
 ]
 # Mandate presets in the database → contact-window presets in data/contact_windows.toml.
 WINDOW_PRESETS = {"unirec": "unirec", "strict": "strict"}
@@ -190,9 +199,11 @@ def _prefetched(chunks: Iterator[Chunk]) -> Iterator[Chunk]:
 _CASE_SQL = (
     "SELECT c.id, c.status, c.creditor_id, c.claim_type, c.debtor_id, d.size, d.vulnerable, c.balance,"
     " c.first_due_on, c.opened_on, c.supply_active, c.first_invoice_default,"
-    " (SELECT SUM(DISTINCT CASE cp.kind WHEN 'email' THEN 1 WHEN 'mobile' THEN 2"
-    " WHEN 'phone' THEN 4 WHEN 'pec' THEN 8 WHEN 'address' THEN 16 ELSE 0 END) FROM parties_contactpoint cp"
-    " WHERE cp.debtor_id = c.debtor_id AND cp.tenant_id = c.tenant_id AND cp.status IN (%s, %s))"
+    " (SELECT SUM(DISTINCT CASE WHEN cp.status = %s THEN (CASE cp.kind WHEN 'address' THEN 32 ELSE 0 END)"
+    " ELSE (CASE cp.kind WHEN 'email' THEN 1 WHEN 'mobile' THEN 2"
+    " WHEN 'phone' THEN 4 WHEN 'pec' THEN 8 WHEN 'address' THEN 16 ELSE 0 END) END) FROM parties_contactpoint cp"
+    " WHERE cp.debtor_id = c.debtor_id AND cp.tenant_id = c.tenant_id AND cp.status IN (%s, %s, %s)),"
+    " d.identity_status"
     " FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id"
     " WHERE c.tenant_id = %s AND c.id > %s AND c.status IN ({marks}) ORDER BY c.id LIMIT %s"
 )
@@ -203,7 +214,7 @@ def _case_rows(tenant: Tenant, after_id: int, size: int) -> list[tuple[Any, ...]
     with connection.cursor() as cur:
         cur.execute(
             _CASE_SQL.format(marks=", ".join(["%s"] * len(_OPEN))),
-            [*USABLE_CONTACT, tenant.pk, after_id, *_OPEN, size],
+            [TO_VERIFY, *USABLE_CONTACT, TO_VERIFY, tenant.pk, after_id, *_OPEN, size],
         )
         return cur.fetchall()
 
@@ -272,6 +283,7 @@ def _chunk(
         supply_active,
         first_invoice,
         mask,
+        identity,
     ) in rows:
         code, sector, window, strategy, _years = creditors[creditor_id]
         deadline, interruption, earliest_due = deadlines.get(case_id, no_deadline)
@@ -299,6 +311,7 @@ def _chunk(
                 None,  # no score yet
                 None if supply_active is None else bool(supply_active),
                 window,
+                identity == TO_VERIFY,
             )
         )
         history = steps.get(case_id)
@@ -543,6 +556,8 @@ def _record(
     assert on is not None
     if status == StepExecution.Status.SKIPPED:
         return StepRecord(step, action, on, RecordStatus.SKIPPED, strategy)
+    if action == "verify_data":
+        return None  # a verification task is no ladder step: the guard that asked for it decides
     if action == "skip_trace":
         # A skip-trace task is no ladder step: it moves the ladder only when it ends without a contact.
         if item == "done" and outcome == "not_found":

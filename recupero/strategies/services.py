@@ -455,6 +455,13 @@ def _step_row(
     )
 
 
+def _postal(ref: ContactRef) -> str:
+    """ "Via Roma 1, 00184 Roma (RM)"; a part that is missing is left out with its punctuation (an address
+    abroad has no CAP and no province: "Invalidenstraße 117, 10115 Berlin")."""
+    town = " ".join(p for p in (ref.cap, ref.municipality, f"({ref.province})" if ref.province else "") if p)
+    return ", ".join(p for p in (ref.value, town) if p)
+
+
 def _effect(
     case_id: int,
     debtor_id: int,
@@ -469,7 +476,7 @@ def _effect(
         address = ""
         if ref is not None:
             postal = channel in ("post", "registered")
-            address = f"{ref.value}, {ref.cap} {ref.municipality} ({ref.province})" if postal else ref.value
+            address = _postal(ref) if postal else ref.value
         comms.append(
             CommunicationSpec(
                 case_id,

@@ -32,7 +32,7 @@ from recupero.law.money import format_eur
 from recupero.ledger.position import case_position
 from recupero.parties.domain.contacts import ContactStatus
 from recupero.parties.models import ContactPoint, Mandate
-from recupero.parties.services import contact_mark
+from recupero.parties.services import contact_mark, debtor_data_verify
 from recupero.worklists.domain.form import (
     FormError,
     check_call_back,
@@ -229,6 +229,10 @@ def work_item_complete(
         payload["contact_id"] = _mark_wrong(tenant, actor, case, (data or {}).get("contact_id"))
     elif outcome is Outcome.CALL_BACK:
         payload.update(_call_back(tenant, actor, item, data or {}))
+    elif outcome is Outcome.VERIFIED:
+        debtor_data_verify(
+            tenant=tenant, actor=actor, debtor=case.debtor, reason=note or "verifica anagrafica"
+        )
     item.status, item.outcome, item.outcome_data = ItemStatus.DONE.value, outcome.value, payload
     item.done_at, item.done_by = now(), actor if actor.pk else None
     item.save(update_fields=["status", "outcome", "outcome_data", "done_at", "done_by"])

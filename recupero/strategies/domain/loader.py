@@ -84,8 +84,8 @@ def parse_conditions(raw: Mapping[str, Any], where: str) -> Conditions:
 def parse_step(raw: Mapping[str, Any], where: str) -> Step:
     where = f"{where} step {raw.get('code', '?')}"
     action = _enum(Action, raw.get("action"), "strategy.unknown_action", where)
-    if action is Action.SKIP_TRACE:
-        raise StrategyDataError("strategy.unknown_action", f"{where}: skip_trace is emitted, never planned")
+    if action in (Action.SKIP_TRACE, Action.VERIFY_DATA):
+        raise StrategyDataError("strategy.unknown_action", f"{where}: {action} is emitted, never planned")
     fallback = raw.get("fallback")
     wait = raw.get("wait", {})
     step = Step(
