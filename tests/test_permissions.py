@@ -469,9 +469,9 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.ledger.selectors.rate_rows": None,  # the published rates: law, the same for everyone
     "recupero.ledger.selectors.rate_table": None,
     "recupero.ledger.selectors.rates_missing": None,
-    "recupero.strategies.selectors.iter_chunks": None,  # the daily run's reader (the system actor's service)
-    "recupero.strategies.selectors.runs_recent": _call(),
-    "recupero.strategies.selectors.case_steps": _call(case_id=_CASE_ID),
+    "recupero.strategies.selectors.chunks.iter_chunks": None,  # the daily run's reader (the system actor's service)
+    "recupero.strategies.selectors.pages.runs_recent": _call(),
+    "recupero.strategies.selectors.pages.case_steps": _call(case_id=_CASE_ID),
     "recupero.channels.selectors.communications_visible": _call(),
     "recupero.channels.selectors.case_communications": _call(case_id=_CASE_ID),
     "recupero.channels.selectors.print_batches": _call(),

@@ -88,13 +88,13 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.ledger.selectors.rate_table": None,  # published rates: law, global, no tenant rows
     "recupero.ledger.selectors.rate_rows": None,
     "recupero.ledger.selectors.rates_missing": None,
-    "recupero.strategies.selectors.iter_chunks": lambda f, c: [
+    "recupero.strategies.selectors.chunks.iter_chunks": lambda f, c: [
         Case.objects.get(pk=s.case_id)
         for chunk in f(tenant=c["tenant"], today=dt.date(2026, 3, 2))
         for s in chunk.snapshots
     ],
-    "recupero.strategies.selectors.runs_recent": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
-    "recupero.strategies.selectors.case_steps": lambda f, c: f(
+    "recupero.strategies.selectors.pages.runs_recent": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.strategies.selectors.pages.case_steps": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
     ),
     "recupero.channels.selectors.case_communications": lambda f, c: f(
