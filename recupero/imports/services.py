@@ -26,6 +26,7 @@ from recupero.cases.services import assignment_create
 from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS
 from recupero.core.errors import DomainError
+from recupero.core.jobs import job_enqueue_on_commit
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_creditor, service, system_actor
 from recupero.core.services import audit_record
@@ -56,6 +57,8 @@ log = logging.getLogger(__name__)
 Echo = Callable[[str, int, int, float], None]
 S = BatchStatus
 EXAMPLES = 5
+# Background jobs of intake, registered by `tasks.py` (tasks import services, never the reverse).
+PARSE_JOB, COMMIT_JOB = "imports.parse", "imports.commit"
 
 MESSAGES = {
     "import.bad_status": "Operazione non possibile: il lotto è nello stato «{status}».",
@@ -183,10 +186,7 @@ def batch_upload(
         details={"files": [f["name"] for f in stored]},
     )
     if enqueue:
-        from recupero.imports.tasks import parse_task
-
-        batch_id = batch.pk
-        transaction.on_commit(lambda: parse_task.enqueue(batch_id))
+        job_enqueue_on_commit(PARSE_JOB, batch.pk)
     return batch
 
 
@@ -204,10 +204,7 @@ def batch_mapping_set(
     batch.mapping = profile.to_dict()
     batch.profile_name = save_as
     batch.save(update_fields=["mapping", "profile_name"])
-    from recupero.imports.tasks import parse_task
-
-    batch_id = batch.pk
-    transaction.on_commit(lambda: parse_task.enqueue(batch_id))
+    job_enqueue_on_commit(PARSE_JOB, batch.pk)
     return batch
 
 
@@ -387,10 +384,7 @@ def batch_request_commit(*, tenant: Tenant, actor: User, batch: ImportBatch) -> 
     if batch.status == S.READY:
         ImportBatch.objects.filter(pk=batch.pk, status=S.READY).update(phase=COMMIT_QUEUED, updated_at=now())
         batch.phase = COMMIT_QUEUED
-    from recupero.imports.tasks import commit_task
-
-    batch_id = batch.pk
-    transaction.on_commit(lambda: commit_task.enqueue(batch_id))
+    job_enqueue_on_commit(COMMIT_JOB, batch.pk)
     return batch
 
 
