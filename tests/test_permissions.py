@@ -286,7 +286,6 @@ NOT_SERVICES = {
     "recupero.core.services.audit_record": "the audit row of every service",
     "recupero.ledger.services.balance_refresh": "inside the ledger's services",
     "recupero.parties.services.debtor_search_name": "a pure normalisation",
-    "recupero.channels.services.states.document_url": "a link for a communication already reached",
     "recupero.strategies.services.catalogue": "the bundled strategies file, read by the run",
     "recupero.strategies.services.strategies_catalogue": "a read (checks strategies.view)",
     "recupero.strategies.services.plan_case": "the pure planner",

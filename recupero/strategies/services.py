@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 
-from recupero.channels.domain.states import CHANNEL_KINDS
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.bulk import Bulk, foreign_keys, keys_held, may_skip_triggers, row_triggers_off
@@ -42,16 +41,14 @@ from recupero.strategies.domain import (
     plan,
     shipped_strategies,
 )
+from recupero.strategies.domain.effects import ACTION_KINDS, CHANNEL_KINDS, CONTACT_KIND
 from recupero.strategies.domain.snapshot import EMPTY_HISTORY, CaseSnapshot, History, RecordStatus, StepRecord
 from recupero.strategies.models import StepExecution, StrategyRun
 from recupero.strategies.selectors import Chunk, ContactRef, iter_chunks
-from recupero.worklists.domain.items import ACTION_KINDS
 from recupero.worklists.services import WorkItemSpec, work_items_create
 
 STALE_AFTER = dt.timedelta(minutes=15)
 CHUNK = 5000
-# Which contact point kind a channel writes to.
-CONTACT_KIND = {"email": "email", "sms": "mobile", "pec": "pec", "post": "address", "registered": "address"}
 _STEP_COLUMNS = (
     "tenant_id",
     "case_id",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
-
 from recupero.cases.services import timeline_append
 from recupero.channels.domain.states import CommStatus, can_transition
 from recupero.channels.models import Communication
@@ -35,22 +33,14 @@ def _claim(comm: Communication, **fields: Any) -> bool:
     return bool(won)
 
 
-def document_url(comm: Communication) -> str:
-    if not comm.document:
-        return ""
-    try:
-        return reverse("backoffice:communication_document", args=[comm.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _timeline(comm: Communication, actor: User, summary: str, **extra: Any) -> None:
     data = {
         "communication": comm.pk,
         "kind": comm.kind,
         "status": comm.status,
         "template": comm.template,
-        "document_url": document_url(comm),
+        # a fact, not a link: the interface that shows the event builds the link (channels sits below web)
+        "document": bool(comm.document),
         **extra,
     }
     timeline_append(

@@ -10,10 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from recupero.cases.models import TimelineEvent
-from recupero.channels.services import sending
 from recupero.channels.domain.states import CommStatus
 from recupero.channels.models import Communication
-from recupero.channels.services import CommunicationSpec, communications_queue
+from recupero.channels.services import CommunicationSpec, communications_queue, sending
 from recupero.core.permissions import system_actor
 from tests import portfolio as b
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from django.db import connection
 
-from recupero.channels.domain.states import history_status
 from recupero.core.models import Tenant
+from recupero.strategies.domain.effects import record_status
 from recupero.strategies.domain.snapshot import RecordStatus, StepRecord
 from recupero.strategies.models import StepExecution
 from recupero.strategies.selectors.sql import _date
@@ -69,5 +69,5 @@ def _record(
             return StepRecord(step, action, on, RecordStatus.SKIPPED, strategy)
         return None
     if comm is not None:
-        return StepRecord(step, action, on, history_status(comm), strategy)
+        return StepRecord(step, action, on, record_status(comm), strategy)
     return StepRecord(step, action, on, RecordStatus.DONE, strategy)

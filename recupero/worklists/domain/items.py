@@ -71,14 +71,6 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
 # A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
 CONVERSATIONS = frozenset({Outcome.PROMISE, Outcome.DISPUTE, Outcome.CALL_BACK, Outcome.MET})
 
-# Step action (strategies.domain.model.Action value) → item kind.
-ACTION_KINDS = {
-    "phone_call": ItemKind.CALL,
-    "home_visit": ItemKind.VISIT,
-    "skip_trace": ItemKind.SKIP_TRACE,
-    "legal_review": ItemKind.LEGAL_REVIEW,
-}
-
 
 # Who may act on an item of each kind (close it with an outcome), and who may read its queue: the capability to
 # act on it, or the agency-wide right to watch the queues (supervisors, auditors).
