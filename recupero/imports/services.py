@@ -30,6 +30,7 @@ from recupero.core.jobs import job_enqueue_on_commit
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_creditor, service, system_actor
 from recupero.core.services import audit_record
+from recupero.core.states import status_move
 from recupero.imports import frames, planning, sandbox, staging, writing
 from recupero.imports.domain import IntakeError, MappingProfile, RawTable, validate
 from recupero.imports.domain.errors import Notice
@@ -99,15 +100,9 @@ def _check(tenant: Tenant, actor: User, *objects: Any) -> None:
         require_creditor(actor, COMMIT_IMPORTS, creditor_id, tenant.pk)
 
 
-def _move(batch: ImportBatch, target: BatchStatus, **fields: Any) -> bool:
-    """Compare-and-set through the transition table: True if this call moved the batch."""
-    sources = [s.value for s, targets in TRANSITIONS.items() if target in targets]
-    moved = ImportBatch.objects.filter(pk=batch.pk, status__in=sources).update(status=target.value, **fields)
-    if moved:
-        batch.status = target.value
-        for name, value in fields.items():
-            setattr(batch, name, value)
-    return bool(moved)
+def _batch_move(batch: ImportBatch, target: BatchStatus, **fields: Any) -> bool:
+    """Compare-and-set through the transition table (`core.states.status_move`): True if this call moved it."""
+    return status_move(batch, target, TRANSITIONS, **fields)
 
 
 # ---- mapping profiles --------------------------------------------------------------------------------------
@@ -197,7 +192,7 @@ def batch_mapping_set(
 ) -> ImportBatch:
     """Change the mapping of a batch (the mapping editor) and parse it again; optionally save it as a profile."""
     _check(tenant, actor, batch)
-    if batch.status not in (S.READY, S.FAILED):
+    if not batch.may_reparse:
         raise _error("import.bad_status", status=batch.status_label)
     if save_as:
         profile_save(tenant=tenant, actor=actor, creditor=batch.creditor, name=save_as, profile=profile)
@@ -214,7 +209,9 @@ def batch_parse(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
     same preview (for the same database)."""
     batch = ImportBatch.objects.select_related("creditor", "tenant").get(pk=batch_id)
     started = now()
-    if not _move(batch, S.PARSING, phase="lettura", started_at=started, updated_at=started, rows_done=0):
+    if not _batch_move(
+        batch, S.PARSING, phase="lettura", started_at=started, updated_at=started, rows_done=0
+    ):
         log.info("import batch %s: parse skipped in status %s", batch_id, batch.status)
         return batch
     progress = staging.Progress(batch.pk, echo)
@@ -222,13 +219,13 @@ def batch_parse(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
         with staging.Heartbeat(batch.pk):
             _parse(batch, progress)
     except IntakeError as exc:
-        _move(batch, S.REFUSED, error_code=exc.code, error_message=exc.message, updated_at=now())
+        _batch_move(batch, S.REFUSED, error_code=exc.code, error_message=exc.message, updated_at=now())
     except sandbox.ParserDied as exc:  # the worker lives on: the batch fails with what happened
         log.warning("import batch %s: parser died: %s", batch_id, exc)
         message = MESSAGES[exc.code].format(**exc.params)
-        _move(batch, S.FAILED, error_code=exc.code, error_message=message, updated_at=now())
+        _batch_move(batch, S.FAILED, error_code=exc.code, error_message=message, updated_at=now())
     except Exception as exc:
-        _move(
+        _batch_move(
             batch, S.FAILED, error_code="import.parse_failed", error_message=str(exc)[:2000], updated_at=now()
         )
         raise
@@ -280,7 +277,7 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
     progress("anteprima pronta", total, total, force=True)
     for index, meta in enumerate(files):
         batch.files[index] = meta
-    _move(
+    _batch_move(
         batch,
         S.READY,
         preview=preview,
@@ -357,8 +354,14 @@ def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
         beat = staging.last_beat(batch.pk)
         if beat is not None and beat >= cutoff.timestamp():
             continue  # still beating: a long parse, not a dead one
-        moved = ImportBatch.objects.filter(pk=batch.pk, status=S.PARSING).update(
-            status=S.FAILED.value, error_code="import.parse.stalled", error_message=message, updated_at=now()
+        moved = status_move(
+            batch,
+            S.FAILED,
+            TRANSITIONS,
+            only_from={S.PARSING},
+            error_code="import.parse.stalled",
+            error_message=message,
+            updated_at=now(),
         )
         if moved:
             audit_record(
@@ -377,7 +380,7 @@ def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
 def batch_request_commit(*, tenant: Tenant, actor: User, batch: ImportBatch) -> ImportBatch:
     """The consultant confirms the preview: the commit runs as a task once this transaction commits."""
     _check(tenant, actor, batch)
-    if batch.status not in (S.READY, S.FAILED, S.COMMITTING):
+    if not batch.may_commit:
         raise _error("import.bad_status", status=batch.status_label)
     if not batch.has_writes:  # every row refused, or all already on file: "Importato" would be a lie
         raise _error("import.nothing_to_write", rejected=batch.preview.get("rows_rejected", 0))
@@ -395,7 +398,7 @@ def batch_commit(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
     if batch.status == S.COMMITTED:
         return batch
     started = now()
-    if not _move(
+    if not _batch_move(
         batch, S.COMMITTING, phase="importazione", started_at=started, updated_at=started, rows_done=0
     ):
         batch.refresh_from_db()
@@ -412,7 +415,7 @@ def batch_commit(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
             _commit(locked, progress)
     except Exception as exc:
         detail = getattr(exc, "message", None) or str(exc)
-        _move(
+        _batch_move(
             batch,
             S.FAILED,
             error_code="import.commit_failed",
@@ -465,15 +468,19 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
     written = writing.apply(plan, ctx)
     result = {**plan.counts, "written": written}
     audit_record(tenant=tenant, actor=actor, action="import.commit", obj=batch, details=result)
-    batch.status = S.COMMITTED.value
-    batch.result = result
-    batch.assignment = assignment
-    batch.committed_at = moment
-    batch.updated_at = moment
-    batch.phase = "importato"
-    batch.rows_done = batch.rows_total
-    batch.error_code = batch.error_message = ""
-    batch.save()
+    moved = _batch_move(
+        batch,
+        S.COMMITTED,
+        result=result,
+        assignment=assignment,
+        committed_at=moment,
+        updated_at=moment,
+        phase="importato",
+        rows_done=batch.rows_total,
+        error_code="",
+        error_message="",
+    )
+    assert moved, "the batch is locked in `committing` by batch_commit"
 
 
 # ---- discard -----------------------------------------------------------------------------------------------
@@ -482,7 +489,7 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
 def batch_discard(*, tenant: Tenant, actor: User, batch: ImportBatch) -> ImportBatch:
     """Drop a batch that was not committed; its staged files are deleted, the uploaded ones kept for audit."""
     _check(tenant, actor, batch)
-    if not _move(batch, S.DISCARDED, updated_at=now(), phase="annullato"):
+    if not _batch_move(batch, S.DISCARDED, updated_at=now(), phase="annullato"):
         raise _error("import.bad_status", status=batch.status_label)
     for path in (staging.accepted_path(batch.pk), staging.progress_path(batch.pk)):
         path.unlink(missing_ok=True)

@@ -222,9 +222,9 @@ def work_item_complete(
     case = item.case
     if outcome is Outcome.PROMISE:
         payload.update(_promise(case, data or {}, today()))
-        _move(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
+        _case_advance(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
     elif outcome is Outcome.DISPUTE:
-        _move(tenant, actor, case, CaseStatus.DISPUTED, note or "contestazione al telefono")
+        _case_advance(tenant, actor, case, CaseStatus.DISPUTED, note or "contestazione al telefono")
     elif outcome is Outcome.WRONG_NUMBER:
         payload["contact_id"] = _mark_wrong(tenant, actor, case, (data or {}).get("contact_id"))
     elif outcome is Outcome.CALL_BACK:
@@ -247,7 +247,7 @@ def work_item_complete(
     return item
 
 
-def _move(tenant: Tenant, actor: User, case: Case, target: CaseStatus, reason: str) -> None:
+def _case_advance(tenant: Tenant, actor: User, case: Case, target: CaseStatus, reason: str) -> None:
     """Move the case to `target`; a new case passes through "working" first when the table requires it."""
     if case.status == target.value:
         return

@@ -1,7 +1,7 @@
 """Every write on communications, by what changes together:
 
 - `queueing` — the daily run inserts `queued` communications in bulk, once per step key;
-- `states` — status changes through `domain.states` only (`_move`, `_claim`) and their timeline events;
+- `states` — status changes through `domain.states` only (`_comm_move`, `_claim`) and their timeline events;
 - `texts` — template labels and the e-mail, SMS and PEC texts;
 - `sending` — render and send a chunk, at most once;
 - `receipts` — PEC receipts, e-mail bounces, SMS delivery reports (evidence, prescription interruption);

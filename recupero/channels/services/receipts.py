@@ -18,7 +18,7 @@ from recupero.channels.domain.errors import PecError
 from recupero.channels.domain.pec import ROME, PecReceipt, parse_receipt
 from recupero.channels.domain.states import LABELS, CommKind, CommStatus
 from recupero.channels.models import Communication, CommunicationEvidence
-from recupero.channels.services.states import _move, _timeline
+from recupero.channels.services.states import _comm_move, _timeline
 from recupero.core.clock import now
 from recupero.core.domain.roles import RECORD_RECEIPTS
 from recupero.core.models import Tenant, User
@@ -131,13 +131,13 @@ def pec_ingest(*, tenant: Tenant, raw: bytes, actor: User) -> IngestResult:
 def _apply_pec(comm: Communication, receipt: PecReceipt, actor: User) -> bool:
     when = receipt.date
     if receipt.type == "accettazione":
-        if _move(comm, CommStatus.ACCEPTED, accepted_at=when):
+        if _comm_move(comm, CommStatus.ACCEPTED, accepted_at=when):
             _timeline(comm, actor, f"PEC accettata dal gestore il {when:%d/%m/%Y %H:%M}")
         return False
     if receipt.type == "avvenuta-consegna":
         if comm.status == CommStatus.SENT:
-            _move(comm, CommStatus.ACCEPTED, accepted_at=when)
-        moved = _move(comm, CommStatus.DELIVERED, delivered_at=when)
+            _comm_move(comm, CommStatus.ACCEPTED, accepted_at=when)
+        moved = _comm_move(comm, CommStatus.DELIVERED, delivered_at=when)
         if moved:
             _timeline(comm, actor, f"PEC consegnata il {when:%d/%m/%Y %H:%M}")
         if receipt.is_proof_of_receipt:
@@ -152,7 +152,7 @@ def _apply_pec(comm: Communication, receipt: PecReceipt, actor: User) -> bool:
             return True
         return False
     target = _PEC_FAILED.get(receipt.type)
-    if target is not None and _move(comm, target, error=f"{receipt.type}: {receipt.error}"[:300]):
+    if target is not None and _comm_move(comm, target, error=f"{receipt.type}: {receipt.error}"[:300]):
         _timeline(comm, actor, f"PEC non consegnata ({receipt.type}, {receipt.error})")
     return False
 
@@ -190,7 +190,7 @@ def email_bounce_ingest(*, tenant: Tenant, raw: bytes, actor: User) -> IngestRes
     if comm is None:
         return IngestResult("dsn", None, None, message_id, None, None, None, problem="no_match")
     _evidence(comm, "dsn", raw, now(), {"message_id": message_id})
-    if _move(comm, CommStatus.BOUNCED, error="DSN: indirizzo non recapitabile"):
+    if _comm_move(comm, CommStatus.BOUNCED, error="DSN: indirizzo non recapitabile"):
         _timeline(comm, actor, f"E-mail respinta dal server del destinatario ({comm.address})")
         if comm.contact is not None:
             contact_mark(
@@ -243,11 +243,11 @@ def sms_dlr_record(
         ext="txt",
     )
     if comm.status == CommStatus.SENT and target is CommStatus.DELIVERED:
-        _move(comm, CommStatus.ACCEPTED)
+        _comm_move(comm, CommStatus.ACCEPTED)
     fields: dict[str, Any] = (
         {"delivered_at": at} if target is CommStatus.DELIVERED else {"error": f"SMS {status}"}
     )
-    if _move(comm, target, **fields):
+    if _comm_move(comm, target, **fields):
         _timeline(comm, actor, f"SMS {LABELS[target].lower()} ({at.astimezone(ROME):%d/%m/%Y %H:%M})")
     return comm
 

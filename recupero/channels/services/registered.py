@@ -14,7 +14,7 @@ from recupero.cases.services import prescription_event_record
 from recupero.channels.domain.pec import ROME
 from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
-from recupero.channels.services.states import _move, _timeline
+from recupero.channels.services.states import _comm_move, _timeline
 from recupero.core.domain.roles import RECORD_RECEIPTS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -45,7 +45,7 @@ def registered_record(
         comm.tracking_number = tracking_number.strip()
         comm.save(update_fields=["tracking_number", "updated_at"])
         _timeline(comm, actor, f"Raccomandata n. {comm.tracking_number}")
-    if held_on and _move(comm, CommStatus.HELD, held_on=held_on):
+    if held_on and _comm_move(comm, CommStatus.HELD, held_on=held_on):
         _timeline(comm, actor, f"Raccomandata in giacenza: avviso lasciato il {held_on:%d/%m/%Y}")
         prescription_event_record(
             tenant=tenant,
@@ -55,7 +55,7 @@ def registered_record(
             when=held_on,
             evidence=f"communication:{comm.pk}",
         )
-    if delivered_on and _move(
+    if delivered_on and _comm_move(
         comm, CommStatus.DELIVERED, delivered_at=dt.datetime.combine(delivered_on, dt.time(12), tzinfo=ROME)
     ):
         _timeline(comm, actor, f"Raccomandata consegnata il {delivered_on:%d/%m/%Y} (cartolina di ritorno)")
@@ -67,7 +67,7 @@ def registered_record(
             when=delivered_on,
             evidence=f"communication:{comm.pk}",
         )
-    if returned_on and _move(comm, CommStatus.RETURNED, returned_on=returned_on):
+    if returned_on and _comm_move(comm, CommStatus.RETURNED, returned_on=returned_on):
         _timeline(comm, actor, f"Raccomandata restituita al mittente il {returned_on:%d/%m/%Y}")
     audit_record(tenant=tenant, actor=actor, action="communication.registered", obj=comm)
     return comm

@@ -19,12 +19,12 @@ from recupero.channels.documents.render import (
     render_letter,
 )
 from recupero.channels.domain.errors import ChannelError
-from recupero.channels.domain.states import LETTER_KINDS, CommKind, CommStatus, can_transition
+from recupero.channels.domain.states import LETTER_KINDS, TRANSITIONS, CommKind, CommStatus
 from recupero.channels.letters import letter_data
 from recupero.channels.models import Communication, PrintBatch
 from recupero.channels.providers.base import Attachment, Message, ProviderResult
 from recupero.channels.providers.registry import provider_for
-from recupero.channels.services.states import _claim, _move, _timeline
+from recupero.channels.services.states import _claim, _comm_move, _timeline
 from recupero.channels.services.texts import EMAIL_TEXTS, PEC_TEXT, SMS_TEXT, _fields, _label
 from recupero.core.clock import now
 from recupero.core.clock import today as local_today
@@ -33,6 +33,7 @@ from recupero.core.domain.sheets import safe_cell
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import case_q, service
+from recupero.core.states import status_move
 
 
 @service(SEND_COMMUNICATIONS)
@@ -75,14 +76,17 @@ def _render(comm: Communication, on: dt.date) -> bytes:
 def _fail(actor: User, comm: Communication, error: str) -> None:
     """queued → failed as one conditional UPDATE, like `_claim`: of two workers that both found the message
     unsendable, one records it (one timeline event, not two)."""
-    assert can_transition(CommStatus.QUEUED, CommStatus.FAILED)
     with transaction.atomic():
-        failed = Communication.objects.filter(pk=comm.pk, status=CommStatus.QUEUED).update(
-            status=CommStatus.FAILED.value, error=error[:300], updated_at=now()
+        failed = status_move(
+            comm,
+            CommStatus.FAILED,
+            TRANSITIONS,
+            only_from={CommStatus.QUEUED},
+            error=error[:300],
+            updated_at=now(),
         )
         if not failed:
             return
-        comm.status, comm.error = CommStatus.FAILED.value, error[:300]
         _timeline(comm, actor, f"{_label(comm)} non inviata: {error[:200]}")
 
 
@@ -132,7 +136,7 @@ def _letters_send(actor: User, comms: list[Communication], on: dt.date) -> None:
     batch = _print_batch(comms[0].tenant, on, kept, rendered)
     with transaction.atomic():
         for comm in done:
-            _move(comm, CommStatus.SENT, sent_at=now(), print_batch=batch, provider="print")
+            _comm_move(comm, CommStatus.SENT, sent_at=now(), print_batch=batch, provider="print")
             _timeline(comm, actor, f"{_label(comm)} composta e inviata alla stampa (lotto {batch.seq})")
 
 
@@ -207,10 +211,10 @@ def _messages_send(actor: User, kind: CommKind, comms: list[Communication], on: 
 def _record_result(actor: User, comm: Communication, result: ProviderResult) -> None:
     with transaction.atomic():
         if not result.ok:
-            _move(comm, CommStatus.FAILED, error=result.error[:300], provider=result.provider)
+            _comm_move(comm, CommStatus.FAILED, error=result.error[:300], provider=result.provider)
             _timeline(comm, actor, f"{_label(comm)} non inviata: {result.error[:200]}")
             return
-        _move(
+        _comm_move(
             comm,
             CommStatus.SENT,
             sent_at=now(),
@@ -218,7 +222,7 @@ def _record_result(actor: User, comm: Communication, result: ProviderResult) -> 
             provider_message_id=result.message_id,
         )
         if result.status == "accepted":
-            _move(comm, CommStatus.ACCEPTED, accepted_at=now())
+            _comm_move(comm, CommStatus.ACCEPTED, accepted_at=now())
         _timeline(
             comm, actor, f"{_label(comm)} inviata a {comm.contact.value if comm.contact else comm.address}"
         )

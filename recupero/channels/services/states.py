@@ -5,32 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from recupero.cases.services import timeline_append
-from recupero.channels.domain.states import CommStatus, can_transition
+from recupero.channels.domain.states import TRANSITIONS, CommStatus
 from recupero.channels.models import Communication
 from recupero.core.clock import now
 from recupero.core.models import User
+from recupero.core.states import status_move
 
 
-def _move(comm: Communication, target: CommStatus, **fields: Any) -> bool:
-    """Through the transition table only; a refused move (a late, out-of-order receipt) changes nothing."""
-    if comm.status == target.value or not can_transition(comm.status, target):
-        return False
-    comm.status = target.value
-    for name, value in fields.items():
-        setattr(comm, name, value)
-    comm.save(update_fields=["status", "updated_at", *fields])
-    return True
+def _comm_move(comm: Communication, target: CommStatus, **fields: Any) -> bool:
+    """Through the transition table only (`core.states.status_move`); a refused move (a late, out-of-order
+    receipt) changes nothing."""
+    return status_move(comm, target, TRANSITIONS, updated_at=now(), **fields)
 
 
 def _claim(comm: Communication, **fields: Any) -> bool:
     """queued → rendered as one conditional UPDATE: of two workers given the same id, exactly one wins."""
-    assert can_transition(CommStatus.QUEUED, CommStatus.RENDERED)
-    won = Communication.objects.filter(pk=comm.pk, status=CommStatus.QUEUED).update(
-        status=CommStatus.RENDERED.value, updated_at=now(), **fields
+    return status_move(
+        comm, CommStatus.RENDERED, TRANSITIONS, only_from={CommStatus.QUEUED}, updated_at=now(), **fields
     )
-    if won:
-        comm.status = CommStatus.RENDERED.value
-    return bool(won)
 
 
 def _timeline(comm: Communication, actor: User, summary: str, **extra: Any) -> None:
