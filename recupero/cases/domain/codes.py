@@ -15,5 +15,8 @@ def case_code(seq: int) -> str:
 def is_case_code(value: str) -> bool:
     value = value.strip().upper()
     return (
-        len(value) >= 9 and value[0] == "P" and value[1:].isdigit() and luhn_check_digit(value[1:-1]) == value[-1]
+        len(value) >= 9
+        and value[0] == "P"
+        and value[1:].isdigit()
+        and luhn_check_digit(value[1:-1]) == value[-1]
     )
