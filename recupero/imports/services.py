@@ -25,7 +25,7 @@ from recupero.cases.models import Assignment
 from recupero.cases.services import assignment_create
 from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS
-from recupero.core.errors import DomainError
+from recupero.core.errors import DomainError, message_for
 from recupero.core.jobs import job_enqueue_on_commit
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_creditor, service, system_actor
@@ -61,34 +61,9 @@ EXAMPLES = 5
 # Background jobs of intake, registered by `tasks.py` (tasks import services, never the reverse).
 PARSE_JOB, COMMIT_JOB = "imports.parse", "imports.commit"
 
-MESSAGES = {
-    "import.bad_status": "Operazione non possibile: il lotto è nello stato «{status}».",
-    "import.no_files": "Nessun file caricato.",
-    "import.nothing_to_write": (
-        "Il lotto non contiene nulla da importare ({rejected} righe scartate, le altre già in archivio): "
-        "correggere il file o la mappatura delle colonne e caricarlo di nuovo."
-    ),
-    "import.profile_not_found": "Profilo di importazione «{name}» non trovato per questo committente.",
-    "import.bad_profile": "Profilo di importazione non valido: {detail}",
-    "import.commit_failed": "Importazione non riuscita: nessun dato è stato scritto. Dettaglio: {detail}",
-    # the parser died (batch failed): nothing was written, the batch can be read again or discarded
-    "import.parse.crashed": (
-        "La lettura del file si è interrotta ({reason}). Nessun dato è stato importato: il lotto può essere "
-        "riletto o annullato."
-    ),
-    "import.parse.timeout": (
-        "La lettura del file ha superato il tempo massimo di {seconds} secondi ed è stata interrotta. Nessun dato "
-        "è stato importato: il lotto può essere riletto o annullato."
-    ),
-    "import.parse.stalled": (
-        "La lettura del lotto si è interrotta: il processo che la eseguiva non dà segni di vita da oltre "
-        "{minutes} minuti. Nessun dato è stato importato: il lotto può essere riletto o annullato."
-    ),
-}
-
 
 def _error(code: str, **params: Any) -> DomainError:
-    return DomainError(code, MESSAGES[code].format(**params), **params)
+    return DomainError(code, **params)  # the Italian message is core.errors.CATALOGUE's
 
 
 def _check(tenant: Tenant, actor: User, *objects: Any) -> None:
@@ -222,7 +197,7 @@ def batch_parse(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
         _batch_move(batch, S.REFUSED, error_code=exc.code, error_message=exc.message, updated_at=now())
     except sandbox.ParserDied as exc:  # the worker lives on: the batch fails with what happened
         log.warning("import batch %s: parser died: %s", batch_id, exc)
-        message = MESSAGES[exc.code].format(**exc.params)
+        message = message_for(exc.code, **exc.params)
         _batch_move(batch, S.FAILED, error_code=exc.code, error_message=message, updated_at=now())
     except Exception as exc:
         _batch_move(
@@ -348,7 +323,7 @@ def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
     message; they can then be read again or discarded. Run every few minutes by config/schedule.py."""
     stale_after = stale_after or dt.timedelta(minutes=int(settings.IMPORTS_PARSE_STALE_MINUTES))
     cutoff = now() - stale_after
-    message = MESSAGES["import.parse.stalled"].format(minutes=int(stale_after.total_seconds() // 60))
+    message = message_for("import.parse.stalled", minutes=int(stale_after.total_seconds() // 60))
     failed = []
     for batch in ImportBatch.objects.filter(status=S.PARSING, updated_at__lt=cutoff).select_related("tenant"):
         beat = staging.last_beat(batch.pk)
