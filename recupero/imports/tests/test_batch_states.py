@@ -61,3 +61,11 @@ def test_a_narrowed_move_refuses_other_sources(tenant, creditor, consultant):
     with pytest.raises(AssertionError):
         status_move(batch, B.FAILED, TRANSITIONS, only_from={B.UPLOADED})
     assert ImportBatch.objects.get(pk=batch.pk).status == "uploaded"
+
+
+def test_the_intake_jobs_are_registered_by_its_tasks():
+    from recupero.core import jobs
+    from recupero.imports import tasks
+
+    assert jobs._JOBS[services.PARSE_JOB] == tasks.parse_task.enqueue
+    assert jobs._JOBS[services.COMMIT_JOB] == tasks.commit_task.enqueue

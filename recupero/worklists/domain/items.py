@@ -42,6 +42,12 @@ KIND_LABELS = {
     ItemKind.SKIP_TRACE: "Rintraccio",
     ItemKind.LEGAL_REVIEW: "Revisione legale",
 }
+# The work item's transition table (rule 7): an open item is done or cancelled, once.
+TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
+    ItemStatus.OPEN: frozenset({ItemStatus.DONE, ItemStatus.CANCELLED}),
+    ItemStatus.DONE: frozenset(),
+    ItemStatus.CANCELLED: frozenset(),
+}
 STATUS_LABELS = {ItemStatus.OPEN: "Da fare", ItemStatus.DONE: "Fatto", ItemStatus.CANCELLED: "Annullato"}
 OUTCOME_LABELS = {
     Outcome.NO_ANSWER: "Non risponde",
