@@ -217,3 +217,15 @@ def test_the_write_scan_sees_each_kind_of_write(tmp_path):
         "    frames.reserve_ids('core_tenant', 3)\n"
     )
     assert _written_apps(sample) == {"cases", "ledger", "parties", "channels", "strategies", "core"}
+
+
+# ------------------------------------------------------------------------------------------- one clock
+
+
+def test_the_italian_zone_is_defined_once():
+    """One clock that knows Italian today (`law/clock.py`, wrapped by `core/clock.py`): no module builds its own
+    Europe/Rome zone."""
+    found = sorted(
+        _rel(p) for p in _modules(tests=False) if re.search(r"ZoneInfo\(\s*[\"']Europe/Rome", p.read_text())
+    )
+    assert found == ["recupero/law/clock.py"]

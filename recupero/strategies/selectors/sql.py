@@ -9,16 +9,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.core.models import Tenant
+from recupero.law.clock import ROME
 from recupero.law.interest import PAYMENT_TERM_DAYS
 from recupero.worklists.domain.items import CONVERSATIONS
 
-ROME = ZoneInfo("Europe/Rome")
 USABLE_CONTACT = ("valid", "unverified")  # "wrong" and "unreachable" points are never used
 _CONTACT_BITS = {"email": 1, "mobile": 2, "phone": 4, "pec": 8, "address": 16}
 # Mandate presets in the database → contact-window presets in data/contact_windows.toml.
