@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from recupero.cases.models import Case, Claim
 from recupero.cases.selectors import case_claims, prescription_events
 from recupero.law.errors import LawError
@@ -38,6 +40,7 @@ from recupero.parties.domain.debtors import law_debtor_type
 from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
+PAYMENT_ACCOUNTS = (Account.PAYMENTS_RECEIVED.value, Account.PAID_TO_CREDITOR.value)
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,14 @@ def _due(claim: Claim) -> dt.date:
 
 
 def _payments(case: Case) -> list[CasePayment]:
+    # Money received by the agency or reported paid to the creditor (pagamento diretto) both reduce the debt;
+    # a payment reversed since (returned cheque, SDD reject) no longer does.
     rows = LedgerEntry.objects.filter(
-        tenant_id=case.tenant_id, case=case, debit_account=Account.PAYMENTS_RECEIVED, kind="payment"
+        tenant_id=case.tenant_id,
+        case=case,
+        debit_account__in=PAYMENT_ACCOUNTS,
+        kind="payment",
+        reversed_by__isnull=True,
     ).values_list("group", "posted_on", "amount")
     grouped: dict[str, tuple[dt.date, Decimal]] = {}
     for group, posted_on, amount in rows:
@@ -131,12 +140,17 @@ def _requests(
 
 
 def _compute(
-    case: Case, claims: list[Claim], until: dt.date, costs: Decimal, rates: RateTable
+    case: Case,
+    claims: list[Claim],
+    until: dt.date,
+    costs: Decimal,
+    rates: RateTable,
+    extra: tuple[CasePayment, ...] = (),
 ) -> tuple[CaseResult, dt.date, str]:
     """Compute up to `until`. When a rate is not yet published, interest stops at the last day with a rate and
     the result says so — but every payment up to `until` is still imputed, so the total never states more
     than is owed (issue 10: a payment after the last rate day was once left out of the total)."""
-    payments = [p for p in _payments(case) if p.date <= until]
+    payments = [p for p in _payments(case) if p.date <= until] + list(extra)
     stop: dt.date | None = None
     warning = ""
     for _attempt in range(len(claims) + 1):  # each retry stops earlier; one per claim at the very most
@@ -209,7 +223,7 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
     `rates`: the published tables (default: the database's, `selectors.rate_table`)."""
     claims = case_claims(case=case)
     balances = case_balances(case=case)
-    costs = balances[Account.COLLECTION_COSTS]
+    costs = gross_costs(case, balances)
     result, until, rate_warning = _compute(case, claims, today, costs, rates or rate_table())
     events = _events(case)
     positions = []
@@ -234,7 +248,7 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
         interest=sum((p.interest for p in positions), ZERO),
         flat_compensation=sum((p.flat_compensation for p in positions), ZERO),
         costs=sum((r.costs_outstanding for r in result.claims.values()), ZERO),
-        payments=balances[Account.PAYMENTS_RECEIVED],
+        payments=balances[Account.PAYMENTS_RECEIVED] + balances[Account.PAID_TO_CREDITOR],
         total_due=result.total_due,
         regime="commercial" if case.commercial else "legal",
         claims=positions,
@@ -242,3 +256,39 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
         warnings=[rate_warning] if rate_warning else [],
         rate_warning=rate_warning,
     )
+
+
+def gross_costs(case: Case, balances: dict[Account, Decimal]) -> Decimal:
+    """Costs charged, before payments: the engine imputes every payment itself, so it must see the costs as
+    charged (the book balance less what payments still standing paid on them would count those twice)."""
+    paid = LedgerEntry.objects.filter(
+        tenant_id=case.tenant_id,
+        case=case,
+        kind="payment",
+        credit_account=Account.COLLECTION_COSTS,
+        reversed_by__isnull=True,
+    ).aggregate(total=Sum("amount"))["total"]
+    return balances[Account.COLLECTION_COSTS] + (paid or ZERO)
+
+
+@dataclass(frozen=True)
+class PaymentRun:
+    """The engine's run at a payment's value date without it and with it (its imputation is the difference)."""
+
+    before: CaseResult
+    after: CaseResult
+    until: dt.date
+    rate_warning: str
+
+
+def payment_runs(
+    *, case: Case, on: dt.date, amount: Decimal, designated: tuple[str, ...] = (), rates: RateTable | None = None
+) -> PaymentRun:
+    """The law engine on the case at `on`, with the payments up to that day, then with one more (last of its
+    day). A read, like `case_position`: the payments app turns the difference into its ledger lines."""
+    claims = case_claims(case=case)
+    costs = gross_costs(case, case_balances(case=case))
+    table = rates or rate_table()
+    before, until, warning = _compute(case, claims, on, costs, table)
+    after, _, _ = _compute(case, claims, on, costs, table, (CasePayment(on, amount, designated),))
+    return PaymentRun(before, after, until, warning)
