@@ -85,7 +85,9 @@ def statement_counts(*, statement: BankStatement) -> dict[str, object]:
     """Where the statement's lines ended (posted, in review, not ours, debits) and the money posted."""
     rows = StatementEntry.objects.filter(statement=statement).values("status").annotate(n=Count("id"), t=Sum("amount"))
     out: dict[str, object] = {r["status"]: r["n"] for r in rows}
-    out["posted_total"] = str(next((r["t"] for r in rows if r["status"] == "posted"), None) or Decimal("0.00"))
+    posted = next((r["t"] for r in rows if r["status"] == "posted"), None) or 0
+    # SQLite sums decimals as binary floats: back to cents (amounts are whole cents)
+    out["posted_total"] = str(Decimal(str(posted)).quantize(Decimal("0.01")))
     return out
 
 

@@ -240,7 +240,13 @@ class ImportReport:
 
 @service(POST_PAYMENTS)
 def statement_import(
-    *, tenant: Tenant, actor: User, statements: list[StatementData], dry_run: bool = False, file_name: str = ""
+    *,
+    tenant: Tenant,
+    actor: User,
+    statements: list[StatementData],
+    dry_run: bool = False,
+    file_name: str = "",
+    defer: bool = False,
 ) -> ImportReport:
     """Store the statements' lines once each (the bank's reference is unique per account), then reconcile every
     credit not yet reconciled: posted when one case is clearly its own, else into the review queue. A statement
@@ -258,6 +264,13 @@ def statement_import(
             continue
         statement, fresh = _store(tenant, actor, data, account, file_name)
         report.duplicates += len(data.entries) - fresh
+        if defer:  # the upload page: a worker reconciles, the page polls the statement's figures
+            from recupero.payments.tasks import reconcile_task
+
+            statement_id = statement.pk
+            transaction.on_commit(lambda: reconcile_task.enqueue(statement_id))
+            report.statements.append(selectors.statement_summary(statement))
+            continue
         done = statement_reconcile(tenant=tenant, actor=actor, statement=statement)
         report.matched += done.matched
         report.review += done.review
