@@ -5,9 +5,12 @@ it parses and calls `payments.services.statement_import`, which checks the actor
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from recupero.core.models import Tenant, User
 from recupero.imports.domain.camt import read_statements
 from recupero.payments.services import ImportReport, statement_import
+from recupero.payments.tasks import reconcile_task
 
 
 def statement_file_import(
@@ -15,6 +18,12 @@ def statement_file_import(
 ) -> ImportReport:
     """Read one file (XML or zip of many) and import its statements; a refused file raises `DomainError`."""
     statements = read_statements(data, name)
-    return statement_import(
+    report = statement_import(
         tenant=tenant, actor=actor, statements=statements, dry_run=dry_run, file_name=name, defer=defer
     )
+    if defer and not dry_run:  # a worker reconciles; the statement page polls its figures
+        for summary in report.statements:
+            if summary.get("registered") and summary.get("id"):
+                statement_id = int(summary["id"])  # type: ignore[call-overload]
+                transaction.on_commit(lambda sid=statement_id: reconcile_task.enqueue(sid))
+    return report

@@ -264,11 +264,7 @@ def statement_import(
             continue
         statement, fresh = _store(tenant, actor, data, account, file_name)
         report.duplicates += len(data.entries) - fresh
-        if defer:  # the upload page: a worker reconciles, the page polls the statement's figures
-            from recupero.payments.tasks import reconcile_task
-
-            statement_id = statement.pk
-            transaction.on_commit(lambda: reconcile_task.enqueue(statement_id))
+        if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
             report.statements.append(selectors.statement_summary(statement))
             continue
         done = statement_reconcile(tenant=tenant, actor=actor, statement=statement)

@@ -31,7 +31,7 @@ from tests.factories import TAX_CODES, make_case, make_debtor
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-SAMPLES = Path(__file__).resolve().parents[3] / ".." / "shared" / "samples" / "camt"
+SAMPLES = Path(__file__).resolve().parents[1] / ".." / "shared" / "samples" / "camt"
 AGENCY = "IT60X0542811101000000123456"
 DAY = dt.date(2025, 2, 10)
 
