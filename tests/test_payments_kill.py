@@ -13,8 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 CASES = 120
 
@@ -69,7 +67,9 @@ def _env(var: Path) -> dict[str, str]:
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_kill_during_statement_import_then_rerun(tmp_path):
@@ -84,7 +84,9 @@ def test_kill_during_statement_import_then_rerun(tmp_path):
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            posted = db.execute("SELECT count(*) FROM payments_statemententry WHERE status='posted'").fetchone()[0]
+            posted = db.execute(
+                "SELECT count(*) FROM payments_statemententry WHERE status='posted'"
+            ).fetchone()[0]
         except sqlite3.OperationalError:
             posted = 0
         if posted >= 15:  # at least one chunk committed, the next ones under way
@@ -94,7 +96,9 @@ def test_kill_during_statement_import_then_rerun(tmp_path):
     assert proc.wait(timeout=60) == -signal.SIGKILL, "the import ended before it could be killed"
     after_kill = json.loads(_run(env, "-c", CHECK).stdout)
     assert after_kill["entries"].get("new", 0) > 0  # stopped half-way
-    assert after_kill["max_per_entry"] == 1 and after_kill["paid_entries_posted"] and after_kill["groups_whole"]
+    assert (
+        after_kill["max_per_entry"] == 1 and after_kill["paid_entries_posted"] and after_kill["groups_whole"]
+    )
     assert after_kill["orphan_groups"] == 0
     rerun = _run(env, *cmd[1:])
     assert rerun.returncode == 0, rerun.stderr[-2000:]

@@ -76,7 +76,9 @@ def test_every_sample_is_read_or_refused_with_a_clear_code():
     read = {}
     for path in sorted(SAMPLES.glob("*.xml")):
         try:
-            read[path.name] = [(s.kind, s.version, len(s.entries)) for s in read_statements(path.read_bytes())]
+            read[path.name] = [
+                (s.kind, s.version, len(s.entries)) for s in read_statements(path.read_bytes())
+            ]
         except DomainError as exc:
             read[path.name] = exc.code
     assert read == {
@@ -88,7 +90,10 @@ def test_every_sample_is_read_or_refused_with_a_clear_code():
     }
     entry = read_statements((SAMPLES / "camt053.v8.xml").read_bytes())[0].entries[0]
     assert (entry.reference, entry.amount, entry.value_date, entry.payer_iban) == (
-        "AAAASESS-FP-CN_98765/01", D("8.85"), dt.date(2015, 1, 2), "NL56AGDH9619008421",
+        "AAAASESS-FP-CN_98765/01",
+        D("8.85"),
+        dt.date(2015, 1, 2),
+        "NL56AGDH9619008421",
     )
 
 
@@ -112,16 +117,33 @@ def test_statement_is_reconciled_posted_or_queued_and_totals_checked(world):
     tenant, actor, cases = world
     data, verdi = _file(cases)
     report = statement_file_import(tenant=tenant, actor=actor, data=data, name="nov.xml")
-    assert (report.entries, report.credits, report.matched, report.review, report.duplicates) == (6, 6, 2, 4, 0)
+    assert (report.entries, report.credits, report.matched, report.review, report.duplicates) == (
+        6,
+        6,
+        2,
+        4,
+        0,
+    )
     assert report.posted_total == D("200.50")
     statuses = dict(StatementEntry.objects.values_list("reference", "status"))
-    assert statuses == {"R1": "posted", "R2": "posted", "R3": "review", "R4": "review", "R5": "review", "R6": "review"}
+    assert statuses == {
+        "R1": "posted",
+        "R2": "posted",
+        "R3": "review",
+        "R4": "review",
+        "R5": "review",
+        "R6": "review",
+    }
     # the known IBAN is Verdi's, who has two open cases: both suggested, his first (amount equal to what he owes)
     r3 = StatementEntry.objects.get(reference="R3")
     assert [s["code"] for s in r3.suggestions] == [verdi.code, cases["verdi2"].code]
     assert r3.suggestions[0]["confidence"] == 0.821
     statement = BankStatement.objects.get()
-    assert (statement.totals_ok, statement.closing, statement.credits_total) == (True, D("2302.50"), D("1302.50"))
+    assert (statement.totals_ok, statement.closing, statement.credits_total) == (
+        True,
+        D("2302.50"),
+        D("1302.50"),
+    )
     assert statement.counts == {"posted": 2, "review": 4, "posted_total": "200.50"}
     cases["rossi"].refresh_from_db()
     assert cases["rossi"].status == "paid"
@@ -155,13 +177,31 @@ def test_review_queue_confirm_split_and_not_ours(world):
     paid_twice = entry_confirm(tenant=tenant, actor=actor, entry=r4, case=cases["rossi"])
     assert (paid_twice.overpayment, paid_twice.refund_due) == (D("20.00"), True)  # Rossi had paid in full
     with pytest.raises(DomainError) as exc:
-        entry_split(tenant=tenant, actor=actor, entry=r3, parts=[(cases["verdi"], D("3.00")), (cases["verdi2"], D("20.00"))])
+        entry_split(
+            tenant=tenant,
+            actor=actor,
+            entry=r3,
+            parts=[(cases["verdi"], D("3.00")), (cases["verdi2"], D("20.00"))],
+        )
     assert exc.value.code == "payments.split_mismatch"
     with pytest.raises(DomainError) as exc:
-        entry_split(tenant=tenant, actor=actor, entry=r3, parts=[(cases["verdi"], D("30.00")), (cases["bianchi"], D("20.00"))])
+        entry_split(
+            tenant=tenant,
+            actor=actor,
+            entry=r3,
+            parts=[(cases["verdi"], D("30.00")), (cases["bianchi"], D("20.00"))],
+        )
     assert exc.value.code == "payments.split_other_debtor"
-    split = entry_split(tenant=tenant, actor=actor, entry=r3, parts=[(cases["verdi"], D("30.00")), (cases["verdi2"], D("20.00"))])
-    assert [(p.case.code, p.amount) for p in split] == [(verdi.code, D("30.00")), (cases["verdi2"].code, D("20.00"))]
+    split = entry_split(
+        tenant=tenant,
+        actor=actor,
+        entry=r3,
+        parts=[(cases["verdi"], D("30.00")), (cases["verdi2"], D("20.00"))],
+    )
+    assert [(p.case.code, p.amount) for p in split] == [
+        (verdi.code, D("30.00")),
+        (cases["verdi2"].code, D("20.00")),
+    ]
     entry_confirm(tenant=tenant, actor=actor, entry=r5, case=cases["bianchi"])
     entry_not_ours(tenant=tenant, actor=actor, entry=r6, note="bonifico di un fornitore")
     statuses = sorted(StatementEntry.objects.values_list("status", flat=True))
@@ -174,7 +214,11 @@ def test_review_queue_confirm_split_and_not_ours(world):
 def test_a_zip_of_statements_is_read_member_by_member(world):
     tenant, actor, cases = world
     data, _ = _file(cases)
-    other = camt053(iban=AGENCY, statement_id="S9", entries=[_line("Z1", "5.00", text=printable(creditor_reference(cases["verdi2"].code)))])
+    other = camt053(
+        iban=AGENCY,
+        statement_id="S9",
+        entries=[_line("Z1", "5.00", text=printable(creditor_reference(cases["verdi2"].code)))],
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a.xml", data)
@@ -185,14 +229,19 @@ def test_a_zip_of_statements_is_read_member_by_member(world):
 
 
 def test_command_line_import_dry_run_and_refusal(world, capsys, tmp_path):
-    tenant, actor, cases = world
+    _tenant, _actor, cases = world
     data, _ = _file(cases)
     path = tmp_path / "nov.xml"
     path.write_bytes(data)
     call_command("payments", "import", str(path), "--dry-run", "--json")
     out = json.loads(capsys.readouterr().out)
     assert {k: out[k] for k in ("entries", "credits", "matched", "review", "duplicates", "posted_total")} == {
-        "entries": 6, "credits": 6, "matched": 2, "review": 4, "duplicates": 0, "posted_total": "200.50",
+        "entries": 6,
+        "credits": 6,
+        "matched": 2,
+        "review": 4,
+        "duplicates": 0,
+        "posted_total": "200.50",
     }
     assert StatementEntry.objects.count() == 0 and Payment.objects.count() == 1
     call_command("payments", "import", str(path), "--json")
@@ -204,7 +253,7 @@ def test_command_line_import_dry_run_and_refusal(world, capsys, tmp_path):
 
 
 def test_command_line_record_prints_the_imputation(world, capsys):
-    tenant, actor, cases = world
+    _tenant, _actor, cases = world
     call_command("payments", "record", "--case", cases["bianchi"].code, "--amount", "30,00", "--date",
                  "10/02/2025", "--method", "postal_slip", "--json")  # fmt: skip
     out = json.loads(capsys.readouterr().out)

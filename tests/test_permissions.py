@@ -515,7 +515,8 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.payments.selectors.require_statements": None,  # a check, returns nothing
     "recupero.payments.selectors.payments_of_case": _call(case_id=_CASE_ID),
     "recupero.payments.selectors.payment_get": lambda f, a, w, p: [
-        _try(f, tenant=w.tenant, actor=a, payment_id=pk) for pk in p.case.payments.values_list("pk", flat=True)
+        _try(f, tenant=w.tenant, actor=a, payment_id=pk)
+        for pk in p.case.payments.values_list("pk", flat=True)
     ],
     "recupero.payments.selectors.statements_list": _call(),
     "recupero.payments.selectors.review_queue": _call(),

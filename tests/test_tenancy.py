@@ -158,7 +158,9 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.payments.selectors.collection_accounts": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.payments.selectors.statement_counts": None,  # figures of one statement
     "recupero.payments.selectors.statement_summary": None,
-    "recupero.payments.selectors.known_references": lambda f, c: f(tenant=c["tenant"], iban="X", references=["R"]),
+    "recupero.payments.selectors.known_references": lambda f, c: f(
+        tenant=c["tenant"], iban="X", references=["R"]
+    ),
     "recupero.payments.selectors.entries_to_reconcile": lambda f, c: f(tenant=c["tenant"], iban="X", limit=5),
     "recupero.payments.selectors.entry_data": None,  # a conversion, no query
     "recupero.payments.selectors.candidate_index": None,  # dataclasses, checked by the statements tests

@@ -15,7 +15,7 @@ from schwifty import IBAN
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Case
 from recupero.core.clock import today
-from recupero.core.models import Tenant
+from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
 from recupero.imports.bank import statement_file_import
 from recupero.payments.domain.camt_write import camt053
@@ -57,7 +57,7 @@ def demo_payments(tenant: Tenant, *, credits: int = 40) -> ImportReport:
     return statement_file_import(tenant=tenant, actor=actor, data=data, name=f"estratto-{day:%Y-%m}.xml")
 
 
-def _line(tenant: Tenant, actor: object, i: int, case: Case, day: dt.date) -> EntryData:
+def _line(tenant: Tenant, actor: User, i: int, case: Case, day: dt.date) -> EntryData:
     """One credit of the kind its position in the month calls for."""
     full = case.balance
     part = (full / 2).quantize(CENT) if full > 20 else full
@@ -66,12 +66,17 @@ def _line(tenant: Tenant, actor: object, i: int, case: Case, day: dt.date) -> En
     if kind == 0:  # the case code in the causale, the whole amount
         return EntryData(ref, full, True, day, day, f"SALDO PRATICA {case.code}", payer_name=_spoken(case))
     if kind == 1:  # the RF reference printed on the letter, structured
-        return EntryData(ref, part, True, day, day, "", creditor_reference(case.code), payer_name=_spoken(case))
+        return EntryData(
+            ref, part, True, day, day, "", creditor_reference(case.code), payer_name=_spoken(case)
+        )
     if kind == 2:  # an IBAN already known for the debtor: an earlier payment came from it
         iban = _payer_iban(i)
-        payment_record(tenant=tenant, actor=actor, case=case, amount=Decimal("5.00"), value_date=day - dt.timedelta(days=30),
-                       method="bank_transfer", payer_iban=iban, reference="demo: pagamento precedente")  # type: ignore[arg-type]  # fmt: skip
-        return EntryData(ref, full - Decimal("5.00"), True, day, day, "BONIFICO", payer_name=_spoken(case), payer_iban=iban)
+        earlier = day - dt.timedelta(days=30)
+        payment_record(tenant=tenant, actor=actor, case=case, amount=Decimal("5.00"), value_date=earlier,
+                       method="bank_transfer", payer_iban=iban, reference="demo: pagamento precedente")  # fmt: skip
+        return EntryData(
+            ref, full - Decimal("5.00"), True, day, day, "BONIFICO", payer_name=_spoken(case), payer_iban=iban
+        )
     if kind == 3:  # a bare name, the amount due: a person confirms it in the review queue
         return EntryData(ref, full, True, day, day, "PAGAMENTO", payer_name=_spoken(case))
     # the code with a typo (its check character catches it), half the amount: review

@@ -5,6 +5,8 @@ it parses and calls `payments.services.statement_import`, which checks the actor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from recupero.core.models import Tenant, User
@@ -24,6 +26,9 @@ def statement_file_import(
     if defer and not dry_run:  # a worker reconciles; the statement page polls its figures
         for summary in report.statements:
             if summary.get("registered") and summary.get("id"):
-                statement_id = int(summary["id"])  # type: ignore[call-overload]
-                transaction.on_commit(lambda sid=statement_id: reconcile_task.enqueue(sid))
+                transaction.on_commit(_enqueue(int(summary["id"])))  # type: ignore[call-overload]
     return report
+
+
+def _enqueue(statement_id: int) -> Callable[[], object]:
+    return lambda: reconcile_task.enqueue(statement_id)

@@ -282,7 +282,12 @@ class PaymentRun:
 
 
 def payment_runs(
-    *, case: Case, on: dt.date, amount: Decimal, designated: tuple[str, ...] = (), rates: RateTable | None = None
+    *,
+    case: Case,
+    on: dt.date,
+    amount: Decimal,
+    designated: tuple[str, ...] = (),
+    rates: RateTable | None = None,
 ) -> PaymentRun:
     """The law engine on the case at `on`, with the payments up to that day, then with one more (last of its
     day). A read, like `case_position`: the payments app turns the difference into its ledger lines."""

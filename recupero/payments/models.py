@@ -71,7 +71,9 @@ class BankStatement(TenantModel):
     # entries, credits, new, duplicates, matched, review, posted_total: the figures of the import
     counts = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "estratto conto"
@@ -104,13 +106,17 @@ class StatementEntry(TenantModel):
     suggestions = models.JSONField(default=list)  # Match.to_dict() of each candidate, best first
     confidence = models.FloatField(default=0)
     resolved_at = models.DateTimeField(null=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "movimento"
         verbose_name_plural = "movimenti"
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "account_iban", "reference"], name="statement_entry_once")
+            models.UniqueConstraint(
+                fields=["tenant", "account_iban", "reference"], name="statement_entry_once"
+            )
         ]
         indexes = [models.Index(fields=["tenant", "status"], name="statement_entry_status")]
 
@@ -126,7 +132,9 @@ class Payment(TenantModel):
     reference = models.CharField(max_length=140, blank=True)  # receipt number, cheque number, CRO/TRN
     payer_name = models.CharField(max_length=200, blank=True)
     payer_iban = models.CharField(max_length=34, blank=True)
-    designated_claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    designated_claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         max_length=10,
         choices=[(k.value, v) for k, v in PAYMENT_STATUS_LABELS.items()],
@@ -139,7 +147,9 @@ class Payment(TenantModel):
     refund_due = models.BooleanField(default=False)
     entry = models.ForeignKey(StatementEntry, on_delete=models.PROTECT, null=True, related_name="payments")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     reversed_on = models.DateField(null=True)
     reversal_reason = models.CharField(max_length=200, blank=True)
 
@@ -147,7 +157,9 @@ class Payment(TenantModel):
         verbose_name = "pagamento"
         verbose_name_plural = "pagamenti"
         indexes = [models.Index(fields=["case", "value_date"], name="payment_case_date")]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")
+        ]
 
     def __str__(self) -> str:
         return f"{self.value_date} {self.amount} €"

@@ -83,7 +83,11 @@ def collection_accounts(*, tenant: Tenant, actor: User) -> list[CollectionAccoun
 
 def statement_counts(*, statement: BankStatement) -> dict[str, object]:
     """Where the statement's lines ended (posted, in review, not ours, debits) and the money posted."""
-    rows = StatementEntry.objects.filter(statement=statement).values("status").annotate(n=Count("id"), t=Sum("amount"))
+    rows = (
+        StatementEntry.objects.filter(statement=statement)
+        .values("status")
+        .annotate(n=Count("id"), t=Sum("amount"))
+    )
     out: dict[str, object] = {r["status"]: r["n"] for r in rows}
     posted = next((r["t"] for r in rows if r["status"] == "posted"), None) or 0
     # SQLite sums decimals as binary floats: back to cents (amounts are whole cents)
@@ -102,9 +106,11 @@ def statement_summary(statement: BankStatement) -> dict[str, object]:
 
 
 def known_references(*, tenant: Tenant, iban: str, references: Iterable[str]) -> set[str]:
-    refs, out = list(dict.fromkeys(references)), set()
+    refs, out = list(dict.fromkeys(references)), set[str]()
     for i in range(0, len(refs), CHUNK):
-        rows = StatementEntry.objects.filter(tenant=tenant, account_iban=iban, reference__in=refs[i : i + CHUNK])
+        rows = StatementEntry.objects.filter(
+            tenant=tenant, account_iban=iban, reference__in=refs[i : i + CHUNK]
+        )
         out.update(rows.values_list("reference", flat=True))
     return out
 
@@ -132,13 +138,19 @@ def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateInd
     index = CandidateIndex()
     debtor_ids: set[int] = set()
     for part in _chunks(sorted(codes)):
-        debtor_ids.update(Case.objects.filter(tenant=tenant, code__in=part).values_list("debtor_id", flat=True))
+        debtor_ids.update(
+            Case.objects.filter(tenant=tenant, code__in=part).values_list("debtor_id", flat=True)
+        )
     for part in _chunks(sorted(ibans)):
-        for iban, debtor_id in PayerAccount.objects.filter(tenant=tenant, iban__in=part).values_list("iban", "debtor_id"):
+        for iban, debtor_id in PayerAccount.objects.filter(tenant=tenant, iban__in=part).values_list(
+            "iban", "debtor_id"
+        ):
             index.debtors_by_iban.setdefault(iban, []).append(debtor_id)
             debtor_ids.add(debtor_id)
     for part in _chunks(sorted(names)):
-        for name, debtor_id in Debtor.objects.filter(tenant=tenant, search_name__in=part).values_list("search_name", "pk"):
+        for name, debtor_id in Debtor.objects.filter(tenant=tenant, search_name__in=part).values_list(
+            "search_name", "pk"
+        ):
             index.debtors_by_name.setdefault(name, []).append(debtor_id)
             debtor_ids.add(debtor_id)
     for part in _chunks(sorted(debtor_ids)):

@@ -135,7 +135,7 @@ def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookP
         entry_post(
             tenant=tenant, actor=actor, case=case, posted_on=on,
             kind=EntryKind.INTEREST if bucket == "interest" else EntryKind.FLAT_COMPENSATION,
-            lines=[Line(account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati, pagati il {on:%d/%m/%Y}")],
+            lines=[Line(account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati al {on:%d/%m/%Y}")],
             idempotency_key=f"payment:{payment.pk}:{bucket}",
         )  # fmt: skip
     if not plan.parts:
@@ -143,7 +143,12 @@ def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookP
     invoices = dict(Claim.objects.filter(case=case).values_list("pk", "invoice_number"))
     debit = Account.PAID_TO_CREDITOR if payment.direct else Account.PAYMENTS_RECEIVED
     lines = [
-        Line(debit, BUCKET_ACCOUNT[p.bucket], p.amount, f"Fattura {invoices.get(int(p.claim_id), '')}: {p.label}")
+        Line(
+            debit,
+            BUCKET_ACCOUNT[p.bucket],
+            p.amount,
+            f"Fattura {invoices.get(int(p.claim_id), '')}: {p.label}",
+        )
         for p in plan.parts
     ]
     entries = entry_post(
@@ -161,7 +166,8 @@ def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookP
 
 def _summary(payment: Payment) -> str:
     what = "Pagamento diretto al committente" if payment.direct else "Pagamento"
-    text = f"{what} di {format_eur(payment.amount)} € ({METHOD_LABELS[Method(payment.method)]}) del {payment.value_date:%d/%m/%Y}"
+    method = METHOD_LABELS[Method(payment.method)]
+    text = f"{what} di {format_eur(payment.amount)} € ({method}) del {payment.value_date:%d/%m/%Y}"
     if payment.overpayment:
         text += f"; eccedenza da rimborsare {format_eur(payment.overpayment)} €"
     return text
@@ -206,7 +212,9 @@ def normal_iban(value: str) -> str:
 
 @service(POST_PAYMENTS)
 @transaction.atomic
-def collection_account_register(*, tenant: Tenant, actor: User, iban: str, name: str = "") -> CollectionAccount:
+def collection_account_register(
+    *, tenant: Tenant, actor: User, iban: str, name: str = ""
+) -> CollectionAccount:
     """Register an agency's collection account: from now on its statements post payments."""
     selectors.require_statements(actor, tenant)
     account, created = CollectionAccount.objects.get_or_create(
@@ -282,7 +290,9 @@ def _preview(
     tenant: Tenant, data: StatementData, account: CollectionAccount | None, report: ImportReport,
     dry_run: bool, actor: User, file_name: str,
 ) -> None:  # fmt: skip
-    known = selectors.known_references(tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries])
+    known = selectors.known_references(
+        tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
+    )
     report.duplicates += sum(1 for e in data.entries if e.reference in known)
     credits = [e for e in data.credits if e.reference not in known]
     index = selectors.candidate_index(tenant=tenant, entries=credits)
@@ -322,7 +332,9 @@ def _store(
         credits_total=t.credits, debits_total=t.debits, totals_ok=t.ok, created_by=actor if actor.pk else None,
         status=BankStatement.Status.RECONCILING,
     )  # fmt: skip
-    known = selectors.known_references(tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries])
+    known = selectors.known_references(
+        tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
+    )
     rows, seen = [], set(known)
     for e in data.entries:
         if e.reference in seen:
@@ -364,7 +376,9 @@ def statement_reconcile(*, tenant: Tenant, actor: User, statement: BankStatement
     return result
 
 
-def _reconcile_chunk(tenant: Tenant, actor: User, chunk: list[StatementEntry], result: ReconcileResult) -> None:
+def _reconcile_chunk(
+    tenant: Tenant, actor: User, chunk: list[StatementEntry], result: ReconcileResult
+) -> None:
     index = selectors.candidate_index(tenant=tenant, entries=[selectors.entry_data(e) for e in chunk])
     cases = selectors.cases_by_id(tenant=tenant, ids=[c.case_id for c in index.by_code.values()]
                                   + [c.case_id for cs in index.by_debtor.values() for c in cs])  # fmt: skip
@@ -464,5 +478,7 @@ def entry_not_ours(*, tenant: Tenant, actor: User, entry: StatementEntry, note: 
     entry = _open_entry(tenant, actor, entry)
     _move(entry, EntryStatus.NOT_OURS, actor)
     entry.save(update_fields=["status", "resolved_at", "resolved_by"])
-    audit_record(tenant=tenant, actor=actor, action="payments.entry_not_ours", obj=entry, details={"note": note[:200]})
+    audit_record(
+        tenant=tenant, actor=actor, action="payments.entry_not_ours", obj=entry, details={"note": note[:200]}
+    )
     return entry

@@ -24,7 +24,10 @@ def test_demo_statement_is_imported_and_reconciled():
     assert statuses == {"posted": 23, "review": 18, "debit": 1, "new": 0}
     review = StatementEntry.objects.filter(statement=statement, status="review")
     # every code and RF credit posted; one known IBAN belongs to a debtor with two open cases: a person decides
-    assert sorted(int(e.reference[5:]) % 5 for e in review if e.reference.startswith("DEMO-0")) == [2] + [3] * 8 + [4] * 8
+    assert (
+        sorted(int(e.reference[5:]) % 5 for e in review if e.reference.startswith("DEMO-0"))
+        == [2] + [3] * 8 + [4] * 8
+    )
     assert review.filter(reference="DEMO-X1").exists()
     assert statement.totals_ok is True
     posted = StatementEntry.objects.filter(statement=statement, status="posted")

@@ -65,7 +65,9 @@ def _kind(root: etree._Element) -> tuple[str, str]:
             raise DomainError("payments.statement_unknown", detail=f"camt.053.{version}")
         return kind, version
     if "CBI" in namespace.upper() or any(_local(el) == "BkToCstmrStmt" for el in root.iter()):
-        return "cbi", namespace.rsplit(".", 2)[-2] + "." + namespace.rsplit(".", 1)[-1] if "." in namespace else ""
+        return "cbi", namespace.rsplit(".", 2)[-2] + "." + namespace.rsplit(".", 1)[
+            -1
+        ] if "." in namespace else ""
     raise DomainError("payments.statement_unknown", detail=namespace or _local(root))
 
 
@@ -115,7 +117,7 @@ def _statement(block: etree._Element, kind: str, version: str, msg_id: str, name
     account = _first(block, "Acct")
     iban = _text(account, "Id", "IBAN") or _text(account, "Id", "Othr", "Id")
     currency = _text(account, "Ccy")
-    balances = {}
+    balances: dict[str, Decimal] = {}
     for bal in (c for c in block if _local(c) == "Bal"):
         code = _text(bal, "Tp", "CdOrPrtry", "Cd")
         value = _amount(_first(bal, "Amt")) or Decimal("0.00")
@@ -149,21 +151,31 @@ def _entries(ntry: etree._Element, index: int) -> list[EntryData]:
     tx_amounts = [_tx_amount(tx) for tx in txs]
     split = len(txs) > 1 and all(a and a > 0 for a in tx_amounts) and sum(tx_amounts) == amount  # type: ignore[arg-type]
     out = []
-    for j, tx in enumerate(txs if split else txs[:1] or [None]):
+    chosen: list[etree._Element | None] = list(txs if split else txs[:1]) or [None]
+    for j, tx in enumerate(chosen):
         facts = _tx_facts(tx)
         ref = base + (f"/{facts['tx_ref'] or j + 1}" if split else "") if base else ""
         if not ref:
             e2e = facts["end_to_end"]
             ref = e2e if e2e and e2e.upper() != "NOTPROVIDED" else ""
         line_amount = tx_amounts[j] if split else amount
-        ref = ref or content_reference(index, j, booked, valued, line_amount, facts["remittance"], facts["name"])
+        ref = ref or content_reference(
+            index, j, booked, valued, line_amount, facts["remittance"], facts["name"]
+        )
         out.append(
             EntryData(
-                reference=ref[:140], amount=line_amount or Decimal("0.00"), credit=credit,
-                booking_date=booked, value_date=valued or booked, remittance=facts["remittance"][:500],
-                structured=facts["structured"][:140], end_to_end=facts["end_to_end"][:140],
-                payer_name=facts["name"][:200], payer_iban=facts["iban"], status=status[:4].upper(),
-            )  # fmt: skip
+                reference=ref[:140],
+                amount=line_amount or Decimal("0.00"),
+                credit=credit,
+                booking_date=booked,
+                value_date=valued or booked,
+                remittance=facts["remittance"][:500],
+                structured=facts["structured"][:140],
+                end_to_end=facts["end_to_end"][:140],
+                payer_name=facts["name"][:200],
+                payer_iban=facts["iban"],
+                status=status[:4].upper(),
+            )
         )
     return out
 

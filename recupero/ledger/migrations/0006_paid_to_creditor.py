@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0005_interest_rates'),
+        ("ledger", "0005_interest_rates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='credit_account',
-            field=models.CharField(choices=[('principal', 'Capitale'), ('late_interest', 'Interessi di mora'), ('flat_compensation', 'Indennizzo forfettario (40 €)'), ('collection_costs', 'Spese di recupero'), ('assigned', 'Crediti affidati'), ('interest_accrued', 'Interessi maturati'), ('compensation_accrued', 'Indennizzi maturati'), ('costs_charged', 'Spese addebitate'), ('payments_received', 'Pagamenti ricevuti'), ('write_offs', 'Stralci'), ('credits', 'Note di credito'), ('paid_to_creditor', 'Pagamenti diretti al creditore')], max_length=24),
+            model_name="ledgerentry",
+            name="credit_account",
+            field=models.CharField(
+                choices=[
+                    ("principal", "Capitale"),
+                    ("late_interest", "Interessi di mora"),
+                    ("flat_compensation", "Indennizzo forfettario (40 €)"),
+                    ("collection_costs", "Spese di recupero"),
+                    ("assigned", "Crediti affidati"),
+                    ("interest_accrued", "Interessi maturati"),
+                    ("compensation_accrued", "Indennizzi maturati"),
+                    ("costs_charged", "Spese addebitate"),
+                    ("payments_received", "Pagamenti ricevuti"),
+                    ("write_offs", "Stralci"),
+                    ("credits", "Note di credito"),
+                    ("paid_to_creditor", "Pagamenti diretti al creditore"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='ledgerentry',
-            name='debit_account',
-            field=models.CharField(choices=[('principal', 'Capitale'), ('late_interest', 'Interessi di mora'), ('flat_compensation', 'Indennizzo forfettario (40 €)'), ('collection_costs', 'Spese di recupero'), ('assigned', 'Crediti affidati'), ('interest_accrued', 'Interessi maturati'), ('compensation_accrued', 'Indennizzi maturati'), ('costs_charged', 'Spese addebitate'), ('payments_received', 'Pagamenti ricevuti'), ('write_offs', 'Stralci'), ('credits', 'Note di credito'), ('paid_to_creditor', 'Pagamenti diretti al creditore')], max_length=24),
+            model_name="ledgerentry",
+            name="debit_account",
+            field=models.CharField(
+                choices=[
+                    ("principal", "Capitale"),
+                    ("late_interest", "Interessi di mora"),
+                    ("flat_compensation", "Indennizzo forfettario (40 €)"),
+                    ("collection_costs", "Spese di recupero"),
+                    ("assigned", "Crediti affidati"),
+                    ("interest_accrued", "Interessi maturati"),
+                    ("compensation_accrued", "Indennizzi maturati"),
+                    ("costs_charged", "Spese addebitate"),
+                    ("payments_received", "Pagamenti ricevuti"),
+                    ("write_offs", "Stralci"),
+                    ("credits", "Note di credito"),
+                    ("paid_to_creditor", "Pagamenti diretti al creditore"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -31,7 +31,7 @@ def camt053(
 def _balance(code: str, amount: Decimal, day: str) -> str:
     sign = "CRDT" if amount >= 0 else "DBIT"
     return (
-        f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{abs(amount)}</Amt>"
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{abs(amount)}</Amt>'
         f"<CdtDbtInd>{sign}</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
     )
 
@@ -41,14 +41,15 @@ def _entry(e: EntryData) -> str:
     valued = (e.value_date or e.booking_date).isoformat()  # type: ignore[union-attr]
     rmt = ""
     if e.structured:
-        rmt += f"<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp><Ref>{escape(e.structured)}</Ref></CdtrRefInf></Strd>"
+        kind = "<Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp>"
+        rmt += f"<Strd><CdtrRefInf>{kind}<Ref>{escape(e.structured)}</Ref></CdtrRefInf></Strd>"
     if e.remittance:
         rmt = f"<Ustrd>{escape(e.remittance)}</Ustrd>" + rmt
     party = f"<Dbtr><Pty><Nm>{escape(e.payer_name)}</Nm></Pty></Dbtr>" if e.payer_name else ""
     if e.payer_iban:
         party += f"<DbtrAcct><Id><IBAN>{e.payer_iban}</IBAN></Id></DbtrAcct>"
     return (
-        f"<Ntry><Amt Ccy=\"EUR\">{e.amount}</Amt><CdtDbtInd>{'CRDT' if e.credit else 'DBIT'}</CdtDbtInd>"
+        f'<Ntry><Amt Ccy="EUR">{e.amount}</Amt><CdtDbtInd>{"CRDT" if e.credit else "DBIT"}</CdtDbtInd>'
         f"<Sts><Cd>{e.status}</Cd></Sts><BookgDt><Dt>{booked}</Dt></BookgDt><ValDt><Dt>{valued}</Dt></ValDt>"
         f"<AcctSvcrRef>{escape(e.reference)}</AcctSvcrRef><NtryDtls><TxDtls><Refs>"
         f"<EndToEndId>{escape(e.end_to_end or 'NOTPROVIDED')}</EndToEndId></Refs>"

@@ -101,7 +101,8 @@ def name_keys(name: str) -> list[str]:
 
 def codes_in(entry: EntryData) -> tuple[list[str], list[str]]:
     """Case codes found in the causale: (valid ones, ones whose check character fails — a typo)."""
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for text in (entry.remittance, entry.structured):
         for digits in CODE_PATTERN.findall(text or ""):
             code = f"P{digits}"
@@ -152,7 +153,11 @@ def _weigh_amount_and_name(entry: EntryData, match: Match) -> None:
     similarity = _name_similarity(entry.payer_name, c.debtor_name)
     if similarity >= NAME_MIN:
         match.reasons.append(
-            Reason("name", f"nome dell'ordinante simile a {c.debtor_name} ({similarity}%)", W_NAME * similarity / 100)
+            Reason(
+                "name",
+                f"nome dell'ordinante simile a {c.debtor_name} ({similarity}%)",
+                W_NAME * similarity / 100,
+            )
         )
 
 

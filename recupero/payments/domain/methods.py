@@ -35,7 +35,10 @@ class PaymentStatus(StrEnum):
 
 
 PAYMENT_STATUS_LABELS = {PaymentStatus.POSTED: "Registrato", PaymentStatus.REVERSED: "Stornato"}
-PAYMENT_TRANSITIONS = {PaymentStatus.POSTED: frozenset({PaymentStatus.REVERSED}), PaymentStatus.REVERSED: frozenset()}
+PAYMENT_TRANSITIONS = {
+    PaymentStatus.POSTED: frozenset({PaymentStatus.REVERSED}),
+    PaymentStatus.REVERSED: frozenset(),
+}
 
 
 class EntryStatus(StrEnum):

@@ -78,7 +78,9 @@ def totals(statement: StatementData) -> Totals:
     if statement.opening is None or statement.closing is None:
         return Totals(statement.opening, credits, debits, statement.closing, None, None)
     expected = statement.opening + credits - debits
-    return Totals(statement.opening, credits, debits, statement.closing, expected, expected == statement.closing)
+    return Totals(
+        statement.opening, credits, debits, statement.closing, expected, expected == statement.closing
+    )
 
 
 def content_reference(*parts: object) -> str:

@@ -17,7 +17,11 @@ D = Decimal
 
 @pytest.mark.parametrize(
     ("body", "reference"),
-    [("P00012344", "RF41P00012344"), ("539007547034", "RF18539007547034"), ("P00000018", creditor_reference("P00000018"))],
+    [
+        ("P00012344", "RF41P00012344"),
+        ("539007547034", "RF18539007547034"),
+        ("P00000018", creditor_reference("P00000018")),
+    ],
 )
 def test_rf_reference_iso_11649(body, reference):
     assert creditor_reference(body) == reference
@@ -25,7 +29,9 @@ def test_rf_reference_iso_11649(body, reference):
     assert references_in(f"pagamento {printable(reference)} grazie") == [body]
 
 
-@pytest.mark.parametrize("bad", ["RF41P00012345", "RF42P00012344", "RF", "RF41", "XX41P00012344", "RF41P0001234!"])
+@pytest.mark.parametrize(
+    "bad", ["RF41P00012345", "RF42P00012344", "RF", "RF41", "XX41P00012344", "RF41P0001234!"]
+)
 def test_rf_reference_check_rejects_typos(bad):
     assert not is_creditor_reference(bad)
     assert references_in(bad) == []
@@ -70,17 +76,42 @@ INDEX = CandidateIndex(
     ("entry", "best", "confidence", "posted"),
     [
         # RF reference alone: posted
-        (EntryData("1", D("5.00"), True, None, None, "", creditor_reference("P00012344")), "P00012344", 0.97, True),
+        (
+            EntryData("1", D("5.00"), True, None, None, "", creditor_reference("P00012344")),
+            "P00012344",
+            0.97,
+            True,
+        ),
         # case code + name + amount
-        (EntryData("2", D("120.50"), True, None, None, "pratica P00012344", payer_name="ROSSI MARIO"), "P00012344", 0.968, True),
+        (
+            EntryData("2", D("120.50"), True, None, None, "pratica P00012344", payer_name="ROSSI MARIO"),
+            "P00012344",
+            0.968,
+            True,
+        ),
         # case code alone: 0.90, posted
         (EntryData("3", D("7.00"), True, None, None, "P00012344"), "P00012344", 0.9, True),
         # known IBAN of a debtor with one open case, amount equal: posted
-        (EntryData("4", D("120.50"), True, None, None, "", payer_iban="IT60X0542811101000000999999"), "P00012344", 0.87, True),
+        (
+            EntryData("4", D("120.50"), True, None, None, "", payer_iban="IT60X0542811101000000999999"),
+            "P00012344",
+            0.87,
+            True,
+        ),
         # known IBAN, two open cases: review
-        (EntryData("5", D("10.00"), True, None, None, "", payer_iban="IT02L1234512345123456789012"), "P00000018", 0.45, False),
+        (
+            EntryData("5", D("10.00"), True, None, None, "", payer_iban="IT02L1234512345123456789012"),
+            "P00000018",
+            0.45,
+            False,
+        ),
         # the bare name, amount equal: review
-        (EntryData("6", D("120.50"), True, None, None, "", payer_name="Mario Rossi"), "P00012344", 0.675, False),
+        (
+            EntryData("6", D("120.50"), True, None, None, "", payer_name="Mario Rossi"),
+            "P00012344",
+            0.675,
+            False,
+        ),
         # a typo in the code: nothing found
         (EntryData("7", D("120.50"), True, None, None, "P00012345"), None, 0.0, False),
         # the code of a closed case: suggested, never posted by itself
@@ -98,7 +129,13 @@ def test_scoring_and_decision(entry, best, confidence, posted):
     ("parts", "books", "accruals", "posted", "over"),
     [
         # interest not yet booked: accrued for what is paid
-        ([("c", "interest", "10.00"), ("c", "principal", "5.00")], {"principal": "100.00"}, {"late_interest": "10.00"}, "15.00", "0.00"),
+        (
+            [("c", "interest", "10.00"), ("c", "principal", "5.00")],
+            {"principal": "100.00"},
+            {"late_interest": "10.00"},
+            "15.00",
+            "0.00",
+        ),
         # interest already booked (a reversed payment left it): no second accrual
         ([("c", "interest", "10.00")], {"late_interest": "10.00"}, {}, "10.00", "0.00"),
         # principal beyond the books (a credit note): the excess is an overpayment
@@ -108,7 +145,9 @@ def test_scoring_and_decision(entry, best, confidence, posted):
 )
 def test_book_plan_conserves_every_cent(parts, books, accruals, posted, over):
     amount = sum((D(a) for _, _, a in parts), D("0.00")) + (D("25.00") if not parts else D("0.00"))
-    plan = book_plan(amount, [Part(c, b, D(a)) for c, b, a in parts], {Account(k): D(v) for k, v in books.items()})
+    plan = book_plan(
+        amount, [Part(c, b, D(a)) for c, b, a in parts], {Account(k): D(v) for k, v in books.items()}
+    )
     assert {k.value: str(v) for k, v in plan.accruals.items()} == accruals
     assert (plan.posted, plan.overpayment) == (D(posted), D(over))
     assert plan.posted + plan.overpayment == amount

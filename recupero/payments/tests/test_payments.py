@@ -25,7 +25,9 @@ JULY = dt.date(2023, 7, 1)
 
 def _record(tenant, case, amount, on=JULY, **kw):
     kw.setdefault("method", "bank_transfer")
-    return payment_record(tenant=tenant, actor=system_actor(tenant), case=case, amount=D(amount), value_date=on, **kw)
+    return payment_record(
+        tenant=tenant, actor=system_actor(tenant), case=case, amount=D(amount), value_date=on, **kw
+    )
 
 
 def _parts(payment):
@@ -43,12 +45,24 @@ def _group(payment):
     ("amount", "parts", "overpayment"),
     [
         # €40 first, then 311.10 interest (107 d at 10.50% + 1 d at 12.00% on 10,000), then principal
-        ("2000.00", [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "1648.90")], "0.00"),
+        (
+            "2000.00",
+            [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "1648.90")],
+            "0.00",
+        ),
         ("30.00", [("flat_compensation", "30.00")], "0.00"),
         ("351.10", [("flat_compensation", "40.00"), ("interest", "311.10")], "0.00"),
         ("351.11", [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "0.01")], "0.00"),
-        ("10351.10", [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "10000.00")], "0.00"),
-        ("10400.00", [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "10000.00")], "48.90"),
+        (
+            "10351.10",
+            [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "10000.00")],
+            "0.00",
+        ),
+        (
+            "10400.00",
+            [("flat_compensation", "40.00"), ("interest", "311.10"), ("principal", "10000.00")],
+            "48.90",
+        ),
     ],
 )
 def test_imputation_costs_flat_interest_principal_to_the_cent(tenant, creditor, amount, parts, overpayment):
@@ -70,7 +84,10 @@ def test_position_after_the_payment_agrees_with_the_worked_example(tenant, credi
     _record(tenant, case, "2000.00")
     pos = case_position(case=case, today=dt.date(2024, 2, 10))
     assert (pos.principal, pos.flat_compensation, pos.payments, pos.total_due) == (
-        D("8351.10"), D("0.00"), D("2000.00"), D("8970.79"),
+        D("8351.10"),
+        D("0.00"),
+        D("2000.00"),
+        D("8970.79"),
     )
 
 
@@ -95,7 +112,7 @@ def test_oldest_claim_first_unless_the_debtor_designated_one(tenant, creditor):
     claims = list(case.claims.order_by("issued_on"))
     on = dt.date(2025, 2, 5)  # before both due dates: no interest
     first = _record(tenant, case, "30.00", on=dt.date(2025, 3, 1))
-    assert [(p["invoice"], p["bucket"]) for p in first.imputation][0][0] == claims[0].invoice_number
+    assert next((p["invoice"], p["bucket"]) for p in first.imputation)[0] == claims[0].invoice_number
     chosen = _record(tenant, case, "20.00", on=dt.date(2025, 3, 1), designated_claim=claims[1])
     assert {p["invoice"] for p in chosen.imputation} == {claims[1].invoice_number}
     assert on < claims[0].due_on
@@ -105,7 +122,9 @@ def test_reversal_reverses_exactly_what_was_posted(tenant, creditor):
     case = make_company_case(tenant, creditor)
     payment = _record(tenant, case, "2000.00")
     posted = _group(payment)
-    payment = payment_reverse(tenant=tenant, actor=system_actor(tenant), payment=payment, reason="assegno insoluto")
+    payment = payment_reverse(
+        tenant=tenant, actor=system_actor(tenant), payment=payment, reason="assegno insoluto"
+    )
     assert payment.status == "reversed"
     mirrors = sorted(
         (e.credit_account, e.debit_account, e.amount)

@@ -43,12 +43,15 @@ def test_random_histories_keep_the_books_whole(tenant, creditor, history, costs)
                    lines=[Line(Account.COLLECTION_COSTS, Account.COSTS_CHARGED, Decimal(costs))])  # fmt: skip
     for op, number, days, direct in history:
         if op == "pay":
+            on = START + dt.timedelta(days=days)
             payment_record(tenant=tenant, actor=actor, case=case, amount=Decimal(number) / 100,
-                           value_date=START + dt.timedelta(days=days), method="bank_transfer", direct=direct)  # fmt: skip
+                           value_date=on, method="bank_transfer", direct=direct)  # fmt: skip
         else:
             standing = list(Payment.objects.filter(case=case, status="posted").order_by("pk"))
             if standing:
-                payment_reverse(tenant=tenant, actor=actor, payment=standing[number % len(standing)], reason="storno")
+                payment_reverse(
+                    tenant=tenant, actor=actor, payment=standing[number % len(standing)], reason="storno"
+                )
         _check(case)
 
 
@@ -61,7 +64,11 @@ def _check(case):
     received = balances[Account.PAYMENTS_RECEIVED] + balances[Account.PAID_TO_CREDITOR]
     assert received == kept  # 0 cents lost: every posted cent is money received, less what is to refund
     for p in Payment.objects.filter(case=case):
-        group = sum((e.amount for e in LedgerEntry.objects.filter(group=p.ledger_group)), ZERO) if p.ledger_group else ZERO
+        group = (
+            sum((e.amount for e in LedgerEntry.objects.filter(group=p.ledger_group)), ZERO)
+            if p.ledger_group
+            else ZERO
+        )
         assert group + p.overpayment == p.amount  # each payment: imputed + overpayment = amount
         assert sum((Decimal(x["amount"]) for x in p.imputation), ZERO) == group
     case.refresh_from_db()

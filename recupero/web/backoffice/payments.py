@@ -57,13 +57,17 @@ def statement_list(request: AuthedRequest) -> HttpResponse:
         try:
             if upload.size > MAX_UPLOAD:
                 raise DomainError("request.too_large", limit_mb=MAX_UPLOAD // (1024 * 1024))
-            report = statement_file_import(tenant=tenant, actor=actor, data=upload.read(), name=upload.name, defer=True)
+            report = statement_file_import(
+                tenant=tenant, actor=actor, data=upload.read(), name=upload.name, defer=True
+            )
         except DomainError as exc:
             _refused(request, exc)
             return redirect("backoffice:payment_statements")
         ids = [s["id"] for s in report.statements if s.get("id")]
         if report.unregistered:
-            messages.warning(request, f"Conto non registrato ({', '.join(report.unregistered)}): letto, nulla registrato.")
+            messages.warning(
+                request, f"Conto non registrato ({', '.join(report.unregistered)}): letto, nulla registrato."
+            )
         if len(ids) == 1:
             return redirect("backoffice:payment_statement", statement_id=ids[0])
         messages.success(request, f"{len(ids)} estratti conto caricati.")
@@ -182,7 +186,10 @@ def case_payment_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = case_get(tenant=tenant_of(request), actor=request.user, case_id=case_id)
     form = PaymentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Pagamento non registrato: " + "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request,
+            "Pagamento non registrato: " + "; ".join(str(e) for errs in form.errors.values() for e in errs),
+        )
         return redirect("backoffice:case_detail", case_id=case.pk)
     data = form.cleaned_data
     try:
@@ -214,7 +221,9 @@ def case_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
     from recupero.core.domain.roles import POST_PAYMENTS, can
 
     return {
-        "payments": selectors.payments_of_case(tenant=tenant_of(request), actor=request.user, case_id=case_id),
+        "payments": selectors.payments_of_case(
+            tenant=tenant_of(request), actor=request.user, case_id=case_id
+        ),
         "can_post_payments": can(request.user.role, POST_PAYMENTS),
         "payment_form": PaymentForm(initial={"value_date": today(), "method": "bank_transfer"}),
     }

@@ -45,10 +45,14 @@ def _upload(client, case, django_capture_on_commit_callbacks):
     ]
     data = camt053(iban=AGENCY, entries=lines, statement_id="WEB-1")
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(reverse("backoffice:payment_statements"), {"file": SimpleUploadedFile("nov.xml", data)})
+        return client.post(
+            reverse("backoffice:payment_statements"), {"file": SimpleUploadedFile("nov.xml", data)}
+        )
 
 
-def test_upload_reconciles_and_the_page_shows_figures_and_totals(client, setup, django_capture_on_commit_callbacks):
+def test_upload_reconciles_and_the_page_shows_figures_and_totals(
+    client, setup, django_capture_on_commit_callbacks
+):
     response = _upload(client, setup, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     page = client.get(response["Location"])

@@ -65,7 +65,11 @@ class Command(BaseCommand):
     def _tenant(self, code: str | None) -> Tenant:
         tenants = Tenant.objects.filter(code=code) if code else Tenant.objects.all()
         if tenants.count() != 1:
-            raise CommandError("Indicare --tenant con il codice dell'agenzia." if not code else f"Agenzia «{code}» non trovata.")
+            raise CommandError(
+                "Indicare --tenant con il codice dell'agenzia."
+                if not code
+                else f"Agenzia «{code}» non trovata."
+            )
         return tenants.get()
 
     def _import(self, options: dict[str, Any]) -> None:
