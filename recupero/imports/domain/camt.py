@@ -156,8 +156,7 @@ def _entries(ntry: etree._Element, index: int) -> list[EntryData]:
         facts = _tx_facts(tx)
         ref = base + (f"/{facts['tx_ref'] or j + 1}" if split else "") if base else ""
         if not ref:
-            e2e = facts["end_to_end"]
-            ref = e2e if e2e and e2e.upper() != "NOTPROVIDED" else ""
+            ref = facts["end_to_end"]
         line_amount = tx_amounts[j] if split else amount
         ref = ref or content_reference(
             index, j, booked, valued, line_amount, facts["remittance"], facts["name"]
@@ -196,10 +195,11 @@ def _tx_facts(tx: etree._Element | None) -> dict[str, str]:
         (_text(c, "CdtrRefInf", "Ref") for c in (rmt if rmt is not None else []) if _local(c) == "Strd"), ""
     )
     refs = _first(tx, "Refs")
+    e2e = _text(refs, "EndToEndId")
     return {
         "remittance": free,
         "structured": structured,
-        "end_to_end": _text(refs, "EndToEndId"),
+        "end_to_end": "" if e2e.upper() == "NOTPROVIDED" else e2e,
         "tx_ref": _text(refs, "AcctSvcrRef") or _text(refs, "TxId"),
         "name": name,
         "iban": re.sub(r"\s", "", iban).upper(),

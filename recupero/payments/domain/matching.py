@@ -15,6 +15,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from recupero.cases.domain.codes import is_case_code
+from recupero.law.money import format_eur
 from recupero.payments.domain.rf import reference_body, references_in
 from recupero.payments.domain.statements import EntryData
 
@@ -149,7 +150,9 @@ def score(entry: EntryData, index: CandidateIndex) -> list[Match]:
 def _weigh_amount_and_name(entry: EntryData, match: Match) -> None:
     c = match.candidate
     if c.amount_due == entry.amount and c.amount_due > 0:
-        match.reasons.append(Reason("amount", f"importo uguale al dovuto ({c.amount_due} €)", W_AMOUNT))
+        match.reasons.append(
+            Reason("amount", f"importo uguale al dovuto ({format_eur(c.amount_due)} €)", W_AMOUNT)
+        )
     similarity = _name_similarity(entry.payer_name, c.debtor_name)
     if similarity >= NAME_MIN:
         match.reasons.append(

@@ -83,7 +83,7 @@ def test_case_page_records_and_reverses_a_payment(client, setup):
     assert "numero della ricevuta" in refused
     client.post(url, {"amount": "20,50", "value_date": "2025-02-10", "method": "cash", "reference": "R-1"})
     page = text(client.get(reverse("backoffice:case_detail", args=[setup.pk])))
-    assert "capitale 20.50 €" in page and "Contanti · R-1" in page
+    assert "capitale 20,50 €" in page and "Contanti · R-1" in page
     payment = Payment.objects.get()
     client.post(reverse("backoffice:payment_reverse", args=[payment.pk]), {"reason": "assegno insoluto"})
     payment.refresh_from_db()
