@@ -117,9 +117,11 @@ def _requests(
     costs: Decimal,
     rates: RateTable,
     interest_until: dt.date | None,
+    waived: bool | None = None,
 ) -> dict[str, InterestRequest]:
-    mandate = _mandate(case)
-    waived = bool(mandate and mandate.waive_flat_compensation)
+    if waived is None:
+        mandate = _mandate(case)
+        waived = bool(mandate and mandate.waive_flat_compensation)
     regime = "commercial" if case.commercial else "legal"
     out: dict[str, InterestRequest] = {}
     for i, claim in enumerate(claims):
@@ -146,16 +148,19 @@ def _compute(
     costs: Decimal,
     rates: RateTable,
     extra: tuple[CasePayment, ...] = (),
+    known: tuple[list[CasePayment], bool] | None = None,
 ) -> tuple[CaseResult, dt.date, str]:
     """Compute up to `until`. When a rate is not yet published, interest stops at the last day with a rate and
     the result says so — but every payment up to `until` is still imputed, so the total never states more
     than is owed (issue 10: a payment after the last rate day was once left out of the total)."""
-    payments = [p for p in _payments(case) if p.date <= until] + list(extra)
+    # `known`: the case's payments and whether the mandate waives the €40, when the caller already read them
+    paid, waived = known if known is not None else (_payments(case), None)
+    payments = [p for p in paid if p.date <= until] + list(extra)
     stop: dt.date | None = None
     warning = ""
     for _attempt in range(len(claims) + 1):  # each retry stops earlier; one per claim at the very most
         try:
-            result = compute_case(_requests(case, claims, until, costs, rates, stop), payments)
+            result = compute_case(_requests(case, claims, until, costs, rates, stop, waived), payments)
             return result, stop or until, warning
         except LawError as exc:
             if exc.code != "law.rate_missing" or "day" not in exc.params:
@@ -273,12 +278,14 @@ def gross_costs(case: Case, balances: dict[Account, Decimal]) -> Decimal:
 
 @dataclass(frozen=True)
 class PaymentRun:
-    """The engine's run at a payment's value date without it and with it (its imputation is the difference)."""
+    """The engine's run at a payment's value date without it and with it (its imputation is the difference),
+    and the books' balances it was computed from."""
 
     before: CaseResult
     after: CaseResult
     until: dt.date
     rate_warning: str
+    balances: dict[Account, Decimal]
 
 
 def payment_runs(
@@ -292,8 +299,12 @@ def payment_runs(
     """The law engine on the case at `on`, with the payments up to that day, then with one more (last of its
     day). A read, like `case_position`: the payments app turns the difference into its ledger lines."""
     claims = case_claims(case=case)
-    costs = gross_costs(case, case_balances(case=case))
+    balances = case_balances(case=case)
+    costs = gross_costs(case, balances)
     table = rates or rate_table()
-    before, until, warning = _compute(case, claims, on, costs, table)
-    after, _, _ = _compute(case, claims, on, costs, table, (CasePayment(on, amount, designated),))
-    return PaymentRun(before, after, until, warning)
+    mandate = _mandate(case)
+    known = (_payments(case), bool(mandate and mandate.waive_flat_compensation))
+    before, until, warning = _compute(case, claims, on, costs, table, known=known)
+    paying = (CasePayment(on, amount, designated),)
+    after, _, _ = _compute(case, claims, on, costs, table, paying, known=known)
+    return PaymentRun(before, after, until, warning, balances)

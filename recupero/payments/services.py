@@ -28,7 +28,6 @@ from recupero.law.money import format_eur
 from recupero.ledger.domain.accounts import Account, EntryKind
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.position import payment_runs
-from recupero.ledger.selectors import case_balances
 from recupero.ledger.services import Line, entry_post, entry_reverse
 from recupero.payments import selectors
 from recupero.payments.domain.imputation import ACCRUED, BUCKET_ACCOUNT, BookPlan, book_plan, imputation_of
@@ -103,7 +102,7 @@ def payment_record(
     case = Case.objects.select_for_update().get(pk=case.pk)  # one payment at a time per case
     designated = (str(designated_claim.pk),) if designated_claim else ()
     run = payment_runs(case=case, on=value_date, amount=money, designated=designated)
-    plan = book_plan(money, imputation_of(run.before, run.after), case_balances(case=case))
+    plan = book_plan(money, imputation_of(run.before, run.after), run.balances)
     payment = Payment.objects.create(
         tenant=tenant, case=case, amount=money, value_date=value_date, method=kind.value, direct=direct,
         reference=reference[:140], payer_name=payer_name[:200], payer_iban=payer_iban[:34],
@@ -130,13 +129,15 @@ def payment_record(
 
 def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookPlan) -> None:
     on = payment.value_date
-    for account, amount in plan.accruals.items():
-        bucket = next(b for b, a in BUCKET_ACCOUNT.items() if a == account)
+    if plan.accruals:  # one group for the interest and €40 this payment pays, booked as accrued
+        accrued = [
+            Line(account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati al {on:%d/%m/%Y}")
+            for bucket, account in BUCKET_ACCOUNT.items()
+            if (amount := plan.accruals.get(account))
+        ]
         entry_post(
-            tenant=tenant, actor=actor, case=case, posted_on=on,
-            kind=EntryKind.INTEREST if bucket == "interest" else EntryKind.FLAT_COMPENSATION,
-            lines=[Line(account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati al {on:%d/%m/%Y}")],
-            idempotency_key=f"payment:{payment.pk}:{bucket}",
+            tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST, lines=accrued,
+            idempotency_key=f"payment:{payment.pk}:accrued",
         )  # fmt: skip
     if not plan.parts:
         return
