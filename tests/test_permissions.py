@@ -514,6 +514,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.parties.selectors.debtor_ids_matching": None,  # ids for the audit search (checks personal data)
     "recupero.payments.selectors.require_statements": None,  # a check, returns nothing
     "recupero.payments.selectors.payments_of_case": _call(case_id=_CASE_ID),
+    "recupero.payments.selectors.case_by_code": _call(code=lambda p, w: p.case.code),
     "recupero.payments.selectors.payment_get": lambda f, a, w, p: [
         _try(f, tenant=w.tenant, actor=a, payment_id=pk)
         for pk in p.case.payments.values_list("pk", flat=True)

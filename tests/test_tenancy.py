@@ -148,6 +148,9 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
         tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
     ),
     "recupero.payments.selectors.payment_get": None,  # by id with the tenant: payments tests
+    "recupero.payments.selectors.case_by_code": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], code=c["case"].code
+    ),
     "recupero.payments.selectors.statements_list": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.payments.selectors.statement_get": None,  # by id with the tenant: payments tests
     "recupero.payments.selectors.statement_entries": lambda f, c: f(

@@ -35,6 +35,15 @@ def payments_of_case(*, tenant: Tenant, actor: User, case_id: int) -> list[Payme
     return list(rows.select_related("case").order_by("-value_date", "-pk"))
 
 
+def case_by_code(*, tenant: Tenant, actor: User, code: str) -> Case:
+    """A case the actor reaches, by the code a person reads on a letter or a bank transfer (the review queue)."""
+    check(actor, VIEW_CASES, tenant)
+    case = Case.objects.filter(tenant=tenant, code=code.strip().upper()).filter(case_q(actor)).first()
+    if case is None:
+        raise DomainError("auth.not_found")
+    return case
+
+
 def payment_get(*, tenant: Tenant, actor: User, payment_id: int) -> Payment:
     check(actor, VIEW_CASES, tenant)
     found = Payment.objects.filter(tenant=tenant, pk=payment_id).filter(case_q(actor, "case__"))

@@ -123,11 +123,10 @@ def _entry(request: AuthedRequest, entry_id: int):  # type: ignore[no-untyped-de
 
 
 def _case(request: AuthedRequest, value: str):  # type: ignore[no-untyped-def]
-    try:
-        case_id = int(value)
-    except (TypeError, ValueError):
-        raise DomainError("auth.not_found") from None
-    return case_get(tenant=tenant_of(request), actor=request.user, case_id=case_id)
+    """A suggestion's case id, or a case code typed by hand."""
+    if value.strip().isdigit():
+        return case_get(tenant=tenant_of(request), actor=request.user, case_id=int(value))
+    return selectors.case_by_code(tenant=tenant_of(request), actor=request.user, code=value or "")
 
 
 @backoffice_view

@@ -68,7 +68,10 @@ def test_review_queue_confirm_with_one_click(client, setup, django_capture_on_co
     queue = client.get(reverse("backoffice:payment_review"))
     assert "Conferma " + setup.code in text(queue)
     entry = StatementEntry.objects.get(reference="A2")
-    client.post(reverse("backoffice:payment_review_confirm", args=[entry.pk]), {"case": setup.pk})
+    client.post(reverse("backoffice:payment_review_confirm", args=[entry.pk]), {"case": "P00000000"})
+    entry.refresh_from_db()
+    assert entry.status == "review"  # an unknown code: not found, nothing posted
+    client.post(reverse("backoffice:payment_review_confirm", args=[entry.pk]), {"case": setup.code.lower()})
     entry.refresh_from_db()
     setup.refresh_from_db()
     assert (entry.status, setup.status, setup.balance) == ("posted", "paid", Decimal("0.00"))
