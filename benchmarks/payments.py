@@ -78,6 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--credits", type=int, default=100_000)
+    parser.add_argument("--match-only", action="store_true", help="parse + match, post nothing")
     args = parser.parse_args()
     import django
 
@@ -106,8 +107,8 @@ def main() -> None:
     preview = statement_import(tenant=tenant, actor=actor, statements=parsed, dry_run=True)
     matched_only = read + time.perf_counter() - t0
     t0 = time.perf_counter()
-    report = statement_import(tenant=tenant, actor=actor, statements=parsed)
-    total = read + time.perf_counter() - t0
+    report = preview if args.match_only else statement_import(tenant=tenant, actor=actor, statements=parsed)
+    total = matched_only if args.match_only else read + time.perf_counter() - t0
     out = {
         "vendor": connection.vendor, "cases": args.cases, "credits": len(parsed[0].entries),
         "file_mb": round(len(data) / 1e6, 2), "bare_parse_s": round(bare, 3), "read_s": round(read, 3),
