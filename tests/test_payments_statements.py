@@ -259,3 +259,15 @@ def test_command_line_record_prints_the_imputation(world, capsys):
     out = json.loads(capsys.readouterr().out)
     assert [(p["bucket"], p["amount"]) for p in out["imputation"]] == [("principal", "30.00")]
     assert out["case_status"] == "new"
+
+
+def test_a_pending_line_is_posted_once_booked(world):
+    tenant, actor, cases = world
+    code = cases["bianchi"].code
+    pending = EntryData("P1", D("80.00"), True, DAY, DAY, f"pratica {code}", status="PDNG")
+    first = statement_file_import(tenant=tenant, actor=actor, data=camt053(iban=AGENCY, entries=[pending]))
+    assert (first.entries, first.credits, first.matched, first.duplicates) == (1, 0, 0, 0)
+    assert not StatementEntry.objects.filter(reference="P1").exists()
+    booked = EntryData("P1", D("80.00"), True, DAY, DAY, f"pratica {code}")
+    second = statement_file_import(tenant=tenant, actor=actor, data=camt053(iban=AGENCY, entries=[booked]))
+    assert (second.matched, second.duplicates, second.posted_total) == (1, 0, D("80.00"))

@@ -275,7 +275,7 @@ def statement_import(
             _preview(tenant, data, account, report, dry_run, actor, file_name)
             continue
         statement, fresh = _store(tenant, actor, data, account, file_name)
-        report.duplicates += len(data.entries) - fresh
+        report.duplicates += sum(1 for e in data.entries if e.status == "BOOK") - fresh
         if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
             report.statements.append(selectors.statement_summary(statement))
             continue
@@ -294,15 +294,16 @@ def _preview(
     known = selectors.known_references(
         tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
     )
-    report.duplicates += sum(1 for e in data.entries if e.reference in known)
+    report.duplicates += sum(1 for e in data.entries if e.reference in known and e.status == "BOOK")
     credits = [e for e in data.credits if e.reference not in known]
     index = selectors.candidate_index(tenant=tenant, entries=credits)
     lines = []
     for e in credits:
         best = decide(score(e, index)) if account is not None else None
-        report.matched += 1 if best else 0
-        report.review += 0 if best else 1
-        report.posted_total += e.amount if best else Decimal("0.00")
+        if account is not None:  # an unregistered account's credits are listed, neither posted nor queued
+            report.matched += 1 if best else 0
+            report.review += 0 if best else 1
+            report.posted_total += e.amount if best else Decimal("0.00")
         lines.append({"reference": e.reference, "amount": str(e.amount), "payer": e.payer_name,
                       "remittance": e.remittance, "case": best.candidate.code if best else None})  # fmt: skip
     t = totals(data)
@@ -338,15 +339,14 @@ def _store(
     )
     rows, seen = [], set(known)
     for e in data.entries:
-        if e.reference in seen:
+        if e.reference in seen or e.status != "BOOK":  # a pending line is stored once booked, not before
             continue
         seen.add(e.reference)
-        moves = e.credit and e.status == "BOOK"
         rows.append(StatementEntry(
             tenant=tenant, statement=statement, account_iban=data.account_iban, reference=e.reference,
             amount=e.amount, credit=e.credit, booking_date=e.booking_date, value_date=e.value_date,
             remittance=e.remittance, structured=e.structured, end_to_end=e.end_to_end, payer_name=e.payer_name,
-            payer_iban=e.payer_iban, status=EntryStatus.NEW if moves and e.amount > 0 else EntryStatus.DEBIT,
+            payer_iban=e.payer_iban, status=EntryStatus.NEW if e.credit and e.amount > 0 else EntryStatus.DEBIT,
         ))  # fmt: skip
     StatementEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     audit_record(tenant=tenant, actor=actor, action="payments.statement_import", obj=statement,
