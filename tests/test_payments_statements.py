@@ -271,3 +271,21 @@ def test_a_pending_line_is_posted_once_booked(world):
     booked = EntryData("P1", D("80.00"), True, DAY, DAY, f"pratica {code}")
     second = statement_file_import(tenant=tenant, actor=actor, data=camt053(iban=AGENCY, entries=[booked]))
     assert (second.matched, second.duplicates, second.posted_total) == (1, 0, D("80.00"))
+
+
+def test_an_account_registered_later_posts_its_statement_then(world):
+    tenant, actor, cases = world
+    from schwifty import IBAN
+
+    other = str(IBAN.generate("IT", bank_code="0306909606", account_code="000000555555"))
+    data = camt053(iban=other, entries=[_line("U1", "80.00", text=f"pratica {cases['bianchi'].code}")])
+    before = statement_file_import(tenant=tenant, actor=actor, data=data)
+    assert (before.unregistered, before.matched, Payment.objects.filter(entry__isnull=False).count()) == (
+        [other], 0, 0,
+    )  # fmt: skip
+    collection_account_register(tenant=tenant, actor=actor, iban=other.lower())
+    after = statement_file_import(tenant=tenant, actor=actor, data=data)
+    assert (after.unregistered, after.matched, after.posted_total) == ([], 1, D("80.00"))
+    with pytest.raises(DomainError) as exc:
+        collection_account_register(tenant=tenant, actor=actor, iban="IT00X0000000000000000000000")
+    assert exc.value.code == "payments.bad_iban"
