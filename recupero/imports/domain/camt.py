@@ -77,7 +77,8 @@ def _is_report(el: etree._Element) -> bool:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    # "{namespace}Ntry" -> "Ntry": a string split, several times cheaper than etree.QName on 100k lines
+    return el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
 
 
 def _first(el: etree._Element | None, *path: str) -> etree._Element | None:
