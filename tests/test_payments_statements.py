@@ -289,3 +289,17 @@ def test_an_account_registered_later_posts_its_statement_then(world):
     with pytest.raises(DomainError) as exc:
         collection_account_register(tenant=tenant, actor=actor, iban="IT00X0000000000000000000000")
     assert exc.value.code == "payments.bad_iban"
+
+
+def test_a_cbi_statement_wrapped_in_its_own_message_is_read():
+    # Synthetic (no public CBI sample): the CBI namespace and a wrapper element around BkToCstmrStmt
+    body = camt053(iban=AGENCY, entries=[_line("C1", "12.00", text="pratica P00012344")]).decode()
+    cbi = body.replace(
+        "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08", "urn:CBI:xsd:CBIBkToCstmrStmtReqLogMsg.00.01.02"
+    )
+    cbi = cbi.replace("<BkToCstmrStmt>", "<CBIDlyStmtReqLogMsg><BkToCstmrStmt>").replace(
+        "</BkToCstmrStmt>", "</BkToCstmrStmt></CBIDlyStmtReqLogMsg>"
+    )
+    [statement] = read_statements(cbi.encode())
+    assert (statement.kind, statement.version, statement.account_iban) == ("cbi", "01.02", AGENCY)
+    assert [(e.reference, e.amount) for e in statement.entries] == [("C1", D("12.00"))]
