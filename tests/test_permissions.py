@@ -299,6 +299,7 @@ NOT_SERVICES = {
     "recupero.imports.services.batch_parse": "task body of batch_upload's parse (checked there)",
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
     "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
+    "recupero.payments.services.normal_iban": "a pure normalisation (schwifty)",
 }
 
 
@@ -515,6 +516,28 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.core.selectors.chain_status": None,
     "recupero.core.selectors.last_verification": None,
     "recupero.parties.selectors.debtor_ids_matching": None,  # ids for the audit search (checks personal data)
+    "recupero.payments.selectors.require_statements": None,  # a check, returns nothing
+    "recupero.payments.selectors.payments_of_case": _call(case_id=_CASE_ID),
+    "recupero.payments.selectors.case_by_code": _call(code=lambda p, w: p.case.code),
+    "recupero.payments.selectors.payment_get": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, payment_id=pk)
+        for pk in p.case.payments.values_list("pk", flat=True)
+    ],
+    "recupero.payments.selectors.statements_list": _call(),
+    "recupero.payments.selectors.review_queue": _call(),
+    "recupero.payments.selectors.collection_accounts": _call(),
+    "recupero.payments.selectors.statement_entries": _call(statement_id=lambda p, w: 0),
+    # By id with the tenant, agency-wide (payments.post over the whole agency): tests/test_payments_statements.py
+    "recupero.payments.selectors.statement_get": None,
+    "recupero.payments.selectors.entry_get": None,
+    "recupero.payments.selectors.statement_counts": None,  # figures of a statement reached through statement_get
+    "recupero.payments.selectors.statement_summary": None,
+    # The reconciliation's set-based readers, inside statement_import / statement_reconcile (checked there)
+    "recupero.payments.selectors.known_references": None,
+    "recupero.payments.selectors.entries_to_reconcile": None,
+    "recupero.payments.selectors.entry_data": None,
+    "recupero.payments.selectors.candidate_index": None,
+    "recupero.payments.selectors.cases_by_id": None,
 }
 
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
+    path("pagamenti/", include("recupero.web.backoffice.payments")),
 ]
