@@ -121,7 +121,11 @@ def preview(
     total = Decimal(str(applied["credit"].sum())) if applied.height else Decimal("0.00")
     unmatched = seen.height - applied.height
     if applied.height:
-        notices.append(Notice.of("import.credit_note_applied", count=applied.height, total=format_eur(total)))
+        notices.append(
+            Notice.of(
+                "import.credit_note_applied", count=applied.height, total=format_eur(Decimal(str(total)))
+            )
+        )
     if unmatched:
         notices.append(Notice.of("import.credit_note_unmatched", count=unmatched))
     counts = {"credit_notes": applied.height, "credit_total": str(total), "credit_unmatched": unmatched}

@@ -46,6 +46,12 @@ KIND_LABELS = {
     ItemKind.LEGAL_REVIEW: "Revisione legale",
     ItemKind.VERIFY_DATA: "Verifica anagrafica",
 }
+# The work item's transition table (rule 7): an open item is done or cancelled, once.
+TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
+    ItemStatus.OPEN: frozenset({ItemStatus.DONE, ItemStatus.CANCELLED}),
+    ItemStatus.DONE: frozenset(),
+    ItemStatus.CANCELLED: frozenset(),
+}
 STATUS_LABELS = {ItemStatus.OPEN: "Da fare", ItemStatus.DONE: "Fatto", ItemStatus.CANCELLED: "Annullato"}
 OUTCOME_LABELS = {
     Outcome.NO_ANSWER: "Non risponde",
@@ -77,15 +83,6 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
 }
 # A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
 CONVERSATIONS = frozenset({Outcome.PROMISE, Outcome.DISPUTE, Outcome.CALL_BACK, Outcome.MET})
-
-# Step action (strategies.domain.model.Action value) → item kind.
-ACTION_KINDS = {
-    "phone_call": ItemKind.CALL,
-    "home_visit": ItemKind.VISIT,
-    "skip_trace": ItemKind.SKIP_TRACE,
-    "legal_review": ItemKind.LEGAL_REVIEW,
-    "verify_data": ItemKind.VERIFY_DATA,
-}
 
 
 # Who may act on an item of each kind (close it with an outcome), and who may read its queue: the capability to

@@ -1,5 +1,4 @@
-"""Issue 10: the verification desk (verifica anagrafica) — the items the planner asks for, listed on the skip-tracing
-page under ?tipo=verifiche and closed "verified" there."""
+"""The verification desk (verifiche anagrafiche): a collector sees the task among the tracing lists and closes it."""
 
 from __future__ import annotations
 
@@ -9,14 +8,13 @@ import pytest
 
 from recupero.core.clock import now
 from recupero.parties.models import Debtor
+from recupero.web.tests.factories import build_world
 from recupero.worklists.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_verification_desk_page_lists_and_closes_the_task(client):
-    from recupero.web.tests.factories import build_world
-
     world = build_world()
     case = next(iter(world.cases.values()))
     Debtor.objects.filter(pk=case.debtor_id).update(identity_status="to_verify")
