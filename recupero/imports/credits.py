@@ -118,7 +118,7 @@ def preview(
     seen = matched.join(in_file, on=["case_reference", "target"], how="left", maintain_order="left")
     applies = pl.col("claim_id").is_not_null() | pl.col("in_file").fill_null(False)
     applied = seen.filter(applies)
-    total = applied["credit"].sum() if applied.height else Decimal("0.00")
+    total = Decimal(str(applied["credit"].sum())) if applied.height else Decimal("0.00")
     unmatched = seen.height - applied.height
     if applied.height:
         notices.append(
