@@ -281,6 +281,7 @@ def _service_modules() -> list[str]:
 NOT_SERVICES = {
     "recupero.cases.services.timeline_append": "inside other services, which checked actor and case",
     "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
+    "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
     "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
     "recupero.cases.services.next_case_seqs": "inside case_open and the intake's commit",
     "recupero.core.services.audit_record": "the audit row of every service",
