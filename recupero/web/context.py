@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     MANAGE_RATES,
-    POST_PAYMENTS,
+    RECONCILE_PAYMENTS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
@@ -34,7 +34,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
-    ("backoffice:payment_statements", "Incassi", "ledger", (POST_PAYMENTS,)),
+    ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
 ]
 
 
