@@ -10,6 +10,9 @@ the stored lines alone; a run killed before they are written is completed by the
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -60,7 +63,17 @@ def remittance_issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: 
     remittance = _issue(tenant=tenant, actor=actor, creditor=creditor, until=until)
     if remittance is None:
         return completed[-1] if completed else None
+    _crash_point("files")
     return _complete(remittance)
+
+
+def _crash_point(name: str) -> None:
+    """The seam of the kill -9 test (tests/test_crash.py): with RECUPERO_CRASH_PAUSE=<name> the process says so
+    on stderr and waits to be killed at exactly this point. Unset, it is one dictionary look-up."""
+    if os.environ.get("RECUPERO_CRASH_PAUSE") == name:
+        sys.stderr.write(f"pause:{name}\n")
+        sys.stderr.flush()
+        time.sleep(120)
 
 
 def _pending(tenant: Tenant, creditor: Creditor) -> list[Remittance]:
@@ -89,6 +102,7 @@ def _issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: dt.date) -
         payout_iban=payout.iban, agency_iban=agency.iban, actor=actor if actor.pk else None,
     )  # fmt: skip
     RemittanceLine.objects.bulk_create(_lines(tenant, remittance, draft), batch_size=2000)
+    _crash_point("lines")  # inside the transaction: a kill here leaves nothing
     audit_record(
         tenant=tenant,
         actor=actor,
