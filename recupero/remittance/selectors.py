@@ -10,6 +10,9 @@ the agency's business with its client.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
+
+from recupero.core.audit import audit_shown
 
 from recupero.core.domain.roles import ISSUE_REMITTANCE, VIEW_CREDITORS, VIEW_DOCUMENTS, Role, can
 from recupero.core.errors import DomainError
@@ -43,13 +46,39 @@ def remittance_get(*, tenant: Tenant, actor: User, remittance_id: int) -> Remitt
     return found
 
 
-def remittance_lines(*, remittance: Remittance) -> QuerySet[RemittanceLine]:
-    """The lines of a remittance reached through `remittance_get`."""
-    return (
+def remittance_lines(*, remittance: Remittance, limit: int = 500) -> list[RemittanceLine]:
+    """The first lines of a remittance reached through `remittance_get` (the page; the XLSX has them all)."""
+    lines = list(
         RemittanceLine.objects.filter(tenant_id=remittance.tenant_id, remittance=remittance)
         .select_related("case", "case__debtor")
-        .order_by("case__code", "posted_on", "pk")
+        .order_by("case__code", "posted_on", "pk")[:limit]
     )
+    audit_shown(debtor_ids=[x.case.debtor_id for x in lines], case_ids=[x.case_id for x in lines])
+    return lines
+
+
+# The downloadable files: (model field, file name, content type, shows debtors' names).
+FILES = {
+    "pdf": ("statement", "rendiconto-{n}.pdf", "application/pdf", True),
+    "xlsx": ("workbook", "incassi-{n}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True),
+    "sepa": ("transfer", "bonifico-{n}.xml", "application/xml", False),
+    "fattura": ("invoice", "fattura-provvigioni-{n}.xml", "application/xml", False),
+}
+
+
+def remittance_file(*, tenant: Tenant, actor: User, remittance_id: int, fmt: str) -> tuple[FieldFile, str, str]:
+    """One file of a remittance the actor may read: (file, download name, content type); else not found."""
+    remittance = remittance_get(tenant=tenant, actor=actor, remittance_id=remittance_id)
+    if fmt not in FILES:
+        raise DomainError("auth.not_found")
+    field, name, content_type, personal = FILES[fmt]
+    stored: FieldFile = getattr(remittance, field)
+    if not stored.name:
+        raise DomainError("auth.not_found")
+    if personal:  # the statement and the workbook name the debtors
+        rows = RemittanceLine.objects.filter(tenant=tenant, remittance=remittance)
+        audit_shown(case_ids=rows.values_list("case_id", flat=True).distinct())
+    return stored, name.format(n=remittance.number.replace("/", "-")), content_type
 
 
 def remittance_creditors(*, tenant: Tenant, actor: User) -> QuerySet[Creditor]:

@@ -33,6 +33,8 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
+    ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import audit, rates, strategies, views, worklists
+from recupero.web.backoffice import audit, rates, remittance, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
+    path("rendiconti/", remittance.remittance_list, name="remittance_list"),
+    path("rendiconti/emetti/", remittance.remittance_issue_view, name="remittance_issue"),
+    path("rendiconti/<id:remittance_id>/", remittance.remittance_detail, name="remittance_detail"),
+    path("rendiconti/<id:remittance_id>/<str:fmt>/", remittance.remittance_download, name="remittance_download"),
 ]
