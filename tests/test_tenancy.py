@@ -143,6 +143,15 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.core.selectors.chain_status": None,  # a sentence about the tenant's own chain
     "recupero.parties.selectors.debtor_ids_matching": None,  # ids, checked in web/tests/test_audit.py
     "recupero.core.selectors.audit_actors": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
+    "recupero.remittance.selectors.remittances_visible": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.remittance.selectors.remittance_creditors": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.remittance.selectors.remittance_get": None,  # by id with the tenant: tests/test_permissions.py
+    "recupero.remittance.selectors.remittance_file": None,  # by id with the tenant: tests/test_permissions.py
+    "recupero.remittance.selectors.remittance_lines": None,  # lines of a remittance reached through remittance_get
 }
 
 

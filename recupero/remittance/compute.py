@@ -190,11 +190,16 @@ def prior_by_case(tenant: Tenant, creditor: Creditor) -> dict[int, dict[str, Dec
     rows = (
         RemittanceLine.objects.filter(tenant=tenant, remittance__creditor=creditor)
         .values("case_id")
-        .annotate(base=Sum("base"), computed=Sum("commission", filter=~minimum), topups=Sum("commission", filter=minimum))
+        .annotate(
+            base=Sum("base"),
+            computed=Sum("commission", filter=~minimum),
+            topups=Sum("commission", filter=minimum),
+        )
         .order_by()
     )
     return {
-        r["case_id"]: {k: round_cents(Decimal(r[k] or 0)) for k in ("base", "computed", "topups")} for r in rows
+        r["case_id"]: {k: round_cents(Decimal(r[k] or 0)) for k in ("base", "computed", "topups")}
+        for r in rows
     }
 
 
@@ -206,7 +211,9 @@ def _chunks(values: list[Any], size: int = 500) -> Iterable[list[Any]]:
 def remitted_originals(tenant: Tenant, groups: list[uuid.UUID]) -> dict[uuid.UUID, RemittanceLine]:
     out: dict[uuid.UUID, RemittanceLine] = {}
     for chunk in _chunks(groups):
-        for line in RemittanceLine.objects.filter(tenant=tenant, kind=LineKind.PAYMENT.value, group__in=chunk):
+        for line in RemittanceLine.objects.filter(
+            tenant=tenant, kind=LineKind.PAYMENT.value, group__in=chunk
+        ):
             assert line.group is not None
             out[line.group] = line
     return out
@@ -231,10 +238,18 @@ def figures_of(line: RemittanceLine) -> Figures:
 def add(a: Figures, b: Figures) -> Figures:
     ca, cb = a.collected, b.collected
     collected = Collected(
-        ca.principal + cb.principal, ca.interest + cb.interest, ca.compensation + cb.compensation, ca.costs + cb.costs
+        ca.principal + cb.principal,
+        ca.interest + cb.interest,
+        ca.compensation + cb.compensation,
+        ca.costs + cb.costs,
     )
     return Figures(
-        collected, a.base + b.base, a.commission + b.commission, a.vat + b.vat, a.held + b.held, a.remitted + b.remitted
+        collected,
+        a.base + b.base,
+        a.commission + b.commission,
+        a.vat + b.vat,
+        a.held + b.held,
+        a.remitted + b.remitted,
     )
 
 
@@ -333,7 +348,9 @@ class _Builder:
         self.earlier[target].append(_as_line(line))
         return line
 
-    def _minimum(self, row: dict[str, Any], plan: Plan, base: Decimal, computed: Decimal, topups: Decimal) -> None:
+    def _minimum(
+        self, row: dict[str, Any], plan: Plan, base: Decimal, computed: Decimal, topups: Decimal
+    ) -> None:
         extra = minimum_topup(plan, cum_base=base, computed=computed, topups_before=topups)
         if extra:
             figures = topup_figures(plan, extra)

@@ -12,7 +12,7 @@ from recupero.cases.models import Case
 from recupero.core.models import TenantModel, money_field, tenant_key
 from recupero.parties.models import Creditor, Mandate
 from recupero.remittance.domain.commission import BASE_LABELS, Base
-from recupero.remittance.domain.states import LINE_LABELS, LABELS, LineKind, RemittanceStatus
+from recupero.remittance.domain.states import LABELS, LINE_LABELS, LineKind, RemittanceStatus
 
 
 class CommissionPlan(TenantModel):
@@ -23,7 +23,9 @@ class CommissionPlan(TenantModel):
     minimum_per_case = money_field(default=Decimal("0.00"))
     base = models.CharField(max_length=10, choices=[(b.value, BASE_LABELS[b]) for b in Base], default="all")
     keep_interest = models.BooleanField("interessi trattenuti dall'agenzia", default=False)
-    vat_percent = models.DecimalField("aliquota IVA", max_digits=5, decimal_places=2, default=Decimal("22.00"))
+    vat_percent = models.DecimalField(
+        "aliquota IVA", max_digits=5, decimal_places=2, default=Decimal("22.00")
+    )
     direct_commission = models.BooleanField("provvigione sui pagamenti diretti", default=True)
 
     class Meta:
@@ -152,7 +154,9 @@ class RemittanceLine(TenantModel):
             # collected = remitted + commission + VAT + held, to the cent. Compared within half a cent: SQLite
             # adds decimals as binary floats (PostgreSQL's numeric is exact either way).
             models.CheckConstraint(
-                condition=models.Q(collected__gte=_ACCOUNTED - HALF_CENT, collected__lte=_ACCOUNTED + HALF_CENT),
+                condition=models.Q(
+                    collected__gte=_ACCOUNTED - HALF_CENT, collected__lte=_ACCOUNTED + HALF_CENT
+                ),
                 name="remittance_line_zero_cents_lost",
             )
         ]

@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 
 from recupero.core.audit import audit_shown
-
 from recupero.core.domain.roles import ISSUE_REMITTANCE, VIEW_CREDITORS, VIEW_DOCUMENTS, Role, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -23,7 +22,7 @@ from recupero.remittance.domain.states import RemittanceStatus
 from recupero.remittance.models import Remittance, RemittanceLine
 
 
-def may_read(actor: User) -> bool:
+def _may_read(actor: User) -> bool:
     return can(actor.role, ISSUE_REMITTANCE) or (
         can(actor.role, VIEW_CREDITORS) and can(actor.role, VIEW_DOCUMENTS)
     )
@@ -31,7 +30,7 @@ def may_read(actor: User) -> bool:
 
 def remittances_visible(*, tenant: Tenant, actor: User) -> QuerySet[Remittance]:
     check(actor, VIEW_DOCUMENTS if not can(actor.role, ISSUE_REMITTANCE) else ISSUE_REMITTANCE, tenant)
-    if not may_read(actor):
+    if not _may_read(actor):
         raise DomainError("auth.forbidden")
     found = Remittance.objects.filter(tenant=tenant).filter(creditor_q(actor, "creditor_id"))
     if actor.role == Role.CREDITOR_USER.value:
@@ -60,13 +59,20 @@ def remittance_lines(*, remittance: Remittance, limit: int = 500) -> list[Remitt
 # The downloadable files: (model field, file name, content type, shows debtors' names).
 FILES = {
     "pdf": ("statement", "rendiconto-{n}.pdf", "application/pdf", True),
-    "xlsx": ("workbook", "incassi-{n}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True),
+    "xlsx": (
+        "workbook",
+        "incassi-{n}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        True,
+    ),
     "sepa": ("transfer", "bonifico-{n}.xml", "application/xml", False),
     "fattura": ("invoice", "fattura-provvigioni-{n}.xml", "application/xml", False),
 }
 
 
-def remittance_file(*, tenant: Tenant, actor: User, remittance_id: int, fmt: str) -> tuple[FieldFile, str, str]:
+def remittance_file(
+    *, tenant: Tenant, actor: User, remittance_id: int, fmt: str
+) -> tuple[FieldFile, str, str]:
     """One file of a remittance the actor may read: (file, download name, content type); else not found."""
     remittance = remittance_get(tenant=tenant, actor=actor, remittance_id=remittance_id)
     if fmt not in FILES:

@@ -30,7 +30,13 @@ from recupero.parties.models import Creditor, Mandate
 from recupero.remittance.compute import Draft, draft_compute, plan_of
 from recupero.remittance.domain.commission import Base, Phase
 from recupero.remittance.domain.states import LineKind, RemittanceStatus, can_transition
-from recupero.remittance.models import AgencyAccount, CommissionPlan, PayoutAccount, Remittance, RemittanceLine
+from recupero.remittance.models import (
+    AgencyAccount,
+    CommissionPlan,
+    PayoutAccount,
+    Remittance,
+    RemittanceLine,
+)
 from recupero.remittance.outputs import write_files
 
 
@@ -78,7 +84,9 @@ def _crash_point(name: str) -> None:
 
 def _pending(tenant: Tenant, creditor: Creditor) -> list[Remittance]:
     return list(
-        Remittance.objects.filter(tenant=tenant, creditor=creditor, status=RemittanceStatus.ISSUED.value).order_by("pk")
+        Remittance.objects.filter(
+            tenant=tenant, creditor=creditor, status=RemittanceStatus.ISSUED.value
+        ).order_by("pk")
     )
 
 
@@ -130,12 +138,27 @@ def _lines(tenant: Tenant, remittance: Remittance, draft: Draft) -> list[Remitta
         key = f"{line.key}/{remittance.pk}" if line.kind == LineKind.MINIMUM else line.key
         out.append(
             RemittanceLine(
-                tenant=tenant, remittance=remittance, case_id=line.case_id, key=key, kind=line.kind.value,
-                group=line.group, reversed_group=line.reversed_group, posted_on=line.posted_on,
-                direct=line.direct, phase=line.phase, principal=c.principal, interest=c.interest,
-                compensation=c.compensation, costs=c.costs, collected=c.total, base=f.base,
-                commission=f.commission, vat=f.vat, held=f.held, remitted=f.remitted,
-            )  # fmt: skip
+                tenant=tenant,
+                remittance=remittance,
+                case_id=line.case_id,
+                key=key,
+                kind=line.kind.value,
+                group=line.group,
+                reversed_group=line.reversed_group,
+                posted_on=line.posted_on,
+                direct=line.direct,
+                phase=line.phase,
+                principal=c.principal,
+                interest=c.interest,
+                compensation=c.compensation,
+                costs=c.costs,
+                collected=c.total,
+                base=f.base,
+                commission=f.commission,
+                vat=f.vat,
+                held=f.held,
+                remitted=f.remitted,
+            )
         )
     return out
 
@@ -207,7 +230,13 @@ def commission_plan_set(
     )  # fmt: skip
     plan, _ = CommissionPlan.objects.update_or_create(tenant=tenant, mandate=mandate, defaults=terms)
     plan_of(plan, mandate)  # the engine accepts it
-    audit_record(tenant=tenant, actor=actor, action="remittance.plan_set", obj=mandate, details={"rates": terms["rates"]})
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="remittance.plan_set",
+        obj=mandate,
+        details={"rates": terms["rates"]},
+    )
     return plan
 
 
@@ -224,7 +253,13 @@ def payout_account_set(
         province=province.upper(), sdi_code=sdi_code or "0000000",
     )  # fmt: skip
     account, _ = PayoutAccount.objects.update_or_create(tenant=tenant, creditor=creditor, defaults=fields)
-    audit_record(tenant=tenant, actor=actor, action="remittance.payout_set", obj=creditor, details={"iban": fields["iban"]})
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="remittance.payout_set",
+        obj=creditor,
+        details={"iban": fields["iban"]},
+    )
     return account
 
 
@@ -240,5 +275,11 @@ def agency_account_set(
         province=province.upper(), tax_code=tax_code, tax_regime=tax_regime,
     )  # fmt: skip
     account, _ = AgencyAccount.objects.update_or_create(tenant=tenant, defaults=fields)
-    audit_record(tenant=tenant, actor=actor, action="remittance.agency_account_set", obj=tenant, details={"iban": fields["iban"]})
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="remittance.agency_account_set",
+        obj=tenant,
+        details={"iban": fields["iban"]},
+    )
     return account

@@ -172,9 +172,7 @@ def reversal_figures(
     )
 
 
-def minimum_topup(
-    plan: Plan, *, cum_base: Decimal, computed: Decimal, topups_before: Decimal
-) -> Decimal:
+def minimum_topup(plan: Plan, *, cum_base: Decimal, computed: Decimal, topups_before: Decimal) -> Decimal:
     """The commission to add (or give back) so that the case's total is at least the minimum per case.
 
     `computed`: the case's commission from its payment and reversal lines, earlier ones and this remittance's;

@@ -33,4 +33,8 @@ class LineKind(StrEnum):
     MINIMUM = "minimum"  # the minimum commission per case
 
 
-LINE_LABELS = {LineKind.PAYMENT: "Incasso", LineKind.REVERSAL: "Storno", LineKind.MINIMUM: "Minimo provvigionale"}
+LINE_LABELS = {
+    LineKind.PAYMENT: "Incasso",
+    LineKind.REVERSAL: "Storno",
+    LineKind.MINIMUM: "Minimo provvigionale",
+}

@@ -13,7 +13,17 @@ if TYPE_CHECKING:
     from recupero.parties.models import Creditor
     from recupero.remittance.models import AgencyAccount, PayoutAccount, Remittance
 
-SUMS = ("principal", "interest", "compensation", "costs", "collected", "commission", "vat", "held", "remitted")
+SUMS = (
+    "principal",
+    "interest",
+    "compensation",
+    "costs",
+    "collected",
+    "commission",
+    "vat",
+    "held",
+    "remitted",
+)
 
 
 @dataclass

@@ -36,7 +36,13 @@ def _address(parent: etree._Element, street: str, cap: str, municipality: str, p
 
 
 def _header(root: etree._Element, data: StatementData) -> None:
-    r, tenant, creditor, payout, agency = data.remittance, data.tenant, data.creditor, data.payout, data.agency
+    r, tenant, creditor, payout, agency = (
+        data.remittance,
+        data.tenant,
+        data.creditor,
+        data.payout,
+        data.agency,
+    )
     head = sub(root, "FatturaElettronicaHeader")
     tx = sub(head, "DatiTrasmissione")
     ident = sub(tx, "IdTrasmittente")

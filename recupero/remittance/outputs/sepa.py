@@ -45,7 +45,7 @@ def transfer_xml(data: StatementData) -> bytes | None:
     ref = f"RIV-{r.number.replace('/', '-')}"
     amount = f"{r.net:.2f}"
     created = dt.datetime.combine(r.issued_on, dt.time(9, 0)).isoformat()  # deterministic for reruns
-    doc = etree.Element(f"{{{NS}}}Document", nsmap={None: NS})
+    doc = etree.Element(f"{{{NS}}}Document", nsmap={None: NS})  # type: ignore[dict-item]  # default namespace
     root = sub(doc, "CstmrCdtTrfInitn")
     head = sub(root, "GrpHdr")
     sub(head, "MsgId", f"{ref}-{r.tenant_id}")

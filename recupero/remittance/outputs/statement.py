@@ -19,7 +19,17 @@ if TYPE_CHECKING:
     from recupero.remittance.outputs.data import StatementData
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "statement.typ"
-COLUMNS = ("principal", "interest", "compensation", "costs", "collected", "commission", "vat", "held", "remitted")
+COLUMNS = (
+    "principal",
+    "interest",
+    "compensation",
+    "costs",
+    "collected",
+    "commission",
+    "vat",
+    "held",
+    "remitted",
+)
 
 
 class StatementFailed(RuntimeError):

@@ -19,7 +19,17 @@ HEADER = (
     "Capitale", "Interessi", "Indennizzo 40 €", "Spese", "Incassato", "Provvigione", "IVA", "Trattenuto",
     "Da riversare",
 )  # fmt: skip
-MONEY = ("principal", "interest", "compensation", "costs", "collected", "commission", "vat", "held", "remitted")
+MONEY = (
+    "principal",
+    "interest",
+    "compensation",
+    "costs",
+    "collected",
+    "commission",
+    "vat",
+    "held",
+    "remitted",
+)
 
 
 def payments_xlsx(data: StatementData) -> bytes:

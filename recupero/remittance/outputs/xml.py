@@ -34,11 +34,11 @@ class _NoNetwork(etree.Resolver):
         super().__init__()
         self.folder = folder
 
-    def resolve(self, url: str | None, pubid: str | None, context: Any) -> Any:
+    def resolve(self, url: str | None, pubid: str | None, context: Any) -> Any:  # type: ignore[override]
         name = (url or "").rsplit("/", 1)[-1]
         local = self.folder / name
         if local.exists():
-            return self.resolve_filename(str(local), context)
+            return self.resolve_filename(str(local), context)  # type: ignore[attr-defined]
         return None
 
 
@@ -56,4 +56,4 @@ def validate(xml: bytes, path: Path) -> list[str]:
     xsd = schema(path)
     if xsd.validate(doc):
         return []
-    return [f"{e.line}: {e.message}" for e in xsd.error_log]
+    return [f"{e.line}: {e.message}" for e in xsd.error_log]  # type: ignore[attr-defined]

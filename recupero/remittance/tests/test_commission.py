@@ -41,18 +41,66 @@ def c(principal: str = "0", interest: str = "0", compensation: str = "0", costs:
 
 
 @pytest.mark.parametrize(
-    ("plan", "collected", "phase", "age", "before", "direct", "base", "commission", "vat", "held", "remitted"),
+    (
+        "plan",
+        "collected",
+        "phase",
+        "age",
+        "before",
+        "direct",
+        "base",
+        "commission",
+        "vat",
+        "held",
+        "remitted",
+    ),
     [
         # 15 % of 100.00 = 15.00, VAT 22 % = 3.30, net 81.70
         (FLAT, c("100.00"), OUT, 30, "0", False, "100.00", "15.00", "3.30", "0.00", "81.70"),
         # legal phase: 20 % of 333.33 = 66.666 → 66.67; VAT 14.6674 → 14.67; net 251.99
         (FLAT, c("333.33"), LEGAL, 30, "0", False, "333.33", "66.67", "14.67", "0.00", "251.99"),
         # everything is the base: 15 % of 140.00 (100 + 40 €)
-        (FLAT, c("100.00", compensation="40.00"), OUT, 0, "0", False, "140.00", "21.00", "4.62", "0.00", "114.38"),
+        (
+            FLAT,
+            c("100.00", compensation="40.00"),
+            OUT,
+            0,
+            "0",
+            False,
+            "140.00",
+            "21.00",
+            "4.62",
+            "0.00",
+            "114.38",
+        ),
         # principal only: 15 % of 100.00 although 150.00 came in
-        (PRINCIPAL_ONLY, c("100.00", "10.00", "40.00"), OUT, 0, "0", False, "100.00", "15.00", "3.30", "0.00", "131.70"),
+        (
+            PRINCIPAL_ONLY,
+            c("100.00", "10.00", "40.00"),
+            OUT,
+            0,
+            "0",
+            False,
+            "100.00",
+            "15.00",
+            "3.30",
+            "0.00",
+            "131.70",
+        ),
         # interest kept by the agency: held 10.00, base 140.00
-        (KEEP_INTEREST, c("100.00", "10.00", "40.00"), OUT, 0, "0", False, "140.00", "21.00", "4.62", "10.00", "114.38"),
+        (
+            KEEP_INTEREST,
+            c("100.00", "10.00", "40.00"),
+            OUT,
+            0,
+            "0",
+            False,
+            "140.00",
+            "21.00",
+            "4.62",
+            "10.00",
+            "114.38",
+        ),
         # young claim: band 0 → 10 %
         (BANDED, c("500.00"), OUT, 364, "0", False, "500.00", "50.00", "11.00", "0.00", "439.00"),
         # old claim: band 365, first tier 18 % up to 1,000 then 12 %: 800 → 144.00
@@ -71,7 +119,13 @@ def c(principal: str = "0", interest: str = "0", compensation: str = "0", costs:
 )
 def test_payment_figures(plan, collected, phase, age, before, direct, base, commission, vat, held, remitted):
     f = payment_figures(plan, collected, phase=phase, age_days=age, base_before=D(before), direct=direct)
-    assert (f.base, f.commission, f.vat, f.held, f.remitted) == (D(base), D(commission), D(vat), D(held), D(remitted))
+    assert (f.base, f.commission, f.vat, f.held, f.remitted) == (
+        D(base),
+        D(commission),
+        D(vat),
+        D(held),
+        D(remitted),
+    )
     assert f.collected.total == f.remitted + f.commission + f.vat + f.held
 
 
@@ -90,7 +144,9 @@ def test_a_phase_without_rate_is_refused():
 
 
 def test_a_payment_reversed_in_two_steps_nets_to_zero():
-    original = payment_figures(FLAT, c("100.00", "33.33"), phase=OUT, age_days=0, base_before=D(0), direct=False)
+    original = payment_figures(
+        FLAT, c("100.00", "33.33"), phase=OUT, age_days=0, base_before=D(0), direct=False
+    )
     assert (original.commission, original.vat) == (D("20.00"), D("4.40"))
     first = reversal_figures(FLAT, original, c("100.00"), c(), Figures(), direct=False)
     # 100/133.33 of 20.00 = 15.0004 → 15.00; of 4.40 = 3.3001 → 3.30
@@ -106,7 +162,12 @@ def test_a_payment_reversed_in_two_steps_nets_to_zero():
 def test_a_direct_payment_reversed_gives_back_the_invoiced_commission():
     original = payment_figures(FLAT, c("50.00"), phase=OUT, age_days=0, base_before=D(0), direct=True)
     back = reversal_figures(FLAT, original, c("50.00"), c(), Figures(), direct=True)
-    assert (back.commission, back.vat, back.held, back.remitted) == (D("-7.50"), D("-1.65"), D("-50.00"), D("9.15"))
+    assert (back.commission, back.vat, back.held, back.remitted) == (
+        D("-7.50"),
+        D("-1.65"),
+        D("-50.00"),
+        D("9.15"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,4 +183,6 @@ def test_a_direct_payment_reversed_gives_back_the_invoiced_commission():
 )
 def test_minimum_per_case(minimum, cum_base, computed, before, expected):
     plan = Plan(rates=FLAT.rates, minimum_per_case=D(minimum))
-    assert minimum_topup(plan, cum_base=D(cum_base), computed=D(computed), topups_before=D(before)) == D(expected)
+    assert minimum_topup(plan, cum_base=D(cum_base), computed=D(computed), topups_before=D(before)) == D(
+        expected
+    )

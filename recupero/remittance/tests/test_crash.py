@@ -61,9 +61,21 @@ def _python(code: str, env: dict[str, str]) -> str:
 
 
 def _issue(env: dict[str, str], pause: str = "") -> subprocess.CompletedProcess[str] | None:
-    args = [*RECUPERO, "remittance", "build", "--creditor", "CRASH", "--until", "2026-03-31", "--issue", "--json"]
+    args = [
+        *RECUPERO,
+        "remittance",
+        "build",
+        "--creditor",
+        "CRASH",
+        "--until",
+        "2026-03-31",
+        "--issue",
+        "--json",
+    ]
     if not pause:
-        return subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)
+        return subprocess.run(
+            args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
+        )
     proc = subprocess.Popen(args, env={**env, "RECUPERO_CRASH_PAUSE": pause}, cwd=ROOT, stderr=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, text=True)  # fmt: skip
     assert proc.stderr is not None

@@ -27,12 +27,18 @@ P = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.03}"
 def issued(tenant, creditor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ready(tenant, creditor)
-    a = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0], last_name="=Rossi"), amounts=("500.00",))
-    b = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), amounts=("300.00",))
+    a = make_case(
+        tenant, creditor, make_debtor(tenant, TAX_CODES[0], last_name="=Rossi"), amounts=("500.00",)
+    )
+    b = make_case(
+        tenant, creditor, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), amounts=("300.00",)
+    )
     pay(a, dt.date(2026, 3, 5), "200.00", interest="10.00")
     pay(b, dt.date(2026, 3, 9), "100.00")
     pay(b, dt.date(2026, 3, 12), "50.00", direct=True)
-    return remittance_issue(tenant=tenant, actor=system_actor(tenant), creditor=creditor, until=dt.date(2026, 3, 31))
+    return remittance_issue(
+        tenant=tenant, actor=system_actor(tenant), creditor=creditor, until=dt.date(2026, 3, 31)
+    )
 
 
 def _read(field) -> bytes:
@@ -68,7 +74,10 @@ def test_the_commission_invoice_is_valid_fatturapa_fpr12(issued):
     assert doc.findtext(".//DatiRiepilogo/ImponibileImporto") == "54.00" == f"{issued.commission}"
     assert doc.findtext(".//DatiRiepilogo/Imposta") == "11.88" == f"{issued.vat}"
     assert doc.findtext(".//ImportoTotaleDocumento") == "65.88"
-    payments = {d.findtext("ModalitaPagamento"): d.findtext("ImportoPagamento") for d in doc.iter("DettaglioPagamento")}
+    payments = {
+        d.findtext("ModalitaPagamento"): d.findtext("ImportoPagamento")
+        for d in doc.iter("DettaglioPagamento")
+    }
     assert payments == {"MP22": "56.73", "MP05": "9.15"}  # withheld from the transfer; owed by the creditor
     assert issued.to_invoice == D("9.15")
 

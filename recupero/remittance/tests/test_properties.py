@@ -44,7 +44,9 @@ TIERED = [
 def test_collected_is_remitted_plus_commission_plus_vat_plus_held(tenant, settings_media, history, plan):
     creditor = make_creditor(tenant)
     ready(tenant, creditor, rates=TIERED, **plan)
-    cases = [make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[i]), amounts=("9000.00",)) for i in (0, 1)]
+    cases = [
+        make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[i]), amounts=("9000.00",)) for i in (0, 1)
+    ]
     posted: list[list[LedgerEntry]] = []
     day = dt.date(2026, 2, 1)
     for step in history:
@@ -66,13 +68,17 @@ def test_collected_is_remitted_plus_commission_plus_vat_plus_held(tenant, settin
     # 0 cents lost: what the remittances collected is what the books received, net of reversals
     books = LedgerEntry.objects.filter(case__creditor=creditor)
     received = books.filter(kind="payment").aggregate(t=Sum("amount"))["t"] or D(0)
-    reversed_ = books.filter(kind="reversal", reverses__kind="payment").aggregate(t=Sum("amount"))["t"] or D(0)
+    reversed_ = books.filter(kind="reversal", reverses__kind="payment").aggregate(t=Sum("amount"))["t"] or D(
+        0
+    )
     assert sum((line.collected for line in lines), D(0)) == (D(received) - D(reversed_)).quantize(D("0.01"))
     # each payment group exactly once
     groups = list(lines.filter(kind="payment").values_list("group", flat=True))
     assert len(groups) == len(set(groups)) == books.filter(kind="payment").values("group").distinct().count()
     # a payment reversed in full leaves no commission behind
-    for gone in books.filter(kind="payment", reversed_by__isnull=False).values_list("group", flat=True).distinct():
+    for gone in (
+        books.filter(kind="payment", reversed_by__isnull=False).values_list("group", flat=True).distinct()
+    ):
         related = lines.filter(group=gone) | lines.filter(reversed_group=gone)
         assert sum((line.commission for line in related), D(0)) == 0
         assert sum((line.vat for line in related), D(0)) == 0

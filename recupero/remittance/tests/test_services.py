@@ -7,6 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from recupero.cases.domain.states import CaseStatus
+from recupero.cases.services import case_transition
 from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
 from recupero.core.permissions import system_actor
@@ -25,7 +27,9 @@ def books(tenant, creditor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ready(tenant, creditor)
     a = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("500.00",))
-    b = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), amounts=("300.00",))
+    b = make_case(
+        tenant, creditor, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), amounts=("300.00",)
+    )
     return a, b
 
 
@@ -70,13 +74,20 @@ def test_a_late_reversal_is_a_negative_line_in_the_next_period(tenant, creditor,
     a, _ = books
     entries = pay(a, dt.date(2026, 3, 5), "200.00", interest="20.00")
     first = issue(tenant, creditor, MARCH)
-    assert (first.collected, first.commission, first.vat, first.net) == (D("220.00"), D("33.00"), D("7.26"), D("179.74"))
+    assert (first.collected, first.commission, first.vat, first.net) == (
+        D("220.00"),
+        D("33.00"),
+        D("7.26"),
+        D("179.74"),
+    )
     reverse(entries)  # the cheque bounced after the remittance
     pay(a, dt.date(2026, 4, 10), "100.00")
     second = issue(tenant, creditor, APRIL)
     reversals = list(second.lines.filter(kind="reversal").order_by("collected"))
     assert len(reversals) == 2  # entry_reverse: one reversal group per entry reversed
-    totals = [sum(getattr(line, f) for line in reversals) for f in ("collected", "commission", "vat", "remitted")]
+    totals = [
+        sum(getattr(line, f) for line in reversals) for f in ("collected", "commission", "vat", "remitted")
+    ]
     assert totals == [D("-220.00"), D("-33.00"), D("-7.26"), D("-179.74")]
     # principal 200 of 220: 30.00 of the commission, the interest's line takes the rest (3.00)
     assert [(line.collected, line.commission) for line in reversals] == [
@@ -96,7 +107,13 @@ def test_a_reversal_in_the_same_period_nets_to_zero(tenant, creditor, books):
     reverse(pay(a, dt.date(2026, 3, 5), "200.00"))
     pay(b, dt.date(2026, 3, 9), "100.00")
     r = issue(tenant, creditor, MARCH)
-    assert (r.payments, r.collected, r.commission, r.vat, r.net) == (2, D("100.00"), D("15.00"), D("3.30"), D("81.70"))
+    assert (r.payments, r.collected, r.commission, r.vat, r.net) == (
+        2,
+        D("100.00"),
+        D("15.00"),
+        D("3.30"),
+        D("81.70"),
+    )
 
 
 def test_direct_payments_commission_is_to_invoice(tenant, creditor, books):
@@ -117,30 +134,47 @@ def test_interest_kept_and_principal_only_base(tenant, creditor, settings, tmp_p
     a = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("500.00",))
     pay(a, dt.date(2026, 3, 5), "100.00", interest="12.34", costs="40.00")
     r = issue(tenant, creditor, MARCH)
-    assert (r.collected, r.commission, r.vat, r.held, r.net) == (D("152.34"), D("15.00"), D("3.30"), D("12.34"), D("121.70"))
+    assert (r.collected, r.commission, r.vat, r.held, r.net) == (
+        D("152.34"),
+        D("15.00"),
+        D("3.30"),
+        D("12.34"),
+        D("121.70"),
+    )
 
 
 def test_minimum_per_case_and_legal_phase(tenant, creditor, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ready(tenant, creditor, minimum_per_case=D("25.00"))
-    a = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("500.00",))
-    from recupero.cases.domain.states import CaseStatus
-    from recupero.cases.services import case_transition
-
-    for target in (CaseStatus.WORKING, CaseStatus.LEGAL):
-        try:
-            case_transition(tenant=tenant, actor=system_actor(tenant), case=a, target=target)
-        except DomainError:
-            pass
-    a.refresh_from_db()
-    pay(a, dt.date(2026, 3, 5), "60.00")
+    plain = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("500.00",))
+    legal = make_case(
+        tenant, creditor, make_debtor(tenant, TAX_CODES[1], last_name="Neri"), amounts=("500.00",)
+    )
+    case_transition(tenant=tenant, actor=system_actor(tenant), case=legal, target=CaseStatus.LEGAL)
+    pay(plain, dt.date(2026, 3, 5), "60.00")
+    pay(legal, dt.date(2026, 3, 5), "60.00")
+    pay(legal, dt.date(2026, 3, 6), "200.00")
     r = issue(tenant, creditor, MARCH)
-    kinds = sorted(r.lines.values_list("kind", "commission"))
-    if a.status == "legal":  # 20 % of 60 = 12.00, topped up to 25.00
-        assert kinds == [("minimum", D("13.00")), ("payment", D("12.00"))]
-    else:  # 15 % of 60 = 9.00, topped up to 25.00
-        assert kinds == [("minimum", D("16.00")), ("payment", D("9.00"))]
-    assert r.commission == D("25.00") and r.vat == D("5.50")
+    rows = sorted(r.lines.values_list("case__code", "kind", "commission"))
+    # out of court: 15 % of 60 = 9.00, topped up to 25.00; legal: 20 % of 60 + 20 % of 200 = 52.00, no top-up
+    assert [(k, c) for code, k, c in rows if code == plain.code] == [
+        ("minimum", D("16.00")),
+        ("payment", D("9.00")),
+    ]
+    assert [(k, c) for code, k, c in rows if code == legal.code] == [
+        ("payment", D("12.00")),
+        ("payment", D("40.00")),
+    ]
+    assert (r.commission, r.vat) == (D("77.00"), D("16.94"))
+    # a later payment on the topped-up case: the minimum already reached, the next line takes back nothing
+    pay(plain, dt.date(2026, 4, 5), "100.00")
+    r2 = issue(tenant, creditor, APRIL)
+    # cumulative computed 9 + 15 = 24.00 < 25: the top-up (16.00) shrinks to 1.00, so -15.00 this time
+    assert sorted(r2.lines.values_list("kind", "commission")) == [
+        ("minimum", D("-15.00")),
+        ("payment", D("15.00")),
+    ]
+    assert r2.commission == D("0.00")
 
 
 def test_a_consultant_of_another_creditor_gets_not_found(tenant, creditor, books):

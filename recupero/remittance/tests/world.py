@@ -24,7 +24,9 @@ PAYOUT_IBAN = "IT93E0200801600000000004242"
 _ids = itertools.count(1)
 
 
-def ready(tenant: Tenant, creditor: Creditor, *, rates: list[dict[str, Any]] | None = None, **plan: Any) -> Mandate:
+def ready(
+    tenant: Tenant, creditor: Creditor, *, rates: list[dict[str, Any]] | None = None, **plan: Any
+) -> Mandate:
     actor = system_actor(tenant)
     tenant.vat_number = tenant.vat_number or "01114601006"
     tenant.save(update_fields=["vat_number"])
@@ -47,11 +49,21 @@ def ready(tenant: Tenant, creditor: Creditor, *, rates: list[dict[str, Any]] | N
 
 
 def pay(
-    case: Case, day: dt.date, principal: str = "0", interest: str = "0", costs: str = "0", *, direct: bool = False
+    case: Case,
+    day: dt.date,
+    principal: str = "0",
+    interest: str = "0",
+    costs: str = "0",
+    *,
+    direct: bool = False,
 ) -> list[LedgerEntry]:
     tenant = case.tenant
     debit = Account.PAID_TO_CREDITOR if direct else Account.PAYMENTS_RECEIVED
-    buckets = ((Account.PRINCIPAL, principal), (Account.LATE_INTEREST, interest), (Account.COLLECTION_COSTS, costs))
+    buckets = (
+        (Account.PRINCIPAL, principal),
+        (Account.LATE_INTEREST, interest),
+        (Account.COLLECTION_COSTS, costs),
+    )
     lines = [Line(debit, acc, Decimal(v)) for acc, v in buckets if Decimal(v)]
     return entry_post(
         tenant=tenant, actor=system_actor(tenant), case=case, kind=EntryKind.PAYMENT, posted_on=day,
@@ -61,4 +73,6 @@ def pay(
 
 def reverse(entries: list[LedgerEntry], reason: str = "assegno insoluto") -> None:
     for entry in entries:
-        entry_reverse(tenant=entry.case.tenant, actor=system_actor(entry.case.tenant), entry=entry, reason=reason)
+        entry_reverse(
+            tenant=entry.case.tenant, actor=system_actor(entry.case.tenant), entry=entry, reason=reason
+        )

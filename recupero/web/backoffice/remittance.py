@@ -31,6 +31,7 @@ from recupero.remittance.selectors import (
 from recupero.remittance.services import remittance_build, remittance_issue
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
+SUMS = ("collected", "commission", "vat", "held", "remitted")
 CHECK_ROWS = 200  # cases shown on the check page; the statement and the workbook list them all
 
 
@@ -46,8 +47,8 @@ def _day(text: str) -> dt.date:
 def _per_case(draft: Draft) -> list[dict[str, Any]]:
     cases: OrderedDict[int, dict[str, Any]] = OrderedDict()
     for line in draft.lines:
-        row = cases.setdefault(line.case_id, {"code": line.case_code, "lines": 0, "collected": ZERO,
-                                               "commission": ZERO, "vat": ZERO, "held": ZERO, "remitted": ZERO})  # fmt: skip
+        empty = {"code": line.case_code, "lines": 0, **dict.fromkeys(SUMS, ZERO)}
+        row = cases.setdefault(line.case_id, empty)
         f = line.figures
         row["lines"] += 1
         row["collected"] += f.collected.total
@@ -90,7 +91,9 @@ def remittance_issue_view(request: AuthedRequest) -> HttpResponse:
     if remittance is None:
         messages.warning(request, f"Nessun incasso da rendicontare fino al {until:%d/%m/%Y}.")
         return redirect("backoffice:remittance_list")
-    messages.success(request, f"Rendiconto {remittance.number} emesso: i pagamenti inclusi non saranno più rendicontati.")
+    messages.success(
+        request, f"Rendiconto {remittance.number} emesso: i pagamenti inclusi non saranno più rendicontati."
+    )
     return redirect("backoffice:remittance_detail", remittance_id=remittance.pk)
 
 

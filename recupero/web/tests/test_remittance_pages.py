@@ -25,7 +25,9 @@ def world(tenant, creditor, settings, tmp_path):
     pay(case, dt.date(2026, 3, 5), "200.00")
     other = make_creditor(tenant, "ALTRO")
     ready(tenant, other)
-    other_case = make_case(tenant, other, make_debtor(tenant, TAX_CODES[1], last_name="Verdi"), amounts=("90.00",))
+    other_case = make_case(
+        tenant, other, make_debtor(tenant, TAX_CODES[1], last_name="Verdi"), amounts=("90.00",)
+    )
     pay(other_case, dt.date(2026, 3, 6), "90.00")
     return creditor, other
 
@@ -69,7 +71,10 @@ def test_a_creditor_user_downloads_its_own_statements_only(client, tenant, admin
     assert client.get(f"/rendiconti/{mine.pk}/fattura/").status_code == 200
     assert client.get(f"/rendiconti/{theirs.pk}/").status_code == 404
     assert client.get(f"/rendiconti/{theirs.pk}/pdf/").status_code == 404
-    assert client.post("/rendiconti/emetti/", {"creditor": creditor.pk, "until": "2026-03-31"}).status_code == 403
+    assert (
+        client.post("/rendiconti/emetti/", {"creditor": creditor.pk, "until": "2026-03-31"}).status_code
+        == 403
+    )
 
 
 def test_a_collector_sees_no_remittance(client, tenant, world):

@@ -24,6 +24,14 @@ from recupero.remittance.models import Remittance
 from recupero.remittance.services import remittance_build, remittance_issue
 
 FILES = ("statement", "workbook", "transfer", "invoice")
+LABELS = (
+    ("collected", "incassato"),
+    ("commission", "provvigioni"),
+    ("vat", "IVA"),
+    ("held", "trattenuto"),
+    ("net", "netto da riversare"),
+    ("to_invoice", "da fatturare"),
+)
 
 
 class Command(BaseCommand):
@@ -61,8 +69,7 @@ class Command(BaseCommand):
             return
         head = f"Rendiconto {summary['number']}" if summary["number"] else "Anteprima (nulla è stato scritto)"
         self.stdout.write(head)
-        for key, label in (("collected", "incassato"), ("commission", "provvigioni"), ("vat", "IVA"),
-                           ("held", "trattenuto"), ("net", "netto da riversare"), ("to_invoice", "da fatturare")):  # fmt: skip
+        for key, label in LABELS:
             self.stdout.write(f"  {label:<20} {format_eur(Decimal(summary[key])):>14} €")
         self.stdout.write(f"  pagamenti            {summary['payments']:>14}")
         for path in summary["files"]:
