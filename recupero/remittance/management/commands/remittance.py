@@ -67,6 +67,9 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
+        if summary.get("nothing"):
+            self.stdout.write("Nessun incasso nuovo da rendicontare: nessun rendiconto emesso.")
+            return
         head = f"Rendiconto {summary['number']}" if summary["number"] else "Anteprima (nulla è stato scritto)"
         self.stdout.write(head)
         for key, label in LABELS:
@@ -110,8 +113,16 @@ def _drafted(draft: Draft) -> dict[str, Any]:
 def _issued(remittance: Remittance | None) -> dict[str, Any]:
     if remittance is None:
         zero = "0.00"
-        return {"issued": False, "number": "", "payments": 0, "lines": 0, "collected": zero, "commission": zero,
-                "vat": zero, "held": zero, "net": zero, "to_invoice": zero, "files": []}  # fmt: skip
+        money = dict.fromkeys(("collected", "commission", "vat", "held", "net", "to_invoice"), zero)
+        return {
+            "issued": False,
+            "nothing": True,
+            "number": "",
+            "payments": 0,
+            "lines": 0,
+            **money,
+            "files": [],
+        }
     media = settings.MEDIA_ROOT
     files = [f"{media}/{getattr(remittance, f).name}" for f in FILES if getattr(remittance, f).name]
     return {
