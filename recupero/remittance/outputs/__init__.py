@@ -2,7 +2,8 @@
 
 - `statement.pdf` — the rendiconto, per case (Typst, `templates/statement.typ`; our own template and compile
   call: channels' letter renderer sits above this app and is not imported);
-- `payments.xlsx` — every line (openpyxl, text neutralised with `core.domain.sheets.safe_cell`);
+- `payments.xlsx` — every line (`sheet.py`, a minimal SpreadsheetML writer: openpyxl took 22 s at 50,000 rows;
+  text neutralised with `core.domain.sheets.safe_cell`);
 - `transfer.xml` — the SEPA credit transfer of the net (pain.001.001.03, validated against the bundled XSD);
   none when nothing is to be transferred;
 - `invoice.xml` — the agency's commission invoice, FatturaPA FPR12 (TD01; TD04 credit note when reversals

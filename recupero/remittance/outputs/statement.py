@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from recupero.remittance.outputs.data import StatementData
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "statement.typ"
+# Typst lays a row out in ~1 ms (12 cells shaped): above this many cases the statement keeps its totals and the
+# note that the per-case detail is in the workbook (a 1,000-page PDF helps nobody; the XLSX has every line).
+STATEMENT_CASES_MAX = 2000
 COLUMNS = (
     "principal",
     "interest",
@@ -60,22 +63,35 @@ def _payload(data: StatementData) -> dict[str, Any]:
             "iban": r.payout_iban, "address": f"{p.street}, {p.cap} {p.municipality} ({p.province})",
         },
         "totals": [{"label": label, "value": value, "strong": strong} for label, value, strong in totals],
-        "note": (
-            "Incassato = da riversare + provvigioni + IVA + trattenuto. Gli storni tardivi compaiono come righe "
-            "negative; i pagamenti diretti al committente restano presso di lui e ne è dovuta la sola provvigione."
-        ),
+        "note": _note(len(data.cases)),
         "cases": [
             [c["code"], c["debtor"], str(c["lines"]), *(format_eur(c[name]) for name in COLUMNS)]
-            for c in data.cases
+            for c in data.cases[:STATEMENT_CASES_MAX]
         ],
         "footer": ["Totale", "", str(len(data.lines)), *(format_eur(data.sum(name)) for name in COLUMNS)],
     }  # fmt: skip
 
 
+def _note(cases: int) -> str:
+    note = (
+        "Incassato = da riversare + provvigioni + IVA + trattenuto. Gli storni tardivi compaiono come righe "
+        "negative; i pagamenti diretti al committente restano presso di lui e ne è dovuta la sola provvigione."
+    )
+    if cases > STATEMENT_CASES_MAX:
+        note += (
+            f" Il rendiconto riguarda {cases} pratiche: qui le prime {STATEMENT_CASES_MAX} per codice, "
+            "il dettaglio completo di ogni pagamento è nel file XLSX allegato."
+        )
+    return note
+
+
 def statement_pdf(data: StatementData) -> bytes:
     inputs = {"payload": json.dumps(_payload(data), ensure_ascii=False, separators=(",", ":"))}
     try:
-        pdf = typst.compile(str(TEMPLATE), root=str(TEMPLATE.parent), sys_inputs=inputs, format="pdf")
+        # Without PDF tags (accessibility structure): ~4x smaller and faster for long statements (as the letters).
+        pdf = typst.compile(
+            str(TEMPLATE), root=str(TEMPLATE.parent), sys_inputs=inputs, format="pdf", pdf_tags=False
+        )
     except RuntimeError as exc:
         raise StatementFailed(str(exc)) from exc
     if not isinstance(pdf, bytes):

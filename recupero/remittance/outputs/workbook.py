@@ -1,15 +1,12 @@
-"""Every line of a remittance in one sheet (openpyxl, write-only: 50,000 rows in a few seconds)."""
+"""Every line of a remittance in one sheet (`sheet.xlsx_bytes`: ~1 s for 50,000 lines, see there why)."""
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-
-from recupero.core.domain.sheets import safe_cell
 from recupero.remittance.domain.commission import PHASE_LABELS, Phase
 from recupero.remittance.domain.states import LINE_LABELS, LineKind
+from recupero.remittance.outputs.sheet import xlsx_bytes
 
 if TYPE_CHECKING:
     from recupero.remittance.outputs.data import StatementData
@@ -33,24 +30,18 @@ MONEY = (
 
 
 def payments_xlsx(data: StatementData) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"Rendiconto {data.remittance.number}".replace("/", "-")[:31])
-    sheet.append(HEADER)
-    for r in data.lines:
-        phase = PHASE_LABELS[Phase(r["phase"])] if r["phase"] else ""
-        sheet.append(
-            [
-                safe_cell(r["case__code"]),
-                safe_cell(r["case__creditor_reference"]),
-                safe_cell(r["debtor"]),
-                r["posted_on"],
-                LINE_LABELS[LineKind(r["kind"])],
-                "sì" if r["direct"] else "no",
-                phase,
-                *(r[name] for name in MONEY),
-            ]
-        )
-    sheet.append(["Totale", "", "", None, "", "", "", *(data.sum(name) for name in MONEY)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = [
+        [
+            r["case__code"],
+            r["case__creditor_reference"],
+            r["debtor"],
+            r["posted_on"],
+            LINE_LABELS[LineKind(r["kind"])],
+            r["direct"],
+            PHASE_LABELS[Phase(r["phase"])] if r["phase"] else "",
+            *(r[name] for name in MONEY),
+        ]
+        for r in data.lines
+    ]
+    rows.append(["Totale", "", "", None, "", "", "", *(data.sum(name) for name in MONEY)])
+    return xlsx_bytes(f"Rendiconto {data.remittance.number}".replace("/", "-"), HEADER, rows)
