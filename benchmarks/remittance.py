@@ -77,7 +77,7 @@ def _post_month(tenant, creditor, first: dt.date, last: dt.date, payments: int, 
                     amount=amount,
                     description="Incasso (benchmark)",
                     idempotency_key=f"payment:bench-{n}#{i}",
-                )  # fmt: skip
+                )
             )
     LedgerEntry.objects.bulk_create(rows, batch_size=5000)
     return len(chosen)

@@ -93,7 +93,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Il periodo scelto supera {limit} operazioni: restringa le date per stampare il registro.",
     ),
-    "remittance.no_mandate": (422, "Il committente non ha alcun mandato: impossibile calcolare le provvigioni."),
+    "remittance.no_mandate": (
+        422,
+        "Il committente non ha alcun mandato: impossibile calcolare le provvigioni.",
+    ),
     "remittance.no_rate": (422, "Il piano provvigionale non ha una percentuale per la fase {phase}."),
     "remittance.nothing": (409, "Nessun incasso da rendicontare fino al {until}."),
     "remittance.no_payout": (

@@ -29,5 +29,7 @@ urlpatterns = [
     path("rendiconti/", remittance.remittance_list, name="remittance_list"),
     path("rendiconti/emetti/", remittance.remittance_issue_view, name="remittance_issue"),
     path("rendiconti/<id:remittance_id>/", remittance.remittance_detail, name="remittance_detail"),
-    path("rendiconti/<id:remittance_id>/<str:fmt>/", remittance.remittance_download, name="remittance_download"),
+    path(
+        "rendiconti/<id:remittance_id>/<str:fmt>/", remittance.remittance_download, name="remittance_download"
+    ),
 ]
