@@ -20,6 +20,7 @@ from django.db import transaction
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from recupero.core.bulk import Bulk
 from recupero.core.clock import today
 from recupero.core.domain.roles import ISSUE_REMITTANCE, MANAGE_CREDITORS
 from recupero.core.errors import DomainError
@@ -109,7 +110,7 @@ def _issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: dt.date) -
         vat_percent=draft.vat_percent,
         payout_iban=payout.iban, agency_iban=agency.iban, actor=actor if actor.pk else None,
     )  # fmt: skip
-    RemittanceLine.objects.bulk_create(_lines(tenant, remittance, draft), batch_size=2000)
+    Bulk().write(RemittanceLine._meta.db_table, LINE_COLUMNS, _lines(tenant, remittance, draft))
     _crash_point("lines")  # inside the transaction: a kill here leaves nothing
     audit_record(
         tenant=tenant,
@@ -131,33 +132,41 @@ def _next_number(tenant: Tenant) -> str:
     return f"{year}/{count + 1:04d}"
 
 
-def _lines(tenant: Tenant, remittance: Remittance, draft: Draft) -> list[RemittanceLine]:
-    out = []
+LINE_COLUMNS = (
+    "tenant_id", "remittance_id", "case_id", "key", "kind", "group", "reversed_group", "posted_on", "direct",
+    "phase", "principal", "interest", "compensation", "costs", "collected", "base", "commission", "vat", "held",
+    "remitted",
+)  # fmt: skip
+
+
+def _lines(tenant: Tenant, remittance: Remittance, draft: Draft) -> list[tuple[object, ...]]:
+    """The lines as rows for `core.bulk` (COPY / executemany: the ORM's bulk_create took 11 s for 18,000)."""
+    out: list[tuple[object, ...]] = []
     for line in draft.lines:
         f, c = line.figures, line.figures.collected
         key = f"{line.key}/{remittance.pk}" if line.kind == LineKind.MINIMUM else line.key
         out.append(
-            RemittanceLine(
-                tenant=tenant,
-                remittance=remittance,
-                case_id=line.case_id,
-                key=key,
-                kind=line.kind.value,
-                group=line.group,
-                reversed_group=line.reversed_group,
-                posted_on=line.posted_on,
-                direct=line.direct,
-                phase=line.phase,
-                principal=c.principal,
-                interest=c.interest,
-                compensation=c.compensation,
-                costs=c.costs,
-                collected=c.total,
-                base=f.base,
-                commission=f.commission,
-                vat=f.vat,
-                held=f.held,
-                remitted=f.remitted,
+            (
+                tenant.pk,
+                remittance.pk,
+                line.case_id,
+                key,
+                line.kind.value,
+                line.group.hex if line.group else None,
+                line.reversed_group.hex if line.reversed_group else None,
+                line.posted_on.isoformat(),
+                int(line.direct),
+                line.phase,
+                str(c.principal),
+                str(c.interest),
+                str(c.compensation),
+                str(c.costs),
+                str(c.total),
+                str(f.base),
+                str(f.commission),
+                str(f.vat),
+                str(f.held),
+                str(f.remitted),
             )
         )
     return out
