@@ -98,7 +98,6 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "Il committente non ha alcun mandato: impossibile calcolare le provvigioni.",
     ),
     "remittance.no_rate": (422, "Il piano provvigionale non ha una percentuale per la fase {phase}."),
-    "remittance.nothing": (409, "Nessun incasso da rendicontare fino al {until}."),
     "remittance.no_payout": (
         422,
         "Manca il conto di riversamento del committente (IBAN e dati di fatturazione): lo inserisca prima di emettere.",
