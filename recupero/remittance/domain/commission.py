@@ -13,6 +13,7 @@ construction, and a reversal mirrors its payment so that a fully reversed paymen
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -91,13 +92,25 @@ class PlanError(ValueError):
         self.message = message
 
 
-def tiers(plan: Plan, phase: Phase, age_days: int) -> list[Rate]:
+def tiers(plan: Plan, phase: Phase, age_days: int) -> tuple[Rate, ...]:
     """The tiers of the age band that applies: the phase's rows with the greatest band not above the age."""
-    rows = [r for r in plan.rates if r.phase == phase and r.min_age_days <= max(age_days, 0)]
-    if not rows:
-        raise PlanError("remittance.no_rate", f"Nessuna percentuale per la fase {PHASE_LABELS[phase]}.")
-    band = max(r.min_age_days for r in rows)
-    return sorted((r for r in rows if r.min_age_days == band), key=lambda r: r.from_amount)
+    age = max(age_days, 0)
+    for band, rates in _bands(plan, phase):
+        if band <= age:
+            return rates
+    raise PlanError("remittance.no_rate", f"Nessuna percentuale per la fase {PHASE_LABELS[phase]}.")
+
+
+@functools.cache
+def _bands(plan: Plan, phase: Phase) -> tuple[tuple[int, tuple[Rate, ...]], ...]:
+    """The phase's age bands, greatest first, each with its tiers by amount (computed once per plan: a month's
+    remittance asks for them tens of thousands of times)."""
+    rows = [r for r in plan.rates if r.phase == phase]
+    bands = sorted({r.min_age_days for r in rows}, reverse=True)
+    return tuple(
+        (band, tuple(sorted((r for r in rows if r.min_age_days == band), key=lambda r: r.from_amount)))
+        for band in bands
+    )
 
 
 def marginal(rates: Sequence[Rate], start: Decimal, amount: Decimal) -> Decimal:
