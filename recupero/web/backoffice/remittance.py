@@ -31,7 +31,8 @@ from recupero.remittance.selectors import (
 from recupero.remittance.services import remittance_build, remittance_issue
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
-SUMS = ("collected", "commission", "vat", "held", "remitted")
+COMPONENTS = ("principal", "interest", "compensation", "costs")
+SUMS = (*COMPONENTS, "collected", "commission", "vat", "held", "remitted")
 CHECK_ROWS = 200  # cases shown on the check page; the statement and the workbook list them all
 
 
@@ -52,6 +53,8 @@ def _per_case(draft: Draft) -> list[dict[str, Any]]:
         f = line.figures
         row["lines"] += 1
         row["collected"] += f.collected.total
+        for name in COMPONENTS:
+            row[name] += getattr(f.collected, name)
         for name in ("commission", "vat", "held", "remitted"):
             row[name] += getattr(f, name)
     return sorted(cases.values(), key=lambda r: r["code"])[:CHECK_ROWS]
