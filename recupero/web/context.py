@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     MANAGE_RATES,
+    POST_PAYMENTS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
@@ -33,6 +34,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    ("backoffice:payment_statements", "Incassi", "ledger", (POST_PAYMENTS,)),
     # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
     ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
+    path("pagamenti/", include("recupero.web.backoffice.payments")),
     path("rendiconti/", remittance.remittance_list, name="remittance_list"),
     path("rendiconti/emetti/", remittance.remittance_issue_view, name="remittance_issue"),
     path("rendiconti/<id:remittance_id>/", remittance.remittance_detail, name="remittance_detail"),
