@@ -25,7 +25,9 @@ def require_statements(actor: User, tenant: Tenant | int) -> None:
     """Bank statements and the review queue show every payer of the account, whichever creditor's: only the
     roles that record payments across the whole agency reach them (a consultant records them on their cases)."""
     check(actor, RECONCILE_PAYMENTS, tenant)
-    if creditor_ids(actor) is not None:  # the matrix gives it only to agency-wide roles: kept as a second lock
+    if (
+        creditor_ids(actor) is not None
+    ):  # the matrix gives it only to agency-wide roles: kept as a second lock
         raise DomainError("auth.forbidden")
 
 
