@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core import signing
 from django.db.models import Q, QuerySet
 
 from recupero.arrangements.domain import limits
@@ -279,6 +280,14 @@ def instalment_notices(*, tenant: Tenant, day: dt.date, reminder_days: int = 3) 
                 )
             )
     return out
+
+
+SUMMARY_SALT = "recupero.arrangements.summary"
+
+
+def summary_token(acceptance: Acceptance) -> str:
+    """The personal token of an offer's link: signed with the secret key, not guessable, rebuilt on demand."""
+    return signing.dumps({"a": acceptance.pk, "t": acceptance.tenant_id}, salt=SUMMARY_SALT, compress=True)
 
 
 def token_hash(token: str) -> str:

@@ -23,7 +23,14 @@ from recupero.arrangements.domain.states import (
     Kind,
 )
 from recupero.arrangements.models import Acceptance, Arrangement, Instalment
-from recupero.arrangements.selectors import Draft, Terms, arrangement_draft, open_arrangement, token_hash
+from recupero.arrangements.selectors import (
+    Draft,
+    Terms,
+    arrangement_draft,
+    open_arrangement,
+    summary_token,
+    token_hash,
+)
 from recupero.arrangements.summary import summary_text
 from recupero.arrangements.transitions import CASE_STATUS_OF, arrangement_move, case_follow
 from recupero.cases.domain.states import OPEN_STATUSES, CaseStatus
@@ -260,8 +267,9 @@ def summary_prepare(
 ) -> tuple[Acceptance, str]:
     """The written summary of what was agreed, offered to the debtor with a personal link until a deadline.
 
-    Returns the offer and the token of its link (`/accordo/<token>/`): the token is shown once, only its hash
-    is kept. Sending it is the channels' work (`channels.summaries.summary_send`)."""
+    Returns the offer and the token of its link (`/accordo/<token>/`). The token is signed with the secret key
+    (only its hash is stored), so the sender can rebuild the link from the offer's id
+    (`selectors.summary_token`); sending it is the channels' work (`channels.summaries.summary_send`)."""
     if arrangement.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     require_case(actor, PROPOSE_ARRANGEMENTS, arrangement.case)
@@ -274,18 +282,20 @@ def summary_prepare(
 
     valid = days if days is not None else rules_for(mandate_for(arrangement.case, today())).acceptance_days
     text = summary_text(arrangement, list(arrangement.instalments.order_by("number")))
-    token = secrets.token_urlsafe(24)
     offered = now()
     acceptance = Acceptance.objects.create(
         tenant=tenant,
         arrangement=arrangement,
-        token_hash=token_hash(token),
+        token_hash=f"pending:{secrets.token_hex(8)}",
         text=text,
         text_sha256=hashlib.sha256(text.encode()).hexdigest(),
         offered_at=offered,
         deadline=offered + dt.timedelta(days=valid),
         created_by=actor if actor.pk else None,
     )
+    token = summary_token(acceptance)
+    acceptance.token_hash = token_hash(token)
+    acceptance.save(update_fields=["token_hash"])
     timeline_append(
         tenant=tenant,
         actor=actor,

@@ -30,6 +30,7 @@ from recupero.core.errors import DomainError
 from recupero.core.permissions import system_actor
 from recupero.ledger.domain.accounts import EntryKind
 from recupero.ledger.models import LedgerEntry
+from tests import portfolio
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -95,15 +96,13 @@ def test_plan_beyond_limits_waits_for_the_creditor_and_is_approved_with_a_reason
 
 @time_machine.travel(NOW, tick=False)
 def test_approval_scope_collector_cannot_and_other_creditor_user_gets_not_found():
-    t, cr, case = world()
+    t, _, case = world()
     a = propose(t, case, plan(8))
     collector = make_user(t, Role.COLLECTOR)
     with pytest.raises(DomainError) as exc:
         arrangement_approve(tenant=t, actor=collector, arrangement=a, reason="ok")
     assert exc.value.code == "auth.forbidden"
-    other = make_user(
-        t, Role.CREDITOR_USER, creditor=__import__("tests.portfolio", fromlist=["creditor"]).creditor(t)
-    )
+    other = make_user(t, Role.CREDITOR_USER, creditor=portfolio.creditor(t))
     with pytest.raises(DomainError) as exc:
         arrangement_approve(tenant=t, actor=other, arrangement=a, reason="ok")
     assert exc.value.code == "auth.not_found"
@@ -113,7 +112,7 @@ def test_approval_scope_collector_cannot_and_other_creditor_user_gets_not_found(
 
 @time_machine.travel(NOW, tick=False)
 def test_reject_then_expiry_of_an_undecided_proposal():
-    t, cr, case = world()
+    t, _, case = world()
     a = propose(t, case, plan(8))
     a = arrangement_reject(tenant=t, actor=system_actor(t), arrangement=a, reason="troppe rate")
     assert (a.status, a.ended_on) == ("rejected", DAY)
@@ -289,9 +288,11 @@ def test_summary_after_the_deadline_is_refused():
         t, _, case = world()
         a = propose(t, case, plan(4))
         offer, _ = summary_prepare(tenant=t, actor=system_actor(t), arrangement=a)
-    with time_machine.travel(NOW + dt.timedelta(days=15, seconds=1), tick=False):
-        with pytest.raises(DomainError) as exc:
-            summary_accept(tenant=t, actor=system_actor(t), acceptance=offer, ip=None)
+    with (
+        time_machine.travel(NOW + dt.timedelta(days=15, seconds=1), tick=False),
+        pytest.raises(DomainError) as exc,
+    ):
+        summary_accept(tenant=t, actor=system_actor(t), acceptance=offer, ip=None)
     assert (exc.value.code, exc.value.params["deadline"]) == ("arrangement.offer_expired", "17/03/2026")
     offer.refresh_from_db()
     assert offer.accepted_at is None
