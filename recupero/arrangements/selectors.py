@@ -35,7 +35,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import case_q, check
 from recupero.law.errors import LawError
-from recupero.law.money import ZERO, format_eur
+from recupero.law.money import ZERO, format_eur, parse_amount
 from recupero.ledger.position import case_position
 from recupero.ledger.selectors import rate_table
 from recupero.parties.models import Mandate
@@ -316,3 +316,57 @@ def draft_json(draft: Draft) -> dict[str, Any]:
             {"code": b.code, "message": m} for b, m in zip(draft.breaches, draft.messages, strict=True)
         ],
     }
+
+
+def _date(text: str) -> dt.date | None:
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError("arrangement.bad_date", value=raw[:20])
+
+
+def _amount(text: str, default: Decimal | None = None) -> Decimal | None:
+    raw = (text or "").strip()
+    if not raw:
+        return default
+    try:
+        return parse_amount(raw.replace(".", "") if "," in raw else raw)
+    except LawError:
+        raise DomainError("arrangement.bad_total", value=raw[:20]) from None
+
+
+def terms_from_input(data: dict[str, str]) -> Terms:
+    """Terms from what a form, the API or the command line typed (strings); bad input → a stable code."""
+    try:
+        kind = Kind(data.get("kind", ""))
+    except ValueError:
+        raise DomainError("arrangement.bad_kind", value=str(data.get("kind", ""))[:20]) from None
+    try:
+        frequency = Frequency(data.get("frequency") or "monthly")
+    except ValueError:
+        raise DomainError("arrangement.bad_frequency", value=str(data.get("frequency"))[:20]) from None
+    count_text = str(data.get("instalments") or "1").strip()
+    if not count_text.isdigit() or not 1 <= int(count_text) <= 360:
+        raise DomainError("arrangement.bad_instalments", value=count_text[:20])
+    discount = str(data.get("discount") or "0").strip().replace(",", ".")
+    try:
+        discount_value = Decimal(discount)
+    except ArithmeticError:
+        raise DomainError("arrangement.bad_discount", value=discount[:20]) from None
+    if not discount_value.is_finite():
+        raise DomainError("arrangement.bad_discount", value=discount[:20])
+    return Terms(
+        kind=kind,
+        amount=_amount(data.get("amount", "")),
+        due=_date(data.get("due", "")),
+        instalments=int(count_text),
+        frequency=frequency,
+        first_due=_date(data.get("first_due", "")),
+        down_payment=_amount(data.get("down_payment", ""), ZERO) or ZERO,
+        discount_percent=discount_value,
+    )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
+    APPROVE_ARRANGEMENTS,
     MANAGE_RATES,
     VIEW_AUDIT,
     VIEW_CASES,
@@ -33,6 +34,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    ("backoffice:arrangement_approvals", "Accordi da approvare", "status", (APPROVE_ARRANGEMENTS,)),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import audit, rates, strategies, views, worklists
+from recupero.web.backoffice import arrangements, audit, rates, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -26,4 +26,18 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
+    path("pratiche/<id:case_id>/accordi/", arrangements.case_arrangements_view, name="case_arrangements"),
+    path(
+        "pratiche/<id:case_id>/accordi/anteprima/",
+        arrangements.arrangement_preview,
+        name="arrangement_preview",
+    ),
+    path("accordi/da-approvare/", arrangements.arrangement_approvals, name="arrangement_approvals"),
+    path("accordi/<id:arrangement_id>/", arrangements.arrangement_detail, name="arrangement_detail"),
+    path(
+        "accordi/<id:arrangement_id>/decisione/", arrangements.arrangement_decide, name="arrangement_decide"
+    ),
+    path(
+        "accordi/<id:arrangement_id>/riepilogo/", arrangements.arrangement_summary, name="arrangement_summary"
+    ),
 ]
