@@ -370,3 +370,18 @@ def terms_from_input(data: dict[str, str]) -> Terms:
         down_payment=_amount(data.get("down_payment", ""), ZERO) or ZERO,
         discount_percent=discount_value,
     )
+
+
+def case_by_code(*, tenant: Tenant, actor: User, code: str) -> Case:
+    """A case by its code (PR-…), for the API and the command line; out of scope looks like not found."""
+    from recupero.cases.selectors import case_get, cases_visible
+
+    found = (
+        cases_visible(tenant=tenant, actor=actor)
+        .filter(code=code.strip().upper()[:12])
+        .values_list("pk", flat=True)
+    )
+    pk = next(iter(found), None)
+    if pk is None:
+        raise DomainError("auth.not_found")
+    return case_get(tenant=tenant, actor=actor, case_id=pk)
