@@ -511,6 +511,26 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.core.selectors.chain_status": None,
     "recupero.core.selectors.last_verification": None,
     "recupero.parties.selectors.debtor_ids_matching": None,  # ids for the audit search (checks personal data)
+    "recupero.arrangements.selectors.arrangements_visible": _call(),
+    "recupero.arrangements.selectors.case_arrangements": _call(case=_CASE),
+    "recupero.arrangements.selectors.arrangements_pending": _call(),
+    "recupero.arrangements.selectors.case_by_code": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, code=p.case.code
+    ),
+    "recupero.arrangements.selectors.arrangement_get": None,  # by id through arrangements_visible
+    "recupero.arrangements.selectors.open_arrangement": None,  # of a case reached through case_get
+    "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
+    "recupero.arrangements.selectors.rules_for": None,
+    "recupero.arrangements.selectors.default_rules": None,  # pure
+    "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
+    "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
+    "recupero.arrangements.selectors.draft_json": None,
+    "recupero.arrangements.selectors.terms_from_input": None,  # parses typed input
+    # the strategies' daily run (system actor): instalments of the tenant's active arrangements
+    "recupero.arrangements.selectors.instalment_notices": None,
+    "recupero.arrangements.selectors.acceptance_by_token": None,  # the debtor's public page: a signed token
+    "recupero.arrangements.selectors.summary_token": None,
+    "recupero.arrangements.selectors.token_hash": None,
 }
 
 
