@@ -19,7 +19,7 @@ from django.urls import reverse
 from recupero.arrangements.models import Acceptance, Arrangement, ArrangementPolicy
 from recupero.arrangements.selectors import instalment_notices
 from recupero.arrangements.services import arrangements_check
-from recupero.cases.models import Case, TimelineEvent
+from recupero.cases.models import TimelineEvent
 from recupero.channels.models import Communication
 from recupero.channels.summaries import summary_message
 from recupero.core.clock import ROME

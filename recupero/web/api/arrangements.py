@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from recupero.arrangements.models import Arrangement
 from recupero.arrangements.selectors import arrangement_get, case_arrangements, case_by_code, terms_from_input
@@ -91,7 +91,7 @@ def arrangements_of_case(request: HttpRequest, code: str) -> list[dict[str, Any]
 
 
 @router.post("/cases/{code}/arrangements", response={201: ArrangementOut}, summary="Proponi un accordo")
-def arrangement_create(request: HttpRequest, code: str, payload: ProposeIn) -> tuple[int, dict[str, Any]]:
+def arrangement_create(request: HttpRequest, code: str, payload: ProposeIn) -> Status[dict[str, Any]]:
     """Within the mandate's limits the arrangement is `active`; beyond them `pending_approval`."""
     user = _user(request)
     case = case_by_code(tenant=user.tenant, actor=user, code=code)  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ def arrangement_create(request: HttpRequest, code: str, payload: ProposeIn) -> t
         replace=payload.replace,
         note=payload.note,
     )
-    return 201, _out(a, case.code)
+    return Status(201, _out(a, case.code))
 
 
 @router.post(
