@@ -36,7 +36,7 @@ from recupero.ledger.selectors import case_balances
 from recupero.ledger.services import Line, entry_post
 
 CHUNK = 2000
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def _net_paid(day: dt.date) -> Coalesce:
@@ -209,7 +209,7 @@ def _write_off(tenant: Tenant, actor: User, case: Case, a: Arrangement, day: dt.
             posted_on=day,
             lines=lines,
             idempotency_key=f"settlement:{a.pk}",
-            summary=f"Stralcio del residuo ({format_eur(sum(line.amount for line in lines))} €) a saldo e stralcio",
+            summary=f"Stralcio del residuo ({format_eur(sum((line.amount for line in lines), ZERO))} €) a saldo e stralcio",
         )
 
 

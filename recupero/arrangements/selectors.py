@@ -159,7 +159,7 @@ def _schedule(t: Terms, total: Decimal, day: dt.date, treatment: InterestTreatme
             legal_rate=rate,
         )
     except ScheduleError as exc:
-        raise DomainError(exc.code, **exc.params) from None
+        raise DomainError(exc.code, None, **exc.params) from None
 
 
 def arrangement_draft(*, case: Case, terms: Terms, day: dt.date) -> Draft:
@@ -180,7 +180,7 @@ def arrangement_draft(*, case: Case, terms: Terms, day: dt.date) -> Draft:
         try:
             total = settlement_amount(due, terms.discount_percent)
         except ScheduleError as exc:
-            raise DomainError(exc.code, **exc.params) from None
+            raise DomainError(exc.code, None, **exc.params) from None
         schedule = _schedule(terms, total, day, InterestTreatment.FROZEN)
         treatment = InterestTreatment.FROZEN
     proposal = Proposal(
