@@ -124,6 +124,7 @@ def _judge_chunk(
     payments = _payments([a.case_id for a in arrangements.values()], since, day)
     changes: dict[str, list[int]] = defaultdict(list)
     ended: list[tuple[Arrangement, ArrangementStatus, Decimal]] = []
+    seen: list[Arrangement] = []
     for pk, paid in chunk:
         a = arrangements[pk]
         mine = [(on, amt) for on, amt in payments.get(a.case_id, []) if on >= a.started_on]
@@ -138,9 +139,11 @@ def _judge_chunk(
             if verdict.statuses[i.number].value != i.status:
                 changes[verdict.statuses[i.number].value].append(i.pk)
         if paid != a.paid_seen:
-            Arrangement.objects.filter(pk=pk).update(paid_seen=paid)
+            a.paid_seen = paid
+            seen.append(a)
         if verdict.outcome is not ArrangementStatus.ACTIVE:
             ended.append((a, verdict.outcome, verdict.paid))
+    Arrangement.objects.bulk_update(seen, ["paid_seen"], batch_size=500)
     for status, ids in changes.items():
         Instalment.objects.filter(pk__in=ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
