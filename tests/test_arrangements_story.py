@@ -238,3 +238,36 @@ def _cli(*args: str) -> dict:  # type: ignore[type-arg]
     buffer = io.StringIO()
     call_command("arrangement", *args, stdout=buffer)
     return json.loads(buffer.getvalue())
+
+
+@time_machine.travel(NOW, tick=False)
+def test_pages_keep_to_the_scope_and_the_role():
+    t, cr, case = _setup()
+    collector = _login(make_user(t, Role.COLLECTOR))
+    refused = collector.post(
+        reverse("backoffice:case_arrangements", args=[case.pk]), {"kind": "plan", "instalments": "0"}
+    )
+    assert refused.status_code == 422 and "Numero di rate non valido" in refused.content.decode()
+    collector.post(
+        reverse("backoffice:case_arrangements", args=[case.pk]),
+        {"kind": "plan", "instalments": "9", "first_due": "2026-03-31"},
+    )
+    plan = Arrangement.objects.get(case=case)
+    detail = reverse("backoffice:arrangement_detail", args=[plan.pk])
+    stranger = _login(make_user(t, Role.CREDITOR_USER, creditor=b.creditor(t)))
+    assert stranger.get(detail).status_code == 404
+    assert (
+        stranger.post(
+            reverse("backoffice:arrangement_decide", args=[plan.pk]), {"decision": "approve", "reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert case.code not in stranger.get(reverse("backoffice:arrangement_approvals")).content.decode()
+    collector.post(
+        reverse("backoffice:arrangement_decide", args=[plan.pk]), {"decision": "approve", "reason": "x"}
+    )
+    plan.refresh_from_db()
+    assert plan.status == "pending_approval"  # a collector proposes, never approves
+    assert collector.get(reverse("backoffice:arrangement_approvals")).status_code == 403
+    page = _login(make_user(t, Role.CONSULTANT)).get(detail)
+    assert page.status_code == 404  # a consultant not assigned to this creditor
