@@ -295,6 +295,7 @@ NOT_SERVICES = {
     "recupero.imports.services.batch_parse": "task body of batch_upload's parse (checked there)",
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
     "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
+    "recupero.cases.services.cases_move_many": "inside arrangements_check (set-based case_move)",
 }
 
 

@@ -20,12 +20,12 @@ from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from recupero.arrangements.domain.evaluate import DueItem, evaluate
-from recupero.arrangements.domain.states import ArrangementStatus, InstalmentStatus, Kind
+from recupero.arrangements.domain.states import ArrangementStatus, InstalmentStatus, Kind, can_transition
 from recupero.arrangements.models import Arrangement, Instalment
 from recupero.arrangements.transitions import arrangement_move, case_follow
 from recupero.cases.domain.states import CaseStatus
 from recupero.cases.models import Case, TimelineEvent
-from recupero.cases.services import timeline_append
+from recupero.cases.services import cases_move_many, timeline_append
 from recupero.core.clock import now
 from recupero.core.models import Tenant, User
 from recupero.core.services import audit_record
@@ -147,40 +147,82 @@ def _judge_chunk(
     for status, ids in changes.items():
         Instalment.objects.filter(pk__in=ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
-    for a, outcome, paid in ended:  # after the instalments: ending cancels those still pending
-        _end(tenant, actor, a, outcome, day, paid)
-        counts[outcome.value] += 1
+    # After the instalments: ending cancels those still pending. Broken ones in bulk (a busy day breaks thousands);
+    # kept ones one by one (a settlement writes off in the ledger).
+    broken = [(a, paid) for a, outcome, paid in ended if outcome is ArrangementStatus.BROKEN]
+    if broken:
+        _break_all(tenant, actor, broken, day)
+        counts["broken"] += len(broken)
+    for a, outcome, paid in ended:
+        if outcome is ArrangementStatus.KEPT:
+            _end(tenant, actor, a, outcome, day, paid)
+            counts[outcome.value] += 1
+
+
+def _break_all(tenant: Tenant, actor: User, items: list[tuple[Arrangement, Decimal]], day: dt.date) -> None:
+    """End the broken arrangements set-based: status through the table, pending instalments cancelled, one
+    timeline event each, and their cases back to work (`cases.services.cases_move_many`)."""
+    if not items:
+        return
+    assert can_transition(ArrangementStatus.ACTIVE, ArrangementStatus.BROKEN)
+    ids = [a.pk for a, _ in items]
+    reason = "rate non pagate entro il termine"
+    Arrangement.objects.filter(pk__in=ids, status=ArrangementStatus.ACTIVE).update(
+        status=ArrangementStatus.BROKEN, ended_on=day, end_reason=reason
+    )
+    Instalment.objects.filter(arrangement_id__in=ids, status=InstalmentStatus.PENDING).update(
+        status=InstalmentStatus.CANCELLED
+    )
+    at, actor_ref = now(), actor if actor.pk else None
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            tenant=tenant,
+            case_id=a.case_id,
+            at=at,
+            kind="arrangement.broken",
+            actor=actor_ref,
+            summary=(
+                f"Accordo non rispettato ({reason}): riprende il percorso di recupero."
+                + (
+                    " Lo sconto decade: è di nuovo dovuto l'intero importo."
+                    if a.kind == Kind.SETTLEMENT
+                    else ""
+                )
+            ),
+            data={"arrangement": a.pk, "paid": str(paid)},
+        )
+        for a, paid in items
+    )
+    arranged = [s for s in (CaseStatus.PROMISE, CaseStatus.PLAN, CaseStatus.SETTLEMENT)]
+    case_ids = list(
+        Case.objects.filter(pk__in=[a.case_id for a, _ in items], status__in=arranged).values_list(
+            "pk", flat=True
+        )
+    )
+    cases_move_many(
+        tenant=tenant,
+        actor=actor,
+        case_ids=case_ids,
+        target=CaseStatus.WORKING,
+        reason="accordo non rispettato",
+        on=day,
+    )
 
 
 def _end(
     tenant: Tenant, actor: User, a: Arrangement, outcome: ArrangementStatus, day: dt.date, paid: Decimal
 ) -> None:
-    kind = Kind(a.kind)
-    if outcome is ArrangementStatus.BROKEN:
-        reason = "rate non pagate entro il termine"
-        arrangement_move(a, outcome, on=day, reason=reason)
-        extra = " Lo sconto decade: è di nuovo dovuto l'intero importo." if kind is Kind.SETTLEMENT else ""
-        timeline_append(
-            tenant=tenant,
-            actor=actor,
-            case=a.case,
-            kind="arrangement.broken",
-            summary=f"Accordo non rispettato ({reason}): riprende il percorso di recupero.{extra}"[:300],
-            data={"arrangement": a.pk, "paid": str(paid)},
-        )
-        case_follow(tenant, actor, a.case, CaseStatus.WORKING, "accordo non rispettato", day)
-    else:
-        arrangement_move(a, outcome, on=day, reason="pagamenti completati")
-        timeline_append(
-            tenant=tenant,
-            actor=actor,
-            case=a.case,
-            kind="arrangement.kept",
-            summary=f"Accordo rispettato: pagati {format_eur(paid)} €",
-            data={"arrangement": a.pk, "paid": str(paid)},
-        )
-        _settle_case(tenant, actor, a, kind, day)
-    audit_record(tenant=tenant, actor=actor, action=f"arrangement.{outcome.value}", obj=a)
+    """A kept arrangement: ended, with its event, and the case settled as its kind says."""
+    arrangement_move(a, outcome, on=day, reason="pagamenti completati")
+    timeline_append(
+        tenant=tenant,
+        actor=actor,
+        case=a.case,
+        kind="arrangement.kept",
+        summary=f"Accordo rispettato: pagati {format_eur(paid)} €",
+        data={"arrangement": a.pk, "paid": str(paid)},
+    )
+    _settle_case(tenant, actor, a, Kind(a.kind), day)
 
 
 def _settle_case(tenant: Tenant, actor: User, a: Arrangement, kind: Kind, day: dt.date) -> None:
@@ -204,6 +246,7 @@ def _write_off(tenant: Tenant, actor: User, case: Case, a: Arrangement, day: dt.
         if balances[acc] > 0
     ]
     if lines:
+        total = sum((line.amount for line in lines), ZERO)
         entry_post(
             tenant=tenant,
             actor=actor,
@@ -212,7 +255,7 @@ def _write_off(tenant: Tenant, actor: User, case: Case, a: Arrangement, day: dt.
             posted_on=day,
             lines=lines,
             idempotency_key=f"settlement:{a.pk}",
-            summary=f"Stralcio del residuo ({format_eur(sum((line.amount for line in lines), ZERO))} €) a saldo e stralcio",
+            summary=f"Stralcio del residuo ({format_eur(total)} €) a saldo e stralcio",
         )
 
 
