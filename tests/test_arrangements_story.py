@@ -242,7 +242,7 @@ def _cli(*args: str) -> dict:  # type: ignore[type-arg]
 
 @time_machine.travel(NOW, tick=False)
 def test_pages_keep_to_the_scope_and_the_role():
-    t, cr, case = _setup()
+    t, _, case = _setup()
     collector = _login(make_user(t, Role.COLLECTOR))
     refused = collector.post(
         reverse("backoffice:case_arrangements", args=[case.pk]), {"kind": "plan", "instalments": "0"}
