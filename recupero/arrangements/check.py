@@ -147,28 +147,53 @@ def _judge_chunk(
     for status, ids in changes.items():
         Instalment.objects.filter(pk__in=ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
-    # After the instalments: ending cancels those still pending. Broken ones in bulk (a busy day breaks thousands);
-    # kept ones one by one (a settlement writes off in the ledger).
-    broken = [(a, paid) for a, outcome, paid in ended if outcome is ArrangementStatus.BROKEN]
-    if broken:
-        _break_all(tenant, actor, broken, day)
-        counts["broken"] += len(broken)
+    # After the instalments: ending cancels those still pending. Set-based (a busy day ends thousands), except a
+    # kept settlement, one by one: it writes the rest off in the ledger.
+    for outcome in (ArrangementStatus.BROKEN, ArrangementStatus.KEPT):
+        bulk = [
+            (a, paid)
+            for a, o, paid in ended
+            if o is outcome and not (o is ArrangementStatus.KEPT and a.kind == Kind.SETTLEMENT)
+        ]
+        if bulk:
+            _end_all(tenant, actor, bulk, outcome, day)
+            counts[outcome.value] += len(bulk)
     for a, outcome, paid in ended:
-        if outcome is ArrangementStatus.KEPT:
+        if outcome is ArrangementStatus.KEPT and a.kind == Kind.SETTLEMENT:
             _end(tenant, actor, a, outcome, day, paid)
             counts[outcome.value] += 1
 
 
-def _break_all(tenant: Tenant, actor: User, items: list[tuple[Arrangement, Decimal]], day: dt.date) -> None:
-    """End the broken arrangements set-based: status through the table, pending instalments cancelled, one
-    timeline event each, and their cases back to work (`cases.services.cases_move_many`)."""
-    if not items:
-        return
-    assert can_transition(ArrangementStatus.ACTIVE, ArrangementStatus.BROKEN)
+REASONS = {
+    ArrangementStatus.BROKEN: "rate non pagate entro il termine",
+    ArrangementStatus.KEPT: "pagamenti completati",
+}
+_ARRANGED = [CaseStatus.PROMISE.value, CaseStatus.PLAN.value, CaseStatus.SETTLEMENT.value]
+
+
+def _summary(a: Arrangement, outcome: ArrangementStatus, paid: Decimal) -> str:
+    if outcome is ArrangementStatus.KEPT:
+        return f"Accordo rispettato: pagati {format_eur(paid)} €"
+    text = f"Accordo non rispettato ({REASONS[outcome]}): riprende il percorso di recupero."
+    return text + (
+        " Lo sconto decade: è di nuovo dovuto l'intero importo." if a.kind == Kind.SETTLEMENT else ""
+    )
+
+
+def _end_all(
+    tenant: Tenant,
+    actor: User,
+    items: list[tuple[Arrangement, Decimal]],
+    outcome: ArrangementStatus,
+    day: dt.date,
+) -> None:
+    """End arrangements set-based: status through the table, pending instalments cancelled, one timeline event
+    each, and their cases moved through `cases.services.cases_move_many`: broken → back to work; a plan kept →
+    paid; a promise kept → paid when nothing is left, else back to work."""
+    assert can_transition(ArrangementStatus.ACTIVE, outcome)
     ids = [a.pk for a, _ in items]
-    reason = "rate non pagate entro il termine"
     Arrangement.objects.filter(pk__in=ids, status=ArrangementStatus.ACTIVE).update(
-        status=ArrangementStatus.BROKEN, ended_on=day, end_reason=reason
+        status=outcome, ended_on=day, end_reason=REASONS[outcome]
     )
     Instalment.objects.filter(arrangement_id__in=ids, status=InstalmentStatus.PENDING).update(
         status=InstalmentStatus.CANCELLED
@@ -179,40 +204,33 @@ def _break_all(tenant: Tenant, actor: User, items: list[tuple[Arrangement, Decim
             tenant=tenant,
             case_id=a.case_id,
             at=at,
-            kind="arrangement.broken",
+            kind=f"arrangement.{outcome.value}",
             actor=actor_ref,
-            summary=(
-                f"Accordo non rispettato ({reason}): riprende il percorso di recupero."
-                + (
-                    " Lo sconto decade: è di nuovo dovuto l'intero importo."
-                    if a.kind == Kind.SETTLEMENT
-                    else ""
-                )
-            ),
+            summary=_summary(a, outcome, paid),
             data={"arrangement": a.pk, "paid": str(paid)},
         )
         for a, paid in items
     )
-    arranged = [s for s in (CaseStatus.PROMISE, CaseStatus.PLAN, CaseStatus.SETTLEMENT)]
-    case_ids = list(
-        Case.objects.filter(pk__in=[a.case_id for a, _ in items], status__in=arranged).values_list(
-            "pk", flat=True
-        )
-    )
-    cases_move_many(
-        tenant=tenant,
-        actor=actor,
-        case_ids=case_ids,
-        target=CaseStatus.WORKING,
-        reason="accordo non rispettato",
-        on=day,
-    )
+    cases = Case.objects.filter(pk__in=[a.case_id for a, _ in items], status__in=_ARRANGED)
+    if outcome is ArrangementStatus.BROKEN:
+        targets = {CaseStatus.WORKING: list(cases.values_list("pk", flat=True))}
+    else:
+        plans = {a.case_id for a, _ in items if a.kind == Kind.PLAN}
+        paid_off = set(cases.filter(balance__lte=0).values_list("pk", flat=True)) | plans
+        rest = set(cases.values_list("pk", flat=True)) - paid_off
+        targets = {CaseStatus.PAID: sorted(paid_off), CaseStatus.WORKING: sorted(rest)}
+    for target, case_ids in targets.items():
+        reason = "accordo non rispettato" if outcome is ArrangementStatus.BROKEN else "accordo rispettato"
+        if case_ids:
+            cases_move_many(
+                tenant=tenant, actor=actor, case_ids=case_ids, target=target, reason=reason, on=day
+            )
 
 
 def _end(
     tenant: Tenant, actor: User, a: Arrangement, outcome: ArrangementStatus, day: dt.date, paid: Decimal
 ) -> None:
-    """A kept arrangement: ended, with its event, and the case settled as its kind says."""
+    """A kept settlement: ended, with its event, the rest written off and the case closed."""
     arrangement_move(a, outcome, on=day, reason="pagamenti completati")
     timeline_append(
         tenant=tenant,
@@ -226,16 +244,10 @@ def _end(
 
 
 def _settle_case(tenant: Tenant, actor: User, a: Arrangement, kind: Kind, day: dt.date) -> None:
-    """Kept: a settlement writes the rest off and closes the case as settled; a plan closes it as paid; a
-    promise sends it back to work unless nothing is left to pay."""
+    """A settlement paid: the rest is written off in the ledger and the case closes as settled."""
     case = Case.objects.get(pk=a.case_id)
-    if kind is Kind.SETTLEMENT:
-        _write_off(tenant, actor, case, a, day)
-        case_follow(tenant, actor, case, CaseStatus.CLOSED, "saldo e stralcio pagato", day)
-    elif kind is Kind.PLAN or case.balance <= 0:
-        case_follow(tenant, actor, case, CaseStatus.PAID, f"{a.kind_label.lower()} rispettato", day)
-    else:
-        case_follow(tenant, actor, case, CaseStatus.WORKING, "promessa rispettata, resta un saldo", day)
+    _write_off(tenant, actor, case, a, day)
+    case_follow(tenant, actor, case, CaseStatus.CLOSED, "saldo e stralcio pagato", day)
 
 
 def _write_off(tenant: Tenant, actor: User, case: Case, a: Arrangement, day: dt.date) -> None:
