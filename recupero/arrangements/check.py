@@ -114,36 +114,37 @@ def _payments(case_ids: list[int], since: dt.date, day: dt.date) -> dict[int, li
 def _judge_chunk(
     tenant: Tenant, actor: User, day: dt.date, chunk: list[tuple[int, Decimal]], counts: dict[str, int]
 ) -> None:
-    arrangements = {
-        a.pk: a for a in Arrangement.objects.filter(pk__in=[c[0] for c in chunk]).select_related("case")
-    }
-    items: dict[int, list[Instalment]] = defaultdict(list)
-    for i in Instalment.objects.filter(arrangement_id__in=arrangements).order_by("number"):
-        items[i.arrangement_id].append(i)
+    arrangements = {a.pk: a for a in Arrangement.objects.filter(pk__in=[c[0] for c in chunk])}
+    items: dict[int, list[tuple[int, int, dt.date, Decimal, str]]] = defaultdict(list)
+    rows = Instalment.objects.filter(arrangement_id__in=arrangements).order_by("number")
+    for arrangement_id, *item in rows.values_list(
+        "arrangement_id", "id", "number", "due_on", "amount", "status"
+    ):
+        items[arrangement_id].append(tuple(item))  # type: ignore[arg-type]
     since = min(a.started_on for a in arrangements.values())
     payments = _payments([a.case_id for a in arrangements.values()], since, day)
     changes: dict[str, list[int]] = defaultdict(list)
     ended: list[tuple[Arrangement, ArrangementStatus, Decimal]] = []
-    seen: list[Arrangement] = []
+    seen: list[int] = []
     for pk, paid in chunk:
         a = arrangements[pk]
         mine = [(on, amt) for on, amt in payments.get(a.case_id, []) if on >= a.started_on]
         verdict = evaluate(
-            [DueItem(i.number, i.due_on, i.amount) for i in items[pk]],
+            [DueItem(number, due, amount) for _, number, due, amount, _ in items[pk]],
             mine,
             day=day,
             grace_days=a.grace_days,
             missed_to_break=a.missed_to_break,
         )
-        for i in items[pk]:
-            if verdict.statuses[i.number].value != i.status:
-                changes[verdict.statuses[i.number].value].append(i.pk)
+        for item_id, number, _, _, status in items[pk]:
+            if verdict.statuses[number].value != status:
+                changes[verdict.statuses[number].value].append(item_id)
         if paid != a.paid_seen:
-            a.paid_seen = paid
-            seen.append(a)
+            seen.append(pk)
         if verdict.outcome is not ArrangementStatus.ACTIVE:
             ended.append((a, verdict.outcome, verdict.paid))
-    Arrangement.objects.bulk_update(seen, ["paid_seen"], batch_size=500)
+    if seen:  # one UPDATE: the database computes the same net payments again for these rows
+        Arrangement.objects.filter(pk__in=seen).update(paid_seen=_net_paid(day))
     for status, ids in changes.items():
         Instalment.objects.filter(pk__in=ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
