@@ -24,9 +24,8 @@ from recupero.arrangements.domain.states import ArrangementStatus, InstalmentSta
 from recupero.arrangements.models import Arrangement, Instalment
 from recupero.arrangements.transitions import arrangement_move, case_follow
 from recupero.cases.domain.states import CaseStatus
-from recupero.cases.models import Case, TimelineEvent
-from recupero.cases.services import cases_move_many, timeline_append
-from recupero.core.clock import now
+from recupero.cases.models import Case
+from recupero.cases.services import cases_move_many, timeline_append, timeline_append_many
 from recupero.core.models import Tenant, User
 from recupero.core.services import audit_record
 from recupero.law.money import ZERO, format_eur
@@ -84,17 +83,18 @@ def _expire(tenant: Tenant, actor: User, day: dt.date) -> int:
     Arrangement.objects.filter(pk__in=[r[0] for r in rows]).update(
         status=ArrangementStatus.EXPIRED, ended_on=day, end_reason="non deciso entro il termine"
     )
-    at = now()
-    TimelineEvent.objects.bulk_create(
-        TimelineEvent(
-            tenant=tenant,
-            case_id=case_id,
-            at=at,
-            kind="arrangement.expired",
-            summary="Proposta oltre mandato scaduta: nessuna decisione entro il termine",
-            data={"arrangement": pk},
-        )
-        for pk, case_id in rows
+    timeline_append_many(
+        tenant=tenant,
+        actor=actor,
+        events=[
+            (
+                case_id,
+                "arrangement.expired",
+                "Proposta oltre mandato scaduta: nessuna decisione entro il termine",
+                {"arrangement": pk},
+            )
+            for pk, case_id in rows
+        ],
     )
     return len(rows)
 
@@ -199,18 +199,18 @@ def _end_all(
     Instalment.objects.filter(arrangement_id__in=ids, status=InstalmentStatus.PENDING).update(
         status=InstalmentStatus.CANCELLED
     )
-    at, actor_ref = now(), actor if actor.pk else None
-    TimelineEvent.objects.bulk_create(
-        TimelineEvent(
-            tenant=tenant,
-            case_id=a.case_id,
-            at=at,
-            kind=f"arrangement.{outcome.value}",
-            actor=actor_ref,
-            summary=_summary(a, outcome, paid),
-            data={"arrangement": a.pk, "paid": str(paid)},
-        )
-        for a, paid in items
+    timeline_append_many(
+        tenant=tenant,
+        actor=actor,
+        events=[
+            (
+                a.case_id,
+                f"arrangement.{outcome.value}",
+                _summary(a, outcome, paid),
+                {"arrangement": a.pk, "paid": str(paid)},
+            )
+            for a, paid in items
+        ],
     )
     cases = Case.objects.filter(pk__in=[a.case_id for a, _ in items], status__in=_ARRANGED)
     if outcome is ArrangementStatus.BROKEN:

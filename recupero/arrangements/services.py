@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from recupero.arrangements.check import check_all
+from recupero.arrangements.domain.limits import rules_from_data
 from recupero.arrangements.domain.states import (
     KIND_LABELS,
     LABELS,
@@ -22,7 +24,7 @@ from recupero.arrangements.domain.states import (
     ArrangementStatus,
     Kind,
 )
-from recupero.arrangements.models import Acceptance, Arrangement, Instalment
+from recupero.arrangements.models import Acceptance, Arrangement, ArrangementPolicy, Instalment
 from recupero.arrangements.selectors import (
     Draft,
     Terms,
@@ -37,12 +39,18 @@ from recupero.cases.domain.states import OPEN_STATUSES, CaseStatus
 from recupero.cases.models import Case
 from recupero.cases.services import prescription_event_record, timeline_append
 from recupero.core.clock import now, today
-from recupero.core.domain.roles import APPROVE_ARRANGEMENTS, PROPOSE_ARRANGEMENTS, RUN_STRATEGIES
+from recupero.core.domain.roles import (
+    APPROVE_ARRANGEMENTS,
+    MANAGE_CREDITORS,
+    PROPOSE_ARRANGEMENTS,
+    RUN_STRATEGIES,
+)
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import require_case, service
+from recupero.core.permissions import require_case, require_creditor, service
 from recupero.core.services import audit_record
 from recupero.law.money import format_eur
+from recupero.parties.models import Mandate
 
 
 def _terms_text(a: Arrangement | Draft) -> str:
@@ -356,3 +364,22 @@ def summary_accept(
         tenant=tenant, actor=actor, action="arrangement.summary_accept", obj=acceptance, details={"ip": ip}
     )
     return acceptance
+
+
+@service(MANAGE_CREDITORS)
+@transaction.atomic
+def policy_set(*, tenant: Tenant, actor: User, mandate: Mandate, rules: dict[str, Any]) -> ArrangementPolicy:
+    """Set a mandate's negotiation limits (the JSON of `domain/limits.py`); checked by reading them back, so a
+    malformed value is refused with a stable code and nothing is written."""
+    if mandate.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    require_creditor(actor, MANAGE_CREDITORS, mandate.creditor_id, tenant.pk)
+    try:
+        rules_from_data(rules)
+    except (ArithmeticError, TypeError, ValueError, AttributeError):
+        raise DomainError("request.invalid", detail="limiti di negoziazione") from None
+    policy, _ = ArrangementPolicy.objects.update_or_create(
+        mandate=mandate, defaults={"tenant": tenant, "rules": rules}
+    )
+    audit_record(tenant=tenant, actor=actor, action="arrangement.policy_set", obj=policy)
+    return policy

@@ -77,6 +77,8 @@ COMMON = {"approval_days": 10, "grace_days": 5, "acceptance_days": 15, "reminder
 
 def arrangement_policies(tenant: Tenant) -> int:
     """One policy per mandate of the demo tenant. Returns the rows written."""
+    # Reference rows of the demo load, written like its creditors and mandates (one audit row for the load):
+    # an agency sets them with `arrangements.services.policy_set`.
     rows = [
         ArrangementPolicy(tenant=tenant, mandate=m, rules={**COMMON, **RULES.get(m.creditor.sector, {})})
         for m in Mandate.objects.filter(tenant=tenant).select_related("creditor")

@@ -11,6 +11,7 @@ from recupero.core.domain.roles import (
     ADMIN_SITE,
     APPROVE_ARRANGEMENTS,
     MANAGE_RATES,
+    RECONCILE_PAYMENTS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
@@ -34,6 +35,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
     ("backoffice:arrangement_approvals", "Accordi da approvare", "status", (APPROVE_ARRANGEMENTS,)),
 ]
 

@@ -12,13 +12,14 @@ import time_machine
 from recupero.arrangements.domain.schedule import Frequency
 from recupero.arrangements.domain.states import Kind
 from recupero.arrangements.models import Arrangement
-from recupero.arrangements.selectors import Terms, arrangements_pending, instalment_notices
+from recupero.arrangements.selectors import Terms, arrangements_pending, instalment_notices, rules_for
 from recupero.arrangements.services import (
     arrangement_approve,
     arrangement_cancel,
     arrangement_propose,
     arrangement_reject,
     arrangements_check,
+    policy_set,
     summary_accept,
     summary_prepare,
 )
@@ -297,3 +298,18 @@ def test_summary_after_the_deadline_is_refused():
     offer.refresh_from_db()
     assert offer.accepted_at is None
     assert not TimelineEvent.objects.filter(case=case, kind="prescription.event").exists()
+
+
+def test_policy_set_by_an_administrator_only_and_read_back():
+    t, _, case = world()
+    mandate = case.creditor.mandates.get()
+    with pytest.raises(DomainError) as exc:
+        policy_set(tenant=t, actor=make_user(t, Role.COLLECTOR), mandate=mandate, rules={})
+    assert exc.value.code == "auth.forbidden"
+    with pytest.raises(DomainError) as exc:
+        policy_set(
+            tenant=t, actor=system_actor(t), mandate=mandate, rules={"plan_bands": [{"max_amount": "x"}]}
+        )
+    assert exc.value.code == "request.invalid"
+    policy = policy_set(tenant=t, actor=system_actor(t), mandate=mandate, rules={"grace_days": 9})
+    assert (policy.rules, rules_for(mandate).grace_days) == ({"grace_days": 9}, 9)

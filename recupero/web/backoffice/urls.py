@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
+    path("pagamenti/", include("recupero.web.backoffice.payments")),
     path("pratiche/<id:case_id>/accordi/", arrangements.case_arrangements_view, name="case_arrangements"),
     path(
         "pratiche/<id:case_id>/accordi/anteprima/",

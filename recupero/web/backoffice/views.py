@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from recupero.web.backoffice import pages
+from recupero.web.backoffice import pages, payments
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
 
@@ -31,7 +31,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     page = pages.case_page(tenant=tenant_of(request), actor=user, case_id=case_id)
-    return render(request, "web/case_detail.html", {"page": page, "case": page.case})
+    context = {"page": page, "case": page.case, **payments.case_context(request, page.case.pk)}
+    return render(request, "web/case_detail.html", context)
 
 
 @backoffice_view

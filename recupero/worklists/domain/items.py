@@ -12,6 +12,7 @@ class ItemKind(StrEnum):
     VISIT = "visit"  # esazione domiciliare
     SKIP_TRACE = "skip_trace"  # rintraccio
     LEGAL_REVIEW = "legal_review"  # revisione legale
+    VERIFY_DATA = "verify_data"  # verifica anagrafica: identity or address flagged at intake
 
 
 class ItemStatus(StrEnum):
@@ -34,6 +35,8 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"
     # legal review
     REVIEWED = "reviewed"
+    # data verification
+    VERIFIED = "verified"
 
 
 KIND_LABELS = {
@@ -41,6 +44,13 @@ KIND_LABELS = {
     ItemKind.VISIT: "Visita domiciliare",
     ItemKind.SKIP_TRACE: "Rintraccio",
     ItemKind.LEGAL_REVIEW: "Revisione legale",
+    ItemKind.VERIFY_DATA: "Verifica anagrafica",
+}
+# The work item's transition table (rule 7): an open item is done or cancelled, once.
+TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
+    ItemStatus.OPEN: frozenset({ItemStatus.DONE, ItemStatus.CANCELLED}),
+    ItemStatus.DONE: frozenset(),
+    ItemStatus.CANCELLED: frozenset(),
 }
 STATUS_LABELS = {ItemStatus.OPEN: "Da fare", ItemStatus.DONE: "Fatto", ItemStatus.CANCELLED: "Annullato"}
 OUTCOME_LABELS = {
@@ -54,6 +64,7 @@ OUTCOME_LABELS = {
     Outcome.FOUND: "Recapito trovato",
     Outcome.NOT_FOUND: "Irreperibile",
     Outcome.REVIEWED: "Esaminata",
+    Outcome.VERIFIED: "Dati verificati",
 }
 # Outcomes allowed per kind.
 OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
@@ -67,17 +78,11 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
     ItemKind.VISIT: (Outcome.NOT_HOME, Outcome.MET, Outcome.PROMISE, Outcome.DISPUTE),
     ItemKind.SKIP_TRACE: (Outcome.FOUND, Outcome.NOT_FOUND),
     ItemKind.LEGAL_REVIEW: (Outcome.REVIEWED,),
+    # not found: the skip-trace way (a wrong identity or address is corrected on the case page, then verified)
+    ItemKind.VERIFY_DATA: (Outcome.VERIFIED,),
 }
 # A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
 CONVERSATIONS = frozenset({Outcome.PROMISE, Outcome.DISPUTE, Outcome.CALL_BACK, Outcome.MET})
-
-# Step action (strategies.domain.model.Action value) → item kind.
-ACTION_KINDS = {
-    "phone_call": ItemKind.CALL,
-    "home_visit": ItemKind.VISIT,
-    "skip_trace": ItemKind.SKIP_TRACE,
-    "legal_review": ItemKind.LEGAL_REVIEW,
-}
 
 
 # Who may act on an item of each kind (close it with an outcome), and who may read its queue: the capability to
@@ -87,6 +92,7 @@ ACT_CAPABILITY: dict[ItemKind, str] = {
     ItemKind.VISIT: REPORT_VISITS,
     ItemKind.SKIP_TRACE: WORK_ITEMS,
     ItemKind.LEGAL_REVIEW: WORK_ITEMS,
+    ItemKind.VERIFY_DATA: WORK_ITEMS,
 }
 QUEUE_CAPABILITIES: dict[ItemKind, tuple[str, ...]] = {
     kind: (capability, VIEW_QUEUES) for kind, capability in ACT_CAPABILITY.items()
