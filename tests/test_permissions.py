@@ -303,6 +303,8 @@ NOT_SERVICES = {
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
     "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
     "recupero.payments.services.normal_iban": "a pure normalisation (schwifty)",
+    "recupero.cases.services.cases_move_many": "inside arrangements_check (set-based case_move)",
+    "recupero.cases.services.timeline_append_many": "inside arrangements_check (set-based timeline_append)",
 }
 
 
@@ -550,6 +552,26 @@ SELECTOR_CALLS: dict[str, Any] = {
     ],
     "recupero.remittance.selectors.remittance_lines": None,  # rows of a remittance reached through remittance_get
     "recupero.remittance.selectors.remittance_creditors": _call(),
+    "recupero.arrangements.selectors.arrangements_visible": _call(),
+    "recupero.arrangements.selectors.case_arrangements": _call(case=_CASE),
+    "recupero.arrangements.selectors.arrangements_pending": _call(),
+    "recupero.arrangements.selectors.case_by_code": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, code=p.case.code
+    ),
+    "recupero.arrangements.selectors.arrangement_get": None,  # by id through arrangements_visible
+    "recupero.arrangements.selectors.open_arrangement": None,  # of a case reached through case_get
+    "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
+    "recupero.arrangements.selectors.rules_for": None,
+    "recupero.arrangements.selectors.default_rules": None,  # pure
+    "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
+    "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
+    "recupero.arrangements.selectors.draft_json": None,
+    "recupero.arrangements.selectors.terms_from_input": None,  # parses typed input
+    # the strategies' daily run (system actor): instalments of the tenant's active arrangements
+    "recupero.arrangements.selectors.instalment_notices": None,
+    "recupero.arrangements.selectors.acceptance_by_token": None,  # the debtor's public page: a signed token
+    "recupero.arrangements.selectors.summary_token": None,
+    "recupero.arrangements.selectors.token_hash": None,
 }
 
 

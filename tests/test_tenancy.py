@@ -177,6 +177,31 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.remittance.selectors.remittance_get": None,  # by id with the tenant: tests/test_permissions.py
     "recupero.remittance.selectors.remittance_file": None,  # by id with the tenant: tests/test_permissions.py
     "recupero.remittance.selectors.remittance_lines": None,  # lines of a remittance reached through remittance_get
+    "recupero.arrangements.selectors.arrangements_visible": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.arrangements.selectors.case_arrangements": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case=c["case"]
+    ),
+    "recupero.arrangements.selectors.arrangements_pending": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"]
+    ),
+    "recupero.arrangements.selectors.case_by_code": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], code=c["case"].code
+    ),
+    "recupero.arrangements.selectors.arrangement_get": None,  # by id through arrangements_visible
+    "recupero.arrangements.selectors.open_arrangement": None,  # of a case reached through case_get
+    "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
+    "recupero.arrangements.selectors.rules_for": None,  # the rules of that mandate
+    "recupero.arrangements.selectors.default_rules": None,  # pure: rules from a mandate's columns
+    "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
+    "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
+    "recupero.arrangements.selectors.draft_json": None,  # formats a draft
+    "recupero.arrangements.selectors.terms_from_input": None,  # parses typed input
+    "recupero.arrangements.selectors.instalment_notices": None,  # filtered by tenant; arrangements tests
+    "recupero.arrangements.selectors.acceptance_by_token": None,  # by a signed token (public page)
+    "recupero.arrangements.selectors.summary_token": None,  # signs an offer's id
+    "recupero.arrangements.selectors.token_hash": None,  # a hash
 }
 
 

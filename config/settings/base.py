@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "recupero.parties",
     "recupero.cases",
     "recupero.ledger",
+    "recupero.arrangements",
     "recupero.channels",
     "recupero.worklists",
     "recupero.strategies",

@@ -338,3 +338,54 @@ def claim_outstanding_lower(*, tenant: Tenant, actor: User, claim: Claim, amount
     left = max(reported - amount, Decimal("0.00"))
     Claim.objects.filter(pk=claim.pk).update(reported_outstanding=left)
     return left
+
+
+def cases_move_many(
+    *, tenant: Tenant, actor: User, case_ids: list[int], target: CaseStatus, reason: str, on: dt.date
+) -> list[tuple[int, str]]:
+    """`case_move` set-based, for a daily job that has checked its own actor (the arrangements' check moving
+    the cases of broken agreements back to work): every case whose status may move to `target` (transition
+    table) does, with one timeline event each; the others stay. Returns (case id, old status). A building
+    block, not a service."""
+    sources = [s for s in CaseStatus if can_transition(s, target)]
+    scoped = Case.objects.filter(tenant=tenant, pk__in=case_ids)
+    moved = list(scoped.filter(status__in=[s.value for s in sources]).values_list("id", "status"))
+    closing = target in (CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.PAID)
+    for source in sources:
+        fields: dict[str, Any] = {"status": target.value, **({"closed_on": on} if closing else {})}
+        scoped.filter(status=source.value).update(**fields)
+    at, actor_ref = now(), actor if actor is not None and actor.pk else None
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            tenant=tenant,
+            case_id=pk,
+            at=at,
+            kind="case.status",
+            actor=actor_ref,
+            summary=f"Stato: {LABELS[CaseStatus(old)]} → {LABELS[target]} ({reason})"[:300],
+            data={"from": old, "to": target.value, "reason": reason},
+        )
+        for pk, old in moved
+    )
+    return moved
+
+
+def timeline_append_many(
+    *, tenant: Tenant, actor: User, events: list[tuple[int, str, str, dict[str, Any]]]
+) -> int:
+    """`timeline_append` for many cases at once, (case id, kind, summary, data) each: a daily job's events in
+    one INSERT (the arrangements' check). A building block of services that checked their actor."""
+    at, actor_ref = now(), actor if actor is not None and actor.pk else None
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            tenant=tenant,
+            case_id=case_id,
+            at=at,
+            kind=kind,
+            actor=actor_ref,
+            summary=summary[:300],
+            data=data,
+        )
+        for case_id, kind, summary, data in events
+    )
+    return len(events)

@@ -172,6 +172,56 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "remittance.bad_plan": (422, "Piano provvigionale non valido: {detail}."),
     "remittance.bad_date": (422, "Data non valida: «{value}». Scriva ad esempio 31/12/2026."),
     "remittance.future_date": (422, "Non si rendiconta oltre oggi: la data {value} è futura."),
+    "arrangement.already_active": (
+        409,
+        "La pratica ha già un accordo in corso ({kind}): per sostituirlo indichi esplicitamente la sostituzione.",
+    ),
+    "arrangement.bad_kind": (422, "Tipo di accordo non valido: «{value}» (promise, plan o settlement)."),
+    "arrangement.bad_total": (422, "Importo non valido: «{value}». Deve essere positivo."),
+    "arrangement.bad_down_payment": (
+        422,
+        "L'acconto di {value} € deve essere inferiore al totale ({total} €).",
+    ),
+    "arrangement.bad_instalments": (422, "Numero di rate non valido: «{value}»."),
+    "arrangement.bad_discount": (422, "Sconto non valido: «{value}» (da 0 a meno di 100)."),
+    "arrangement.bad_frequency": (422, "Periodicità non valida: «{value}» (mensile o settimanale)."),
+    "arrangement.bad_date": (422, "Data non valida: «{value}». Scriva ad esempio 2026-12-31."),
+    "arrangement.first_due_in_past": (422, "La prima rata ({value}) non può precedere la data dell'accordo."),
+    "arrangement.date_in_past": (422, "La data indicata è già passata: indichi oggi o un giorno futuro."),
+    "arrangement.promise_above_due": (422, "La promessa di {amount} € supera il dovuto a oggi ({due} €)."),
+    "arrangement.promise_beyond_horizon": (
+        422,
+        "La promessa va oltre il limite del mandato: al massimo {days} giorni, entro il {limit}.",
+    ),
+    "arrangement.nothing_due": (409, "La pratica non ha importi dovuti: non c'è nulla da concordare."),
+    "arrangement.case_closed": (409, "La pratica è chiusa ({status}): non si possono prendere accordi."),
+    "arrangement.bad_transition": (
+        409,
+        "Passaggio di stato dell'accordo non consentito: da «{source}» a «{target}».",
+    ),
+    "arrangement.reason_required": (422, "Indichi la motivazione della decisione."),
+    "arrangement.offer_expired": (410, "Il termine per accettare questo riepilogo è scaduto il {deadline}."),
+    "arrangement.offer_used": (409, "Questo riepilogo è già stato accettato il {at}."),
+    "arrangement.offer_not_active": (409, "L'accordo di questo riepilogo non è più in corso ({status})."),
+    "arrangement.limit.no_band": (422, "Nessuna fascia del mandato copre l'importo di {amount} €."),
+    "arrangement.limit.max_instalments": (422, "Rate {value}: il mandato ne consente al massimo {limit}."),
+    "arrangement.limit.max_months": (
+        422,
+        "Durata {value} mesi: il mandato consente al massimo {limit} mesi.",
+    ),
+    "arrangement.limit.min_instalment": (422, "Rata di {value} €: il mandato richiede almeno {limit} €."),
+    "arrangement.limit.min_down_payment": (
+        422,
+        "Acconto di {value} €: il mandato richiede almeno {limit} €.",
+    ),
+    "arrangement.limit.max_discount": (
+        422,
+        "Sconto del {value}%: il mandato consente al massimo il {limit}%.",
+    ),
+    "arrangement.limit.settlement_instalments": (
+        422,
+        "Stralcio in {value} rate: il mandato ne consente al massimo {limit}.",
+    ),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
+    APPROVE_ARRANGEMENTS,
     MANAGE_RATES,
     RECONCILE_PAYMENTS,
     VIEW_AUDIT,
@@ -37,6 +38,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
     # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
     ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
+    ("backoffice:arrangement_approvals", "Accordi da approvare", "status", (APPROVE_ARRANGEMENTS,)),
 ]
 
 

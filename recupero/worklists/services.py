@@ -2,8 +2,8 @@
 
 Outcomes change other apps only through their services: a promise or a dispute moves the case
 (`cases.services.case_move`), a wrong number marks the contact point (`parties.services.contact_mark`).
-There are no promise or dispute tables yet (arrangements is not built): the promise's amount and date are kept
-on the item's `outcome_data` and on the case timeline.
+A promise becomes an arrangement (`arrangements.services.arrangement_propose`, kind promise); its amount and
+date are also kept on the item's `outcome_data` and on the case timeline.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from recupero.arrangements.domain.states import Kind
+from recupero.arrangements.selectors import Terms
+from recupero.arrangements.services import arrangement_propose
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case
 from recupero.cases.services import case_move, timeline_append
@@ -150,6 +153,16 @@ def _promise(case: Case, data: dict[str, Any], day: dt.date) -> dict[str, str]:
     return {"amount": str(amount), "date": on.isoformat()}
 
 
+def _promise_arrangement(
+    tenant: Tenant, actor: User, case: Case, payload: dict[str, Any], kind: ItemKind
+) -> None:
+    """The promise becomes an arrangement (one open per case; kept or broken by the daily check), which moves
+    the case to "promise" through the case transition table."""
+    terms = Terms(Kind.PROMISE, amount=Decimal(payload["amount"]), due=dt.date.fromisoformat(payload["date"]))
+    channel = "visit" if kind is ItemKind.VISIT else "phone"
+    arrangement_propose(tenant=tenant, actor=actor, case=case, terms=terms, channel=channel)
+
+
 def _call_back(tenant: Tenant, actor: User, item: WorkItem, data: dict[str, Any]) -> dict[str, str]:
     """Richiamare: a new call item for the day (and hour) agreed, inside the mandate's contact window."""
     if not str(data.get("date", "")).strip():
@@ -224,7 +237,7 @@ def work_item_complete(
     case = item.case
     if outcome is Outcome.PROMISE:
         payload.update(_promise(case, data or {}, today()))
-        _case_advance(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
+        _promise_arrangement(tenant, actor, case, payload, ItemKind(item.kind))
     elif outcome is Outcome.DISPUTE:
         _case_advance(tenant, actor, case, CaseStatus.DISPUTED, note or "contestazione al telefono")
     elif outcome is Outcome.WRONG_NUMBER:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import audit, rates, remittance, strategies, views, worklists
+from recupero.web.backoffice import arrangements, audit, rates, remittance, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -32,5 +32,19 @@ urlpatterns = [
     path("rendiconti/<id:remittance_id>/", remittance.remittance_detail, name="remittance_detail"),
     path(
         "rendiconti/<id:remittance_id>/<str:fmt>/", remittance.remittance_download, name="remittance_download"
+    ),
+    path("pratiche/<id:case_id>/accordi/", arrangements.case_arrangements_view, name="case_arrangements"),
+    path(
+        "pratiche/<id:case_id>/accordi/anteprima/",
+        arrangements.arrangement_preview,
+        name="arrangement_preview",
+    ),
+    path("accordi/da-approvare/", arrangements.arrangement_approvals, name="arrangement_approvals"),
+    path("accordi/<id:arrangement_id>/", arrangements.arrangement_detail, name="arrangement_detail"),
+    path(
+        "accordi/<id:arrangement_id>/decisione/", arrangements.arrangement_decide, name="arrangement_decide"
+    ),
+    path(
+        "accordi/<id:arrangement_id>/riepilogo/", arrangements.arrangement_summary, name="arrangement_summary"
     ),
 ]
