@@ -15,7 +15,7 @@ from django.db.models.functions import Collate
 from recupero.cases.domain.codes import is_case_code
 from recupero.cases.domain.search import digit_groups, name_orders
 from recupero.cases.domain.states import OPEN_STATUSES
-from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
 from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import VIEW_CASES
 from recupero.core.errors import DomainError
@@ -221,3 +221,38 @@ def prescription_events(*, case: Case) -> list[tuple[str, str]]:
     """(kind, ISO date or date-time) of the acts recorded on the case that may interrupt prescription."""
     rows = TimelineEvent.objects.filter(tenant_id=case.tenant_id, case=case, kind="prescription.event")
     return [(e.data["event"], e.data["when"]) for e in rows.order_by("at", "id")]
+
+
+def case_disputes(*, case: Case) -> list[Dispute]:
+    """The disputes of a case reached through a scoped look-up (`case_get`), newest first, with documents."""
+    qs = Dispute.objects.filter(tenant_id=case.tenant_id, case=case).prefetch_related("documents")
+    return list(qs.order_by("-opened_on", "-id"))
+
+
+def dispute_get(*, tenant: Tenant, actor: User, dispute_id: int) -> Dispute:
+    """One dispute on a case the actor may see, or "not found"."""
+    check(actor, VIEW_CASES, tenant)
+    found = (
+        Dispute.objects.filter(tenant=tenant, pk=dispute_id)
+        .filter(case_q(actor, "case__"))
+        .select_related("case", "case__debtor", "case__creditor")
+        .first()
+    )
+    if found is None:
+        raise DomainError("auth.not_found")
+    return found
+
+
+def dispute_document_get(*, tenant: Tenant, actor: User, document_id: int) -> DisputeDocument:
+    """One dispute document on a case the actor may see, or "not found" (served by a scoped view only)."""
+    check(actor, VIEW_CASES, tenant)
+    found = (
+        DisputeDocument.objects.filter(tenant=tenant, pk=document_id)
+        .filter(case_q(actor, "dispute__case__"))
+        .select_related("dispute__case")
+        .first()
+    )
+    if found is None:
+        raise DomainError("auth.not_found")
+    audit_shown(debtor_ids=[found.dispute.case.debtor_id], case_ids=[found.dispute.case_id], opened=True)
+    return found
