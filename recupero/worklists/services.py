@@ -43,13 +43,17 @@ from recupero.worklists.domain.form import (
 )
 from recupero.worklists.domain.items import (
     ACT_CAPABILITY,
+    CASE_TARGETS,
     OUTCOME_LABELS,
     OUTCOMES,
+    WRONG_CONTACT,
     ItemKind,
     ItemStatus,
     Outcome,
 )
 from recupero.worklists.models import WorkItem
+from recupero.worklists.outcomes import case_follows, check_lock, dispute_from_item, skip_trace_from_visit
+from recupero.worklists.routing import items_route
 
 _COLUMNS = (
     "tenant_id",
@@ -104,7 +108,10 @@ def work_items_create(
         )
         for s in specs
     ]
-    return bulk.write_ignore("worklists_workitem", _COLUMNS, rows, "idempotency_key")
+    created_count = bulk.write_ignore("worklists_workitem", _COLUMNS, rows, "idempotency_key")
+    if created_count:  # the desk's assignment rules (routing.py): who gets the new items
+        items_route(tenant=tenant, keys=[s.idempotency_key for s in specs])
+    return created_count
 
 
 DEFAULT_PROMISE_DAYS = 30  # without a mandate: a promise within a month
@@ -216,6 +223,7 @@ def work_item_complete(
     require_item(actor, capability, assigned_to_id=item.assigned_to_id)
     if item.status != ItemStatus.OPEN:
         raise DomainError("worklist.closed")
+    check_lock(item, actor)
     if outcome not in OUTCOMES[ItemKind(item.kind)]:
         raise DomainError("worklist.bad_outcome", value=outcome)
     payload: dict[str, Any] = {"note": note} if note else {}
@@ -224,14 +232,21 @@ def work_item_complete(
         payload.update(_promise(case, data or {}, today()))
         _move(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
     elif outcome is Outcome.DISPUTE:
-        _move(tenant, actor, case, CaseStatus.DISPUTED, note or "contestazione al telefono")
-    elif outcome is Outcome.WRONG_NUMBER:
+        payload.update(dispute_from_item(tenant, actor, item, data or {}, note))
+    elif outcome in WRONG_CONTACT:
         payload["contact_id"] = _mark_wrong(tenant, actor, case, (data or {}).get("contact_id"))
     elif outcome is Outcome.CALL_BACK:
         payload.update(_call_back(tenant, actor, item, data or {}))
+    elif outcome is Outcome.MOVED:
+        payload.update(skip_trace_from_visit(tenant, item))
+    elif outcome in CASE_TARGETS and case_follows(case.status, CASE_TARGETS[outcome]):
+        _move(tenant, actor, case, CaseStatus(CASE_TARGETS[outcome]), OUTCOME_LABELS[outcome].lower())
+    item.locked_by, item.locked_until = None, None
     item.status, item.outcome, item.outcome_data = ItemStatus.DONE.value, outcome.value, payload
     item.done_at, item.done_by = now(), actor if actor.pk else None
-    item.save(update_fields=["status", "outcome", "outcome_data", "done_at", "done_by"])
+    item.save(
+        update_fields=["status", "outcome", "outcome_data", "done_at", "done_by", "locked_by", "locked_until"]
+    )
     summary = _summary(item, outcome, payload)
     timeline_append(
         tenant=tenant,
