@@ -147,6 +147,16 @@ def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+def cases_filtered(*, tenant: Tenant, actor: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Every case the case list's filters select, within the actor's scope (no page: a set for a bulk act,
+    e.g. the supervisor's assignment of their work items)."""
+    qs = cases_visible(tenant=tenant, actor=actor)
+    if filters.q.strip():
+        condition, by_name = search_q(filters.q, tenant=tenant)
+        qs = (_by_name(qs) if by_name else qs).filter(condition)
+    return _apply_filters(qs, filters)
+
+
 def _apply_filters(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
     if f.creditor_id:
         qs = qs.filter(creditor_id=f.creditor_id)

@@ -83,16 +83,24 @@ def test_open_pauses_the_case_and_withdraw_resumes_it(settings, tmp_path):
     )
     case.refresh_from_db()
     assert case.status == "disputed"  # new → disputed through the table
-    assert (dispute.status, dispute.opened_on, dispute.deadline) == ("open", dt.date(2026, 3, 2), dt.date(2026, 4, 1))
+    assert (dispute.status, dispute.opened_on, dispute.deadline) == (
+        "open",
+        dt.date(2026, 3, 2),
+        dt.date(2026, 4, 1),
+    )
     with pytest.raises(DomainError) as err:
         dispute_open(tenant=t, actor=collector, case=case, reason=DisputeReason.OTHER)
     assert err.value.code == "dispute.already_open"
-    doc = dispute_document_add(tenant=t, actor=collector, dispute=dispute, name="bonifico.pdf", content=b"%PDF-1.4 x")
+    doc = dispute_document_add(
+        tenant=t, actor=collector, dispute=dispute, name="bonifico.pdf", content=b"%PDF-1.4 x"
+    )
     assert (doc.kind, doc.size) == ("pdf", 10)
     assert doc.file.name.startswith("disputes/") and doc.file.name.endswith(".pdf")
     assert (tmp_path / doc.file.name).read_bytes() == b"%PDF-1.4 x"
     with pytest.raises(DomainError) as err:
-        dispute_document_add(tenant=t, actor=collector, dispute=dispute, name="virus.pdf", content=b"MZ\x90\x00")
+        dispute_document_add(
+            tenant=t, actor=collector, dispute=dispute, name="virus.pdf", content=b"MZ\x90\x00"
+        )
     assert err.value.code == "dispute.document_bad_type"
     assert DisputeDocument.objects.count() == 1
     dispute_withdraw(tenant=t, actor=collector, dispute=dispute, note="ha ritrovato la fattura")
@@ -128,7 +136,11 @@ def test_deadline_in_the_past_is_refused():
     case = b.case(t, b.creditor(t), b.debtor(t))
     with pytest.raises(DomainError) as err:
         dispute_open(
-            tenant=t, actor=system_actor(t), case=case, reason=DisputeReason.OTHER, deadline=dt.date(2000, 1, 1)
+            tenant=t,
+            actor=system_actor(t),
+            case=case,
+            reason=DisputeReason.OTHER,
+            deadline=dt.date(2000, 1, 1),
         )
     assert err.value.code == "dispute.deadline_past"
     case.refresh_from_db()
