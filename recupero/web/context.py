@@ -10,11 +10,14 @@ from django.http import HttpRequest
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     MANAGE_RATES,
+    REPORT_VISITS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
     VIEW_IMPORTS,
+    VIEW_QUEUES,
     VIEW_STRATEGIES,
+    WORK_ITEMS,
     can,
 )
 from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
@@ -33,6 +36,9 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
+    ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
+    ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
 ]
 
 
