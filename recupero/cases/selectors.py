@@ -239,20 +239,6 @@ def case_disputes(*, case: Case) -> list[Dispute]:
     return list(qs.order_by("-opened_on", "-id"))
 
 
-def dispute_get(*, tenant: Tenant, actor: User, dispute_id: int) -> Dispute:
-    """One dispute on a case the actor may see, or "not found"."""
-    check(actor, VIEW_CASES, tenant)
-    found = (
-        Dispute.objects.filter(tenant=tenant, pk=dispute_id)
-        .filter(case_q(actor, "case__"))
-        .select_related("case", "case__debtor", "case__creditor")
-        .first()
-    )
-    if found is None:
-        raise DomainError("auth.not_found")
-    return found
-
-
 def dispute_document_get(*, tenant: Tenant, actor: User, document_id: int) -> DisputeDocument:
     """One dispute document on a case the actor may see, or "not found" (served by a scoped view only)."""
     check(actor, VIEW_CASES, tenant)

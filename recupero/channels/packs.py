@@ -165,7 +165,9 @@ def pack_send(*, tenant: Tenant, actor: User, case: Case, note: str = "") -> Com
     if case.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     require_case(actor, SEND_COMMUNICATIONS, case)
-    points = ContactPoint.objects.filter(tenant=tenant, debtor_id=case.debtor_id, kind="pec", status__in=USABLE)
+    points = ContactPoint.objects.filter(
+        tenant=tenant, debtor_id=case.debtor_id, kind="pec", status__in=USABLE
+    )
     point = points.filter(status="valid").first() or points.first()  # a verified box before an unverified one
     if point is None:
         raise DomainError("desk.no_address", channel="PEC")

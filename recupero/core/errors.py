@@ -96,7 +96,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),
-    "dispute.bad_transition": (409, "Passaggio non consentito per la contestazione: da «{source}» a «{target}»."),
+    "dispute.bad_transition": (
+        409,
+        "Passaggio non consentito per la contestazione: da «{source}» a «{target}».",
+    ),
     "dispute.bad_reason": (422, "Motivo di contestazione non previsto: «{value}»."),
     "dispute.deadline_past": (422, "La scadenza per la risposta ({date}) è già passata."),
     "dispute.document_empty": (422, "Il documento «{name}» è vuoto."),
@@ -111,7 +114,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Riduzione non valida: «{value}». Indichi un importo positivo fino al capitale dovuto ({max} €).",
     ),
-    "desk.locked": (409, "L'attività è aperta da {user} fino alle {until}: la lavori un operatore alla volta."),
+    "desk.locked": (
+        409,
+        "L'attività è aperta da {user} fino alle {until}: la lavori un operatore alla volta.",
+    ),
     "desk.bad_rule": (422, "Regola di assegnazione non valida: {detail}."),
     "desk.bad_assignee": (422, "Assegnatario non valido: scelga un operatore o una squadra dell'agenzia."),
     "desk.nothing_selected": (422, "Nessuna attività aperta corrisponde ai filtri scelti."),

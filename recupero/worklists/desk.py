@@ -26,8 +26,9 @@ def _require_on_item(actor: User, item: WorkItem) -> None:
     capability = ACT_CAPABILITY[ItemKind(item.kind)]
     require_case(actor, capability, item.case)
     require_item(actor, capability, assigned_to_id=item.assigned_to_id)
-    mine = own_items_only(actor, capability) and item.team_id and item.assigned_to_id is None
-    if mine and not Team.objects.filter(pk=item.team_id, members=actor).exists():
+    team_id = item.team_id if item.assigned_to_id is None else None
+    other_team = team_id is not None and not Team.objects.filter(pk=team_id, members=actor).exists()
+    if own_items_only(actor, capability) and other_team:
         raise DomainError("auth.forbidden")  # another team's queue
 
 

@@ -32,6 +32,8 @@ _names = iter(f"utente{n:03d}x" for n in range(1000))
 
 def make_user(t, role, username=""):
     return _make_user(t, role, username=next(_names))
+
+
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ROME)
 
 
