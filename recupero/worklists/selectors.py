@@ -33,7 +33,7 @@ def items_visible(*, tenant: Tenant, actor: User, kind: ItemKind) -> QuerySet[Wo
     qs = WorkItem.objects.filter(tenant=tenant, kind=kind).filter(case_q(actor, "case__"))
     if all(own_items_only(actor, c) for c in held):
         # their own, or nobody's: not assigned to anyone, or to a team of theirs (never another team's)
-        teams = Team.objects.filter(members=actor).values("id")
+        teams = list(Team.objects.filter(tenant=tenant, members=actor).values_list("id", flat=True))
         qs = qs.filter(
             Q(assigned_to=actor) | Q(assigned_to__isnull=True) & (Q(team__isnull=True) | Q(team_id__in=teams))
         )
@@ -109,10 +109,21 @@ def my_queue(
     limit: int = 100,
 ) -> list[WorkItem]:
     """The actor's own queue: open items of `kind` due by today assigned to them or to one of their teams (and
-    to nobody in it); calls only inside their contact window at `at`. Largest balance first."""
-    teams = Team.objects.filter(members=actor).values("id")
-    own = Q(assigned_to=actor) | Q(assigned_to__isnull=True, team_id__in=teams)
-    qs = _open(tenant, actor, kind, today).filter(own)
+    to nobody in it); calls only inside their contact window at `at`. Largest balance first.
+
+    Read on the assignee's index (workitem_assignee, workitem_team) with the team ids as literals: an OR with a
+    sub-select or the shared-queue condition would make the database walk the agency's whole open queue."""
+    held = [c for c in QUEUE_CAPABILITIES[kind] if can(actor.role, c)]
+    check(actor, held[0] if held else QUEUE_CAPABILITIES[kind][0], tenant)
+    teams = list(Team.objects.filter(tenant=tenant, members=actor).values_list("id", flat=True))
+    own = Q(assigned_to=actor)
+    if teams:
+        own |= Q(team_id__in=teams, assigned_to__isnull=True)
+    qs = (
+        WorkItem.objects.filter(own, tenant=tenant, kind=kind, status=ItemStatus.OPEN, due_on__lte=today)
+        .filter(case_q(actor, "case__"))
+        .select_related("case", "case__debtor", "case__creditor", "assigned_to")
+    )
     if kind is ItemKind.CALL and at is not None:
         qs = qs.filter(Q(window_start__isnull=True) | Q(window_start__lte=at, window_end__gte=at))
     return _shown(list(qs.order_by("-case__balance", "due_on", "id")[:limit]))
