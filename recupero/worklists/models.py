@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -65,6 +66,9 @@ class WorkItem(TenantModel):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The case's balance when the item was made: the desk's queues are read in this order straight from the
+    # assignee's index (the live balance is shown; ordering by it would join every item of a long queue).
+    priority = money_field("importo alla creazione", default=Decimal("0.00"), db_default=Decimal("0.00"))
     team = models.ForeignKey(  # workitem_team leads with it
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
@@ -100,8 +104,8 @@ class WorkItem(TenantModel):
             models.Index(fields=["tenant", "kind", "status", "due_on"], name="workitem_queue"),
             models.Index(fields=["tenant", "case"], name="workitem_case"),
             # one collector's (or one team's) queue: open items of a kind by due day
-            models.Index(fields=["assigned_to", "kind", "status", "due_on"], name="workitem_assignee"),
-            models.Index(fields=["team", "kind", "status", "due_on"], name="workitem_team"),
+            models.Index(fields=["assigned_to", "kind", "status", "-priority"], name="workitem_assignee"),
+            models.Index(fields=["team", "kind", "status", "-priority"], name="workitem_team"),
         ]
 
     def __str__(self) -> str:

@@ -67,6 +67,7 @@ def skip_trace_from_visit(tenant: Tenant, item: WorkItem) -> dict[str, Any]:
             "kind": ItemKind.SKIP_TRACE.value,
             "step_code": item.step_code,
             "due_on": item.due_on,
+            "priority": item.priority,
             "created_at": now(),
         },
     )

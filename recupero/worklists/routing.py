@@ -5,8 +5,9 @@ A building block of `services.work_items_create` (called in its transaction, by 
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
+from recupero.cases.models import Case
 from recupero.core.models import Tenant
 from recupero.worklists.domain.items import ItemStatus
 from recupero.worklists.domain.rules import countries_of
@@ -34,13 +35,14 @@ def rule_q(rule: AssignmentRule, prefix: str = "case__") -> Q:
 
 
 def items_route(*, tenant: Tenant, keys: list[str]) -> int:
-    """Give the new items (by idempotency key) to the collector or team of the first rule that matches."""
+    """Stamp the new items (by idempotency key) with their case's balance (`priority`, the queues' order) and
+    give them to the collector or team of the first rule that matches. Returns how many were routed."""
     rules = list(AssignmentRule.objects.filter(tenant=tenant, active=True).order_by("position", "id"))
-    if not rules or not keys:
-        return 0
+    balance = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("balance")[:1])
     routed = 0
     for start in range(0, len(keys), CHUNK):
         part = keys[start : start + CHUNK]
+        WorkItem.objects.filter(tenant=tenant, idempotency_key__in=part, priority=0).update(priority=balance)
         for rule in rules:
             qs = WorkItem.objects.filter(
                 tenant=tenant,

@@ -109,7 +109,8 @@ def my_queue(
     limit: int = 100,
 ) -> list[WorkItem]:
     """The actor's own queue: open items of `kind` due by today assigned to them or to one of their teams (and
-    to nobody in it); calls only inside their contact window at `at`. Largest balance first.
+    to nobody in it); calls only inside their contact window at `at`. Largest debt first (the balance stamped
+    on the item when it was made: `priority`).
 
     Read on the assignee's index (workitem_assignee, workitem_team) with the team ids as literals: an OR with a
     sub-select or the shared-queue condition would make the database walk the agency's whole open queue."""
@@ -126,7 +127,7 @@ def my_queue(
     )
     if kind is ItemKind.CALL and at is not None:
         qs = qs.filter(Q(window_start__isnull=True) | Q(window_start__lte=at, window_end__gte=at))
-    return _shown(list(qs.order_by("-case__balance", "due_on", "id")[:limit]))
+    return _shown(list(qs.order_by("-priority", "due_on", "id")[:limit]))
 
 
 def queue_of(

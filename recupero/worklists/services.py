@@ -185,6 +185,7 @@ def _call_back(tenant: Tenant, actor: User, item: WorkItem, data: dict[str, Any]
             "window_start": at or hours[0],
             "window_end": hours[1],
             "assigned_to": actor if actor.pk else None,
+            "priority": item.priority,
             "created_at": now(),
         },
     )

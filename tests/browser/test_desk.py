@@ -40,7 +40,7 @@ def test_collector_works_the_queue_with_the_call_prep_card(live_server, page, sc
     card = page.locator("[data-testid=call-prep]").inner_text()
     assert "FT-2024/0001" in card
     assert "TC-79" in card  # the debtor's other unpaid invoice (TeleSud), within the collector's reach
-    assert "Capitale" in card and "Totale a oggi" in card
+    assert "Capitale residuo" in card and "Totale a oggi" in card
     assert page.locator("a[href^='tel:']").count() == 1
     assert "la sta lavorando lei" in page.locator(".page-head").inner_text()
     page.screenshot(path=str(screenshots / "desk-call-prep.png"), full_page=True)

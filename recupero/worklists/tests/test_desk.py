@@ -255,3 +255,19 @@ def test_call_prep_card():
     consultant.consulted_creditors.add(cr1)
     prep = call_prep(tenant=t, actor=consultant, item_id=second.pk, today=DAY)
     assert prep.other_cases == [] and prep.other_claims == {}
+
+
+def test_new_items_carry_their_cases_balance_and_my_queue_reads_it_largest_first():
+    t = b.tenant()
+    cr = b.creditor(t)
+    anna = user(t, Role.COLLECTOR)
+    cases = [b.case(t, cr, b.debtor(t), amount=a) for a in ("100.00", "300.00", "200.00")]
+    got = items(t, cases)
+    assert [WorkItem.objects.get(pk=i.pk).priority for i in got] == [
+        Decimal("100.00"),
+        Decimal("300.00"),
+        Decimal("200.00"),
+    ]
+    WorkItem.objects.filter(pk__in=[i.pk for i in got]).update(assigned_to=anna)
+    queue = my_queue(tenant=t, actor=anna, kind=ItemKind.CALL, today=DAY)
+    assert [i.case.balance for i in queue] == [Decimal("300.00"), Decimal("200.00"), Decimal("100.00")]
