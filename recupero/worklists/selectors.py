@@ -140,7 +140,7 @@ def queue_of(
     team_id: int | None = None,
     limit: int = 100,
 ) -> list[WorkItem]:
-    """One collector's or one team's queue as a supervisor sees it (a collector sees only their own)."""
+    """One collector's or one team's queue as a supervisor sees it (a collector: only what they may see)."""
     qs = _open(tenant, actor, kind, today)
     if user_id is not None:
         qs = qs.filter(assigned_to_id=user_id)

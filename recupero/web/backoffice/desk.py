@@ -43,6 +43,7 @@ from recupero.worklists.selectors import (
     desk_overview,
     item_get,
     my_queue,
+    queue_of,
     teams_list,
     visit_day,
 )
@@ -112,6 +113,26 @@ def item_page(request: AuthedRequest, item_id: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- the supervisor's desk
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@backoffice_view
+def queue_of_view(request: AuthedRequest) -> HttpResponse:
+    """One collector's or one team's queue (or the shared one), as the supervisor's desk links it."""
+    kind = KINDS.get(request.GET.get("tipo", "call"), ItemKind.CALL)
+    day, _at = _moment()
+    user_id, team_id = _int(request.GET.get("utente")), _int(request.GET.get("squadra"))
+    items = queue_of(
+        tenant=tenant_of(request), actor=request.user, kind=kind, today=day, user_id=user_id, team_id=team_id
+    )
+    return render(
+        request,
+        "web/worklists/my_queue.html",
+        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": "Coda", "other": True},
+    )
 
 
 @backoffice_view

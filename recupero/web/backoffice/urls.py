@@ -29,6 +29,7 @@ urlpatterns = [
     # the collector's desk, disputes and the verification pack (issue 12)
     path("code/mia/", desk.my_queue_view, name="my_queue"),
     path("code/scrivania/", desk.desk_view, name="desk"),
+    path("code/scrivania/coda/", desk.queue_of_view, name="queue_of"),
     path("code/assegna/", desk.bulk_assign, name="bulk_assign"),
     path("code/regole/", desk.rule_add, name="rule_add"),
     path("code/squadre/", desk.team_add, name="team_add"),

@@ -155,3 +155,15 @@ def test_field_agent_day(world, login):
     )
     assert response["Location"] == reverse("backoffice:visit_day")
     assert WorkItem.objects.get(pk=item.pk).outcome == "door_notice"
+
+
+def test_supervisor_opens_one_collectors_queue_from_the_desk(world, login):
+    items = _items(world)
+    collector = world.users["collector"]
+    WorkItem.objects.filter(pk=items["verdi_tel"].pk).update(assigned_to=collector)
+    sup = login(world.users["supervisor"])
+    desk = sup.get(reverse("backoffice:desk")).content.decode()
+    link = f"{reverse('backoffice:queue_of')}?tipo=call&utente={collector.pk}"
+    assert link in desk
+    html = sup.get(f"{reverse('backoffice:queue_of')}?tipo=call&utente={collector.pk}").content.decode()
+    assert world.cases["verdi_tel"].code in html and world.cases["rossi_ene"].code not in html
