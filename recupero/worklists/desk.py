@@ -39,7 +39,9 @@ def work_item_take(*, tenant: Tenant, actor: User, item: WorkItem) -> WorkItem:
     colleague holds it."""
     if item.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
-    item = WorkItem.objects.select_for_update().select_related("case", "locked_by").get(pk=item.pk)
+    item = (
+        WorkItem.objects.select_for_update(of=("self",)).select_related("case", "locked_by").get(pk=item.pk)
+    )
     _require_on_item(actor, item)
     if item.status != ItemStatus.OPEN:
         raise DomainError("worklist.closed")
