@@ -120,14 +120,19 @@ def my_queue(
     own = Q(assigned_to=actor)
     if teams:
         own |= Q(team_id__in=teams, assigned_to__isnull=True)
-    qs = (
-        WorkItem.objects.filter(own, tenant=tenant, kind=kind, status=ItemStatus.OPEN, due_on__lte=today)
-        .filter(case_q(actor, "case__"))
-        .select_related("case", "case__debtor", "case__creditor", "assigned_to")
-    )
+    qs = WorkItem.objects.filter(
+        own, tenant=tenant, kind=kind, status=ItemStatus.OPEN, due_on__lte=today
+    ).filter(case_q(actor, "case__"))
     if kind is ItemKind.CALL and at is not None:
         qs = qs.filter(Q(window_start__isnull=True) | Q(window_start__lte=at, window_end__gte=at))
-    return _shown(list(qs.order_by("-priority", "due_on", "id")[:limit]))
+    # Two steps: the page's ids in order from the item table alone (the index's order, stopping at `limit`), then
+    # those rows with their case, debtor and creditor — never a join of every item of a long queue.
+    ids = list(qs.order_by("-priority", "due_on", "id").values_list("id", flat=True)[:limit])
+    rows = WorkItem.objects.filter(pk__in=ids).select_related(
+        "case", "case__debtor", "case__creditor", "assigned_to"
+    )
+    order = {pk: n for n, pk in enumerate(ids)}
+    return _shown(sorted(rows, key=lambda i: order[i.pk]))
 
 
 def queue_of(
