@@ -167,3 +167,39 @@ def test_supervisor_opens_one_collectors_queue_from_the_desk(world, login):
     assert link in desk
     html = sup.get(f"{reverse('backoffice:queue_of')}?tipo=call&utente={collector.pk}").content.decode()
     assert world.cases["verdi_tel"].code in html and world.cases["rossi_ene"].code not in html
+
+
+def test_disputes_api(world, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = world.cases["verdi_tel"]
+    collector = login(world.users["collector"])
+    created = collector.post(
+        f"/api/cases/{case.pk}/disputes",
+        {"reason": "not_received", "description": "mai attivata", "deadline": "2099-01-31"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["reason"], body["status"], body["deadline"]) == ("not_received", "open", "2099-01-31")
+    bad = collector.post(f"/api/cases/{case.pk}/disputes", {"reason": "boh"}, content_type="application/json")
+    assert bad.status_code == 422
+    refused = collector.post(
+        f"/api/cases/{case.pk}/disputes/decision",
+        {"decision": "upheld", "reason": "x"},
+        content_type="application/json",
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "auth.forbidden")
+    sup = login(world.users["supervisor"])
+    decided = sup.post(
+        f"/api/cases/{case.pk}/disputes/decision",
+        {"decision": "upheld", "reason": "servizio mai attivato", "reduction": "50.00"},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200
+    assert (decided.json()["status"], decided.json()["reduction"]) == ("upheld", "50.00")
+    assert Case.objects.get(pk=case.pk).status == "working"
+    # a creditor user of the other creditor does not know this case exists
+    other = login(world.users["energia_user"]).get(f"/api/cases/{case.pk}/disputes")
+    assert other.status_code == 404
+    own = login(world.users["telco_user"]).get(f"/api/cases/{case.pk}/disputes").json()
+    assert [d["status"] for d in own] == ["upheld"]
