@@ -44,6 +44,7 @@ test: install browser-deps
 	$(BIN)/python -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
+# RECUPERO_SKIP_NODB=1 skips the tests marked `nodb` (no database: run once, by `make test` on SQLite).
 test-pg: install services
 	DATABASE_URL=$(PG_URL) $(MAKE) test
 

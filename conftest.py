@@ -83,3 +83,33 @@ def _ledger_flush_switch(request):
     yield
     ledger_unlocked(True, "test flush")
     audit_unlocked(True, "test flush")
+
+
+# ---- tests that touch no database run once in CI ------------------------------------------------------------
+# A test that asks for no database (no `django_db` marker, no fixture depending on `db`, `transactional_db` or
+# `live_server`) is marked `nodb`: its outcome cannot depend on the database engine, so the PostgreSQL pass of
+# `.ci/run` skips it (RECUPERO_SKIP_NODB=1) after the SQLite pass ran it. Tests starting their own processes on
+# their own SQLite file (serve, settings, workers) count as database-free here: they ignore DATABASE_URL anyway.
+_DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_setup"})
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "nodb: uses no database (marked automatically; run once in CI)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marker added here
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    skip = os.environ.get("RECUPERO_SKIP_NODB") == "1"
+    kept, dropped = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or bool(
+            _DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+        if not uses_db:
+            item.add_marker(pytest.mark.nodb)
+        (dropped if skip and not uses_db else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

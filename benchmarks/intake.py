@@ -248,19 +248,21 @@ def worker_pipeline(path: str, database_url: str | None, var_dir: str) -> dict:
     _django(database_url, var_dir)
     from django.db import connection
 
+    from recupero.core.permissions import system_actor
     from recupero.imports import services
     from recupero.parties.services import creditor_create
     from tests.factories import make_tenant
 
     tenant = make_tenant("bench")
+    actor = system_actor(tenant)  # a command run from a shell: the agency itself (an actor is never None)
     creditor = creditor_create(
-        tenant=tenant, actor=None, code="BENCH", name="Bench", sector="utility", vat_number="01114601006"
+        tenant=tenant, actor=actor, code="BENCH", name="Bench", sector="utility", vat_number="01114601006"
     )
     data = Path(path).read_bytes()
     t0 = time.perf_counter()
     batch = services.batch_upload(
         tenant=tenant,
-        actor=None,
+        actor=actor,
         creditor=creditor,
         files=[(Path(path).name, data)],
         assignment_code="BENCH-1",

@@ -266,12 +266,18 @@ def _openapi_paths() -> list[str]:
 def _service_modules() -> list[str]:
     names = []
     for mod in pkgutil.walk_packages(recupero.__path__, "recupero."):
-        if mod.name.endswith(".services") or mod.name in {
-            "recupero.imports.returns",
-            "recupero.strategies.desk",
-            "recupero.channels.packs",
-            "recupero.worklists.desk",
-        }:
+        # a services package counts by its modules (`channels/services/sending.py`…)
+        if (
+            mod.name.endswith(".services")
+            or ".services." in mod.name
+            or mod.name
+            in {
+                "recupero.imports.returns",
+                "recupero.strategies.desk",
+                "recupero.channels.packs",
+                "recupero.worklists.desk",
+            }
+        ):
             names.append(mod.name)
     return names
 
@@ -286,7 +292,6 @@ NOT_SERVICES = {
     "recupero.core.services.audit_record": "the audit row of every service",
     "recupero.ledger.services.balance_refresh": "inside the ledger's services",
     "recupero.parties.services.debtor_search_name": "a pure normalisation",
-    "recupero.channels.services.document_url": "a link for a communication already reached",
     "recupero.strategies.services.catalogue": "the bundled strategies file, read by the run",
     "recupero.strategies.services.strategies_catalogue": "a read (checks strategies.view)",
     "recupero.strategies.services.plan_case": "the pure planner",
@@ -473,9 +478,9 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.ledger.selectors.rate_rows": None,  # the published rates: law, the same for everyone
     "recupero.ledger.selectors.rate_table": None,
     "recupero.ledger.selectors.rates_missing": None,
-    "recupero.strategies.selectors.iter_chunks": None,  # the daily run's reader (the system actor's service)
-    "recupero.strategies.selectors.runs_recent": _call(),
-    "recupero.strategies.selectors.case_steps": _call(case_id=_CASE_ID),
+    "recupero.strategies.selectors.chunks.iter_chunks": None,  # the daily run's reader (the system actor's service)
+    "recupero.strategies.selectors.pages.runs_recent": _call(),
+    "recupero.strategies.selectors.pages.case_steps": _call(case_id=_CASE_ID),
     "recupero.channels.selectors.communications_visible": _call(),
     "recupero.channels.selectors.case_communications": _call(case_id=_CASE_ID),
     "recupero.channels.selectors.print_batches": _call(),

@@ -9,7 +9,13 @@ import pytest
 from django.db import connection
 
 BULK_TABLES = {
-    "parties_debtor": [("tenant_id", "search_name"), ("tenant_id", "tax_code"), ("tenant_id", "vat_number")],
+    # identity_key: how a debtor without an Italian code is found again at intake (issue 10)
+    "parties_debtor": [
+        ("tenant_id", "identity_key"),
+        ("tenant_id", "search_name"),
+        ("tenant_id", "tax_code"),
+        ("tenant_id", "vat_number"),
+    ],
     "parties_contactpoint": [],  # the unique (debtor, kind, value) serves every read
     "cases_case": [
         ("assignment_id",),

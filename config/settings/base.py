@@ -124,7 +124,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("RECUPERO_LOCKOUT_MINUT
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "recupero.web.security.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_CLIENT_IP_CALLABLE = "recupero.web.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "recupero.core.middleware.client_ip"
 AXES_VERBOSE = False
 # TOTP codes carry the agency's name in the authenticator app; the secret is shown once, at enrolment.
 OTP_TOTP_ISSUER = "Recupero"
@@ -160,6 +160,12 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if _redis_url:
+    # Bounded waits: a Redis that stops answering makes the health check and an enqueue fail in seconds, not hang a
+    # web worker. huey takes a URL or connection parameters, not both, so they travel in the URL (redis-py reads
+    # them there); the socket timeout stays above huey's 1 s blocking read.
+    _sep = "&" if "?" in _redis_url else "?"
+    if "socket_timeout" not in _redis_url:
+        _redis_url = f"{_redis_url}{_sep}socket_timeout=5&socket_connect_timeout=2"
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})

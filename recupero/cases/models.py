@@ -150,6 +150,31 @@ class Claim(TenantModel):
         return f"{self.invoice_number} del {self.issued_on:%d/%m/%Y}"
 
 
+class ClaimInstalment(TenantModel):
+    """One instalment (rata) of an invoice paid in several: its own due date, so interest and prescription run
+    per instalment (several DettaglioPagamento, or rows of one invoice with different due dates). A claim
+    without instalment rows is one instalment: its own amount and due date. The claim's amount is their sum,
+    its due date the first of theirs."""
+
+    tenant = tenant_key(db_index=False)  # read by claim only
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="instalments", db_index=False)
+    number = models.PositiveSmallIntegerField()  # 1, 2, … in due-date order
+    due_on = models.DateField()
+    amount = money_field("importo della rata")
+
+    class Meta:
+        verbose_name = "rata"
+        verbose_name_plural = "rate"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "number"], name="claim_instalment_unique"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="claim_instalment_positive"),
+        ]
+        ordering = ["claim", "number"]
+
+    def __str__(self) -> str:
+        return f"rata {self.number} al {self.due_on:%d/%m/%Y}"
+
+
 class TimelineEvent(TenantModel):
     """Everything that happens to a case, typed and append-only (the case's history)."""
 

@@ -103,6 +103,7 @@ def _recipient(case: Case, comm: Communication) -> Recipient:
         postal_code=contact.cap if contact else "",
         municipality=contact.municipality if contact else "",
         province=contact.province if contact else "",
+        country=(contact.country if contact else debtor.country) or "",
         salutation="" if is_company else f"Gentile {name},",
         is_company=is_company,
     )

@@ -1,7 +1,13 @@
 """Errors with stable codes, their HTTP status and their Italian message: the one place that maps them.
 
+`RecuperoError` is the one base class of every app's errors (`DomainError` for services, `ChannelError`,
+`StrategyDataError`, `FormError` in the domain packages, which may import this module: it imports no Django).
 Services raise `DomainError("case.bad_amount", value=...)`; views and the API call `error_payload(exc)`.
-`recupero.law.errors.LawError` has the same shape (code, message, params) and is mapped here too.
+`recupero.law.errors.LawError` has the same shape (code, message, params) and is mapped here too: `law` sits
+below everything and imports nothing of the platform, so it cannot derive from this base.
+
+`CATALOGUE` is code → (HTTP status, Italian message); the Italian text is the source. Another language is added
+as `TRANSLATIONS["en"][code] = "..."`; a code with no translation falls back to Italian (`message_for`).
 """
 
 from __future__ import annotations
@@ -93,6 +99,36 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Il periodo scelto supera {limit} operazioni: restringa le date per stampare il registro.",
     ),
+    # intake: the batch's services (the per-row and per-file messages are still in imports/domain/errors.py)
+    "import.bad_status": (422, "Operazione non possibile: il lotto è nello stato «{status}»."),
+    "import.no_files": (422, "Nessun file caricato."),
+    "import.nothing_to_write": (
+        422,
+        "Il lotto non contiene nulla da importare ({rejected} righe scartate, le altre già in archivio): "
+        "correggere il file o la mappatura delle colonne e caricarlo di nuovo.",
+    ),
+    "import.profile_not_found": (422, "Profilo di importazione «{name}» non trovato per questo committente."),
+    "import.bad_profile": (422, "Profilo di importazione non valido: {detail}"),
+    "import.commit_failed": (
+        422,
+        "Importazione non riuscita: nessun dato è stato scritto. Dettaglio: {detail}",
+    ),
+    # the parser died (batch failed): nothing was written, the batch can be read again or discarded
+    "import.parse.crashed": (
+        422,
+        "La lettura del file si è interrotta ({reason}). Nessun dato è stato importato: il lotto può essere "
+        "riletto o annullato.",
+    ),
+    "import.parse.timeout": (
+        422,
+        "La lettura del file ha superato il tempo massimo di {seconds} secondi ed è stata interrotta. Nessun "
+        "dato è stato importato: il lotto può essere riletto o annullato.",
+    ),
+    "import.parse.stalled": (
+        422,
+        "La lettura del lotto si è interrotta: il processo che la eseguiva non dà segni di vita da oltre "
+        "{minutes} minuti. Nessun dato è stato importato: il lotto può essere riletto o annullato.",
+    ),
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),
@@ -127,17 +163,31 @@ CATALOGUE: dict[str, tuple[int, str]] = {
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}
+# language → code → message template; Italian is CATALOGUE itself.
+TRANSLATIONS: dict[str, dict[str, str]] = {"en": {}}
 
 
-class DomainError(Exception):
-    """A business rule refused the request; nothing was changed."""
+def message_for(code: str, lang: str = "it", **params: Any) -> str:
+    """The message of `code` in `lang` (Italian when not translated); unknown params stay as placeholders."""
+    template = TRANSLATIONS.get(lang, {}).get(code) or CATALOGUE.get(code, (422, code))[1]
+    return _format(template, params)
+
+
+class RecuperoError(Exception):
+    """The base of every error with a stable code. `message` is Italian: given, or the catalogue's."""
 
     def __init__(self, code: str, message: str | None = None, **params: Any) -> None:
-        template = CATALOGUE.get(code, (422, code))[1]
         self.code = code
         self.params = params
-        self.message = message or _format(template, params)
+        self.message = message or message_for(code, **params)
         super().__init__(self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, **{k: str(v) for k, v in self.params.items()}}
+
+
+class DomainError(RecuperoError):
+    """A business rule refused the request; nothing was changed."""
 
 
 def _format(template: str, params: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from django.conf import settings
@@ -9,14 +10,26 @@ from recupero.core.context import current_ip
 from recupero.core.errors import DomainError, error_payload, http_status
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The address login attempts are counted against. Behind a TLS-terminating proxy (DJANGO_BEHIND_PROXY=1)
+    every request comes from the proxy: the address it appended last to X-Forwarded-For is the client's (the
+    entries before it are whatever the client sent, so never trusted)."""
+    if os.environ.get("DJANGO_BEHIND_PROXY", "0") == "1":
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
 class RequestContextMiddleware:
-    """Remember the client address for the audit log of every service write in this request."""
+    """Remember the client address (the proxy's X-Forwarded-For entry when behind one) for the audit log of every
+    service write in this request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        token = current_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from recupero.core.models import TenantModel
-from recupero.imports.domain.states import COMMIT_QUEUED, LABELS, TONES, BatchStatus
+from recupero.imports.domain.states import BUSY, COMMIT_QUEUED, LABELS, TONES, TRANSITIONS, BatchStatus
 from recupero.parties.models import Creditor
 
 
@@ -99,7 +99,25 @@ class ImportBatch(TenantModel):
             int(p.get(group, {}).get(key, 0)) for group in ("debtors", "cases", "claims") for key in ("new",)
         )
         changed = sum(int(p.get(group, {}).get("updated", 0)) for group in ("cases", "claims"))
-        return bool(new + changed + int(p.get("contacts_new", 0)))
+        return bool(new + changed + int(p.get("contacts_new", 0)) + int(p.get("credit_notes", 0)))
+
+    # What may happen next, asked of the transition table (services and templates ask these, never a list of
+    # statuses of their own).
+    def may_become(self, target: BatchStatus) -> bool:
+        return target in TRANSITIONS[BatchStatus(self.status)]
+
+    @property
+    def may_commit(self) -> bool:
+        return self.may_become(BatchStatus.COMMITTING)
+
+    @property
+    def may_discard(self) -> bool:
+        return self.may_become(BatchStatus.DISCARDED)
+
+    @property
+    def may_reparse(self) -> bool:
+        """Read again with another mapping: the table allows a parse and none is under way."""
+        return self.may_become(BatchStatus.PARSING) and BatchStatus(self.status) not in BUSY
 
     @property
     def commit_queued(self) -> bool:

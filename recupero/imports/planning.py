@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from recupero.cases.domain.states import OPEN_STATUSES
-from recupero.imports import frames
+from recupero.imports import credits, frames
 from recupero.imports.domain import checks, identity
 from recupero.imports.domain.errors import Notice, RowError
 from recupero.imports.domain.provinces import cap_verdict
@@ -43,6 +43,10 @@ class Plan:
     # existing cases whose stated facts the file changes: case_id, then each flag as stated and as it was
     facts_changed: pl.DataFrame = field(default_factory=pl.DataFrame)
     counts: dict[str, Any] = field(default_factory=dict)
+    # zero and negative documents (credits.split_documents): never claims; credit notes reduce their invoice
+    credits: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # the instalments of new claims paid in several (CLAIM_KEY, number, due_date, amount); empty: none
+    instalments: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 # ---- pure preparation -------------------------------------------------------------------------------------
@@ -141,17 +145,34 @@ def _cases(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+CLAIM_KEY = ["case_reference", "invoice_number", "invoice_date"]
+
+
 def _claims(rows: pl.DataFrame) -> pl.DataFrame:
-    """One claim per invoice: instalments (rate) of one invoice share its number and date."""
-    keys = ["case_reference", "invoice_number", "invoice_date"]
-    narrow = rows.select(*keys, "amount", "outstanding_eff", "due_date", "description", "supply")
-    return narrow.group_by(keys, maintain_order=True).agg(
+    """One claim per invoice: instalments (rate) of one invoice share its number and date; `parts` counts them."""
+    narrow = rows.select(*CLAIM_KEY, "amount", "outstanding_eff", "due_date", "description", "supply")
+    return narrow.group_by(CLAIM_KEY, maintain_order=True).agg(
         pl.col("amount").sum(),
         pl.col("outstanding_eff").sum().alias("outstanding"),
         pl.col("due_date").min(),
         pl.col("description").drop_nulls().first(),
         pl.col("supply").drop_nulls().first(),
+        pl.len().cast(pl.Int32).alias("parts"),
     )
+
+
+def _instalments(rows: pl.DataFrame, claims_new: pl.DataFrame) -> pl.DataFrame:
+    """The rows of the new claims paid in several instalments: CLAIM_KEY, number, due_date, amount (issue 10:
+    one claim with its instalments, each its own due date for interest and prescription)."""
+    if claims_new.height == 0 or (claims_new["parts"].max() or 0) < 2:  # type: ignore[operator]
+        return pl.DataFrame()
+    several = claims_new.filter(pl.col("parts") > 1).select(CLAIM_KEY)
+    # an instalment without a due date falls due with the invoice (the claim's own rule would be 30 days later:
+    # earlier is the reading that never lets a prescription pass unseen)
+    due = pl.coalesce("due_date", "invoice_date").alias("due_date")
+    parts = rows.select(*CLAIM_KEY, due, "amount").join(several, on=CLAIM_KEY, how="semi")
+    parts = parts.sort(*CLAIM_KEY, "due_date", nulls_last=True)
+    return parts.with_columns(pl.int_range(1, pl.len() + 1).over(CLAIM_KEY).cast(pl.Int32).alias("number"))
 
 
 def _contacts(rows: pl.DataFrame) -> pl.DataFrame:
@@ -356,6 +377,7 @@ def _existing_contacts(debtor_ids: pl.Series) -> pl.DataFrame:
 
 def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, list[Notice]]:
     notices: list[Notice] = []
+    rows, credit_notes, zero = credits.split_documents(rows)
     cases = _cases(rows)
     cases_existing = _existing_cases(tenant_id, creditor_id, cases)
     closed = cases_existing.filter(~pl.col("status").is_in(OPEN))
@@ -410,7 +432,16 @@ def plan(tenant_id: int, creditor_id: int, rows: pl.DataFrame) -> tuple[Plan, li
         _facts_changed(cases, cases_existing),
     )
     result.counts = _counts(result, matched.height, closed.height, rows.height)
-    return result, notices
+    result.credits = credit_notes
+    result.instalments = _instalments(rows, claims_new)
+    if result.instalments.height:
+        invoices = result.instalments.select(CLAIM_KEY).n_unique()
+        result.counts["claims"]["instalments"] = result.instalments.height
+        notices.append(Notice.of("import.instalments", count=invoices, parts=result.instalments.height))
+    matched_credits = credits.match(tenant_id, creditor_id, credit_notes, debtor_map)
+    more, credit_counts = credits.preview(matched_credits, claims_new, zero)
+    result.counts.update(credit_counts)
+    return result, notices + more
 
 
 def _counts(p: Plan, matched_claims: int, closed: int, rows: int) -> dict[str, Any]:

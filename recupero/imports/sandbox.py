@@ -26,6 +26,7 @@ from typing import Any
 
 import polars as pl
 
+from recupero.core.errors import RecuperoError
 from recupero.imports.domain import IntakeError, MappingProfile, RawTable, read_any
 from recupero.imports.domain.limits import DEFAULT_LIMITS, Limits
 
@@ -41,13 +42,8 @@ def children_peak_mb() -> float:
     return _peak_kb / 1024
 
 
-class ParserDied(Exception):
-    """The child ended without an answer: killed, aborted, out of memory or out of time."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(f"{code} {params}")
+class ParserDied(RecuperoError):
+    """The child ended without an answer: killed, aborted, out of memory or out of time (`import.parse.*`)."""
 
 
 @dataclass(frozen=True)

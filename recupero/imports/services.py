@@ -25,11 +25,13 @@ from recupero.cases.models import Assignment
 from recupero.cases.services import assignment_create
 from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS
-from recupero.core.errors import DomainError
+from recupero.core.errors import DomainError, message_for
+from recupero.core.jobs import job_enqueue_on_commit
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_creditor, service, system_actor
 from recupero.core.services import audit_record
-from recupero.imports import frames, planning, sandbox, staging, writing
+from recupero.core.states import status_move
+from recupero.imports import credits, frames, planning, sandbox, staging, writing
 from recupero.imports.domain import IntakeError, MappingProfile, RawTable, validate
 from recupero.imports.domain.errors import Notice
 from recupero.imports.domain.limits import MB, Limits
@@ -56,35 +58,12 @@ log = logging.getLogger(__name__)
 Echo = Callable[[str, int, int, float], None]
 S = BatchStatus
 EXAMPLES = 5
-
-MESSAGES = {
-    "import.bad_status": "Operazione non possibile: il lotto è nello stato «{status}».",
-    "import.no_files": "Nessun file caricato.",
-    "import.nothing_to_write": (
-        "Il lotto non contiene nulla da importare ({rejected} righe scartate, le altre già in archivio): "
-        "correggere il file o la mappatura delle colonne e caricarlo di nuovo."
-    ),
-    "import.profile_not_found": "Profilo di importazione «{name}» non trovato per questo committente.",
-    "import.bad_profile": "Profilo di importazione non valido: {detail}",
-    "import.commit_failed": "Importazione non riuscita: nessun dato è stato scritto. Dettaglio: {detail}",
-    # the parser died (batch failed): nothing was written, the batch can be read again or discarded
-    "import.parse.crashed": (
-        "La lettura del file si è interrotta ({reason}). Nessun dato è stato importato: il lotto può essere "
-        "riletto o annullato."
-    ),
-    "import.parse.timeout": (
-        "La lettura del file ha superato il tempo massimo di {seconds} secondi ed è stata interrotta. Nessun dato "
-        "è stato importato: il lotto può essere riletto o annullato."
-    ),
-    "import.parse.stalled": (
-        "La lettura del lotto si è interrotta: il processo che la eseguiva non dà segni di vita da oltre "
-        "{minutes} minuti. Nessun dato è stato importato: il lotto può essere riletto o annullato."
-    ),
-}
+# Background jobs of intake, registered by `tasks.py` (tasks import services, never the reverse).
+PARSE_JOB, COMMIT_JOB = "imports.parse", "imports.commit"
 
 
 def _error(code: str, **params: Any) -> DomainError:
-    return DomainError(code, MESSAGES[code].format(**params), **params)
+    return DomainError(code, **params)  # the Italian message is core.errors.CATALOGUE's
 
 
 def _check(tenant: Tenant, actor: User, *objects: Any) -> None:
@@ -96,15 +75,9 @@ def _check(tenant: Tenant, actor: User, *objects: Any) -> None:
         require_creditor(actor, COMMIT_IMPORTS, creditor_id, tenant.pk)
 
 
-def _move(batch: ImportBatch, target: BatchStatus, **fields: Any) -> bool:
-    """Compare-and-set through the transition table: True if this call moved the batch."""
-    sources = [s.value for s, targets in TRANSITIONS.items() if target in targets]
-    moved = ImportBatch.objects.filter(pk=batch.pk, status__in=sources).update(status=target.value, **fields)
-    if moved:
-        batch.status = target.value
-        for name, value in fields.items():
-            setattr(batch, name, value)
-    return bool(moved)
+def _batch_move(batch: ImportBatch, target: BatchStatus, **fields: Any) -> bool:
+    """Compare-and-set through the transition table (`core.states.status_move`): True if this call moved it."""
+    return status_move(batch, target, TRANSITIONS, **fields)
 
 
 # ---- mapping profiles --------------------------------------------------------------------------------------
@@ -183,10 +156,7 @@ def batch_upload(
         details={"files": [f["name"] for f in stored]},
     )
     if enqueue:
-        from recupero.imports.tasks import parse_task
-
-        batch_id = batch.pk
-        transaction.on_commit(lambda: parse_task.enqueue(batch_id))
+        job_enqueue_on_commit(PARSE_JOB, batch.pk)
     return batch
 
 
@@ -197,17 +167,14 @@ def batch_mapping_set(
 ) -> ImportBatch:
     """Change the mapping of a batch (the mapping editor) and parse it again; optionally save it as a profile."""
     _check(tenant, actor, batch)
-    if batch.status not in (S.READY, S.FAILED):
+    if not batch.may_reparse:
         raise _error("import.bad_status", status=batch.status_label)
     if save_as:
         profile_save(tenant=tenant, actor=actor, creditor=batch.creditor, name=save_as, profile=profile)
     batch.mapping = profile.to_dict()
     batch.profile_name = save_as
     batch.save(update_fields=["mapping", "profile_name"])
-    from recupero.imports.tasks import parse_task
-
-    batch_id = batch.pk
-    transaction.on_commit(lambda: parse_task.enqueue(batch_id))
+    job_enqueue_on_commit(PARSE_JOB, batch.pk)
     return batch
 
 
@@ -217,7 +184,9 @@ def batch_parse(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
     same preview (for the same database)."""
     batch = ImportBatch.objects.select_related("creditor", "tenant").get(pk=batch_id)
     started = now()
-    if not _move(batch, S.PARSING, phase="lettura", started_at=started, updated_at=started, rows_done=0):
+    if not _batch_move(
+        batch, S.PARSING, phase="lettura", started_at=started, updated_at=started, rows_done=0
+    ):
         log.info("import batch %s: parse skipped in status %s", batch_id, batch.status)
         return batch
     progress = staging.Progress(batch.pk, echo)
@@ -225,13 +194,13 @@ def batch_parse(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
         with staging.Heartbeat(batch.pk):
             _parse(batch, progress)
     except IntakeError as exc:
-        _move(batch, S.REFUSED, error_code=exc.code, error_message=exc.message, updated_at=now())
+        _batch_move(batch, S.REFUSED, error_code=exc.code, error_message=exc.message, updated_at=now())
     except sandbox.ParserDied as exc:  # the worker lives on: the batch fails with what happened
         log.warning("import batch %s: parser died: %s", batch_id, exc)
-        message = MESSAGES[exc.code].format(**exc.params)
-        _move(batch, S.FAILED, error_code=exc.code, error_message=message, updated_at=now())
+        message = message_for(exc.code, **exc.params)
+        _batch_move(batch, S.FAILED, error_code=exc.code, error_message=message, updated_at=now())
     except Exception as exc:
-        _move(
+        _batch_move(
             batch, S.FAILED, error_code="import.parse_failed", error_message=str(exc)[:2000], updated_at=now()
         )
         raise
@@ -283,7 +252,7 @@ def _parse(batch: ImportBatch, progress: staging.Progress) -> None:
     progress("anteprima pronta", total, total, force=True)
     for index, meta in enumerate(files):
         batch.files[index] = meta
-    _move(
+    _batch_move(
         batch,
         S.READY,
         preview=preview,
@@ -354,14 +323,20 @@ def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
     message; they can then be read again or discarded. Run every few minutes by config/schedule.py."""
     stale_after = stale_after or dt.timedelta(minutes=int(settings.IMPORTS_PARSE_STALE_MINUTES))
     cutoff = now() - stale_after
-    message = MESSAGES["import.parse.stalled"].format(minutes=int(stale_after.total_seconds() // 60))
+    message = message_for("import.parse.stalled", minutes=int(stale_after.total_seconds() // 60))
     failed = []
     for batch in ImportBatch.objects.filter(status=S.PARSING, updated_at__lt=cutoff).select_related("tenant"):
         beat = staging.last_beat(batch.pk)
         if beat is not None and beat >= cutoff.timestamp():
             continue  # still beating: a long parse, not a dead one
-        moved = ImportBatch.objects.filter(pk=batch.pk, status=S.PARSING).update(
-            status=S.FAILED.value, error_code="import.parse.stalled", error_message=message, updated_at=now()
+        moved = status_move(
+            batch,
+            S.FAILED,
+            TRANSITIONS,
+            only_from={S.PARSING},
+            error_code="import.parse.stalled",
+            error_message=message,
+            updated_at=now(),
         )
         if moved:
             audit_record(
@@ -380,17 +355,14 @@ def batch_fail_stalled(*, stale_after: dt.timedelta | None = None) -> list[int]:
 def batch_request_commit(*, tenant: Tenant, actor: User, batch: ImportBatch) -> ImportBatch:
     """The consultant confirms the preview: the commit runs as a task once this transaction commits."""
     _check(tenant, actor, batch)
-    if batch.status not in (S.READY, S.FAILED, S.COMMITTING):
+    if not batch.may_commit:
         raise _error("import.bad_status", status=batch.status_label)
     if not batch.has_writes:  # every row refused, or all already on file: "Importato" would be a lie
         raise _error("import.nothing_to_write", rejected=batch.preview.get("rows_rejected", 0))
     if batch.status == S.READY:
         ImportBatch.objects.filter(pk=batch.pk, status=S.READY).update(phase=COMMIT_QUEUED, updated_at=now())
         batch.phase = COMMIT_QUEUED
-    from recupero.imports.tasks import commit_task
-
-    batch_id = batch.pk
-    transaction.on_commit(lambda: commit_task.enqueue(batch_id))
+    job_enqueue_on_commit(COMMIT_JOB, batch.pk)
     return batch
 
 
@@ -401,7 +373,7 @@ def batch_commit(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
     if batch.status == S.COMMITTED:
         return batch
     started = now()
-    if not _move(
+    if not _batch_move(
         batch, S.COMMITTING, phase="importazione", started_at=started, updated_at=started, rows_done=0
     ):
         batch.refresh_from_db()
@@ -418,7 +390,7 @@ def batch_commit(batch_id: int, *, echo: Echo | None = None) -> ImportBatch:
             _commit(locked, progress)
     except Exception as exc:
         detail = getattr(exc, "message", None) or str(exc)
-        _move(
+        _batch_move(
             batch,
             S.FAILED,
             error_code="import.commit_failed",
@@ -469,17 +441,25 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
         progress=lambda phase, done, total: progress(phase, done, total),
     )
     written = writing.apply(plan, ctx)
-    result = {**plan.counts, "written": written}
+    posted = credits.post(
+        tenant=tenant, actor=actor, creditor_id=creditor.pk, credits=plan.credits, debtor_map=plan.debtor_map
+    )
+    # "written" names tables (rows per table); credit notes go through the ledger's service, counted apart
+    result = {**plan.counts, "written": written, "credit_notes_posted": posted}
     audit_record(tenant=tenant, actor=actor, action="import.commit", obj=batch, details=result)
-    batch.status = S.COMMITTED.value
-    batch.result = result
-    batch.assignment = assignment
-    batch.committed_at = moment
-    batch.updated_at = moment
-    batch.phase = "importato"
-    batch.rows_done = batch.rows_total
-    batch.error_code = batch.error_message = ""
-    batch.save()
+    moved = _batch_move(
+        batch,
+        S.COMMITTED,
+        result=result,
+        assignment=assignment,
+        committed_at=moment,
+        updated_at=moment,
+        phase="importato",
+        rows_done=batch.rows_total,
+        error_code="",
+        error_message="",
+    )
+    assert moved, "the batch is locked in `committing` by batch_commit"
 
 
 # ---- discard -----------------------------------------------------------------------------------------------
@@ -488,7 +468,7 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
 def batch_discard(*, tenant: Tenant, actor: User, batch: ImportBatch) -> ImportBatch:
     """Drop a batch that was not committed; its staged files are deleted, the uploaded ones kept for audit."""
     _check(tenant, actor, batch)
-    if not _move(batch, S.DISCARDED, updated_at=now(), phase="annullato"):
+    if not _batch_move(batch, S.DISCARDED, updated_at=now(), phase="annullato"):
         raise _error("import.bad_status", status=batch.status_label)
     for path in (staging.accepted_path(batch.pk), staging.progress_path(batch.pk)):
         path.unlink(missing_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from recupero.core.jobs import job_register
 from recupero.imports import services
 
 
@@ -21,3 +22,7 @@ def commit_task(batch_id: int) -> str:
 def parse_sweep() -> list[int]:
     """Batches whose parser stopped beating become failed (called every 5 minutes by config/schedule.py)."""
     return services.batch_fail_stalled()
+
+
+job_register(services.PARSE_JOB, parse_task.enqueue)
+job_register(services.COMMIT_JOB, commit_task.enqueue)

@@ -75,6 +75,7 @@ def apply(plan: Plan, ctx: Context) -> dict[str, int]:
     _contacts(plan, ctx, debtor_map, step)
     case_map = _cases(plan, ctx, debtor_map, step)
     claims = _claims(plan, ctx, case_map, step)
+    _instalments(plan, ctx, claims, step)
     _outstanding(plan)
     _ledger(plan, ctx, claims, step)
     _case_updates(plan, claims)
@@ -236,6 +237,25 @@ def _claims(
     )
     step("cases_claim", rows)
     return new
+
+
+def _instalments(
+    plan: Plan, ctx: Context, claims: pl.DataFrame, step: Callable[[str, pl.DataFrame], None]
+) -> None:
+    """The instalments of the new claims paid in several (cases.ClaimInstalment)."""
+    if plan.instalments.height == 0:
+        return
+    key = ["case_reference", "invoice_number", "invoice_date"]
+    parts = plan.instalments.join(claims.select(*key, "claim_id"), on=key, how="inner")
+    rows = parts.select(
+        frames.reserve_ids("cases_claiminstalment", parts.height).alias("id"),
+        _lit(ctx.tenant.pk, pl.Int64).alias("tenant_id"),
+        "claim_id",
+        "number",
+        pl.col("due_date").alias("due_on"),
+        "amount",
+    )
+    step("cases_claiminstalment", rows)
 
 
 def number_key_columns(number: pl.Expr) -> tuple[pl.Expr, pl.Expr]:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from recupero.law.business_days import roll_to_non_festive
-from recupero.law.clock import italian_today
+from recupero.law.clock import ROME, italian_today
 from recupero.law.errors import LawError
 
 Date = date  # the EventOutcome field `date` shadows the type inside its class body
-ROME = ZoneInfo("Europe/Rome")
 CLAIM_TYPES = (
     "ordinary",
     "periodic",

@@ -2,8 +2,12 @@
 
 Interest is derived on demand, not posted daily (docs/decisions/0003): the books hold principal, costs, the €40
 and payments; the law engine computes interest from them for any date, with its explanation. A read: the
-interfaces call `case_position` as they call any selector. Write-offs and credit notes are not yet fed to the
-engine (no service posts them yet).
+interfaces call `case_position` as they call any selector. Write-offs are not yet fed to the engine; credit
+notes posted at intake (imports.credits) reduce the principal of the invoice they name.
+
+An invoice paid in instalments (cases.ClaimInstalment) is one debt per instalment for the engine — its own
+principal and due date, so interest runs from each due date and each has its own prescription — added back into
+one ClaimPosition per invoice; the €40 compensation is the invoice's, once (on its first instalment).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from recupero.cases.models import Case, Claim
+from recupero.cases.models import Case, Claim, ClaimInstalment
 from recupero.cases.selectors import case_claims, prescription_events
 from recupero.law.errors import LawError
 from recupero.law.interest import (
@@ -41,6 +45,16 @@ ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
+class InstalmentPosition:
+    number: int
+    due_date: dt.date
+    principal: Decimal
+    interest: Decimal
+    principal_outstanding: Decimal
+    prescription: PrescriptionResult | None
+
+
+@dataclass(frozen=True)
 class ClaimPosition:
     claim: Claim
     due_date: dt.date
@@ -48,7 +62,8 @@ class ClaimPosition:
     flat_compensation: Decimal
     principal_outstanding: Decimal
     rows: list[dict[str, str]]
-    prescription: PrescriptionResult | None
+    prescription: PrescriptionResult | None  # the earliest of its instalments'
+    instalments: list[InstalmentPosition] = field(default_factory=list)  # empty: one due date
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,54 @@ def _due(claim: Claim) -> dt.date:
     return claim.due_on or due_date_from_receipt(claim.sdi_delivered_on or claim.issued_on)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One debt for the engine: a whole invoice, or one of its instalments (number ≥ 1)."""
+
+    key: str
+    claim: Claim
+    number: int
+    due_date: dt.date
+    principal: Decimal
+
+
+def _parts(case: Case, claims: list[Claim]) -> list[Part]:
+    """Each claim's instalments (or the claim itself), net of the credit notes posted on it — taken from the last
+    instalment backwards, the part of the invoice that falls due last."""
+    by_claim: dict[int, list[ClaimInstalment]] = {}
+    for inst in ClaimInstalment.objects.filter(tenant_id=case.tenant_id, claim__case=case).order_by("number"):
+        by_claim.setdefault(inst.claim_id, []).append(inst)
+    credited = _credits(case)
+    parts: list[Part] = []
+    for claim in claims:
+        own = by_claim.get(claim.pk)
+        if not own:
+            pieces = [Part(str(claim.pk), claim, 0, _due(claim), claim.amount)]
+        else:
+            pieces = [Part(f"{claim.pk}/{i.number}", claim, i.number, i.due_on, i.amount) for i in own]
+        left = credited.get(claim.pk, ZERO)
+        for index in range(len(pieces) - 1, -1, -1):
+            cut = min(left, pieces[index].principal)
+            if cut > 0:
+                p = pieces[index]
+                pieces[index] = Part(p.key, claim, p.number, p.due_date, p.principal - cut)
+                left -= cut
+        parts += [p for p in pieces if p.principal > 0] or pieces[:1]
+    return parts
+
+
+def _credits(case: Case) -> dict[int, Decimal]:
+    """claim id → credit notes posted on it at intake (imports.credits: key "import:credit:<claim>:…")."""
+    out: dict[int, Decimal] = {}
+    entries = LedgerEntry.objects.filter(
+        tenant_id=case.tenant_id, case=case, kind="credit", idempotency_key__startswith="import:credit:"
+    ).values_list("idempotency_key", "amount")
+    for key, amount in entries:
+        claim_id = int(str(key).split(":")[2])
+        out[claim_id] = out.get(claim_id, ZERO) + amount
+    return out
+
+
 def _payments(case: Case) -> list[CasePayment]:
     rows = LedgerEntry.objects.filter(
         tenant_id=case.tenant_id, case=case, debit_account=Account.PAYMENTS_RECEIVED, kind="payment"
@@ -103,7 +166,7 @@ def _payments(case: Case) -> list[CasePayment]:
 
 def _requests(
     case: Case,
-    claims: list[Claim],
+    parts: list[Part],
     until: dt.date,
     costs: Decimal,
     rates: RateTable,
@@ -113,16 +176,17 @@ def _requests(
     waived = bool(mandate and mandate.waive_flat_compensation)
     regime = "commercial" if case.commercial else "legal"
     out: dict[str, InterestRequest] = {}
-    for i, claim in enumerate(claims):
-        out[str(claim.pk)] = InterestRequest(
-            principal=claim.amount,
-            due_date=_due(claim),
+    for i, part in enumerate(parts):
+        out[part.key] = InterestRequest(
+            principal=part.principal,
+            due_date=part.due_date,
             until=until,
             regime=regime,
             contract_date=case.contract_date,
             filing_date=case.filing_date,
             title_grants_commercial_rate=case.title_grants_commercial_rate,
-            flat_compensation=case.commercial and not waived,
+            # the €40 is the invoice's (art. 6 D.Lgs. 231/2002): once, on its first instalment
+            flat_compensation=case.commercial and not waived and part.number <= 1,
             costs=costs if i == 0 else ZERO,
             rates=rates,
             interest_until=interest_until,
@@ -131,7 +195,7 @@ def _requests(
 
 
 def _compute(
-    case: Case, claims: list[Claim], until: dt.date, costs: Decimal, rates: RateTable
+    case: Case, claims: list[Part], until: dt.date, costs: Decimal, rates: RateTable
 ) -> tuple[CaseResult, dt.date, str]:
     """Compute up to `until`. When a rate is not yet published, interest stops at the last day with a rate and
     the result says so — but every payment up to `until` is still imputed, so the total never states more
@@ -168,7 +232,7 @@ def _before_table(rates: RateTable, exc: LawError) -> bool:
     return bool(rows) and exc.params["day"] < rows[0].start
 
 
-def _prescription(case: Case, claim: Claim, events: list[Event], today: dt.date) -> PrescriptionResult | None:
+def _prescription(case: Case, part: Part, events: list[Event], today: dt.date) -> PrescriptionResult | None:
     mandate = _mandate(case)
     settings = PrescriptionSettings(telecom_years=mandate.telecom_prescription_years if mandate else 5)
     try:
@@ -176,9 +240,9 @@ def _prescription(case: Case, claim: Claim, events: list[Event], today: dt.date)
             PrescriptionRequest(
                 claim_type=case.claim_type,
                 debtor=law_debtor_type(case.debtor.size),
-                due_date=_due(claim),
-                issued=claim.issued_on,
-                events=tuple(e for e in events if _on_or_after(e, _due(claim))),
+                due_date=part.due_date,
+                issued=part.claim.issued_on,
+                events=tuple(e for e in events if _on_or_after(e, part.due_date)),
                 today=today,
                 settings=settings,
             )
@@ -203,6 +267,36 @@ def _events(case: Case) -> list[Event]:
     return out
 
 
+def _claim_position(
+    case: Case, claim: Claim, parts: list[Part], result: CaseResult, events: list[Event], today: dt.date
+) -> ClaimPosition:
+    """The invoice's figures: its instalments' added up; its prescription, the earliest still open."""
+    own = [p for p in parts if p.claim.pk == claim.pk]
+    computed = [(p, result.claims[p.key]) for p in own]
+    terms = [(p, _prescription(case, p, events, today)) for p in own]
+    open_terms = [
+        t for (p, t), (_, r) in zip(terms, computed, strict=True) if t and r.principal_outstanding > 0
+    ]
+    any_terms = [t for _, t in terms if t]
+    earliest = min(open_terms or any_terms, key=lambda t: t.deadline) if any_terms else None
+    instalments = [
+        InstalmentPosition(p.number, r.effective_due_date, p.principal, r.interest_outstanding,
+                           r.principal_outstanding, t)
+        for (p, r), (_, t) in zip(computed, terms, strict=True)
+        if p.number >= 1
+    ]  # fmt: skip
+    return ClaimPosition(
+        claim=claim,
+        due_date=computed[0][1].effective_due_date,
+        interest=sum((r.interest_outstanding for _, r in computed), ZERO),
+        flat_compensation=sum((r.flat_outstanding for _, r in computed), ZERO),
+        principal_outstanding=sum((r.principal_outstanding for _, r in computed), ZERO),
+        rows=[row for _, r in computed for row in prospetto_rows(r)],
+        prescription=earliest,
+        instalments=instalments,
+    )
+
+
 def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None) -> CasePosition:
     """What the debtor owes on `today`, bucket by bucket, and each claim's prescription, with explanations.
 
@@ -210,22 +304,10 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
     claims = case_claims(case=case)
     balances = case_balances(case=case)
     costs = balances[Account.COLLECTION_COSTS]
-    result, until, rate_warning = _compute(case, claims, today, costs, rates or rate_table())
+    parts = _parts(case, claims)
+    result, until, rate_warning = _compute(case, parts, today, costs, rates or rate_table())
     events = _events(case)
-    positions = []
-    for claim in claims:
-        r = result.claims[str(claim.pk)]
-        positions.append(
-            ClaimPosition(
-                claim=claim,
-                due_date=r.effective_due_date,
-                interest=r.interest_outstanding,
-                flat_compensation=r.flat_outstanding,
-                principal_outstanding=r.principal_outstanding,
-                rows=prospetto_rows(r),
-                prescription=_prescription(case, claim, events, today),
-            )
-        )
+    positions = [_claim_position(case, claim, parts, result, events, today) for claim in claims]
     first = next(iter(result.claims.values()), None)
     return CasePosition(
         until=until,

@@ -188,13 +188,19 @@ def contact_add(
     province: str = "",
     source: str = "committente",
     status: str = "unverified",
+    country: str = "IT",
 ) -> tuple[ContactPoint, bool]:
-    """Add a contact point (validated and normalized); an existing identical one is returned unchanged."""
+    """Add a contact point (validated and normalized); an existing identical one is returned unchanged. An
+    address abroad (`country` ≠ IT, ISO alpha-2) is stored as given: no Italian province or CAP, its postcode
+    in front of the town in `municipality`."""
     if debtor.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     _require_debtor(actor, debtor, (EDIT_CASES, COMMIT_IMPORTS))
     normalized = _contact_value(kind, value)
-    if kind == ContactKind.ADDRESS:
+    country = country.strip().upper()
+    if kind == ContactKind.ADDRESS and country != "IT":
+        cap, province = "", ""
+    elif kind == ContactKind.ADDRESS:
         province = province.upper()
         if not is_province(province):
             raise DomainError("party.unknown_province", value=province)
@@ -211,6 +217,7 @@ def contact_add(
             "cap": cap,
             "municipality": municipality,
             "province": province,
+            "country": country if kind == ContactKind.ADDRESS else "IT",
             "source": source,
             "status": status,
         },
@@ -250,3 +257,36 @@ def contact_mark(
         details={"from": previous, "to": status, "reason": reason},
     )
     return contact
+
+
+# Who may confirm a debtor's data flagged at intake: whoever works the debtor's cases (the verification task).
+DATA_VERIFIERS = (EDIT_CASES, WORK_ITEMS)
+
+
+@service(*DATA_VERIFIERS)
+@transaction.atomic
+def debtor_data_verify(*, tenant: Tenant, actor: User, debtor: Debtor, reason: str = "") -> Debtor:
+    """A person checked the debtor's identity and addresses flagged "to verify" at intake (verifica anagrafica):
+    the identity becomes verified and the flagged addresses valid, so the planner's guards let the SIC, legal
+    and postal steps go on. A debtor with nothing flagged is left as it is."""
+    if debtor.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    _require_debtor(actor, debtor, DATA_VERIFIERS)
+    debtor = Debtor.objects.select_for_update().get(pk=debtor.pk)
+    flagged = list(debtor.contacts.filter(status=ContactStatus.TO_VERIFY))  # type: ignore[attr-defined]
+    identity = debtor.identity_status == "to_verify"
+    if identity:
+        debtor.identity_status = "verified"
+        debtor.save(update_fields=["identity_status"])
+    for point in flagged:
+        point.status, point.verified_at = ContactStatus.VALID.value, now()
+        point.save(update_fields=["status", "verified_at"])
+    if identity or flagged:
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="debtor.verify",
+            obj=debtor,
+            details={"identity": identity, "contacts": [p.pk for p in flagged], "reason": reason},
+        )
+    return debtor

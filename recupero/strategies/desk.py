@@ -25,7 +25,8 @@ from recupero.cases.services import dispute_close
 from recupero.channels.domain.states import CommKind
 from recupero.channels.models import Communication
 from recupero.channels.packs import pack_send
-from recupero.channels.services import EMAIL_TEXTS, CommunicationSpec, communications_queue_new
+from recupero.channels.services import CommunicationSpec, communications_queue_new
+from recupero.channels.services.texts import EMAIL_TEXTS
 from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.clock import today
 from recupero.core.domain.roles import DECIDE_DISPUTES, SEND_COMMUNICATIONS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from functools import cached_property
 from urllib.parse import urlencode
@@ -14,6 +13,7 @@ from django.urls import reverse
 
 from recupero.core.accounts import otp_device_of, otp_needed
 from recupero.core.errors import DomainError, error_payload, http_status
+from recupero.core.middleware import client_ip  # noqa: F401  (the address lockouts and audit rows count; kept here for views)
 
 # Cached per session: whether this login needs the second step (a query per request otherwise).
 OTP_NEEDED_KEY = "recupero_otp_needed"
@@ -58,17 +58,6 @@ class TwoFactorMiddleware:
             response["HX-Redirect"] = url  # htmx would otherwise swap the whole page into a fragment
             return response
         return redirect(url)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address login attempts are counted against. Behind a TLS-terminating proxy (DJANGO_BEHIND_PROXY=1)
-    every request comes from the proxy: the address it appended last to X-Forwarded-For is the client's (the
-    entries before it are whatever the client sent, so never trusted)."""
-    if os.environ.get("DJANGO_BEHIND_PROXY", "0") == "1":
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR")
 
 
 def lockout_response(

@@ -70,8 +70,13 @@ def visit_queue(*, tenant: Tenant, actor: User, today: dt.date, limit: int = 100
     return _shown(list(qs.order_by("case__province", "-case__balance", "id")[:limit]))
 
 
-def skip_trace_queue(*, tenant: Tenant, actor: User, today: dt.date, limit: int = 100) -> list[WorkItem]:
-    return _shown(list(_open(tenant, actor, ItemKind.SKIP_TRACE, today).order_by("due_on", "id")[:limit]))
+def skip_trace_queue(
+    *, tenant: Tenant, actor: User, today: dt.date, limit: int = 100, kind: ItemKind = ItemKind.SKIP_TRACE
+) -> list[WorkItem]:
+    """The office's desk work: skip tracing, or (kind verify_data) the data verifications asked by the planner."""
+    if kind not in (ItemKind.SKIP_TRACE, ItemKind.VERIFY_DATA):
+        raise DomainError("auth.not_found")
+    return _shown(list(_open(tenant, actor, kind, today).order_by("due_on", "id")[:limit]))
 
 
 def item_get(*, tenant: Tenant, actor: User, item_id: int) -> WorkItem:

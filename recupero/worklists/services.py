@@ -26,13 +26,14 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_case, require_item, service
 from recupero.core.services import audit_record
+from recupero.core.states import status_move
 from recupero.law.contact_windows import window_for
 from recupero.law.errors import LawError
 from recupero.law.money import format_eur
 from recupero.ledger.position import case_position
 from recupero.parties.domain.contacts import ContactStatus
 from recupero.parties.models import ContactPoint, Mandate
-from recupero.parties.services import contact_mark
+from recupero.parties.services import contact_mark, debtor_data_verify
 from recupero.worklists.domain.form import (
     FormError,
     check_call_back,
@@ -46,6 +47,7 @@ from recupero.worklists.domain.items import (
     CASE_TARGETS,
     OUTCOME_LABELS,
     OUTCOMES,
+    TRANSITIONS,
     WRONG_CONTACT,
     ItemKind,
     ItemStatus,
@@ -231,23 +233,34 @@ def work_item_complete(
     case = item.case
     if outcome is Outcome.PROMISE:
         payload.update(_promise(case, data or {}, today()))
-        _move(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
+        _case_advance(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
     elif outcome is Outcome.DISPUTE:
         payload.update(dispute_from_item(tenant, actor, item, data or {}, note))
     elif outcome in WRONG_CONTACT:
         payload["contact_id"] = _mark_wrong(tenant, actor, case, (data or {}).get("contact_id"))
     elif outcome is Outcome.CALL_BACK:
         payload.update(_call_back(tenant, actor, item, data or {}))
+    elif outcome is Outcome.VERIFIED:
+        debtor_data_verify(
+            tenant=tenant, actor=actor, debtor=case.debtor, reason=note or "verifica anagrafica"
+        )
     elif outcome is Outcome.MOVED:
         payload.update(skip_trace_from_visit(tenant, item))
     elif outcome in CASE_TARGETS and case_follows(case.status, CASE_TARGETS[outcome]):
-        _move(tenant, actor, case, CaseStatus(CASE_TARGETS[outcome]), OUTCOME_LABELS[outcome].lower())
-    item.locked_by, item.locked_until = None, None
-    item.status, item.outcome, item.outcome_data = ItemStatus.DONE.value, outcome.value, payload
-    item.done_at, item.done_by = now(), actor if actor.pk else None
-    item.save(
-        update_fields=["status", "outcome", "outcome_data", "done_at", "done_by", "locked_by", "locked_until"]
+        _case_advance(tenant, actor, case, CaseStatus(CASE_TARGETS[outcome]), OUTCOME_LABELS[outcome].lower())
+    done_by = actor if actor.pk else None
+    moved = status_move(
+        item,
+        ItemStatus.DONE,
+        TRANSITIONS,
+        outcome=outcome.value,
+        outcome_data=payload,
+        done_at=now(),
+        done_by=done_by,
+        locked_by=None,  # the desk's lock ends with the outcome
+        locked_until=None,
     )
+    assert moved, "the item is locked and open"
     summary = _summary(item, outcome, payload)
     timeline_append(
         tenant=tenant,
@@ -263,7 +276,7 @@ def work_item_complete(
     return item
 
 
-def _move(tenant: Tenant, actor: User, case: Case, target: CaseStatus, reason: str) -> None:
+def _case_advance(tenant: Tenant, actor: User, case: Case, target: CaseStatus, reason: str) -> None:
     """Move the case to `target`; a new case passes through "working" first when the table requires it."""
     if case.status == target.value:
         return

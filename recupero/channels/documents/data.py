@@ -50,6 +50,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale
+
 from .formatting import format_amount, format_date_long, format_date_short, format_rate, licence_parts
 
 ZERO = Decimal("0")
@@ -89,6 +91,11 @@ class Agency:
     privacy_url: str = ""
 
 
+def country_name(code: str) -> str:
+    """The Italian name of an ISO 3166 country ("DE" → "Germania"); the code itself if unknown."""
+    return str(Locale("it").territories.get(code.upper(), code))
+
+
 @dataclass(frozen=True)
 class Recipient:
     """The debtor's postal address, exactly as it must appear in the envelope window."""
@@ -103,14 +110,18 @@ class Recipient:
     is_company: bool = False
 
     def window_lines(self) -> list[str]:
-        """Lines as Poste Italiane wants them: name, street, "CAP COMUNE (PR)", country only if abroad. A part
-        that is missing is left out with its punctuation (a PEC address has no CAP line at all)."""
-        province = f"({self.province.upper()})" if self.province.strip() else ""
+        """Lines as Poste Italiane wants them: name, street, "CAP COMUNE (PR)". A part that is missing is left
+        out with its punctuation (a PEC address has no CAP line at all). Abroad (international post): no
+        Italian province, the postcode and town as the country writes them (stored before the town), and the
+        country's name in capitals on the last line ("GERMANIA"); an unknown country ("") adds no line."""
+        country = self.country.strip().upper()
+        abroad = country not in ("IT", "")
+        province = f"({self.province.upper()})" if self.province.strip() and not abroad else ""
         last = " ".join(
             p for p in (self.postal_code.strip(), self.municipality.strip().upper(), province) if p
         )
         lines = [line for line in (self.name, *self.address_lines, last) if line.strip()]
-        return lines if self.country.upper() == "IT" else [*lines, self.country.upper()]
+        return [*lines, country_name(country).upper()] if abroad else lines
 
 
 @dataclass(frozen=True)

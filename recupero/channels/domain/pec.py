@@ -24,13 +24,12 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from .errors import PecError
+from recupero.law.clock import ROME
 
-ROME = ZoneInfo("Europe/Rome")
+from .errors import PecError
 
 RECEIPT_TYPES = frozenset(
     {

@@ -68,7 +68,7 @@ KIND_LABELS = {
     CommKind.SMS: "SMS",
 }
 
-# What the planner's history sees (strategies.domain.snapshot.RecordStatus values).
+# Statuses that prove the message failed, and those that prove it was received (LEGAL.md §3).
 FAILED_STATES = frozenset({S.BOUNCED, S.FAILED, S.RETURNED})
 RECEIVED_STATES = frozenset({S.DELIVERED, S.HELD})
 
@@ -77,23 +77,6 @@ def can_transition(source: str, target: str) -> bool:
     return CommStatus(target) in TRANSITIONS[CommStatus(source)]
 
 
-def history_status(status: str) -> str:
-    """The step's record status for the planner: failed (try again), delivered (proof of receipt), or sent."""
-    if status in FAILED_STATES:
-        return "failed"
-    if status in RECEIVED_STATES:
-        return "delivered"
-    return "sent"
-
-
-# Channel of a step (strategies.domain.model.Channel value) → communication kind.
-CHANNEL_KINDS = {
-    "email": CommKind.EMAIL,
-    "sms": CommKind.SMS,
-    "post": CommKind.LETTER,
-    "registered": CommKind.REGISTERED,
-    "pec": CommKind.PEC,
-}
 # Step template code → Typst letter kind (recupero.channels.documents.render.KINDS).
 LETTER_KINDS = {
     "reminder_1": "reminder_1",

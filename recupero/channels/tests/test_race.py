@@ -10,10 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from recupero.cases.models import TimelineEvent
-from recupero.channels import services
 from recupero.channels.domain.states import CommStatus
 from recupero.channels.models import Communication
-from recupero.channels.services import CommunicationSpec, communications_queue
+from recupero.channels.services import CommunicationSpec, communications_queue, sending
 from recupero.core.permissions import system_actor
 from tests import portfolio as b
 
@@ -33,9 +32,9 @@ def test_a_message_both_workers_find_unsendable_fails_once():
     comm = _queued()
     first, second = Communication.objects.get(pk=comm.pk), Communication.objects.get(pk=comm.pk)
     actor = system_actor(comm.tenant)
-    services.communications_send(tenant_id=comm.tenant_id, actor=actor, ids=[comm.pk], on=DAY)  # worker A
+    sending.communications_send(tenant_id=comm.tenant_id, actor=actor, ids=[comm.pk], on=DAY)  # worker A
     unknown = "Modello di lettera sconosciuto: «no_such_template»."
-    services._fail(actor, second, unknown)  # worker B, with its stale copy
+    sending._fail(actor, second, unknown)  # worker B, with its stale copy
     comm.refresh_from_db()
     assert (comm.status, comm.error) == (
         CommStatus.FAILED.value,
@@ -54,8 +53,8 @@ def test_the_loser_of_a_claim_deletes_the_pdf_it_wrote(settings, tmp_path):
     loser.document.save(name, ContentFile(b"%PDF-B"), save=False)
     loser_file = loser.document.name
     assert loser_file != winner.document.name  # the storage gave the second copy its own name
-    assert services._claim_document(winner) is True
-    assert services._claim_document(loser) is False
+    assert sending._claim_document(winner) is True
+    assert sending._claim_document(loser) is False
     comm.refresh_from_db()
     assert comm.status == CommStatus.RENDERED.value
     assert comm.document.name == winner.document.name

@@ -71,6 +71,18 @@ MESSAGES: dict[str, str] = {
         "codice fiscale, dalla partita IVA o, in mancanza, da nome, indirizzo e paese."
     ),
     "import.case_closed": "{count} pratiche già chiuse o restituite: le loro righe non modificano nulla.",
+    "import.instalments": (
+        "{count} fatture in più rate ({parts} rate): una fattura ciascuna, con le sue rate e le loro scadenze "
+        "(interessi e prescrizione per rata)."
+    ),
+    "import.document_zero": "{count} documenti di importo zero: non importati (non c'è nulla da recuperare).",
+    "import.credit_note_applied": (
+        "{count} note di credito (totale {total} €) riducono le fatture collegate, presenti nel file o già in "
+        "archivio: registrate come note di credito sulla pratica, non come crediti."
+    ),
+    "import.credit_note_unmatched": (
+        "{count} note di credito o righe negative senza fattura collegata nel file o in archivio: non importate."
+    ),
     # one field of one row
     "import.row.missing_field": "Campo obbligatorio mancante.",
     "import.row.bad_tax_code": "Codice fiscale non valido: importato, identità del debitore da verificare.",

@@ -217,6 +217,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "iban": ("iban", "codice iban", "iban debitore", "conto"),
     "notes": ("note", "annotazioni", "commenti", "notes", "comments", "remarks"),
+    # the invoice a credit note (a negative row) reduces; without it, the row's own invoice number
+    "linked_invoice": (
+        "fattura collegata",
+        "fattura di riferimento",
+        "rif fattura",
+        "riferimento fattura",
+        "fattura stornata",
+        "fattura origine",
+        "linked invoice",
+        "related invoice",
+    ),
 }
 
 FIELDS: tuple[str, ...] = tuple(SYNONYMS)
@@ -316,3 +327,66 @@ class MappingProfile:
             raise ValueError(f"Tipo di credito sconosciuto: {self.default_claim_type}")
         if self.default_debtor_type not in (None, *DEBTOR_TYPES):
             raise ValueError(f"Tipo di debitore sconosciuto: {self.default_debtor_type}")
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """What the intake needs of a row, which fields give it, and what stands in when none is mapped."""
+
+    label: str
+    fields: tuple[str, ...]  # any one of them gives it
+    required: bool  # True: a row without it is refused
+    stand_in: str  # what is used instead (or why the row is refused)
+
+
+# Shown on the mapping page (issue 10: a newcomer must see what is required before anything is written). The
+# rules themselves live in validate.py (COMMIT_REQUIRED, missing_identity) and planning.prepare.
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("Importo", ("amount",), True, "nessun sostituto: la riga viene scartata"),
+    Requirement("Numero fattura", ("invoice_number",), True, "nessun sostituto: la riga viene scartata"),
+    Requirement("Data fattura", ("invoice_date",), True, "nessun sostituto: la riga viene scartata"),
+    Requirement(
+        "Debitore (cognome e nome o ragione sociale)",
+        ("surname", "name", "company_name"),
+        True,
+        "nessun sostituto: la riga viene scartata",
+    ),
+    Requirement(
+        "Codice fiscale o partita IVA",
+        ("tax_code", "vat_number"),
+        False,
+        "nome, indirizzo e paese identificano il debitore presso questo committente (senza indirizzo la riga "
+        "viene scartata)",
+    ),
+    Requirement(
+        "Riferimento pratica",
+        ("case_reference",),
+        False,
+        "una pratica per debitore in questo affido («codice affido/codice fiscale»)",
+    ),
+    Requirement("Residuo", ("outstanding",), False, "l'importo della fattura"),
+    Requirement(
+        "Scadenza", ("due_date",), False, "30 giorni dalla data della fattura (art. 4 D.Lgs. 231/2002)"
+    ),
+    Requirement("Nazione", ("country",), False, "Italia (paese predefinito del profilo)"),
+    Requirement(
+        "Fattura collegata",
+        ("linked_invoice",),
+        False,
+        "una riga negativa riduce la fattura con il suo stesso numero",
+    ),
+)
+
+
+def requirements(profile: MappingProfile) -> list[dict[str, Any]]:
+    """Each requirement with the file's columns that give it under `profile` (none: its stand-in applies)."""
+    by_field = profile.field_to_header()
+    return [
+        {
+            "label": r.label,
+            "required": r.required,
+            "columns": [by_field[f] for f in r.fields if f in by_field],
+            "stand_in": r.stand_in,
+        }
+        for r in REQUIREMENTS
+    ]

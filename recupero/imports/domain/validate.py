@@ -151,6 +151,7 @@ class AffidoRecord:
     first_invoice_default: bool | None = None
     other_tax_id: str | None = None  # a foreign code (EU VAT with prefix, or as given)
     identity_status: str = "unverified"  # "to_verify": a code with a wrong check digit, kept as given
+    linked_invoice: str | None = None  # a credit note's invoice (DatiFattureCollegate, "fattura collegata")
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(AffidoRecord))
@@ -378,15 +379,15 @@ def _code_problems() -> list[pl.Expr]:
 
 
 def _money_problems() -> list[pl.Expr]:
-    credit_note = pl.col("document_type").is_in(list(CREDIT_NOTES)).fill_null(False)
+    # A zero or negative document (or a credit note) is no refused row: planning.split_documents skips it with a
+    # notice, or applies it as a credit note to the invoice it names (issue 10). A negative residual of an
+    # invoice is still an error.
     result = []
     for name in ("amount", "outstanding"):
         value = pl.col(f"{name}__n")
-        result += [
-            _problem("import.row.bad_amount", name, pl.col(name).is_not_null() & value.is_null()),
-            _problem("import.row.negative_amount", name, (value < 0) & ~credit_note),
-        ]
-    result.append(_problem("import.row.zero_amount", "amount", pl.col("amount__n") == 0))
+        result.append(_problem("import.row.bad_amount", name, pl.col(name).is_not_null() & value.is_null()))
+    negative = (pl.col("outstanding__n") < 0) & (pl.col("amount__n") > 0)
+    result.append(_problem("import.row.negative_amount", "outstanding", negative))
     # only against a valid positive amount: a bad amount is already reported, once
     exceeds = (pl.col("amount__n") > 0) & (pl.col("outstanding__n") > pl.col("amount__n"))
     result.append(_problem("import.row.outstanding_exceeds_amount", "outstanding", exceeds))
@@ -446,11 +447,7 @@ def _commit_problems() -> list[pl.Expr]:
     # without any code, name + address + country identify the debtor (the name is required apart)
     codeless = pl.col("cf__k").is_null() & pl.col("vat__k").is_null() & pl.col("other_tax_id__k").is_null()
     nameless = codeless & pl.col("address").is_null()
-    credit_note = pl.col("document_type").is_in(list(CREDIT_NOTES)).fill_null(False)
-    return [
-        _problem("import.row.missing_identity", "tax_code", nameless),
-        _problem("import.row.credit_note", "amount", credit_note),
-    ]
+    return [_problem("import.row.missing_identity", "tax_code", nameless)]
 
 
 # The due date is part of the key: instalments of one invoice (rate) share its number and date legitimately.

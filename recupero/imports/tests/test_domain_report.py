@@ -8,7 +8,9 @@ from recupero.imports.domain import MappingProfile, validate
 from recupero.imports.domain.csv_reader import read_csv
 from recupero.imports.domain.report import write_csv, write_xlsx
 
-DATA = 'Codice cliente;Cognome;Importo;Note\nC1;Rossi;12,00;ok\nC2;Bianchi;-5;=HYPERLINK("x")\nC3;;1,234;\n'
+DATA = (
+    'Codice cliente;Cognome;Importo;Note\nC1;Rossi;12,00;ok\nC2;Bianchi;dieci;=HYPERLINK("x")\nC3;;1,234;\n'
+)
 
 
 def _result():
@@ -23,8 +25,8 @@ def test_csv_report():
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0] == "riga;campo;codice;messaggio;valore;gravità;Codice cliente;Cognome;Importo;Note"
     assert lines[1] == (
-        "3;amount;import.row.negative_amount;L'importo non può essere negativo.;-5;errore;"
-        'C2;Bianchi;-5;"\'=HYPERLINK(""x"")"'
+        "3;amount;import.row.bad_amount;Importo non valido: usare un numero con al massimo due decimali.;dieci;"
+        'errore;C2;Bianchi;dieci;"\'=HYPERLINK(""x"")"'
     )
     assert lines[2].startswith("4;amount;import.row.bad_amount;")
     assert lines[3].startswith(
@@ -49,6 +51,6 @@ def test_xlsx_report():
         "Importo",
         "Note",
     ]
-    assert rows[1][:3] == ["3", "amount", "import.row.negative_amount"]
-    assert rows[1][6:] == ["C2", "Bianchi", "-5", '\'=HYPERLINK("x")']
+    assert rows[1][:3] == ["3", "amount", "import.row.bad_amount"]
+    assert rows[1][6:] == ["C2", "Bianchi", "dieci", '\'=HYPERLINK("x")']
     assert len(rows) == 4

@@ -216,8 +216,6 @@ def test_company_row_infers_business_and_defaults_apply():
         ({"Importo": "12,345"}, ("amount", "import.row.bad_amount", "12,345")),
         ({"Importo": "dodici"}, ("amount", "import.row.bad_amount", "dodici")),
         ({"Importo": "1,5,0"}, ("amount", "import.row.bad_amount", "1,5,0")),
-        ({"Importo": "0,00"}, ("amount", "import.row.zero_amount", "0,00")),
-        ({"Importo": "-10,00"}, ("amount", "import.row.negative_amount", "-10,00")),
         ({"Residuo": "10,00-"}, ("outstanding", "import.row.negative_amount", "10,00-")),
         ({"Residuo": "2.000,00"}, ("outstanding", "import.row.outstanding_exceeds_amount", "2.000,00")),
         ({"Data_documento": "31/02/2025"}, ("invoice_date", "import.row.bad_date", "31/02/2025")),
@@ -315,10 +313,10 @@ def test_duplicates_inside_the_file():
 
 
 def test_several_errors_in_one_row_are_all_reported():
-    _, errors = _errors(_with(Codice_Fiscale="XX", CAP="1", Importo="-1"))
+    _, errors = _errors(_with(Codice_Fiscale="XX", CAP="1", Residuo="-1"))
     assert errors == [
-        (2, "amount", "import.row.negative_amount", "-1"),
         (2, "cap", "import.row.bad_cap", "1"),
+        (2, "outstanding", "import.row.negative_amount", "-1"),
         (2, "tax_code", "import.row.bad_tax_code", "XX"),
     ]
 

@@ -104,3 +104,28 @@ def test_the_commit_page_polls_until_the_commit_ends(run, consultant, client, te
     panel = client.get(f"/importazioni/{batch.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' not in panel and "Importato il" in panel
     assert "20 accettate, 0 scartate" in client.get("/importazioni/").content.decode()
+
+
+def test_the_mapping_page_names_what_is_required_and_what_stands_in(run, consultant, client):
+    batch = run(("nuovi_clienti.csv", NEWCOMER.read_bytes()), commit=False)
+    client.force_login(consultant)
+    page = client.get(f"/importazioni/{batch.pk}/mappatura/").content.decode()
+    table = page[page.index('id="requirements"') :]
+    table = table[: table.index("</table>")]
+    assert "<td>Importo</td><td>sì</td>" in table
+    # no case reference column in the newcomer's file: the stand-in is said, before anything is written
+    assert (
+        '<td>Riferimento pratica</td><td>no</td><td class="mono"><span class="muted">assente</span></td>'
+        '<td class="small">una pratica per debitore in questo affido' in table
+    )
+    assert Case.objects.count() == 0
+
+
+def test_the_import_form_offers_only_the_creditors_one_may_import_for(tenant, creditor, consultant, client):
+    from tests.factories import make_creditor
+
+    other = make_creditor(tenant, "TELCO", vat="00488410010")
+    client.force_login(consultant)
+    page = client.get("/importazioni/").content.decode()
+    assert f'<option value="{creditor.pk}">' in page
+    assert f'<option value="{other.pk}">' not in page

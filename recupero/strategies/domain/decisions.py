@@ -30,6 +30,8 @@ class Reason(StrEnum):
     ALREADY_DONE = "already_done"
     WAITING = "waiting"
     STRATEGY_COMPLETE = "strategy_complete"  # every applicable step is behind the case
+    IDENTITY_TO_VERIFY = "identity_to_verify"  # SIC and legal steps wait for the identity check (verify task)
+    ADDRESS_TO_VERIFY = "address_to_verify"  # the only address is doubtful: no post until it is checked
     # flags
     PRESCRIPTION_AT_RISK = "prescription_at_risk"  # even a demand sent today may not be received in time
     PRESCRIPTION_CLOSE = "prescription_close"  # near the deadline but dunning is paused: a person must look

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from recupero.cases.domain.states import CaseStatus
 from recupero.law.business_days import roll_to_working_day
 from recupero.strategies.domain.decisions import Flag, Reason, Skip
-from recupero.strategies.domain.model import Action, Channel, Step, Strategy
+from recupero.strategies.domain.model import IDENTITY_GATED, Action, Channel, Step, Strategy
 from recupero.strategies.domain.settings import ContactWindow, PlannerSettings
 from recupero.strategies.domain.snapshot import CaseSnapshot, Contacts
 
@@ -55,6 +55,21 @@ def vulnerable_guard(step: Step, snapshot: CaseSnapshot) -> Skip | None:
     if step.action is Action.SUPPLY_SUSPENSION_NOTICE:
         return Skip(Reason.VULNERABLE_NO_SUSPENSION, step.code, final=True)
     return None
+
+
+def identity_guard(step: Step, snapshot: CaseSnapshot) -> Skip | None:
+    """A SIC notice or a legal review waits while the identity is "to verify"; not final: it goes on once checked."""
+    if snapshot.identity_to_verify and step.action in IDENTITY_GATED:
+        return Skip(Reason.IDENTITY_TO_VERIFY, step.code)
+    return None
+
+
+def address_held(channel: Channel, contacts: Contacts) -> bool:
+    """The step could go by post but the only address is "to verify" (the ladder uses another channel first)."""
+    return channel in _POSTAL and contacts.address_to_verify and not contacts.address
+
+
+_POSTAL = frozenset({Channel.POST, Channel.REGISTERED, Channel.VISIT})
 
 
 def visit_guard(step: Step, snapshot: CaseSnapshot, today: date, settings: PlannerSettings) -> Skip | None:

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from recupero.core.errors import RecuperoError
 from recupero.law import contact_windows as law_windows
 from recupero.law.contact_windows import ContactWindow
 from recupero.law.errors import LawError
@@ -33,10 +34,11 @@ STRATEGIES_DIR = DATA_DIR / "strategies"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-class StrategyDataError(ValueError):
+class StrategyDataError(RecuperoError, ValueError):
+    """A strategy file breaks a rule of the format; the message names the code and the place."""
+
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
+        super().__init__(code, f"{code}: {message}")
 
 
 def read_data(path: Path) -> dict[str, Any]:
@@ -84,8 +86,8 @@ def parse_conditions(raw: Mapping[str, Any], where: str) -> Conditions:
 def parse_step(raw: Mapping[str, Any], where: str) -> Step:
     where = f"{where} step {raw.get('code', '?')}"
     action = _enum(Action, raw.get("action"), "strategy.unknown_action", where)
-    if action is Action.SKIP_TRACE:
-        raise StrategyDataError("strategy.unknown_action", f"{where}: skip_trace is emitted, never planned")
+    if action in (Action.SKIP_TRACE, Action.VERIFY_DATA):
+        raise StrategyDataError("strategy.unknown_action", f"{where}: {action} is emitted, never planned")
     fallback = raw.get("fallback")
     wait = raw.get("wait", {})
     step = Step(

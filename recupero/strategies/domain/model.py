@@ -27,6 +27,8 @@ class Action(StrEnum):
     SKIP_TRACE = (
         "skip_trace"  # rintraccio: never a ladder step, the planner emits it when no contact is usable
     )
+    # verifica anagrafica: never a ladder step, emitted when an identity or address flagged at intake holds a step
+    VERIFY_DATA = "verify_data"
 
 
 class Channel(StrEnum):
@@ -65,7 +67,12 @@ ACTION_CHANNELS: dict[Action, tuple[Channel, ...]] = {
     Action.SUPPLY_SUSPENSION_NOTICE: (Channel.PEC, Channel.REGISTERED),
     Action.LEGAL_REVIEW: (Channel.TASK,),
     Action.SKIP_TRACE: (Channel.TASK,),
+    Action.VERIFY_DATA: (Channel.TASK,),
 }
+# Steps that wait while the debtor's identity is "to verify" (a code with a wrong check digit at intake): a SIC
+# notice or a lawyer's file about the wrong person cannot be taken back. Demands are not held: they go to the
+# address on file, name the debtor as the creditor's file does, and interrupt prescription.
+IDENTITY_GATED = frozenset({Action.BUREAU_NOTICE, Action.LEGAL_REVIEW})
 # Written demands that reach the debtor with proof of receipt interrupt prescription (art. 2943 c.c.).
 DEMAND_ACTIONS = frozenset(
     {Action.FORMAL_DEMAND_PEC, Action.FORMAL_DEMAND_REGISTERED, Action.SUPPLY_SUSPENSION_NOTICE}

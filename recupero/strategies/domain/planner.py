@@ -161,8 +161,11 @@ def _fast_track_demand(
             return _decide(snapshot, strategy, demand)
         risk = Flag(Reason.PRESCRIPTION_AT_RISK, f"receipt by {received_by.isoformat()}, deadline {deadline}")
         return _decide(snapshot, strategy, demand, (risk,))
-    skip = Skip(Reason.NO_CONTACT, code, "pec or address")
     risk = Flag(Reason.PRESCRIPTION_AT_RISK, f"no address for a demand, deadline {deadline.isoformat()}")
+    if snapshot.contacts.address_to_verify:
+        skip = Skip(Reason.ADDRESS_TO_VERIFY, code, "pec or address")
+        return _decide(snapshot, strategy, skip, (_verify(snapshot, today), risk))
+    skip = Skip(Reason.NO_CONTACT, code, "pec or address")
     return _decide(snapshot, strategy, skip, (_skip_trace(snapshot, strategy, code, today), risk))
 
 
@@ -245,7 +248,8 @@ def _step_decision(
         return _decide(snapshot, strategy, Skip(Reason.WAITING, step.code, due.isoformat()))
     blocked = _step_guards(snapshot, step, history, today, settings)
     if blocked is not None:
-        return _decide(snapshot, strategy, blocked)
+        held = blocked.reason == Reason.IDENTITY_TO_VERIFY
+        return _decide(snapshot, strategy, blocked, (_verify(snapshot, today),) if held else ())
     found = guards.route(strategy, step, snapshot.contacts)
     if found is None:
         return _no_contact(snapshot, strategy, step, today)
@@ -271,14 +275,21 @@ def _step_guards(
     blocked = guards.vulnerable_guard(step, snapshot)
     if blocked is None and step.action is Action.HOME_VISIT:
         blocked = guards.visit_guard(step, snapshot, today, settings)
+    if blocked is None:
+        blocked = guards.identity_guard(step, snapshot)
     return blocked
 
 
 def _no_contact(snapshot: CaseSnapshot, strategy: Strategy, step: Step, today: date) -> Decision:
     """An optional step is skipped for good; any other step waits for a skip-trace task to find a contact."""
-    needs = "/".join(sorted({channel.value for _action, channel in strategy.routes[step.code]}))
+    routes = strategy.routes[step.code]
+    needs = "/".join(sorted({channel.value for _action, channel in routes}))
     if step.optional:
         return _decide(snapshot, strategy, Skip(Reason.NO_CONTACT, step.code, needs, final=True))
+    if any(guards.address_held(channel, snapshot.contacts) for _action, channel in routes):
+        # the address exists but is doubtful: check it rather than search for another one
+        skip = Skip(Reason.ADDRESS_TO_VERIFY, step.code, needs)
+        return _decide(snapshot, strategy, skip, (_verify(snapshot, today),))
     skip = Skip(Reason.NO_CONTACT, step.code, needs)
     return _decide(snapshot, strategy, skip, (_skip_trace(snapshot, strategy, step.code, today),))
 
@@ -286,6 +297,17 @@ def _no_contact(snapshot: CaseSnapshot, strategy: Strategy, step: Step, today: d
 def _skip_trace(snapshot: CaseSnapshot, strategy: Strategy, step_code: str, today: date) -> Execute:
     key = f"{idempotency_key(snapshot.case_id, strategy.code, step_code)}:skip_trace"
     return Execute(step_code, Action.SKIP_TRACE, Channel.TASK, "skip_trace", roll_to_working_day(today), key)
+
+
+VERIFY_STEP = "verify_data"
+
+
+def _verify(snapshot: CaseSnapshot, today: date) -> Execute:
+    """One verification task per case (verifica anagrafica), whatever step or strategy asked for it."""
+    key = f"{snapshot.case_id}:{VERIFY_STEP}"
+    return Execute(
+        VERIFY_STEP, Action.VERIFY_DATA, Channel.TASK, VERIFY_STEP, roll_to_working_day(today), key
+    )
 
 
 def _params(

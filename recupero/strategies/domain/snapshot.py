@@ -26,6 +26,8 @@ class Contacts:
     phone: bool = False  # landline
     pec: bool = False
     address: bool = False
+    # an address flagged at intake (CAP/province/country disagree): never used until checked (a verify task)
+    address_to_verify: bool = False
 
     @classmethod
     def from_points(cls, points: Iterable[ContactPoint]) -> Contacts:
@@ -63,6 +65,9 @@ class CaseSnapshot:
     score_band: str | None = None
     supply_active: bool | None = None  # utilities: None = unknown, treated as not active
     contact_window: str = "unirec"  # the mandate's preset (data/contact_windows.toml)
+    identity_to_verify: bool = (
+        False  # the debtor's code came with a wrong check digit: SIC and legal steps wait
+    )
 
 
 class RecordStatus:

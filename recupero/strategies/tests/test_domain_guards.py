@@ -32,19 +32,31 @@ CASE_GUARDS = [
     ({"status": "plan"}, Skip("arrangement_active", None, "plan")),
     ({"status": "settlement"}, Skip("arrangement_active", None, "settlement")),
     ({"active_arrangement": True}, Skip("arrangement_active", None, "working")),
-    # the deadline itself is still in time: the prescription close fast-track applies instead
-    ({"prescription_deadline": TODAY, "contacts": Contacts(pec=True)}, None),
+    # the deadline itself is still in time: the prescription close fast-track applies instead (a formal demand
+    # by PEC today, ahead of the ladder's call)
+    (
+        {"prescription_deadline": TODAY, "contacts": Contacts(pec=True)},
+        ("formal_demand", "formal_demand_pec", "pec", "formal_demand", TODAY),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("changes", "expected"), CASE_GUARDS)
 def test_case_guards(changes, expected):
     decision = plan(snap(**changes), strategy(UTILITY), BEFORE_CALL, TODAY, SETTINGS)
-    if expected is None:
-        assert isinstance(decision.outcome, Execute)
+    outcome = decision.outcome
+    if isinstance(expected, tuple):
+        assert isinstance(outcome, Execute)
+        assert (
+            outcome.step_code,
+            outcome.action,
+            outcome.channel,
+            outcome.template,
+            outcome.scheduled_for,
+        ) == (expected)
     else:
-        assert decision.outcome == expected
-        assert decision.extra == ()
+        assert outcome == expected
+    assert decision.extra == ()
 
 
 @pytest.mark.parametrize("changes", [{"open_dispute": True}, {"status": "plan"}])

@@ -17,6 +17,7 @@ from recupero.channels.providers.fake import FakeProvider
 from recupero.core.clock import now
 from recupero.core.errors import DomainError
 from recupero.core.permissions import system_actor
+from recupero.core.pipeline import can_pipeline
 from recupero.strategies import services
 from recupero.strategies.models import StepExecution, StrategyRun
 from recupero.strategies.services import strategy_run
@@ -212,25 +213,7 @@ def test_dispute_outcome_stops_the_ladder():
     assert WorkItem.objects.get().done_at <= now()
 
 
-# --- the writer thread (PostgreSQL, outside a transaction) --------------------------------------------------
-
-
-def test_writer_thread_keeps_order_and_stops_at_the_first_error():
-    written: list[int] = []
-
-    def write(chunk):
-        if chunk == 3:
-            raise RuntimeError("boom")
-        written.append(chunk)
-
-    with pytest.raises(RuntimeError, match="boom"), services._writer(write, threaded=True) as submit:
-        for n in range(1, 50):
-            submit(n)
-    assert written == [1, 2]  # in order, nothing after the failed chunk
-    with services._writer(write, threaded=True) as submit:
-        for n in (4, 5, 6):
-            submit(n)
-    assert written == [1, 2, 4, 5, 6]
+# --- the pipelined run (PostgreSQL, outside a transaction; the threads are tested in core) -------------------
 
 
 @pytest.mark.django_db(transaction=True)
@@ -243,7 +226,7 @@ def test_pipelined_run_is_idempotent_and_resumable(monkeypatch):
     cr = b.creditor(t)
     for _ in range(7):
         b.case(t, cr, b.debtor(t, email=True))
-    assert services._can_pipeline() == (connection.vendor == "postgresql")
+    assert can_pipeline() == (connection.vendor == "postgresql")
     real = services.chunk_record
     calls = {"n": 0}
 

@@ -4,7 +4,6 @@ per-claim law calls, whatever the chunk size."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
@@ -70,7 +69,9 @@ def _reference(t, case) -> tuple[dt.date | None, dt.date]:
         due = claim.due_on or due_date_from_receipt(claim.sdi_delivered_on or claim.issued_on)
         dues.append(due)
         own = [e for e in events if due <= e[1] <= DAY]
-        found = selectors._batch([(case.claim_type, law_debtor_type(case.debtor.size), due, own)], DAY, 5)[0]
+        found = selectors.deadlines._batch(
+            [(case.claim_type, law_debtor_type(case.debtor.size), due, own)], DAY, 5
+        )[0]
         if found:
             deadlines.append(found[0])
     return (min(deadlines) if deadlines else None), min(dues)
@@ -93,25 +94,6 @@ def test_report_does_not_depend_on_chunk_size(cases):
     small = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, dry_run=True, chunk_size=1)
     large = strategy_run(tenant=t, actor=system_actor(t), run_date=DAY, dry_run=True, chunk_size=5000)
     assert small.as_dict() == large.as_dict()
-
-
-def test_prefetched_chunks_in_order_errors_raised_and_early_stop():
-    def numbers(fail_at=None):
-        for n in range(1, 20):
-            if n == fail_at:
-                raise RuntimeError("boom")
-            yield n
-
-    assert list(selectors._prefetched(numbers())) == list(range(1, 20))
-    seen = []
-    with pytest.raises(RuntimeError, match="boom"):
-        for n in selectors._prefetched(numbers(fail_at=4)):
-            seen.append(n)
-    assert seen == [1, 2, 3]
-    early = selectors._prefetched(numbers())
-    assert next(early) == 1
-    early.close()  # the consumer stops: the reader thread ends too
-    assert [t.name for t in threading.enumerate() if t.name == "strategy-run-reader"] == []
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,6 +12,7 @@ from django.urls import path
 from recupero.core.clock import today
 from recupero.imports import selectors, services
 from recupero.imports.domain import FIELDS, MappingProfile
+from recupero.imports.domain.mapping import requirements
 from recupero.imports.domain.states import BUSY
 from recupero.parties.models import Creditor
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
@@ -25,6 +26,7 @@ FIELD_LABELS = {
     "claim_type": "Tipo credito", "supply_point": "POD/PDR", "contract_reference": "Contratto",
     "description": "Descrizione", "iban": "IBAN", "notes": "Note", "supply_active": "Fornitura attiva",
     "first_invoice_default": "Prima fattura insoluta",
+    "linked_invoice": "Fattura collegata (note di credito)",
 }  # fmt: skip
 
 
@@ -151,7 +153,9 @@ def import_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
         messages.success(request, "Mappatura aggiornata: il file viene riletto.")
         return redirect("backoffice:import_batch", batch_id=batch.pk)
     rows = [{"index": i, "header": h, "target": current.columns.get(h, "")} for i, h in enumerate(headers)]
-    return render(request, "web/imports/mapping.html", {"batch": batch, "rows": rows, "fields": FIELD_LABELS})
+    needs = requirements(current)
+    context = {"batch": batch, "rows": rows, "fields": FIELD_LABELS, "requirements": needs}
+    return render(request, "web/imports/mapping.html", context)
 
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,10 @@ PAGES = {
     ItemKind.CALL: ("Telefonate di oggi", "backoffice:call_queue"),
     ItemKind.VISIT: ("Visite domiciliari", "backoffice:visit_queue"),
     ItemKind.SKIP_TRACE: ("Rintracci", "backoffice:skip_trace_queue"),
+    # the same desk, same page: ?tipo=verifiche (no new address, no new menu entry)
+    ItemKind.VERIFY_DATA: ("Verifiche anagrafiche", "backoffice:skip_trace_queue"),
 }
+VERIFY_QUERY = "verifiche"
 
 
 def _render(
@@ -45,6 +49,8 @@ def _render(
         "outcomes": outcomes,
         "back": url,
         "failed": failed or {},
+        "desk": kind in (ItemKind.SKIP_TRACE, ItemKind.VERIFY_DATA),
+        "verify": kind is ItemKind.VERIFY_DATA,
     }
     return render(request, "web/worklists/queue.html", context, status=status)
 
@@ -57,7 +63,7 @@ def _queue(request: AuthedRequest, kind: ItemKind) -> list[WorkItem]:
         return call_queue(tenant=tenant, actor=user, today=moment.date(), at=at)
     if kind is ItemKind.VISIT:
         return visit_queue(tenant=tenant, actor=user, today=moment.date())
-    return skip_trace_queue(tenant=tenant, actor=user, today=moment.date())
+    return skip_trace_queue(tenant=tenant, actor=user, today=moment.date(), kind=kind)
 
 
 @backoffice_view
@@ -72,7 +78,8 @@ def visit_queue_view(request: AuthedRequest) -> HttpResponse:
 
 @backoffice_view
 def skip_trace_view(request: AuthedRequest) -> HttpResponse:
-    return _render(request, ItemKind.SKIP_TRACE, _queue(request, ItemKind.SKIP_TRACE))
+    kind = ItemKind.VERIFY_DATA if request.GET.get("tipo") == VERIFY_QUERY else ItemKind.SKIP_TRACE
+    return _render(request, kind, _queue(request, kind))
 
 
 @backoffice_view
@@ -80,7 +87,9 @@ def skip_trace_view(request: AuthedRequest) -> HttpResponse:
 def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     user = request.user
     item = item_get(tenant=tenant_of(request), actor=user, item_id=item_id)
-    back = PAGES[ItemKind(item.kind)][1]
+    back: str = reverse(PAGES[ItemKind(item.kind)][1])
+    if item.kind == ItemKind.VERIFY_DATA:
+        back += f"?tipo={VERIFY_QUERY}"
     desk_back = DESK_BACKS.get(request.POST.get("back", ""))  # the desk's item page or the field agent's day
     if desk_back:
         back = desk_back

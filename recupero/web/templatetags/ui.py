@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
 
@@ -55,6 +58,20 @@ def event_tone(kind: str) -> str:
 @register.filter
 def event_label(kind: str) -> str:
     return event_style(kind)[2]
+
+
+@register.filter
+def event_document_url(event: Any) -> str:
+    """The back-office link to a communication's PDF, built where the timeline is shown: channels records only
+    that the communication has a document (older events stored the link itself as `document_url`)."""
+    data = getattr(event, "data", None) or {}
+    comm = data.get("communication")
+    if not comm or not (data.get("document") or data.get("document_url")):
+        return ""
+    try:
+        return reverse("backoffice:communication_document", args=[comm])
+    except NoReverseMatch:
+        return ""
 
 
 CHANNEL_LABELS = {

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from recupero.core.errors import RecuperoError
 from recupero.law.contact_windows import ContactWindow
 
 
-@dataclass(frozen=True)
-class FormError(Exception):
-    code: str
-    field: str
-    value: str = ""
+class FormError(RecuperoError, ValueError):
+    """A typed value a person must correct: the code (`worklist.bad_date`), the field and what was typed."""
+
+    def __init__(self, code: str, field: str, value: str = "") -> None:
+        self.field, self.value = field, value
+        super().__init__(code, field=field, value=value)
 
 
 _DATE_IT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

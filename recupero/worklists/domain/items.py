@@ -12,6 +12,7 @@ class ItemKind(StrEnum):
     VISIT = "visit"  # esazione domiciliare
     SKIP_TRACE = "skip_trace"  # rintraccio
     LEGAL_REVIEW = "legal_review"  # revisione legale
+    VERIFY_DATA = "verify_data"  # verifica anagrafica: identity or address flagged at intake
 
 
 class ItemStatus(StrEnum):
@@ -34,6 +35,8 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"
     # legal review
     REVIEWED = "reviewed"
+    # data verification
+    VERIFIED = "verified"
     # the collector's desk (issue 12): what agencies record after a call or a visit
     RIGHT_PARTY = "right_party"  # spoke with the debtor, no agreement yet
     WRONG_PARTY = "wrong_party"  # the number reaches somebody else
@@ -49,6 +52,13 @@ KIND_LABELS = {
     ItemKind.VISIT: "Visita domiciliare",
     ItemKind.SKIP_TRACE: "Rintraccio",
     ItemKind.LEGAL_REVIEW: "Revisione legale",
+    ItemKind.VERIFY_DATA: "Verifica anagrafica",
+}
+# The work item's transition table (rule 7): an open item is done or cancelled, once.
+TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
+    ItemStatus.OPEN: frozenset({ItemStatus.DONE, ItemStatus.CANCELLED}),
+    ItemStatus.DONE: frozenset(),
+    ItemStatus.CANCELLED: frozenset(),
 }
 STATUS_LABELS = {ItemStatus.OPEN: "Da fare", ItemStatus.DONE: "Fatto", ItemStatus.CANCELLED: "Annullato"}
 OUTCOME_LABELS = {
@@ -62,6 +72,7 @@ OUTCOME_LABELS = {
     Outcome.FOUND: "Recapito trovato",
     Outcome.NOT_FOUND: "Irreperibile",
     Outcome.REVIEWED: "Esaminata",
+    Outcome.VERIFIED: "Dati verificati",
     Outcome.RIGHT_PARTY: "Parlato con il debitore",
     Outcome.WRONG_PARTY: "Persona errata",
     Outcome.REFUSED: "Rifiuta di pagare",
@@ -96,6 +107,8 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
     ),
     ItemKind.SKIP_TRACE: (Outcome.FOUND, Outcome.NOT_FOUND),
     ItemKind.LEGAL_REVIEW: (Outcome.REVIEWED,),
+    # not found: the skip-trace way (a wrong identity or address is corrected on the case page, then verified)
+    ItemKind.VERIFY_DATA: (Outcome.VERIFIED,),
 }
 # A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
 CONVERSATIONS = frozenset(
@@ -114,14 +127,6 @@ CASE_TARGETS: dict[Outcome, str] = {
 # Outcomes that say the phone number called is not the debtor's: it is marked wrong and never called again.
 WRONG_CONTACT = frozenset({Outcome.WRONG_NUMBER, Outcome.WRONG_PARTY})
 
-# Step action (strategies.domain.model.Action value) → item kind.
-ACTION_KINDS = {
-    "phone_call": ItemKind.CALL,
-    "home_visit": ItemKind.VISIT,
-    "skip_trace": ItemKind.SKIP_TRACE,
-    "legal_review": ItemKind.LEGAL_REVIEW,
-}
-
 
 # Who may act on an item of each kind (close it with an outcome), and who may read its queue: the capability to
 # act on it, or the agency-wide right to watch the queues (supervisors, auditors).
@@ -130,6 +135,7 @@ ACT_CAPABILITY: dict[ItemKind, str] = {
     ItemKind.VISIT: REPORT_VISITS,
     ItemKind.SKIP_TRACE: WORK_ITEMS,
     ItemKind.LEGAL_REVIEW: WORK_ITEMS,
+    ItemKind.VERIFY_DATA: WORK_ITEMS,
 }
 QUEUE_CAPABILITIES: dict[ItemKind, tuple[str, ...]] = {
     kind: (capability, VIEW_QUEUES) for kind, capability in ACT_CAPABILITY.items()

@@ -8,16 +8,19 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from recupero.cases.models import Dispute
 from recupero.core.clock import ROME
 from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
+from recupero.core.models import AuditLog
 from recupero.core.permissions import system_actor
+from recupero.core.states import status_move
 from recupero.parties.models import ContactPoint, Mandate
 from recupero.parties.services import mandate_create
-from recupero.worklists.domain.items import Outcome
+from recupero.worklists.domain.items import TRANSITIONS, ItemStatus, Outcome
 from recupero.worklists.models import WorkItem
 from recupero.worklists.selectors import call_queue
-from recupero.worklists.services import WorkItemSpec, work_item_complete, work_items_create
+from recupero.worklists.services import WorkItemSpec, work_item_assign, work_item_complete, work_items_create
 from tests import portfolio as b
 from tests.factories import make_user
 
@@ -148,7 +151,7 @@ def test_the_mandates_horizon_bounds_a_promise():
 def test_a_call_back_with_date_and_time_creates_the_call_for_that_moment():
     t = b.tenant()
     c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
-    collector = make_user(t, Role.COLLECTOR)
+    collector = make_user(t, Role.COLLECTOR, username="esattore")
     item = _item(t, c, "cb1")
     work_item_complete(
         tenant=t,
@@ -198,3 +201,89 @@ def test_a_call_back_outside_the_window_changes_nothing(date, time, code):
     assert WorkItem.objects.filter(case=c).count() == 1
     item.refresh_from_db()
     assert item.status == "open"
+
+
+# --- the item's own life: closed once, through its table; assignment ------------------------------------------
+
+
+def test_a_dispute_moves_the_case_and_records_the_note():
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    assert c.status == "new"
+    item = _item(t, c, "d1")
+    done = work_item_complete(
+        tenant=t, actor=system_actor(t), item=item, outcome=Outcome.DISPUTE, note="fattura già pagata"
+    )
+    c.refresh_from_db()
+    moves = [(e.data["from"], e.data["to"]) for e in c.timeline.filter(kind="case.status").order_by("id")]
+    assert (c.status, moves) == ("disputed", [("new", "disputed")])
+    dispute = Dispute.objects.get(case=c)  # the dispute itself (issue 12): reason "other" when none is given
+    assert (dispute.reason, dispute.description, dispute.channel) == (
+        "other",
+        "fattura già pagata",
+        "telefono",
+    )
+    assert (done.status, done.outcome, done.outcome_data) == (
+        "done",
+        "dispute",
+        {"note": "fattura già pagata", "dispute": dispute.pk, "reason": "other"},
+    )
+
+
+def test_a_closed_item_cannot_be_closed_again_and_nothing_changes():
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    item = _item(t, c, "n1")
+    work_item_complete(tenant=t, actor=system_actor(t), item=item, outcome=Outcome.NO_ANSWER)
+    stale = WorkItem.objects.get(pk=item.pk)
+    with pytest.raises(DomainError) as err:
+        work_item_complete(tenant=t, actor=system_actor(t), item=stale, outcome=Outcome.PROMISE)
+    assert err.value.code == "worklist.closed"
+    stored = WorkItem.objects.get(pk=item.pk)
+    assert (stored.status, stored.outcome) == ("done", "no_answer")
+    assert c.timeline.filter(kind="worklist.call").count() == 1
+
+
+def test_an_outcome_of_another_kind_is_refused_and_the_item_stays_open():
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    item = _item(t, c, "v1")
+    with pytest.raises(DomainError) as err:
+        work_item_complete(tenant=t, actor=system_actor(t), item=item, outcome=Outcome.NOT_HOME)
+    assert (err.value.code, err.value.message) == ("worklist.bad_outcome", "Esito non previsto: «not_home».")
+    assert WorkItem.objects.get(pk=item.pk).status == "open"
+    assert not c.timeline.filter(kind="worklist.call").exists()
+
+
+def test_assigning_an_item_names_the_user_and_refuses_another_agencys():
+    t = b.tenant()
+    c = b.case(t, b.creditor(t), b.debtor(t, mobile=True))
+    item = _item(t, c, "a1")
+    supervisor = make_user(t, Role.SUPERVISOR, username="capoturno")
+    collector = make_user(t, Role.COLLECTOR, username="esattore")
+    done = work_item_assign(tenant=t, actor=supervisor, item=item, user=collector)
+    assert WorkItem.objects.get(pk=item.pk).assigned_to_id == collector.pk == done.assigned_to_id
+    row = AuditLog.objects.filter(tenant=t, action="worklist.assign").get()
+    assert (row.actor_id, row.object_id) == (supervisor.pk, str(item.pk))
+    stranger = make_user(b.tenant("other"), Role.COLLECTOR, username="esterno")
+    with pytest.raises(DomainError) as err:
+        work_item_assign(tenant=t, actor=supervisor, item=item, user=stranger)
+    assert err.value.code == "tenant.mismatch"
+    assert WorkItem.objects.get(pk=item.pk).assigned_to_id == collector.pk
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "moved"),
+    [
+        ("open", "done", True),
+        ("open", "cancelled", True),
+        ("done", "cancelled", False),
+        ("cancelled", "done", False),
+    ],
+)
+def test_an_item_moves_only_through_its_table(source, target, moved):
+    t = b.tenant()
+    item = _item(t, b.case(t, b.creditor(t), b.debtor(t, mobile=True)), "s1")
+    WorkItem.objects.filter(pk=item.pk).update(status=source)
+    assert status_move(item, ItemStatus(target), TRANSITIONS) is moved
+    assert WorkItem.objects.get(pk=item.pk).status == (target if moved else source)

@@ -61,6 +61,7 @@ class Invoice:
     pec: str | None = None  # PECDestinatario
     recipient_code: str | None = None  # CodiceDestinatario
     notices: list[Notice] = field(default_factory=list)
+    linked: str | None = None  # DatiFattureCollegate/IdDocumento: the invoice a credit note reduces
 
     @property
     def is_credit_note(self) -> bool:
@@ -168,6 +169,7 @@ def _invoice(body, index, root, header, seller, debtor, source) -> Invoice:
         pec=text(header, "DatiTrasmissione/PECDestinatario"),
         recipient_code=text(header, "DatiTrasmissione/CodiceDestinatario"),
         notices=notices,
+        linked=text(child(body, "DatiGenerali"), "DatiFattureCollegate/IdDocumento"),
     )
     for label, value in (
         ("Numero", invoice.number),

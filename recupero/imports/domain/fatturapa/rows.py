@@ -64,6 +64,7 @@ def _row(invoice: Invoice, instalment: Instalment, number: int) -> dict[str, str
         "contract_reference": invoice.contract_reference,
         "description": invoice.description,
         "notes": notes,
+        "linked_invoice": invoice.linked,
         "document_type": invoice.document_type,
         "source_document": invoice.source,
         "body_index": str(invoice.body_index),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_claim_number_keys"),
+        ("cases", "0007_claim_instalments"),
         ("core", "0004_user_role_system"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
