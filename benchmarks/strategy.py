@@ -68,8 +68,10 @@ django.setup()
 from django.db import connection
 from recupero.core.models import Tenant
 from recupero.cases.domain.states import OPEN_STATUSES
+from recupero.core.permissions import system_actor
 from recupero.strategies.services import strategy_run
 tenant = Tenant.objects.get(code="demo")
+actor = system_actor(tenant)  # services refuse a missing actor
 day = dt.date.fromisoformat(sys.argv[1])
 statuses = sorted(s.value for s in OPEN_STATUSES)
 marks = ", ".join(["%s"] * len(statuses))
@@ -89,13 +91,13 @@ with connection.cursor() as cur:
         last = chunk[-1][0]
 scan = time.perf_counter() - started
 started = time.perf_counter()
-dry = strategy_run(tenant=tenant, actor=None, run_date=day, dry_run=True)
+dry = strategy_run(tenant=tenant, actor=actor, run_date=day, dry_run=True)
 plan_only = time.perf_counter() - started
 started = time.perf_counter()
-report = strategy_run(tenant=tenant, actor=None, run_date=day)
+report = strategy_run(tenant=tenant, actor=actor, run_date=day)
 run = time.perf_counter() - started
 started = time.perf_counter()
-again = strategy_run(tenant=tenant, actor=None, run_date=day)
+again = strategy_run(tenant=tenant, actor=actor, run_date=day)
 second = time.perf_counter() - started
 print(json.dumps({"open_cases": rows, "scan_seconds": round(scan, 2), "plan_only_seconds": round(plan_only, 2),
                   "run_seconds": round(run, 2), "second_run_seconds": round(second, 2),

@@ -167,6 +167,14 @@ def _user(t: Tenant, role: Role, name: str, creditor: Creditor | None = None) ->
     )
 
 
+def _payment(t: Tenant, place: Place) -> None:
+    from recupero.payments.services import payment_record
+
+    case = place.case
+    payment_record(tenant=t, actor=system_actor(t), case=case, amount="1.00", value_date=case.opened_on,
+                   method="bank_transfer", reference=f"PAY-{case.code}")  # fmt: skip
+
+
 def build() -> PermissionWorld:
     t, other = b.tenant("acme"), b.tenant("other")
     x, y = b.creditor(t, code="ENE"), b.creditor(t, sector="telco", code="TEL")
@@ -194,6 +202,7 @@ def build() -> PermissionWorld:
         tenant = other if key == "z" else t
         _items(tenant, place, colleague if key == "x" else None)
         _letter(tenant, place)
+        _payment(tenant, place)
         place.case.refresh_from_db()
     batches = {"x": _batch(t, x, "X"), "y": _batch(t, y, "Y"), "z": _batch(other, z, "Z")}
     return PermissionWorld(t, other, {"x": x, "y": y, "z": z}, places, batches, users)

@@ -287,6 +287,7 @@ def _service_modules() -> list[str]:
 NOT_SERVICES = {
     "recupero.cases.services.timeline_append": "inside other services, which checked actor and case",
     "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
+    "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
     "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
     "recupero.cases.services.next_case_seqs": "inside case_open and the intake's commit",
     "recupero.core.services.audit_record": "the audit row of every service",
@@ -305,6 +306,7 @@ NOT_SERVICES = {
     "recupero.imports.services.batch_parse": "task body of batch_upload's parse (checked there)",
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
     "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
+    "recupero.payments.services.normal_iban": "a pure normalisation (schwifty)",
     "recupero.cases.services.dispute_record": "inside dispute_open and the call/visit outcomes (checked there)",
     "recupero.cases.services.dispute_close": "inside dispute_withdraw and strategies.desk.dispute_decide",
     "recupero.channels.packs.pack_data": "a read of a case already reached through case_get",
@@ -525,6 +527,28 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.core.selectors.chain_status": None,
     "recupero.core.selectors.last_verification": None,
     "recupero.parties.selectors.debtor_ids_matching": None,  # ids for the audit search (checks personal data)
+    "recupero.payments.selectors.require_statements": None,  # a check, returns nothing
+    "recupero.payments.selectors.payments_of_case": _call(case_id=_CASE_ID),
+    "recupero.payments.selectors.case_by_code": _call(code=lambda p, w: p.case.code),
+    "recupero.payments.selectors.payment_get": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, payment_id=pk)
+        for pk in p.case.payments.values_list("pk", flat=True)
+    ],
+    "recupero.payments.selectors.statements_list": _call(),
+    "recupero.payments.selectors.review_queue": _call(),
+    "recupero.payments.selectors.collection_accounts": _call(),
+    "recupero.payments.selectors.statement_entries": _call(statement_id=lambda p, w: 0),
+    # By id with the tenant, agency-wide (payments.post over the whole agency): tests/test_payments_statements.py
+    "recupero.payments.selectors.statement_get": None,
+    "recupero.payments.selectors.entry_get": None,
+    "recupero.payments.selectors.statement_counts": None,  # figures of a statement reached through statement_get
+    "recupero.payments.selectors.statement_summary": None,
+    # The reconciliation's set-based readers, inside statement_import / statement_reconcile (checked there)
+    "recupero.payments.selectors.known_references": None,
+    "recupero.payments.selectors.entries_to_reconcile": None,
+    "recupero.payments.selectors.entry_data": None,
+    "recupero.payments.selectors.candidate_index": None,
+    "recupero.payments.selectors.cases_by_id": None,
     "recupero.cases.selectors.cases_filtered": lambda f, a, w, p: list(
         f(tenant=w.tenant, actor=a, filters=_filters())
     ),

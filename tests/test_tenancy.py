@@ -143,6 +143,31 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.core.selectors.chain_status": None,  # a sentence about the tenant's own chain
     "recupero.parties.selectors.debtor_ids_matching": None,  # ids, checked in web/tests/test_audit.py
     "recupero.core.selectors.audit_actors": lambda f, c: list(f(tenant=c["tenant"], actor=c["admin"])),
+    "recupero.payments.selectors.require_statements": None,  # a check, no rows
+    "recupero.payments.selectors.payments_of_case": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
+    ),
+    "recupero.payments.selectors.payment_get": None,  # by id with the tenant: payments tests
+    "recupero.payments.selectors.case_by_code": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], code=c["case"].code
+    ),
+    "recupero.payments.selectors.statements_list": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.payments.selectors.statement_get": None,  # by id with the tenant: payments tests
+    "recupero.payments.selectors.statement_entries": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], statement_id=0
+    ),
+    "recupero.payments.selectors.review_queue": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.payments.selectors.entry_get": None,  # by id with the tenant
+    "recupero.payments.selectors.collection_accounts": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.payments.selectors.statement_counts": None,  # figures of one statement
+    "recupero.payments.selectors.statement_summary": None,
+    "recupero.payments.selectors.known_references": lambda f, c: f(
+        tenant=c["tenant"], iban="X", references=["R"]
+    ),
+    "recupero.payments.selectors.entries_to_reconcile": lambda f, c: f(tenant=c["tenant"], iban="X", limit=5),
+    "recupero.payments.selectors.entry_data": None,  # a conversion, no query
+    "recupero.payments.selectors.candidate_index": None,  # dataclasses, checked by the statements tests
+    "recupero.payments.selectors.cases_by_id": lambda f, c: f(tenant=c["tenant"], ids=[c["case"].pk]),
     # the collector's desk and disputes (issue 12)
     "recupero.cases.selectors.cases_filtered": lambda f, c: list(
         f(tenant=c["tenant"], actor=c["admin"], filters=CaseFilters())

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "recupero.imports",
     "recupero.web",
     "recupero.demo",
+    "recupero.payments",
 ]
 
 MIDDLEWARE = [

@@ -342,6 +342,17 @@ def assignment_return_cases(
     return moved
 
 
+def claim_outstanding_lower(*, tenant: Tenant, actor: User, claim: Claim, amount: Decimal) -> Decimal:
+    """Lower what the creditor reports outstanding on an invoice (a credit note posted by the intake), never below
+    zero: a building block for the service that posted the credit note, which has checked its actor."""
+    if claim.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    reported = claim.reported_outstanding if claim.reported_outstanding is not None else claim.amount
+    left = max(reported - amount, Decimal("0.00"))
+    Claim.objects.filter(pk=claim.pk).update(reported_outstanding=left)
+    return left
+
+
 # ---------------------------------------------------------------- disputes (contestazioni)
 
 

@@ -129,6 +129,35 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "La lettura del lotto si è interrotta: il processo che la eseguiva non dà segni di vita da oltre "
         "{minutes} minuti. Nessun dato è stato importato: il lotto può essere riletto o annullato.",
     ),
+    # Payments and bank statements (recupero/payments)
+    "payments.bad_amount": (
+        422,
+        "Importo non valido: «{value}». Deve essere positivo, al massimo due decimali.",
+    ),
+    "payments.bad_method": (422, "Metodo di pagamento sconosciuto: «{value}»."),
+    "payments.bad_date": (422, "Data di valuta non valida: «{value}» (non può essere futura)."),
+    "payments.receipt_required": (422, "Per un pagamento in contanti indicare il numero della ricevuta."),
+    "payments.unknown_claim": (422, "La fattura indicata dal debitore non appartiene alla pratica."),
+    "payments.already_reversed": (409, "Il pagamento è già stato stornato."),
+    "payments.entry_resolved": (409, "Il movimento è già stato trattato ({status})."),
+    "payments.split_mismatch": (
+        422,
+        "La ripartizione ({total} €) non corrisponde all'importo del movimento ({amount} €).",
+    ),
+    "payments.split_other_debtor": (
+        422,
+        "Si può ripartire un movimento solo tra pratiche dello stesso debitore.",
+    ),
+    "payments.bad_iban": (422, "IBAN non valido: «{value}»."),
+    "payments.statement_unreadable": (422, "Estratto conto non leggibile: {detail}."),
+    "payments.statement_empty": (
+        422,
+        "Il file non contiene alcun estratto conto o avviso (camt.053 Stmt, camt.054 Ntfctn): rifiutato.",
+    ),
+    "payments.statement_unknown": (
+        422,
+        "Formato non riconosciuto ({detail}): sono accettati camt.053 (001.02-001.08), camt.054 e CBI XML.",
+    ),
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),

@@ -34,6 +34,7 @@ from recupero.core.services import audit_record
 from recupero.demo.desk import desk_demo
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
+from recupero.demo.payments import demo_payments
 from recupero.law.codegen import vat_number
 from recupero.parties.models import Creditor, Mandate
 
@@ -271,6 +272,7 @@ def demo_load(
     seed: int = 1,
     reset: bool = False,
     progress: Callable[[int, int, float], None] | None = None,
+    bank_statement: bool = False,
 ) -> LoadResult:
     """Load the demo agency with `cases` cases, all or nothing (one transaction). With `reset`, an existing demo
     tenant is deleted first; without it, an existing demo is left alone (`skipped`)."""
@@ -310,6 +312,8 @@ def demo_load(
             object_id=str(tenant.pk),
             details={"cases": cases, "seed": seed, "rows": total},
         )
+        if bank_statement:  # the collection account and a month's bank statement (recupero/demo/payments.py)
+            demo_payments(tenant)
     _analyze(bulk.vendor)
     seconds = time.perf_counter() - started
     return LoadResult(

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from recupero.cases.models import Case, Claim
+from recupero.cases.services import claim_outstanding_lower
 from recupero.core.models import Tenant, User
 from recupero.imports import frames
 from recupero.imports.domain.errors import Notice
@@ -118,7 +119,7 @@ def preview(
     seen = matched.join(in_file, on=["case_reference", "target"], how="left", maintain_order="left")
     applies = pl.col("claim_id").is_not_null() | pl.col("in_file").fill_null(False)
     applied = seen.filter(applies)
-    total = applied["credit"].sum() if applied.height else Decimal("0.00")
+    total = Decimal(str(applied["credit"].sum())) if applied.height else Decimal("0.00")
     unmatched = seen.height - applied.height
     if applied.height:
         notices.append(
@@ -175,8 +176,7 @@ def _post_one(tenant: Tenant, actor: User, claim: Claim, credit: dict[str, Any])
     )
     if before:
         return 0
-    reported = claim.reported_outstanding if claim.reported_outstanding is not None else claim.amount
-    Claim.objects.filter(pk=claim.pk).update(reported_outstanding=max(reported - amount, Decimal("0.00")))
+    claim_outstanding_lower(tenant=tenant, actor=actor, claim=claim, amount=amount)
     return 1
 
 

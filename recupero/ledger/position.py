@@ -16,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from recupero.cases.models import Case, Claim, ClaimInstalment
 from recupero.cases.selectors import case_claims, prescription_events
 from recupero.law.errors import LawError
@@ -42,6 +44,7 @@ from recupero.parties.domain.debtors import law_debtor_type
 from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
+PAYMENT_ACCOUNTS = (Account.PAYMENTS_RECEIVED.value, Account.PAID_TO_CREDITOR.value)
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,14 @@ def _credits(case: Case) -> dict[int, Decimal]:
 
 
 def _payments(case: Case) -> list[CasePayment]:
+    # Money received by the agency or reported paid to the creditor (pagamento diretto) both reduce the debt;
+    # a payment reversed since (returned cheque, SDD reject) no longer does.
     rows = LedgerEntry.objects.filter(
-        tenant_id=case.tenant_id, case=case, debit_account=Account.PAYMENTS_RECEIVED, kind="payment"
+        tenant_id=case.tenant_id,
+        case=case,
+        debit_account__in=PAYMENT_ACCOUNTS,
+        kind="payment",
+        reversed_by__isnull=True,
     ).values_list("group", "posted_on", "amount")
     grouped: dict[str, tuple[dt.date, Decimal]] = {}
     for group, posted_on, amount in rows:
@@ -171,9 +180,11 @@ def _requests(
     costs: Decimal,
     rates: RateTable,
     interest_until: dt.date | None,
+    waived: bool | None = None,
 ) -> dict[str, InterestRequest]:
-    mandate = _mandate(case)
-    waived = bool(mandate and mandate.waive_flat_compensation)
+    if waived is None:
+        mandate = _mandate(case)
+        waived = bool(mandate and mandate.waive_flat_compensation)
     regime = "commercial" if case.commercial else "legal"
     out: dict[str, InterestRequest] = {}
     for i, part in enumerate(parts):
@@ -195,17 +206,25 @@ def _requests(
 
 
 def _compute(
-    case: Case, claims: list[Part], until: dt.date, costs: Decimal, rates: RateTable
+    case: Case,
+    claims: list[Part],
+    until: dt.date,
+    costs: Decimal,
+    rates: RateTable,
+    extra: tuple[CasePayment, ...] = (),
+    known: tuple[list[CasePayment], bool] | None = None,
 ) -> tuple[CaseResult, dt.date, str]:
     """Compute up to `until`. When a rate is not yet published, interest stops at the last day with a rate and
     the result says so — but every payment up to `until` is still imputed, so the total never states more
     than is owed (issue 10: a payment after the last rate day was once left out of the total)."""
-    payments = [p for p in _payments(case) if p.date <= until]
+    # `known`: the case's payments and whether the mandate waives the €40, when the caller already read them
+    paid, waived = known if known is not None else (_payments(case), None)
+    payments = [p for p in paid if p.date <= until] + list(extra)
     stop: dt.date | None = None
     warning = ""
     for _attempt in range(len(claims) + 1):  # each retry stops earlier; one per claim at the very most
         try:
-            result = compute_case(_requests(case, claims, until, costs, rates, stop), payments)
+            result = compute_case(_requests(case, claims, until, costs, rates, stop, waived), payments)
             return result, stop or until, warning
         except LawError as exc:
             if exc.code != "law.rate_missing" or "day" not in exc.params:
@@ -303,7 +322,7 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
     `rates`: the published tables (default: the database's, `selectors.rate_table`)."""
     claims = case_claims(case=case)
     balances = case_balances(case=case)
-    costs = balances[Account.COLLECTION_COSTS]
+    costs = gross_costs(case, balances)
     parts = _parts(case, claims)
     result, until, rate_warning = _compute(case, parts, today, costs, rates or rate_table())
     events = _events(case)
@@ -316,7 +335,7 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
         interest=sum((p.interest for p in positions), ZERO),
         flat_compensation=sum((p.flat_compensation for p in positions), ZERO),
         costs=sum((r.costs_outstanding for r in result.claims.values()), ZERO),
-        payments=balances[Account.PAYMENTS_RECEIVED],
+        payments=balances[Account.PAYMENTS_RECEIVED] + balances[Account.PAID_TO_CREDITOR],
         total_due=result.total_due,
         regime="commercial" if case.commercial else "legal",
         claims=positions,
@@ -324,3 +343,54 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
         warnings=[rate_warning] if rate_warning else [],
         rate_warning=rate_warning,
     )
+
+
+def gross_costs(case: Case, balances: dict[Account, Decimal]) -> Decimal:
+    """Costs charged, before payments: the engine imputes every payment itself, so it must see the costs as
+    charged (the book balance less what payments still standing paid on them would count those twice)."""
+    paid = LedgerEntry.objects.filter(
+        tenant_id=case.tenant_id,
+        case=case,
+        kind="payment",
+        credit_account=Account.COLLECTION_COSTS,
+        reversed_by__isnull=True,
+    ).aggregate(total=Sum("amount"))["total"]
+    return balances[Account.COLLECTION_COSTS] + (paid or ZERO)
+
+
+@dataclass(frozen=True)
+class PaymentRun:
+    """The engine's run at a payment's value date without it and with it (its imputation is the difference),
+    and the books' balances it was computed from."""
+
+    before: CaseResult
+    after: CaseResult
+    until: dt.date
+    rate_warning: str
+    balances: dict[Account, Decimal]
+
+
+def payment_runs(
+    *,
+    case: Case,
+    on: dt.date,
+    amount: Decimal,
+    designated: tuple[str, ...] = (),
+    rates: RateTable | None = None,
+) -> PaymentRun:
+    """The law engine on the case at `on`, with the payments up to that day, then with one more (last of its
+    day). A read, like `case_position`: the payments app turns the difference into its ledger lines."""
+    claims = case_claims(case=case)
+    balances = case_balances(case=case)
+    costs = gross_costs(case, balances)
+    table = rates or rate_table()
+    mandate = _mandate(case)
+    known = (_payments(case), bool(mandate and mandate.waive_flat_compensation))
+    parts = _parts(case, claims)
+    # The engine's debts are the invoices' parts (an instalment is keyed "<claim>/<n>"): a designated invoice
+    # designates each of its instalments, in their order.
+    designated = tuple(p.key for d in designated for p in parts if str(p.claim.pk) == d)
+    before, until, warning = _compute(case, parts, on, costs, table, known=known)
+    paying = (CasePayment(on, amount, designated),)
+    after, _, _ = _compute(case, parts, on, costs, table, paying, known=known)
+    return PaymentRun(before, after, until, warning, balances)

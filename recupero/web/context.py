@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     MANAGE_RATES,
+    RECONCILE_PAYMENTS,
     REPORT_VISITS,
     VIEW_AUDIT,
     VIEW_CASES,
@@ -36,6 +37,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
     ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
     ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
     ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),

@@ -62,6 +62,8 @@ POST_LEDGER = "ledger.post"
 PROPOSE_ARRANGEMENTS = "arrangements.propose"
 APPROVE_ARRANGEMENTS = "arrangements.approve"
 POST_PAYMENTS = "payments.post"
+# Bank statements and their review queue show every payer of the agency's account, whichever creditor's.
+RECONCILE_PAYMENTS = "payments.reconcile"
 ISSUE_REMITTANCE = "remittance.issue"
 VIEW_AUDIT = "core.view_audit"
 MANAGE_USERS = "core.manage_users"
@@ -90,6 +92,7 @@ CAPABILITY_LABELS = {
     PROPOSE_ARRANGEMENTS: "proporre promesse, piani e stralci",
     APPROVE_ARRANGEMENTS: "approvare piani e stralci oltre mandato",
     POST_PAYMENTS: "registrare pagamenti",
+    RECONCILE_PAYMENTS: "caricare estratti conto e riconciliare gli incassi",
     ISSUE_REMITTANCE: "emettere rendiconti e riversamenti",
     VIEW_AUDIT: "consultare il registro di audit",
     MANAGE_USERS: "gestire gli utenti",

@@ -25,6 +25,7 @@ class Account(StrEnum):
     PAYMENTS_RECEIVED = "payments_received"
     WRITE_OFFS = "write_offs"
     CREDITS = "credits"  # credit notes and other reductions granted by the creditor
+    PAID_TO_CREDITOR = "paid_to_creditor"  # pagamento diretto: paid to the creditor, reported to us
 
 
 RECEIVABLES = (Account.PRINCIPAL, Account.LATE_INTEREST, Account.FLAT_COMPENSATION, Account.COLLECTION_COSTS)
@@ -41,6 +42,7 @@ LABELS = {
     Account.PAYMENTS_RECEIVED: "Pagamenti ricevuti",
     Account.WRITE_OFFS: "Stralci",
     Account.CREDITS: "Note di credito",
+    Account.PAID_TO_CREDITOR: "Pagamenti diretti al creditore",
 }
 
 

@@ -68,8 +68,23 @@ def plan(
     if guards.prescription_close(snapshot, today, settings) and not _demand_pending(
         records, snapshot, today, settings
     ):
-        return _fast_track_demand(snapshot, strategy, records, today, settings)
-    return _next_step(snapshot, strategy, records, history, today, settings)
+        return _asking_to_verify(
+            _fast_track_demand(snapshot, strategy, records, today, settings), snapshot, today
+        )
+    return _asking_to_verify(
+        _next_step(snapshot, strategy, records, history, today, settings), snapshot, today
+    )
+
+
+def _asking_to_verify(decision: Decision, snapshot: CaseSnapshot, today: date) -> Decision:
+    """An open case whose debtor's identity is "to verify" asks for the check from its first working day, not
+    only when a SIC or legal step is held by it (one task: its key is the case's)."""
+    if not snapshot.identity_to_verify:
+        return decision
+    task = _verify(snapshot, today)
+    if task in decision.extra:
+        return decision
+    return Decision(decision.case_id, decision.strategy_code, decision.outcome, (*decision.extra, task))
 
 
 def preview(

@@ -33,16 +33,17 @@ FIRST_DONE = done(("first", "email_reminder", date(2026, 2, 2)))
 ALL = Contacts(email=True, mobile=True, pec=True, address=True)
 
 # (step action, identity to verify, contacts, expected outcome: an Execute's (action, channel) or a Skip, a
-# verify task among the extras)
+# verify task among the extras — asked for by every decision of an open case while the identity is to verify)
 IDENTITY = [
     ("bureau_notice", True, ALL, Skip("identity_to_verify", "s"), True),
     ("bureau_notice", False, ALL, ("bureau_notice", "pec"), False),
     ("legal_review", True, ALL, Skip("identity_to_verify", "s"), True),
     ("legal_review", False, ALL, ("legal_review", "task"), False),
     # demands and letters go on: they interrupt prescription and name the debtor as the creditor's file does
-    ("formal_demand_pec", True, ALL, ("formal_demand_pec", "pec"), False),
-    ("reminder_letter_1", True, ALL, ("reminder_letter_1", "post"), False),
-    ("phone_call", True, ALL, ("phone_call", "phone"), False),
+    ("formal_demand_pec", True, ALL, ("formal_demand_pec", "pec"), True),
+    ("reminder_letter_1", True, ALL, ("reminder_letter_1", "post"), True),
+    ("phone_call", True, ALL, ("phone_call", "phone"), True),
+    ("phone_call", False, ALL, ("phone_call", "phone"), False),
 ]
 
 
@@ -55,7 +56,14 @@ def test_identity_to_verify_holds_bureau_and_legal_steps(action, to_verify, cont
         assert outcome == expected
     else:
         assert isinstance(outcome, Execute) and (outcome.action, outcome.channel) == expected
-    assert (VERIFY in decision.extra) is task
+    assert decision.extra.count(VERIFY) == (1 if task else 0)
+
+
+def test_a_closed_case_asks_for_nothing():
+    decision = plan(
+        snap(identity_to_verify=True, status="paid"), ladder("legal_review"), FIRST_DONE, TODAY, SETTINGS
+    )
+    assert decision.extra == ()
 
 
 # (step action, contacts, expected outcome, extras)

@@ -96,3 +96,14 @@ def test_closing_the_verification_verifies_the_identity():
         case.timeline.filter(kind="worklist.verify_data").get().summary
         == "Verifica anagrafica: Dati verificati"
     )
+
+
+def test_an_identity_to_verify_asks_for_the_check_at_the_first_run():
+    t = b.tenant()
+    cr = b.creditor(t)
+    case = b.case(t, cr, b.debtor(t, email=True))
+    Debtor.objects.filter(pk=case.debtor_id).update(identity_status="to_verify")
+    actor = system_actor(t)
+    strategy_run(tenant=t, actor=actor, run_date=DAY)
+    strategy_run(tenant=t, actor=actor, run_date=DAY + dt.timedelta(days=1))
+    assert list(WorkItem.objects.filter(case=case).values_list("kind", "status")) == [("verify_data", "open")]

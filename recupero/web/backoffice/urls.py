@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
+    path("pagamenti/", include("recupero.web.backoffice.payments")),
     # the collector's desk, disputes and the verification pack (issue 12)
     path("code/mia/", desk.my_queue_view, name="my_queue"),
     path("code/scrivania/", desk.desk_view, name="desk"),

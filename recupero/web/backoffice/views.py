@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from recupero.web.backoffice import pages
+from recupero.web.backoffice import pages, payments
 from recupero.web.backoffice.desk import assign_choices
 from recupero.web.backoffice.disputes import case_desk
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
@@ -34,8 +34,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     page = pages.case_page(tenant=tenant_of(request), actor=user, case_id=case_id)
-    desk = case_desk(tenant=tenant_of(request), actor=user, case=page.case)
-    return render(request, "web/case_detail.html", {"page": page, "case": page.case, "desk": desk})
+    context = {"page": page, "case": page.case, **payments.case_context(request, page.case.pk)}
+    context["desk"] = case_desk(tenant=tenant_of(request), actor=user, case=page.case)
+    return render(request, "web/case_detail.html", context)
 
 
 @backoffice_view

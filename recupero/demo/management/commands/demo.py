@@ -37,7 +37,11 @@ class Command(BaseCommand):
 
         try:
             result = demo_load(
-                cases=options["cases"], seed=options["seed"], reset=options["reset"], progress=progress
+                cases=options["cases"],
+                seed=options["seed"],
+                reset=options["reset"],
+                progress=progress,
+                bank_statement=True,
             )
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc

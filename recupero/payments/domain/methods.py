@@ -1,0 +1,71 @@
+"""Payment methods, payment states and statement-entry states (rule 7: states change through these tables)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Method(StrEnum):
+    BANK_TRANSFER = "bank_transfer"  # bonifico
+    POSTAL_SLIP = "postal_slip"  # bollettino postale
+    PAGOPA = "pagopa"
+    CHEQUE = "cheque"  # assegno
+    CASH = "cash"  # contanti, with the number of the receipt given to the debtor
+    CARD = "card"
+    SDD = "sdd"  # SEPA direct debit (addebito diretto)
+
+
+METHOD_LABELS = {
+    Method.BANK_TRANSFER: "Bonifico",
+    Method.POSTAL_SLIP: "Bollettino postale",
+    Method.PAGOPA: "pagoPA",
+    Method.CHEQUE: "Assegno",
+    Method.CASH: "Contanti",
+    Method.CARD: "Carta",
+    Method.SDD: "Addebito diretto SEPA",
+}
+
+# Methods whose money can come back after it was booked: a returned cheque, an SDD reject, a chargeback.
+REVERSIBLE = frozenset(Method)
+
+
+class PaymentStatus(StrEnum):
+    POSTED = "posted"
+    REVERSED = "reversed"
+
+
+PAYMENT_STATUS_LABELS = {PaymentStatus.POSTED: "Registrato", PaymentStatus.REVERSED: "Stornato"}
+PAYMENT_TRANSITIONS = {
+    PaymentStatus.POSTED: frozenset({PaymentStatus.REVERSED}),
+    PaymentStatus.REVERSED: frozenset(),
+}
+
+
+class EntryStatus(StrEnum):
+    """Where each credit line of a bank statement ends: posted, waiting in review, or not ours."""
+
+    NEW = "new"  # stored, not yet reconciled (an import stopped half-way resumes from these)
+    REVIEW = "review"
+    POSTED = "posted"
+    NOT_OURS = "not_ours"
+    DEBIT = "debit"  # a debit line (fees, refunds): read and kept, never matched
+
+
+ENTRY_STATUS_LABELS = {
+    EntryStatus.NEW: "Da riconciliare",
+    EntryStatus.REVIEW: "Da verificare",
+    EntryStatus.POSTED: "Registrato",
+    EntryStatus.NOT_OURS: "Non di nostra competenza",
+    EntryStatus.DEBIT: "Addebito",
+}
+ENTRY_TRANSITIONS = {
+    EntryStatus.NEW: frozenset({EntryStatus.POSTED, EntryStatus.REVIEW, EntryStatus.DEBIT}),
+    EntryStatus.REVIEW: frozenset({EntryStatus.POSTED, EntryStatus.NOT_OURS}),
+    EntryStatus.NOT_OURS: frozenset({EntryStatus.REVIEW}),
+    EntryStatus.POSTED: frozenset(),
+    EntryStatus.DEBIT: frozenset(),
+}
+
+
+def can_move(table: dict, source: str, target: str) -> bool:  # type: ignore[type-arg]
+    return target in {t.value for t in table.get(source, frozenset())}

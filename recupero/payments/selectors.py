@@ -1,0 +1,187 @@
+"""Every read of payments for interfaces and for the reconciliation (set-based: one query per chunk)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from recupero.cases.domain.states import OPEN_STATUSES
+from recupero.cases.models import Case
+from recupero.core.domain.roles import RECONCILE_PAYMENTS, VIEW_CASES
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import case_q, check, creditor_ids
+from recupero.parties.models import Debtor
+from recupero.payments.domain.matching import Candidate, CandidateIndex, codes_in, name_keys, rf_codes_in
+from recupero.payments.domain.statements import EntryData
+from recupero.payments.models import BankStatement, CollectionAccount, PayerAccount, Payment, StatementEntry
+
+CHUNK = 2000
+
+
+def require_statements(actor: User, tenant: Tenant | int) -> None:
+    """Bank statements and the review queue show every payer of the account, whichever creditor's: only the
+    roles that record payments across the whole agency reach them (a consultant records them on their cases)."""
+    check(actor, RECONCILE_PAYMENTS, tenant)
+    if (
+        creditor_ids(actor) is not None
+    ):  # the matrix gives it only to agency-wide roles: kept as a second lock
+        raise DomainError("auth.forbidden")
+
+
+def payments_of_case(*, tenant: Tenant, actor: User, case_id: int) -> list[Payment]:
+    check(actor, VIEW_CASES, tenant)
+    rows = Payment.objects.filter(tenant=tenant, case_id=case_id).filter(case_q(actor, "case__"))
+    return list(rows.select_related("case").order_by("-value_date", "-pk"))
+
+
+def case_by_code(*, tenant: Tenant, actor: User, code: str) -> Case:
+    """A case the actor reaches, by the code a person reads on a letter or a bank transfer (the review queue)."""
+    check(actor, VIEW_CASES, tenant)
+    case = Case.objects.filter(tenant=tenant, code=code.strip().upper()).filter(case_q(actor)).first()
+    if case is None:
+        raise DomainError("auth.not_found")
+    return case
+
+
+def payment_get(*, tenant: Tenant, actor: User, payment_id: int) -> Payment:
+    check(actor, VIEW_CASES, tenant)
+    found = Payment.objects.filter(tenant=tenant, pk=payment_id).filter(case_q(actor, "case__"))
+    payment = found.select_related("case").first()
+    if payment is None:
+        raise DomainError("auth.not_found")
+    return payment
+
+
+def statements_list(*, tenant: Tenant, actor: User, limit: int = 50) -> list[BankStatement]:
+    require_statements(actor, tenant)
+    return list(BankStatement.objects.filter(tenant=tenant).order_by("-pk")[:limit])
+
+
+def statement_get(*, tenant: Tenant, actor: User, statement_id: int) -> BankStatement:
+    require_statements(actor, tenant)
+    statement = BankStatement.objects.filter(tenant=tenant, pk=statement_id).first()
+    if statement is None:
+        raise DomainError("auth.not_found")
+    return statement
+
+
+def statement_entries(*, tenant: Tenant, actor: User, statement_id: int) -> list[StatementEntry]:
+    require_statements(actor, tenant)
+    return list(StatementEntry.objects.filter(tenant=tenant, statement_id=statement_id).order_by("pk"))
+
+
+def review_queue(*, tenant: Tenant, actor: User, limit: int = 200) -> list[StatementEntry]:
+    require_statements(actor, tenant)
+    rows = StatementEntry.objects.filter(tenant=tenant, status="review").select_related("statement")
+    return list(rows.order_by("booking_date", "pk")[:limit])
+
+
+def entry_get(*, tenant: Tenant, actor: User, entry_id: int) -> StatementEntry:
+    require_statements(actor, tenant)
+    entry = StatementEntry.objects.filter(tenant=tenant, pk=entry_id).select_related("statement").first()
+    if entry is None:
+        raise DomainError("auth.not_found")
+    return entry
+
+
+def collection_accounts(*, tenant: Tenant, actor: User) -> list[CollectionAccount]:
+    require_statements(actor, tenant)
+    return list(CollectionAccount.objects.filter(tenant=tenant).order_by("iban"))
+
+
+def statement_counts(*, statement: BankStatement) -> dict[str, object]:
+    """Where the statement's lines ended (posted, in review, not ours, debits) and the money posted."""
+    rows = (
+        StatementEntry.objects.filter(statement=statement)
+        .values("status")
+        .annotate(n=Count("id"), t=Sum("amount"))
+    )
+    out: dict[str, object] = {r["status"]: r["n"] for r in rows}
+    posted = next((r["t"] for r in rows if r["status"] == "posted"), None) or 0
+    # SQLite sums decimals as binary floats: back to cents (amounts are whole cents)
+    out["posted_total"] = str(Decimal(str(posted)).quantize(Decimal("0.01")))
+    return out
+
+
+def statement_summary(statement: BankStatement) -> dict[str, object]:
+    return {"id": statement.pk, "account": statement.account_iban, "registered": statement.account_id is not None,
+            "kind": statement.kind, "statement": statement.statement_id, "totals_ok": statement.totals_ok,
+            "counts": statement.counts}  # fmt: skip
+
+
+# ------------------------------------------------------------------ the reconciliation's readers (no actor:
+# called inside statement_import / statement_reconcile, which checked the actor)
+
+
+def known_references(*, tenant: Tenant, iban: str, references: Iterable[str]) -> set[str]:
+    refs, out = list(dict.fromkeys(references)), set[str]()
+    for i in range(0, len(refs), CHUNK):
+        rows = StatementEntry.objects.filter(
+            tenant=tenant, account_iban=iban, reference__in=refs[i : i + CHUNK]
+        )
+        out.update(rows.values_list("reference", flat=True))
+    return out
+
+
+def entries_to_reconcile(*, tenant: Tenant, iban: str, limit: int) -> list[StatementEntry]:
+    rows = StatementEntry.objects.filter(tenant=tenant, account_iban=iban, status="new").order_by("pk")
+    return list(rows.select_for_update()[:limit])
+
+
+def entry_data(entry: StatementEntry) -> EntryData:
+    return EntryData(
+        reference=entry.reference, amount=entry.amount, credit=entry.credit, booking_date=entry.booking_date,
+        value_date=entry.value_date, remittance=entry.remittance, structured=entry.structured,
+        end_to_end=entry.end_to_end, payer_name=entry.payer_name, payer_iban=entry.payer_iban,
+    )  # fmt: skip
+
+
+def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateIndex:
+    """The cases a batch of credits may pay, found in a few set-based queries: by case code (from the causale
+    or the RF reference), by the payer's IBAN known for a debtor, by the payer's name; then every case of the
+    debtors found (a credit may be split across them)."""
+    codes = {c for e in entries for c in codes_in(e)[0] + rf_codes_in(e)}
+    ibans = {e.payer_iban for e in entries if e.payer_iban}
+    names = {k for e in entries for k in name_keys(e.payer_name)}
+    index = CandidateIndex()
+    debtor_ids: set[int] = set()
+    for part in _chunks(sorted(codes)):
+        debtor_ids.update(
+            Case.objects.filter(tenant=tenant, code__in=part).values_list("debtor_id", flat=True)
+        )
+    for part in _chunks(sorted(ibans)):
+        for iban, debtor_id in PayerAccount.objects.filter(tenant=tenant, iban__in=part).values_list(
+            "iban", "debtor_id"
+        ):
+            index.debtors_by_iban.setdefault(iban, []).append(debtor_id)
+            debtor_ids.add(debtor_id)
+    for part in _chunks(sorted(names)):
+        for name, debtor_id in Debtor.objects.filter(tenant=tenant, search_name__in=part).values_list(
+            "search_name", "pk"
+        ):
+            index.debtors_by_name.setdefault(name, []).append(debtor_id)
+            debtor_ids.add(debtor_id)
+    for part in _chunks(sorted(debtor_ids)):
+        cases = Case.objects.filter(tenant=tenant, debtor_id__in=part).select_related("debtor")
+        for case in cases.only("pk", "code", "debtor_id", "balance", "status", "debtor__first_name",
+                               "debtor__last_name", "debtor__company_name"):  # fmt: skip
+            candidate = Candidate(case.pk, case.code, case.debtor_id, case.debtor.display_name, case.balance,
+                                  case.status in OPEN_STATUSES)  # fmt: skip
+            index.by_code[case.code] = candidate
+            index.by_debtor.setdefault(case.debtor_id, []).append(candidate)
+    return index
+
+
+def cases_by_id(*, tenant: Tenant, ids: Iterable[int]) -> dict[int, Case]:
+    out: dict[int, Case] = {}
+    for part in _chunks(sorted(set(ids))):
+        out.update({c.pk: c for c in Case.objects.filter(tenant=tenant, pk__in=part)})
+    return out
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:  # type: ignore[type-arg]
+    for i in range(0, len(values), size):
+        yield values[i : i + size]

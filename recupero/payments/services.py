@@ -1,0 +1,490 @@
+"""Every write of payments: record, reverse, register a collection account, import and reconcile statements,
+resolve the review queue. One transaction each (an import: one per chunk), a timeline event and an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from recupero.cases.domain.states import CaseStatus, can_transition
+from recupero.cases.models import Case, Claim
+from recupero.cases.services import case_move, timeline_append
+from recupero.core.clock import today
+from recupero.core.domain.roles import POST_PAYMENTS
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import require_case, service
+from recupero.core.services import audit_record
+from recupero.law.allocation import BUCKET_LABELS
+from recupero.law.money import format_eur
+from recupero.ledger.domain.accounts import Account, EntryKind
+from recupero.ledger.models import LedgerEntry
+from recupero.ledger.position import payment_runs
+from recupero.ledger.services import Line, entry_post, entry_reverse
+from recupero.payments import selectors
+from recupero.payments.domain.imputation import ACCRUED, BUCKET_ACCOUNT, BookPlan, book_plan, imputation_of
+from recupero.payments.domain.matching import decide, score
+from recupero.payments.domain.methods import (
+    ENTRY_STATUS_LABELS,
+    ENTRY_TRANSITIONS,
+    METHOD_LABELS,
+    PAYMENT_TRANSITIONS,
+    EntryStatus,
+    Method,
+    PaymentStatus,
+    can_move,
+)
+from recupero.payments.domain.statements import StatementData, totals
+from recupero.payments.models import BankStatement, CollectionAccount, PayerAccount, Payment, StatementEntry
+
+CENT = Decimal("0.01")
+# Credits reconciled per transaction: an import stopped half-way keeps what it posted and resumes from the rest
+# (the environment variable lets the kill -9 test stop one mid-way on a small file).
+CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "500"))
+
+
+def _amount(value: Decimal | str) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", ".")) if isinstance(value, str) else Decimal(value)
+    except InvalidOperation:
+        raise DomainError("payments.bad_amount", value=value) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise DomainError("payments.bad_amount", value=value)
+    return amount
+
+
+def _check_input(method: str, value_date: dt.date, reference: str) -> Method:
+    if method not in {m.value for m in Method}:
+        raise DomainError("payments.bad_method", value=method)
+    if value_date > today():
+        raise DomainError("payments.bad_date", value=f"{value_date:%d/%m/%Y}")
+    if method == Method.CASH and not reference.strip():
+        raise DomainError("payments.receipt_required")
+    return Method(method)
+
+
+@service(POST_PAYMENTS)
+@transaction.atomic
+def payment_record(
+    *,
+    tenant: Tenant,
+    actor: User,
+    case: Case,
+    amount: Decimal | str,
+    value_date: dt.date,
+    method: str,
+    direct: bool = False,
+    reference: str = "",
+    payer_name: str = "",
+    payer_iban: str = "",
+    designated_claim: Claim | None = None,
+    entry: StatementEntry | None = None,
+) -> Payment:
+    """Record a payment, impute it by the law engine at its value date (artt. 1193/1194 c.c.) and post it as
+    one ledger group under `payment:<id>`. A pagamento diretto (`direct`) was paid to the creditor: it reduces
+    the debt the same way, debiting `paid_to_creditor`. More than is owed stays on the payment as a credit to
+    refund (`refund_due`); a case left owing nothing moves to "Pagata"."""
+    if case.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    require_case(actor, POST_PAYMENTS, case)
+    money = _amount(amount)
+    kind = _check_input(method, value_date, reference)
+    if designated_claim is not None and designated_claim.case_id != case.pk:
+        raise DomainError("payments.unknown_claim")
+    case = Case.objects.select_for_update().get(pk=case.pk)  # one payment at a time per case
+    designated = (str(designated_claim.pk),) if designated_claim else ()
+    run = payment_runs(case=case, on=value_date, amount=money, designated=designated)
+    plan = book_plan(money, imputation_of(run.before, run.after), run.balances)
+    payment = Payment.objects.create(
+        tenant=tenant, case=case, amount=money, value_date=value_date, method=kind.value, direct=direct,
+        reference=reference[:140], payer_name=payer_name[:200], payer_iban=payer_iban[:34],
+        designated_claim=designated_claim, entry=entry, overpayment=plan.overpayment,
+        refund_due=plan.overpayment > 0, created_by=actor if actor.pk else None,
+    )  # fmt: skip
+    _post(tenant, actor, case, payment, plan)
+    if payer_iban and not direct:
+        PayerAccount.objects.get_or_create(tenant=tenant, debtor_id=case.debtor_id, iban=payer_iban[:34])
+    timeline_append(
+        tenant=tenant, actor=actor, case=case, kind="payment.recorded", summary=_summary(payment),
+        data={"payment": payment.pk, "amount": str(money), "overpayment": str(plan.overpayment)},
+    )  # fmt: skip
+    audit_record(
+        tenant=tenant, actor=actor, action="payment.record", obj=payment,
+        details={"case": case.code, "amount": str(money), "method": kind.value, "direct": direct},
+        case_ids=[case.pk],
+    )  # fmt: skip
+    if run.after.total_due == 0 and can_transition(case.status, CaseStatus.PAID):
+        case_move(tenant=tenant, actor=actor, case=case, target=CaseStatus.PAID, reason="dovuto saldato",
+                  on=value_date)  # fmt: skip
+    return payment
+
+
+def _claim_of(key: str) -> int:
+    """The claim id of an engine key: "<claim>" for an invoice, "<claim>/<n>" for one of its instalments."""
+    return int(key.split("/")[0])
+
+
+def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookPlan) -> None:
+    on = payment.value_date
+    if plan.accruals:  # one group for the interest and €40 this payment pays, booked as accrued
+        accrued = [
+            Line(account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati al {on:%d/%m/%Y}")
+            for bucket, account in BUCKET_ACCOUNT.items()
+            if (amount := plan.accruals.get(account))
+        ]
+        entry_post(
+            tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST, lines=accrued,
+            idempotency_key=f"payment:{payment.pk}:accrued",
+        )  # fmt: skip
+    if not plan.parts:
+        return
+    invoices = dict(Claim.objects.filter(case=case).values_list("pk", "invoice_number"))
+    debit = Account.PAID_TO_CREDITOR if payment.direct else Account.PAYMENTS_RECEIVED
+    lines = [
+        Line(
+            debit,
+            BUCKET_ACCOUNT[p.bucket],
+            p.amount,
+            f"Fattura {invoices.get(_claim_of(p.claim_id), '')}: {p.label}",
+        )
+        for p in plan.parts
+    ]
+    entries = entry_post(
+        tenant=tenant, actor=actor, case=case, kind=EntryKind.PAYMENT, posted_on=on, lines=lines,
+        idempotency_key=f"payment:{payment.pk}",
+    )  # fmt: skip
+    payment.ledger_group = entries[0].group
+    payment.imputation = [
+        {"claim": _claim_of(p.claim_id), "invoice": invoices.get(_claim_of(p.claim_id), ""), "bucket": p.bucket,
+         "label": p.label, "amount": str(p.amount)}
+        for p in plan.parts
+    ]  # fmt: skip
+    payment.save(update_fields=["ledger_group", "imputation"])
+
+
+def _summary(payment: Payment) -> str:
+    what = "Pagamento diretto al committente" if payment.direct else "Pagamento"
+    method = METHOD_LABELS[Method(payment.method)]
+    text = f"{what} di {format_eur(payment.amount)} € ({method}) del {payment.value_date:%d/%m/%Y}"
+    if payment.overpayment:
+        text += f"; eccedenza da rimborsare {format_eur(payment.overpayment)} €"
+    return text
+
+
+@service(POST_PAYMENTS)
+@transaction.atomic
+def payment_reverse(*, tenant: Tenant, actor: User, payment: Payment, reason: str) -> Payment:
+    """Reverse exactly what the payment posted (a returned cheque, an SDD reject, a chargeback): each entry of
+    its ledger group gets its mirror. Interest booked as accrued when it was paid stays owed."""
+    if payment.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    require_case(actor, POST_PAYMENTS, payment.case)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if not can_move(PAYMENT_TRANSITIONS, payment.status, PaymentStatus.REVERSED):
+        raise DomainError("payments.already_reversed")
+    reason = reason.strip() or "storno"
+    if payment.ledger_group:
+        for entry in LedgerEntry.objects.filter(tenant=tenant, group=payment.ledger_group).order_by("pk"):
+            entry_reverse(tenant=tenant, actor=actor, entry=entry, reason=reason)
+    payment.status = PaymentStatus.REVERSED.value
+    payment.reversed_on = today()
+    payment.reversal_reason = reason[:200]
+    payment.refund_due = False
+    payment.save(update_fields=["status", "reversed_on", "reversal_reason", "refund_due"])
+    timeline_append(
+        tenant=tenant, actor=actor, case=payment.case, kind="payment.reversed",
+        summary=f"Pagamento di {format_eur(payment.amount)} € del {payment.value_date:%d/%m/%Y} stornato ({reason})",
+        data={"payment": payment.pk},
+    )  # fmt: skip
+    audit_record(tenant=tenant, actor=actor, action="payment.reverse", obj=payment, details={"reason": reason},
+                 case_ids=[payment.case_id])  # fmt: skip
+    return payment
+
+
+def normal_iban(value: str) -> str:
+    try:
+        return str(IBAN(re.sub(r"\s", "", value).upper()))
+    except SchwiftyException:
+        raise DomainError("payments.bad_iban", value=value) from None
+
+
+@service(POST_PAYMENTS)
+@transaction.atomic
+def collection_account_register(
+    *, tenant: Tenant, actor: User, iban: str, name: str = ""
+) -> CollectionAccount:
+    """Register an agency's collection account: from now on its statements post payments."""
+    selectors.require_statements(actor, tenant)
+    account, created = CollectionAccount.objects.get_or_create(
+        tenant=tenant, iban=normal_iban(iban), defaults={"name": name[:120]}
+    )
+    if created:
+        audit_record(tenant=tenant, actor=actor, action="payments.account_register", obj=account)
+    return account
+
+
+# ---------------------------------------------------------------------------------------- bank statements
+
+
+@dataclass
+class ImportReport:
+    """The figures of an import (the command line's JSON, the statement page)."""
+
+    entries: int = 0
+    credits: int = 0
+    matched: int = 0
+    review: int = 0
+    duplicates: int = 0
+    posted_total: Decimal = Decimal("0.00")
+    unregistered: list[str] = field(default_factory=list)
+    statements: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "entries": self.entries, "credits": self.credits, "matched": self.matched, "review": self.review,
+            "duplicates": self.duplicates, "posted_total": str(self.posted_total),
+            "unregistered": self.unregistered, "statements": self.statements,
+        }  # fmt: skip
+
+
+@service(POST_PAYMENTS)
+def statement_import(
+    *,
+    tenant: Tenant,
+    actor: User,
+    statements: list[StatementData],
+    dry_run: bool = False,
+    file_name: str = "",
+    defer: bool = False,
+) -> ImportReport:
+    """Store the statements' lines once each (the bank's reference is unique per account), then reconcile every
+    credit not yet reconciled: posted when one case is clearly its own, else into the review queue. A statement
+    of an account not registered is read and reported, never stored nor posted; `dry_run` writes nothing."""
+    selectors.require_statements(actor, tenant)
+    report = ImportReport()
+    for data in statements:
+        account = CollectionAccount.objects.filter(tenant=tenant, iban=data.account_iban).first()
+        report.entries += len(data.entries)
+        report.credits += len(data.credits)
+        if account is None:
+            report.unregistered.append(data.account_iban)
+        if dry_run or account is None:
+            _preview(tenant, data, account, report, dry_run, actor, file_name)
+            continue
+        statement, fresh = _store(tenant, actor, data, account, file_name)
+        report.duplicates += sum(1 for e in data.entries if e.status == "BOOK") - fresh
+        if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
+            report.statements.append(selectors.statement_summary(statement))
+            continue
+        done = statement_reconcile(tenant=tenant, actor=actor, statement=statement)
+        report.matched += done.matched
+        report.review += done.review
+        report.posted_total += done.posted_total
+        report.statements.append(selectors.statement_summary(statement))
+    return report
+
+
+def _preview(
+    tenant: Tenant, data: StatementData, account: CollectionAccount | None, report: ImportReport,
+    dry_run: bool, actor: User, file_name: str,
+) -> None:  # fmt: skip
+    known = selectors.known_references(
+        tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
+    )
+    report.duplicates += sum(1 for e in data.entries if e.reference in known and e.status == "BOOK")
+    credits = [e for e in data.credits if e.reference not in known]
+    index = selectors.candidate_index(tenant=tenant, entries=credits)
+    lines = []
+    for e in credits:
+        best = decide(score(e, index)) if account is not None else None
+        if account is not None:  # an unregistered account's credits are listed, neither posted nor queued
+            report.matched += 1 if best else 0
+            report.review += 0 if best else 1
+            report.posted_total += e.amount if best else Decimal("0.00")
+        lines.append({"reference": e.reference, "amount": str(e.amount), "payer": e.payer_name,
+                      "remittance": e.remittance, "case": best.candidate.code if best else None})  # fmt: skip
+    t = totals(data)
+    summary = {"account": data.account_iban, "registered": account is not None, "kind": data.kind,
+               "statement": data.statement_id, "totals_ok": t.ok, "entries": lines}  # fmt: skip
+    if not dry_run:  # an unregistered account: the statement is recorded as read, its lines are not stored
+        statement = BankStatement.objects.create(
+            tenant=tenant, kind=data.kind, version=data.version, message_id=data.message_id[:120],
+            statement_id=data.statement_id[:120], account_iban=data.account_iban, file_name=file_name[:200],
+            opening=data.opening, closing=data.closing, credits_total=t.credits, debits_total=t.debits,
+            totals_ok=t.ok, status=BankStatement.Status.UNREGISTERED, created_by=actor if actor.pk else None,
+            counts={"entries": len(data.entries), "credits": len(data.credits)},
+        )  # fmt: skip
+        audit_record(tenant=tenant, actor=actor, action="payments.statement_unregistered", obj=statement)
+        summary["id"] = statement.pk
+    report.statements.append(summary)
+
+
+@transaction.atomic
+def _store(
+    tenant: Tenant, actor: User, data: StatementData, account: CollectionAccount, file_name: str
+) -> tuple[BankStatement, int]:
+    t = totals(data)
+    statement = BankStatement.objects.create(
+        tenant=tenant, kind=data.kind, version=data.version, message_id=data.message_id[:120],
+        statement_id=data.statement_id[:120], account_iban=data.account_iban, account=account,
+        file_name=(file_name or data.file_name)[:200], opening=data.opening, closing=data.closing,
+        credits_total=t.credits, debits_total=t.debits, totals_ok=t.ok, created_by=actor if actor.pk else None,
+        status=BankStatement.Status.RECONCILING,
+    )  # fmt: skip
+    known = selectors.known_references(
+        tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
+    )
+    rows, seen = [], set(known)
+    for e in data.entries:
+        if e.reference in seen or e.status != "BOOK":  # a pending line is stored once booked, not before
+            continue
+        seen.add(e.reference)
+        rows.append(StatementEntry(
+            tenant=tenant, statement=statement, account_iban=data.account_iban, reference=e.reference,
+            amount=e.amount, credit=e.credit, booking_date=e.booking_date, value_date=e.value_date,
+            remittance=e.remittance, structured=e.structured, end_to_end=e.end_to_end, payer_name=e.payer_name,
+            payer_iban=e.payer_iban, status=EntryStatus.NEW if e.credit and e.amount > 0 else EntryStatus.DEBIT,
+        ))  # fmt: skip
+    StatementEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    audit_record(tenant=tenant, actor=actor, action="payments.statement_import", obj=statement,
+                 details={"entries": len(data.entries), "new": len(rows)})  # fmt: skip
+    return statement, len(rows)
+
+
+@dataclass
+class ReconcileResult:
+    matched: int = 0
+    review: int = 0
+    posted_total: Decimal = Decimal("0.00")
+
+
+@service(POST_PAYMENTS)
+def statement_reconcile(*, tenant: Tenant, actor: User, statement: BankStatement) -> ReconcileResult:
+    """Reconcile the account's credits not yet reconciled (this statement's, and any left by an import that
+    stopped half-way), one chunk per transaction; then record the statement's figures."""
+    selectors.require_statements(actor, tenant)
+    result = ReconcileResult()
+    while True:
+        with transaction.atomic():
+            chunk = selectors.entries_to_reconcile(tenant=tenant, iban=statement.account_iban, limit=CHUNK)
+            if not chunk:
+                break
+            _reconcile_chunk(tenant, actor, chunk, result)
+    _close_statement(statement)
+    return result
+
+
+def _reconcile_chunk(
+    tenant: Tenant, actor: User, chunk: list[StatementEntry], result: ReconcileResult
+) -> None:
+    index = selectors.candidate_index(tenant=tenant, entries=[selectors.entry_data(e) for e in chunk])
+    cases = selectors.cases_by_id(tenant=tenant, ids=[c.case_id for c in index.by_code.values()]
+                                  + [c.case_id for cs in index.by_debtor.values() for c in cs])  # fmt: skip
+    for entry in chunk:
+        matches = score(selectors.entry_data(entry), index)
+        best = decide(matches)
+        entry.suggestions = [m.to_dict() for m in matches[:5]]
+        entry.confidence = matches[0].confidence if matches else 0.0
+        if best is not None and _try_post(tenant, actor, entry, cases[best.candidate.case_id]):
+            _move(entry, EntryStatus.POSTED, actor)
+            result.matched += 1
+            result.posted_total += entry.amount
+        else:
+            _move(entry, EntryStatus.REVIEW, None)
+            result.review += 1
+        entry.save(update_fields=["status", "suggestions", "confidence", "resolved_at", "resolved_by"])
+
+
+def _try_post(tenant: Tenant, actor: User, entry: StatementEntry, case: Case) -> bool:
+    try:
+        _post_entry(tenant, actor, entry, case, entry.amount)
+    except DomainError:  # refused for this case (e.g. out of the actor's scope): a person decides
+        return False
+    return True
+
+
+def _post_entry(tenant: Tenant, actor: User, entry: StatementEntry, case: Case, amount: Decimal) -> Payment:
+    return payment_record(
+        tenant=tenant, actor=actor, case=case, amount=amount, value_date=min(entry.value_date or today(), today()),
+        method=Method.BANK_TRANSFER.value, reference=entry.end_to_end or entry.reference,
+        payer_name=entry.payer_name, payer_iban=entry.payer_iban, entry=entry,
+    )  # fmt: skip
+
+
+def _move(entry: StatementEntry, target: EntryStatus, actor: User | None) -> None:
+    if not can_move(ENTRY_TRANSITIONS, entry.status, target):
+        raise DomainError("payments.entry_resolved", status=ENTRY_STATUS_LABELS[EntryStatus(entry.status)])
+    entry.status = target.value
+    if actor is not None:
+        entry.resolved_at = timezone.now()
+        entry.resolved_by = actor if actor.pk else None
+
+
+def _close_statement(statement: BankStatement) -> None:
+    counts = selectors.statement_counts(statement=statement)
+    BankStatement.objects.filter(pk=statement.pk).update(status=BankStatement.Status.DONE, counts=counts)
+    statement.status, statement.counts = BankStatement.Status.DONE, counts
+
+
+# ------------------------------------------------------------------------------------------- review queue
+
+
+def _open_entry(tenant: Tenant, actor: User, entry: StatementEntry) -> StatementEntry:
+    if entry.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    selectors.require_statements(actor, tenant)
+    entry = StatementEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status != EntryStatus.REVIEW:
+        raise DomainError("payments.entry_resolved", status=ENTRY_STATUS_LABELS[EntryStatus(entry.status)])
+    return entry
+
+
+@service(POST_PAYMENTS)
+@transaction.atomic
+def entry_confirm(*, tenant: Tenant, actor: User, entry: StatementEntry, case: Case) -> Payment:
+    """Post a credit in review to the case chosen (a suggestion, or one found by hand)."""
+    entry = _open_entry(tenant, actor, entry)
+    payment = _post_entry(tenant, actor, entry, case, entry.amount)
+    _move(entry, EntryStatus.POSTED, actor)
+    entry.save(update_fields=["status", "resolved_at", "resolved_by"])
+    return payment
+
+
+@service(POST_PAYMENTS)
+@transaction.atomic
+def entry_split(
+    *, tenant: Tenant, actor: User, entry: StatementEntry, parts: list[tuple[Case, Decimal]]
+) -> list[Payment]:
+    """Split a credit across several cases of one debtor; the parts must add up to the credit exactly."""
+    entry = _open_entry(tenant, actor, entry)
+    amounts = [(case, _amount(amount)) for case, amount in parts]
+    total = sum((a for _, a in amounts), Decimal("0.00"))
+    if total != entry.amount:
+        raise DomainError("payments.split_mismatch", total=format_eur(total), amount=format_eur(entry.amount))
+    if len({case.debtor_id for case, _ in amounts}) != 1:
+        raise DomainError("payments.split_other_debtor")
+    payments = [_post_entry(tenant, actor, entry, case, amount) for case, amount in amounts]
+    _move(entry, EntryStatus.POSTED, actor)
+    entry.save(update_fields=["status", "resolved_at", "resolved_by"])
+    return payments
+
+
+@service(POST_PAYMENTS)
+@transaction.atomic
+def entry_not_ours(*, tenant: Tenant, actor: User, entry: StatementEntry, note: str = "") -> StatementEntry:
+    """Mark a credit as not ours (not a debtor's payment): it leaves the queue, posting nothing."""
+    entry = _open_entry(tenant, actor, entry)
+    _move(entry, EntryStatus.NOT_OURS, actor)
+    entry.save(update_fields=["status", "resolved_at", "resolved_by"])
+    audit_record(
+        tenant=tenant, actor=actor, action="payments.entry_not_ours", obj=entry, details={"note": note[:200]}
+    )
+    return entry
