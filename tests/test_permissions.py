@@ -37,6 +37,7 @@ from recupero.core.models import User
 from recupero.core.permissions import SERVICES
 from recupero.imports.models import ImportBatch
 from recupero.parties.models import Creditor
+from recupero.remittance.models import Remittance
 from recupero.worklists.models import WorkItem
 from tests import permissions_world as pw
 
@@ -54,6 +55,7 @@ ID_MODELS: dict[str, type[Any]] = {
     "communication_id": Communication,
     "creditor_id": Creditor,
     "code": Case,  # API paths by case code
+    "remittance_id": Remittance,
 }
 STR_VALUES = {"fmt": ["csv", "xlsx"], "app_label": ["cases", "core", "parties"]}
 POST_DATA = {
@@ -175,7 +177,7 @@ def _ids_for(world: pw.PermissionWorld, actor: User | None, *, writes: bool) -> 
     """Ids of what the actor must not reach; for writes by a role that may only read, every id."""
     ids = {
         model._meta.label_lower: world.foreign_ids(actor, model)
-        for model in (Case, WorkItem, Communication, ImportBatch, Creditor)
+        for model in (Case, WorkItem, Communication, ImportBatch, Creditor, Remittance)
     }
     if writes and actor is not None and Role(actor.role) in READ_ONLY:
         own_visits = {
@@ -549,6 +551,15 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.payments.selectors.entry_data": None,
     "recupero.payments.selectors.candidate_index": None,
     "recupero.payments.selectors.cases_by_id": None,
+    "recupero.remittance.selectors.remittances_visible": _call(),
+    "recupero.remittance.selectors.remittance_get": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, remittance_id=r.pk) for r in w.remittances.values()
+    ],
+    "recupero.remittance.selectors.remittance_file": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, remittance_id=r.pk, fmt="pdf") for r in w.remittances.values()
+    ],
+    "recupero.remittance.selectors.remittance_lines": None,  # rows of a remittance reached through remittance_get
+    "recupero.remittance.selectors.remittance_creditors": _call(),
     "recupero.cases.selectors.cases_filtered": lambda f, a, w, p: list(
         f(tenant=w.tenant, actor=a, filters=_filters())
     ),

@@ -168,6 +168,15 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.payments.selectors.entry_data": None,  # a conversion, no query
     "recupero.payments.selectors.candidate_index": None,  # dataclasses, checked by the statements tests
     "recupero.payments.selectors.cases_by_id": lambda f, c: f(tenant=c["tenant"], ids=[c["case"].pk]),
+    "recupero.remittance.selectors.remittances_visible": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.remittance.selectors.remittance_creditors": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.remittance.selectors.remittance_get": None,  # by id with the tenant: tests/test_permissions.py
+    "recupero.remittance.selectors.remittance_file": None,  # by id with the tenant: tests/test_permissions.py
+    "recupero.remittance.selectors.remittance_lines": None,  # lines of a remittance reached through remittance_get
     # the collector's desk and disputes (issue 12)
     "recupero.cases.selectors.cases_filtered": lambda f, c: list(
         f(tenant=c["tenant"], actor=c["admin"], filters=CaseFilters())

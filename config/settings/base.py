@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "recupero.channels",
     "recupero.worklists",
     "recupero.strategies",
+    "recupero.remittance",
     "recupero.imports",
     "recupero.web",
     "recupero.demo",

@@ -158,6 +158,20 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Formato non riconosciuto ({detail}): sono accettati camt.053 (001.02-001.08), camt.054 e CBI XML.",
     ),
+    "remittance.no_mandate": (
+        422,
+        "Il committente non ha alcun mandato: impossibile calcolare le provvigioni.",
+    ),
+    "remittance.no_rate": (422, "Il piano provvigionale non ha una percentuale per la fase {phase}."),
+    "remittance.no_payout": (
+        422,
+        "Manca il conto di riversamento del committente (IBAN e dati di fatturazione): lo inserisca prima di emettere.",
+    ),
+    "remittance.no_agency_account": (422, "Mancano l'IBAN e i dati di fatturazione dell'agenzia."),
+    "remittance.bad_iban": (422, "IBAN non valido: «{value}»."),
+    "remittance.bad_plan": (422, "Piano provvigionale non valido: {detail}."),
+    "remittance.bad_date": (422, "Data non valida: «{value}». Scriva ad esempio 31/12/2026."),
+    "remittance.future_date": (422, "Non si rendiconta oltre oggi: la data {value} è futura."),
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),

@@ -35,6 +35,7 @@ from recupero.demo.desk import desk_demo
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
 from recupero.demo.payments import demo_payments
+from recupero.demo.remittance import remittance_terms
 from recupero.law.codegen import vat_number
 from recupero.parties.models import Creditor, Mandate
 
@@ -289,6 +290,7 @@ def demo_load(
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         tenant, _users, refs, setup_rows = _setup(seed)
+        setup_rows += remittance_terms(tenant)
         setup_rows += desk_demo(tenant, _users)  # the collector's desk: a team and its rules
         counters = Counters(ids={t: bulk.next_id(t) for t in TABLES}, seq=1)
         generator = ChunkGenerator(tenant.pk, seed, refs, counters, bulk.ts)

@@ -38,6 +38,8 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
     ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
+    # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
+    ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
     ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
     ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
     ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import audit, desk, disputes, rates, strategies, views, worklists
+from recupero.web.backoffice import audit, desk, disputes, rates, remittance, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -27,6 +27,12 @@ urlpatterns = [
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
     path("pagamenti/", include("recupero.web.backoffice.payments")),
+    path("rendiconti/", remittance.remittance_list, name="remittance_list"),
+    path("rendiconti/emetti/", remittance.remittance_issue_view, name="remittance_issue"),
+    path("rendiconti/<id:remittance_id>/", remittance.remittance_detail, name="remittance_detail"),
+    path(
+        "rendiconti/<id:remittance_id>/<str:fmt>/", remittance.remittance_download, name="remittance_download"
+    ),
     # the collector's desk, disputes and the verification pack (issue 12)
     path("code/mia/", desk.my_queue_view, name="my_queue"),
     path("code/scrivania/", desk.desk_view, name="desk"),
