@@ -140,7 +140,11 @@ FOREIGN_WRITES: dict[tuple[str, str], str] = {
         "recupero/demo/arrangements.py",
         "arrangements",
     ): "demo reference rows: the mandates' negotiation limits",
-    ("recupero/demo/remittance.py", "remittance"): "demo reference rows: commission plans and payout accounts",
+    (
+        "recupero/demo/remittance.py",
+        "remittance",
+    ): "demo reference rows: commission plans and payout accounts",
+    ("recupero/demo/desk.py", "worklists"): "demo reference rows: the phone team and its assignment rules",
 }
 
 

@@ -272,7 +272,13 @@ def _service_modules() -> list[str]:
         if (
             mod.name.endswith(".services")
             or ".services." in mod.name
-            or mod.name in {"recupero.imports.returns"}
+            or mod.name
+            in {
+                "recupero.imports.returns",
+                "recupero.strategies.desk",
+                "recupero.channels.packs",
+                "recupero.worklists.desk",
+            }
         ):
             names.append(mod.name)
     return names
@@ -305,6 +311,10 @@ NOT_SERVICES = {
     "recupero.payments.services.normal_iban": "a pure normalisation (schwifty)",
     "recupero.cases.services.cases_move_many": "inside arrangements_check (set-based case_move)",
     "recupero.cases.services.timeline_append_many": "inside arrangements_check (set-based timeline_append)",
+    "recupero.cases.services.dispute_record": "inside dispute_open and the call/visit outcomes (checked there)",
+    "recupero.cases.services.dispute_close": "inside dispute_withdraw and strategies.desk.dispute_decide",
+    "recupero.channels.packs.pack_data": "a read of a case already reached through case_get",
+    "recupero.channels.packs.pack_pdf": "a read: checks channels.view_documents on the case itself",
 }
 
 
@@ -572,6 +582,27 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.arrangements.selectors.acceptance_by_token": None,  # the debtor's public page: a signed token
     "recupero.arrangements.selectors.summary_token": None,
     "recupero.arrangements.selectors.token_hash": None,
+    "recupero.cases.selectors.cases_filtered": lambda f, a, w, p: list(
+        f(tenant=w.tenant, actor=a, filters=_filters())
+    ),
+    "recupero.cases.selectors.case_disputes": None,  # rows of a case reached through case_get
+    "recupero.cases.selectors.dispute_document_get": None,  # no documents in this world; scoped like case_get
+    "recupero.worklists.selectors.my_queue": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, kind="call", today=pw.DAY
+    ),
+    "recupero.worklists.selectors.queue_of": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, kind="visit", today=pw.DAY
+    ),
+    "recupero.worklists.selectors.desk_overview": None,  # counts and names, no rows
+    "recupero.worklists.selectors.teams_list": _call(),
+    "recupero.worklists.selectors.assignment_rules": _call(),
+    "recupero.worklists.selectors.collectors": None,  # the agency's own people (users, no debtor data)
+    "recupero.worklists.selectors.visit_day": lambda f, a, w, p: [
+        s.item for g in f(tenant=w.tenant, actor=a, today=pw.DAY) for s in g.stops
+    ],
+    "recupero.worklists.selectors.call_prep": lambda f, a, w, p: (
+        lambda prep: [prep.case, prep.item, *prep.other_cases, *prep.disputes]
+    )(f(tenant=w.tenant, actor=a, item_id=p.items["call"].pk, today=pw.DAY)),
 }
 
 

@@ -202,6 +202,28 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.arrangements.selectors.acceptance_by_token": None,  # by a signed token (public page)
     "recupero.arrangements.selectors.summary_token": None,  # signs an offer's id
     "recupero.arrangements.selectors.token_hash": None,  # a hash
+    # the collector's desk and disputes (issue 12)
+    "recupero.cases.selectors.cases_filtered": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"], filters=CaseFilters())
+    ),
+    "recupero.cases.selectors.case_disputes": lambda f, c: f(case=c["case"]),
+    "recupero.cases.selectors.dispute_document_get": None,  # by id with the tenant: web desk tests
+    "recupero.worklists.selectors.my_queue": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], kind="call", today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.queue_of": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], kind="call", today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.desk_overview": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.teams_list": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.assignment_rules": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.collectors": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.visit_day": lambda f, c: [
+        s.item for g in f(tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)) for s in g.stops
+    ],
+    "recupero.worklists.selectors.call_prep": None,  # by item id with the tenant: worklists desk tests
 }
 
 

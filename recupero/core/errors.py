@@ -222,6 +222,37 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Stralcio in {value} rate: il mandato ne consente al massimo {limit}.",
     ),
+    # Disputes, the verification pack and the collector's desk (issue 12)
+    "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
+    "dispute.closed": (409, "La contestazione è già chiusa."),
+    "dispute.bad_transition": (
+        409,
+        "Passaggio non consentito per la contestazione: da «{source}» a «{target}».",
+    ),
+    "dispute.bad_reason": (422, "Motivo di contestazione non previsto: «{value}»."),
+    "dispute.deadline_past": (422, "La scadenza per la risposta ({date}) è già passata."),
+    "dispute.document_empty": (422, "Il documento «{name}» è vuoto."),
+    "dispute.document_too_large": (422, "Il documento «{name}» supera {limit} MB."),
+    "dispute.document_bad_type": (
+        422,
+        "Il documento «{name}» non è un PDF, un JPEG o un PNG: si accettano solo questi formati.",
+    ),
+    "dispute.too_many_documents": (422, "Una contestazione accoglie al massimo {limit} documenti."),
+    "dispute.reason_required": (422, "Scriva la motivazione della decisione: è la risposta al debitore."),
+    "dispute.bad_reduction": (
+        422,
+        "Riduzione non valida: «{value}». Indichi un importo positivo fino al capitale dovuto ({max} €).",
+    ),
+    "desk.locked": (
+        409,
+        "L'attività è aperta da {user} fino alle {until}: la lavori un operatore alla volta.",
+    ),
+    "desk.bad_rule": (422, "Regola di assegnazione non valida: {detail}."),
+    "desk.bad_assignee": (422, "Assegnatario non valido: scelga un operatore o una squadra dell'agenzia."),
+    "desk.nothing_selected": (422, "Nessuna attività aperta corrisponde ai filtri scelti."),
+    "desk.guard": (409, "Comunicazione non inviata: {reason}."),
+    "desk.no_address": (422, "Il debitore non ha un recapito valido per il canale «{channel}»."),
+    "desk.bad_template": (422, "Modello non previsto per il canale scelto: «{value}»."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

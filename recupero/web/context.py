@@ -12,11 +12,14 @@ from recupero.core.domain.roles import (
     APPROVE_ARRANGEMENTS,
     MANAGE_RATES,
     RECONCILE_PAYMENTS,
+    REPORT_VISITS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
     VIEW_IMPORTS,
+    VIEW_QUEUES,
     VIEW_STRATEGIES,
+    WORK_ITEMS,
     can,
 )
 from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
@@ -39,6 +42,9 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
     ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
     ("backoffice:arrangement_approvals", "Accordi da approvare", "status", (APPROVE_ARRANGEMENTS,)),
+    ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
+    ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
+    ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
 ]
 
 

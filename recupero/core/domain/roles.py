@@ -69,6 +69,7 @@ VIEW_AUDIT = "core.view_audit"
 MANAGE_USERS = "core.manage_users"
 MANAGE_RATES = "law.manage_rates"
 ADMIN_SITE = "core.admin_site"
+DECIDE_DISPUTES = "disputes.decide"  # uphold (reducing the books) or reject a dispute with a reasoned reply
 
 CAPABILITY_LABELS = {
     VIEW_CASES: "vedere le pratiche",
@@ -97,6 +98,7 @@ CAPABILITY_LABELS = {
     MANAGE_USERS: "gestire gli utenti",
     MANAGE_RATES: "aggiornare i tassi",
     ADMIN_SITE: "usare l'amministrazione",
+    DECIDE_DISPUTES: "decidere le contestazioni",
 }
 
 ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
@@ -117,6 +119,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         APPROVE_ARRANGEMENTS,
         POST_PAYMENTS,
         RECORD_RECEIPTS,
+        DECIDE_DISPUTES,
     },
     Role.COLLECTOR: _AGENCY_WORK,
     # Read-only, except the reports of the visits assigned to them (and the agreements reached there).
