@@ -271,3 +271,40 @@ def test_pages_keep_to_the_scope_and_the_role():
     assert collector.get(reverse("backoffice:arrangement_approvals")).status_code == 403
     page = _login(make_user(t, Role.CONSULTANT)).get(detail)
     assert page.status_code == 404  # a consultant not assigned to this creditor
+
+
+@pytest.mark.smtp
+def test_the_summary_reaches_the_debtor_by_email_with_a_link_that_opens_the_offer(
+    smtp, django_capture_on_commit_callbacks, settings
+):
+    """Through the sending task and a real SMTP server: the e-mail carries the terms and the personal link on the
+    public address; the link opens the offer."""
+    from django.test import override_settings
+
+    from recupero.arrangements.domain.schedule import Frequency
+    from recupero.arrangements.domain.states import Kind
+    from recupero.arrangements.selectors import Terms
+    from recupero.arrangements.services import arrangement_propose, summary_prepare
+    from recupero.channels.services import communications_send
+    from recupero.channels.summaries import summary_send
+
+    sink, port = smtp
+    settings.RECUPERO_PUBLIC_URL = "https://recupero.example.it"
+    with time_machine.travel(NOW, tick=False):
+        t, _cr, case = _setup()
+        actor = system_actor(t)
+        terms = Terms(Kind.PLAN, instalments=4, frequency=Frequency.MONTHLY, first_due=dt.date(2026, 3, 31))
+        plan = arrangement_propose(tenant=t, actor=actor, case=case, terms=terms)
+        offer, _token = summary_prepare(tenant=t, actor=actor, arrangement=plan)
+        ids = summary_send(tenant=t, actor=actor, acceptance=offer, kind="email")
+        smtp_cfg = {"backend": "smtp", "host": "127.0.0.1", "port": port, "sender": "avvisi@alfa.example.it"}
+        with override_settings(RECUPERO_CHANNELS={"email": smtp_cfg}):
+            counts = communications_send(tenant_id=t.pk, actor=actor, ids=ids, on=NOW.date())
+    assert counts == {"sent": 1}
+    (mail,) = sink.messages
+    body = mail.get_body().get_content()
+    assert mail["Subject"] == f"Riepilogo dell'accordo – pratica {case.code}"
+    assert "Rata 4: 400,00 € entro il 30/06/2026" in body and "entro il 17/03/2026" in body
+    link = re.search(r"https://recupero\.example\.it(/accordo/[^\s]+)", body).group(1)
+    with time_machine.travel(NOW, tick=False):
+        assert "Accetto" in Client().get(link).content.decode()

@@ -10,14 +10,10 @@ the channels' message builder calls for the template `arrangement_summary`.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from recupero.arrangements.models import Acceptance
-from recupero.arrangements.selectors import summary_token
 from recupero.cases.services import timeline_append
-from recupero.channels.models import Communication
-from recupero.channels.providers.base import Message
 from recupero.channels.services import CommunicationSpec, communications_queue_new
+from recupero.channels.services.summary_texts import TEMPLATE, summary_message, summary_path  # noqa: F401
 from recupero.core.clock import today
 from recupero.core.domain.roles import SEND_COMMUNICATIONS
 from recupero.core.errors import DomainError
@@ -26,13 +22,9 @@ from recupero.core.permissions import require_case, service
 from recupero.core.services import audit_record
 from recupero.parties.models import ContactPoint
 
-TEMPLATE = "arrangement_summary"
-# The kind of message → the contact point it goes to (a letter to the postal address).
-CONTACT_FOR = {"email": ("email",), "pec": ("pec",), "sms": ("mobile",), "letter": ("address",)}
-
-
-def summary_path(acceptance: Acceptance) -> str:
-    return reverse("arrangement_accept", args=[summary_token(acceptance)])
+# The kind of message → the contact point it goes to. A letter is not offered: the printed letters are Typst
+# documents of the ladder, and the summary has no template there yet (the debtor reads it by the link).
+CONTACT_FOR = {"email": ("email",), "pec": ("pec",), "sms": ("mobile",)}
 
 
 def _contact(acceptance: Acceptance, kind: str) -> ContactPoint:
@@ -92,24 +84,3 @@ def summary_send(*, tenant: Tenant, actor: User, acceptance: Acceptance, kind: s
             details={"kind": kind},
         )
     return ids
-
-
-def summary_message(comm: Communication, base_url: str = "") -> Message:
-    """The message of a queued summary: the agreed terms and the personal link to accept them."""
-    acceptance = Acceptance.objects.get(pk=int(comm.action.split(":", 1)[1]), tenant_id=comm.tenant_id)
-    link = f"{base_url}{summary_path(acceptance)}"
-    deadline = f"{acceptance.deadline:%d/%m/%Y}"
-    if comm.kind == "sms":
-        body = f"Riepilogo del suo accordo (pratica {comm.case.code}): lo legga e accetti entro il {deadline}: {link}"
-        return Message("sms", comm.address, body, reference=comm.idempotency_key)
-    body = (
-        f"{acceptance.text}\n\n"
-        f"Per accettare l'accordo apra entro il {deadline} questo indirizzo personale:\n{link}\n"
-    )
-    return Message(
-        comm.kind,
-        comm.address,
-        body,
-        f"Riepilogo dell'accordo – pratica {comm.case.code}",
-        comm.idempotency_key,
-    )
