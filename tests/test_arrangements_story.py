@@ -308,3 +308,52 @@ def test_the_summary_reaches_the_debtor_by_email_with_a_link_that_opens_the_offe
     link = re.search(r"https://recupero\.example\.it(/accordo/[^\s]+)", body).group(1)
     with time_machine.travel(NOW, tick=False):
         assert "Accetto" in Client().get(link).content.decode()
+
+
+@pytest.mark.smtp
+def test_instalments_are_reminded_before_and_noticed_after_once_each(
+    smtp, settings, django_capture_on_commit_callbacks
+):
+    """The daily job's reminders: 3 days before an instalment falls due an e-mail says which rate, how much and
+    when; a missed one gets its notice after the morning check; a second run sends nothing again."""
+
+    from recupero.arrangements.domain.schedule import Frequency
+    from recupero.arrangements.domain.states import Kind
+    from recupero.arrangements.selectors import Terms
+    from recupero.arrangements.services import arrangement_propose
+    from recupero.strategies.reminders import instalment_notices_send
+
+    sink, port = smtp
+    smtp_cfg = {"backend": "smtp", "host": "127.0.0.1", "port": port, "sender": "avvisi@alfa.example.it"}
+    settings.RECUPERO_CHANNELS = {"email": smtp_cfg}
+    with time_machine.travel(NOW, tick=False):
+        t, _cr, case = _setup()
+        # the plan breaks at the second missed instalment: the first gets its notice
+        ArrangementPolicy.objects.filter(tenant=t).update(rules={**RULES, "missed_to_break": 2})
+        actor = system_actor(t)
+        terms = Terms(Kind.PLAN, instalments=4, frequency=Frequency.MONTHLY, first_due=dt.date(2026, 3, 31))
+        arrangement_propose(tenant=t, actor=actor, case=case, terms=terms)
+    sending = django_capture_on_commit_callbacks(execute=True)  # the dispatch task runs in process on commit
+    with sending, time_machine.travel(dt.datetime(2026, 3, 28, 9, tzinfo=ROME), tick=False):
+        assert instalment_notices_send(tenant=t, actor=actor, day=dt.date(2026, 3, 28)) == {
+            "queued": 1,
+            "no_contact": 0,
+        }
+        assert instalment_notices_send(tenant=t, actor=actor, day=dt.date(2026, 3, 29))["queued"] == 0
+    sending = django_capture_on_commit_callbacks(execute=True)
+    with sending, time_machine.travel(dt.datetime(2026, 4, 8, 5, 30, tzinfo=ROME), tick=False):
+        arrangements_check(tenant=t, actor=actor, day=dt.date(2026, 4, 8))
+        assert instalment_notices_send(tenant=t, actor=actor, day=dt.date(2026, 4, 8))["queued"] == 1
+    reminder, notice = sink.messages
+    assert reminder["Subject"].strip() == f"Promemoria: rata 1 del suo piano – pratica {case.code}"
+    assert (
+        "la rata 1 del piano concordato, di 400,00 €, scade il 31/03/2026"
+        in reminder.get_body().get_content()
+    )
+    assert notice["Subject"].strip() == f"Rata 1 non pagata – pratica {case.code}"
+    assert "scaduta il 31/03/2026" in notice.get_body().get_content()
+    sent = Communication.objects.filter(case=case, template__startswith="instalment_").order_by("id")
+    assert [(c.template, c.status) for c in sent] == [
+        ("instalment_reminder", "sent"),
+        ("instalment_missed", "sent"),
+    ]

@@ -276,6 +276,7 @@ def _service_modules() -> list[str]:
             in {
                 "recupero.imports.returns",
                 "recupero.strategies.desk",
+                "recupero.strategies.reminders",
                 "recupero.channels.packs",
                 "recupero.worklists.desk",
             }
