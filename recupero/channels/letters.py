@@ -32,6 +32,7 @@ from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
 from recupero.core.models import Tenant
 from recupero.ledger.position import case_position
+from recupero.payments.domain.rf import creditor_reference, printable
 
 PAYMENT_TERM_DAYS = 15
 ZERO = Decimal("0.00")
@@ -204,6 +205,7 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
             iban=iban,
             beneficiary=creditor.name if creditor.iban else tenant.name,
             deadline=letter_date + dt.timedelta(days=PAYMENT_TERM_DAYS),
+            rf_reference=printable(creditor_reference(case.code)),
         ),
         registered=comm.kind == CommKind.REGISTERED,
         prior_contacts=prior_contacts(comm, before=letter_date),
