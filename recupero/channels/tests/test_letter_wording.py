@@ -230,7 +230,9 @@ def test_history_in_words(prior, history):
 
 def test_the_letter_prints_the_cases_rf_reference_beside_the_causale():
     data = _letter("reminder_1", "none")
-    data = dataclasses.replace(data, payment=dataclasses.replace(data.payment, rf_reference="RF36 P000 0001 8"))
+    data = dataclasses.replace(
+        data, payment=dataclasses.replace(data.payment, rf_reference="RF36 P000 0001 8")
+    )
     flat, lines, pages = _text(render_letter("reminder_1", data))
     assert "Rif. RF RF36 P000 0001 8 (riferimento strutturato, se la banca lo chiede)" in flat
     _assert_nothing_empty(flat, lines, pages)

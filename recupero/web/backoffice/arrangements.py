@@ -45,6 +45,11 @@ def _form(request: HttpRequest) -> dict[str, str]:
     return {name: str(request.POST.get(name, ""))[:40] for name in FIELDS}
 
 
+def _kind_asked(request: HttpRequest) -> str:
+    asked = request.GET.get("tipo", "")
+    return asked if asked in {k.value for k in KIND_LABELS} else "plan"
+
+
 def _page(request: AuthedRequest, case_id: int, **extra: Any) -> HttpResponse:
     tenant, user = tenant_of(request), request.user
     case = case_get(tenant=tenant, actor=user, case_id=case_id)
@@ -54,7 +59,8 @@ def _page(request: AuthedRequest, case_id: int, **extra: Any) -> HttpResponse:
         "kinds": [(k.value, v) for k, v in KIND_LABELS.items()],
         "can_propose": can(user.role, PROPOSE_ARRANGEMENTS),
         "can_approve": can(user.role, APPROVE_ARRANGEMENTS),
-        "form": extra.pop("form", {"kind": "plan", "instalments": "6", "frequency": "monthly"}),
+        # the kind the collector's outcome named (?tipo=plan|settlement|promise), a plan otherwise
+        "form": extra.pop("form", {"kind": _kind_asked(request), "instalments": "6", "frequency": "monthly"}),
         **extra,
     }
     return render(request, "web/arrangements/case.html", context, status=extra.get("status", 200))

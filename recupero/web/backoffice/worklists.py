@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from recupero.core.clock import ROME, now
 from recupero.core.errors import DomainError, http_status
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
-from recupero.worklists.domain.items import OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome
+from recupero.worklists.domain.items import AGREEMENTS, OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome
 from recupero.worklists.models import WorkItem
 from recupero.worklists.selectors import call_queue, item_get, skip_trace_queue, visit_queue
 from recupero.worklists.services import work_item_complete
@@ -119,4 +119,7 @@ def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
         kind = ItemKind(item.kind)
         return _render(request, kind, _queue(request, kind), failed=failed, status=http_status(exc))
     messages.success(request, f"{item.case.code}: {OUTCOME_LABELS[outcome]}.")
+    if outcome in AGREEMENTS:  # the agreement's terms next, on the case's arrangements page
+        target = reverse("backoffice:case_arrangements", args=[item.case_id])
+        return redirect(f"{target}?tipo={AGREEMENTS[outcome]}")
     return redirect(back)

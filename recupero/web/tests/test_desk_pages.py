@@ -203,3 +203,17 @@ def test_disputes_api(world, login, settings, tmp_path):
     assert other.status_code == 404
     own = login(world.users["telco_user"]).get(f"/api/cases/{case.pk}/disputes").json()
     assert [d["status"] for d in own] == ["upheld"]
+
+
+@pytest.mark.parametrize(("outcome", "kind"), [("plan", "plan"), ("settlement", "settlement")])
+def test_an_agreement_reached_on_the_phone_leads_to_its_proposal_form(world, login, outcome, kind):
+    """A call that ends with a plan or a settlement closes the item and opens the case's arrangements page with
+    that kind chosen: the terms are written there and checked against the mandate."""
+    item = _items(world)["verdi_tel"]
+    client = login(world.users["collector"])
+    response = client.post(reverse("backoffice:work_item_outcome", args=[item.pk]), {"outcome": outcome})
+    target = f"{reverse('backoffice:case_arrangements', args=[item.case_id])}?tipo={kind}"
+    assert (response.status_code, response["Location"]) == (302, target)
+    assert WorkItem.objects.values_list("status", "outcome").get(pk=item.pk) == ("done", outcome)
+    page = client.get(target).content.decode()
+    assert f'<option value="{kind}" selected>' in page

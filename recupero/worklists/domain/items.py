@@ -45,6 +45,10 @@ class Outcome(StrEnum):
     INSOLVENCY = "insolvency"  # procedura concorsuale / sovraindebitamento
     MOVED = "moved"  # visit: no longer lives there
     DOOR_NOTICE = "door_notice"  # visit: notice left at the door
+    # an agreement reached in the conversation: the item closes and the collector writes it on the case's
+    # arrangements page (the plan's or settlement's terms are checked there against the mandate)
+    PLAN = "plan"
+    SETTLEMENT = "settlement"
 
 
 KIND_LABELS = {
@@ -80,6 +84,8 @@ OUTCOME_LABELS = {
     Outcome.INSOLVENCY: "Procedura concorsuale",
     Outcome.MOVED: "Trasferito",
     Outcome.DOOR_NOTICE: "Avviso lasciato",
+    Outcome.PLAN: "Piano di rientro concordato",
+    Outcome.SETTLEMENT: "Saldo e stralcio concordato",
 }
 # Outcomes allowed per kind.
 OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
@@ -94,6 +100,8 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
         Outcome.REFUSED,
         Outcome.DECEASED,
         Outcome.INSOLVENCY,
+        Outcome.PLAN,
+        Outcome.SETTLEMENT,
     ),
     ItemKind.VISIT: (
         Outcome.NOT_HOME,
@@ -104,6 +112,8 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
         Outcome.DOOR_NOTICE,
         Outcome.REFUSED,
         Outcome.DECEASED,
+        Outcome.PLAN,
+        Outcome.SETTLEMENT,
     ),
     ItemKind.SKIP_TRACE: (Outcome.FOUND, Outcome.NOT_FOUND),
     ItemKind.LEGAL_REVIEW: (Outcome.REVIEWED,),
@@ -112,8 +122,19 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
 }
 # A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
 CONVERSATIONS = frozenset(
-    {Outcome.PROMISE, Outcome.DISPUTE, Outcome.CALL_BACK, Outcome.MET, Outcome.RIGHT_PARTY, Outcome.REFUSED}
+    {
+        Outcome.PROMISE,
+        Outcome.DISPUTE,
+        Outcome.CALL_BACK,
+        Outcome.MET,
+        Outcome.RIGHT_PARTY,
+        Outcome.REFUSED,
+        Outcome.PLAN,
+        Outcome.SETTLEMENT,
+    }
 )
+# Outcomes whose agreement is written next on the case's arrangements page (the kind preselected there).
+AGREEMENTS = {Outcome.PLAN: "plan", Outcome.SETTLEMENT: "settlement"}
 
 # Where an outcome leads the case (through the case transition table; None: the case stays where it is).
 # Deceased or in an insolvency procedure: the claim goes to the heirs or into the procedure (insinuazione al
