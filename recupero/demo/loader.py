@@ -172,7 +172,7 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
         pec="recupero-demo@legalmail.it",
         phone="+390287654321",
         licence="Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura di Milano",
-        iban=_iban("03069", "09606", 100000012345),
+        iban="IT60X0542811101000000123456",  # the collection account (payments.demo registers it)
     )
     taken = set(User.objects.filter(username__in=[u[0] for u in USERS]).values_list("username", flat=True))
     if taken:
@@ -236,6 +236,8 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
             starts_on=dt.date(2019, 1, 1),
             strategy_code=f"{plan.sector}-standard",
             waive_flat_compensation=plan.sector != "supplier",
+            # the supplier's debtors pay it directly (it reports the payments); the others pay the agency
+            payee="creditor" if plan.sector == "supplier" else "agency",
         )
         made = Assignment.objects.bulk_create(
             Assignment(

@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('worklists', '0003_desk'),
+        ("worklists", "0003_desk"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='workitem',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('no_answer', 'Non risponde'), ('promise', 'Promessa di pagamento'), ('dispute', 'Contestazione'), ('wrong_number', 'Numero errato'), ('call_back', 'Richiamare'), ('not_home', 'Assente'), ('met', 'Incontrato'), ('found', 'Recapito trovato'), ('not_found', 'Irreperibile'), ('reviewed', 'Esaminata'), ('verified', 'Dati verificati'), ('right_party', 'Parlato con il debitore'), ('wrong_party', 'Persona errata'), ('refused', 'Rifiuta di pagare'), ('deceased', 'Debitore deceduto'), ('insolvency', 'Procedura concorsuale'), ('moved', 'Trasferito'), ('door_notice', 'Avviso lasciato'), ('plan', 'Piano di rientro concordato'), ('settlement', 'Saldo e stralcio concordato')], max_length=14),
+            model_name="workitem",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no_answer", "Non risponde"),
+                    ("promise", "Promessa di pagamento"),
+                    ("dispute", "Contestazione"),
+                    ("wrong_number", "Numero errato"),
+                    ("call_back", "Richiamare"),
+                    ("not_home", "Assente"),
+                    ("met", "Incontrato"),
+                    ("found", "Recapito trovato"),
+                    ("not_found", "Irreperibile"),
+                    ("reviewed", "Esaminata"),
+                    ("verified", "Dati verificati"),
+                    ("right_party", "Parlato con il debitore"),
+                    ("wrong_party", "Persona errata"),
+                    ("refused", "Rifiuta di pagare"),
+                    ("deceased", "Debitore deceduto"),
+                    ("insolvency", "Procedura concorsuale"),
+                    ("moved", "Trasferito"),
+                    ("door_notice", "Avviso lasciato"),
+                    ("plan", "Piano di rientro concordato"),
+                    ("settlement", "Saldo e stralcio concordato"),
+                ],
+                max_length=14,
+            ),
         ),
     ]
