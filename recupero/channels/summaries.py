@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from recupero.arrangements.models import Acceptance
 from recupero.cases.services import timeline_append
+from recupero.channels.agreement_texts import TEMPLATE, summary_message, summary_path  # noqa: F401
 from recupero.channels.services import CommunicationSpec, communications_queue_new
-from recupero.channels.services.summary_texts import TEMPLATE, summary_message, summary_path  # noqa: F401
 from recupero.core.clock import today
 from recupero.core.domain.roles import SEND_COMMUNICATIONS
 from recupero.core.errors import DomainError

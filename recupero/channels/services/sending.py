@@ -11,6 +11,8 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from recupero.channels.agreement_texts import INSTALMENT_TEMPLATES, instalment_message, summary_message
+from recupero.channels.agreement_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.documents.render import (
     RenderedBatch,
     check_letter,
@@ -25,8 +27,6 @@ from recupero.channels.models import Communication, PrintBatch
 from recupero.channels.providers.base import Attachment, Message, ProviderResult
 from recupero.channels.providers.registry import provider_for
 from recupero.channels.services.states import _claim, _comm_move, _timeline
-from recupero.channels.services.summary_texts import INSTALMENT_TEMPLATES, instalment_message, summary_message
-from recupero.channels.services.summary_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.services.texts import EMAIL_TEXTS, PEC_TEXT, SMS_TEXT, _fields, _label
 from recupero.core.clock import now
 from recupero.core.clock import today as local_today
