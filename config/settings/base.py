@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "recupero.web",
     "recupero.demo",
     "recupero.payments",
+    "recupero.reporting",
 ]
 
 MIDDLEWARE = [
