@@ -92,3 +92,12 @@ def import_parse_sweep() -> None:
     from recupero.imports.tasks import parse_sweep
 
     parse_sweep()
+
+
+@db_periodic_task(at_rome(1, 30))
+@once_per_day
+def nightly_reporting_snapshot() -> None:
+    """Every night at 01:30 (Europe/Rome): each tenant's snapshot of the day just ended (dashboards read it)."""
+    from recupero.reporting.tasks import snapshot_build_all
+
+    snapshot_build_all()

@@ -13,6 +13,8 @@ selectors from every `selectors` module. What it asserts:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import importlib
 import inspect
@@ -539,6 +541,18 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.payments.selectors.entry_data": None,
     "recupero.payments.selectors.candidate_index": None,
     "recupero.payments.selectors.cases_by_id": None,
+    # Reporting: figures of the actor's creditors (rows carry creditor_id, checked against creditor_q)
+    "recupero.reporting.selectors.portfolio_groups": _call(),
+    "recupero.reporting.selectors.portfolio_after": _call(after=lambda p, w: dt.date(2000, 1, 1)),
+    "recupero.reporting.selectors.assignments_named": _call(),
+    "recupero.reporting.selectors.step_figures": _call(),
+    "recupero.reporting.selectors.snapshot_day": None,  # a date, no rows
+    "recupero.reporting.selectors.collected_months": None,  # amounts keyed by assignment id, cut by _scope
+    "recupero.reporting.selectors.creditors_named": None,  # names of creditor_q's creditors
+    "recupero.reporting.selectors.rollup": None,  # sums groups already read
+    "recupero.reporting.selectors.scope_q": None,  # builds a condition
+    "recupero.reporting.selectors.collector_work": None,  # counts per person, cut by scope_q
+    "recupero.reporting.selectors.ageing": None,  # counts per bucket, cut by scope_q
 }
 
 

@@ -13,13 +13,19 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, Q, Sum
+from django.db.models import Case as DbCase
+from django.db.models import Count, Max, Q, Sum, Value, When
 
+from recupero.cases.domain.states import OPEN_STATUSES
+from recupero.cases.models import Assignment, Case
 from recupero.core.domain.roles import CASE_SCOPE, SCOPE_LEGAL, VIEW_AGENCY_REPORTS, VIEW_CASES, Role
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import check, creditor_ids
+from recupero.parties.models import Creditor
 from recupero.reporting import sql
+from recupero.reporting.domain.figures import AGEING_BUCKETS
 from recupero.reporting.models import CollectionMonth, Snapshot, StepFigure
+from recupero.worklists.models import WorkItem
 
 ZERO = Decimal("0.00")
 AMOUNTS = ("assigned", "collected", "collected_direct", "written_off", "credited", "outstanding")
@@ -161,3 +167,63 @@ def step_figures(*, tenant: Tenant, actor: User) -> list[StepFigure]:
 def scope_q(actor: User, field_name: str = "creditor_id") -> Q:
     scope = _scope(actor)
     return Q() if scope is None else Q(**{f"{field_name}__in": sorted(scope)})
+
+
+def assignments_named(*, tenant: Tenant, actor: User) -> list[Assignment]:
+    """The assignments (affidi) of the creditors the actor reaches, newest first, with their creditor."""
+    check(actor, VIEW_CASES, tenant)
+    qs = Assignment.objects.filter(tenant=tenant).filter(scope_q(actor)).select_related("creditor")
+    return list(qs.order_by("-received_on", "-id"))
+
+
+def creditors_named(*, tenant: Tenant, actor: User) -> dict[int, str]:
+    check(actor, VIEW_CASES, tenant)
+    return dict(Creditor.objects.filter(tenant=tenant).filter(scope_q(actor, "pk")).values_list("pk", "name"))
+
+
+def portfolio_after(*, tenant: Tenant, actor: User, after: dt.date) -> list[Group]:
+    """What the ledger booked after `after` (e.g. yesterday: today's collections), per group."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    return [Group(*key, figures=f) for key, f in sorted(_ledger_after(tenant, _scope(actor), after).items(),
+                                                        key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0))]
+
+
+@dataclass
+class CollectorWork:
+    user_id: int | None
+    name: str
+    calls: int
+    reached: int
+    promises: int
+
+
+def collector_work(*, tenant: Tenant, actor: User, since: dt.date) -> list[CollectorWork]:
+    """Per person, the calls and visits closed since `since`: attempts, right-party contacts, promises."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    qs = WorkItem.objects.filter(tenant=tenant, status="done", kind__in=sql.CONTACT_KINDS, done_at__date__gte=since)
+    rows = (
+        qs.filter(scope_q(actor, "case__creditor_id")).order_by().values("done_by", "done_by__username")
+        .annotate(calls=Count("id"), reached=Count("id", filter=Q(outcome__in=sql.REACHED)),
+                  promises=Count("id", filter=Q(outcome="promise")))
+    )  # fmt: skip
+    return [CollectorWork(r["done_by"], r["done_by__username"] or "—", r["calls"], r["reached"], r["promises"])
+            for r in rows]  # fmt: skip
+
+
+def ageing(*, tenant: Tenant, actor: User, on: dt.date) -> list[tuple[str, int, Decimal]]:
+    """Open cases by age of their first unpaid due date: (bucket, cases, outstanding)."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    whens = [
+        When(first_due_on__gte=on - dt.timedelta(days=high), then=Value(i))
+        for i, (_l, _low, high) in enumerate(AGEING_BUCKETS) if high is not None
+    ]  # fmt: skip
+    qs = Case.objects.filter(tenant=tenant, status__in=[s.value for s in OPEN_STATUSES]).filter(scope_q(actor))
+    rows = dict(
+        (b, (n, s)) for b, n, s in qs.annotate(bucket=DbCase(*whens, default=Value(len(AGEING_BUCKETS) - 1)))
+        .order_by().values_list("bucket").annotate(n=Count("id"), s=Sum("balance")).values_list("bucket", "n", "s")
+    )  # fmt: skip
+    out = []
+    for i, (label, _low, _high) in enumerate(AGEING_BUCKETS):
+        n, total = rows.get(i, (0, ZERO))
+        out.append((label, n, Decimal(total or 0).quantize(Decimal("0.01"))))
+    return out

@@ -11,6 +11,7 @@ from recupero.core.domain.roles import (
     ADMIN_SITE,
     MANAGE_RATES,
     POST_PAYMENTS,
+    VIEW_AGENCY_REPORTS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
@@ -35,6 +36,8 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
     ("backoffice:payment_statements", "Incassi", "ledger", (POST_PAYMENTS,)),
+    ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
+    ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
 ]
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("account/sicurezza/disattiva/", account.otp_remove, name="account_otp_remove"),
     path("salute/", health, name="health"),
     path("api/", api.urls),
+    path("portale/", include("recupero.web.portal.urls")),
     path("", include("recupero.web.backoffice.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recupero.web.backoffice import audit, rates, strategies, views, worklists
+from recupero.web.backoffice import audit, rates, reports, strategies, views, worklists
 
 app_name = "backoffice"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("audit/esporta/", audit.audit_export, name="audit_export"),
     path("audit/registro-affari/", audit.affairs_register, name="affairs_register"),
     path("pagamenti/", include("recupero.web.backoffice.payments")),
+    path("report/", reports.reports_view, name="agency_reports"),
+    path("report/esporta/<str:table>.<str:fmt>", reports.reports_export, name="agency_reports_export"),
 ]
