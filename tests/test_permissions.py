@@ -14,7 +14,6 @@ selectors from every `selectors` module. What it asserts:
 from __future__ import annotations
 
 import datetime as dt
-
 import hashlib
 import importlib
 import inspect

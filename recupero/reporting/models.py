@@ -18,7 +18,12 @@ class Snapshot(TenantModel):
     creditor_id = models.BigIntegerField()
     assignment_id = models.BigIntegerField()
     collector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     step_code = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=12)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case as DbCase
@@ -103,7 +104,7 @@ def portfolio_groups(*, tenant: Tenant, actor: User) -> list[Group]:
         keys = ("creditor_id", "assignment_id", "collector_id")
         for row in qs.order_by().values(*keys).annotate(**{n: Sum(n) for n in AMOUNTS + COUNTS}):
             group((row["creditor_id"], row["assignment_id"], row["collector_id"])).figures.add(
-                Figures(**{n: row[n] or 0 for n in AMOUNTS + COUNTS})
+                Figures(**{n: row[n] or 0 for n in AMOUNTS + COUNTS})  # type: ignore[arg-type]
             )
     for key, figures in _ledger_after(tenant, scope, day).items():
         group(key).figures.add(figures)
@@ -116,13 +117,15 @@ def _ledger_after(
     if scope is not None and not scope:
         return {}
     where = "" if scope is None else f"AND c.creditor_id IN ({', '.join(str(int(i)) for i in sorted(scope))})"
-    params = {"tenant": tenant.pk, "after": day or dt.date(1900, 1, 1)}
+    params: dict[str, Any] = {"tenant": tenant.pk, "after": day or dt.date(1900, 1, 1)}
     out = {}
     with connection.cursor() as cur:
         cur.execute(sql.delta_select().format(scope=where), params)
         for creditor_id, assignment_id, collector_id, *amounts in cur.fetchall():
-            values = {n: Decimal(v or 0).quantize(Decimal("0.01")) for n, v in zip(AMOUNTS, amounts, strict=True)}
-            out[(creditor_id, assignment_id, collector_id)] = Figures(**values)
+            values = {
+                n: Decimal(v or 0).quantize(Decimal("0.01")) for n, v in zip(AMOUNTS, amounts, strict=True)
+            }
+            out[(creditor_id, assignment_id, collector_id)] = Figures(**values)  # type: ignore[arg-type]
     return out
 
 
@@ -184,8 +187,13 @@ def creditors_named(*, tenant: Tenant, actor: User) -> dict[int, str]:
 def portfolio_after(*, tenant: Tenant, actor: User, after: dt.date) -> list[Group]:
     """What the ledger booked after `after` (e.g. yesterday: today's collections), per group."""
     check(actor, VIEW_AGENCY_REPORTS, tenant)
-    return [Group(*key, figures=f) for key, f in sorted(_ledger_after(tenant, _scope(actor), after).items(),
-                                                        key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0))]
+    return [
+        Group(*key, figures=f)
+        for key, f in sorted(
+            _ledger_after(tenant, _scope(actor), after).items(),
+            key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0),
+        )
+    ]
 
 
 @dataclass
@@ -200,14 +208,23 @@ class CollectorWork:
 def collector_work(*, tenant: Tenant, actor: User, since: dt.date) -> list[CollectorWork]:
     """Per person, the calls and visits closed since `since`: attempts, right-party contacts, promises."""
     check(actor, VIEW_AGENCY_REPORTS, tenant)
-    qs = WorkItem.objects.filter(tenant=tenant, status="done", kind__in=sql.CONTACT_KINDS, done_at__date__gte=since)
+    qs = WorkItem.objects.filter(
+        tenant=tenant, status="done", kind__in=sql.CONTACT_KINDS, done_at__date__gte=since
+    )
     rows = (
-        qs.filter(scope_q(actor, "case__creditor_id")).order_by().values("done_by", "done_by__username")
-        .annotate(calls=Count("id"), reached=Count("id", filter=Q(outcome__in=sql.REACHED)),
-                  promises=Count("id", filter=Q(outcome="promise")))
-    )  # fmt: skip
-    return [CollectorWork(r["done_by"], r["done_by__username"] or "—", r["calls"], r["reached"], r["promises"])
-            for r in rows]  # fmt: skip
+        qs.filter(scope_q(actor, "case__creditor_id"))
+        .order_by()
+        .values("done_by", "done_by__username")
+        .annotate(
+            calls=Count("id"),
+            reached=Count("id", filter=Q(outcome__in=sql.REACHED)),
+            promises=Count("id", filter=Q(outcome="promise")),
+        )
+    )
+    return [
+        CollectorWork(r["done_by"], r["done_by__username"] or "—", r["calls"], r["reached"], r["promises"])
+        for r in rows
+    ]
 
 
 def ageing(*, tenant: Tenant, actor: User, on: dt.date) -> list[tuple[str, int, Decimal]]:
@@ -215,13 +232,20 @@ def ageing(*, tenant: Tenant, actor: User, on: dt.date) -> list[tuple[str, int, 
     check(actor, VIEW_AGENCY_REPORTS, tenant)
     whens = [
         When(first_due_on__gte=on - dt.timedelta(days=high), then=Value(i))
-        for i, (_l, _low, high) in enumerate(AGEING_BUCKETS) if high is not None
-    ]  # fmt: skip
-    qs = Case.objects.filter(tenant=tenant, status__in=[s.value for s in OPEN_STATUSES]).filter(scope_q(actor))
+        for i, (_l, _low, high) in enumerate(AGEING_BUCKETS)
+        if high is not None
+    ]
+    qs = Case.objects.filter(tenant=tenant, status__in=[s.value for s in OPEN_STATUSES]).filter(
+        scope_q(actor)
+    )
     rows = dict(
-        (b, (n, s)) for b, n, s in qs.annotate(bucket=DbCase(*whens, default=Value(len(AGEING_BUCKETS) - 1)))
-        .order_by().values_list("bucket").annotate(n=Count("id"), s=Sum("balance")).values_list("bucket", "n", "s")
-    )  # fmt: skip
+        (b, (n, s))
+        for b, n, s in qs.annotate(bucket=DbCase(*whens, default=Value(len(AGEING_BUCKETS) - 1)))
+        .order_by()
+        .values_list("bucket")
+        .annotate(n=Count("id"), s=Sum("balance"))
+        .values_list("bucket", "n", "s")
+    )
     out = []
     for i, (label, _low, _high) in enumerate(AGEING_BUCKETS):
         n, total = rows.get(i, (0, ZERO))

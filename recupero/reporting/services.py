@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -33,7 +34,11 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
     CollectionMonth.objects.filter(tenant=tenant, day=day).delete()
     StepFigure.objects.filter(tenant=tenant, day=day).delete()
     d = sql.dialect(connection.vendor)
-    params = {"tenant": tenant.pk, "day": day, "next_day": _start_of(day + dt.timedelta(days=1))}
+    params: dict[str, Any] = {
+        "tenant": tenant.pk,
+        "day": day,
+        "next_day": _start_of(day + dt.timedelta(days=1)),
+    }
     counts = []
     with connection.cursor() as cur:
         for statement in (sql.snapshot_insert(d), sql.months_insert(d), sql.steps_insert(d)):
@@ -41,9 +46,13 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
             counts.append(cur.rowcount)
     built = SnapshotBuilt(day, *counts)
     audit_record(
-        tenant=tenant, actor=actor, action="reporting.snapshot_build", object_type="snapshot",
-        object_id=day.isoformat(), details={"rows": counts},
-    )  # fmt: skip
+        tenant=tenant,
+        actor=actor,
+        action="reporting.snapshot_build",
+        object_type="snapshot",
+        object_id=day.isoformat(),
+        details={"rows": counts},
+    )
     return built
 
 

@@ -30,7 +30,9 @@ def month_index(start: dt.date, month: str) -> int:
     return (year - start.year) * 12 + mon - start.month
 
 
-def liquidation_curve(start: dt.date, assigned: Decimal, monthly: dict[str, Decimal], months: int) -> list[Decimal]:
+def liquidation_curve(
+    start: dt.date, assigned: Decimal, monthly: dict[str, Decimal], months: int
+) -> list[Decimal]:
     """Cumulative % of `assigned` collected by the end of each month since the affido (months 0..months-1).
     Money collected before the affido's month (a direct payment reported late, dated earlier) counts in month 0."""
     per_index: dict[int, Decimal] = {}

@@ -6,77 +6,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_user_role_system'),
+        ("core", "0004_user_role_system"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CollectionMonth',
+            name="CollectionMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('creditor_id', models.BigIntegerField()),
-                ('assignment_id', models.BigIntegerField()),
-                ('month', models.CharField(max_length=7)),
-                ('collected', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('tenant', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("creditor_id", models.BigIntegerField()),
+                ("assignment_id", models.BigIntegerField()),
+                ("month", models.CharField(max_length=7)),
+                ("collected", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incasso mensile',
-                'verbose_name_plural': 'incassi mensili',
-                'indexes': [models.Index(fields=['tenant', 'day', 'creditor_id'], name='collmonth_day_creditor')],
+                "verbose_name": "incasso mensile",
+                "verbose_name_plural": "incassi mensili",
+                "indexes": [
+                    models.Index(fields=["tenant", "day", "creditor_id"], name="collmonth_day_creditor")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Snapshot',
+            name="Snapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('creditor_id', models.BigIntegerField()),
-                ('assignment_id', models.BigIntegerField()),
-                ('step_code', models.CharField(blank=True, max_length=40)),
-                ('status', models.CharField(max_length=12)),
-                ('cases', models.PositiveIntegerField()),
-                ('assigned', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('collected', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('collected_direct', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('written_off', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('credited', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('outstanding', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('paid_cases', models.PositiveIntegerField()),
-                ('first_payment_days', models.BigIntegerField()),
-                ('contacts_attempted', models.PositiveIntegerField()),
-                ('contacts_reached', models.PositiveIntegerField()),
-                ('collector', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("creditor_id", models.BigIntegerField()),
+                ("assignment_id", models.BigIntegerField()),
+                ("step_code", models.CharField(blank=True, max_length=40)),
+                ("status", models.CharField(max_length=12)),
+                ("cases", models.PositiveIntegerField()),
+                ("assigned", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("collected", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("collected_direct", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("written_off", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("credited", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("outstanding", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("paid_cases", models.PositiveIntegerField()),
+                ("first_payment_days", models.BigIntegerField()),
+                ("contacts_attempted", models.PositiveIntegerField()),
+                ("contacts_reached", models.PositiveIntegerField()),
+                (
+                    "collector",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'istantanea',
-                'verbose_name_plural': 'istantanee',
-                'indexes': [models.Index(fields=['tenant', 'day', 'creditor_id'], name='snapshot_day_creditor')],
+                "verbose_name": "istantanea",
+                "verbose_name_plural": "istantanee",
+                "indexes": [
+                    models.Index(fields=["tenant", "day", "creditor_id"], name="snapshot_day_creditor")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StepFigure',
+            name="StepFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('strategy_code', models.CharField(max_length=40)),
-                ('step_code', models.CharField(max_length=40)),
-                ('cases', models.PositiveIntegerField()),
-                ('paid_30', models.PositiveIntegerField()),
-                ('collected_30', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('tenant', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("strategy_code", models.CharField(max_length=40)),
+                ("step_code", models.CharField(max_length=40)),
+                ("cases", models.PositiveIntegerField()),
+                ("paid_30", models.PositiveIntegerField()),
+                ("collected_30", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.tenant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'efficacia del passo',
-                'verbose_name_plural': 'efficacia dei passi',
-                'indexes': [models.Index(fields=['tenant', 'day'], name='stepfigure_day')],
+                "verbose_name": "efficacia del passo",
+                "verbose_name_plural": "efficacia dei passi",
+                "indexes": [models.Index(fields=["tenant", "day"], name="stepfigure_day")],
             },
         ),
     ]

@@ -16,7 +16,15 @@ from recupero.payments.services import payment_record, payment_reverse
 from recupero.reporting.models import CollectionMonth, Snapshot
 from recupero.reporting.selectors import collected_months, portfolio_groups, rollup
 from recupero.reporting.services import snapshot_build
-from tests.factories import TAX_CODES, make_assignment, make_case, make_creditor, make_debtor, make_tenant, make_user
+from tests.factories import (
+    TAX_CODES,
+    make_assignment,
+    make_case,
+    make_creditor,
+    make_debtor,
+    make_tenant,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 MARCH_END = dt.date(2026, 3, 31)
@@ -24,9 +32,14 @@ MARCH_END = dt.date(2026, 3, 31)
 
 def _pay(tenant, case, amount, on, *, direct=False) -> Payment:
     return payment_record(
-        tenant=tenant, actor=system_actor(tenant), case=case, amount=Decimal(amount), value_date=on,
-        method="bank_transfer", direct=direct,
-    )  # fmt: skip
+        tenant=tenant,
+        actor=system_actor(tenant),
+        case=case,
+        amount=Decimal(amount),
+        value_date=on,
+        method="bank_transfer",
+        direct=direct,
+    )
 
 
 @pytest.fixture
@@ -35,8 +48,13 @@ def book():
     acme, beta = make_creditor(tenant, "ACME"), make_creditor(tenant, "BETA", vat="02182030391")
     a1 = make_assignment(tenant, acme, "A1")
     c1 = make_case(tenant, acme, make_debtor(tenant, TAX_CODES[0]), assignment=a1, amounts=("1000.00",))
-    c2 = make_case(tenant, acme, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), assignment=a1,
-                   amounts=("500.00",))  # fmt: skip
+    c2 = make_case(
+        tenant,
+        acme,
+        make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"),
+        assignment=a1,
+        amounts=("500.00",),
+    )
     c3 = make_case(tenant, beta, make_debtor(tenant, TAX_CODES[2], last_name="Verdi"), amounts=("300.00",))
     _pay(tenant, c1, "200.00", dt.date(2026, 2, 10))
     _pay(tenant, c1, "100.00", dt.date(2026, 3, 5), direct=True)
@@ -56,13 +74,16 @@ def _ledger(tenant, creditor=None, *, account):
 
 
 def test_snapshot_rows_hold_the_ledgers_amounts(book):
-    tenant, acme, _beta, a1, (c1, c2, _c3) = book
+    tenant, _acme, _beta, a1, _cases = book
     built = snapshot_build(tenant=tenant, actor=system_actor(tenant), day=MARCH_END)
     assert built.snapshot_rows == 2  # one group per assignment (no collector, no step, state "new")
     row = Snapshot.objects.get(tenant=tenant, day=MARCH_END, assignment_id=a1.pk)
     assert (row.cases, row.assigned, row.collected, row.collected_direct) == (
-        2, Decimal("1500.00"), Decimal("200.00"), Decimal("100.00"),
-    )  # fmt: skip
+        2,
+        Decimal("1500.00"),
+        Decimal("200.00"),
+        Decimal("100.00"),
+    )
     assert row.paid_cases == 1  # c2's only payment was reversed: no first payment
     assert row.first_payment_days == 31  # c1: opened 10/01, first paid 10/02
     months = dict(CollectionMonth.objects.filter(assignment_id=a1.pk).values_list("month", "collected"))
@@ -96,15 +117,18 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
         figures = by_creditor[creditor.pk]
         assert figures.collected == _ledger(tenant, creditor, account="payments_received")
         assert figures.outstanding == sum(
-            (_ledger(tenant, creditor, account=a) for a in ("principal", "late_interest", "flat_compensation",
-                                                            "collection_costs")), Decimal("0"),
-        )  # fmt: skip
+            (
+                _ledger(tenant, creditor, account=a)
+                for a in ("principal", "late_interest", "flat_compensation", "collection_costs")
+            ),
+            Decimal("0"),
+        )
     months = collected_months(tenant=tenant, actor=supervisor)[a1.pk]
     assert months == {"2026-02": Decimal("200.00"), "2026-03": Decimal("100.00"), "2026-04": Decimal("45.55")}
 
 
 def test_a_creditor_user_sees_only_its_creditor(book):
-    tenant, acme, beta, a1, _cases = book
+    tenant, _acme, beta, a1, _cases = book
     snapshot_build(tenant=tenant, actor=system_actor(tenant), day=MARCH_END)
     user = make_user(tenant, Role.CREDITOR_USER, creditor=beta)
     groups = portfolio_groups(tenant=tenant, actor=user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -37,7 +38,9 @@ class AgencyReports:
 
 def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
     now = today()
-    todays = rollup(portfolio_after(tenant=tenant, actor=actor, after=now - dt.timedelta(days=1)), "creditor_id")
+    todays = rollup(
+        portfolio_after(tenant=tenant, actor=actor, after=now - dt.timedelta(days=1)), "creditor_id"
+    )
     month_key = now.strftime("%Y-%m")
     months = collected_months(tenant=tenant, actor=actor)
     groups = portfolio_groups(tenant=tenant, actor=actor)
@@ -46,30 +49,70 @@ def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
     by_collector = rollup(groups, "collector_id")
     tables = {
         "committenti": Table(
-            "Per committente", ["Committente", "Pratiche", "Affidato", "Incassato", "Recupero %", "Da incassare",
-                                "Incassato oggi"],
-            [[names.get(c, c), f.cases, f.assigned, f.collected_total, percent(f.collected_total, f.assigned),
-              f.outstanding, todays[c].collected_total if c in todays else 0] for c, f in by_creditor.items()],
-        ),  # fmt: skip
+            "Per committente",
+            [
+                "Committente",
+                "Pratiche",
+                "Affidato",
+                "Incassato",
+                "Recupero %",
+                "Da incassare",
+                "Incassato oggi",
+            ],
+            [
+                [
+                    names.get(c or 0, str(c)),
+                    f.cases,
+                    f.assigned,
+                    f.collected_total,
+                    percent(f.collected_total, f.assigned),
+                    f.outstanding,
+                    todays[c].collected_total if c in todays else 0,
+                ]
+                for c, f in by_creditor.items()
+            ],
+        ),
         "operatori": Table(
-            "Per operatore (consulente della pratica)", ["Operatore (id)", "Pratiche", "Incassato",
-                                                         "Contatti tentati", "Contatti riusciti"],
-            [[c or "non assegnate", f.cases, f.collected_total, f.contacts_attempted, f.contacts_reached]
-             for c, f in by_collector.items()],
-        ),  # fmt: skip
+            "Per operatore (consulente della pratica)",
+            ["Operatore (id)", "Pratiche", "Incassato", "Contatti tentati", "Contatti riusciti"],
+            [
+                [c or "non assegnate", f.cases, f.collected_total, f.contacts_attempted, f.contacts_reached]
+                for c, f in by_collector.items()
+            ],
+        ),
         "produttivita": Table(
-            "Produttività del mese", ["Operatore", "Telefonate e visite", "Contatti col debitore", "Promesse"],
-            [[w.name, w.calls, w.reached, w.promises]
-             for w in collector_work(tenant=tenant, actor=actor, since=now.replace(day=1))],
-        ),  # fmt: skip
+            "Produttività del mese",
+            ["Operatore", "Telefonate e visite", "Contatti col debitore", "Promesse"],
+            [
+                [w.name, w.calls, w.reached, w.promises]
+                for w in collector_work(tenant=tenant, actor=actor, since=now.replace(day=1))
+            ],
+        ),
         "passi": Table(
-            "Efficacia della strategia per passo", ["Strategia", "Passo", "Pratiche", "Pagate entro 30 giorni",
-                                                    "% pagate", "Incassato entro 30 giorni"],
-            [[s.strategy_code, s.step_code, s.cases, s.paid_30, percent(s.paid_30, s.cases), s.collected_30]
-             for s in step_figures(tenant=tenant, actor=actor)],
-        ),  # fmt: skip
+            "Efficacia della strategia per passo",
+            [
+                "Strategia",
+                "Passo",
+                "Pratiche",
+                "Pagate entro 30 giorni",
+                "% pagate",
+                "Incassato entro 30 giorni",
+            ],
+            [
+                [
+                    s.strategy_code,
+                    s.step_code,
+                    s.cases,
+                    s.paid_30,
+                    percent(Decimal(s.paid_30), Decimal(s.cases)),
+                    s.collected_30,
+                ]
+                for s in step_figures(tenant=tenant, actor=actor)
+            ],
+        ),
         "anzianita": Table(
-            "Anzianità delle pratiche aperte", ["Scaduto da", "Pratiche", "Da incassare"],
+            "Anzianità delle pratiche aperte",
+            ["Scaduto da", "Pratiche", "Da incassare"],
             [list(row) for row in ageing(tenant=tenant, actor=actor, on=now)],
         ),
     }

@@ -77,8 +77,17 @@ def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
         figures = by_assignment.get(a.pk, Figures())
         n = min(MAX_MONTHS, months_elapsed(a.received_on, now))
         curve = liquidation_curve(a.received_on, figures.assigned, months.get(a.pk, {}), n)
-        lines.append(AssignmentLine(a.pk, a.code, a.creditor.name, a.received_on, figures,
-                                    percent(figures.collected_total, figures.assigned), curve))  # fmt: skip
+        lines.append(
+            AssignmentLine(
+                a.pk,
+                a.code,
+                a.creditor.name,
+                a.received_on,
+                figures,
+                percent(figures.collected_total, figures.assigned),
+                curve,
+            )
+        )
     totals = Figures()
     for line in lines:
         totals.add(line.figures)
@@ -86,10 +95,15 @@ def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
     counts = case_status_counts(tenant=tenant, actor=actor)
     phases = [(s.value, LABELS[s], counts.get(s.value, 0)) for s in CaseStatus if counts.get(s.value)]
     page = PortalHome(
-        totals, percent(totals.collected_total, totals.assigned), lines,
-        average_curve([line.curve for line in lines], horizon), horizon, phases,
-        snapshot_day(tenant=tenant, actor=actor), creditors,
-    )  # fmt: skip
+        totals,
+        percent(totals.collected_total, totals.assigned),
+        lines,
+        average_curve([line.curve for line in lines], horizon),
+        horizon,
+        phases,
+        snapshot_day(tenant=tenant, actor=actor),
+        creditors,
+    )
     page.tables = _tables(page)
     return page
 
@@ -97,11 +111,32 @@ def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
 def _tables(page: PortalHome) -> dict[str, Table]:
     assignments = Table(
         "Portafoglio per affido",
-        ["Affido", "Committente", "Data affido", "Pratiche", "Affidato", "Incassato in agenzia",
-         "Pagamenti diretti", "Recupero %", "Giorni medi al primo pagamento"],
-        [[a.code, a.creditor, a.received_on, a.figures.cases, a.figures.assigned, a.figures.collected,
-          a.figures.collected_direct, a.rate, a.figures.average_days_to_first_payment] for a in page.lines],
-    )  # fmt: skip
+        [
+            "Affido",
+            "Committente",
+            "Data affido",
+            "Pratiche",
+            "Affidato",
+            "Incassato in agenzia",
+            "Pagamenti diretti",
+            "Recupero %",
+            "Giorni medi al primo pagamento",
+        ],
+        [
+            [
+                a.code,
+                a.creditor,
+                a.received_on,
+                a.figures.cases,
+                a.figures.assigned,
+                a.figures.collected,
+                a.figures.collected_direct,
+                a.rate,
+                a.figures.average_days_to_first_payment,
+            ]
+            for a in page.lines
+        ],
+    )
     curve_rows: list[list[object]] = []
     for i in range(page.months):
         row: list[object] = [f"Mese {i + 1}"]

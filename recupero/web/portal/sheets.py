@@ -14,7 +14,9 @@ from recupero.core.domain.sheets import safe_cell
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table_response(name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str) -> HttpResponse:
+def table_response(
+    name: str, headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str
+) -> HttpResponse:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")

@@ -14,7 +14,15 @@ from recupero.core.domain.roles import Role
 from recupero.core.permissions import system_actor
 from recupero.payments.services import payment_record
 from recupero.reporting.services import snapshot_build
-from tests.factories import TAX_CODES, make_assignment, make_case, make_creditor, make_debtor, make_tenant, make_user
+from tests.factories import (
+    TAX_CODES,
+    make_assignment,
+    make_case,
+    make_creditor,
+    make_debtor,
+    make_tenant,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +35,14 @@ def portfolio():
     c1 = make_case(tenant, acme, make_debtor(tenant, TAX_CODES[0]), assignment=a1, amounts=("1000.00",))
     make_case(tenant, beta, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), amounts=("400.00",))
     for amount, on in (("250.00", dt.date(2026, 2, 10)), ("150.00", dt.date(2026, 4, 2))):
-        payment_record(tenant=tenant, actor=system_actor(tenant), case=c1, amount=Decimal(amount), value_date=on,
-                       method="bank_transfer")  # fmt: skip
+        payment_record(
+            tenant=tenant,
+            actor=system_actor(tenant),
+            case=c1,
+            amount=Decimal(amount),
+            value_date=on,
+            method="bank_transfer",
+        )
     snapshot_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 3, 31))
     return tenant, acme, beta, a1
 
@@ -46,8 +60,10 @@ def test_the_portal_home_shows_the_creditors_figures(portfolio):
     assert response.status_code == 200
     page = response.context["page"]
     assert (page.totals.assigned, page.totals.collected_total, page.rate) == (
-        Decimal("1000.00"), Decimal("400.00"), Decimal("40.0"),
-    )  # fmt: skip
+        Decimal("1000.00"),
+        Decimal("400.00"),
+        Decimal("40.0"),
+    )
     assert [line.code for line in page.lines] == [a1.code]
     # Affido 10/01/2026: January 0 %, February 25 %, March 25 %, April 40 % …
     assert page.lines[0].curve[:4] == [Decimal("0.0"), Decimal("25.0"), Decimal("25.0"), Decimal("40.0")]
@@ -79,7 +95,7 @@ def test_the_agency_reports_add_up_and_are_refused_to_collectors(portfolio):
     assert response.status_code == 200
     tables = response.context["page"].tables
     assert sorted(row[3] for row in tables["committenti"].rows) == [Decimal("0.00"), Decimal("400.00")]
-    assert [row[1:] for row in tables["anzianita"].rows if row[1]] == [[2, Decimal("1021.27")]]  # balances with the interest the payments paid
+    assert [row[1:] for row in tables["anzianita"].rows if row[1]] == [[2, Decimal("1021.27")]]
     export = _client(supervisor).get("/report/esporta/committenti.csv")
     assert export.status_code == 200 and "Committente ACME;1;1000.00;400.00;40.0" in export.content.decode()
     assert _client(make_user(tenant, Role.COLLECTOR, username="luca")).get("/report/").status_code == 403
