@@ -552,6 +552,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.reporting.selectors.scope_q": None,  # builds a condition
     "recupero.reporting.selectors.collector_work": None,  # counts per person, cut by scope_q
     "recupero.reporting.selectors.ageing": None,  # counts per bucket, cut by scope_q
+    "recupero.reporting.selectors.staff_named": None,  # the agency's own people, reports capability
 }
 
 

@@ -251,3 +251,10 @@ def ageing(*, tenant: Tenant, actor: User, on: dt.date) -> list[tuple[str, int, 
         n, total = rows.get(i, (0, ZERO))
         out.append((label, n, Decimal(total or 0).quantize(Decimal("0.01"))))
     return out
+
+
+def staff_named(*, tenant: Tenant, actor: User) -> dict[int, str]:
+    """The agency's people by id (collectors and consultants in the reports): names only, agency reports only."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    rows = User.objects.filter(tenant=tenant).values_list("pk", "first_name", "last_name", "username")
+    return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}

@@ -103,7 +103,7 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
     snapshot_build(tenant=tenant, actor=system_actor(tenant), day=MARCH_END)
     _pay(tenant, c1, "45.55", dt.date(2026, 4, 15))  # after the snapshot: read from the ledger
     _pay(tenant, c3, "10.00", dt.date(2026, 4, 16), direct=True)
-    supervisor = make_user(tenant, Role.SUPERVISOR)
+    supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     groups = portfolio_groups(tenant=tenant, actor=supervisor)
     total = rollup(groups, "assignment_id")
     collected = sum((f.collected for f in total.values()), Decimal("0"))
@@ -130,10 +130,10 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
 def test_a_creditor_user_sees_only_its_creditor(book):
     tenant, _acme, beta, a1, _cases = book
     snapshot_build(tenant=tenant, actor=system_actor(tenant), day=MARCH_END)
-    user = make_user(tenant, Role.CREDITOR_USER, creditor=beta)
+    user = make_user(tenant, Role.CREDITOR_USER, creditor=beta, username="beta1")
     groups = portfolio_groups(tenant=tenant, actor=user)
     assert {g.creditor_id for g in groups} == {beta.pk}
     assert rollup(groups, "creditor_id")[beta.pk].collected == Decimal("30.00")
     assert a1.pk not in collected_months(tenant=tenant, actor=user)
-    lawyer = make_user(tenant, Role.LAWYER)
+    lawyer = make_user(tenant, Role.LAWYER, username="avv")
     assert portfolio_groups(tenant=tenant, actor=lawyer) == []

@@ -15,6 +15,7 @@ from recupero.core.clock import today
 from recupero.core.models import Tenant, User
 from recupero.reporting.domain.figures import percent
 from recupero.reporting.selectors import (
+    Figures,
     ageing,
     collected_months,
     collector_work,
@@ -22,6 +23,7 @@ from recupero.reporting.selectors import (
     portfolio_after,
     portfolio_groups,
     rollup,
+    staff_named,
     step_figures,
 )
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
@@ -44,42 +46,56 @@ def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
     month_key = now.strftime("%Y-%m")
     months = collected_months(tenant=tenant, actor=actor)
     groups = portfolio_groups(tenant=tenant, actor=actor)
-    names = creditors_named(tenant=tenant, actor=actor)
-    by_creditor = rollup(groups, "creditor_id")
-    by_collector = rollup(groups, "collector_id")
     tables = {
-        "committenti": Table(
-            "Per committente",
-            [
-                "Committente",
-                "Pratiche",
-                "Affidato",
-                "Incassato",
-                "Recupero %",
-                "Da incassare",
-                "Incassato oggi",
-            ],
-            [
-                [
-                    names.get(c or 0, str(c)),
-                    f.cases,
-                    f.assigned,
-                    f.collected_total,
-                    percent(f.collected_total, f.assigned),
-                    f.outstanding,
-                    todays[c].collected_total if c in todays else 0,
-                ]
-                for c, f in by_creditor.items()
-            ],
+        "committenti": _by_creditor(
+            creditors_named(tenant=tenant, actor=actor), rollup(groups, "creditor_id"), todays
         ),
-        "operatori": Table(
-            "Per operatore (consulente della pratica)",
-            ["Operatore (id)", "Pratiche", "Incassato", "Contatti tentati", "Contatti riusciti"],
-            [
-                [c or "non assegnate", f.cases, f.collected_total, f.contacts_attempted, f.contacts_reached]
-                for c, f in by_collector.items()
-            ],
-        ),
+        "operatori": _by_collector(staff_named(tenant=tenant, actor=actor), rollup(groups, "collector_id")),
+        **_work_tables(tenant, actor, now),
+    }
+    return AgencyReports(
+        sum((f.collected_total for f in todays.values()), Decimal("0.00")),
+        sum((m.get(month_key, Decimal("0.00")) for m in months.values()), Decimal("0.00")),
+        tables,
+    )
+
+
+def _by_creditor(names: dict[int, str], by_creditor: dict[int | None, Figures], todays: dict) -> Table:  # type: ignore[type-arg]
+    headers = [
+        "Committente",
+        "Pratiche",
+        "Affidato",
+        "Incassato",
+        "Recupero %",
+        "Da incassare",
+        "Incassato oggi",
+    ]
+    rows: list[list[object]] = []
+    for c, f in by_creditor.items():
+        today_f = todays.get(c)
+        rows.append([
+            names.get(c or 0, str(c)), f.cases, f.assigned, f.collected_total,
+            percent(f.collected_total, f.assigned), f.outstanding,
+            today_f.collected_total if today_f else Decimal("0.00"),
+        ])  # fmt: skip
+    return Table("Per committente", headers, rows)
+
+
+def _by_collector(names: dict[int, str], by_collector: dict[int | None, Figures]) -> Table:
+    return Table(
+        "Per operatore (consulente della pratica)",
+        ["Operatore", "Pratiche", "Incassato", "Contatti tentati", "Contatti riusciti"],
+        [
+            [names.get(c, str(c)) if c else "non assegnate", f.cases, f.collected_total,
+             f.contacts_attempted, f.contacts_reached]
+            for c, f in by_collector.items()
+        ],
+    )  # fmt: skip
+
+
+def _work_tables(tenant: Tenant, actor: User, now: dt.date) -> dict[str, Table]:
+    steps = step_figures(tenant=tenant, actor=actor)
+    return {
         "produttivita": Table(
             "Produttività del mese",
             ["Operatore", "Telefonate e visite", "Contatti col debitore", "Promesse"],
@@ -107,7 +123,7 @@ def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
                     percent(Decimal(s.paid_30), Decimal(s.cases)),
                     s.collected_30,
                 ]
-                for s in step_figures(tenant=tenant, actor=actor)
+                for s in steps
             ],
         ),
         "anzianita": Table(
@@ -116,11 +132,6 @@ def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
             [list(row) for row in ageing(tenant=tenant, actor=actor, on=now)],
         ),
     }
-    return AgencyReports(
-        sum((f.collected_total for f in todays.values()), 0),
-        sum((m.get(month_key, 0) for m in months.values()), 0),
-        tables,
-    )
 
 
 @backoffice_view

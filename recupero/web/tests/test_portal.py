@@ -55,7 +55,7 @@ def _client(user) -> Client:
 
 def test_the_portal_home_shows_the_creditors_figures(portfolio):
     tenant, acme, _beta, a1 = portfolio
-    user = make_user(tenant, Role.CREDITOR_USER, creditor=acme)
+    user = make_user(tenant, Role.CREDITOR_USER, creditor=acme, username="acme1")
     response = _client(user).get("/portale/")
     assert response.status_code == 200
     page = response.context["page"]
@@ -76,7 +76,7 @@ def test_the_portal_home_shows_the_creditors_figures(portfolio):
 
 def test_the_portal_exports_its_tables_with_formulas_neutralised(portfolio):
     tenant, acme, _beta, _a1 = portfolio
-    user = make_user(tenant, Role.CREDITOR_USER, creditor=acme)
+    user = make_user(tenant, Role.CREDITOR_USER, creditor=acme, username="acme1")
     response = _client(user).get("/portale/esporta/affidi.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
