@@ -102,3 +102,11 @@ def nightly_reporting_snapshot() -> None:
     import importlib
 
     importlib.import_module("recupero.reporting.tasks").snapshot_build_all()
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def webhooks_run() -> None:
+    """Every 2 minutes: creditors' webhooks — new events collected, due deliveries sent (retries back off)."""
+    import importlib
+
+    importlib.import_module("recupero.reporting.tasks").webhooks_run_all()

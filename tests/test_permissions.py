@@ -553,6 +553,10 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.reporting.selectors.collector_work": None,  # counts per person, cut by scope_q
     "recupero.reporting.selectors.ageing": None,  # counts per bucket, cut by scope_q
     "recupero.reporting.selectors.staff_named": None,  # the agency's own people, reports capability
+    "recupero.reporting.selectors.token_user": None,  # the API's authentication itself (no actor yet)
+    "recupero.reporting.selectors.tokens_of": _call(),
+    "recupero.reporting.selectors.webhooks_of": _call(),
+    "recupero.reporting.selectors.deliveries_of": None,  # rows of the actor's creditor's endpoints (scope_q)
 }
 
 

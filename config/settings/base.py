@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "recupero.demo",
     "recupero.payments",
     "recupero.reporting",
+    "ninja",  # serves /api/docs with its bundled Swagger UI (without it, ninja loads it from a CDN)
 ]
 
 MIDDLEWARE = [

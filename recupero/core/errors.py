@@ -158,6 +158,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Formato non riconosciuto ({detail}): sono accettati camt.053 (001.02-001.08), camt.054 e CBI XML.",
     ),
+    "reporting.token_needs_creditor": (403, "Solo un utente del committente può creare token API."),
+    "reporting.token_name": (422, "Dia un nome al token (al massimo 80 caratteri)."),
+    "reporting.webhook_url": (422, "Indirizzo del webhook non valido: serve un URL http(s) completo."),
+    "reporting.webhook_events": (422, "Scelga almeno un evento tra: {kinds}."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

@@ -76,3 +76,83 @@ class StepFigure(TenantModel):
         verbose_name = "efficacia del passo"
         verbose_name_plural = "efficacia dei passi"
         indexes = [models.Index(fields=["tenant", "day"], name="stepfigure_day")]
+
+
+class ApiToken(TenantModel):
+    """A creditor user's key to the API, scoped to that user's creditor. Only the SHA-256 of the key is kept:
+    the key is shown once, at creation; a revoked token authenticates nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    creditor_id = models.BigIntegerField()
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)  # the key's first characters, to tell tokens apart on the page
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "token API"
+        verbose_name_plural = "token API"
+
+
+class WebhookEndpoint(TenantModel):
+    """Where a creditor wants its events POSTed, signed with HMAC-SHA256 under `secret` (shown once)."""
+
+    creditor_id = models.BigIntegerField()
+    url = models.URLField(max_length=300)
+    secret = models.CharField(max_length=64)  # kept in clear: the signature needs it
+    events = models.JSONField(default=list)  # kinds subscribed, e.g. ["payment", "closure"]
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "webhook"
+        verbose_name_plural = "webhook"
+
+
+class WebhookEvent(TenantModel):
+    """One business event for one creditor; `event_id` is its stable identity (the receiver dedups on it)."""
+
+    event_id = models.CharField(max_length=60, unique=True)
+    creditor_id = models.BigIntegerField()
+    kind = models.CharField(max_length=30)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "evento webhook"
+        verbose_name_plural = "eventi webhook"
+
+
+class WebhookCursor(TenantModel):
+    """The last timeline event read into webhook events, per tenant."""
+
+    last_timeline_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant"], name="webhook_cursor_one_per_tenant")]
+
+
+class WebhookDelivery(TenantModel):
+    """The delivery log: one row per event × endpoint (unique: an event is delivered once per endpoint)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "In attesa"
+        DELIVERED = "delivered", "Consegnato"
+        FAILED = "failed", "Fallito"
+
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "consegna webhook"
+        verbose_name_plural = "consegne webhook"
+        constraints = [models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due")]

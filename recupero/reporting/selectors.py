@@ -19,13 +19,28 @@ from django.db.models import Count, Max, Q, Sum, Value, When
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Assignment, Case
-from recupero.core.domain.roles import CASE_SCOPE, SCOPE_LEGAL, VIEW_AGENCY_REPORTS, VIEW_CASES, Role
+from recupero.core.domain.roles import (
+    CASE_SCOPE,
+    MANAGE_INTEGRATION,
+    SCOPE_LEGAL,
+    VIEW_AGENCY_REPORTS,
+    VIEW_CASES,
+    Role,
+)
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import check, creditor_ids
 from recupero.parties.models import Creditor
 from recupero.reporting import sql
 from recupero.reporting.domain.figures import AGEING_BUCKETS
-from recupero.reporting.models import CollectionMonth, Snapshot, StepFigure
+from recupero.reporting.integration import TOKEN_PREFIX, key_digest
+from recupero.reporting.models import (
+    ApiToken,
+    CollectionMonth,
+    Snapshot,
+    StepFigure,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from recupero.worklists.models import WorkItem
 
 ZERO = Decimal("0.00")
@@ -258,3 +273,36 @@ def staff_named(*, tenant: Tenant, actor: User) -> dict[int, str]:
     check(actor, VIEW_AGENCY_REPORTS, tenant)
     rows = User.objects.filter(tenant=tenant).values_list("pk", "first_name", "last_name", "username")
     return {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+
+
+def token_user(*, key: str) -> User | None:
+    """The user an API key stands for: not revoked, user active, still bound to the token's creditor.
+    The authentication itself (no actor yet), so it checks no capability; the API's selectors do."""
+    if not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+        return None
+    token = (
+        ApiToken.objects.filter(digest=key_digest(key), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active or token.user.creditor_id != token.creditor_id:
+        return None
+    return token.user
+
+
+def tokens_of(*, tenant: Tenant, actor: User) -> list[ApiToken]:
+    """The actor's own API tokens (never another user's)."""
+    check(actor, MANAGE_INTEGRATION, tenant)
+    return list(ApiToken.objects.filter(tenant=tenant, user=actor).order_by("-created_at"))
+
+
+def webhooks_of(*, tenant: Tenant, actor: User) -> list[WebhookEndpoint]:
+    check(actor, MANAGE_INTEGRATION, tenant)
+    return list(WebhookEndpoint.objects.filter(tenant=tenant).filter(scope_q(actor)).order_by("-created_at"))
+
+
+def deliveries_of(*, tenant: Tenant, actor: User, limit: int = 50) -> list[WebhookDelivery]:
+    """The delivery log of the actor's creditor's endpoints, newest first."""
+    check(actor, MANAGE_INTEGRATION, tenant)
+    qs = WebhookDelivery.objects.filter(tenant=tenant).filter(scope_q(actor, "endpoint__creditor_id"))
+    return list(qs.select_related("event", "endpoint").order_by("-pk")[:limit])

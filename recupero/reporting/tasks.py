@@ -8,7 +8,7 @@ import logging
 from recupero.core.clock import today
 from recupero.core.models import Tenant
 from recupero.core.permissions import system_actor
-from recupero.reporting.services import snapshot_build
+from recupero.reporting.services import snapshot_build, webhook_deliver_due, webhook_events_collect
 
 log = logging.getLogger(__name__)
 
@@ -22,3 +22,13 @@ def snapshot_build_all(day: dt.date | None = None) -> int:
         log.info("snapshot %s for %s: %s rows", day, tenant.code, result.snapshot_rows)
         built += 1
     return built
+
+
+def webhooks_run_all() -> int:
+    """Every few minutes: new timeline events become webhook events, and due deliveries are sent."""
+    delivered = 0
+    for tenant in Tenant.objects.order_by("pk"):
+        actor = system_actor(tenant)
+        webhook_events_collect(tenant=tenant, actor=actor)
+        delivered += webhook_deliver_due(tenant=tenant, actor=actor)
+    return delivered

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
+    MANAGE_INTEGRATION,
     MANAGE_RATES,
     POST_PAYMENTS,
     VIEW_AGENCY_REPORTS,
@@ -38,6 +39,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:payment_statements", "Incassi", "ledger", (POST_PAYMENTS,)),
     ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
     ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
+    ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
 ]
 
 
