@@ -19,7 +19,6 @@ from recupero.core.services import audit_record
 from recupero.reporting import sql
 from recupero.reporting.domain.webhooks import KINDS, MAX_ATTEMPTS, backoff_seconds, kind_of
 from recupero.reporting.integration import key_digest, new_key
-from recupero.reporting.sending import Sent, body_of, post
 from recupero.reporting.models import (
     ApiToken,
     CollectionMonth,
@@ -30,6 +29,7 @@ from recupero.reporting.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from recupero.reporting.sending import Sent, body_of, post
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ class _Receiver(BaseHTTPRequestHandler):
     answers: list[int] = []
     seen: list[tuple[dict[str, str], bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).seen.append((dict(self.headers), body))
         self.send_response(type(self).answers.pop(0))
