@@ -136,11 +136,11 @@ def _ledger_after(
     out = {}
     with connection.cursor() as cur:
         cur.execute(sql.delta_select().format(scope=where), params)
-        for creditor_id, assignment_id, collector_id, *amounts in cur.fetchall():
+        for creditor_id, assignment_id, collector_id, *amounts, opened in cur.fetchall():
             values = {
                 n: Decimal(v or 0).quantize(Decimal("0.01")) for n, v in zip(AMOUNTS, amounts, strict=True)
             }
-            out[(creditor_id, assignment_id, collector_id)] = Figures(**values)  # type: ignore[arg-type]
+            out[(creditor_id, assignment_id, collector_id)] = Figures(**values, cases=opened)  # type: ignore[arg-type]
     return out
 
 

@@ -153,12 +153,14 @@ def steps_insert(d: Dialect) -> str:
 
 
 def delta_select() -> str:
-    """What the ledger booked after the snapshot's day, per creditor × assignment × collector (the "today")."""
+    """What the ledger booked after the snapshot's day, per creditor × assignment × collector (the "today"), and
+    the cases opened after it (each has its opening entries then)."""
     return f"""
         SELECT c.creditor_id, c.assignment_id, c.consultant_id,
                {_balance("assigned", -1)},
                {_balance("payments_received")}, {_balance("paid_to_creditor")},
-               {_balance("write_offs")}, {_balance("credits")}, {_receivables()}
+               {_balance("write_offs")}, {_balance("credits")}, {_receivables()},
+               COUNT(DISTINCT CASE WHEN c.opened_on > %(after)s THEN c.id END)
           FROM ledger_ledgerentry e JOIN cases_case c ON c.id = e.case_id
          WHERE e.tenant_id = %(tenant)s AND e.posted_on > %(after)s {{scope}}
          GROUP BY c.creditor_id, c.assignment_id, c.consultant_id"""

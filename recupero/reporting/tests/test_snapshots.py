@@ -110,6 +110,7 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
     direct = sum((f.collected_direct for f in total.values()), Decimal("0"))
     assigned = sum((f.assigned for f in total.values()), Decimal("0"))
     assert collected == _ledger(tenant, account="payments_received") == Decimal("275.55")
+    assert sum(f.cases for f in total.values()) == 3
     assert direct == _ledger(tenant, account="paid_to_creditor") == Decimal("110.00")
     assert assigned == -_ledger(tenant, account="assigned") == Decimal("1800.00")
     by_creditor = rollup(groups, "creditor_id")
@@ -125,6 +126,14 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
         )
     months = collected_months(tenant=tenant, actor=supervisor)[a1.pk]
     assert months == {"2026-02": Decimal("200.00"), "2026-03": Decimal("100.00"), "2026-04": Decimal("45.55")}
+
+
+def test_cases_opened_after_the_snapshot_count_from_the_ledger(book):
+    tenant, acme, _beta, a1, _cases = book
+    snapshot_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 1, 9))  # before every case
+    supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
+    figures = rollup(portfolio_groups(tenant=tenant, actor=supervisor), "assignment_id")[a1.pk]
+    assert (figures.cases, figures.assigned, figures.collected) == (2, Decimal("1500.00"), Decimal("200.00"))
 
 
 def test_a_creditor_user_sees_only_its_creditor(book):
