@@ -129,7 +129,7 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
 
 
 def test_cases_opened_after_the_snapshot_count_from_the_ledger(book):
-    tenant, acme, _beta, a1, _cases = book
+    tenant, _acme, _beta, a1, _cases = book
     snapshot_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 1, 9))  # before every case
     supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     figures = rollup(portfolio_groups(tenant=tenant, actor=supervisor), "assignment_id")[a1.pk]
