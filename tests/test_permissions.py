@@ -542,7 +542,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.payments.selectors.cases_by_id": None,
     # Reporting: figures of the actor's creditors (rows carry creditor_id, checked against creditor_q)
     "recupero.reporting.selectors.portfolio_groups": _call(),
-    "recupero.reporting.selectors.portfolio_after": _call(after=lambda p, w: dt.date(2000, 1, 1)),
+    "recupero.reporting.selectors.portfolio_today": _call(on=lambda p, w: dt.date(2000, 1, 1)),
     "recupero.reporting.selectors.assignments_named": _call(),
     "recupero.reporting.selectors.step_figures": _call(),
     "recupero.reporting.selectors.snapshot_day": None,  # a date, no rows

@@ -168,7 +168,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.reporting.selectors.deliveries_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     # Figures (dataclasses and dicts of numbers), every query filtered by the tenant: reporting/tests
     "recupero.reporting.selectors.portfolio_groups": None,
-    "recupero.reporting.selectors.portfolio_after": None,
+    "recupero.reporting.selectors.portfolio_today": None,
     "recupero.reporting.selectors.collected_months": None,
     "recupero.reporting.selectors.snapshot_day": None,
     "recupero.reporting.selectors.creditors_named": None,

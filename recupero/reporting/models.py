@@ -12,6 +12,22 @@ from django.db import models
 from recupero.core.models import TenantModel, money_field, tenant_key
 
 
+class SnapshotRun(TenantModel):
+    """One build of a day's snapshot and its high-water marks: the snapshot holds the ledger entries with
+    id ≤ `ledger_upto` and the cases with id ≤ `case_upto`; the dashboards add the entries after the mark, a
+    primary-key range read whatever the ledger's size ("snapshot + today")."""
+
+    day = models.DateField()
+    ledger_upto = models.BigIntegerField()
+    case_upto = models.BigIntegerField()
+    built_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "costruzione istantanea"
+        verbose_name_plural = "costruzioni istantanee"
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="snapshot_run_one_per_day")]
+
+
 class Snapshot(TenantModel):
     tenant = tenant_key(db_index=False)  # the index below leads with the tenant
     day = models.DateField()

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import Count, Max, Q, Sum, Value, When
+from django.db.models import Count, Q, Sum, Value, When
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Assignment, Case
@@ -37,6 +37,7 @@ from recupero.reporting.models import (
     ApiToken,
     CollectionMonth,
     Snapshot,
+    SnapshotRun,
     StepFigure,
     WebhookDelivery,
     WebhookEndpoint,
@@ -94,17 +95,22 @@ def _scope(actor: User) -> frozenset[int] | None:
     return creditor_ids(actor)
 
 
+def _latest_run(tenant: Tenant) -> SnapshotRun | None:
+    return SnapshotRun.objects.filter(tenant=tenant).order_by("-day", "-pk").first()
+
+
 def snapshot_day(*, tenant: Tenant, actor: User) -> dt.date | None:
     """The day of the latest snapshot (None before the first night)."""
     check(actor, VIEW_CASES, tenant)
-    return Snapshot.objects.filter(tenant=tenant).aggregate(d=Max("day"))["d"]
+    run = _latest_run(tenant)
+    return run.day if run else None
 
 
 def portfolio_groups(*, tenant: Tenant, actor: User) -> list[Group]:
-    """Figures per creditor × assignment × collector: the latest snapshot plus the ledger after its day."""
+    """Figures per creditor × assignment × collector: the latest snapshot plus the ledger after its mark."""
     check(actor, VIEW_CASES, tenant)
     scope = _scope(actor)
-    day = Snapshot.objects.filter(tenant=tenant).aggregate(d=Max("day"))["d"]
+    run = _latest_run(tenant)
     groups: dict[tuple[int, int, int | None], Group] = {}
 
     def group(key: tuple[int, int, int | None]) -> Group:
@@ -112,8 +118,8 @@ def portfolio_groups(*, tenant: Tenant, actor: User) -> list[Group]:
             groups[key] = Group(*key)
         return groups[key]
 
-    if day is not None:
-        qs = Snapshot.objects.filter(tenant=tenant, day=day)
+    if run is not None:
+        qs = Snapshot.objects.filter(tenant=tenant, day=run.day)
         if scope is not None:
             qs = qs.filter(creditor_id__in=sorted(scope))
         keys = ("creditor_id", "assignment_id", "collector_id")
@@ -121,18 +127,27 @@ def portfolio_groups(*, tenant: Tenant, actor: User) -> list[Group]:
             group((row["creditor_id"], row["assignment_id"], row["collector_id"])).figures.add(
                 Figures(**{n: row[n] or 0 for n in AMOUNTS + COUNTS})  # type: ignore[arg-type]
             )
-    for key, figures in _ledger_after(tenant, scope, day).items():
+    for key, figures in _ledger_after(tenant, scope, run).items():
         group(key).figures.add(figures)
     return sorted(groups.values(), key=lambda g: (g.creditor_id, g.assignment_id, g.collector_id or 0))
 
 
+def _scope_sql(scope: frozenset[int] | None) -> str:
+    return "" if scope is None else f"AND c.creditor_id IN ({', '.join(str(int(i)) for i in sorted(scope))})"
+
+
+def _marks(run: SnapshotRun | None) -> dict[str, Any]:
+    return {"upto": run.ledger_upto if run else 0, "case_upto": run.case_upto if run else 0}
+
+
 def _ledger_after(
-    tenant: Tenant, scope: frozenset[int] | None, day: dt.date | None
+    tenant: Tenant, scope: frozenset[int] | None, run: SnapshotRun | None, on: dt.date | None = None
 ) -> dict[tuple[int, int, int | None], Figures]:
+    """The entries after the run's mark (a primary-key range), optionally only those posted on `on`."""
     if scope is not None and not scope:
         return {}
-    where = "" if scope is None else f"AND c.creditor_id IN ({', '.join(str(int(i)) for i in sorted(scope))})"
-    params: dict[str, Any] = {"tenant": tenant.pk, "after": day or dt.date(1900, 1, 1)}
+    where = _scope_sql(scope) + (" AND e.posted_on = %(on)s" if on else "")
+    params: dict[str, Any] = {"tenant": tenant.pk, "on": on, **_marks(run)}
     out = {}
     with connection.cursor() as cur:
         cur.execute(sql.delta_select().format(scope=where), params)
@@ -153,22 +168,22 @@ def rollup(groups: list[Group], by: str) -> dict[int | None, Figures]:
 
 
 def collected_months(*, tenant: Tenant, actor: User) -> dict[int, dict[str, Decimal]]:
-    """Per assignment, collected per calendar month (latest snapshot) plus the ledger after it, this month."""
+    """Per assignment, collected per calendar month: the latest snapshot plus the ledger after its mark."""
     check(actor, VIEW_CASES, tenant)
     scope = _scope(actor)
-    day = Snapshot.objects.filter(tenant=tenant).aggregate(d=Max("day"))["d"]
+    run = _latest_run(tenant)
     out: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    qs = CollectionMonth.objects.filter(tenant=tenant, day=day)
-    if scope is not None:
-        qs = qs.filter(creditor_id__in=sorted(scope))
-    for assignment_id, month, amount in qs.values_list("assignment_id", "month", "collected"):
-        out[assignment_id][month] = amount
-    where = "" if scope is None else f"AND c.creditor_id IN ({', '.join(str(int(i)) for i in sorted(scope))})"
     if scope is not None and not scope:
-        return dict(out)
-    statement = sql.months_select(sql.dialect(connection.vendor), "e.posted_on > %(after)s", where)
+        return {}
+    if run is not None:
+        qs = CollectionMonth.objects.filter(tenant=tenant, day=run.day)
+        if scope is not None:
+            qs = qs.filter(creditor_id__in=sorted(scope))
+        for assignment_id, month, amount in qs.values_list("assignment_id", "month", "collected"):
+            out[assignment_id][month] = amount
+    statement = sql.months_select(sql.dialect(connection.vendor), "e.id > %(upto)s", _scope_sql(scope))
     with connection.cursor() as cur:
-        cur.execute(statement, {"tenant": tenant.pk, "after": day or dt.date(1900, 1, 1)})
+        cur.execute(statement, {"tenant": tenant.pk, **_marks(run)})
         for _t, _c, assignment_id, month, amount in cur.fetchall():
             months = out[assignment_id]
             months[month] = months.get(month, ZERO) + Decimal(amount).quantize(Decimal("0.01"))
@@ -178,8 +193,10 @@ def collected_months(*, tenant: Tenant, actor: User) -> dict[int, dict[str, Deci
 def step_figures(*, tenant: Tenant, actor: User) -> list[StepFigure]:
     """Strategy effectiveness per step, as of the latest snapshot (agency reports only)."""
     check(actor, VIEW_AGENCY_REPORTS, tenant)
-    day = StepFigure.objects.filter(tenant=tenant).aggregate(d=Max("day"))["d"]
-    return list(StepFigure.objects.filter(tenant=tenant, day=day).order_by("strategy_code", "step_code"))
+    run = _latest_run(tenant)
+    if run is None:
+        return []
+    return list(StepFigure.objects.filter(tenant=tenant, day=run.day).order_by("strategy_code", "step_code"))
 
 
 def scope_q(actor: User, field_name: str = "creditor_id") -> Q:
@@ -199,13 +216,13 @@ def creditors_named(*, tenant: Tenant, actor: User) -> dict[int, str]:
     return dict(Creditor.objects.filter(tenant=tenant).filter(scope_q(actor, "pk")).values_list("pk", "name"))
 
 
-def portfolio_after(*, tenant: Tenant, actor: User, after: dt.date) -> list[Group]:
-    """What the ledger booked after `after` (e.g. yesterday: today's collections), per group."""
+def portfolio_today(*, tenant: Tenant, actor: User, on: dt.date) -> list[Group]:
+    """What the ledger booked after the latest snapshot's mark and posted on `on` (today's collections)."""
     check(actor, VIEW_AGENCY_REPORTS, tenant)
     return [
         Group(*key, figures=f)
         for key, f in sorted(
-            _ledger_after(tenant, _scope(actor), after).items(),
+            _ledger_after(tenant, _scope(actor), _latest_run(tenant), on).items(),
             key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0),
         )
     ]

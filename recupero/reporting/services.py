@@ -23,6 +23,7 @@ from recupero.reporting.models import (
     ApiToken,
     CollectionMonth,
     Snapshot,
+    SnapshotRun,
     StepFigure,
     WebhookCursor,
     WebhookDelivery,
@@ -49,17 +50,28 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
     Snapshot.objects.filter(tenant=tenant, day=day).delete()
     CollectionMonth.objects.filter(tenant=tenant, day=day).delete()
     StepFigure.objects.filter(tenant=tenant, day=day).delete()
+    SnapshotRun.objects.filter(tenant=tenant, day=day).delete()
     d = sql.dialect(connection.vendor)
-    params: dict[str, Any] = {
-        "tenant": tenant.pk,
-        "day": day,
-        "next_day": _start_of(day + dt.timedelta(days=1)),
-    }
-    counts = []
     with connection.cursor() as cur:
+        # The marks: every entry and case up to here is in the snapshot, every later one is read live.
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgerentry")
+        ledger_upto = cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM cases_case")
+        case_upto = cur.fetchone()[0]
+        params: dict[str, Any] = {
+            "tenant": tenant.pk,
+            "day": day,
+            "next_day": _start_of(day + dt.timedelta(days=1)),
+            "upto": ledger_upto,
+            "case_upto": case_upto,
+        }
+        counts = []
         for statement in (sql.snapshot_insert(d), sql.months_insert(d), sql.steps_insert(d)):
             cur.execute(statement, params)
             counts.append(cur.rowcount)
+    SnapshotRun.objects.create(
+        tenant=tenant, day=day, ledger_upto=ledger_upto, case_upto=case_upto, built_at=now()
+    )
     built = SnapshotBuilt(day, *counts)
     audit_record(
         tenant=tenant,

@@ -58,7 +58,7 @@ def _receivables() -> str:
 
 
 def ledger_by_case(d: Dialect) -> str:
-    """Per case: the balances as of %(day)s."""
+    """Per case: the balances of the entries up to the high-water mark."""
     return f"""
         SELECT case_id,
                {_balance("assigned", -1)} AS assigned,
@@ -68,17 +68,17 @@ def ledger_by_case(d: Dialect) -> str:
                {_balance("credits")} AS credited,
                {_receivables()} AS outstanding
           FROM ledger_ledgerentry
-         WHERE tenant_id = %(tenant)s AND posted_on <= %(day)s
+         WHERE tenant_id = %(tenant)s AND id <= %(upto)s
          GROUP BY case_id"""
 
 
 def first_payment_by_case() -> str:
-    """Per case: the day of its first payment not reversed by %(day)s (a bounced cheque is no first payment)."""
+    """Per case: the day of its first payment not reversed (a bounced cheque is no first payment)."""
     return f"""
         SELECT e.case_id, MIN(e.posted_on) AS first_paid
           FROM ledger_ledgerentry e
-          LEFT JOIN ledger_ledgerentry r ON r.reverses_id = e.id AND r.posted_on <= %(day)s
-         WHERE e.tenant_id = %(tenant)s AND e.posted_on <= %(day)s AND e.kind = 'payment'
+          LEFT JOIN ledger_ledgerentry r ON r.reverses_id = e.id AND r.id <= %(upto)s
+         WHERE e.tenant_id = %(tenant)s AND e.id <= %(upto)s AND e.kind = 'payment'
            AND e.debit_account IN {_in(PAID_ACCOUNTS)} AND r.id IS NULL
          GROUP BY e.case_id"""
 
@@ -102,7 +102,7 @@ def snapshot_insert(d: Dialect) -> str:
                                   WHERE s.case_id = cc.id AND s.scheduled_for <= %(day)s
                                   ORDER BY s.scheduled_for DESC, s.id DESC LIMIT 1), '') AS step_code
                   FROM cases_case cc
-                 WHERE cc.tenant_id = %(tenant)s AND cc.opened_on <= %(day)s) c
+                 WHERE cc.tenant_id = %(tenant)s AND cc.id <= %(case_upto)s) c
           LEFT JOIN ({ledger_by_case(d)}) l ON l.case_id = c.id
           LEFT JOIN ({first_payment_by_case()}) fp ON fp.case_id = c.id
           LEFT JOIN (SELECT case_id, COUNT(*) AS attempted,
@@ -130,7 +130,7 @@ def months_select(d: Dialect, when: str, scope: str = "") -> str:
 def months_insert(d: Dialect) -> str:
     return f"""
         INSERT INTO reporting_collectionmonth (tenant_id, creditor_id, assignment_id, month, collected, day)
-        SELECT s.*, %(day)s FROM ({months_select(d, "e.posted_on <= %(day)s")}) s"""
+        SELECT s.*, %(day)s FROM ({months_select(d, "e.id <= %(upto)s")}) s"""
 
 
 def steps_insert(d: Dialect) -> str:
@@ -153,14 +153,14 @@ def steps_insert(d: Dialect) -> str:
 
 
 def delta_select() -> str:
-    """What the ledger booked after the snapshot's day, per creditor × assignment × collector (the "today"), and
-    the cases opened after it (each has its opening entries then)."""
+    """What the ledger booked after the snapshot's high-water mark, per creditor × assignment × collector (the
+    "today"), and the cases opened after it (each has its opening entries then). `{scope}` may add conditions."""
     return f"""
         SELECT c.creditor_id, c.assignment_id, c.consultant_id,
                {_balance("assigned", -1)},
                {_balance("payments_received")}, {_balance("paid_to_creditor")},
                {_balance("write_offs")}, {_balance("credits")}, {_receivables()},
-               COUNT(DISTINCT CASE WHEN c.opened_on > %(after)s THEN c.id END)
+               COUNT(DISTINCT CASE WHEN c.id > %(case_upto)s THEN c.id END)
           FROM ledger_ledgerentry e JOIN cases_case c ON c.id = e.case_id
-         WHERE e.tenant_id = %(tenant)s AND e.posted_on > %(after)s {{scope}}
+         WHERE e.id > %(upto)s AND e.tenant_id = %(tenant)s {{scope}}
          GROUP BY c.creditor_id, c.assignment_id, c.consultant_id"""

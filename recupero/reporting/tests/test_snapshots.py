@@ -14,7 +14,7 @@ from recupero.ledger.models import LedgerEntry
 from recupero.payments.models import Payment
 from recupero.payments.services import payment_record, payment_reverse
 from recupero.reporting.models import CollectionMonth, Snapshot
-from recupero.reporting.selectors import collected_months, portfolio_groups, rollup
+from recupero.reporting.selectors import collected_months, portfolio_groups, portfolio_today, rollup
 from recupero.reporting.services import snapshot_build
 from tests.factories import (
     TAX_CODES,
@@ -129,11 +129,27 @@ def test_dashboard_totals_equal_the_ledger_snapshot_plus_today(book):
 
 
 def test_cases_opened_after_the_snapshot_count_from_the_ledger(book):
-    tenant, _acme, _beta, a1, _cases = book
-    snapshot_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 1, 9))  # before every case
+    tenant, acme, _beta, a1, _cases = book
+    snapshot_build(tenant=tenant, actor=system_actor(tenant), day=MARCH_END)
+    late = make_case(tenant, acme, make_debtor(tenant, TAX_CODES[3], last_name="Ferri"), assignment=a1,
+                     amounts=("99.99",))  # fmt: skip
+    _pay(tenant, late, "9.99", dt.date(2026, 4, 1))
     supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     figures = rollup(portfolio_groups(tenant=tenant, actor=supervisor), "assignment_id")[a1.pk]
-    assert (figures.cases, figures.assigned, figures.collected) == (2, Decimal("1500.00"), Decimal("200.00"))
+    assert (figures.cases, figures.assigned, figures.collected) == (3, Decimal("1599.99"), Decimal("209.99"))
+
+
+def test_today_is_what_was_posted_today_after_the_snapshot(book):
+    tenant, _acme, _beta, _a1, (c1, _c2, c3) = book
+    snapshot_build(tenant=tenant, actor=system_actor(tenant), day=MARCH_END)
+    on = dt.date(2026, 4, 15)
+    _pay(tenant, c1, "45.55", on)
+    _pay(tenant, c3, "10.00", dt.date(2026, 4, 14))
+    supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
+    today_by = rollup(portfolio_today(tenant=tenant, actor=supervisor, on=on), "creditor_id")
+    assert [(f.collected, f.collected_direct) for f in today_by.values()] == [
+        (Decimal("45.55"), Decimal("0.00"))
+    ]
 
 
 def test_a_creditor_user_sees_only_its_creditor(book):

@@ -20,8 +20,8 @@ from recupero.reporting.selectors import (
     collected_months,
     collector_work,
     creditors_named,
-    portfolio_after,
     portfolio_groups,
+    portfolio_today,
     rollup,
     staff_named,
     step_figures,
@@ -40,9 +40,7 @@ class AgencyReports:
 
 def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
     now = today()
-    todays = rollup(
-        portfolio_after(tenant=tenant, actor=actor, after=now - dt.timedelta(days=1)), "creditor_id"
-    )
+    todays = rollup(portfolio_today(tenant=tenant, actor=actor, on=now), "creditor_id")
     month_key = now.strftime("%Y-%m")
     months = collected_months(tenant=tenant, actor=actor)
     groups = portfolio_groups(tenant=tenant, actor=actor)
