@@ -94,6 +94,17 @@ def import_parse_sweep() -> None:
     parse_sweep()
 
 
+@db_periodic_task(at_rome(5, 30))
+@once_per_day
+def daily_arrangements_check() -> None:
+    """Every morning at 05:30 (Europe/Rome), before the strategies' run: promises and instalments kept or
+    broken by yesterday's payments, undecided proposals expired; a broken arrangement's case is back on the
+    ladder in time for the 06:00 run."""
+    from recupero.arrangements.tasks import arrangements_check_all
+
+    arrangements_check_all()
+
+
 @db_periodic_task(at_rome(1, 30))
 @once_per_day
 def nightly_reporting_snapshot() -> None:

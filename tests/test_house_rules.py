@@ -136,6 +136,15 @@ FOREIGN_WRITES: dict[tuple[str, str], str] = {
     ("recupero/demo/generator/columns.py", "parties"): "demo bulk load's column lists (item 1)",
     ("recupero/demo/generator/columns.py", "cases"): "demo bulk load's column lists (item 1)",
     ("recupero/demo/generator/columns.py", "ledger"): "demo bulk load's column lists (item 1)",
+    (
+        "recupero/demo/arrangements.py",
+        "arrangements",
+    ): "demo reference rows: the mandates' negotiation limits",
+    (
+        "recupero/demo/remittance.py",
+        "remittance",
+    ): "demo reference rows: commission plans and payout accounts",
+    ("recupero/demo/desk.py", "worklists"): "demo reference rows: the phone team and its assignment rules",
 }
 
 

@@ -31,9 +31,12 @@ from recupero.core.domain.security import two_factor_required
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
 from recupero.core.services import audit_record
+from recupero.demo.arrangements import arrangement_policies
+from recupero.demo.desk import desk_demo
 from recupero.demo.domain.plan import CREDITORS, assignments_for
 from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
 from recupero.demo.payments import demo_payments
+from recupero.demo.remittance import remittance_terms
 from recupero.law.codegen import vat_number
 from recupero.parties.models import Creditor, Mandate
 
@@ -288,6 +291,9 @@ def demo_load(
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         tenant, _users, refs, setup_rows = _setup(seed)
+        setup_rows += remittance_terms(tenant)
+        setup_rows += arrangement_policies(tenant)
+        setup_rows += desk_demo(tenant, _users)  # the collector's desk: a team and its rules
         counters = Counters(ids={t: bulk.next_id(t) for t in TABLES}, seq=1)
         generator = ChunkGenerator(tenant.pk, seed, refs, counters, bulk.ts)
         big = cases >= BIG_LOAD and _count("cases_case") <= cases

@@ -25,6 +25,8 @@ from recupero.channels.models import Communication, PrintBatch
 from recupero.channels.providers.base import Attachment, Message, ProviderResult
 from recupero.channels.providers.registry import provider_for
 from recupero.channels.services.states import _claim, _comm_move, _timeline
+from recupero.channels.services.summary_texts import INSTALMENT_TEMPLATES, instalment_message, summary_message
+from recupero.channels.services.summary_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.services.texts import EMAIL_TEXTS, PEC_TEXT, SMS_TEXT, _fields, _label
 from recupero.core.clock import now
 from recupero.core.clock import today as local_today
@@ -162,6 +164,10 @@ def _print_batch(
 
 
 def _message(comm: Communication, on: dt.date) -> Message:
+    if comm.template == SUMMARY_TEMPLATE:  # an agreement's summary: its own text and the debtor's link
+        return summary_message(comm)
+    if comm.template in INSTALMENT_TEMPLATES:  # a plan's reminder or missed-instalment notice
+        return instalment_message(comm)
     f = _fields(comm)
     to = comm.contact.value if comm.contact else comm.address
     if comm.kind == CommKind.SMS:

@@ -16,6 +16,9 @@ TEMPLATE_LABELS = {
     "payment_plan_confirmation": "conferma del piano di rientro",
     "reminder_soft": "promemoria",
     "courtesy": "sollecito di cortesia",
+    "arrangement_summary": "riepilogo dell'accordo",
+    "instalment_reminder": "promemoria di rata",
+    "instalment_missed": "avviso di rata non pagata",
 }
 
 

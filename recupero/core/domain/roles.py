@@ -62,11 +62,14 @@ POST_LEDGER = "ledger.post"
 PROPOSE_ARRANGEMENTS = "arrangements.propose"
 APPROVE_ARRANGEMENTS = "arrangements.approve"
 POST_PAYMENTS = "payments.post"
+# Bank statements and their review queue show every payer of the agency's account, whichever creditor's.
+RECONCILE_PAYMENTS = "payments.reconcile"
 ISSUE_REMITTANCE = "remittance.issue"
 VIEW_AUDIT = "core.view_audit"
 MANAGE_USERS = "core.manage_users"
 MANAGE_RATES = "law.manage_rates"
 ADMIN_SITE = "core.admin_site"
+DECIDE_DISPUTES = "disputes.decide"  # uphold (reducing the books) or reject a dispute with a reasoned reply
 VIEW_AGENCY_REPORTS = "reporting.view_agency"  # the agency's dashboards, exports and snapshots
 MANAGE_INTEGRATION = "reporting.integration"  # a creditor's API tokens and webhooks
 
@@ -91,11 +94,13 @@ CAPABILITY_LABELS = {
     PROPOSE_ARRANGEMENTS: "proporre promesse, piani e stralci",
     APPROVE_ARRANGEMENTS: "approvare piani e stralci oltre mandato",
     POST_PAYMENTS: "registrare pagamenti",
+    RECONCILE_PAYMENTS: "caricare estratti conto e riconciliare gli incassi",
     ISSUE_REMITTANCE: "emettere rendiconti e riversamenti",
     VIEW_AUDIT: "consultare il registro di audit",
     MANAGE_USERS: "gestire gli utenti",
     MANAGE_RATES: "aggiornare i tassi",
     ADMIN_SITE: "usare l'amministrazione",
+    DECIDE_DISPUTES: "decidere le contestazioni",
     VIEW_AGENCY_REPORTS: "vedere i report dell'agenzia",
     MANAGE_INTEGRATION: "gestire token API e webhook del committente",
 }
@@ -119,6 +124,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         APPROVE_ARRANGEMENTS,
         POST_PAYMENTS,
         RECORD_RECEIPTS,
+        DECIDE_DISPUTES,
     },
     Role.COLLECTOR: _AGENCY_WORK,
     # Read-only, except the reports of the visits assigned to them (and the agreements reached there).

@@ -21,8 +21,7 @@ MAX_DELAY_SECONDS = 6 * 3600
 
 
 def kind_of(timeline_kind: str, data: Mapping[str, Any]) -> str | None:
-    """The webhook kind of a case timeline event, or None if creditors are not told about it.
-    `arrangement.approval_requested` is the name the arrangements app appends when a plan needs approval."""
+    """The webhook kind of a case timeline event, or None if creditors are not told about it."""
     if timeline_kind == "payment.recorded":
         return "payment"
     if timeline_kind == "case.status":
@@ -31,8 +30,8 @@ def kind_of(timeline_kind: str, data: Mapping[str, Any]) -> str | None:
             return "closure"
         if to == "disputed":
             return "dispute"
-    if timeline_kind == "arrangement.approval_requested":
-        return "approval_needed"
+    if timeline_kind == "arrangement.proposed" and data.get("status") == "pending_approval":
+        return "approval_needed"  # beyond the mandate: the creditor must approve it
     return None
 
 

@@ -25,7 +25,8 @@ from recupero.reporting.domain.webhooks import backoff_seconds, kind_of, signatu
         ("case.status", {"to": "returned"}, "closure"),
         ("case.status", {"to": "disputed"}, "dispute"),
         ("case.status", {"to": "working"}, None),
-        ("arrangement.approval_requested", {}, "approval_needed"),
+        ("arrangement.proposed", {"status": "pending_approval"}, "approval_needed"),
+        ("arrangement.proposed", {"status": "active"}, None),
         ("case.opened", {}, None),
     ],
 )

@@ -204,3 +204,5 @@ def me(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/imports", "recupero.web.api.imports.router")
+api.add_router("", "recupero.web.api.arrangements.router")
+api.add_router("", "recupero.web.api.disputes.router")
