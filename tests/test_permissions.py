@@ -13,6 +13,7 @@ selectors from every `selectors` module. What it asserts:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 import inspect
@@ -604,6 +605,23 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.worklists.selectors.call_prep": lambda f, a, w, p: (
         lambda prep: [prep.case, prep.item, *prep.other_cases, *prep.disputes]
     )(f(tenant=w.tenant, actor=a, item_id=p.items["call"].pk, today=pw.DAY)),
+    # Reporting: figures of the actor's creditors (rows carry creditor_id, checked against creditor_q)
+    "recupero.reporting.selectors.portfolio_groups": _call(),
+    "recupero.reporting.selectors.portfolio_today": _call(on=lambda p, w: dt.date(2000, 1, 1)),
+    "recupero.reporting.selectors.assignments_named": _call(),
+    "recupero.reporting.selectors.step_figures": _call(),
+    "recupero.reporting.selectors.snapshot_day": None,  # a date, no rows
+    "recupero.reporting.selectors.collected_months": None,  # amounts keyed by assignment id, cut by _scope
+    "recupero.reporting.selectors.creditors_named": None,  # names of creditor_q's creditors
+    "recupero.reporting.selectors.rollup": None,  # sums groups already read
+    "recupero.reporting.selectors.scope_q": None,  # builds a condition
+    "recupero.reporting.selectors.collector_work": None,  # counts per person, cut by scope_q
+    "recupero.reporting.selectors.ageing": None,  # counts per bucket, cut by scope_q
+    "recupero.reporting.selectors.staff_named": None,  # the agency's own people, reports capability
+    "recupero.reporting.selectors.token_user": None,  # the API's authentication itself (no actor yet)
+    "recupero.reporting.selectors.tokens_of": _call(),
+    "recupero.reporting.selectors.webhooks_of": _call(),
+    "recupero.reporting.selectors.deliveries_of": None,  # rows of the actor's creditor's endpoints (scope_q)
 }
 
 

@@ -161,6 +161,23 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.payments.selectors.collection_accounts": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.payments.selectors.statement_counts": None,  # figures of one statement
     "recupero.payments.selectors.statement_summary": None,
+    "recupero.reporting.selectors.assignments_named": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.step_figures": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.tokens_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.webhooks_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.deliveries_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    # Figures (dataclasses and dicts of numbers), every query filtered by the tenant: reporting/tests
+    "recupero.reporting.selectors.portfolio_groups": None,
+    "recupero.reporting.selectors.portfolio_today": None,
+    "recupero.reporting.selectors.collected_months": None,
+    "recupero.reporting.selectors.snapshot_day": None,
+    "recupero.reporting.selectors.creditors_named": None,
+    "recupero.reporting.selectors.staff_named": None,
+    "recupero.reporting.selectors.collector_work": None,
+    "recupero.reporting.selectors.ageing": None,
+    "recupero.reporting.selectors.rollup": None,  # sums groups already read
+    "recupero.reporting.selectors.scope_q": None,  # builds a condition
+    "recupero.reporting.selectors.token_user": None,  # by the key's digest: the API's authentication
     "recupero.payments.selectors.known_references": lambda f, c: f(
         tenant=c["tenant"], iban="X", references=["R"]
     ),

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "recupero.web",
     "recupero.demo",
     "recupero.payments",
+    "recupero.reporting",
+    "ninja",  # serves /api/docs with its bundled Swagger UI (without it, ninja loads it from a CDN)
 ]
 
 MIDDLEWARE = [

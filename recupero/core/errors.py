@@ -253,6 +253,10 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "desk.guard": (409, "Comunicazione non inviata: {reason}."),
     "desk.no_address": (422, "Il debitore non ha un recapito valido per il canale «{channel}»."),
     "desk.bad_template": (422, "Modello non previsto per il canale scelto: «{value}»."),
+    "reporting.token_needs_creditor": (403, "Solo un utente del committente può creare token API."),
+    "reporting.token_name": (422, "Dia un nome al token (al massimo 80 caratteri)."),
+    "reporting.webhook_url": (422, "Indirizzo del webhook non valido: serve un URL http(s) completo."),
+    "reporting.webhook_events": (422, "Scelga almeno un evento tra: {kinds}."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

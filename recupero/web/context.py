@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     APPROVE_ARRANGEMENTS,
+    MANAGE_INTEGRATION,
     MANAGE_RATES,
     RECONCILE_PAYMENTS,
     REPORT_VISITS,
+    VIEW_AGENCY_REPORTS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
@@ -45,6 +47,9 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
     ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
     ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
+    ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
+    ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
+    ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
 ]
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path(
         "accordo/<str:token>/", arrangement_accept, name="arrangement_accept"
     ),  # the debtor's link, no login
+    path("portale/", include("recupero.web.portal.urls")),
     path("", include("recupero.web.backoffice.urls")),
 ]

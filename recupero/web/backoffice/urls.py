@@ -7,6 +7,7 @@ from recupero.web.backoffice import (
     disputes,
     rates,
     remittance,
+    reports,
     strategies,
     views,
     worklists,
@@ -85,4 +86,6 @@ urlpatterns = [
         disputes.dispute_document_download,
         name="dispute_document_download",
     ),
+    path("report/", reports.reports_view, name="agency_reports"),
+    path("report/esporta/<str:table>.<str:fmt>", reports.reports_export, name="agency_reports_export"),
 ]
