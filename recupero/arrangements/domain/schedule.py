@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
 
 
@@ -39,13 +40,11 @@ INTEREST_LABELS = {
 }
 
 
-class ScheduleError(ValueError):
+class ScheduleError(RecuperoError, ValueError):
     """A plan that cannot be built; `code` is a stable error code of the catalogue."""
 
     def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+        super().__init__(code, **params)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
 
 HUNDRED = Decimal(100)
@@ -83,7 +84,7 @@ class Figures:
     remitted: Decimal = ZERO  # to the creditor; negative = owed by the creditor (to invoice or deducted)
 
 
-class PlanError(ValueError):
+class PlanError(RecuperoError, ValueError):
     """A plan that cannot be applied (no rate for the phase): a configuration error, with a stable code."""
 
     def __init__(self, code: str, message: str) -> None:
