@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
@@ -43,8 +44,8 @@ INTEREST_LABELS = {
 class ScheduleError(RecuperoError, ValueError):
     """A plan that cannot be built; `code` is a stable error code of the catalogue."""
 
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code, **params)
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, None, **params)
 
 
 @dataclass(frozen=True, slots=True)
