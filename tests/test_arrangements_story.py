@@ -21,6 +21,7 @@ from recupero.arrangements.selectors import instalment_notices
 from recupero.arrangements.services import arrangements_check
 from recupero.cases.models import TimelineEvent
 from recupero.channels.models import Communication
+from recupero.channels.packs import pack_pdf
 from recupero.channels.summaries import summary_message
 from recupero.core.clock import ROME
 from recupero.core.domain.roles import Role
@@ -41,6 +42,14 @@ RULES = {
     "approval_days": 10,
     "acceptance_days": 15,
 }
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _setup():  # type: ignore[no-untyped-def]
@@ -111,6 +120,10 @@ def test_plan_beyond_mandate_approved_accepted_by_link_then_paid_and_broken():
         assert accepted.status_code == 200 and 'data-testid="accepted"' in accepted.content.decode()
         offer = Acceptance.objects.get(arrangement=plan)
         assert (offer.accepted_ip, offer.accepted_channel, offer.accepted_at) == ("198.51.100.23", "web", NOW)
+        # the verification pack lists the acceptance among the proofs of the debt
+        pack = _pdf_text(pack_pdf(tenant=t, actor=system_actor(t), case=case))
+        assert "6. Accordi accettati dal debitore" in pack and "02/03/2026 10:00" in pack
+        assert offer.text_sha256[:24] in pack.replace("\n", "")
         after = case_position(case=case, today=NOW.date()).claims[0].prescription
         ack = [e for e in after.events if e.kind == "acknowledgment"]
         assert [(e.date, e.interrupted) for e in ack] == [(NOW.date(), True)]

@@ -16,11 +16,15 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from recupero.arrangements.domain.states import KIND_LABELS as ARRANGEMENT_KINDS
+from recupero.arrangements.domain.states import Kind
+from recupero.arrangements.models import Acceptance
 from recupero.cases.domain.disputes import REASON_LABELS, STATUS_LABELS, DisputeReason, DisputeStatus
 from recupero.cases.models import Case, Dispute
 from recupero.cases.selectors import case_claims
 from recupero.cases.services import timeline_append
 from recupero.channels.documents.pack import (
+    PackAcceptance,
     PackClaim,
     PackCommunication,
     PackData,
@@ -144,6 +148,7 @@ def pack_data(case: Case, on: dt.date) -> PackData:
         rate_warning=position.rate_warning,
         communications=_communications(case),
         dispute=_dispute(case),
+        acceptances=_acceptances(case),
     )
 
 
@@ -249,3 +254,22 @@ def _record(
             data={"communication": comm.pk, "kind": comm.kind, "template": TEMPLATE, "status": comm.status},
         )
     return comm
+
+
+def _acceptances(case: Case) -> tuple[PackAcceptance, ...]:
+    rows = (
+        Acceptance.objects.filter(tenant_id=case.tenant_id, arrangement__case=case, accepted_at__isnull=False)
+        .select_related("arrangement")
+        .order_by("accepted_at")
+    )
+    return tuple(
+        PackAcceptance(
+            ARRANGEMENT_KINDS.get(Kind(a.arrangement.kind), a.arrangement.kind),
+            a.accepted_at,
+            a.accepted_channel,
+            a.accepted_ip or "",
+            a.text_sha256,
+        )
+        for a in rows
+        if a.accepted_at is not None
+    )

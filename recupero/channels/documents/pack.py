@@ -63,6 +63,17 @@ class PackCommunication:
 
 
 @dataclass(frozen=True)
+class PackAcceptance:
+    """A written summary the debtor accepted by its link (art. 1988 c.c.: an acknowledgment of the debt)."""
+
+    kind: str  # "Piano di rientro", "Saldo e stralcio", "Promessa di pagamento"
+    accepted_at: dt.datetime
+    channel: str
+    ip: str
+    text_sha256: str
+
+
+@dataclass(frozen=True)
 class PackData:
     agency: str
     agency_address: str
@@ -87,6 +98,9 @@ class PackData:
     rate_warning: str = ""
     communications: tuple[PackCommunication, ...] = ()
     dispute: dict[str, str] = field(default_factory=dict)  # reason, opened_on, status, decision
+    acceptances: tuple[
+        PackAcceptance, ...
+    ] = ()  # agreements the debtor accepted: acknowledgments of the debt
 
 
 def _d(value: dt.date | None) -> str:
@@ -136,6 +150,10 @@ def payload(data: PackData) -> dict[str, Any]:
         for c in data.communications
     ]
     out["dispute"] = dict(data.dispute)
+    out["acceptances"] = [
+        {"kind": a.kind, "at": _dt(a.accepted_at), "channel": a.channel, "ip": a.ip, "sha": a.text_sha256}
+        for a in data.acceptances
+    ]
     return out
 
 
