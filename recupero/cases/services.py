@@ -8,12 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 
+from recupero.cases.bulk import next_case_seqs
 from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
 from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
+from recupero.cases.domain.timeline import opened_summary
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
 from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS
@@ -95,13 +96,6 @@ def _validated_claims(claims: list[ClaimInput]) -> list[tuple[ClaimInput, Decima
     return out
 
 
-def next_case_seqs(tenant: Tenant, count: int = 1) -> range:
-    """Reserve `count` consecutive case numbers (called inside the caller's transaction)."""
-    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
-    top = Case.objects.filter(tenant=tenant).aggregate(top=Max("seq"))["top"] or 0
-    return range(top + 1, top + 1 + count)
-
-
 @service(COMMIT_IMPORTS)
 @transaction.atomic
 def case_open(
@@ -172,7 +166,7 @@ def case_open(
         actor=actor,
         case=case,
         kind="case.opened",
-        summary=f"Pratica aperta: {len(checked)} fatture, {format_eur(case.original_amount)} €",
+        summary=opened_summary(len(checked), format_eur(case.original_amount)),
         data={"assignment": assignment.code, "amount": str(case.original_amount)},
     )
     audit_record(tenant=tenant, actor=actor, action="case.open", obj=case)
