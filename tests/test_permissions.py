@@ -271,6 +271,7 @@ def _service_modules() -> list[str]:
             mod.name.endswith(".services")
             or ".services." in mod.name
             or mod.name in {"recupero.imports.returns"}
+            or mod.name in {"recupero.parties.bulk", "recupero.cases.bulk", "recupero.ledger.bulk"}
         ):
             names.append(mod.name)
     return names
@@ -283,7 +284,7 @@ NOT_SERVICES = {
     "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
     "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
     "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
-    "recupero.cases.services.next_case_seqs": "inside case_open and the intake's commit",
+    "recupero.cases.bulk.next_case_seqs": "inside case_open and the intake's commit",
     "recupero.core.services.audit_record": "the audit row of every service",
     "recupero.ledger.services.balance_refresh": "inside the ledger's services",
     "recupero.parties.services.debtor_search_name": "a pure normalisation",
@@ -301,6 +302,31 @@ NOT_SERVICES = {
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
     "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
     "recupero.payments.services.normal_iban": "a pure normalisation (schwifty)",
+    "recupero.parties.bulk.search_name": "a polars expression",
+    "recupero.parties.bulk.debtors_write": "bulk, inside the intake commit",
+    "recupero.parties.bulk.contacts_write": "bulk, inside the intake commit",
+    "recupero.parties.bulk.debtor_rows_write": "bulk, inside the demo load",
+    "recupero.parties.bulk.contact_rows_write": "bulk, inside the demo load",
+    "recupero.cases.bulk.case_codes": "a polars expression",
+    "recupero.cases.bulk.number_key_columns": "a polars expression",
+    "recupero.cases.bulk.cases_write": "bulk, inside the intake commit",
+    "recupero.cases.bulk.claims_write": "bulk, inside the intake commit",
+    "recupero.cases.bulk.instalments_write": "bulk, inside the intake commit",
+    "recupero.cases.bulk.claims_outstanding_set": "bulk, inside the intake commit",
+    "recupero.cases.bulk.cases_first_due_set": "bulk, inside the intake commit",
+    "recupero.cases.bulk.cases_facts_set": "bulk, inside the intake commit",
+    "recupero.cases.bulk.balances_set": "bulk, inside the intake commit",
+    "recupero.cases.bulk.opened_summaries": "a polars expression",
+    "recupero.cases.bulk.timeline_write": "bulk, inside the intake commit",
+    "recupero.cases.bulk.case_rows_write": "bulk, inside the demo load",
+    "recupero.cases.bulk.claim_rows_write": "bulk, inside the demo load",
+    "recupero.cases.bulk.timeline_rows_write": "bulk, inside the demo load",
+    "recupero.ledger.bulk.opening_descriptions": "a polars expression",
+    "recupero.ledger.bulk.opening_keys": "a polars expression",
+    "recupero.ledger.bulk.opening_accounts": "a polars expression",
+    "recupero.ledger.bulk.entries_write": "bulk, inside the intake commit",
+    "recupero.ledger.bulk.balances_refresh": "bulk, inside the intake commit",
+    "recupero.ledger.bulk.entry_rows_write": "bulk, inside the demo load",
 }
 
 

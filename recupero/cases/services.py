@@ -96,6 +96,26 @@ def _validated_claims(claims: list[ClaimInput]) -> list[tuple[ClaimInput, Decima
     return out
 
 
+def _claims_create(tenant: Tenant, case: Case, checked: list[tuple[ClaimInput, Decimal]]) -> None:
+    """The claims of a case being opened (their number keys as `cases.bulk.number_key_columns` computes them)."""
+    Claim.objects.bulk_create(
+        Claim(
+            tenant=tenant,
+            case=case,
+            invoice_number=c.invoice_number,
+            number_head=(keys := invoice_number_keys(c.invoice_number))[0],
+            number_tail=keys[1],
+            issued_on=c.issued_on,
+            due_on=c.due_on,
+            amount=amount,
+            description=c.description,
+            supply_reference=c.supply_reference,
+            sdi_delivered_on=c.sdi_delivered_on,
+        )
+        for c, amount in checked
+    )
+
+
 @service(COMMIT_IMPORTS)
 @transaction.atomic
 def case_open(
@@ -145,22 +165,7 @@ def case_open(
         province=province,
         original_amount=sum((a for _, a in checked), Decimal("0.00")),
     )
-    Claim.objects.bulk_create(
-        Claim(
-            tenant=tenant,
-            case=case,
-            invoice_number=c.invoice_number,
-            number_head=(keys := invoice_number_keys(c.invoice_number))[0],
-            number_tail=keys[1],
-            issued_on=c.issued_on,
-            due_on=c.due_on,
-            amount=amount,
-            description=c.description,
-            supply_reference=c.supply_reference,
-            sdi_delivered_on=c.sdi_delivered_on,
-        )
-        for c, amount in checked
-    )
+    _claims_create(tenant, case, checked)
     timeline_append(
         tenant=tenant,
         actor=actor,

@@ -58,10 +58,15 @@ def _text(value: object) -> str:
 
 
 def snapshot() -> dict:
-    tables = (
-        "parties_debtor parties_contactpoint cases_case cases_claim cases_claiminstalment ledger_ledgerentry "
-        "cases_timelineevent"
-    ).split()
+    tables = [
+        "parties_debtor",
+        "parties_contactpoint",
+        "cases_case",
+        "cases_claim",
+        "cases_claiminstalment",
+        "ledger_ledgerentry",
+        "cases_timelineevent",
+    ]
     counts = {t: _rows(f'SELECT COUNT(*) FROM "{t}"')[0][0] for t in tables}
     ref = "(SELECT creditor_reference FROM cases_case c WHERE c.id = x.case_id)"
     return {
