@@ -92,3 +92,32 @@ def import_parse_sweep() -> None:
     from recupero.imports.tasks import parse_sweep
 
     parse_sweep()
+
+
+@db_periodic_task(at_rome(5, 30))
+@once_per_day
+def daily_arrangements_check() -> None:
+    """Every morning at 05:30 (Europe/Rome), before the strategies' run: promises and instalments kept or
+    broken by yesterday's payments, undecided proposals expired; a broken arrangement's case is back on the
+    ladder in time for the 06:00 run."""
+    from recupero.arrangements.tasks import arrangements_check_all
+
+    arrangements_check_all()
+
+
+@db_periodic_task(at_rome(1, 30))
+@once_per_day
+def nightly_reporting_snapshot() -> None:
+    """Every night at 01:30 (Europe/Rome): each tenant's snapshot of the day just ended (dashboards read it)."""
+    # Imported by name: reporting sits above imports, whose tests import this schedule (import-linter layers).
+    import importlib
+
+    importlib.import_module("recupero.reporting.tasks").snapshot_build_all()
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def webhooks_run() -> None:
+    """Every 2 minutes: creditors' webhooks — new events collected, due deliveries sent (retries back off)."""
+    import importlib
+
+    importlib.import_module("recupero.reporting.tasks").webhooks_run_all()

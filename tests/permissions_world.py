@@ -57,6 +57,7 @@ class PermissionWorld:
     places: dict[str, Place]
     batches: dict[str, ImportBatch]
     users: dict[str, User]
+    remittances: dict[str, Any] = field(default_factory=dict)  # remittance.models.Remittance per creditor
 
     def reachable(self, actor: User | None, place: Place) -> bool:
         case = place.case
@@ -89,6 +90,12 @@ class PermissionWorld:
                 c.pk
                 for key, c in self.creditors.items()
                 if actor is None or c.tenant_id != actor.tenant_id or not self._creditor_reachable(actor, key)
+            ]
+        if model.__name__ == "Remittance":
+            return [
+                r.pk
+                for key, r in self.remittances.items()
+                if actor is None or r.tenant_id != actor.tenant_id or not self._creditor_reachable(actor, key)
             ]
         return []
 
@@ -205,4 +212,22 @@ def build() -> PermissionWorld:
         _payment(tenant, place)
         place.case.refresh_from_db()
     batches = {"x": _batch(t, x, "X"), "y": _batch(t, y, "Y"), "z": _batch(other, z, "Z")}
-    return PermissionWorld(t, other, {"x": x, "y": y, "z": z}, places, batches, users)
+    world = PermissionWorld(t, other, {"x": x, "y": y, "z": z}, places, batches, users)
+    world.remittances = _remittances(world)
+    return world
+
+
+def _remittances(world: PermissionWorld) -> dict[str, Any]:
+    """One issued remittance per creditor, from one payment on each of its cases."""
+    from recupero.remittance.services import remittance_issue
+    from recupero.remittance.tests.world import pay, ready
+
+    out = {}
+    for key, creditor in world.creditors.items():
+        ready(creditor.tenant, creditor)
+        for place in world.places.values():
+            if place.case.creditor_id == creditor.pk:
+                pay(place.case, DAY, "10.00")
+        actor = system_actor(creditor.tenant)
+        out[key] = remittance_issue(tenant=creditor.tenant, actor=actor, creditor=creditor, until=DAY)
+    return out

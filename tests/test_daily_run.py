@@ -5,9 +5,6 @@ in the queues; a second run the same day sends nothing."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import socket
-from email import policy
 
 import pytest
 from django.test import override_settings
@@ -25,29 +22,6 @@ from tests import portfolio as b
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smtp]
 DAY = dt.date(2026, 3, 2)  # a Monday
-
-
-class _Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    sink = _Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield sink, port
-    controller.stop()
 
 
 def _history(t, c, strategy, steps, on):

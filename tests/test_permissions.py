@@ -13,6 +13,7 @@ selectors from every `selectors` module. What it asserts:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 import inspect
@@ -37,6 +38,7 @@ from recupero.core.models import User
 from recupero.core.permissions import SERVICES
 from recupero.imports.models import ImportBatch
 from recupero.parties.models import Creditor
+from recupero.remittance.models import Remittance
 from recupero.worklists.models import WorkItem
 from tests import permissions_world as pw
 
@@ -54,6 +56,7 @@ ID_MODELS: dict[str, type[Any]] = {
     "communication_id": Communication,
     "creditor_id": Creditor,
     "code": Case,  # API paths by case code
+    "remittance_id": Remittance,
 }
 STR_VALUES = {"fmt": ["csv", "xlsx"], "app_label": ["cases", "core", "parties"]}
 POST_DATA = {
@@ -175,7 +178,7 @@ def _ids_for(world: pw.PermissionWorld, actor: User | None, *, writes: bool) -> 
     """Ids of what the actor must not reach; for writes by a role that may only read, every id."""
     ids = {
         model._meta.label_lower: world.foreign_ids(actor, model)
-        for model in (Case, WorkItem, Communication, ImportBatch, Creditor)
+        for model in (Case, WorkItem, Communication, ImportBatch, Creditor, Remittance)
     }
     if writes and actor is not None and Role(actor.role) in READ_ONLY:
         own_visits = {
@@ -270,8 +273,17 @@ def _service_modules() -> list[str]:
         if (
             mod.name.endswith(".services")
             or ".services." in mod.name
-            or mod.name in {"recupero.imports.returns"}
-            or mod.name in {"recupero.parties.bulk", "recupero.cases.bulk", "recupero.ledger.bulk"}
+            or mod.name
+            in {
+                "recupero.imports.returns",
+                "recupero.strategies.desk",
+                "recupero.strategies.reminders",
+                "recupero.channels.packs",
+                "recupero.worklists.desk",
+                "recupero.parties.bulk",
+                "recupero.cases.bulk",
+                "recupero.ledger.bulk",
+            }
         ):
             names.append(mod.name)
     return names
@@ -302,6 +314,12 @@ NOT_SERVICES = {
     "recupero.imports.services.batch_commit": "task body of batch_request_commit (checked there)",
     "recupero.imports.services.batch_fail_stalled": "the periodic sweep of dead parses, as the system actor",
     "recupero.payments.services.normal_iban": "a pure normalisation (schwifty)",
+    "recupero.cases.services.cases_move_many": "inside arrangements_check (set-based case_move)",
+    "recupero.cases.services.timeline_append_many": "inside arrangements_check (set-based timeline_append)",
+    "recupero.cases.services.dispute_record": "inside dispute_open and the call/visit outcomes (checked there)",
+    "recupero.cases.services.dispute_close": "inside dispute_withdraw and strategies.desk.dispute_decide",
+    "recupero.channels.packs.pack_data": "a read of a case already reached through case_get",
+    "recupero.channels.packs.pack_pdf": "a read: checks channels.view_documents on the case itself",
     "recupero.parties.bulk.search_name": "a polars expression",
     "recupero.parties.bulk.debtors_write": "bulk, inside the intake commit",
     "recupero.parties.bulk.contacts_write": "bulk, inside the intake commit",
@@ -565,6 +583,73 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.payments.selectors.entry_data": None,
     "recupero.payments.selectors.candidate_index": None,
     "recupero.payments.selectors.cases_by_id": None,
+    "recupero.remittance.selectors.remittances_visible": _call(),
+    "recupero.remittance.selectors.remittance_get": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, remittance_id=r.pk) for r in w.remittances.values()
+    ],
+    "recupero.remittance.selectors.remittance_file": lambda f, a, w, p: [
+        _try(f, tenant=w.tenant, actor=a, remittance_id=r.pk, fmt="pdf") for r in w.remittances.values()
+    ],
+    "recupero.remittance.selectors.remittance_lines": None,  # rows of a remittance reached through remittance_get
+    "recupero.remittance.selectors.remittance_creditors": _call(),
+    "recupero.arrangements.selectors.arrangements_visible": _call(),
+    "recupero.arrangements.selectors.case_arrangements": _call(case=_CASE),
+    "recupero.arrangements.selectors.arrangements_pending": _call(),
+    "recupero.arrangements.selectors.case_by_code": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, code=p.case.code
+    ),
+    "recupero.arrangements.selectors.arrangement_get": None,  # by id through arrangements_visible
+    "recupero.arrangements.selectors.open_arrangement": None,  # of a case reached through case_get
+    "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
+    "recupero.arrangements.selectors.rules_for": None,
+    "recupero.arrangements.selectors.default_rules": None,  # pure
+    "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
+    "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
+    "recupero.arrangements.selectors.draft_json": None,
+    "recupero.arrangements.selectors.terms_from_input": None,  # parses typed input
+    # the strategies' daily run (system actor): instalments of the tenant's active arrangements
+    "recupero.arrangements.selectors.instalment_notices": None,
+    "recupero.arrangements.selectors.acceptance_by_token": None,  # the debtor's public page: a signed token
+    "recupero.arrangements.selectors.summary_token": None,
+    "recupero.arrangements.selectors.token_hash": None,
+    "recupero.cases.selectors.cases_filtered": lambda f, a, w, p: list(
+        f(tenant=w.tenant, actor=a, filters=_filters())
+    ),
+    "recupero.cases.selectors.case_disputes": None,  # rows of a case reached through case_get
+    "recupero.cases.selectors.dispute_document_get": None,  # no documents in this world; scoped like case_get
+    "recupero.worklists.selectors.my_queue": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, kind="call", today=pw.DAY
+    ),
+    "recupero.worklists.selectors.queue_of": lambda f, a, w, p: f(
+        tenant=w.tenant, actor=a, kind="visit", today=pw.DAY
+    ),
+    "recupero.worklists.selectors.desk_overview": None,  # counts and names, no rows
+    "recupero.worklists.selectors.teams_list": _call(),
+    "recupero.worklists.selectors.assignment_rules": _call(),
+    "recupero.worklists.selectors.collectors": None,  # the agency's own people (users, no debtor data)
+    "recupero.worklists.selectors.visit_day": lambda f, a, w, p: [
+        s.item for g in f(tenant=w.tenant, actor=a, today=pw.DAY) for s in g.stops
+    ],
+    "recupero.worklists.selectors.call_prep": lambda f, a, w, p: (
+        lambda prep: [prep.case, prep.item, *prep.other_cases, *prep.disputes]
+    )(f(tenant=w.tenant, actor=a, item_id=p.items["call"].pk, today=pw.DAY)),
+    # Reporting: figures of the actor's creditors (rows carry creditor_id, checked against creditor_q)
+    "recupero.reporting.selectors.portfolio_groups": _call(),
+    "recupero.reporting.selectors.portfolio_today": _call(on=lambda p, w: dt.date(2000, 1, 1)),
+    "recupero.reporting.selectors.assignments_named": _call(),
+    "recupero.reporting.selectors.step_figures": _call(),
+    "recupero.reporting.selectors.snapshot_day": None,  # a date, no rows
+    "recupero.reporting.selectors.collected_months": None,  # amounts keyed by assignment id, cut by _scope
+    "recupero.reporting.selectors.creditors_named": None,  # names of creditor_q's creditors
+    "recupero.reporting.selectors.rollup": None,  # sums groups already read
+    "recupero.reporting.selectors.scope_q": None,  # builds a condition
+    "recupero.reporting.selectors.collector_work": None,  # counts per person, cut by scope_q
+    "recupero.reporting.selectors.ageing": None,  # counts per bucket, cut by scope_q
+    "recupero.reporting.selectors.staff_named": None,  # the agency's own people, reports capability
+    "recupero.reporting.selectors.token_user": None,  # the API's authentication itself (no actor yet)
+    "recupero.reporting.selectors.tokens_of": _call(),
+    "recupero.reporting.selectors.webhooks_of": _call(),
+    "recupero.reporting.selectors.deliveries_of": None,  # rows of the actor's creditor's endpoints (scope_q)
 }
 
 

@@ -53,6 +53,9 @@ BULK_TABLES = {
         ("done_by_id",),
         ("tenant_id", "case_id"),
         ("tenant_id", "kind", "status", "due_on"),
+        # the collector's desk: one collector's, one team's queue in order (issue 12)
+        ("assigned_to_id", "kind", "status", "priority"),
+        ("team_id", "kind", "status", "priority"),
     ],
 }
 

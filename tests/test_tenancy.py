@@ -161,6 +161,23 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.payments.selectors.collection_accounts": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.payments.selectors.statement_counts": None,  # figures of one statement
     "recupero.payments.selectors.statement_summary": None,
+    "recupero.reporting.selectors.assignments_named": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.step_figures": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.tokens_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.webhooks_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.deliveries_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    # Figures (dataclasses and dicts of numbers), every query filtered by the tenant: reporting/tests
+    "recupero.reporting.selectors.portfolio_groups": None,
+    "recupero.reporting.selectors.portfolio_today": None,
+    "recupero.reporting.selectors.collected_months": None,
+    "recupero.reporting.selectors.snapshot_day": None,
+    "recupero.reporting.selectors.creditors_named": None,
+    "recupero.reporting.selectors.staff_named": None,
+    "recupero.reporting.selectors.collector_work": None,
+    "recupero.reporting.selectors.ageing": None,
+    "recupero.reporting.selectors.rollup": None,  # sums groups already read
+    "recupero.reporting.selectors.scope_q": None,  # builds a condition
+    "recupero.reporting.selectors.token_user": None,  # by the key's digest: the API's authentication
     "recupero.payments.selectors.known_references": lambda f, c: f(
         tenant=c["tenant"], iban="X", references=["R"]
     ),
@@ -168,6 +185,62 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.payments.selectors.entry_data": None,  # a conversion, no query
     "recupero.payments.selectors.candidate_index": None,  # dataclasses, checked by the statements tests
     "recupero.payments.selectors.cases_by_id": lambda f, c: f(tenant=c["tenant"], ids=[c["case"].pk]),
+    "recupero.remittance.selectors.remittances_visible": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.remittance.selectors.remittance_creditors": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.remittance.selectors.remittance_get": None,  # by id with the tenant: tests/test_permissions.py
+    "recupero.remittance.selectors.remittance_file": None,  # by id with the tenant: tests/test_permissions.py
+    "recupero.remittance.selectors.remittance_lines": None,  # lines of a remittance reached through remittance_get
+    "recupero.arrangements.selectors.arrangements_visible": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"])
+    ),
+    "recupero.arrangements.selectors.case_arrangements": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case=c["case"]
+    ),
+    "recupero.arrangements.selectors.arrangements_pending": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"]
+    ),
+    "recupero.arrangements.selectors.case_by_code": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], code=c["case"].code
+    ),
+    "recupero.arrangements.selectors.arrangement_get": None,  # by id through arrangements_visible
+    "recupero.arrangements.selectors.open_arrangement": None,  # of a case reached through case_get
+    "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
+    "recupero.arrangements.selectors.rules_for": None,  # the rules of that mandate
+    "recupero.arrangements.selectors.default_rules": None,  # pure: rules from a mandate's columns
+    "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
+    "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
+    "recupero.arrangements.selectors.draft_json": None,  # formats a draft
+    "recupero.arrangements.selectors.terms_from_input": None,  # parses typed input
+    "recupero.arrangements.selectors.instalment_notices": None,  # filtered by tenant; arrangements tests
+    "recupero.arrangements.selectors.acceptance_by_token": None,  # by a signed token (public page)
+    "recupero.arrangements.selectors.summary_token": None,  # signs an offer's id
+    "recupero.arrangements.selectors.token_hash": None,  # a hash
+    # the collector's desk and disputes (issue 12)
+    "recupero.cases.selectors.cases_filtered": lambda f, c: list(
+        f(tenant=c["tenant"], actor=c["admin"], filters=CaseFilters())
+    ),
+    "recupero.cases.selectors.case_disputes": lambda f, c: f(case=c["case"]),
+    "recupero.cases.selectors.dispute_document_get": None,  # by id with the tenant: web desk tests
+    "recupero.worklists.selectors.my_queue": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], kind="call", today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.queue_of": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], kind="call", today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.desk_overview": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)
+    ),
+    "recupero.worklists.selectors.teams_list": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.assignment_rules": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.collectors": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.visit_day": lambda f, c: [
+        s.item for g in f(tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)) for s in g.stops
+    ],
+    "recupero.worklists.selectors.call_prep": None,  # by item id with the tenant: worklists desk tests
 }
 
 

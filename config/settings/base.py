@@ -38,13 +38,17 @@ INSTALLED_APPS = [
     "recupero.parties",
     "recupero.cases",
     "recupero.ledger",
+    "recupero.arrangements",
     "recupero.channels",
     "recupero.worklists",
     "recupero.strategies",
+    "recupero.remittance",
     "recupero.imports",
     "recupero.web",
     "recupero.demo",
     "recupero.payments",
+    "recupero.reporting",
+    "ninja",  # serves /api/docs with its bundled Swagger UI (without it, ninja loads it from a CDN)
 ]
 
 MIDDLEWARE = [
@@ -189,6 +193,8 @@ LOGGING = {
 
 # Demo and product knobs.
 RECUPERO_AGENCY_NAME = os.environ.get("RECUPERO_AGENCY_NAME", "Recupero Demo S.r.l.")
+# The address debtors reach the site at: personal links in messages (an agreement's summary) are built on it.
+RECUPERO_PUBLIC_URL = os.environ.get("RECUPERO_PUBLIC_URL", "http://127.0.0.1:8000")
 # Channel providers (recupero/channels/providers): "fake" sends nothing; "smtp" / "sms_http" are the real adapters.
 _env = os.environ.get
 RECUPERO_CHANNELS = {

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 
 from recupero.cases.domain.claims import CLAIM_TYPE_LABELS
+from recupero.cases.domain.disputes import REASON_LABELS
+from recupero.cases.domain.disputes import STATUS_LABELS as DISPUTE_STATUS_LABELS
 from recupero.cases.domain.states import LABELS, TONES, CaseStatus
 from recupero.core.models import TenantModel, money_field, tenant_key
 from recupero.parties.models import Creditor, Debtor
@@ -201,3 +203,67 @@ class TimelineEvent(TenantModel):
             ),
         ]
         ordering = ["-at", "-id"]
+
+
+class Dispute(TenantModel):
+    """A debtor's dispute of the debt (contestazione) and the verification it asks for, with its deadline.
+
+    States by `domain.disputes.TRANSITIONS` only; while one is open the case is `disputed` and the ladder waits."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disputes")
+    reason = models.CharField(max_length=16, choices=[(k.value, v) for k, v in REASON_LABELS.items()])
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=[(k.value, v) for k, v in DISPUTE_STATUS_LABELS.items()], default="open"
+    )
+    opened_on = models.DateField()
+    deadline = models.DateField()
+    channel = models.CharField(max_length=20, blank=True)  # how it came: phone, visit, pec, letter, portal
+    # The status the case had before: where it goes back to when the dispute ends without cancelling it.
+    case_status_before = models.CharField(max_length=12, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)  # the reasoned reply (rejected) or why it was upheld
+    reduction = money_field("riduzione riconosciuta", null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "contestazione"
+        verbose_name_plural = "contestazioni"
+        constraints = [
+            # One open dispute per case: a second complaint is a document on the first.
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status="open"), name="dispute_one_open_per_case"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "deadline"], name="dispute_open_deadline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.get_status_display()})"
+
+
+class DisputeDocument(TenantModel):
+    """A document the debtor (or the creditor) produced for a dispute: PDF, JPEG or PNG, checked by content,
+    stored under MEDIA_ROOT/disputes/ (outside the web root: served only through a scoped view)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="documents")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=4)  # pdf | jpg | png, from the content
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="disputes/", max_length=200)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "documento della contestazione"
+        verbose_name_plural = "documenti della contestazione"
+
+    def __str__(self) -> str:
+        return self.name

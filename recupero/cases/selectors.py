@@ -15,7 +15,7 @@ from django.db.models.functions import Collate
 from recupero.cases.domain.codes import is_case_code
 from recupero.cases.domain.search import digit_groups, name_orders
 from recupero.cases.domain.states import OPEN_STATUSES
-from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
 from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import VIEW_CASES
 from recupero.core.errors import DomainError
@@ -147,6 +147,16 @@ def case_list(*, tenant: Tenant, actor: User, filters: CaseFilters, page: int = 
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
+def cases_filtered(*, tenant: Tenant, actor: User, filters: CaseFilters) -> QuerySet[Case]:
+    """Every case the case list's filters select, within the actor's scope (no page: a set for a bulk act,
+    e.g. the supervisor's assignment of their work items)."""
+    qs = cases_visible(tenant=tenant, actor=actor)
+    if filters.q.strip():
+        condition, by_name = search_q(filters.q, tenant=tenant)
+        qs = (_by_name(qs) if by_name else qs).filter(condition)
+    return _apply_filters(qs, filters)
+
+
 def _apply_filters(qs: QuerySet[Case], f: CaseFilters) -> QuerySet[Case]:
     if f.creditor_id:
         qs = qs.filter(creditor_id=f.creditor_id)
@@ -221,3 +231,24 @@ def prescription_events(*, case: Case) -> list[tuple[str, str]]:
     """(kind, ISO date or date-time) of the acts recorded on the case that may interrupt prescription."""
     rows = TimelineEvent.objects.filter(tenant_id=case.tenant_id, case=case, kind="prescription.event")
     return [(e.data["event"], e.data["when"]) for e in rows.order_by("at", "id")]
+
+
+def case_disputes(*, case: Case) -> list[Dispute]:
+    """The disputes of a case reached through a scoped look-up (`case_get`), newest first, with documents."""
+    qs = Dispute.objects.filter(tenant_id=case.tenant_id, case=case).prefetch_related("documents")
+    return list(qs.order_by("-opened_on", "-id"))
+
+
+def dispute_document_get(*, tenant: Tenant, actor: User, document_id: int) -> DisputeDocument:
+    """One dispute document on a case the actor may see, or "not found" (served by a scoped view only)."""
+    check(actor, VIEW_CASES, tenant)
+    found = (
+        DisputeDocument.objects.filter(tenant=tenant, pk=document_id)
+        .filter(case_q(actor, "dispute__case__"))
+        .select_related("dispute__case")
+        .first()
+    )
+    if found is None:
+        raise DomainError("auth.not_found")
+    audit_shown(debtor_ids=[found.dispute.case.debtor_id], case_ids=[found.dispute.case_id], opened=True)
+    return found

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from recupero.cases.bulk import next_case_seqs
 from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
 from recupero.cases.domain.codes import case_code
+from recupero.cases.domain.disputes import (
+    MAX_DOCUMENT_BYTES,
+    MAX_DOCUMENTS,
+    REASON_LABELS,
+    DisputeReason,
+    DisputeStatus,
+    default_deadline,
+    document_kind,
+)
+from recupero.cases.domain.disputes import STATUS_LABELS as DISPUTE_STATUS_LABELS
+from recupero.cases.domain.disputes import can_transition as dispute_can_transition
 from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
 from recupero.cases.domain.timeline import opened_summary
-from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
+from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
 from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS
 from recupero.core.errors import DomainError
@@ -337,3 +350,231 @@ def claim_outstanding_lower(*, tenant: Tenant, actor: User, claim: Claim, amount
     left = max(reported - amount, Decimal("0.00"))
     Claim.objects.filter(pk=claim.pk).update(reported_outstanding=left)
     return left
+
+
+def cases_move_many(
+    *, tenant: Tenant, actor: User, case_ids: list[int], target: CaseStatus, reason: str, on: dt.date
+) -> list[tuple[int, str]]:
+    """`case_move` set-based, for a daily job that has checked its own actor (the arrangements' check moving
+    the cases of broken agreements back to work): every case whose status may move to `target` (transition
+    table) does, with one timeline event each; the others stay. Returns (case id, old status). A building
+    block, not a service."""
+    sources = [s for s in CaseStatus if can_transition(s, target)]
+    scoped = Case.objects.filter(tenant=tenant, pk__in=case_ids)
+    moved = list(scoped.filter(status__in=[s.value for s in sources]).values_list("id", "status"))
+    closing = target in (CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.PAID)
+    for source in sources:
+        fields: dict[str, Any] = {"status": target.value, **({"closed_on": on} if closing else {})}
+        scoped.filter(status=source.value).update(**fields)
+    at, actor_ref = now(), actor if actor is not None and actor.pk else None
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            tenant=tenant,
+            case_id=pk,
+            at=at,
+            kind="case.status",
+            actor=actor_ref,
+            summary=f"Stato: {LABELS[CaseStatus(old)]} → {LABELS[target]} ({reason})"[:300],
+            data={"from": old, "to": target.value, "reason": reason},
+        )
+        for pk, old in moved
+    )
+    return moved
+
+
+def timeline_append_many(
+    *, tenant: Tenant, actor: User, events: list[tuple[int, str, str, dict[str, Any]]]
+) -> int:
+    """`timeline_append` for many cases at once, (case id, kind, summary, data) each: a daily job's events in
+    one INSERT (the arrangements' check). A building block of services that checked their actor."""
+    at, actor_ref = now(), actor if actor is not None and actor.pk else None
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            tenant=tenant,
+            case_id=case_id,
+            at=at,
+            kind=kind,
+            actor=actor_ref,
+            summary=summary[:300],
+            data=data,
+        )
+        for case_id, kind, summary, data in events
+    )
+    return len(events)
+
+
+# ---------------------------------------------------------------- disputes (contestazioni)
+
+
+def dispute_record(
+    *,
+    tenant: Tenant,
+    actor: User,
+    case: Case,
+    reason: DisputeReason,
+    description: str = "",
+    channel: str = "",
+    deadline: dt.date | None = None,
+) -> Dispute:
+    """Open a dispute and move the case to `disputed` (the ladder waits while it is open). A building block of
+    `dispute_open` and of the call and visit outcomes, which checked their actor on the case: not a service."""
+    if case.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if Dispute.objects.filter(case=case, status=DisputeStatus.OPEN).exists():
+        raise DomainError("dispute.already_open", case=case.code)
+    day = today()
+    if deadline is not None and deadline < day:
+        raise DomainError("dispute.deadline_past", date=f"{deadline:%d/%m/%Y}")
+    before = case.status
+    if before != CaseStatus.DISPUTED:
+        if not can_transition(before, CaseStatus.DISPUTED) and can_transition(before, CaseStatus.WORKING):
+            case = case_move(
+                tenant=tenant, actor=actor, case=case, target=CaseStatus.WORKING, reason="contestazione"
+            )
+        case = case_move(
+            tenant=tenant, actor=actor, case=case, target=CaseStatus.DISPUTED, reason=REASON_LABELS[reason]
+        )
+    dispute = Dispute.objects.create(
+        tenant=tenant,
+        case=case,
+        reason=reason.value,
+        description=description[:2000],
+        opened_on=day,
+        deadline=deadline or default_deadline(day),
+        channel=channel[:20],
+        case_status_before=before,
+        opened_by=actor if actor.pk else None,
+    )
+    timeline_append(
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        kind="dispute.opened",
+        summary=f"Contestazione aperta: {REASON_LABELS[reason]} (risposta entro il {dispute.deadline:%d/%m/%Y})",
+        data={"dispute": dispute.pk, "reason": reason.value, "channel": channel},
+    )
+    audit_record(tenant=tenant, actor=actor, action="dispute.open", obj=dispute, details={"case": case.pk})
+    return dispute
+
+
+@service(EDIT_CASES)
+@transaction.atomic
+def dispute_open(
+    *,
+    tenant: Tenant,
+    actor: User,
+    case: Case,
+    reason: DisputeReason,
+    description: str = "",
+    channel: str = "",
+    deadline: dt.date | None = None,
+) -> Dispute:
+    """A debtor disputes the debt (by letter, PEC, at the desk): record it, the case waits for the decision."""
+    require_case(actor, EDIT_CASES, case)
+    return dispute_record(
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        reason=reason,
+        description=description,
+        channel=channel,
+        deadline=deadline,
+    )
+
+
+@service(EDIT_CASES)
+@transaction.atomic
+def dispute_document_add(
+    *, tenant: Tenant, actor: User, dispute: Dispute, name: str, content: bytes
+) -> DisputeDocument:
+    """Attach a document (PDF, JPEG, PNG: checked by its content and size) to an open dispute."""
+    if dispute.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    require_case(actor, EDIT_CASES, dispute.case)
+    if dispute.status != DisputeStatus.OPEN:
+        raise DomainError("dispute.closed")
+    if DisputeDocument.objects.filter(dispute=dispute).count() >= MAX_DOCUMENTS:
+        raise DomainError("dispute.too_many_documents", limit=MAX_DOCUMENTS)
+    ext, error = document_kind(content[:16], len(content))
+    if ext is None:
+        raise DomainError(error, name=name[:120], limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
+    digest = hashlib.sha256(content).hexdigest()
+    doc = DisputeDocument(
+        tenant=tenant,
+        dispute=dispute,
+        name=(name or f"documento.{ext}")[:120],
+        kind=ext,
+        size=len(content),
+        sha256=digest,
+        uploaded_at=now(),
+        uploaded_by=actor if actor.pk else None,
+    )
+    # The stored name is ours (the hash), never the uploaded one: no path tricks, no executable extension.
+    doc.file.save(f"{dispute.case.code}-{digest[:16]}.{ext}", ContentFile(content), save=False)
+    doc.save()
+    timeline_append(
+        tenant=tenant,
+        actor=actor,
+        case=dispute.case,
+        kind="dispute.document",
+        summary=f"Documento allegato alla contestazione: {doc.name}",
+        data={"dispute": dispute.pk, "document": doc.pk, "sha256": digest},
+    )
+    audit_record(tenant=tenant, actor=actor, action="dispute.document", obj=doc, details={"sha256": digest})
+    return doc
+
+
+def dispute_close(
+    *,
+    tenant: Tenant,
+    actor: User,
+    dispute: Dispute,
+    target: DisputeStatus,
+    reason: str,
+    reduction: Decimal | None = None,
+    case_target: CaseStatus = CaseStatus.WORKING,
+) -> Dispute:
+    """End a dispute through the transition table and move the case on (back to work, or closed when the
+    claim was cancelled). A building block of `dispute_withdraw` and of the decision (strategies.desk), which
+    checked the actor and posted the books: not a service."""
+    dispute = Dispute.objects.select_for_update().select_related("case").get(pk=dispute.pk)
+    if not dispute_can_transition(dispute.status, target):
+        raise DomainError(
+            "dispute.bad_transition",
+            source=DISPUTE_STATUS_LABELS[DisputeStatus(dispute.status)],
+            target=DISPUTE_STATUS_LABELS[target],
+        )
+    dispute.status, dispute.decided_on, dispute.decision_reason = target.value, today(), reason[:4000]
+    dispute.reduction, dispute.decided_by = reduction, actor if actor.pk else None
+    dispute.save(update_fields=["status", "decided_on", "decision_reason", "reduction", "decided_by"])
+    case = dispute.case
+    if case.status == CaseStatus.DISPUTED:
+        case_move(
+            tenant=tenant, actor=actor, case=case, target=case_target, reason=DISPUTE_STATUS_LABELS[target]
+        )
+    summary = f"Contestazione {DISPUTE_STATUS_LABELS[target].lower()}"
+    if reduction:
+        summary += f": riduzione di {format_eur(reduction)} €"
+    timeline_append(
+        tenant=tenant,
+        actor=actor,
+        case=case,
+        kind=f"dispute.{target.value}",
+        summary=summary[:300],
+        data={"dispute": dispute.pk, "reason": reason[:500], "reduction": str(reduction or "")},
+    )
+    audit_record(tenant=tenant, actor=actor, action=f"dispute.{target.value}", obj=dispute)
+    return dispute
+
+
+@service(EDIT_CASES)
+@transaction.atomic
+def dispute_withdraw(*, tenant: Tenant, actor: User, dispute: Dispute, note: str = "") -> Dispute:
+    """The debtor withdraws the dispute: the case goes back to work and the ladder resumes."""
+    if dispute.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    require_case(actor, EDIT_CASES, dispute.case)
+    return dispute_close(
+        tenant=tenant, actor=actor, dispute=dispute, target=DisputeStatus.WITHDRAWN, reason=note or "ritirata"
+    )

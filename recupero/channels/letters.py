@@ -30,8 +30,10 @@ from recupero.channels.documents.render import WINDOW_FORBIDDEN
 from recupero.channels.domain.errors import LetterError
 from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
+from recupero.channels.payee import payee_account
 from recupero.core.models import Tenant
 from recupero.ledger.position import case_position
+from recupero.payments.domain.rf import creditor_reference, printable
 
 PAYMENT_TERM_DAYS = 15
 ZERO = Decimal("0.00")
@@ -173,9 +175,8 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
         principal + position.interest + position.flat_compensation + position.costs - position.total_due
     )
     prospetto = [row for cp in position.claims for row in _prospetto(cp.rows)]
-    creditor = case.creditor
     tenant = comm.tenant
-    iban = creditor.iban or tenant.iban
+    iban, beneficiary = payee_account(case, tenant)  # the mandate says whom the debtor pays
     if not iban:
         # Never print a letter the debtor cannot pay: no IBAN, no letter (the communication fails, visibly).
         raise LetterError("letter.no_iban", "Manca l'IBAN del committente o dell'agenzia per il pagamento.")
@@ -202,8 +203,9 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
         prospetto=tuple(prospetto),
         payment=PaymentInfo(
             iban=iban,
-            beneficiary=creditor.name if creditor.iban else tenant.name,
+            beneficiary=beneficiary,
             deadline=letter_date + dt.timedelta(days=PAYMENT_TERM_DAYS),
+            rf_reference=printable(creditor_reference(case.code)),
         ),
         registered=comm.kind == CommKind.REGISTERED,
         prior_contacts=prior_contacts(comm, before=letter_date),

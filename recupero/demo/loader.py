@@ -29,9 +29,12 @@ from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
 from recupero.core.seed import tenant_seed, user_creditor_set, users_seed
 from recupero.core.services import audit_record
+from recupero.demo.arrangements import arrangement_policies
+from recupero.demo.desk import desk_demo
 from recupero.demo.domain.plan import CREDITORS, AssignmentPlan, CreditorPlan, assignments_for
 from recupero.demo.generator import CHUNK, TABLES, WRITERS, ChunkGenerator, Counters, CreditorRef
 from recupero.demo.payments import demo_payments
+from recupero.demo.remittance import remittance_terms
 from recupero.law.codegen import vat_number
 from recupero.parties.models import Creditor
 from recupero.parties.services import creditor_consultant_add, creditor_create, mandate_create
@@ -169,7 +172,7 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
         pec="recupero-demo@legalmail.it",
         phone="+390287654321",
         licence="Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura di Milano",
-        iban=_iban("03069", "09606", 100000012345),
+        iban="IT60X0542811101000000123456",  # the collection account (payments.demo registers it)
     )
     actor = system_actor(tenant)
     # Demo password and TOTP secret are public by design: only this loader sets them, without the validators.
@@ -245,6 +248,8 @@ def _creditor(
         starts_on=dt.date(2019, 1, 1),
         strategy_code=f"{plan.sector}-standard",
         waive_flat_compensation=plan.sector != "supplier",
+        # the supplier's debtors pay it directly (it reports the payments); the others pay the agency
+        payee="creditor" if plan.sector == "supplier" else "agency",
     )
     assignments = []
     for a in assignments_for(plan):
@@ -289,14 +294,16 @@ def demo_load(
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         tenant, _users, refs, setup_rows = _setup(seed)
         actor = system_actor(tenant)
+        setup_rows += remittance_terms(tenant)
+        setup_rows += arrangement_policies(tenant)
+        setup_rows += desk_demo(tenant, _users)  # the collector's desk: a team and its rules
         counters = Counters(ids={t: bulk.next_id(t) for t in TABLES}, seq=1)
         generator = ChunkGenerator(tenant.pk, seed, refs, counters, bulk.ts)
         big = cases >= BIG_LOAD and _count("cases_case") <= cases
         indexes = _drop_secondary_indexes() if big else []
         done = 0
         for size, rows in _chunks_ahead(generator, cases):
-            for table in TABLES:  # through the owners' bulk modules (issue 11 item 1)
-                WRITERS[table](tenant=tenant, actor=actor, bulk=bulk, rows=rows[table])
+            _write_chunk(bulk, tenant, actor, rows)
             done += size
             if progress:
                 progress(done, bulk.rows + setup_rows, time.perf_counter() - started)
@@ -323,6 +330,12 @@ def demo_load(
         per_table={"setup": setup_rows, **bulk.per_table},
         vendor=bulk.vendor,
     )
+
+
+def _write_chunk(bulk: Bulk, tenant: Tenant, actor: User, rows: dict[str, list[tuple[object, ...]]]) -> None:
+    """One chunk's rows, table by table, through the owners' bulk modules (issue 11 item 1)."""
+    for table in TABLES:
+        WRITERS[table](tenant=tenant, actor=actor, bulk=bulk, rows=rows[table])
 
 
 def _chunks_ahead(

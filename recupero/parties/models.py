@@ -74,6 +74,14 @@ class Mandate(TenantModel):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     strategy_code = models.CharField(max_length=40, blank=True)
+    # Whom the debtors pay: the agency's collection account (then remitted to the creditor, less commission) or
+    # the creditor's own account (the creditor then reports the payments: pagamenti diretti). Letters print it.
+    payee = models.CharField(
+        "beneficiario dei pagamenti",
+        max_length=10,
+        choices=[("agency", "Agenzia (conto di incasso)"), ("creditor", "Committente (pagamento diretto)")],
+        default="agency",
+    )
 
     class Meta:
         verbose_name = "mandato"

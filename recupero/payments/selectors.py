@@ -9,7 +9,7 @@ from django.db.models import Count, Sum
 
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Case
-from recupero.core.domain.roles import POST_PAYMENTS, VIEW_CASES
+from recupero.core.domain.roles import RECONCILE_PAYMENTS, VIEW_CASES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import case_q, check, creditor_ids
@@ -24,8 +24,10 @@ CHUNK = 2000
 def require_statements(actor: User, tenant: Tenant | int) -> None:
     """Bank statements and the review queue show every payer of the account, whichever creditor's: only the
     roles that record payments across the whole agency reach them (a consultant records them on their cases)."""
-    check(actor, POST_PAYMENTS, tenant)
-    if creditor_ids(actor) is not None:
+    check(actor, RECONCILE_PAYMENTS, tenant)
+    if (
+        creditor_ids(actor) is not None
+    ):  # the matrix gives it only to agency-wide roles: kept as a second lock
         raise DomainError("auth.forbidden")
 
 

@@ -8,6 +8,7 @@ from recupero.core.clock import today
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant
 from recupero.core.permissions import system_actor
+from recupero.strategies.reminders import instalment_notices_send
 from recupero.strategies.services import strategy_run
 
 log = logging.getLogger(__name__)
@@ -24,4 +25,6 @@ def strategy_run_all() -> dict[str, int]:
             continue
         out[tenant.code] = report.steps_executed
         log.info("strategy run %s: %s", tenant.code, report.as_dict())
+        notices = instalment_notices_send(tenant=tenant, actor=system_actor(tenant), day=today())
+        log.info("instalment notices %s: %s", tenant.code, notices)
     return out

@@ -9,13 +9,19 @@ from django.http import HttpRequest
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
+    APPROVE_ARRANGEMENTS,
+    MANAGE_INTEGRATION,
     MANAGE_RATES,
-    POST_PAYMENTS,
+    RECONCILE_PAYMENTS,
+    REPORT_VISITS,
+    VIEW_AGENCY_REPORTS,
     VIEW_AUDIT,
     VIEW_CASES,
     VIEW_CREDITORS,
     VIEW_IMPORTS,
+    VIEW_QUEUES,
     VIEW_STRATEGIES,
+    WORK_ITEMS,
     can,
 )
 from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
@@ -34,7 +40,16 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
     ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
-    ("backoffice:payment_statements", "Incassi", "ledger", (POST_PAYMENTS,)),
+    ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
+    # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
+    ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
+    ("backoffice:arrangement_approvals", "Accordi da approvare", "status", (APPROVE_ARRANGEMENTS,)),
+    ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
+    ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
+    ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
+    ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
+    ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
+    ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
 ]
 
 

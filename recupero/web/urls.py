@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from recupero.web.api.router import api
 from recupero.web.backoffice import account
+from recupero.web.backoffice.arrangements import arrangement_accept
 from recupero.web.health import health
 
 urlpatterns = [
@@ -15,5 +16,9 @@ urlpatterns = [
     path("account/sicurezza/disattiva/", account.otp_remove, name="account_otp_remove"),
     path("salute/", health, name="health"),
     path("api/", api.urls),
+    path(
+        "accordo/<str:token>/", arrangement_accept, name="arrangement_accept"
+    ),  # the debtor's link, no login
+    path("portale/", include("recupero.web.portal.urls")),
     path("", include("recupero.web.backoffice.urls")),
 ]

@@ -2,8 +2,8 @@
 
 Outcomes change other apps only through their services: a promise or a dispute moves the case
 (`cases.services.case_move`), a wrong number marks the contact point (`parties.services.contact_mark`).
-There are no promise or dispute tables yet (arrangements is not built): the promise's amount and date are kept
-on the item's `outcome_data` and on the case timeline.
+A promise becomes an arrangement (`arrangements.services.arrangement_propose`, kind promise); its amount and
+date are also kept on the item's `outcome_data` and on the case timeline.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from recupero.arrangements.domain.states import Kind
+from recupero.arrangements.selectors import Terms
+from recupero.arrangements.services import arrangement_propose
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case
 from recupero.cases.services import case_move, timeline_append
@@ -44,14 +47,18 @@ from recupero.worklists.domain.form import (
 )
 from recupero.worklists.domain.items import (
     ACT_CAPABILITY,
+    CASE_TARGETS,
     OUTCOME_LABELS,
     OUTCOMES,
     TRANSITIONS,
+    WRONG_CONTACT,
     ItemKind,
     ItemStatus,
     Outcome,
 )
 from recupero.worklists.models import WorkItem
+from recupero.worklists.outcomes import case_follows, check_lock, dispute_from_item, skip_trace_from_visit
+from recupero.worklists.routing import items_route
 
 _COLUMNS = (
     "tenant_id",
@@ -106,7 +113,10 @@ def work_items_create(
         )
         for s in specs
     ]
-    return bulk.write_ignore("worklists_workitem", _COLUMNS, rows, "idempotency_key")
+    created_count = bulk.write_ignore("worklists_workitem", _COLUMNS, rows, "idempotency_key")
+    if created_count:  # the desk's assignment rules (routing.py): who gets the new items
+        items_route(tenant=tenant, keys=[s.idempotency_key for s in specs])
+    return created_count
 
 
 DEFAULT_PROMISE_DAYS = 30  # without a mandate: a promise within a month
@@ -150,6 +160,16 @@ def _promise(case: Case, data: dict[str, Any], day: dt.date) -> dict[str, str]:
     return {"amount": str(amount), "date": on.isoformat()}
 
 
+def _promise_arrangement(
+    tenant: Tenant, actor: User, case: Case, payload: dict[str, Any], kind: ItemKind
+) -> None:
+    """The promise becomes an arrangement (one open per case; kept or broken by the daily check), which moves
+    the case to "promise" through the case transition table."""
+    terms = Terms(Kind.PROMISE, amount=Decimal(payload["amount"]), due=dt.date.fromisoformat(payload["date"]))
+    channel = "visit" if kind is ItemKind.VISIT else "phone"
+    arrangement_propose(tenant=tenant, actor=actor, case=case, terms=terms, channel=channel)
+
+
 def _call_back(tenant: Tenant, actor: User, item: WorkItem, data: dict[str, Any]) -> dict[str, str]:
     """Richiamare: a new call item for the day (and hour) agreed, inside the mandate's contact window."""
     if not str(data.get("date", "")).strip():
@@ -180,6 +200,7 @@ def _call_back(tenant: Tenant, actor: User, item: WorkItem, data: dict[str, Any]
             "window_start": at or hours[0],
             "window_end": hours[1],
             "assigned_to": actor if actor.pk else None,
+            "priority": item.priority,
             "created_at": now(),
         },
     )
@@ -218,23 +239,11 @@ def work_item_complete(
     require_item(actor, capability, assigned_to_id=item.assigned_to_id)
     if item.status != ItemStatus.OPEN:
         raise DomainError("worklist.closed")
+    check_lock(item, actor)
     if outcome not in OUTCOMES[ItemKind(item.kind)]:
         raise DomainError("worklist.bad_outcome", value=outcome)
-    payload: dict[str, Any] = {"note": note} if note else {}
     case = item.case
-    if outcome is Outcome.PROMISE:
-        payload.update(_promise(case, data or {}, today()))
-        _case_advance(tenant, actor, case, CaseStatus.PROMISE, "promessa di pagamento")
-    elif outcome is Outcome.DISPUTE:
-        _case_advance(tenant, actor, case, CaseStatus.DISPUTED, note or "contestazione al telefono")
-    elif outcome is Outcome.WRONG_NUMBER:
-        payload["contact_id"] = _mark_wrong(tenant, actor, case, (data or {}).get("contact_id"))
-    elif outcome is Outcome.CALL_BACK:
-        payload.update(_call_back(tenant, actor, item, data or {}))
-    elif outcome is Outcome.VERIFIED:
-        debtor_data_verify(
-            tenant=tenant, actor=actor, debtor=case.debtor, reason=note or "verifica anagrafica"
-        )
+    payload = _apply_outcome(tenant, actor, item, outcome, data or {}, note)
     done_by = actor if actor.pk else None
     moved = status_move(
         item,
@@ -244,6 +253,8 @@ def work_item_complete(
         outcome_data=payload,
         done_at=now(),
         done_by=done_by,
+        locked_by=None,  # the desk's lock ends with the outcome
+        locked_until=None,
     )
     assert moved, "the item is locked and open"
     summary = _summary(item, outcome, payload)
@@ -259,6 +270,32 @@ def work_item_complete(
         tenant=tenant, actor=actor, action="worklist.complete", obj=item, details={"outcome": outcome.value}
     )
     return item
+
+
+def _apply_outcome(
+    tenant: Tenant, actor: User, item: WorkItem, outcome: Outcome, data: dict[str, Any], note: str
+) -> dict[str, Any]:
+    """What an outcome does to the case, its contacts or its agreements; returns the outcome's data."""
+    payload: dict[str, Any] = {"note": note} if note else {}
+    case = item.case
+    if outcome is Outcome.PROMISE:
+        payload.update(_promise(case, data, today()))
+        _promise_arrangement(tenant, actor, case, payload, ItemKind(item.kind))
+    elif outcome is Outcome.DISPUTE:
+        payload.update(dispute_from_item(tenant, actor, item, data, note))
+    elif outcome in WRONG_CONTACT:
+        payload["contact_id"] = _mark_wrong(tenant, actor, case, data.get("contact_id"))
+    elif outcome is Outcome.CALL_BACK:
+        payload.update(_call_back(tenant, actor, item, data))
+    elif outcome is Outcome.VERIFIED:
+        debtor_data_verify(
+            tenant=tenant, actor=actor, debtor=case.debtor, reason=note or "verifica anagrafica"
+        )
+    elif outcome is Outcome.MOVED:
+        payload.update(skip_trace_from_visit(tenant, item))
+    elif outcome in CASE_TARGETS and case_follows(case.status, CASE_TARGETS[outcome]):
+        _case_advance(tenant, actor, case, CaseStatus(CASE_TARGETS[outcome]), OUTCOME_LABELS[outcome].lower())
+    return payload
 
 
 def _case_advance(tenant: Tenant, actor: User, case: Case, target: CaseStatus, reason: str) -> None:

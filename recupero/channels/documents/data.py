@@ -174,6 +174,8 @@ class PaymentInfo:
     pagopa_notice_code: str = ""
     pagopa_creditor_code: str = ""
     online_url: str = ""
+    # ISO 11649 structured reference of the case (payments.domain.rf): banks carry it to the statement intact
+    rf_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,7 @@ def _payment_dict(p: PaymentInfo) -> dict[str, Any]:
         "pagopa_notice_code": p.pagopa_notice_code,
         "pagopa_creditor_code": p.pagopa_creditor_code,
         "online_url": p.online_url,
+        "rf_reference": p.rf_reference,
     }
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from recupero.channels.agreement_texts import INSTALMENT_TEMPLATES, instalment_message, summary_message
+from recupero.channels.agreement_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.documents.render import (
     RenderedBatch,
     check_letter,
@@ -162,6 +164,10 @@ def _print_batch(
 
 
 def _message(comm: Communication, on: dt.date) -> Message:
+    if comm.template == SUMMARY_TEMPLATE:  # an agreement's summary: its own text and the debtor's link
+        return summary_message(comm)
+    if comm.template in INSTALMENT_TEMPLATES:  # a plan's reminder or missed-instalment notice
+        return instalment_message(comm)
     f = _fields(comm)
     to = comm.contact.value if comm.contact else comm.address
     if comm.kind == CommKind.SMS:

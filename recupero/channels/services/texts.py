@@ -5,6 +5,7 @@ from __future__ import annotations
 from recupero.cases.models import Case
 from recupero.channels.domain.states import KIND_LABELS, CommKind
 from recupero.channels.models import Communication
+from recupero.channels.payee import payee_account
 from recupero.law.money import format_eur
 
 TEMPLATE_LABELS = {
@@ -16,6 +17,9 @@ TEMPLATE_LABELS = {
     "payment_plan_confirmation": "conferma del piano di rientro",
     "reminder_soft": "promemoria",
     "courtesy": "sollecito di cortesia",
+    "arrangement_summary": "riepilogo dell'accordo",
+    "instalment_reminder": "promemoria di rata",
+    "instalment_missed": "avviso di rata non pagata",
 }
 
 
@@ -54,7 +58,7 @@ def _fields(comm: Communication) -> dict[str, str]:
         "name": debtor.display_name
         if debtor.company_name
         else f"{debtor.first_name} {debtor.last_name}".strip(),
-        "iban": case.creditor.iban or comm.tenant.iban,
+        "iban": payee_account(case, comm.tenant)[0],
         "agency": comm.tenant.name,
         "phone": comm.tenant.phone or case.creditor.contact_phone,
     }

@@ -226,3 +226,15 @@ def test_history_in_words(prior, history):
         dataclasses.replace(example_letter("formal_demand"), prior_contacts=prior).to_dict()["history"]
         == history
     )
+
+
+def test_the_letter_prints_the_cases_rf_reference_beside_the_causale():
+    data = _letter("reminder_1", "none")
+    data = dataclasses.replace(
+        data, payment=dataclasses.replace(data.payment, rf_reference="RF36 P000 0001 8")
+    )
+    flat, lines, pages = _text(render_letter("reminder_1", data))
+    assert "Rif. RF RF36 P000 0001 8 (riferimento strutturato, se la banca lo chiede)" in flat
+    _assert_nothing_empty(flat, lines, pages)
+    without, _, _ = _text(render_letter("reminder_1", _letter("reminder_1", "none")))
+    assert "Rif. RF" not in without

@@ -62,11 +62,16 @@ POST_LEDGER = "ledger.post"
 PROPOSE_ARRANGEMENTS = "arrangements.propose"
 APPROVE_ARRANGEMENTS = "arrangements.approve"
 POST_PAYMENTS = "payments.post"
+# Bank statements and their review queue show every payer of the agency's account, whichever creditor's.
+RECONCILE_PAYMENTS = "payments.reconcile"
 ISSUE_REMITTANCE = "remittance.issue"
 VIEW_AUDIT = "core.view_audit"
 MANAGE_USERS = "core.manage_users"
 MANAGE_RATES = "law.manage_rates"
 ADMIN_SITE = "core.admin_site"
+DECIDE_DISPUTES = "disputes.decide"  # uphold (reducing the books) or reject a dispute with a reasoned reply
+VIEW_AGENCY_REPORTS = "reporting.view_agency"  # the agency's dashboards, exports and snapshots
+MANAGE_INTEGRATION = "reporting.integration"  # a creditor's API tokens and webhooks
 
 CAPABILITY_LABELS = {
     VIEW_CASES: "vedere le pratiche",
@@ -89,11 +94,15 @@ CAPABILITY_LABELS = {
     PROPOSE_ARRANGEMENTS: "proporre promesse, piani e stralci",
     APPROVE_ARRANGEMENTS: "approvare piani e stralci oltre mandato",
     POST_PAYMENTS: "registrare pagamenti",
+    RECONCILE_PAYMENTS: "caricare estratti conto e riconciliare gli incassi",
     ISSUE_REMITTANCE: "emettere rendiconti e riversamenti",
     VIEW_AUDIT: "consultare il registro di audit",
     MANAGE_USERS: "gestire gli utenti",
     MANAGE_RATES: "aggiornare i tassi",
     ADMIN_SITE: "usare l'amministrazione",
+    DECIDE_DISPUTES: "decidere le contestazioni",
+    VIEW_AGENCY_REPORTS: "vedere i report dell'agenzia",
+    MANAGE_INTEGRATION: "gestire token API e webhook del committente",
 }
 
 ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
@@ -103,7 +112,8 @@ _AGENCY_WORK = _READ | {EDIT_CASES, VIEW_QUEUES, WORK_ITEMS, PROPOSE_ARRANGEMENT
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: ALL_CAPABILITIES,
-    Role.SUPERVISOR: ALL_CAPABILITIES - {ADMIN_SITE, MANAGE_USERS, MANAGE_RATES, MANAGE_CREDITORS},
+    Role.SUPERVISOR: ALL_CAPABILITIES
+    - {ADMIN_SITE, MANAGE_USERS, MANAGE_RATES, MANAGE_CREDITORS, MANAGE_INTEGRATION},
     Role.CONSULTANT: _AGENCY_WORK
     | {
         VIEW_CREDITORS,
@@ -114,14 +124,16 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         APPROVE_ARRANGEMENTS,
         POST_PAYMENTS,
         RECORD_RECEIPTS,
+        DECIDE_DISPUTES,
     },
     Role.COLLECTOR: _AGENCY_WORK,
     # Read-only, except the reports of the visits assigned to them (and the agreements reached there).
     Role.FIELD_AGENT: _READ | {REPORT_VISITS, PROPOSE_ARRANGEMENTS},
     Role.LAWYER: _READ,
-    Role.AUDITOR: _READ | {VIEW_CREDITORS, VIEW_QUEUES, VIEW_IMPORTS, VIEW_STRATEGIES, VIEW_AUDIT},
+    Role.AUDITOR: _READ
+    | {VIEW_CREDITORS, VIEW_QUEUES, VIEW_IMPORTS, VIEW_STRATEGIES, VIEW_AUDIT, VIEW_AGENCY_REPORTS},
     # A creditor's window on its own portfolio: its cases, its letters, its batches, its approvals.
-    Role.CREDITOR_USER: _READ | {VIEW_CREDITORS, VIEW_IMPORTS, APPROVE_ARRANGEMENTS},
+    Role.CREDITOR_USER: _READ | {VIEW_CREDITORS, VIEW_IMPORTS, APPROVE_ARRANGEMENTS, MANAGE_INTEGRATION},
     Role.SYSTEM: ALL_CAPABILITIES - {ADMIN_SITE},
 }
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from recupero.cases.selectors import MAX_PAGE, CaseFilters, case_claims, case_get, case_list
 from recupero.core.clock import today
@@ -20,9 +20,22 @@ from recupero.law.errors import LawError
 from recupero.ledger.domain.accounts import LABELS, Account
 from recupero.ledger.position import CasePosition, case_position
 from recupero.ledger.selectors import case_balances
+from recupero.reporting.selectors import token_user
 from recupero.web.api.validation import BIGINT_MAX, ObjectId, is_unknown_id, validation_problem
 
-api = NinjaAPI(title="Recupero API", version="1", auth=SessionAuth(), urls_namespace="api")
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer rcp_…`: a creditor user's API token (reporting.services.token_create), scoped
+    like the user it stands for; beside the session for the pages' own calls."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = token_user(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(title="Recupero API", version="1", auth=[SessionAuth(), TokenAuth()], urls_namespace="api")
 
 
 @api.exception_handler(DomainError)
@@ -191,3 +204,5 @@ def me(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/imports", "recupero.web.api.imports.router")
+api.add_router("", "recupero.web.api.arrangements.router")
+api.add_router("", "recupero.web.api.disputes.router")

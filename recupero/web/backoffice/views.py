@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from recupero.web.backoffice import pages, payments
+from recupero.web.backoffice.desk import assign_choices
+from recupero.web.backoffice.disputes import case_desk
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
 
@@ -24,7 +26,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     if page.parsed.ignored:
         messages.warning(request, "Filtro non valido ignorato: " + ", ".join(page.parsed.ignored) + ".")
     template = "web/case_list.html#results" if request.htmx else "web/case_list.html"
-    return render(request, template, {"page": page})
+    assign = assign_choices(tenant=tenant_of(request), actor=user, query=request.GET)
+    return render(request, template, {"page": page, "assign": assign})
 
 
 @backoffice_view
@@ -32,6 +35,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     user = request.user
     page = pages.case_page(tenant=tenant_of(request), actor=user, case_id=case_id)
     context = {"page": page, "case": page.case, **payments.case_context(request, page.case.pk)}
+    context["desk"] = case_desk(tenant=tenant_of(request), actor=user, case=page.case)
     return render(request, "web/case_detail.html", context)
 
 

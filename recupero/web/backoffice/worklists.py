@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from recupero.core.clock import ROME, now
 from recupero.core.errors import DomainError, http_status
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
-from recupero.worklists.domain.items import OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome
+from recupero.worklists.domain.items import AGREEMENTS, OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome
 from recupero.worklists.models import WorkItem
 from recupero.worklists.selectors import call_queue, item_get, skip_trace_queue, visit_queue
 from recupero.worklists.services import work_item_complete
 
+DESK_BACKS = {"mia": "backoffice:my_queue", "giornata": "backoffice:visit_day"}
 PAGES = {
     ItemKind.CALL: ("Telefonate di oggi", "backoffice:call_queue"),
     ItemKind.VISIT: ("Visite domiciliari", "backoffice:visit_queue"),
@@ -89,12 +90,15 @@ def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     back: str = reverse(PAGES[ItemKind(item.kind)][1])
     if item.kind == ItemKind.VERIFY_DATA:
         back += f"?tipo={VERIFY_QUERY}"
+    desk_back = DESK_BACKS.get(request.POST.get("back", ""))  # the desk's item page or the field agent's day
+    if desk_back:
+        back = desk_back
     try:
         outcome = Outcome(request.POST.get("outcome", ""))
     except ValueError:
         messages.error(request, "Esito non valido.")
         return redirect(back)
-    fields = ("amount", "date", "time", "contact_id")
+    fields = ("amount", "date", "time", "contact_id", "reason")
     data = {name: request.POST.get(name, "")[:40] for name in fields}
     note = request.POST.get("note", "")[:300]
     try:
@@ -102,10 +106,20 @@ def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
             tenant=tenant_of(request), actor=user, item=item, outcome=outcome, data=data, note=note
         )
     except DomainError as exc:
+        if desk_back:  # the desk's pages show the message above the same form
+            messages.error(request, exc.message)
+            return (
+                redirect("backoffice:work_item", item_id=item.pk)
+                if desk_back.endswith("my_queue")
+                else redirect(back)
+            )
         # The form comes back with the message at its field and what was typed, never a blank form.
         failed = {"item": item.pk, "outcome": outcome.value, "note": note, **data}
         failed |= {"field": exc.params.get("field", ""), "message": exc.message, "code": exc.code}
         kind = ItemKind(item.kind)
         return _render(request, kind, _queue(request, kind), failed=failed, status=http_status(exc))
     messages.success(request, f"{item.case.code}: {OUTCOME_LABELS[outcome]}.")
+    if outcome in AGREEMENTS:  # the agreement's terms next, on the case's arrangements page
+        target = reverse("backoffice:case_arrangements", args=[item.case_id])
+        return redirect(f"{target}?tipo={AGREEMENTS[outcome]}")
     return redirect(back)

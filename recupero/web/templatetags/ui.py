@@ -33,6 +33,10 @@ EVENT_STYLES: dict[str, tuple[str, str, str]] = {
     "settlement": ("handshake", "warning", "Stralcio"),
     "dispute": ("alert", "danger", "Contestazione"),
     "legal": ("alert", "danger", "Legale"),
+    "arrangement": ("handshake", "warning", "Accordo"),
+    "arrangement.broken": ("alert", "danger", "Accordo non rispettato"),
+    "arrangement.kept": ("handshake", "success", "Accordo rispettato"),
+    "arrangement.accepted": ("handshake", "success", "Riepilogo accettato"),
 }
 _DEFAULT = ("dot", "muted", "Evento")
 

@@ -98,3 +98,9 @@ def test_a_consultant_does_not_reach_the_statements(tenant, client, setup):
     client.force_login(consultant)
     assert client.get(reverse("backoffice:payment_statements")).status_code == 403
     assert client.get(reverse("backoffice:payment_review")).status_code == 403
+    # and the menu does not offer what the page would refuse (payments.reconcile, not payments.post)
+    home = client.get("/")
+    statements = reverse("backoffice:payment_statements")
+    assert home.status_code == 200 and f'href="{statements}"' not in home.content.decode()
+    client.force_login(make_user(tenant, Role.SUPERVISOR, username="sup2"))
+    assert f'href="{statements}"' in client.get("/").content.decode()

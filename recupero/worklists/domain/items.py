@@ -37,6 +37,18 @@ class Outcome(StrEnum):
     REVIEWED = "reviewed"
     # data verification
     VERIFIED = "verified"
+    # the collector's desk (issue 12): what agencies record after a call or a visit
+    RIGHT_PARTY = "right_party"  # spoke with the debtor, no agreement yet
+    WRONG_PARTY = "wrong_party"  # the number reaches somebody else
+    REFUSED = "refused"  # refuses to pay
+    DECEASED = "deceased"
+    INSOLVENCY = "insolvency"  # procedura concorsuale / sovraindebitamento
+    MOVED = "moved"  # visit: no longer lives there
+    DOOR_NOTICE = "door_notice"  # visit: notice left at the door
+    # an agreement reached in the conversation: the item closes and the collector writes it on the case's
+    # arrangements page (the plan's or settlement's terms are checked there against the mandate)
+    PLAN = "plan"
+    SETTLEMENT = "settlement"
 
 
 KIND_LABELS = {
@@ -65,6 +77,15 @@ OUTCOME_LABELS = {
     Outcome.NOT_FOUND: "Irreperibile",
     Outcome.REVIEWED: "Esaminata",
     Outcome.VERIFIED: "Dati verificati",
+    Outcome.RIGHT_PARTY: "Parlato con il debitore",
+    Outcome.WRONG_PARTY: "Persona errata",
+    Outcome.REFUSED: "Rifiuta di pagare",
+    Outcome.DECEASED: "Debitore deceduto",
+    Outcome.INSOLVENCY: "Procedura concorsuale",
+    Outcome.MOVED: "Trasferito",
+    Outcome.DOOR_NOTICE: "Avviso lasciato",
+    Outcome.PLAN: "Piano di rientro concordato",
+    Outcome.SETTLEMENT: "Saldo e stralcio concordato",
 }
 # Outcomes allowed per kind.
 OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
@@ -74,15 +95,58 @@ OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {
         Outcome.DISPUTE,
         Outcome.WRONG_NUMBER,
         Outcome.CALL_BACK,
+        Outcome.RIGHT_PARTY,
+        Outcome.WRONG_PARTY,
+        Outcome.REFUSED,
+        Outcome.DECEASED,
+        Outcome.INSOLVENCY,
+        Outcome.PLAN,
+        Outcome.SETTLEMENT,
     ),
-    ItemKind.VISIT: (Outcome.NOT_HOME, Outcome.MET, Outcome.PROMISE, Outcome.DISPUTE),
+    ItemKind.VISIT: (
+        Outcome.NOT_HOME,
+        Outcome.MET,
+        Outcome.PROMISE,
+        Outcome.DISPUTE,
+        Outcome.MOVED,
+        Outcome.DOOR_NOTICE,
+        Outcome.REFUSED,
+        Outcome.DECEASED,
+        Outcome.PLAN,
+        Outcome.SETTLEMENT,
+    ),
     ItemKind.SKIP_TRACE: (Outcome.FOUND, Outcome.NOT_FOUND),
     ItemKind.LEGAL_REVIEW: (Outcome.REVIEWED,),
     # not found: the skip-trace way (a wrong identity or address is corrected on the case page, then verified)
     ItemKind.VERIFY_DATA: (Outcome.VERIFIED,),
 }
 # A conversation with the debtor (counted against the UNIREC limits, LEGAL.md §4).
-CONVERSATIONS = frozenset({Outcome.PROMISE, Outcome.DISPUTE, Outcome.CALL_BACK, Outcome.MET})
+CONVERSATIONS = frozenset(
+    {
+        Outcome.PROMISE,
+        Outcome.DISPUTE,
+        Outcome.CALL_BACK,
+        Outcome.MET,
+        Outcome.RIGHT_PARTY,
+        Outcome.REFUSED,
+        Outcome.PLAN,
+        Outcome.SETTLEMENT,
+    }
+)
+# Outcomes whose agreement is written next on the case's arrangements page (the kind preselected there).
+AGREEMENTS = {Outcome.PLAN: "plan", Outcome.SETTLEMENT: "settlement"}
+
+# Where an outcome leads the case (through the case transition table; None: the case stays where it is).
+# Deceased or in an insolvency procedure: the claim goes to the heirs or into the procedure (insinuazione al
+# passivo): a lawyer's work, so the case is handed to legal and the ladder stops. A refusal keeps it in work.
+CASE_TARGETS: dict[Outcome, str] = {
+    Outcome.DECEASED: "legal",
+    Outcome.INSOLVENCY: "legal",
+    Outcome.REFUSED: "working",
+    Outcome.RIGHT_PARTY: "working",
+}
+# Outcomes that say the phone number called is not the debtor's: it is marked wrong and never called again.
+WRONG_CONTACT = frozenset({Outcome.WRONG_NUMBER, Outcome.WRONG_PARTY})
 
 
 # Who may act on an item of each kind (close it with an outcome), and who may read its queue: the capability to

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from recupero.cases.models import Dispute
 from recupero.core.clock import ROME
 from recupero.core.domain.roles import Role
 from recupero.core.errors import DomainError
@@ -216,10 +217,16 @@ def test_a_dispute_moves_the_case_and_records_the_note():
     c.refresh_from_db()
     moves = [(e.data["from"], e.data["to"]) for e in c.timeline.filter(kind="case.status").order_by("id")]
     assert (c.status, moves) == ("disputed", [("new", "disputed")])
+    dispute = Dispute.objects.get(case=c)  # the dispute itself (issue 12): reason "other" when none is given
+    assert (dispute.reason, dispute.description, dispute.channel) == (
+        "other",
+        "fattura già pagata",
+        "telefono",
+    )
     assert (done.status, done.outcome, done.outcome_data) == (
         "done",
         "dispute",
-        {"note": "fattura già pagata"},
+        {"note": "fattura già pagata", "dispute": dispute.pk, "reason": "other"},
     )
 
 

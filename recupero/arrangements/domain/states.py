@@ -1,0 +1,86 @@
+"""Transition tables of arrangements and instalments (rule 7: no status is set by hand)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    PROMISE = "promise"  # promessa di pagamento
+    PLAN = "plan"  # piano di rientro
+    SETTLEMENT = "settlement"  # saldo e stralcio
+
+
+class ArrangementStatus(StrEnum):
+    PENDING_APPROVAL = "pending_approval"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    KEPT = "kept"
+    BROKEN = "broken"
+    REPLACED = "replaced"
+    CANCELLED = "cancelled"
+
+
+class InstalmentStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+KIND_LABELS = {
+    Kind.PROMISE: "Promessa di pagamento",
+    Kind.PLAN: "Piano di rientro",
+    Kind.SETTLEMENT: "Saldo e stralcio",
+}
+
+LABELS = {
+    ArrangementStatus.PENDING_APPROVAL: "In attesa di approvazione",
+    ArrangementStatus.ACTIVE: "Attivo",
+    ArrangementStatus.REJECTED: "Respinto",
+    ArrangementStatus.EXPIRED: "Scaduto senza decisione",
+    ArrangementStatus.KEPT: "Rispettato",
+    ArrangementStatus.BROKEN: "Non rispettato",
+    ArrangementStatus.REPLACED: "Sostituito",
+    ArrangementStatus.CANCELLED: "Annullato",
+}
+
+INSTALMENT_LABELS = {
+    InstalmentStatus.PENDING: "Da pagare",
+    InstalmentStatus.PAID: "Pagata",
+    InstalmentStatus.MISSED: "Non pagata",
+    InstalmentStatus.CANCELLED: "Annullata",
+}
+
+A = ArrangementStatus
+TRANSITIONS: dict[ArrangementStatus, frozenset[ArrangementStatus]] = {
+    A.PENDING_APPROVAL: frozenset({A.ACTIVE, A.REJECTED, A.EXPIRED, A.REPLACED, A.CANCELLED}),
+    A.ACTIVE: frozenset({A.KEPT, A.BROKEN, A.REPLACED, A.CANCELLED}),
+    A.REJECTED: frozenset(),
+    A.EXPIRED: frozenset(),
+    A.KEPT: frozenset(),
+    A.BROKEN: frozenset(),
+    A.REPLACED: frozenset(),
+    A.CANCELLED: frozenset(),
+}
+
+# The statuses of an arrangement still open on its case (one per case: a database constraint keeps it).
+OPEN = frozenset({A.PENDING_APPROVAL, A.ACTIVE})
+
+I = InstalmentStatus  # noqa: E741
+INSTALMENT_TRANSITIONS: dict[InstalmentStatus, frozenset[InstalmentStatus]] = {
+    I.PENDING: frozenset({I.PAID, I.MISSED, I.CANCELLED}),
+    # A missed instalment paid late, while the plan still runs (the mandate tolerates some misses).
+    I.MISSED: frozenset({I.PAID, I.CANCELLED}),
+    I.PAID: frozenset(),
+    I.CANCELLED: frozenset(),
+}
+
+
+def can_transition(source: str, target: str) -> bool:
+    return ArrangementStatus(target) in TRANSITIONS[ArrangementStatus(source)]
+
+
+def can_instalment_transition(source: str, target: str) -> bool:
+    return InstalmentStatus(target) in INSTALMENT_TRANSITIONS[InstalmentStatus(source)]

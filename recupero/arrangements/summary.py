@@ -1,0 +1,54 @@
+"""The written summary of an agreement (riepilogo dell'accordo): the text the debtor reads and accepts.
+
+Its SHA-256 is stored with the acceptance, so the words accepted can be proved later, byte for byte."""
+
+from __future__ import annotations
+
+from recupero.arrangements.domain.schedule import INTEREST_LABELS, InterestTreatment
+from recupero.arrangements.domain.states import KIND_LABELS, Kind
+from recupero.arrangements.models import Arrangement, Instalment
+from recupero.law.money import format_eur
+
+
+def _debtor(arrangement: Arrangement) -> str:
+    d = arrangement.case.debtor
+    return d.company_name or f"{d.first_name} {d.last_name}".strip()
+
+
+def _rows(instalments: list[Instalment]) -> list[str]:
+    rows = []
+    for i in instalments:
+        what = "Acconto" if i.number == 0 else f"Rata {i.number}"
+        rows.append(f"- {what}: {format_eur(i.amount)} € entro il {i.due_on:%d/%m/%Y}")
+    return rows
+
+
+def summary_text(arrangement: Arrangement, instalments: list[Instalment]) -> str:
+    case = arrangement.case
+    kind = Kind(arrangement.kind)
+    lines = [
+        f"Riepilogo dell'accordo — pratica {case.code}",
+        f"Creditore: {case.creditor.name}",
+        f"Debitore: {_debtor(arrangement)}",
+        "",
+        f"Tipo di accordo: {KIND_LABELS[kind]}",
+        f"Dovuto alla data dell'accordo ({arrangement.started_on:%d/%m/%Y}): {format_eur(arrangement.amount_due)} €",
+    ]
+    if kind is Kind.SETTLEMENT:
+        lines.append(
+            f"Sconto concordato: {arrangement.discount_percent}% — a saldo e stralcio: "
+            f"{format_eur(arrangement.total)} €. Se i pagamenti non sono rispettati lo sconto decade e torna "
+            "dovuto l'intero importo."
+        )
+    else:
+        lines.append(f"Importo concordato: {format_eur(arrangement.total)} €")
+    if kind is Kind.PLAN:
+        lines.append(INTEREST_LABELS[InterestTreatment(arrangement.interest_treatment)] + ".")
+    lines += ["", "Scadenze:", *_rows(instalments), ""]
+    lines.append(
+        f"Un pagamento si considera puntuale se ricevuto entro {arrangement.grace_days} giorni dalla scadenza."
+    )
+    lines.append(
+        "Accettando questo riepilogo il debitore riconosce il debito indicato (artt. 1988 e 2944 c.c.)."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""The texts of an agreement's messages, built by the sending tasks: the written summary (riepilogo dell'accordo)
+with the debtor's personal link (template `arrangement_summary`, queued by `channels.summaries.summary_send`), and
+the instalment reminder and missed-instalment notice (`instalment_reminder`, `instalment_missed`, queued by
+`strategies.reminders.instalment_notices_send`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from recupero.arrangements.models import Acceptance, Instalment
+from recupero.arrangements.selectors import summary_token
+from recupero.channels.models import Communication
+from recupero.channels.providers.base import Message
+from recupero.law.money import format_eur
+
+TEMPLATE = "arrangement_summary"
+INSTALMENT_TEMPLATES = ("instalment_reminder", "instalment_missed")
+_INSTALMENT_TEXTS = {
+    "instalment_reminder": (
+        "Promemoria: rata {number} del suo piano – pratica {code}",
+        "Gentile {name},\n\nle ricordiamo che la rata {number} del piano concordato, di {amount} €, scade il "
+        "{due}.\nPuò pagarla con bonifico a {creditor} indicando la causale «{code} rata {number}».\n"
+        "Se ha già provveduto, non tenga conto di questo messaggio.\n\nCordiali saluti",
+        "Promemoria: la rata {number} di {amount} EUR del suo piano (pratica {code}) scade il {due}.",
+    ),
+    "instalment_missed": (
+        "Rata {number} non pagata – pratica {code}",
+        "Gentile {name},\n\nnon risulta pagata la rata {number} del piano concordato, di {amount} €, scaduta il "
+        "{due}.\nLa preghiamo di provvedere o di contattarci: se la rata resta non pagata, il piano decade "
+        "secondo le condizioni del mandato.\n\nCordiali saluti",
+        "Non risulta pagata la rata {number} di {amount} EUR scaduta il {due} (pratica {code}). Ci contatti.",
+    ),
+}
+
+
+def summary_path(acceptance: Acceptance) -> str:
+    return reverse("arrangement_accept", args=[summary_token(acceptance)])
+
+
+def summary_message(comm: Communication, base_url: str | None = None) -> Message:
+    """The message of a queued summary: the agreed terms and the personal link to accept them (an absolute
+    address on the site the debtor reaches: RECUPERO_PUBLIC_URL)."""
+    if base_url is None:
+        base_url = settings.RECUPERO_PUBLIC_URL.rstrip("/")
+    acceptance = Acceptance.objects.get(pk=int(comm.action.split(":", 1)[1]), tenant_id=comm.tenant_id)
+    link = f"{base_url}{summary_path(acceptance)}"
+    deadline = f"{acceptance.deadline:%d/%m/%Y}"
+    if comm.kind == "sms":
+        body = f"Riepilogo del suo accordo (pratica {comm.case.code}): lo legga e accetti entro il {deadline}: {link}"
+        return Message("sms", comm.address, body, reference=comm.idempotency_key)
+    body = (
+        f"{acceptance.text}\n\n"
+        f"Per accettare l'accordo apra entro il {deadline} questo indirizzo personale:\n{link}\n"
+    )
+    return Message(
+        comm.kind,
+        comm.address,
+        body,
+        f"Riepilogo dell'accordo – pratica {comm.case.code}",
+        comm.idempotency_key,
+    )
+
+
+def instalment_message(comm: Communication) -> Message:
+    """A reminder before an instalment falls due, or the notice of a missed one (the instalment named by the
+    communication's action, `instalment:<id>`)."""
+    instalment = Instalment.objects.select_related("arrangement").get(
+        pk=int(comm.action.split(":", 1)[1]), tenant_id=comm.tenant_id
+    )
+    subject, body, sms = _INSTALMENT_TEXTS[comm.template]
+    case = comm.case
+    fields = {
+        "number": instalment.number,
+        "amount": format_eur(instalment.amount).removesuffix(" €"),
+        "due": f"{instalment.due_on:%d/%m/%Y}",
+        "code": case.code,
+        "name": case.debtor.display_name,
+        "creditor": case.creditor.name,
+    }
+    if comm.kind == "sms":
+        return Message("sms", comm.address, sms.format(**fields), reference=comm.idempotency_key)
+    return Message(
+        comm.kind, comm.address, body.format(**fields), subject.format(**fields), comm.idempotency_key
+    )

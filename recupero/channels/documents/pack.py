@@ -1,0 +1,159 @@
+"""The verification pack (verifica del debito): one PDF proving the debt to a debtor who disputes it.
+
+Pure Python plus the `typst` package, like the letters: the lead (`channels.packs`) fills `PackData` from the
+database; this module formats every amount and date in Italian and compiles `templates/pack.typ`. The template
+never computes: what it prints is what the case page and the letters print (the law engine's position).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import typst
+
+from recupero.law.clock import ROME
+
+from ..domain.errors import LetterError
+from .formatting import format_amount
+from .render import TEMPLATES
+
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class PackClaim:
+    number: str
+    issued_on: dt.date
+    due_on: dt.date | None
+    amount: Decimal
+    description: str = ""
+    supply_reference: str = ""
+    sdi_delivered_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PackInterestRow:
+    invoice: str
+    start: str  # the law engine's rows arrive formatted in Italian
+    end: str
+    days: str
+    rate: str
+    base: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class PackCommunication:
+    kind: str  # Italian label: Lettera, Raccomandata A/R, PEC, E-mail, SMS
+    template: str
+    address: str
+    status: str
+    sent_at: dt.datetime | None = None
+    accepted_at: dt.datetime | None = None
+    delivered_at: dt.datetime | None = None
+    held_on: dt.date | None = None
+    returned_on: dt.date | None = None
+    tracking_number: str = ""
+    evidence: tuple[str, ...] = ()  # "PEC avvenuta-consegna (sha256 …)"
+
+
+@dataclass(frozen=True)
+class PackData:
+    agency: str
+    agency_address: str
+    creditor: str
+    creditor_vat: str
+    case_code: str
+    debtor: str
+    debtor_tax_code: str
+    assignment_code: str
+    assignment_received_on: dt.date
+    creditor_reference: str
+    on: dt.date
+    claims: tuple[PackClaim, ...]
+    principal: Decimal
+    interest: Decimal
+    flat_compensation: Decimal
+    costs: Decimal
+    payments: Decimal
+    total_due: Decimal
+    interest_rows: tuple[PackInterestRow, ...] = ()
+    readings: tuple[tuple[str, str], ...] = ()
+    rate_warning: str = ""
+    communications: tuple[PackCommunication, ...] = ()
+    dispute: dict[str, str] = field(default_factory=dict)  # reason, opened_on, status, decision
+
+
+def _d(value: dt.date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _dt(value: dt.datetime | None) -> str:
+    return f"{value.astimezone(ROME):%d/%m/%Y %H:%M}" if value else ""
+
+
+def payload(data: PackData) -> dict[str, Any]:
+    """The template's input: every amount and date already written the Italian way."""
+    raw = asdict(data)
+    out: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, str)}
+    out["assignment_received_on"] = _d(data.assignment_received_on)
+    out["on"] = _d(data.on)
+    for name in ("principal", "interest", "flat_compensation", "costs", "payments", "total_due"):
+        out[name] = format_amount(getattr(data, name))
+    out["claims"] = [
+        {
+            "number": c.number,
+            "issued_on": _d(c.issued_on),
+            "due_on": _d(c.due_on),
+            "amount": format_amount(c.amount),
+            "description": c.description,
+            "supply_reference": c.supply_reference,
+            "sdi_delivered_on": _d(c.sdi_delivered_on),
+        }
+        for c in data.claims
+    ]
+    out["interest_rows"] = [asdict(r) for r in data.interest_rows]
+    out["readings"] = [list(r) for r in data.readings]
+    out["communications"] = [
+        {
+            "kind": c.kind,
+            "template": c.template,
+            "address": c.address,
+            "status": c.status,
+            "sent_at": _dt(c.sent_at),
+            "accepted_at": _dt(c.accepted_at),
+            "delivered_at": _dt(c.delivered_at),
+            "held_on": _d(c.held_on),
+            "returned_on": _d(c.returned_on),
+            "tracking_number": c.tracking_number,
+            "evidence": list(c.evidence),
+        }
+        for c in data.communications
+    ]
+    out["dispute"] = dict(data.dispute)
+    return out
+
+
+def render_pack(data: PackData) -> bytes:
+    """The pack as one PDF."""
+    if not data.claims:
+        raise LetterError("letter.no_claims", "La pratica non ha fatture da documentare.")
+    inputs = {"payload": json.dumps(payload(data), ensure_ascii=False, separators=(",", ":"))}
+    compiler: typst.Compiler | None = getattr(_local, "compiler", None)
+    if compiler is None:  # one per thread, like the letters' (typst compilers are not shareable)
+        compiler = typst.Compiler(input=str(TEMPLATES / "pack.typ"), root=str(TEMPLATES), sys_inputs=inputs)
+        _local.compiler = compiler
+    try:
+        result = compiler.compile(format="pdf", sys_inputs=inputs)
+    except RuntimeError as exc:
+        raise LetterError(
+            "letter.render_failed", "Impossibile comporre il fascicolo.", detail=str(exc)
+        ) from exc
+    if not isinstance(result, bytes):
+        raise LetterError("letter.render_failed", "Il compositore non ha prodotto un PDF.")
+    return result

@@ -1,0 +1,228 @@
+"""Every write of the reporting app: the nightly snapshot, API tokens and webhook subscriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+
+from recupero.cases.models import TimelineEvent
+from recupero.core.clock import now
+from recupero.core.domain.roles import MANAGE_INTEGRATION, VIEW_AGENCY_REPORTS
+from recupero.core.errors import DomainError
+from recupero.core.models import Tenant, User
+from recupero.core.permissions import service
+from recupero.core.services import audit_record
+from recupero.reporting import sql
+from recupero.reporting.domain.webhooks import KINDS, MAX_ATTEMPTS, backoff_seconds, kind_of
+from recupero.reporting.integration import key_digest, new_key
+from recupero.reporting.models import (
+    ApiToken,
+    CollectionMonth,
+    Snapshot,
+    SnapshotRun,
+    StepFigure,
+    WebhookCursor,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from recupero.reporting.sending import Sent, body_of, post
+
+
+@dataclass(frozen=True)
+class SnapshotBuilt:
+    day: dt.date
+    snapshot_rows: int
+    month_rows: int
+    step_rows: int
+
+
+@service(VIEW_AGENCY_REPORTS)
+@transaction.atomic
+def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuilt:
+    """Build (or rebuild: the day's rows are replaced) the tenant's snapshot of `day`, set-based in SQL.
+
+    Read-only figures, so the capability is the one that reads them; the audit row records who rebuilt what."""
+    Snapshot.objects.filter(tenant=tenant, day=day).delete()
+    CollectionMonth.objects.filter(tenant=tenant, day=day).delete()
+    StepFigure.objects.filter(tenant=tenant, day=day).delete()
+    SnapshotRun.objects.filter(tenant=tenant, day=day).delete()
+    d = sql.dialect(connection.vendor)
+    with connection.cursor() as cur:
+        # The marks: every entry and case up to here is in the snapshot, every later one is read live.
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgerentry")
+        ledger_upto = cur.fetchone()[0]
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM cases_case")
+        case_upto = cur.fetchone()[0]
+        params: dict[str, Any] = {
+            "tenant": tenant.pk,
+            "day": day,
+            "next_day": _start_of(day + dt.timedelta(days=1)),
+            "upto": ledger_upto,
+            "case_upto": case_upto,
+        }
+        counts = []
+        for statement in (sql.snapshot_insert(d), sql.months_insert(d), sql.steps_insert(d)):
+            cur.execute(statement, params)
+            counts.append(cur.rowcount)
+    SnapshotRun.objects.create(
+        tenant=tenant, day=day, ledger_upto=ledger_upto, case_upto=case_upto, built_at=now()
+    )
+    built = SnapshotBuilt(day, *counts)
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="reporting.snapshot_build",
+        object_type="snapshot",
+        object_id=day.isoformat(),
+        details={"rows": counts},
+    )
+    return built
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight of `day` on the Italian clock (work items are stamped with aware datetimes)."""
+    from recupero.core.clock import ROME
+
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=ROME)
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _own_creditor(actor: User) -> int:
+    if not actor.creditor_id:
+        raise DomainError("reporting.token_needs_creditor")
+    return int(actor.creditor_id)
+
+
+@service(MANAGE_INTEGRATION)
+@transaction.atomic
+def token_create(*, tenant: Tenant, actor: User, name: str) -> tuple[ApiToken, str]:
+    """A new API key for the actor (a creditor user), scoped to its creditor. The key is returned once and
+    never stored: only its SHA-256."""
+    creditor_id = _own_creditor(actor)
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise DomainError("reporting.token_name")
+    key = new_key()
+    token = ApiToken.objects.create(
+        tenant=tenant, user=actor, creditor_id=creditor_id, name=name, prefix=key[:10],
+        digest=key_digest(key), created_at=now(),
+    )  # fmt: skip
+    audit_record(
+        tenant=tenant, actor=actor, action="reporting.token_create", obj=token, details={"name": name}
+    )
+    return token, key
+
+
+@service(MANAGE_INTEGRATION)
+@transaction.atomic
+def token_revoke(*, tenant: Tenant, actor: User, token_id: int) -> ApiToken:
+    """Revoke one of the actor's own tokens (another user's token id is not found)."""
+    token = ApiToken.objects.filter(tenant=tenant, user=actor, pk=token_id).first()
+    if token is None:
+        raise DomainError("auth.not_found")
+    if token.revoked_at is None:
+        token.revoked_at = now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(tenant=tenant, actor=actor, action="reporting.token_revoke", obj=token)
+    return token
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+@service(MANAGE_INTEGRATION)
+@transaction.atomic
+def webhook_subscribe(
+    *, tenant: Tenant, actor: User, url: str, events: list[str]
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint of the actor's creditor for `events`; returns it and its signing secret (once)."""
+    creditor_id = _own_creditor(actor)
+    url = url.strip()
+    if not url.startswith(("http://", "https://")) or len(url) > 300 or " " in url:
+        raise DomainError("reporting.webhook_url")
+    chosen = sorted(set(events))
+    if not chosen or any(e not in KINDS for e in chosen):
+        raise DomainError("reporting.webhook_events", kinds=", ".join(KINDS))
+    secret = secrets.token_hex(32)
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=tenant, creditor_id=creditor_id, url=url, secret=secret, events=chosen, created_by=actor,
+        created_at=now(),
+    )  # fmt: skip
+    audit_record(tenant=tenant, actor=actor, action="reporting.webhook_subscribe", obj=endpoint,
+                 details={"url": url, "events": chosen})  # fmt: skip
+    return endpoint, secret
+
+
+@service(MANAGE_INTEGRATION)
+@transaction.atomic
+def webhook_events_collect(*, tenant: Tenant, actor: User, limit: int = 5000) -> int:
+    """Turn the case timeline's new events into webhook events and pending deliveries, from the tenant's
+    cursor on. The event id is the timeline event's (`tl-<id>`), so running twice creates nothing twice."""
+    cursor, _ = WebhookCursor.objects.select_for_update().get_or_create(tenant=tenant)
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(tenant=tenant, active=True):
+        endpoints.setdefault(endpoint.creditor_id, []).append(endpoint)
+    rows = (
+        TimelineEvent.objects.filter(tenant=tenant, pk__gt=cursor.last_timeline_id)
+        .order_by("pk").values_list("pk", "kind", "data", "at", "case_id", "case__code", "case__creditor_id")[:limit]
+    )  # fmt: skip
+    created, last = 0, cursor.last_timeline_id
+    for pk, kind, data, at, case_id, code, creditor_id in rows:
+        last = pk
+        webhook_kind = kind_of(kind, data or {})
+        wanted = [e for e in endpoints.get(creditor_id, []) if webhook_kind in e.events]
+        if webhook_kind is None or not wanted:
+            continue
+        payload = {"case": {"id": case_id, "code": code}, "at": at.isoformat(), "data": data or {}}
+        event, new = WebhookEvent.objects.get_or_create(
+            event_id=f"tl-{pk}",
+            defaults={"tenant": tenant, "creditor_id": creditor_id, "kind": webhook_kind, "payload": payload,
+                      "created_at": now()},
+        )  # fmt: skip
+        for endpoint in wanted:
+            WebhookDelivery.objects.get_or_create(
+                event=event, endpoint=endpoint, defaults={"tenant": tenant, "next_attempt_at": now()}
+            )
+        created += int(new)
+    cursor.last_timeline_id = last
+    cursor.save(update_fields=["last_timeline_id"])
+    return created
+
+
+@service(MANAGE_INTEGRATION)
+def webhook_deliver_due(*, tenant: Tenant, actor: User, limit: int = 200) -> int:
+    """POST every delivery due now (signed), outside any transaction; each outcome is recorded in its own short
+    transaction: 2xx delivered; otherwise retried with exponential backoff, failed after MAX_ATTEMPTS."""
+    due = list(
+        WebhookDelivery.objects.filter(tenant=tenant, status="pending", next_attempt_at__lte=now())
+        .select_related("event", "endpoint").order_by("next_attempt_at", "pk")[:limit]
+    )  # fmt: skip
+    delivered = 0
+    for delivery in due:
+        event, endpoint = delivery.event, delivery.endpoint
+        body = body_of(event.event_id, event.kind, event.payload)
+        sent = post(endpoint.url, endpoint.secret, event.event_id, event.kind, body)
+        _record(delivery, sent)
+        delivered += int(sent.ok)
+    return delivered
+
+
+@transaction.atomic
+def _record(delivery: WebhookDelivery, sent: Sent) -> None:
+    delivery.attempts += 1
+    delivery.last_status_code = sent.status
+    delivery.last_error = sent.error
+    if sent.ok:
+        delivery.status, delivery.delivered_at = "delivered", now()
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = "failed"
+    else:
+        delivery.next_attempt_at = now() + dt.timedelta(seconds=backoff_seconds(delivery.attempts))
+    delivery.save()

@@ -1,0 +1,34 @@
+"""Background jobs of the reporting app (registered in config/schedule.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from recupero.core.clock import today
+from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
+from recupero.reporting.services import snapshot_build, webhook_deliver_due, webhook_events_collect
+
+log = logging.getLogger(__name__)
+
+
+def snapshot_build_all(day: dt.date | None = None) -> int:
+    """Every tenant's snapshot of `day` (default: yesterday, the last whole Italian day). Idempotent."""
+    day = day or today() - dt.timedelta(days=1)
+    built = 0
+    for tenant in Tenant.objects.order_by("pk"):
+        result = snapshot_build(tenant=tenant, actor=system_actor(tenant), day=day)
+        log.info("snapshot %s for %s: %s rows", day, tenant.code, result.snapshot_rows)
+        built += 1
+    return built
+
+
+def webhooks_run_all() -> int:
+    """Every few minutes: new timeline events become webhook events, and due deliveries are sent."""
+    delivered = 0
+    for tenant in Tenant.objects.order_by("pk"):
+        actor = system_actor(tenant)
+        webhook_events_collect(tenant=tenant, actor=actor)
+        delivered += webhook_deliver_due(tenant=tenant, actor=actor)
+    return delivered

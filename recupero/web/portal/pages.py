@@ -1,0 +1,152 @@
+"""The creditor portal's home: the portfolio's KPIs, the liquidation curve of each assignment against the
+creditor's average, cases by phase. Every figure comes from `reporting.selectors` (snapshot + today); each chart
+has its table, and each table is the one exported (`TABLES`), so what the creditor downloads is what it saw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from recupero.cases.domain.states import LABELS, CaseStatus
+from recupero.cases.selectors import case_status_counts
+from recupero.core.clock import today
+from recupero.core.models import Tenant, User
+from recupero.reporting.domain.figures import average_curve, liquidation_curve, months_elapsed, percent
+from recupero.reporting.selectors import (
+    Figures,
+    assignments_named,
+    collected_months,
+    creditors_named,
+    portfolio_groups,
+    rollup,
+    snapshot_day,
+)
+
+MAX_MONTHS = 24  # a curve's horizon on the page: two years from the affido
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list[object]]
+
+
+@dataclass
+class AssignmentLine:
+    id: int
+    code: str
+    creditor: str
+    received_on: object
+    figures: Figures
+    rate: Decimal
+    curve: list[Decimal]
+
+
+@dataclass
+class PortalHome:
+    totals: Figures
+    rate: Decimal
+    lines: list[AssignmentLine]
+    average: list[Decimal | None]
+    months: int
+    phases: list[tuple[str, str, int]]
+    snapshot_on: object
+    creditors: dict[int, str]
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    @property
+    def chart_data(self) -> dict[str, object]:
+        """What the charts draw (numbers as text: JSON has no Decimal)."""
+        return {
+            "months": list(range(self.months)),
+            "curves": [{"label": a.code, "values": [str(v) for v in a.curve]} for a in self.lines],
+            "average": [None if v is None else str(v) for v in self.average],
+            "phases": {"labels": [p[1] for p in self.phases], "values": [p[2] for p in self.phases]},
+        }
+
+
+def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
+    groups = portfolio_groups(tenant=tenant, actor=actor)
+    by_assignment = rollup(groups, "assignment_id")
+    months = collected_months(tenant=tenant, actor=actor)
+    creditors = creditors_named(tenant=tenant, actor=actor)
+    now = today()
+    lines = []
+    for a in assignments_named(tenant=tenant, actor=actor):
+        figures = by_assignment.get(a.pk, Figures())
+        n = min(MAX_MONTHS, months_elapsed(a.received_on, now))
+        curve = liquidation_curve(a.received_on, figures.assigned, months.get(a.pk, {}), n)
+        lines.append(
+            AssignmentLine(
+                a.pk,
+                a.code,
+                a.creditor.name,
+                a.received_on,
+                figures,
+                percent(figures.collected_total, figures.assigned),
+                curve,
+            )
+        )
+    totals = Figures()
+    for line in lines:
+        totals.add(line.figures)
+    horizon = max((len(line.curve) for line in lines), default=1)
+    counts = case_status_counts(tenant=tenant, actor=actor)
+    phases = [(s.value, LABELS[s], counts.get(s.value, 0)) for s in CaseStatus if counts.get(s.value)]
+    page = PortalHome(
+        totals,
+        percent(totals.collected_total, totals.assigned),
+        lines,
+        average_curve([line.curve for line in lines], horizon),
+        horizon,
+        phases,
+        snapshot_day(tenant=tenant, actor=actor),
+        creditors,
+    )
+    page.tables = _tables(page)
+    return page
+
+
+def _tables(page: PortalHome) -> dict[str, Table]:
+    assignments = Table(
+        "Portafoglio per affido",
+        [
+            "Affido",
+            "Committente",
+            "Data affido",
+            "Pratiche",
+            "Affidato",
+            "Incassato in agenzia",
+            "Pagamenti diretti",
+            "Recupero %",
+            "Giorni medi al primo pagamento",
+        ],
+        [
+            [
+                a.code,
+                a.creditor,
+                a.received_on,
+                a.figures.cases,
+                a.figures.assigned,
+                a.figures.collected,
+                a.figures.collected_direct,
+                a.rate,
+                a.figures.average_days_to_first_payment,
+            ]
+            for a in page.lines
+        ],
+    )
+    curve_rows: list[list[object]] = []
+    for i in range(page.months):
+        row: list[object] = [f"Mese {i + 1}"]
+        row += [a.curve[i] if i < len(a.curve) else None for a in page.lines]
+        row.append(page.average[i])
+        curve_rows.append(row)
+    curve = Table(
+        "Curva di liquidazione (% cumulato incassato)",
+        ["Mese dall'affido", *[a.code for a in page.lines], "Media del committente"],
+        curve_rows,
+    )
+    phases = Table("Pratiche per stato", ["Stato", "Pratiche"], [[label, n] for _s, label, n in page.phases])
+    return {"affidi": assignments, "curva": curve, "stati": phases}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from recupero.web.portal import integration, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("esporta/<str:table>.<str:fmt>", views.export, name="export"),
+    path("integrazione/", integration.integration, name="integration"),
+    path("integrazione/token/", integration.token_new, name="token_new"),
+    path("integrazione/token/<id:token_id>/revoca/", integration.token_delete, name="token_delete"),
+    path("integrazione/webhook/", integration.webhook_new, name="webhook_new"),
+]
