@@ -364,15 +364,53 @@ def _fresh(vendor: str, database_url: str) -> tuple[str | None, str]:
     return database_url, var_dir
 
 
-def run(kind: str, path: Path, vendor: str, database_url: str) -> dict:
+def run(kind: str, path: Path, vendor: str, database_url: str, tree: Path = ROOT) -> dict:
+    """One measurement in its own process, with the code of `tree` (this checkout, or the baseline's)."""
     url, var_dir = _fresh(vendor, database_url)
-    args = [sys.executable, __file__, "--worker", kind, "--path", str(path), "--var-dir", var_dir]
+    script = tree / "benchmarks" / "intake.py"
+    args = [sys.executable, str(script), "--worker", kind, "--path", str(path), "--var-dir", var_dir]
     if url:
         args += ["--database-url", url]
-    done = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=False)
+    done = subprocess.run(args, capture_output=True, text=True, cwd=tree, check=False)
     if done.returncode != 0:
         raise SystemExit(f"worker {kind} {vendor} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compare(csv_path: Path, vendors: list[str], database_url: str, baseline: Path, rounds: int = 2) -> None:
+    """The same file through the baseline's code and this checkout's, old/new alternated twice per database (a
+    shared machine's load drifts); prints the new/old ratio of the commit and of the whole pipeline."""
+    out: dict = {"baseline": str(baseline)}
+    for vendor in vendors:
+        runs: dict[str, list[dict]] = {"old": [], "new": []}
+        for _ in range(rounds):
+            for label, tree in (("old", baseline), ("new", ROOT)):
+                runs[label].append(run("pipeline", csv_path, vendor, database_url, tree))
+                r = runs[label][-1]
+                print(
+                    f"{vendor:10} {label}: commit {r['commit_s']} s, total {r['total_s']} s", file=sys.stderr
+                )
+        assert [r["written"] for r in runs["old"]] == [r["written"] for r in runs["new"]], (
+            "different rows written"
+        )
+        mean = {
+            k: {m: sum(r[m] for r in v) / len(v) for m in ("commit_s", "total_s")} for k, v in runs.items()
+        }
+        ratio = {m: round(mean["new"][m] / mean["old"][m], 3) for m in ("commit_s", "total_s")}
+        best = {k: {m: min(r[m] for r in v) for m in ("commit_s", "total_s")} for k, v in runs.items()}
+        best_ratio = {m: round(best["new"][m] / best["old"][m], 3) for m in ("commit_s", "total_s")}
+        out[vendor] = {
+            "rows": runs["new"][0]["rows"],
+            "runs": {k: [(r["commit_s"], r["total_s"]) for r in v] for k, v in runs.items()},
+            "ratio_new_old_mean": ratio,
+            "ratio_new_old_best": best_ratio,
+        }
+        print(
+            f"{vendor:10} new/old: commit {ratio['commit_s']} (best of each {best_ratio['commit_s']}), "
+            f"total {ratio['total_s']} (best {best_ratio['total_s']})",
+            file=sys.stderr,
+        )
+    print(json.dumps(out))
 
 
 def main() -> None:
@@ -388,6 +426,12 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--path")
     parser.add_argument("--var-dir")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of the code before (git worktree): old vs new, alternated twice",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="with --baseline: old/new pairs per database")
     args = parser.parse_args()
     if args.worker:
         work = {"pipeline": worker_pipeline, "floor": worker_floor}[args.worker]
@@ -404,6 +448,11 @@ def main() -> None:
     )
     result: dict = {"rows": args.rows}
     vendors = ["sqlite"] + ([] if args.skip_postgres else ["postgresql"])
+    if args.baseline:
+        compare(
+            csv_path, [args.only] if args.only else vendors, args.database_url, args.baseline, args.rounds
+        )
+        return
     if args.only:
         vendors, xlsx_rows, invoices = [args.only], 0, 0
     for vendor in vendors:

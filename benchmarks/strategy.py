@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,18 +42,18 @@ def pg_recreate(name: str) -> None:
         conn.execute(f"CREATE DATABASE {name}")
 
 
-def build(url: str, cases: int, var_dir: Path) -> dict:
+def build(url: str, cases: int, var_dir: Path, tree: Path = ROOT) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "RECUPERO_VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
     }
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=tree, env=env, check=True)
     started = time.perf_counter()
     subprocess.run(
         [PYTHON, "manage.py", "demo", "--cases", str(cases), "--json", "--no-migrate"],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
         check=True,
         capture_output=True,
@@ -107,7 +108,7 @@ print(json.dumps({"open_cases": rows, "scan_seconds": round(scan, 2), "plan_only
 """
 
 
-def measure(url: str, var_dir: Path) -> dict:
+def measure(url: str, var_dir: Path, tree: Path = ROOT) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -115,7 +116,7 @@ def measure(url: str, var_dir: Path) -> dict:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
     }
     out = subprocess.run(
-        [PYTHON, "-c", MEASURE, RUN_DATE], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-c", MEASURE, RUN_DATE], cwd=tree, env=env, check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -132,6 +133,59 @@ def report(vendor: str, result: dict) -> None:
     )
 
 
+def _copy(vendor: str, source: str, label: str, var_dir: Path) -> str:
+    """A fresh copy of a built demo database (the run writes to it)."""
+    if vendor == "sqlite":
+        target = var_dir / f"{label}.sqlite3"
+        shutil.copy(source.removeprefix("sqlite:///"), target)
+        return f"sqlite:///{target}"
+    name = f"{PG_NAME}_{label}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE {source.rsplit('/', 1)[-1]}")
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def compare(cases: int, vendors: list[str], baseline: Path) -> dict:
+    """The demo load and the daily run with the baseline's code and this checkout's: each tree builds its own demo
+    (the load is compared too), then runs on a fresh copy of it, old/new alternated twice; new/old ratios."""
+    out: dict = {"benchmark": "strategy_run old vs new", "cases": cases, "baseline": str(baseline)}
+    trees = {"old": baseline, "new": ROOT}
+    for vendor in vendors:
+        var_dir = Path(tempfile.mkdtemp(prefix="recupero-bench-strategy-"))
+        built, runs = {}, {"old": [], "new": []}
+        for label, tree in trees.items():
+            if vendor == "sqlite":
+                url = f"sqlite:///{var_dir / f'built-{label}.sqlite3'}"
+            else:
+                pg_recreate(f"{PG_NAME}_built_{label}")
+                url = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}_built_{label}"
+            built[label] = (url, build(url, cases, var_dir, tree)["build_seconds"])
+            print(f"{vendor:<10} {label}: demo load {built[label][1]} s", file=sys.stderr, flush=True)
+        for _ in range(2):
+            for label, tree in trees.items():
+                result = measure(_copy(vendor, built[label][0], label, var_dir), var_dir, tree)
+                runs[label].append(result)
+                print(f"{vendor:<10} {label}: run {result['run_seconds']} s", file=sys.stderr, flush=True)
+        assert [r["steps_executed"] for r in runs["old"]] == [r["steps_executed"] for r in runs["new"]]
+        mean = {k: sum(r["run_seconds"] for r in v) / len(v) for k, v in runs.items()}
+        out[vendor] = {
+            "open_cases": runs["new"][0]["open_cases"],
+            "steps": runs["new"][0]["steps_executed"],
+            "run_seconds": {k: [r["run_seconds"] for r in v] for k, v in runs.items()},
+            "run_ratio_new_old": round(mean["new"] / mean["old"], 3),
+            "load_seconds": {k: v[1] for k, v in built.items()},
+            "load_ratio_new_old": round(built["new"][1] / built["old"][1], 3),
+        }
+        print(
+            f"{vendor:<10} new/old: run {out[vendor]['run_ratio_new_old']}, demo load "
+            f"{out[vendor]['load_ratio_new_old']}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -143,7 +197,12 @@ def main() -> int:
         default=[],
         help="measure this existing demo database instead of building one (repeatable; it is written to)",
     )
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code before: old vs new, alternated")
     args = parser.parse_args()
+    if args.baseline:
+        vendors = [args.only] if args.only else ["sqlite", "postgresql"]
+        print(json.dumps(compare(args.cases, vendors, args.baseline)))
+        return 0
     figures: dict[str, object] = {"benchmark": "strategy_run", "cases": args.cases, "run_date": RUN_DATE}
     if args.database_url:
         figures.pop("cases")

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 
+from recupero.cases.bulk import next_case_seqs
 from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
 from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.disputes import (
@@ -27,6 +27,7 @@ from recupero.cases.domain.disputes import STATUS_LABELS as DISPUTE_STATUS_LABEL
 from recupero.cases.domain.disputes import can_transition as dispute_can_transition
 from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
+from recupero.cases.domain.timeline import opened_summary
 from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
 from recupero.core.clock import now, today
 from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS
@@ -108,11 +109,24 @@ def _validated_claims(claims: list[ClaimInput]) -> list[tuple[ClaimInput, Decima
     return out
 
 
-def next_case_seqs(tenant: Tenant, count: int = 1) -> range:
-    """Reserve `count` consecutive case numbers (called inside the caller's transaction)."""
-    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
-    top = Case.objects.filter(tenant=tenant).aggregate(top=Max("seq"))["top"] or 0
-    return range(top + 1, top + 1 + count)
+def _claims_create(tenant: Tenant, case: Case, checked: list[tuple[ClaimInput, Decimal]]) -> None:
+    """The claims of a case being opened (their number keys as `cases.bulk.number_key_columns` computes them)."""
+    Claim.objects.bulk_create(
+        Claim(
+            tenant=tenant,
+            case=case,
+            invoice_number=c.invoice_number,
+            number_head=(keys := invoice_number_keys(c.invoice_number))[0],
+            number_tail=keys[1],
+            issued_on=c.issued_on,
+            due_on=c.due_on,
+            amount=amount,
+            description=c.description,
+            supply_reference=c.supply_reference,
+            sdi_delivered_on=c.sdi_delivered_on,
+        )
+        for c, amount in checked
+    )
 
 
 @service(COMMIT_IMPORTS)
@@ -164,28 +178,13 @@ def case_open(
         province=province,
         original_amount=sum((a for _, a in checked), Decimal("0.00")),
     )
-    Claim.objects.bulk_create(
-        Claim(
-            tenant=tenant,
-            case=case,
-            invoice_number=c.invoice_number,
-            number_head=(keys := invoice_number_keys(c.invoice_number))[0],
-            number_tail=keys[1],
-            issued_on=c.issued_on,
-            due_on=c.due_on,
-            amount=amount,
-            description=c.description,
-            supply_reference=c.supply_reference,
-            sdi_delivered_on=c.sdi_delivered_on,
-        )
-        for c, amount in checked
-    )
+    _claims_create(tenant, case, checked)
     timeline_append(
         tenant=tenant,
         actor=actor,
         case=case,
         kind="case.opened",
-        summary=f"Pratica aperta: {len(checked)} fatture, {format_eur(case.original_amount)} €",
+        summary=opened_summary(len(checked), format_eur(case.original_amount)),
         data={"assignment": assignment.code, "amount": str(case.original_amount)},
     )
     audit_record(tenant=tenant, actor=actor, action="case.open", obj=case)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, connection, connections, transaction
 
@@ -267,3 +268,34 @@ def keys_held(table: str, fk: ForeignKey, values: Collection[int]) -> None:
             f'insert on table "{table}" violates foreign key constraint "{fk.name}": '
             f'{missing} value(s) of {fk.column} not present in table "{fk.parent}"'
         )
+
+
+# ---- the owners' column lists and frame writers (issue 11 item 1) -------------------------------------------
+def columns_of(model: Any, omit: Sequence[str] = ()) -> tuple[str, ...]:
+    """The model's concrete columns in field order, less `omit`: the column list of a bulk insert, derived from
+    the model so that a new field cannot be forgotten. An omitted column must have a database default or take
+    NULL (the insert leaves it out), else this refuses at import time."""
+    fields = model._meta.concrete_fields
+    for field in fields:
+        if field.column in omit and not (field.null or field.has_db_default()):
+            raise RuntimeError(
+                f"{model._meta.db_table}.{field.column} has no database default: not omissible"
+            )
+    return tuple(f.column for f in fields if f.column not in omit)
+
+
+class FrameWriter(Protocol):
+    """What the owners' bulk modules need of a set-based writer (the intake's `imports.frames.Loader`): insert a
+    frame whose columns are the table's, reserve primary keys, run one UPDATE over many rows."""
+
+    def write(self, table: str, frame: Any) -> int: ...
+
+    def reserve_ids(self, table: str, count: int) -> Any: ...
+
+    def update(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+
+def polars_template(text: str) -> str:
+    """A `str.format` template with its named fields as `{}` (polars' `pl.format`), in the same order: the
+    single-row and the set-based writer of a text share one template."""
+    return re.sub(r"\{\w+\}", "{}", text)

@@ -1,9 +1,9 @@
 """Load (and reload) the deterministic demo agency: tenant `demo`, three creditors, users, N cases.
 
-The few reference rows (tenant, users, creditors, mandates, assignments) go through the ORM; the bulk (debtors,
-contacts, cases, claims, ledger entries, timeline) is streamed in chunks through `recupero.core.bulk`. The load as
-a whole leaves one audit record. This module is the demo's only writer: it is a fixture loader, not a business
-flow, so it writes other apps' tables directly (rule 2's exception for bulk loads, as in ARCHITECTURE's stack).
+The few reference rows go through their owners: tenant and users through `core.seed` (public demo credentials,
+no validators), creditors, mandates and assignments through the parties and cases services. The bulk (debtors,
+contacts, cases, claims, ledger entries, timeline) is generated in chunks and written through the owners' bulk
+modules (`parties.bulk`, `cases.bulk`, `ledger.bulk`; issue 11 item 1): the demo writes no table itself.
 """
 
 from __future__ import annotations
@@ -18,27 +18,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from schwifty import IBAN
 
-from recupero.cases.models import Assignment
-from recupero.core.accounts import DEVICE_NAME
+from recupero.cases.services import assignment_create, assignment_return_cases
 from recupero.core.bulk import Bulk
 from recupero.core.domain.roles import Role
 from recupero.core.domain.security import two_factor_required
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
+from recupero.core.seed import tenant_seed, user_creditor_set, users_seed
 from recupero.core.services import audit_record
 from recupero.demo.arrangements import arrangement_policies
 from recupero.demo.desk import desk_demo
-from recupero.demo.domain.plan import CREDITORS, assignments_for
-from recupero.demo.generator import CHUNK, COLUMNS, TABLES, ChunkGenerator, Counters, CreditorRef
+from recupero.demo.domain.plan import CREDITORS, AssignmentPlan, CreditorPlan, assignments_for
+from recupero.demo.generator import CHUNK, TABLES, WRITERS, ChunkGenerator, Counters, CreditorRef
 from recupero.demo.payments import demo_payments
 from recupero.demo.remittance import remittance_terms
 from recupero.law.codegen import vat_number
-from recupero.parties.models import Creditor, Mandate
+from recupero.parties.models import Creditor
+from recupero.parties.services import creditor_consultant_add, creditor_create, mandate_create
 
 TENANT_CODE = "demo"
 PASSWORD = "demo"
@@ -163,8 +162,9 @@ def _iban(abi: str, cab: str, account: int) -> str:
 
 
 def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
-    """Tenant, users, creditors with mandates and assignments. Returns them and the number of rows written."""
-    tenant = Tenant.objects.create(
+    """Tenant, users, creditors with mandates and assignments, each through its owner (core's seed rows, the
+    parties and cases services). Returns them and the number of rows written."""
+    tenant = tenant_seed(
         code=TENANT_CODE,
         name="Recupero Demo S.r.l.",
         vat_number=vat_number(4_812_733, 58),
@@ -174,99 +174,99 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
         licence="Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura di Milano",
         iban="IT60X0542811101000000123456",  # the collection account (payments.demo registers it)
     )
-    taken = set(User.objects.filter(username__in=[u[0] for u in USERS]).values_list("username", flat=True))
-    if taken:
-        raise RuntimeError(f"usernames already taken outside the demo: {', '.join(sorted(taken))}")
-    password = make_password(PASSWORD)  # hashed once, shared by every demo user (same password)
-    users = {}
-    for username, role, first, last, _ in USERS:
-        users[username] = User.objects.create(
-            tenant=tenant,
-            username=username,
-            password=password,
-            role=role.value,
-            first_name=first,
-            last_name=last,
-            email=f"{username}@recupero-demo.it",
-            is_staff=role == Role.ADMIN,
-        )
+    actor = system_actor(tenant)
     # Demo password and TOTP secret are public by design: only this loader sets them, without the validators.
-    devices = [
-        TOTPDevice(user=user, name=DEVICE_NAME, key=DEMO_TOTP_HEX, confirmed=True)
-        for user in users.values()
-        if two_factor_required(user.role)
-    ]
-    TOTPDevice.objects.bulk_create(devices)
-    rows = 1 + len(users) + len(devices)
+    users = users_seed(
+        tenant=tenant,
+        actor=actor,
+        users=[
+            dict(
+                username=username,
+                role=role.value,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@recupero-demo.it",
+                is_staff=role == Role.ADMIN,
+            )
+            for username, role, first, last, _ in USERS
+        ],
+        password=PASSWORD,
+        totp_hex=DEMO_TOTP_HEX,
+    )
+    rows = 1 + len(users) + sum(two_factor_required(u.role) for u in users.values())
     refs = []
     for number, plan in enumerate(CREDITORS, start=1):
-        vat = vat_number(1_000_000 * number + 234_567, (15, 58, 17)[number - 1])
-        slug = plan.code.lower().replace("demo-", "")
-        creditor = Creditor.objects.create(
-            tenant=tenant,
-            code=plan.code,
-            name=plan.name,
-            sector=plan.sector,
-            vat_number=vat,
-            tax_code=vat,
-            pec=f"recupero.crediti@pec.{slug}-demo.it",
-            primary_colour=plan.primary_colour,
-            secondary_colour=plan.secondary_colour,
-            signature=f"Ufficio Recupero Crediti — {plan.name}",
-            contact_phone=f"+39800{100_000 + number * 1111}",
-            contact_email=f"crediti@{slug}-demo.it",
-            iban=_iban(
-                ("02008", "05034", "03069")[number - 1],
-                ("01600", "11701", "01234")[number - 1],
-                200000000000 + number,
-            ),
-        )
+        creditor, assignments = _creditor(tenant, actor, number, plan, users[CONSULTANT_OF[plan.code]])
         consultant = users[CONSULTANT_OF[plan.code]]
-        creditor.consultants.add(consultant)
-        Mandate.objects.create(
-            tenant=tenant,
-            creditor=creditor,
-            reference=f"MAND-{plan.assignment_prefix}-2019",
-            commission_percent=Decimal(plan.commission_percent),
-            max_discount_percent=Decimal(plan.max_discount_percent),
-            max_instalments=plan.max_instalments,
-            min_instalment=Decimal(plan.min_instalment),
-            allowed_channels=list(plan.channels),
-            contact_window=plan.contact_window,
-            starts_on=dt.date(2019, 1, 1),
-            strategy_code=f"{plan.sector}-standard",
-            waive_flat_compensation=plan.sector != "supplier",
-            # the supplier's debtors pay it directly (it reports the payments); the others pay the agency
-            payee="creditor" if plan.sector == "supplier" else "agency",
-        )
-        made = Assignment.objects.bulk_create(
-            Assignment(
-                tenant=tenant,
-                creditor=creditor,
-                code=a.code,
-                received_on=a.received_on,
-                return_on=a.return_on,
-                status="returned" if a.returned else "open",
-            )
-            for a in assignments_for(plan)
-        )
-        plans = assignments_for(plan)
-        refs.append(
-            CreditorRef(
-                creditor.pk,
-                plan.code,
-                plan.sector,
-                consultant.pk,
-                [(a.pk, p) for a, p in zip(made, plans, strict=True)],
-            )
-        )
-        rows += 3 + len(made)
+        refs.append(CreditorRef(creditor.pk, plan.code, plan.sector, consultant.pk, assignments))
+        rows += 3 + len(assignments)
     for username, *_rest, creditor_code in USERS:
         if creditor_code:
-            User.objects.filter(pk=users[username].pk).update(
-                creditor_id=next(r.id for r in refs if r.code == creditor_code)
-            )
+            creditor_id = next(r.id for r in refs if r.code == creditor_code)
+            user_creditor_set(tenant=tenant, actor=actor, user=users[username], creditor_id=creditor_id)
     return tenant, users, refs, rows
+
+
+def _creditor(
+    tenant: Tenant, actor: User, number: int, plan: CreditorPlan, consultant: User
+) -> tuple[Creditor, list[tuple[int, AssignmentPlan]]]:
+    """One creditor of the demo with its consultant, mandate and assignments, through parties' and cases' services."""
+    vat = vat_number(1_000_000 * number + 234_567, (15, 58, 17)[number - 1])
+    slug = plan.code.lower().replace("demo-", "")
+    creditor = creditor_create(
+        tenant=tenant,
+        actor=actor,
+        code=plan.code,
+        name=plan.name,
+        sector=plan.sector,
+        vat_number=vat,
+        tax_code=vat,
+        pec=f"recupero.crediti@pec.{slug}-demo.it",
+        primary_colour=plan.primary_colour,
+        secondary_colour=plan.secondary_colour,
+        signature=f"Ufficio Recupero Crediti — {plan.name}",
+        contact_phone=f"+39800{100_000 + number * 1111}",
+        contact_email=f"crediti@{slug}-demo.it",
+        iban=_iban(
+            ("02008", "05034", "03069")[number - 1],
+            ("01600", "11701", "01234")[number - 1],
+            200000000000 + number,
+        ),
+    )
+    creditor_consultant_add(tenant=tenant, actor=actor, creditor=creditor, user=consultant)
+    mandate_create(
+        tenant=tenant,
+        actor=actor,
+        creditor=creditor,
+        reference=f"MAND-{plan.assignment_prefix}-2019",
+        commission_percent=Decimal(plan.commission_percent),
+        max_discount_percent=Decimal(plan.max_discount_percent),
+        max_instalments=plan.max_instalments,
+        min_instalment=Decimal(plan.min_instalment),
+        allowed_channels=list(plan.channels),
+        contact_window=plan.contact_window,
+        starts_on=dt.date(2019, 1, 1),
+        strategy_code=f"{plan.sector}-standard",
+        waive_flat_compensation=plan.sector != "supplier",
+        # the supplier's debtors pay it directly (it reports the payments); the others pay the agency
+        payee="creditor" if plan.sector == "supplier" else "agency",
+    )
+    assignments = []
+    for a in assignments_for(plan):
+        made = assignment_create(
+            tenant=tenant,
+            actor=actor,
+            creditor=creditor,
+            code=a.code,
+            received_on=a.received_on,
+            return_on=a.return_on,
+        )
+        if a.returned:  # handed back before any case of the demo is in it
+            assignment_return_cases(
+                tenant=tenant, actor=actor, assignment=made, on=a.return_on, reason="rientro"
+            )
+        assignments.append((made.pk, a))
+    return creditor, assignments
 
 
 # ---- the load ----------------------------------------------------------------------------------------------
@@ -293,6 +293,7 @@ def demo_load(
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         tenant, _users, refs, setup_rows = _setup(seed)
+        actor = system_actor(tenant)
         setup_rows += remittance_terms(tenant)
         setup_rows += arrangement_policies(tenant)
         setup_rows += desk_demo(tenant, _users)  # the collector's desk: a team and its rules
@@ -302,8 +303,7 @@ def demo_load(
         indexes = _drop_secondary_indexes() if big else []
         done = 0
         for size, rows in _chunks_ahead(generator, cases):
-            for table in TABLES:
-                bulk.write(table, COLUMNS[table], rows[table])
+            _write_chunk(bulk, tenant, actor, rows)
             done += size
             if progress:
                 progress(done, bulk.rows + setup_rows, time.perf_counter() - started)
@@ -312,7 +312,7 @@ def demo_load(
         total = bulk.rows + setup_rows + 1
         audit_record(
             tenant=tenant,
-            actor=system_actor(tenant),
+            actor=actor,
             action="demo.load",
             object_type="core.tenant",
             object_id=str(tenant.pk),
@@ -330,6 +330,12 @@ def demo_load(
         per_table={"setup": setup_rows, **bulk.per_table},
         vendor=bulk.vendor,
     )
+
+
+def _write_chunk(bulk: Bulk, tenant: Tenant, actor: User, rows: dict[str, list[tuple[object, ...]]]) -> None:
+    """One chunk's rows, table by table, through the owners' bulk modules (issue 11 item 1)."""
+    for table in TABLES:
+        WRITERS[table](tenant=tenant, actor=actor, bulk=bulk, rows=rows[table])
 
 
 def _chunks_ahead(

@@ -105,6 +105,15 @@ class Loader:
         self._fresh[table] = pl.concat([self._fresh[table], ids]) if table in self._fresh else ids
         return written
 
+    # the rest of `core.bulk.FrameWriter`: the owners' bulk modules reserve ids and update through the loader
+    @staticmethod
+    def reserve_ids(table: str, count: int) -> pl.Series:
+        return reserve_ids(table, count)
+
+    @staticmethod
+    def update(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        update(sql, rows)
+
     def _not_fresh(self, fk: bulk.ForeignKey, column: pl.Series) -> list[int]:
         """The distinct values of the column that are not ids this loader wrote into the parent table."""
         values = column.drop_nulls().unique()

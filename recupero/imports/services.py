@@ -435,7 +435,7 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
         assignment_id=assignment.pk if assignment else 0,
         assignment_code=batch.assignment_code,
         batch_id=batch.pk,
-        actor_id=batch.created_by_id,
+        actor=actor,
         opened_on=batch.received_on.isoformat(),
         now=staging.timestamp(connection.vendor, moment),
         progress=lambda phase, done, total: progress(phase, done, total),

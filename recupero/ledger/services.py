@@ -18,6 +18,7 @@ from recupero.core.permissions import require_case, service, system_actor
 from recupero.core.services import audit_record
 from recupero.law.errors import LawError
 from recupero.law.rates import ECB, LEGAL_KIND, default_rates, next_row, parse_rate
+from recupero.ledger.domain import opening
 from recupero.ledger.domain.accounts import Account, EntryKind, total_due
 from recupero.ledger.models import InterestRate, LedgerEntry
 from recupero.ledger.selectors import case_balances, rate_table
@@ -108,22 +109,17 @@ def opening_post(*, tenant: Tenant, actor: User, case: Case, posted_on: dt.date)
     """The opening balance: each claim's amount moves from the creditor's assigned claims to principal."""
     claims = Claim.objects.filter(tenant=tenant, case=case).order_by("issued_on", "id")
     lines = [
-        Line(
-            Account.PRINCIPAL,
-            Account.ASSIGNED,
-            c.amount,
-            f"Fattura {c.invoice_number} del {c.issued_on:%d/%m/%Y}",
-        )
+        Line(opening.DEBIT, opening.CREDIT, c.amount, opening.description(c.invoice_number, c.issued_on))
         for c in claims
     ]
     return entry_post(
         tenant=tenant,
         actor=actor,
         case=case,
-        kind=EntryKind.OPENING,
+        kind=opening.KIND,
         posted_on=posted_on,
         lines=lines,
-        idempotency_key=f"opening:{case.pk}",
+        idempotency_key=opening.group_key(case.pk),
     )
 
 

@@ -290,3 +290,19 @@ def debtor_data_verify(*, tenant: Tenant, actor: User, debtor: Debtor, reason: s
             details={"identity": identity, "contacts": [p.pk for p in flagged], "reason": reason},
         )
     return debtor
+
+
+@service(MANAGE_CREDITORS)
+@transaction.atomic
+def creditor_consultant_add(*, tenant: Tenant, actor: User, creditor: Creditor, user: User) -> None:
+    """An agency user looks after the creditor's portfolio (`Creditor.consultants`: a consultant's scope)."""
+    if creditor.tenant_id != tenant.pk or user.tenant_id != tenant.pk:
+        raise DomainError("tenant.mismatch")
+    creditor.consultants.add(user)
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action="creditor.consultant_add",
+        obj=creditor,
+        details={"user": user.username},
+    )

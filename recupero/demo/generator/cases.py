@@ -10,6 +10,7 @@ from decimal import Decimal
 from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.search import invoice_number_keys
 from recupero.cases.domain.states import LABELS, CaseStatus
+from recupero.cases.domain.timeline import opened_summary
 from recupero.demo.domain.plan import OPEN_WORK, PATHS, AssignmentPlan
 from recupero.demo.generator.debtors import Debtors
 from recupero.demo.generator.values import (
@@ -28,6 +29,7 @@ from recupero.demo.generator.values import (
     it_date,
 )
 from recupero.law.money import format_eur
+from recupero.ledger.domain import opening
 
 
 class Cases(Debtors):
@@ -95,10 +97,10 @@ class Cases(Debtors):
                 euro(original),
                 euro(original - paid),
                 creditor.consultant_id,
+                *_stated_facts(creditor.sector, seq),
                 filing,
                 0,
-                *_stated_facts(creditor.sector, seq),
-            )
+            )  # cases.bulk.CASE_COLUMNS order
         )
         self._timeline(case_id, plan.code, claims, original, events, payments)
 
@@ -232,6 +234,8 @@ class Cases(Debtors):
         rows = self.rows["ledger_ledgerentry"]
         created = self.ts(iso(received), 8, 0)
         group = f"{0xD3 << 120 | seq << 16:032x}"
+        # the opening posting of `ledger.services.opening_post` (ledger.domain.opening): lines, texts, keys
+        opening_kind, debit, credit = opening.KIND.value, opening.DEBIT.value, opening.CREDIT.value
         for i, (number, issued, cents, *_rest) in enumerate(claims):
             rows.append(
                 (
@@ -239,14 +243,14 @@ class Cases(Debtors):
                     self.tenant_id,
                     case_id,
                     group,
-                    "opening",
+                    opening_kind,
                     iso(received),
-                    "principal",
-                    "assigned",
+                    debit,
+                    credit,
                     euro(cents),
-                    f"Fattura {number} del {it_date(issued)}",
+                    opening.DESCRIPTION.format(number=number, issued=it_date(issued)),
                     None,
-                    f"opening:{case_id}#{i}",
+                    opening.line_key(case_id, i),
                     created,
                     None,
                 )
@@ -302,8 +306,8 @@ class Cases(Debtors):
                 self.ts(iso(events[0][1]), 8, 0),
                 "case.opened",
                 None,
-                f"Pratica aperta: {len(claims)} fatture, {format_eur(Decimal(original) / 100)} €",
-                f'{{"assignment": "{assignment_code}"}}',
+                opened_summary(len(claims), format_eur(Decimal(original) / 100)),
+                f'{{"assignment": "{assignment_code}", "amount": "{euro(original)}"}}',
             )
         )
         for (source, _), (target, day) in itertools.pairwise(events):

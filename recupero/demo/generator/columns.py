@@ -1,92 +1,20 @@
-"""The demo tables' column lists, in insert order (a table's rows only refer to tables written before it)."""
+"""The demo's bulk tables, in insert order (a table's rows only refer to tables written before it), and the
+owners' bulk writer of each: the generator's row tuples follow the writer's column list, which each owner derives
+from its model (`parties.bulk`, `cases.bulk`, `ledger.bulk`; issue 11 item 1)."""
+
+from recupero.cases import bulk as cases_bulk
+from recupero.ledger import bulk as ledger_bulk
+from recupero.parties import bulk as parties_bulk
 
 CHUNK = 20_000
 
-COLUMNS = {
-    "parties_debtor": (
-        "id",
-        "tenant_id",
-        "kind",
-        "size",
-        "first_name",
-        "last_name",
-        "company_name",
-        "tax_code",
-        "vat_number",
-        "vulnerable",
-        "search_name",
-        "created_at",
-    ),
-    "parties_contactpoint": (
-        "id",
-        "tenant_id",
-        "debtor_id",
-        "kind",
-        "value",
-        "cap",
-        "municipality",
-        "province",
-        "source",
-        "status",
-        "verified_at",
-        "created_at",
-    ),
-    "cases_case": (
-        "id",
-        "tenant_id",
-        "seq",
-        "code",
-        "creditor_id",
-        "assignment_id",
-        "debtor_id",
-        "creditor_reference",
-        "claim_type",
-        "commercial",
-        "contract_date",
-        "status",
-        "opened_on",
-        "closed_on",
-        "first_due_on",
-        "province",
-        "original_amount",
-        "balance",
-        "consultant_id",
-        "filing_date",
-        "title_grants_commercial_rate",
-        "supply_active",
-        "first_invoice_default",
-    ),
-    "cases_claim": (
-        "id",
-        "tenant_id",
-        "case_id",
-        "invoice_number",
-        "issued_on",
-        "due_on",
-        "amount",
-        "description",
-        "supply_reference",
-        "sdi_delivered_on",
-        "number_head",
-        "number_tail",
-    ),
-    "ledger_ledgerentry": (
-        "id",
-        "tenant_id",
-        "case_id",
-        "group",
-        "kind",
-        "posted_on",
-        "debit_account",
-        "credit_account",
-        "amount",
-        "description",
-        "reverses_id",
-        "idempotency_key",
-        "created_at",
-        "actor_id",
-    ),
-    "cases_timelineevent": ("id", "tenant_id", "case_id", "at", "kind", "actor_id", "summary", "data"),
+WRITERS = {
+    parties_bulk.DEBTORS: parties_bulk.debtor_rows_write,
+    parties_bulk.CONTACTS: parties_bulk.contact_rows_write,
+    cases_bulk.CASES: cases_bulk.case_rows_write,
+    cases_bulk.CLAIMS: cases_bulk.claim_rows_write,
+    ledger_bulk.ENTRIES: ledger_bulk.entry_rows_write,
+    cases_bulk.TIMELINE: cases_bulk.timeline_rows_write,
 }
 # Insert order: a table's rows only refer to tables written before it.
-TABLES = tuple(COLUMNS)
+TABLES = tuple(WRITERS)

@@ -91,8 +91,8 @@ def test_vat_numbers_fast_path_matches_the_law():
 
 
 def test_case_codes_in_polars_are_case_code():
+    from recupero.cases.bulk import case_codes
     from recupero.cases.domain.codes import case_code
-    from recupero.imports.writing import case_codes
 
     for seqs in (range(1, 3000), range(9_999_000, 10_000_500), range(0), range(123456, 123457)):
         assert case_codes(seqs).to_list() == [case_code(s) for s in seqs]

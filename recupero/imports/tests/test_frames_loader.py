@@ -9,10 +9,10 @@ import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from recupero.cases.bulk import number_key_columns
 from recupero.cases.domain.search import invoice_number_keys
 from recupero.imports import frames
 from recupero.imports.tests.conftest import contact_frame, known_debtor
-from recupero.imports.writing import number_key_columns
 from recupero.parties.models import ContactPoint
 
 pytestmark = pytest.mark.skipif(
