@@ -122,17 +122,8 @@ _BULK_CALLS = {
 
 # (file, app whose tables it writes): why, until when. May only shrink.
 FOREIGN_WRITES: dict[tuple[str, str], str] = {
-    # Issue 11 item 1 moved the intake's and the demo's bulk writes to the owners' bulk modules (parties.bulk,
-    # cases.bulk, ledger.bulk) and services; what is left are reference rows of demo modules added beside it.
-    (
-        "recupero/demo/arrangements.py",
-        "arrangements",
-    ): "demo reference rows: the mandates' negotiation limits",
-    (
-        "recupero/demo/remittance.py",
-        "remittance",
-    ): "demo reference rows: commission plans and payout accounts",
-    ("recupero/demo/desk.py", "worklists"): "demo reference rows: the phone team and its assignment rules",
+    # Empty: issue 11 item 1 moved the intake's and the demo's bulk writes to the owners' bulk modules
+    # (parties.bulk, cases.bulk, ledger.bulk) and the demo's reference rows to the owners' services.
 }
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from recupero.arrangements.models import ArrangementPolicy
+from recupero.arrangements.services import policy_set
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 from recupero.parties.models import Mandate
 
 # By creditor sector: utilities are lenient with consumers, suppliers strict with companies.
@@ -76,12 +77,11 @@ COMMON = {"approval_days": 10, "grace_days": 5, "acceptance_days": 15, "reminder
 
 
 def arrangement_policies(tenant: Tenant) -> int:
-    """One policy per mandate of the demo tenant. Returns the rows written."""
-    # Reference rows of the demo load, written like its creditors and mandates (one audit row for the load):
-    # an agency sets them with `arrangements.services.policy_set`.
-    rows = [
-        ArrangementPolicy(tenant=tenant, mandate=m, rules={**COMMON, **RULES.get(m.creditor.sector, {})})
-        for m in Mandate.objects.filter(tenant=tenant).select_related("creditor")
-    ]
-    ArrangementPolicy.objects.bulk_create(rows)
-    return len(rows)
+    """One policy per mandate of the demo tenant, set through `policy_set` (as the system). Returns the rows."""
+    actor = system_actor(tenant)
+    mandates = list(Mandate.objects.filter(tenant=tenant).select_related("creditor").order_by("pk"))
+    for m in mandates:
+        policy_set(
+            tenant=tenant, actor=actor, mandate=m, rules={**COMMON, **RULES.get(m.creditor.sector, {})}
+        )
+    return len(mandates)

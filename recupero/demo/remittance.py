@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from recupero.core.models import Tenant
+from recupero.core.permissions import system_actor
 from recupero.parties.models import Creditor, Mandate
-from recupero.remittance.compute import plan_of
-from recupero.remittance.models import AgencyAccount, CommissionPlan, PayoutAccount
+from recupero.remittance.services import agency_account_set, commission_plan_set, payout_account_set
 
 AGENCY_IBAN = "IT60X0542811101000000123456"
 
@@ -51,20 +51,20 @@ ADDRESSES = {
 
 
 def remittance_terms(tenant: Tenant) -> int:
-    """Set the terms; returns the number of rows written (for the loader's count)."""
-    AgencyAccount.objects.create(
-        tenant=tenant, iban=AGENCY_IBAN, street="Via Giuseppe Mazzini 12", cap="20123", municipality="Milano",
-        province="MI", tax_code=tenant.vat_number,
+    """Set the terms through the remittance services (as the system); returns the rows written."""
+    actor = system_actor(tenant)
+    agency_account_set(
+        tenant=tenant, actor=actor, iban=AGENCY_IBAN, street="Via Giuseppe Mazzini 12", cap="20123",
+        municipality="Milano", province="MI", tax_code=tenant.vat_number,
     )  # fmt: skip
     rows = 1
     for creditor in Creditor.objects.filter(tenant=tenant, code__in=PLANS).order_by("code"):
         for mandate in Mandate.objects.filter(tenant=tenant, creditor=creditor):
-            plan = CommissionPlan.objects.create(tenant=tenant, mandate=mandate, **PLANS[creditor.code])
-            plan_of(plan, mandate)  # the engine reads it
+            commission_plan_set(tenant=tenant, actor=actor, mandate=mandate, **PLANS[creditor.code])
             rows += 1
         street, cap, municipality, province = ADDRESSES[creditor.code]
-        PayoutAccount.objects.create(
-            tenant=tenant, creditor=creditor, iban=creditor.iban, street=street, cap=cap,
+        payout_account_set(
+            tenant=tenant, actor=actor, creditor=creditor, iban=creditor.iban, street=street, cap=cap,
             municipality=municipality, province=province,
         )  # fmt: skip
         rows += 1
