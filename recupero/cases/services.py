@@ -26,7 +26,7 @@ from recupero.cases.domain.disputes import (
 from recupero.cases.domain.disputes import STATUS_LABELS as DISPUTE_STATUS_LABELS
 from recupero.cases.domain.disputes import can_transition as dispute_can_transition
 from recupero.cases.domain.search import invoice_number_keys
-from recupero.cases.domain.states import LABELS, CaseStatus, can_transition
+from recupero.cases.domain.states import LABELS, OPEN_STATUSES, CaseStatus, can_transition
 from recupero.cases.domain.timeline import opened_summary
 from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
 from recupero.core.clock import now, today
@@ -231,6 +231,8 @@ def case_move(
     case.status = target.value
     if target in (CaseStatus.CLOSED, CaseStatus.RETURNED, CaseStatus.PAID):
         case.closed_on = on or today()
+    elif target in OPEN_STATUSES:  # reopened (a reversed payment): no longer closed
+        case.closed_on = None
     case.save(update_fields=["status", "closed_on"])
     timeline_append(
         tenant=tenant,

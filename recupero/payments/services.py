@@ -206,6 +206,15 @@ def payment_reverse(*, tenant: Tenant, actor: User, payment: Payment, reason: st
     )  # fmt: skip
     audit_record(tenant=tenant, actor=actor, action="payment.reverse", obj=payment, details={"reason": reason},
                  case_ids=[payment.case_id])  # fmt: skip
+    case = Case.objects.get(pk=payment.case_id)
+    if case.status == CaseStatus.PAID and case.balance > 0:  # the money that settled it did not arrive
+        case_move(
+            tenant=tenant,
+            actor=actor,
+            case=case,
+            target=CaseStatus.WORKING,
+            reason=f"pagamento stornato: {reason}",
+        )
     return payment
 
 

@@ -61,7 +61,8 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.DISPUTED: frozenset({S.WORKING} | _EXITS),
     S.LEGAL: frozenset({S.WORKING, S.PAID} | _EXITS),
     S.PRESCRIBED: frozenset(_EXITS),
-    S.PAID: frozenset({S.CLOSED}),
+    # back to work when the payment that settled it is reversed (a returned cheque, an SDD reject)
+    S.PAID: frozenset({S.CLOSED, S.WORKING}),
     S.CLOSED: frozenset(),
     S.RETURNED: frozenset(),
 }

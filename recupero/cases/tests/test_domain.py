@@ -45,7 +45,8 @@ def test_case_code_has_luhn_check_digit(seq, code):
         ("new", "working", True),
         ("working", "promise", True),
         ("promise", "working", True),
-        ("paid", "working", False),
+        ("paid", "working", True),  # its payment reversed
+        ("paid", "new", False),
         ("closed", "working", False),
         ("prescribed", "working", False),
         ("disputed", "promise", False),

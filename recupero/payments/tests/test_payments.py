@@ -150,6 +150,12 @@ def test_a_case_paid_in_full_closes_as_paid(tenant, creditor):
     assert payment.overpayment == D("0.00")
     kinds = list(case.timeline.values_list("kind", flat=True))
     assert "payment.recorded" in kinds and "case.status" in kinds
+    # the cheque comes back: the case is owed again and goes back to work (not left "paid")
+    payment_reverse(tenant=tenant, actor=system_actor(tenant), payment=payment, reason="assegno insoluto")
+    case.refresh_from_db()
+    assert (case.status, case.balance) == (CaseStatus.WORKING, D("120.50"))
+    last = case.timeline.filter(kind="case.status").order_by("-id").first()
+    assert last is not None and "pagamento stornato: assegno insoluto" in last.summary
 
 
 def test_direct_payment_debits_paid_to_creditor(tenant, creditor):
