@@ -370,3 +370,25 @@ def test_instalments_are_reminded_before_and_noticed_after_once_each(
         ("instalment_reminder", "sent"),
         ("instalment_missed", "sent"),
     ]
+
+
+def test_a_credit_of_an_instalments_amount_is_matched_to_its_case():
+    """Reconciliation reads the active agreements: the candidate for a plan's debtor carries each unpaid
+    instalment, and a credit of exactly that amount gets the reason in words."""
+    from recupero.arrangements.domain.schedule import Frequency
+    from recupero.arrangements.domain.states import Kind
+    from recupero.arrangements.selectors import Terms
+    from recupero.arrangements.services import arrangement_propose
+    from recupero.payments.domain.matching import score
+    from recupero.payments.domain.statements import EntryData
+    from recupero.payments.selectors import candidate_index
+
+    with time_machine.travel(NOW, tick=False):
+        t, _cr, case = _setup()
+        terms = Terms(Kind.PLAN, instalments=4, frequency=Frequency.MONTHLY, first_due=dt.date(2026, 3, 31))
+        arrangement_propose(tenant=t, actor=system_actor(t), case=case, terms=terms)
+    entry = EntryData("x1", D("400.00"), True, None, None, "", payer_name=case.debtor.display_name)
+    index = candidate_index(tenant=t, entries=[entry])
+    assert index.by_code[case.code].expected[0] == (D("400.00"), "alla rata 1 dell'accordo")
+    (match,) = score(entry, index)
+    assert "importo uguale alla rata 1 dell'accordo (400,00 €)" in [r.text for r in match.reasons]

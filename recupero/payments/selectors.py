@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
+from recupero.arrangements.domain.states import ArrangementStatus, InstalmentStatus, Kind
+from recupero.arrangements.models import Instalment
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Case
 from recupero.core.domain.roles import RECONCILE_PAYMENTS, VIEW_CASES
@@ -166,13 +168,31 @@ def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateInd
             debtor_ids.add(debtor_id)
     for part in _chunks(sorted(debtor_ids)):
         cases = Case.objects.filter(tenant=tenant, debtor_id__in=part).select_related("debtor")
-        for case in cases.only("pk", "code", "debtor_id", "balance", "status", "debtor__first_name",
-                               "debtor__last_name", "debtor__company_name"):  # fmt: skip
+        cases = cases.only("pk", "code", "debtor_id", "balance", "status", "debtor__first_name",
+                           "debtor__last_name", "debtor__company_name")  # fmt: skip
+        expected = _expected(tenant, [c.pk for c in cases])
+        for case in cases:
             candidate = Candidate(case.pk, case.code, case.debtor_id, case.debtor.display_name, case.balance,
-                                  case.status in OPEN_STATUSES)  # fmt: skip
+                                  case.status in OPEN_STATUSES, expected.get(case.pk, ()))  # fmt: skip
             index.by_code[case.code] = candidate
             index.by_debtor.setdefault(case.debtor_id, []).append(candidate)
     return index
+
+
+def _expected(tenant: Tenant, case_ids: list[int]) -> dict[int, tuple[tuple[Decimal, str], ...]]:
+    """The amounts a debtor of an active agreement is expected to pay: each instalment (or promise) not yet paid,
+    with its label — a credit of exactly that amount is a strong sign it is theirs."""
+    out: dict[int, list[tuple[Decimal, str]]] = {}
+    rows = Instalment.objects.filter(
+        tenant=tenant,
+        arrangement__case_id__in=case_ids,
+        arrangement__status=ArrangementStatus.ACTIVE,
+        status__in=(InstalmentStatus.PENDING, InstalmentStatus.MISSED),
+    ).values_list("arrangement__case_id", "arrangement__kind", "number", "amount")
+    for case_id, kind, number, amount in rows.order_by("arrangement__case_id", "number"):
+        label = "alla promessa di pagamento" if kind == Kind.PROMISE else f"alla rata {number} dell'accordo"
+        out.setdefault(case_id, []).append((amount, label))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def cases_by_id(*, tenant: Tenant, ids: Iterable[int]) -> dict[int, Case]:

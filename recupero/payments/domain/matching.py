@@ -41,6 +41,8 @@ class Candidate:
     debtor_name: str
     amount_due: Decimal
     open: bool
+    # amounts an active agreement expects (an instalment, a promise), with their label
+    expected: tuple[tuple[Decimal, str], ...] = ()
 
 
 @dataclass
@@ -153,6 +155,11 @@ def _weigh_amount_and_name(entry: EntryData, match: Match) -> None:
         match.reasons.append(
             Reason("amount", f"importo uguale al dovuto ({format_eur(c.amount_due)} €)", W_AMOUNT)
         )
+    else:
+        label = next((what for amount, what in c.expected if amount == entry.amount), None)
+        if label:  # one amount signal at most: the debt and an instalment are the same sign
+            text = f"importo uguale {label} ({format_eur(entry.amount)} €)"
+            match.reasons.append(Reason("amount", text, W_AMOUNT))
     similarity = _name_similarity(entry.payer_name, c.debtor_name)
     if similarity >= NAME_MIN:
         match.reasons.append(

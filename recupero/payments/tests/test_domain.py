@@ -163,3 +163,21 @@ def test_totals_reconcile_to_the_balances():
     assert (totals(wrong).ok, totals(wrong).difference) == (False, D("0.50"))
     notice = StatementData("camt.054", "001.04", "M", "S", "IT", "EUR", None, None, lines)
     assert totals(notice).ok is None
+
+
+def test_an_amount_an_agreement_expects_points_to_its_case():
+    """A debtor with two open cases pays exactly the second instalment of one case's plan: that case comes
+    first, with the reason in words; without the plan the two would be equal."""
+    plan = Candidate(
+        51, "P00000042", 40, "Bianchi Anna", D("500.00"), True, ((D("80.00"), "alla rata 2 dell'accordo"),)
+    )
+    other = _c(52, "P00000059", 40, "Bianchi Anna", "300.00")
+    index = CandidateIndex(by_code={}, by_debtor={40: [plan, other]}, debtors_by_name={"bianchi anna": [40]})
+    entry = EntryData("9", D("80.00"), True, None, None, "", payer_name="ANNA BIANCHI")
+    first, second = score(entry, index)
+    assert (first.candidate.code, second.candidate.code) == ("P00000042", "P00000059")
+    assert "importo uguale alla rata 2 dell'accordo (80,00 €)" in [r.text for r in first.reasons]
+    assert first.confidence > second.confidence
+    plain = score(entry, CandidateIndex(by_debtor={40: [_c(51, "P00000042", 40, "Bianchi Anna", "500.00"), other]},
+                                        debtors_by_name={"bianchi anna": [40]}))  # fmt: skip
+    assert plain[0].confidence == plain[1].confidence
