@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typst
 
 from recupero.law.money import format_eur
+from recupero.remittance.outputs.data import SUMS  # the money columns, in order
 
 if TYPE_CHECKING:
     from recupero.remittance.outputs.data import StatementData
@@ -22,17 +23,6 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "statement.typ
 # Typst lays a row out in ~1 ms (12 cells shaped): above this many cases the statement keeps its totals and the
 # note that the per-case detail is in the workbook (a 1,000-page PDF helps nobody; the XLSX has every line).
 STATEMENT_CASES_MAX = 2000
-COLUMNS = (
-    "principal",
-    "interest",
-    "compensation",
-    "costs",
-    "collected",
-    "commission",
-    "vat",
-    "held",
-    "remitted",
-)
 
 
 class StatementFailed(RuntimeError):
@@ -65,10 +55,10 @@ def _payload(data: StatementData) -> dict[str, Any]:
         "totals": [{"label": label, "value": value, "strong": strong} for label, value, strong in totals],
         "note": _note(len(data.cases)),
         "cases": [
-            [c["code"], c["debtor"], str(c["lines"]), *(format_eur(c[name]) for name in COLUMNS)]
+            [c["code"], c["debtor"], str(c["lines"]), *(format_eur(c[name]) for name in SUMS)]
             for c in data.cases[:STATEMENT_CASES_MAX]
         ],
-        "footer": ["Totale", "", str(len(data.lines)), *(format_eur(data.sum(name)) for name in COLUMNS)],
+        "footer": ["Totale", "", str(len(data.lines)), *(format_eur(data.sum(name)) for name in SUMS)],
     }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from recupero.remittance.domain.commission import PHASE_LABELS, Phase
 from recupero.remittance.domain.states import LINE_LABELS, LineKind
+from recupero.remittance.outputs.data import SUMS  # the money columns, in order
 from recupero.remittance.outputs.sheet import xlsx_bytes
 
 if TYPE_CHECKING:
@@ -16,17 +17,6 @@ HEADER = (
     "Capitale", "Interessi", "Indennizzo 40 €", "Spese", "Incassato", "Provvigione", "IVA", "Trattenuto",
     "Da riversare",
 )  # fmt: skip
-MONEY = (
-    "principal",
-    "interest",
-    "compensation",
-    "costs",
-    "collected",
-    "commission",
-    "vat",
-    "held",
-    "remitted",
-)
 
 
 def payments_xlsx(data: StatementData) -> bytes:
@@ -39,9 +29,9 @@ def payments_xlsx(data: StatementData) -> bytes:
             LINE_LABELS[LineKind(r["kind"])],
             r["direct"],
             PHASE_LABELS[Phase(r["phase"])] if r["phase"] else "",
-            *(r[name] for name in MONEY),
+            *(r[name] for name in SUMS),
         ]
         for r in data.lines
     ]
-    rows.append(["Totale", "", "", None, "", "", "", *(data.sum(name) for name in MONEY)])
+    rows.append(["Totale", "", "", None, "", "", "", *(data.sum(name) for name in SUMS)])
     return xlsx_bytes(f"Rendiconto {data.remittance.number}".replace("/", "-"), HEADER, rows)
