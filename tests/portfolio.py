@@ -1,9 +1,9 @@
-"""Small-portfolio builders shared by the strategies, channels, worklists and daily-run tests."""
+"""Small-portfolio builders shared by the strategies, channels, worklists and daily-run tests: thin wrappers over
+the factories of tests/builders.py, with the agency's letterhead, generated codici fiscali and optional contacts."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import string
 from decimal import Decimal
 
@@ -11,16 +11,20 @@ from stdnum.it import codicefiscale
 
 from recupero.cases.domain.claims import ClaimType
 from recupero.cases.models import Case
-from recupero.cases.services import ClaimInput, assignment_create, case_open
 from recupero.core.models import Tenant
-from recupero.core.permissions import system_actor
-from recupero.ledger.services import opening_post
 from recupero.parties.domain.contacts import ContactKind
-from recupero.parties.domain.debtors import DebtorKind, DebtorSize
 from recupero.parties.models import Creditor, Debtor
-from recupero.parties.services import contact_add, creditor_create, debtor_upsert
+from tests.builders import (
+    AssignmentFactory,
+    CaseFactory,
+    ClaimFactory,
+    ContactPointFactory,
+    CreditorFactory,
+    DebtorFactory,
+    TenantFactory,
+    seq,
+)
 
-_seq = itertools.count(1)
 IBAN = "IT60X0542811101000000123456"
 
 
@@ -32,7 +36,7 @@ def tax_code(n: int) -> str:
 
 
 def tenant(code: str = "acme") -> Tenant:
-    return Tenant.objects.create(
+    return TenantFactory(
         code=code,
         name="Gestione Pratiche Alfa S.r.l.",
         iban=IBAN,
@@ -44,14 +48,12 @@ def tenant(code: str = "acme") -> Tenant:
 
 
 def creditor(t: Tenant, sector: str = "utility", code: str = "") -> Creditor:
-    code = code or f"CR{next(_seq)}"
-    return creditor_create(
+    code = code or f"CR{seq()}"
+    return CreditorFactory(
         tenant=t,
-        actor=system_actor(t),
         code=code,
         name=f"Energia {code} S.p.A.",
         sector=sector,
-        vat_number="00743110157",
         iban=IBAN,
         contact_phone="+39800123456",
     )
@@ -68,44 +70,18 @@ def debtor(
     vulnerable: bool = False,
     last_name: str = "Rossi",
 ) -> Debtor:
-    n = next(_seq)
-    d, _ = debtor_upsert(
-        tenant=t,
-        actor=system_actor(t),
-        kind=DebtorKind.PERSON,
-        size=DebtorSize.CONSUMER,
-        first_name="Mario",
-        last_name=last_name,
-        tax_code=tax_code(n),
-        vulnerable=vulnerable,
-    )
-    if address:
-        contact_add(
-            tenant=t,
-            actor=system_actor(t),
-            debtor=d,
-            kind=ContactKind.ADDRESS,
-            value=f"Via Roma {n}",
-            cap="20121",
-            municipality="Milano",
-            province="MI",
-        )
-    if email:
-        contact_add(
-            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.EMAIL, value=f"mario{n}@example.it"
-        )
-    if mobile:
-        contact_add(
-            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.MOBILE, value=f"+39333{1000000 + n}"
-        )
-    if phone:
-        contact_add(
-            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.PHONE, value=f"+3902{8000000 + n}"
-        )
-    if pec:
-        contact_add(
-            tenant=t, actor=system_actor(t), debtor=d, kind=ContactKind.PEC, value=f"mario{n}@pec.example.it"
-        )
+    n = seq()
+    d = DebtorFactory(tenant=t, last_name=last_name, tax_code=tax_code(n), vulnerable=vulnerable)
+    contacts = {
+        ContactKind.ADDRESS: (address, f"Via Roma {n}"),
+        ContactKind.EMAIL: (email, f"mario{n}@example.it"),
+        ContactKind.MOBILE: (mobile, f"+39333{1000000 + n}"),
+        ContactKind.PHONE: (phone, f"+3902{8000000 + n}"),
+        ContactKind.PEC: (pec, f"mario{n}@pec.example.it"),
+    }
+    for kind, (wanted, value) in contacts.items():
+        if wanted:
+            ContactPointFactory(debtor=d, kind=kind, value=value)
     return d
 
 
@@ -119,30 +95,18 @@ def case(
     claim_type: ClaimType = ClaimType.ELECTRICITY,
     opened: dt.date = dt.date(2026, 1, 10),
 ) -> Case:
-    a = assignment_create(
-        tenant=t, actor=system_actor(t), creditor=cr, code=f"A{next(_seq)}", received_on=opened
+    a = AssignmentFactory(tenant=t, creditor=cr, received_on=opened)
+    n = seq()
+    claim = ClaimFactory(
+        invoice_number=f"F{n}", issued_on=due - dt.timedelta(days=30), due_on=due, amount=Decimal(amount)
     )
-    n = next(_seq)
-    c = case_open(
+    return CaseFactory(
         tenant=t,
-        actor=system_actor(t),
         creditor=cr,
         assignment=a,
         debtor=d,
         creditor_reference=f"REF{n}",
         claim_type=claim_type,
-        commercial=False,
+        claims=[claim],
         opened_on=opened,
-        province="MI",
-        claims=[
-            ClaimInput(
-                invoice_number=f"F{n}",
-                issued_on=due - dt.timedelta(days=30),
-                due_on=due,
-                amount=Decimal(amount),
-            )
-        ],
     )
-    opening_post(tenant=t, actor=system_actor(t), case=c, posted_on=opened)
-    c.refresh_from_db()
-    return c

@@ -218,3 +218,30 @@ def test_the_italian_zone_is_defined_once():
         _rel(p) for p in _modules(tests=False) if re.search(r"ZoneInfo\(\s*[\"']Europe/Rome", p.read_text())
     )
     assert found == ["recupero/law/clock.py"]
+
+
+# ---------------------------------------------------------------------------------------------- test builders
+
+
+# The three historical sets of test builders, now thin wrappers over tests/builders.py (issue 11, item 5).
+BUILDER_WRAPPERS = ["tests/factories.py", "tests/portfolio.py", "recupero/web/tests/factories.py"]
+
+
+def test_builders_have_one_home() -> None:
+    """Rows for tests are made by the factories of tests/builders.py only: the wrappers neither create rows with
+    the ORM nor call a service themselves, so a builder is never written twice."""
+    offences = []
+    for rel in BUILDER_WRAPPERS:
+        tree = ast.parse((ROOT / rel).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith(".services"):
+                offences.append(f"{rel}:{node.lineno} imports {node.module}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"create", "get_or_create", "bulk_create", "update_or_create"}
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr == "objects"
+            ):
+                offences.append(f"{rel}:{node.lineno} calls objects.{node.func.attr}(")
+    assert offences == []
