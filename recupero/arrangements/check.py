@@ -127,6 +127,21 @@ def _payments(case_ids: list[int], since: dt.date, day: dt.date) -> dict[int, li
     return out
 
 
+def _paid_seen(seen: list[tuple[int, Decimal]], day: dt.date) -> None:
+    """Remember the net paid each judged arrangement was judged with, in one UPDATE. On PostgreSQL from the
+    candidates' figures (two array parameters: measured at 1M, the subqueries cost ~45 ms a chunk); elsewhere the
+    database computes them again. A payment booked meanwhile only makes it a candidate again tomorrow."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE arrangements_arrangement a SET paid_seen = v.paid"
+                " FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, paid) WHERE a.id = v.id",
+                [[pk for pk, _ in seen], [paid for _, paid in seen]],
+            )
+        return
+    Arrangement.objects.filter(pk__in=[pk for pk, _ in seen]).update(paid_seen=_net_paid(day))
+
+
 def _judge_chunk(
     tenant: Tenant, actor: User, day: dt.date, chunk: list[tuple[int, Decimal]], counts: dict[str, int]
 ) -> None:
@@ -146,7 +161,7 @@ def _judge_chunk(
     loaded = _among(Arrangement.objects.only(*fields), "id", [c[0] for c in chunk])
     arrangements = {a.pk: a for a in loaded}
     items: dict[int, list[tuple[int, int, dt.date, Decimal, str]]] = defaultdict(list)
-    rows = _among(Instalment.objects.all(), "arrangement_id", arrangements).order_by("number")
+    rows = Instalment.objects.filter(arrangement_id__in=arrangements).order_by("number")
     for arrangement_id, *item in rows.values_list(
         "arrangement_id", "id", "number", "due_on", "amount", "status"
     ):
@@ -155,7 +170,7 @@ def _judge_chunk(
     payments = _payments([a.case_id for a in arrangements.values()], since, day)
     changes: dict[str, list[int]] = defaultdict(list)
     ended: list[tuple[Arrangement, ArrangementStatus, Decimal]] = []
-    seen: dict[Decimal, list[int]] = defaultdict(list)
+    seen: list[tuple[int, Decimal]] = []
     for pk, paid in chunk:
         a = arrangements[pk]
         mine = [(on, amt) for on, amt in payments.get(a.case_id, []) if on >= a.started_on]
@@ -170,13 +185,11 @@ def _judge_chunk(
             if verdict.statuses[number].value != status:
                 changes[verdict.statuses[number].value].append(item_id)
         if paid != a.paid_seen:
-            seen[paid].append(pk)
+            seen.append((pk, paid))
         if verdict.outcome is not ArrangementStatus.ACTIVE:
             ended.append((a, verdict.outcome, verdict.paid))
-    # The net paid the candidates' query computed, one UPDATE per amount (few: instalments are alike). A payment
-    # booked since then only makes the arrangement a candidate again tomorrow.
-    for amount, ids in seen.items():
-        _among(Arrangement.objects.all(), "id", ids).update(paid_seen=amount)
+    if seen:
+        _paid_seen(seen, day)
     for status, ids in changes.items():
         _among(Instalment.objects.all(), "id", ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
