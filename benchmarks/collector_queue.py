@@ -1,7 +1,7 @@
 """One collector's queue page (/code/mia/) at N cases, against the same page with an empty queue in the same run.
 
     .venv/bin/python benchmarks/collector_queue.py [--cases 100000] [--database-url URL] [--requests 200]
-                                                   [--share 0.02] [--keep]
+                                                   [--share 0.02] [--keep] [--template DB]
 
 Builds a fresh database with the demo loader (`recupero demo --cases N`; default PostgreSQL database
 recupero_bench_desk on 127.0.0.1:5432), gives every open case an open call item due today (the daily run's shape,
@@ -9,7 +9,9 @@ written by `work_items_create`) and assigns `share` of them (spread over the por
 the rest to a team the collector is not in. Then a worker subprocess logs in as that collector with
 django.test.Client and requests the page `--requests` times, and the same page as a collector with nothing
 assigned (the floor: layout, session, navigation, the empty scoped query). Prints p50/p95 of both, the ratio, the
-EXPLAIN of the queue's query, and as the LAST line one JSON object. Target (issue 12): p95 <= 150 ms at 1M cases.
+EXPLAIN of the queue's query, and as the LAST line one JSON object. With --template DB (an existing demo database
+such as recupero_bench built by benchmarks/case_search.py, nobody connected) the database is a CREATE DATABASE
+... TEMPLATE copy of it, migrated, instead of a fresh demo load (minutes saved at 1M; --cases is then only a label). Target (issue 12): p95 <= 150 ms at 1M cases.
 """
 
 from __future__ import annotations
@@ -163,6 +165,23 @@ def _run(mode: str, url: str, var_dir: Path, arg: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def copy_template(template: str, url: str, var_dir: Path) -> dict:
+    import psycopg
+
+    with psycopg.connect(demo_bench.PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_NAME} TEMPLATE {template}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RECUPERO_VAR_DIR": str(var_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+    }
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    return {"wall_seconds": round(time.perf_counter() - started, 1), "template": template}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100_000)
@@ -170,6 +189,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--share", type=float, default=0.02)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--template", default="", help="copy this demo database instead of loading the demo")
     parser.add_argument("--prepare", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -181,10 +201,13 @@ def main() -> int:
         return 0
     url = args.database_url or f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
     var_dir = Path(tempfile.mkdtemp(prefix="recupero-desk-bench-"))
-    if not args.database_url:
-        demo_bench.pg_recreate(PG_NAME)
     started = time.perf_counter()
-    loaded = demo_bench.run_demo(url, args.cases, var_dir)
+    if args.template:
+        loaded = copy_template(args.template, url, var_dir)
+    else:
+        if not args.database_url:
+            demo_bench.pg_recreate(PG_NAME)
+        loaded = demo_bench.run_demo(url, args.cases, var_dir)
     prepared = _run("prepare", url, var_dir, str(args.share))
     measured = _run("worker", url, var_dir, str(args.requests))
     print(measured.pop("explain"))
@@ -201,7 +224,7 @@ def main() -> int:
         f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms; empty queue p95 {result['empty_p95_ms']} ms; "
         f"ratio {result['ratio_p95']}"
     )
-    if not args.keep and not args.database_url:
+    if not args.keep and (args.template or not args.database_url):
         demo_bench.pg_drop(PG_NAME)
     print(json.dumps(result))
     return 0

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db import transaction
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db import connection, transaction
+from django.db.models import DecimalField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from recupero.arrangements.domain.evaluate import DueItem, evaluate
@@ -35,6 +37,7 @@ from recupero.ledger.selectors import case_balances
 from recupero.ledger.services import Line, entry_post
 
 CHUNK = 2000
+M = TypeVar("M", bound=Model)
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -73,6 +76,16 @@ def candidates(tenant: Tenant, day: dt.date) -> list[tuple[int, Decimal]]:
     return list(qs.order_by("id").values_list("id", "paid"))
 
 
+def _among(qs: QuerySet[M], column: str, ids: Iterable[int]) -> QuerySet[M]:
+    """`column IN ids`. On PostgreSQL as one array parameter (`= ANY`): a chunk's thousands of placeholders cost
+    more to bind and parse than the rows they select (measured at 1M cases: 86 ms against 25 ms for 5,000 ids)."""
+    if connection.vendor == "postgresql":
+        table = qs.model._meta.db_table
+        where = [f'"{table}"."{column}" = ANY(%s)']
+        return qs.extra(where=where, params=[list(ids)])  # noqa: S610 (table, column: the code's, not input)
+    return qs.filter(**{f"{column}__in": list(ids)})
+
+
 def _expire(tenant: Tenant, actor: User, day: dt.date) -> int:
     stale = Arrangement.objects.filter(
         tenant=tenant, status=ArrangementStatus.PENDING_APPROVAL, expires_on__lt=day
@@ -102,7 +115,10 @@ def _expire(tenant: Tenant, actor: User, day: dt.date) -> int:
 def _payments(case_ids: list[int], since: dt.date, day: dt.date) -> dict[int, list[tuple[dt.date, Decimal]]]:
     """Dated net payments per case (a reversal of a payment counts negative on the payment's date)."""
     out: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    rows = LedgerEntry.objects.filter(case_id__in=case_ids, posted_on__gte=since, posted_on__lte=day).filter(
+    rows = _among(LedgerEntry.objects.all(), "case_id", case_ids).filter(
+        posted_on__gte=since, posted_on__lte=day
+    )
+    rows = rows.filter(
         Q(kind=EntryKind.PAYMENT, debit_account=Account.PAYMENTS_RECEIVED)
         | Q(kind=EntryKind.REVERSAL, credit_account=Account.PAYMENTS_RECEIVED)
     )
@@ -111,10 +127,39 @@ def _payments(case_ids: list[int], since: dt.date, day: dt.date) -> dict[int, li
     return out
 
 
+def _paid_seen(seen: list[tuple[int, Decimal]], day: dt.date) -> None:
+    """Remember the net paid each judged arrangement was judged with, in one UPDATE. On PostgreSQL from the
+    candidates' figures (two array parameters: measured at 1M, the subqueries cost ~45 ms a chunk); elsewhere the
+    database computes them again. A payment booked meanwhile only makes it a candidate again tomorrow."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE arrangements_arrangement a SET paid_seen = v.paid"
+                " FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, paid) WHERE a.id = v.id",
+                [[pk for pk, _ in seen], [paid for _, paid in seen]],
+            )
+        return
+    Arrangement.objects.filter(pk__in=[pk for pk, _ in seen]).update(paid_seen=_net_paid(day))
+
+
 def _judge_chunk(
     tenant: Tenant, actor: User, day: dt.date, chunk: list[tuple[int, Decimal]], counts: dict[str, int]
 ) -> None:
-    arrangements = {a.pk: a for a in Arrangement.objects.filter(pk__in=[c[0] for c in chunk])}
+    # Only the fields the judgement reads (a chunk builds thousands of instances); the rare kept settlement
+    # loads the rest when it is saved.
+    fields = (
+        "id",
+        "tenant_id",
+        "case_id",
+        "kind",
+        "status",
+        "started_on",
+        "grace_days",
+        "missed_to_break",
+        "paid_seen",
+    )
+    loaded = _among(Arrangement.objects.only(*fields), "id", [c[0] for c in chunk])
+    arrangements = {a.pk: a for a in loaded}
     items: dict[int, list[tuple[int, int, dt.date, Decimal, str]]] = defaultdict(list)
     rows = Instalment.objects.filter(arrangement_id__in=arrangements).order_by("number")
     for arrangement_id, *item in rows.values_list(
@@ -125,7 +170,7 @@ def _judge_chunk(
     payments = _payments([a.case_id for a in arrangements.values()], since, day)
     changes: dict[str, list[int]] = defaultdict(list)
     ended: list[tuple[Arrangement, ArrangementStatus, Decimal]] = []
-    seen: list[int] = []
+    seen: list[tuple[int, Decimal]] = []
     for pk, paid in chunk:
         a = arrangements[pk]
         mine = [(on, amt) for on, amt in payments.get(a.case_id, []) if on >= a.started_on]
@@ -140,13 +185,13 @@ def _judge_chunk(
             if verdict.statuses[number].value != status:
                 changes[verdict.statuses[number].value].append(item_id)
         if paid != a.paid_seen:
-            seen.append(pk)
+            seen.append((pk, paid))
         if verdict.outcome is not ArrangementStatus.ACTIVE:
             ended.append((a, verdict.outcome, verdict.paid))
-    if seen:  # one UPDATE: the database computes the same net payments again for these rows
-        Arrangement.objects.filter(pk__in=seen).update(paid_seen=_net_paid(day))
+    if seen:
+        _paid_seen(seen, day)
     for status, ids in changes.items():
-        Instalment.objects.filter(pk__in=ids).update(status=status)
+        _among(Instalment.objects.all(), "id", ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
     # After the instalments: ending cancels those still pending. Set-based (a busy day ends thousands), except a
     # kept settlement, one by one: it writes the rest off in the ledger.
@@ -193,10 +238,10 @@ def _end_all(
     paid; a promise kept → paid when nothing is left, else back to work."""
     assert can_transition(ArrangementStatus.ACTIVE, outcome)
     ids = [a.pk for a, _ in items]
-    Arrangement.objects.filter(pk__in=ids, status=ArrangementStatus.ACTIVE).update(
+    _among(Arrangement.objects.filter(status=ArrangementStatus.ACTIVE), "id", ids).update(
         status=outcome, ended_on=day, end_reason=REASONS[outcome]
     )
-    Instalment.objects.filter(arrangement_id__in=ids, status=InstalmentStatus.PENDING).update(
+    _among(Instalment.objects.filter(status=InstalmentStatus.PENDING), "arrangement_id", ids).update(
         status=InstalmentStatus.CANCELLED
     )
     timeline_append_many(
