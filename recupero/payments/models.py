@@ -104,6 +104,7 @@ class StatementEntry(TenantModel):
         max_length=10, choices=[(k.value, v) for k, v in ENTRY_STATUS_LABELS.items()], default=EntryStatus.NEW
     )
     suggestions = models.JSONField(default=list)  # Match.to_dict() of each candidate, best first
+    # the best match's score in [0, 1] (weights of the signals, domain/matching.py): a probability, not money
     confidence = models.FloatField(default=0)
     resolved_at = models.DateTimeField(null=True)
     resolved_by = models.ForeignKey(

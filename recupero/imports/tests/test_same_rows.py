@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ def snapshot() -> dict:
 
 def _decimal_text(value: str) -> str:
     """PostgreSQL prints numeric(…, 2) as '1000.00', SQLite's text affinity may keep '1000' or '1000.0'."""
-    return f"{float(value):.2f}" if re.fullmatch(r"-?\d+(\.\d+)?", value) else value
+    return f"{Decimal(value):.2f}" if re.fullmatch(r"-?\d+(\.\d+)?", value) else value
 
 
 def _normal(snap: dict) -> dict:
