@@ -188,8 +188,13 @@ def case_get(*, tenant: Tenant, actor: User, case_id: int) -> Case:
     return case
 
 
+# A case's claims in the order the law engine receives them (the first carries the case's costs); the id breaks
+# ties, so one case read alone and many read together (ledger.facts) come in the same order.
+CLAIM_ORDER = ("due_on", "issued_on", "pk")
+
+
 def case_claims(*, case: Case) -> list[Claim]:
-    return list(Claim.objects.filter(tenant_id=case.tenant_id, case=case).order_by("due_on", "issued_on"))
+    return list(Claim.objects.filter(tenant_id=case.tenant_id, case=case).order_by(*CLAIM_ORDER))
 
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[TimelineEvent]:

@@ -16,10 +16,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
-
-from recupero.cases.models import Case, Claim, ClaimInstalment
-from recupero.cases.selectors import case_claims, prescription_events
+from recupero.cases.models import Case, Claim
+from recupero.cases.selectors import prescription_events
 from recupero.law.errors import LawError
 from recupero.law.interest import (
     CasePayment,
@@ -38,13 +36,12 @@ from recupero.law.prescription import (
 from recupero.law.prospetto import prospetto_rows
 from recupero.law.rates import RATE_KINDS, RateTable
 from recupero.ledger.domain.accounts import Account
-from recupero.ledger.models import LedgerEntry
-from recupero.ledger.selectors import case_balances, rate_table
+from recupero.ledger.facts import CaseFacts, case_facts, standing_payments
+from recupero.ledger.selectors import rate_table
 from recupero.parties.domain.debtors import law_debtor_type
 from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
-PAYMENT_ACCOUNTS = (Account.PAYMENTS_RECEIVED.value, Account.PAID_TO_CREDITOR.value)
 
 
 @dataclass(frozen=True)
@@ -119,21 +116,17 @@ class Part:
     principal: Decimal
 
 
-def _parts(case: Case, claims: list[Claim]) -> list[Part]:
+def _parts(facts: CaseFacts) -> list[Part]:
     """Each claim's instalments (or the claim itself), net of the credit notes posted on it — taken from the last
     instalment backwards, the part of the invoice that falls due last."""
-    by_claim: dict[int, list[ClaimInstalment]] = {}
-    for inst in ClaimInstalment.objects.filter(tenant_id=case.tenant_id, claim__case=case).order_by("number"):
-        by_claim.setdefault(inst.claim_id, []).append(inst)
-    credited = _credits(case)
     parts: list[Part] = []
-    for claim in claims:
-        own = by_claim.get(claim.pk)
+    for claim in facts.claims:
+        own = facts.instalments.get(claim.pk)
         if not own:
             pieces = [Part(str(claim.pk), claim, 0, _due(claim), claim.amount)]
         else:
             pieces = [Part(f"{claim.pk}/{i.number}", claim, i.number, i.due_on, i.amount) for i in own]
-        left = credited.get(claim.pk, ZERO)
+        left = facts.credited.get(claim.pk, ZERO)
         for index in range(len(pieces) - 1, -1, -1):
             cut = min(left, pieces[index].principal)
             if cut > 0:
@@ -144,33 +137,13 @@ def _parts(case: Case, claims: list[Claim]) -> list[Part]:
     return parts
 
 
-def _credits(case: Case) -> dict[int, Decimal]:
-    """claim id → credit notes posted on it at intake (imports.credits: key "import:credit:<claim>:…")."""
-    out: dict[int, Decimal] = {}
-    entries = LedgerEntry.objects.filter(
-        tenant_id=case.tenant_id, case=case, kind="credit", idempotency_key__startswith="import:credit:"
-    ).values_list("idempotency_key", "amount")
-    for key, amount in entries:
-        claim_id = int(str(key).split(":")[2])
-        out[claim_id] = out.get(claim_id, ZERO) + amount
-    return out
-
-
-def _payments(case: Case) -> list[CasePayment]:
-    # Money received by the agency or reported paid to the creditor (pagamento diretto) both reduce the debt;
-    # a payment reversed since (returned cheque, SDD reject) no longer does.
-    rows = LedgerEntry.objects.filter(
-        tenant_id=case.tenant_id,
-        case=case,
-        debit_account__in=PAYMENT_ACCOUNTS,
-        kind="payment",
-        reversed_by__isnull=True,
-    ).values_list("group", "posted_on", "amount")
-    grouped: dict[str, tuple[dt.date, Decimal]] = {}
-    for group, posted_on, amount in rows:
-        on, total = grouped.get(str(group), (posted_on, ZERO))
-        grouped[str(group)] = (on, total + amount)
-    return [CasePayment(date=on, amount=total) for on, total in sorted(grouped.values())]
+def _engine_payment(payment: CasePayment, parts: list[Part]) -> CasePayment:
+    """The engine's debts are the invoices' parts (an instalment is keyed "<claim>/<n>"): a designated invoice
+    designates each of its instalments, in their order."""
+    if not payment.designated:
+        return payment
+    designated = tuple(p.key for d in payment.designated for p in parts if str(p.claim.pk) == d)
+    return CasePayment(payment.date, payment.amount, designated)
 
 
 def _requests(
@@ -218,8 +191,8 @@ def _compute(
     the result says so — but every payment up to `until` is still imputed, so the total never states more
     than is owed (issue 10: a payment after the last rate day was once left out of the total)."""
     # `known`: the case's payments and whether the mandate waives the €40, when the caller already read them
-    paid, waived = known if known is not None else (_payments(case), None)
-    payments = [p for p in paid if p.date <= until] + list(extra)
+    paid, waived = known if known is not None else (standing_payments(case), None)
+    payments = [_engine_payment(p, claims) for p in [*(p for p in paid if p.date <= until), *extra]]
     stop: dt.date | None = None
     warning = ""
     for _attempt in range(len(claims) + 1):  # each retry stops earlier; one per claim at the very most
@@ -282,7 +255,7 @@ def _events(case: Case) -> list[Event]:
             dt.datetime.fromisoformat(when) if "T" in when else dt.date.fromisoformat(when)
         )
         out.append(Event(kind=kind, when=value))
-    out += [Event(kind="partial_payment", when=p.date) for p in _payments(case)]
+    out += [Event(kind="partial_payment", when=p.date) for p in standing_payments(case)]
     return out
 
 
@@ -320,11 +293,13 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
     """What the debtor owes on `today`, bucket by bucket, and each claim's prescription, with explanations.
 
     `rates`: the published tables (default: the database's, `selectors.rate_table`)."""
-    claims = case_claims(case=case)
-    balances = case_balances(case=case)
-    costs = gross_costs(case, balances)
-    parts = _parts(case, claims)
-    result, until, rate_warning = _compute(case, parts, today, costs, rates or rate_table())
+    facts = case_facts(case)
+    claims, balances = facts.claims, facts.balances
+    parts = _parts(facts)
+    known = (facts.payments, facts.waived)
+    result, until, rate_warning = _compute(
+        case, parts, today, facts.gross_costs, rates or rate_table(), known=known
+    )
     events = _events(case)
     positions = [_claim_position(case, claim, parts, result, events, today) for claim in claims]
     first = next(iter(result.claims.values()), None)
@@ -343,19 +318,6 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
         warnings=[rate_warning] if rate_warning else [],
         rate_warning=rate_warning,
     )
-
-
-def gross_costs(case: Case, balances: dict[Account, Decimal]) -> Decimal:
-    """Costs charged, before payments: the engine imputes every payment itself, so it must see the costs as
-    charged (the book balance less what payments still standing paid on them would count those twice)."""
-    paid = LedgerEntry.objects.filter(
-        tenant_id=case.tenant_id,
-        case=case,
-        kind="payment",
-        credit_account=Account.COLLECTION_COSTS,
-        reversed_by__isnull=True,
-    ).aggregate(total=Sum("amount"))["total"]
-    return balances[Account.COLLECTION_COSTS] + (paid or ZERO)
 
 
 @dataclass(frozen=True)
@@ -380,17 +342,19 @@ def payment_runs(
 ) -> PaymentRun:
     """The law engine on the case at `on`, with the payments up to that day, then with one more (last of its
     day). A read, like `case_position`: the payments app turns the difference into its ledger lines."""
-    claims = case_claims(case=case)
-    balances = case_balances(case=case)
-    costs = gross_costs(case, balances)
-    table = rates or rate_table()
-    mandate = _mandate(case)
-    known = (_payments(case), bool(mandate and mandate.waive_flat_compensation))
-    parts = _parts(case, claims)
-    # The engine's debts are the invoices' parts (an instalment is keyed "<claim>/<n>"): a designated invoice
-    # designates each of its instalments, in their order.
-    designated = tuple(p.key for d in designated for p in parts if str(p.claim.pk) == d)
-    before, until, warning = _compute(case, parts, on, costs, table, known=known)
+    return payment_run(
+        case_facts(case), on=on, amount=amount, designated=designated, rates=rates or rate_table()
+    )
+
+
+def payment_run(
+    facts: CaseFacts, *, on: dt.date, amount: Decimal, designated: tuple[str, ...], rates: RateTable
+) -> PaymentRun:
+    """`payment_runs` on facts already read (`facts.case_facts_many` for a statement's credits): no query.
+    `designated`: the claim ids (as text) the debtor named (art. 1193), paid first."""
+    parts = _parts(facts)
+    known = (facts.payments, facts.waived)
+    before, until, warning = _compute(facts.case, parts, on, facts.gross_costs, rates, known=known)
     paying = (CasePayment(on, amount, designated),)
-    after, _, _ = _compute(case, parts, on, costs, table, paying, known=known)
-    return PaymentRun(before, after, until, warning, balances)
+    after, _, _ = _compute(facts.case, parts, on, facts.gross_costs, rates, paying, known=known)
+    return PaymentRun(before, after, until, warning, facts.balances)

@@ -26,6 +26,7 @@ from recupero.core.services import audit_record
 from recupero.law.allocation import BUCKET_LABELS
 from recupero.law.money import format_eur
 from recupero.ledger.domain.accounts import Account, EntryKind
+from recupero.ledger.domain.payment_keys import accrued_key, payment_key
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.position import payment_runs
 from recupero.ledger.services import Line, entry_post, entry_reverse
@@ -142,7 +143,7 @@ def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookP
         ]
         entry_post(
             tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST, lines=accrued,
-            idempotency_key=f"payment:{payment.pk}:accrued",
+            idempotency_key=accrued_key(payment.pk),
         )  # fmt: skip
     if not plan.parts:
         return
@@ -159,7 +160,7 @@ def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookP
     ]
     entries = entry_post(
         tenant=tenant, actor=actor, case=case, kind=EntryKind.PAYMENT, posted_on=on, lines=lines,
-        idempotency_key=f"payment:{payment.pk}",
+        idempotency_key=payment_key(payment.pk, payment.designated_claim_id),
     )  # fmt: skip
     payment.ledger_group = entries[0].group
     payment.imputation = [
