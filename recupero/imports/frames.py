@@ -272,25 +272,11 @@ def update(sql: str, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def reserve_ids(table: str, count: int) -> pl.Series:
-    """`count` consecutive primary keys for rows we insert ourselves. PostgreSQL: one jump of the table's identity
-    sequence (a nextval per row costs ~13 µs, 90 s for a big affido), so later ORM inserts never collide; the jump
-    is one statement, and a concurrent nextval landing inside it would only make this commit fail cleanly with a
-    unique violation (nothing written, run again). SQLite: after MAX(id), safe because the write lock is ours."""
-    if count == 0:
+    """`count` consecutive primary keys for rows we insert ourselves (`core.bulk.reserve_id_range`)."""
+    ids = bulk.reserve_id_range(table, count)
+    if not ids:
         return pl.Series("id", [], dtype=pl.Int64)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sequence = f"pg_get_serial_sequence('\"{table}\"', 'id')"
-            cursor.execute(
-                f"SELECT setval({sequence}, GREATEST(nextval({sequence}), "
-                f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}")) + %s - 1)',
-                [count],
-            )
-            top = int(cursor.fetchone()[0]) - count
-        else:
-            cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
-            top = int(cursor.fetchone()[0])
-    return pl.int_range(top + 1, top + 1 + count, dtype=pl.Int64, eager=True).alias("id")
+    return pl.int_range(ids.start, ids.stop, dtype=pl.Int64, eager=True).alias("id")
 
 
 def query(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:

@@ -9,17 +9,23 @@ is recomputed from its entries (`total_due`), never incremented. Building blocks
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
 from django.db.models import Sum
+from django.utils.timezone import now
 
 from recupero.cases import bulk as cases_bulk
-from recupero.core.bulk import Bulk, FrameWriter, columns_of, polars_template
+from recupero.core.bulk import Bulk, FrameWriter, columns_of, polars_template, reserve_id_range
+from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
+from recupero.core.services import AuditItem
 from recupero.ledger.domain import opening
-from recupero.ledger.domain.accounts import RECEIVABLES
+from recupero.ledger.domain.accounts import RECEIVABLES, Account, EntryKind
 from recupero.ledger.models import LedgerEntry
 
 ENTRIES = LedgerEntry._meta.db_table
@@ -86,6 +92,52 @@ def balances_refresh(*, tenant: Tenant, actor: User, writer: FrameWriter, case_i
                 due[row["case_id"]] += sign * row["t"]
         balances = [(str(value.quantize(Decimal("0.01"))), case_id) for case_id, value in due.items()]
         cases_bulk.balances_set(tenant=tenant, actor=actor, writer=writer, balances=balances)
+
+
+# ---- groups of entries (a bank statement's payments) --------------------------------------------------------
+@dataclass(frozen=True)
+class Group:
+    """One group of entries for `groups_post`: what `ledger.services.entry_post` takes for one case, its lines as
+    (debit, credit, amount, description)."""
+
+    case_id: int
+    debtor_id: int
+    kind: EntryKind
+    posted_on: dt.date
+    lines: tuple[tuple[Account, Account, Decimal, str], ...]
+    key: str
+
+
+def groups_post(*, tenant: Tenant, actor: User, bulk: Bulk, groups: Sequence[Group]) -> list[uuid.UUID]:
+    """`entry_post` for many groups at once: the same lines, keys (`<key>#<i>`, unique: a group already posted
+    makes the whole call fail, nothing written) and checks, one COPY; returns each group's id. The caller
+    refreshes the balances (`balances_refresh`) and records the audit rows (`audit_items`)."""
+    count = sum(len(g.lines) for g in groups)
+    for group in groups:
+        for _debit, _credit, amount, _text in group.lines:
+            if _debit == _credit or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+                raise DomainError("ledger.unbalanced")
+    ids = iter(reserve_id_range(ENTRIES, count))
+    at, actor_id = bulk.ts_at(now()), actor.pk if actor and actor.pk else None
+    uuids, rows = [], []
+    for group in groups:
+        gid = uuid.uuid4()
+        uuids.append(gid)
+        for i, (debit, credit, amount, text) in enumerate(group.lines):
+            rows.append((next(ids), tenant.pk, group.case_id, gid.hex, group.kind.value,
+                         group.posted_on.isoformat(), debit.value, credit.value, str(amount), text, None,
+                         f"{group.key}#{i}", at, actor_id))  # fmt: skip
+    bulk.write(ENTRIES, ENTRY_COLUMNS, rows)
+    return uuids
+
+
+def audit_items(groups: Sequence[Group], uuids: Sequence[uuid.UUID]) -> list[AuditItem]:
+    """The audit row `entry_post` records for each group (the action, the case and its debtor, group and total)."""
+    return [
+        AuditItem(f"ledger.{g.kind.value}", "cases.case", str(g.case_id),
+                  {"group": str(gid), "total": str(sum(line[2] for line in g.lines))}, (g.debtor_id,), (g.case_id,))
+        for g, gid in zip(groups, uuids, strict=True)
+    ]  # fmt: skip
 
 
 # ---- row tuples (the demo) ---------------------------------------------------------------------------------

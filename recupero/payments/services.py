@@ -23,25 +23,31 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import require_case, service
 from recupero.core.services import audit_record
-from recupero.law.allocation import BUCKET_LABELS
 from recupero.law.money import format_eur
-from recupero.ledger.domain.accounts import Account, EntryKind
+from recupero.ledger.domain.accounts import EntryKind
 from recupero.ledger.domain.payment_keys import accrued_key, payment_key
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.position import payment_runs
 from recupero.ledger.services import Line, entry_post, entry_reverse
-from recupero.payments import selectors
-from recupero.payments.domain.imputation import ACCRUED, BUCKET_ACCOUNT, BookPlan, book_plan, imputation_of
-from recupero.payments.domain.matching import decide, score
+from recupero.payments import bulk, selectors
+from recupero.payments.domain.imputation import (
+    BookPlan,
+    accrual_lines,
+    book_plan,
+    imputation_of,
+    imputation_rows,
+    payment_lines,
+)
+from recupero.payments.domain.matching import decide, designated_claim, score
 from recupero.payments.domain.methods import (
     ENTRY_STATUS_LABELS,
     ENTRY_TRANSITIONS,
-    METHOD_LABELS,
     PAYMENT_TRANSITIONS,
     EntryStatus,
     Method,
     PaymentStatus,
     can_move,
+    payment_summary,
 )
 from recupero.payments.domain.statements import StatementData, totals
 from recupero.payments.models import BankStatement, CollectionAccount, PayerAccount, Payment, StatementEntry
@@ -128,56 +134,29 @@ def payment_record(
     return payment
 
 
-def _claim_of(key: str) -> int:
-    """The claim id of an engine key: "<claim>" for an invoice, "<claim>/<n>" for one of its instalments."""
-    return int(key.split("/")[0])
-
-
 def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookPlan) -> None:
     on = payment.value_date
     if plan.accruals:  # one group for the interest and €40 this payment pays, booked as accrued
-        accrued = [
-            Line(account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati al {on:%d/%m/%Y}")
-            for bucket, account in BUCKET_ACCOUNT.items()
-            if (amount := plan.accruals.get(account))
-        ]
         entry_post(
-            tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST, lines=accrued,
-            idempotency_key=accrued_key(payment.pk),
+            tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST,
+            lines=[Line(*line) for line in accrual_lines(plan, on)], idempotency_key=accrued_key(payment.pk),
         )  # fmt: skip
     if not plan.parts:
         return
     invoices = dict(Claim.objects.filter(case=case).values_list("pk", "invoice_number"))
-    debit = Account.PAID_TO_CREDITOR if payment.direct else Account.PAYMENTS_RECEIVED
-    lines = [
-        Line(
-            debit,
-            BUCKET_ACCOUNT[p.bucket],
-            p.amount,
-            f"Fattura {invoices.get(_claim_of(p.claim_id), '')}: {p.label}",
-        )
-        for p in plan.parts
-    ]
     entries = entry_post(
-        tenant=tenant, actor=actor, case=case, kind=EntryKind.PAYMENT, posted_on=on, lines=lines,
+        tenant=tenant, actor=actor, case=case, kind=EntryKind.PAYMENT, posted_on=on,
+        lines=[Line(*line) for line in payment_lines(plan, payment.direct, invoices)],
         idempotency_key=payment_key(payment.pk, payment.designated_claim_id),
     )  # fmt: skip
     payment.ledger_group = entries[0].group
-    payment.imputation = [
-        {"claim": _claim_of(p.claim_id), "invoice": invoices.get(_claim_of(p.claim_id), ""), "bucket": p.bucket,
-         "label": p.label, "amount": str(p.amount)}
-        for p in plan.parts
-    ]  # fmt: skip
+    payment.imputation = imputation_rows(plan, invoices)
     payment.save(update_fields=["ledger_group", "imputation"])
 
 
 def _summary(payment: Payment) -> str:
-    what = "Pagamento diretto al committente" if payment.direct else "Pagamento"
-    method = METHOD_LABELS[Method(payment.method)]
-    text = f"{what} di {format_eur(payment.amount)} € ({method}) del {payment.value_date:%d/%m/%Y}"
-    if payment.overpayment:
-        text += f"; eccedenza da rimborsare {format_eur(payment.overpayment)} €"
-    return text
+    return payment_summary(amount=payment.amount, direct=payment.direct, method=payment.method,
+                           value_date=payment.value_date, overpayment=payment.overpayment)  # fmt: skip
 
 
 @service(POST_PAYMENTS)
@@ -274,6 +253,7 @@ def statement_import(
     dry_run: bool = False,
     file_name: str = "",
     defer: bool = False,
+    one_by_one: bool = False,
 ) -> ImportReport:
     """Store the statements' lines once each (the bank's reference is unique per account), then reconcile every
     credit not yet reconciled: posted when one case is clearly its own, else into the review queue. A statement
@@ -294,7 +274,7 @@ def statement_import(
         if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
             report.statements.append(selectors.statement_summary(statement))
             continue
-        done = statement_reconcile(tenant=tenant, actor=actor, statement=statement)
+        done = statement_reconcile(tenant=tenant, actor=actor, statement=statement, one_by_one=one_by_one)
         report.matched += done.matched
         report.review += done.review
         report.posted_total += done.posted_total
@@ -377,9 +357,12 @@ class ReconcileResult:
 
 
 @service(POST_PAYMENTS)
-def statement_reconcile(*, tenant: Tenant, actor: User, statement: BankStatement) -> ReconcileResult:
+def statement_reconcile(
+    *, tenant: Tenant, actor: User, statement: BankStatement, one_by_one: bool = False
+) -> ReconcileResult:
     """Reconcile the account's credits not yet reconciled (this statement's, and any left by an import that
-    stopped half-way), one chunk per transaction; then record the statement's figures."""
+    stopped half-way), one chunk per transaction; then record the statement's figures. The matched credits are
+    posted set-based (`bulk.credits_post`); `one_by_one`: each through `payment_record` (the same rows, slower)."""
     selectors.require_statements(actor, tenant)
     result = ReconcileResult()
     while True:
@@ -387,30 +370,38 @@ def statement_reconcile(*, tenant: Tenant, actor: User, statement: BankStatement
             chunk = selectors.entries_to_reconcile(tenant=tenant, iban=statement.account_iban, limit=CHUNK)
             if not chunk:
                 break
-            _reconcile_chunk(tenant, actor, chunk, result)
+            _reconcile_chunk(tenant, actor, chunk, result, one_by_one)
     _close_statement(statement)
     return result
 
 
 def _reconcile_chunk(
-    tenant: Tenant, actor: User, chunk: list[StatementEntry], result: ReconcileResult
+    tenant: Tenant, actor: User, chunk: list[StatementEntry], result: ReconcileResult, one_by_one: bool
 ) -> None:
+    """Match every credit of the chunk; post the matched set-based (`bulk.credits_post`: the same rows as one
+    `payment_record` each) or one by one; the rest to review; the lines' states in one statement."""
     index = selectors.candidate_index(tenant=tenant, entries=[selectors.entry_data(e) for e in chunk])
-    cases = selectors.cases_by_id(tenant=tenant, ids=[c.case_id for c in index.by_code.values()]
-                                  + [c.case_id for cs in index.by_debtor.values() for c in cs])  # fmt: skip
+    chosen: list[tuple[StatementEntry, int]] = []
     for entry in chunk:
         matches = score(selectors.entry_data(entry), index)
         best = decide(matches)
         entry.suggestions = [m.to_dict() for m in matches[:5]]
         entry.confidence = matches[0].confidence if matches else 0.0
-        if best is not None and _try_post(tenant, actor, entry, cases[best.candidate.case_id]):
+        if best is not None:
+            chosen.append((entry, best.candidate.case_id))
+    left = chosen if one_by_one else bulk.credits_post(tenant=tenant, actor=actor, credits=chosen)
+    cases = selectors.cases_by_id(tenant=tenant, ids=[case_id for _, case_id in left])
+    refused = {e.pk for e, case_id in left if not _try_post(tenant, actor, e, cases[case_id])}
+    posted = {e.pk for e, _ in chosen} - refused
+    for entry in chunk:
+        if entry.pk in posted:
             _move(entry, EntryStatus.POSTED, actor)
             result.matched += 1
             result.posted_total += entry.amount
         else:
             _move(entry, EntryStatus.REVIEW, None)
             result.review += 1
-        entry.save(update_fields=["status", "suggestions", "confidence", "resolved_at", "resolved_by"])
+    bulk.entries_save(chunk)
 
 
 def _try_post(tenant: Tenant, actor: User, entry: StatementEntry, case: Case) -> bool:
@@ -422,10 +413,13 @@ def _try_post(tenant: Tenant, actor: User, entry: StatementEntry, case: Case) ->
 
 
 def _post_entry(tenant: Tenant, actor: User, entry: StatementEntry, case: Case, amount: Decimal) -> Payment:
+    claims = {c.pk: c for c in Claim.objects.filter(tenant=tenant, case=case)}
+    named = designated_claim(entry.remittance, [(pk, c.invoice_number) for pk, c in claims.items()])
     return payment_record(
         tenant=tenant, actor=actor, case=case, amount=amount, value_date=min(entry.value_date or today(), today()),
         method=Method.BANK_TRANSFER.value, reference=entry.end_to_end or entry.reference,
         payer_name=entry.payer_name, payer_iban=entry.payer_iban, entry=entry,
+        designated_claim=claims[named] if named else None,
     )  # fmt: skip
 
 

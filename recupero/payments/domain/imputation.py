@@ -13,6 +13,7 @@ note the engine does not see) is an overpayment rather than a negative bucket.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,3 +101,43 @@ def book_plan(amount: Decimal, parts: list[Part], books: Mapping[Account, Decima
             fitted.append(Part(part.claim_id, part.bucket, take))
     posted = sum((p.amount for p in fitted), ZERO)
     return BookPlan(accruals, fitted, amount - posted)
+
+
+LineTuple = tuple[Account, Account, Decimal, str]  # debit, credit, amount, description
+
+
+def claim_of(key: str) -> int:
+    """The claim id of an engine key: "<claim>" for an invoice, "<claim>/<n>" for one of its instalments."""
+    return int(key.split("/")[0])
+
+
+def accrual_lines(plan: BookPlan, on: dt.date) -> list[LineTuple]:
+    """The interest and €40 the payment pays, booked as accrued first (group `payment:<id>:accrued`)."""
+    return [
+        (account, ACCRUED[bucket], amount, f"{BUCKET_LABELS[bucket]} maturati al {on:%d/%m/%Y}")
+        for bucket, account in BUCKET_ACCOUNT.items()
+        if (amount := plan.accruals.get(account))
+    ]
+
+
+def payment_lines(plan: BookPlan, direct: bool, invoices: Mapping[int, str]) -> list[LineTuple]:
+    """The payment's group: debit what received it, credit each bucket of each claim it pays."""
+    debit = Account.PAID_TO_CREDITOR if direct else Account.PAYMENTS_RECEIVED
+    return [
+        (
+            debit,
+            BUCKET_ACCOUNT[p.bucket],
+            p.amount,
+            f"Fattura {invoices.get(claim_of(p.claim_id), '')}: {p.label}",
+        )
+        for p in plan.parts
+    ]
+
+
+def imputation_rows(plan: BookPlan, invoices: Mapping[int, str]) -> list[dict[str, object]]:
+    """`Payment.imputation`: per claim and bucket, as posted."""
+    return [
+        {"claim": claim_of(p.claim_id), "invoice": invoices.get(claim_of(p.claim_id), ""), "bucket": p.bucket,
+         "label": p.label, "amount": str(p.amount)}
+        for p in plan.parts
+    ]  # fmt: skip

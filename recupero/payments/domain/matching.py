@@ -186,3 +186,27 @@ def decide(matches: list[Match]) -> Match | None:
     if best.confidence >= AUTO_THRESHOLD and best.candidate.open and best.confidence - runner_up >= MARGIN:
         return best
     return None
+
+
+INVOICE_MIN = 3  # an invoice number shorter than this, or without a digit, is not looked for in a causale
+
+
+def designated_claim(remittance: str, invoices: list[tuple[int, str]]) -> int | None:
+    """The claim the debtor designated (art. 1193 c.1 c.c.) by naming its invoice number in the causale, among
+    the case's (claim id, invoice number): exactly one named, as a whole token ("saldo fatt. 2024/118" names
+    "2024/118", not "118"); none or several named → None (imputed oldest first)."""
+    text = f" {normal_reference(remittance)} "
+    named = [
+        claim_id
+        for claim_id, number in invoices
+        if len(key := normal_reference(number)) >= INVOICE_MIN
+        and any(ch.isdigit() for ch in key)
+        and re.search(rf"(?<![A-Z0-9/\-]){re.escape(key)}(?![A-Z0-9/\-])", text)
+    ]
+    return named[0] if len(set(named)) == 1 else None
+
+
+def normal_reference(text: str) -> str:
+    """Upper case, spaces around separators dropped: " ft 2024 / 118 " → "FT 2024/118"."""
+    folded = re.sub(r"\s*([/\-])\s*", r"\1", (text or "").upper())
+    return " ".join(folded.split())

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
+
+from recupero.law.money import format_eur
 
 
 class Method(StrEnum):
@@ -69,3 +73,14 @@ ENTRY_TRANSITIONS = {
 
 def can_move(table: dict, source: str, target: str) -> bool:  # type: ignore[type-arg]
     return target in {t.value for t in table.get(source, frozenset())}
+
+
+def payment_summary(
+    *, amount: Decimal, direct: bool, method: str, value_date: dt.date, overpayment: Decimal
+) -> str:
+    """The case timeline's line for a payment recorded (the one-by-one and the statement's bulk path alike)."""
+    what = "Pagamento diretto al committente" if direct else "Pagamento"
+    text = f"{what} di {format_eur(amount)} € ({METHOD_LABELS[Method(method)]}) del {value_date:%d/%m/%Y}"
+    if overpayment:
+        text += f"; eccedenza da rimborsare {format_eur(overpayment)} €"
+    return text
