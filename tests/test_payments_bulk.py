@@ -1,0 +1,253 @@
+"""A statement posted set-based (`payments.bulk`) writes exactly the rows of one `payment_record` per credit: the
+same statement imported through both paths on two identical portfolios, every posted row compared (amounts as
+Decimal text; ids, group ids and times mapped to what they stand for)."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from recupero.cases.domain.claims import ClaimType
+from recupero.cases.models import Case, Claim, TimelineEvent
+from recupero.core.models import AuditLog, AuditSubject
+from recupero.core.permissions import system_actor
+from recupero.core.selectors import chain_verify
+from recupero.imports.domain.camt import read_statements
+from recupero.ledger.models import LedgerEntry
+from recupero.payments.domain.camt_write import camt053
+from recupero.payments.domain.rf import creditor_reference
+from recupero.payments.domain.statements import EntryData
+from recupero.payments.models import PayerAccount, Payment, StatementEntry
+from recupero.payments.services import collection_account_register, payment_record, statement_import
+from tests.builders import CaseFactory, ClaimFactory, CompanyDebtorFactory
+from tests.factories import TAX_CODES, VAT_NUMBERS, make_creditor, make_debtor, make_tenant
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+AGENCY = "IT60X0542811101000000123456"
+DAY = dt.date(2025, 6, 30)
+IBAN = "IT02L1234512345123456789012"
+PEOPLE = [("Rossi", "Mario"), ("Bianchi", "Anna"), ("Verdi", "Luca"), ("Ferrari", "Lucia")]
+
+
+def _claims(k: int, amounts: tuple[str, ...], year: int) -> list:
+    return [
+        ClaimFactory(
+            invoice_number=f"FT{k}/{i + 1}",
+            issued_on=dt.date(year, 1 + i, 10),
+            due_on=dt.date(year, 2 + i, 10),
+            amount=D(a),
+        )
+        for i, a in enumerate(amounts)
+    ]
+
+
+def _portfolio(code: str) -> tuple:
+    """Eight debtors (four people, four companies), sixteen cases: consumers' utility bills, companies' commercial
+    invoices from 2023 (interest and the €40 owed), one to three claims each."""
+    tenant = make_tenant(code)
+    creditor = make_creditor(tenant, "UTIL")
+    actor = system_actor(tenant)
+    collection_account_register(tenant=tenant, actor=actor, iban=AGENCY)
+    cases: list[Case] = []
+    for k in range(16):
+        if k % 2 == 0:
+            last, first = PEOPLE[k // 2 % 4]
+            debtor = make_debtor(tenant, TAX_CODES[k // 2 % 4], last_name=last, first_name=first)
+            extra = {"claims": _claims(k, ("120.50", "80.25", "40.00")[: 1 + k % 3], 2025)}
+        else:
+            debtor = CompanyDebtorFactory(tenant=tenant, vat_number=VAT_NUMBERS[k // 2 % 4])
+            extra = {
+                "claims": _claims(k, ("1000.00", "2500.40")[: 1 + k % 2], 2023),
+                "commercial": True,
+                "claim_type": ClaimType.ORDINARY,
+                "contract_date": dt.date(2020, 1, 1),
+            }
+        cases.append(
+            CaseFactory(
+                tenant=tenant,
+                creditor=creditor,
+                debtor=debtor,
+                creditor_reference=f"R{k}",
+                opened_on=dt.date(2025, 3, 1),
+                **extra,
+            )
+        )
+    # an earlier payment from a known IBAN (the IBAN becomes a signal) and one on a company's case
+    for case, amount, iban in ((cases[4], "10.00", IBAN), (cases[3], "300.00", "")):
+        payment_record(
+            tenant=tenant,
+            actor=actor,
+            case=case,
+            amount=D(amount),
+            value_date=dt.date(2025, 4, 1),
+            method="bank_transfer",
+            payer_iban=iban,
+        )
+    return tenant, actor, cases
+
+
+def _statement(cases: list[Case]) -> bytes:
+    def line(i: int, amount: str, text: str = "", structured: str = "", name: str = "", iban: str = ""):
+        return EntryData(f"E{i}", D(amount), True, DAY, DAY, text, structured, f"E2E{i}", name, iban)
+
+    c = cases
+    lines = [
+        line(1, "120.50", f"saldo pratica {c[0].code}", name="ROSSI MARIO"),  # pays it off
+        line(2, "50.00", structured=creditor_reference(c[2].code), name="Anna Bianchi"),
+        line(3, "25.00", "bonifico", name="Verdi Luca", iban=IBAN),  # the known IBAN, one open case
+        line(4, "40.00", f"pratica {c[6].code} fattura FT6/1", name="Ferrari Lucia"),  # designates FT6/1
+        line(5, "60.00", f"pratica {c[8].code} saldo fatt. FT8/3"),  # designates its third claim
+        line(6, "500.00", f"pratica {c[1].code}"),  # a company: the €40 and interest first, accrued
+        line(7, "4000.00", f"pratica {c[5].code} FT5/2"),  # designated, more than that claim, the rest oldest
+        line(8, "9999.00", f"pratica {c[9].code}"),  # more than owed: the rest to refund, case paid
+        line(9, "30.00", f"pratica {c[10].code}"),
+        line(10, "20.00", f"pratica {c[10].code} ancora"),  # a second credit of the same case
+        line(11, "15.00", "rata", name="Mario Rossi"),  # a bare name: review
+        line(12, "700.00", "rimborso fornitore", name="ACME SPA"),  # not ours: review
+        line(13, "200.00", f"pratica {c[3].code} FT3/1 FT3/2"),  # two invoices named: oldest first
+        line(14, "100.00", f"pratica {c[12].code}", iban="IT60X0542811101000000999999"),  # a new IBAN learned
+    ]
+    return camt053(iban=AGENCY, entries=lines, statement_id="BULK-1")
+
+
+def _rows(tenant) -> dict[str, object]:
+    """Everything the import wrote, ids replaced by what they stand for (case code, invoice, bank reference)."""
+    code = dict(Case.objects.filter(tenant=tenant).values_list("pk", "code"))
+    invoice = dict(Claim.objects.filter(tenant=tenant).values_list("pk", "invoice_number"))
+    payments = Payment.objects.filter(tenant=tenant, entry__isnull=False).select_related("entry")
+    ref = {p.pk: p.entry.reference for p in payments}
+    groups = {p.ledger_group: p.entry.reference for p in payments if p.ledger_group}
+
+    def key(text: str | None) -> str:
+        def swap(m: re.Match[str]) -> str:
+            return f"payment:{ref[int(m[1])]}" + (f":1193:{invoice[int(m[2])]}" if m[2] else "")
+
+        return re.sub(r"payment:(\d+)(?::1193:(\d+))?", swap, text or "")
+
+    def details(d: dict) -> dict:
+        out = dict(d)
+        if "group" in out:
+            group = LedgerEntry.objects.filter(tenant=tenant, group=out["group"]).first()
+            out["group"] = key(group.idempotency_key).split("#")[0]
+        if "payment" in out:
+            out["payment"] = ref.get(out["payment"], out["payment"])
+        return out
+
+    entries = LedgerEntry.objects.filter(tenant=tenant, kind__in=["payment", "interest"], posted_on=DAY)
+    audit = AuditLog.objects.filter(
+        tenant=tenant,
+        action__in=["payment.record", "ledger.payment", "ledger.interest", "case.transition"],
+        at__gte=_since[tenant.pk],
+    )
+    subjects = {}
+    for log_id, debtor, case in AuditSubject.objects.filter(log__in=audit).values_list(
+        "log_id", "debtor_id", "case_id"
+    ):
+        subjects.setdefault(log_id, []).append((debtor is not None, code.get(case)))
+    return {
+        "payments": sorted(
+            (
+                code[p.case_id],
+                str(p.amount),
+                p.value_date,
+                p.method,
+                p.direct,
+                p.reference,
+                p.payer_name,
+                p.payer_iban,
+                invoice.get(p.designated_claim_id),
+                p.status,
+                groups.get(p.ledger_group),
+                [{**i, "claim": invoice[i["claim"]]} for i in p.imputation],
+                str(p.overpayment),
+                p.refund_due,
+                p.entry.reference,
+            )
+            for p in payments
+        ),
+        "ledger": sorted(
+            (
+                code[e.case_id],
+                e.kind,
+                e.posted_on,
+                e.debit_account,
+                e.credit_account,
+                str(e.amount),
+                e.description,
+                key(e.idempotency_key),
+                groups.get(e.group, "accrued"),
+                e.actor_id is None,
+            )
+            for e in entries
+        ),
+        "cases": sorted(
+            (c.code, c.status, str(c.balance), c.closed_on) for c in Case.objects.filter(tenant=tenant)
+        ),
+        "timeline": sorted(
+            (code[t.case_id], t.kind, t.summary, sorted(details(t.data).items()))
+            for t in TimelineEvent.objects.filter(
+                tenant=tenant, kind__in=["payment.recorded", "case.status"], at__gte=_since[tenant.pk]
+            )
+        ),
+        "audit": sorted(
+            (
+                a.action,
+                a.object_type,
+                code.get(int(a.object_id)) if a.object_type == "cases.case" else ref.get(int(a.object_id)),
+                sorted(details(a.details).items()),
+                sorted(subjects.get(a.pk, [])),
+            )
+            for a in audit
+        ),
+        "lines": sorted(
+            (
+                e.reference,
+                e.status,
+                e.confidence,
+                [{**s, "case_id": code[s["case_id"]]} for s in e.suggestions],
+                e.resolved_by_id is None,
+            )
+            for e in StatementEntry.objects.filter(tenant=tenant)
+        ),
+        "payers": sorted(PayerAccount.objects.filter(tenant=tenant).values_list("debtor__tax_code", "iban")),
+    }
+
+
+_since: dict[int, object] = {}
+
+
+def test_bulk_and_one_by_one_write_the_same_rows():
+    from django.utils.timezone import now
+
+    results = {}
+    for code, one_by_one in (("one", True), ("bulk", False)):
+        tenant, actor, cases = _portfolio(code)
+        _since[tenant.pk] = now()
+        report = statement_import(
+            tenant=tenant, actor=actor, statements=read_statements(_statement(cases)), one_by_one=one_by_one
+        )
+        results[code] = (report.as_dict(), _rows(tenant))
+        assert chain_verify(tenant=tenant).ok
+    one, bulk = results["one"], results["bulk"]
+    for table in one[1]:
+        assert bulk[1][table] == one[1][table], table
+    assert (one[0]["matched"], one[0]["review"], one[0]["posted_total"]) == (11, 3, "15119.50")
+    assert {**one[0], "statements": []} == {**bulk[0], "statements": []}
+    rows = bulk[1]
+    # the figures themselves: designations (art. 1193), the accrual groups, the overpayment, the case paid off
+    by_line = {p[14]: p for p in rows["payments"]}
+    assert {ref: p[8] for ref, p in by_line.items() if p[8]} == {"E4": "FT6/1", "E5": "FT8/3", "E7": "FT5/2"}
+    # E7: 4,000.00 designated FT5/2 pays it whole (€40, interest, principal), the rest goes to FT5/1
+    assert [(i["claim"], i["bucket"], i["amount"]) for i in by_line["E7"][11]] == [
+        ("FT5/1", "flat_compensation", "40.00"),
+        ("FT5/1", "interest", "280.14"),
+        ("FT5/1", "principal", "459.14"),
+        ("FT5/2", "flat_compensation", "40.00"),
+        ("FT5/2", "interest", "680.32"),
+        ("FT5/2", "principal", "2500.40"),
+    ]
+    assert (by_line["E8"][12], by_line["E8"][13]) == ("5458.14", True)
+    assert sum(1 for r in rows["ledger"] if r[1] == "interest") == 13
+    assert [c[:2] for c in rows["cases"] if c[1] == "paid"] == [(cases[9].code, "paid")]
