@@ -400,6 +400,35 @@ def compute_case(claims: Mapping[str, InterestRequest], payments: Sequence[CaseP
     return CaseResult(results, sum((r.total_due for r in results.values()), ZERO), from_cents(credit))
 
 
+def compute_case_paying(
+    claims: Mapping[str, InterestRequest], payments: Sequence[CasePayment], paying: CasePayment
+) -> tuple[CaseResult, CaseResult]:
+    """`compute_case` without and with one more payment made on the calculation day (the last of its day): both
+    results from one replay of the history, as two `compute_case` calls would give them (the imputation of a
+    payment about to be recorded is their difference)."""
+    requests = dict(claims)
+    untils = {r.until for r in requests.values()}
+    if len(untils) != 1 or any(r.payments for r in requests.values()) or paying.date not in untils:
+        raise LawError(
+            "law.bad_case",
+            "Nella pratica i crediti devono avere la stessa data di calcolo e nessun pagamento proprio.",
+        )
+    until = untils.pop()
+    accounts = {cid: open_account(r) for cid, r in requests.items()}
+    credit = 0
+    for payment in sorted(payments, key=lambda p: p.date):
+        credit += _pay_case(accounts, requests, payment, until)
+    for cid, account in accounts.items():
+        advance(account, requests[cid], until)
+    before = {cid: build_result(a, requests[cid]) for cid, a in accounts.items()}
+    credit_after = credit + _pay_case(accounts, requests, paying, until)
+    after = {cid: build_result(a, requests[cid]) for cid, a in accounts.items()}
+    return (
+        CaseResult(before, sum((r.total_due for r in before.values()), ZERO), from_cents(credit)),
+        CaseResult(after, sum((r.total_due for r in after.values()), ZERO), from_cents(credit_after)),
+    )
+
+
 def _pay_case(
     accounts: dict[str, _Account], requests: dict[str, InterestRequest], payment: CasePayment, until: date
 ) -> int:

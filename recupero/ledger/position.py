@@ -13,8 +13,10 @@ one ClaimPosition per invoice; the €40 compensation is the invoice's, once (on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from recupero.cases.models import Case, Claim
 from recupero.cases.selectors import prescription_events
@@ -24,6 +26,7 @@ from recupero.law.interest import (
     CaseResult,
     InterestRequest,
     compute_case,
+    compute_case_paying,
     due_date_from_receipt,
 )
 from recupero.law.prescription import (
@@ -42,6 +45,7 @@ from recupero.parties.domain.debtors import law_debtor_type
 from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -193,12 +197,24 @@ def _compute(
     # `known`: the case's payments and whether the mandate waives the €40, when the caller already read them
     paid, waived = known if known is not None else (standing_payments(case), None)
     payments = [_engine_payment(p, claims) for p in [*(p for p in paid if p.date <= until), *extra]]
+    result, stop, warning = _stopping(
+        claims,
+        rates,
+        lambda stop: compute_case(_requests(case, claims, until, costs, rates, stop, waived), payments),
+    )
+    return result, stop or until, warning
+
+
+def _stopping(
+    claims: list[Part], rates: RateTable, run: Callable[[dt.date | None], T]
+) -> tuple[T, dt.date | None, str]:
+    """`run(interest_until)`, retried with interest stopping the day before a missing rate: the result, the day
+    interest stopped (None: not stopped) and the warning."""
     stop: dt.date | None = None
     warning = ""
     for _attempt in range(len(claims) + 1):  # each retry stops earlier; one per claim at the very most
         try:
-            result = compute_case(_requests(case, claims, until, costs, rates, stop, waived), payments)
-            return result, stop or until, warning
+            return run(stop), stop, warning
         except LawError as exc:
             if exc.code != "law.rate_missing" or "day" not in exc.params:
                 raise
@@ -351,10 +367,17 @@ def payment_run(
     facts: CaseFacts, *, on: dt.date, amount: Decimal, designated: tuple[str, ...], rates: RateTable
 ) -> PaymentRun:
     """`payment_runs` on facts already read (`facts.case_facts_many` for a statement's credits): no query.
-    `designated`: the claim ids (as text) the debtor named (art. 1193), paid first."""
+    `designated`: the claim ids (as text) the debtor named (art. 1193), paid first. One replay of the history
+    gives both runs (`law.interest.compute_case_paying`)."""
     parts = _parts(facts)
-    known = (facts.payments, facts.waived)
-    before, until, warning = _compute(facts.case, parts, on, facts.gross_costs, rates, known=known)
-    paying = (CasePayment(on, amount, designated),)
-    after, _, _ = _compute(facts.case, parts, on, facts.gross_costs, rates, paying, known=known)
-    return PaymentRun(before, after, until, warning, facts.balances)
+    payments = [_engine_payment(p, parts) for p in facts.payments if p.date <= on]
+    paying = _engine_payment(CasePayment(on, amount, designated), parts)
+    costs = facts.gross_costs
+
+    def run(stop: dt.date | None) -> tuple[CaseResult, CaseResult]:
+        return compute_case_paying(
+            _requests(facts.case, parts, on, costs, rates, stop, facts.waived), payments, paying
+        )
+
+    (before, after), stop, warning = _stopping(parts, rates, run)
+    return PaymentRun(before, after, stop or on, warning, facts.balances)

@@ -54,8 +54,9 @@ from recupero.payments.models import BankStatement, CollectionAccount, PayerAcco
 
 CENT = Decimal("0.01")
 # Credits reconciled per transaction: an import stopped half-way keeps what it posted and resumes from the rest
-# (the environment variable lets the kill -9 test stop one mid-way on a small file).
-CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "500"))
+# (the environment variable lets the kill -9 test stop one mid-way on a small file). 2,000 set-based postings
+# stay one short transaction; fewer per chunk pay the per-chunk look-up queries more often.
+CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "2000"))
 
 
 def _amount(value: Decimal | str) -> Decimal:

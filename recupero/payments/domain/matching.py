@@ -195,18 +195,27 @@ def designated_claim(remittance: str, invoices: list[tuple[int, str]]) -> int | 
     """The claim the debtor designated (art. 1193 c.1 c.c.) by naming its invoice number in the causale, among
     the case's (claim id, invoice number): exactly one named, as a whole token ("saldo fatt. 2024/118" names
     "2024/118", not "118"); none or several named → None (imputed oldest first)."""
-    text = f" {normal_reference(remittance)} "
-    named = [
-        claim_id
-        for claim_id, number in invoices
-        if len(key := normal_reference(number)) >= INVOICE_MIN
-        and any(ch.isdigit() for ch in key)
-        and re.search(rf"(?<![A-Z0-9/\-]){re.escape(key)}(?![A-Z0-9/\-])", text)
-    ]
-    return named[0] if len(set(named)) == 1 else None
+    if not remittance or not invoices:
+        return None
+    text = normal_reference(remittance)
+    tokens = set(TOKEN.findall(text))
+    named = set()
+    for claim_id, number in invoices:
+        key = normal_reference(number)
+        if len(key) < INVOICE_MIN or not any(ch.isdigit() for ch in key):
+            continue
+        if key in tokens if " " not in key else re.search(rf"(?<![A-Z0-9/-]){re.escape(key)}(?![A-Z0-9/-])", text):
+            named.add(claim_id)
+    return named.pop() if len(named) == 1 else None
+
+
+TOKEN = re.compile(r"[A-Z0-9/-]+")
+
+
+SEPARATOR = re.compile(r"\s*([/-])\s*")
 
 
 def normal_reference(text: str) -> str:
     """Upper case, spaces around separators dropped: " ft 2024 / 118 " → "FT 2024/118"."""
-    folded = re.sub(r"\s*([/\-])\s*", r"\1", (text or "").upper())
+    folded = SEPARATOR.sub(r"\1", (text or "").upper())
     return " ".join(folded.split())
