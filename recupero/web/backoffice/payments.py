@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from recupero.cases.selectors import case_get
+from recupero.cases.models import Claim
+from recupero.cases.selectors import case_claims, case_get
 from recupero.core.clock import today
 from recupero.core.errors import DomainError
 from recupero.imports.bank import statement_file_import
@@ -38,6 +40,15 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label="Metodo", choices=[(k.value, v) for k, v in METHOD_LABELS.items()])
     reference = forms.CharField(label="Riferimento (ricevuta, assegno, CRO)", max_length=140, required=False)
     direct = forms.BooleanField(label="Pagato direttamente al committente", required=False)
+    # art. 1193 c.c.: the invoice the debtor said the payment is for (paid first, the rest oldest first)
+    claim = forms.TypedChoiceField(label=_("Fattura indicata dal debitore"), required=False, coerce=int,
+                                   empty_value=None)  # fmt: skip
+
+    def __init__(self, *args: object, claims: list[Claim] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [("", _("Nessuna: la più vecchia prima"))]
+        choices += [(c.pk, f"{c.invoice_number} — {c.amount} €") for c in claims or []]
+        self.fields["claim"].choices = choices  # type: ignore[attr-defined]
 
 
 def _refused(request: AuthedRequest, exc: DomainError) -> None:
@@ -183,7 +194,8 @@ def _decimal(text: str) -> Decimal:
 @require_POST
 def case_payment_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = case_get(tenant=tenant_of(request), actor=request.user, case_id=case_id)
-    form = PaymentForm(request.POST)
+    claims = case_claims(case=case)
+    form = PaymentForm(request.POST, claims=claims)
     if not form.is_valid():
         messages.error(
             request,
@@ -195,6 +207,7 @@ def case_payment_record(request: AuthedRequest, case_id: int) -> HttpResponse:
         payment = services.payment_record(
             tenant=tenant_of(request), actor=request.user, case=case, amount=_decimal(data["amount"]),
             value_date=data["value_date"], method=data["method"], direct=data["direct"], reference=data["reference"],
+            designated_claim=next((c for c in claims if c.pk == data["claim"]), None),
         )  # fmt: skip
         messages.success(request, f"Pagamento di {payment.amount} € registrato.")
     except DomainError as exc:
@@ -224,7 +237,10 @@ def case_context(request: AuthedRequest, case_id: int) -> dict[str, object]:
             tenant=tenant_of(request), actor=request.user, case_id=case_id
         ),
         "can_post_payments": can(request.user.role, POST_PAYMENTS),
-        "payment_form": PaymentForm(initial={"value_date": today(), "method": "bank_transfer"}),
+        "payment_form": PaymentForm(
+            initial={"value_date": today(), "method": "bank_transfer"},
+            claims=case_claims(case=case_get(tenant=tenant_of(request), actor=request.user, case_id=case_id)),
+        ),
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recupero.cases.models import Case
+from recupero.cases.models import Case, Claim
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant
 from recupero.core.permissions import system_actor
@@ -43,6 +43,9 @@ class Command(BaseCommand):
         rec.add_argument("--method", required=True, choices=[m.value for m in Method])
         rec.add_argument("--direct", action="store_true", help="pagamento diretto al committente")
         rec.add_argument("--reference", default="", help="numero ricevuta, assegno, CRO")
+        rec.add_argument(
+            "--claim", default="", help="numero della fattura indicata dal debitore (art. 1193 c.c.)"
+        )
         rec.add_argument("--tenant")
         rec.add_argument("--json", action="store_true")
 
@@ -100,14 +103,22 @@ class Command(BaseCommand):
         case = Case.objects.filter(tenant=tenant, code=options["case"].strip().upper()).first()
         if case is None:
             raise DomainError("auth.not_found")
+        claim = None
+        if options["claim"].strip():  # the invoice the debtor designated: paid first (art. 1193 c.c.)
+            claim = Claim.objects.filter(
+                tenant=tenant, case=case, invoice_number=options["claim"].strip()
+            ).first()
+            if claim is None:
+                raise DomainError("payments.unknown_claim")
         payment = payment_record(
             tenant=tenant, actor=system_actor(tenant), case=case, amount=options["amount"],
             value_date=_day(options["date"]), method=options["method"], direct=options["direct"],
-            reference=options["reference"],
+            reference=options["reference"], designated_claim=claim,
         )  # fmt: skip
         out = {
             "payment": payment.pk, "case": case.code, "amount": str(payment.amount),
             "value_date": payment.value_date.isoformat(), "imputation": payment.imputation,
+            "designated_claim": claim.invoice_number if claim else None,
             "overpayment": str(payment.overpayment), "refund_due": payment.refund_due,
             "case_status": Case.objects.get(pk=case.pk).status,
         }  # fmt: skip
