@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Sum
+from django.db.models.functions import Collate
 
 from recupero.arrangements.domain.states import ArrangementStatus, InstalmentStatus, Kind
 from recupero.arrangements.models import Instalment
@@ -143,27 +145,36 @@ def entry_data(entry: StatementEntry) -> EntryData:
 
 def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateIndex:
     """The cases a batch of credits may pay, found in a few set-based queries: by case code (from the causale
-    or the RF reference), by the payer's IBAN known for a debtor, by the payer's name; then every case of the
-    debtors found (a credit may be split across them)."""
-    codes = {c for e in entries for c in codes_in(e)[0] + rf_codes_in(e)}
+    or the RF reference), by the payer's IBAN known for a debtor, by the payer's name — only for the credits no
+    code or RF of an existing case names (the remainder: a common name finds dozens of debtors) —; then every
+    case of the debtors found (a credit may be split across them)."""
+    wanted = {id(e): codes_in(e)[0] + rf_codes_in(e) for e in entries}
+    codes = {c for found in wanted.values() for c in found}
     ibans = {e.payer_iban for e in entries if e.payer_iban}
-    names = {k for e in entries for k in name_keys(e.payer_name)}
     index = CandidateIndex()
     debtor_ids: set[int] = set()
+    known: set[str] = set()
     for part in _chunks(sorted(codes)):
-        debtor_ids.update(
-            Case.objects.filter(tenant=tenant, code__in=part).values_list("debtor_id", flat=True)
-        )
+        for code, debtor_id in Case.objects.filter(tenant=tenant, code__in=part).values_list(
+            "code", "debtor_id"
+        ):
+            known.add(code)
+            debtor_ids.add(debtor_id)
+    names = {k for e in entries if not known.intersection(wanted[id(e)]) for k in name_keys(e.payer_name)}
     for part in _chunks(sorted(ibans)):
         for iban, debtor_id in PayerAccount.objects.filter(tenant=tenant, iban__in=part).values_list(
             "iban", "debtor_id"
         ):
             index.debtors_by_iban.setdefault(iban, []).append(debtor_id)
             debtor_ids.add(debtor_id)
+    # in "C" collation on PostgreSQL: the only index on the name is (tenant_id, search_name COLLATE "C"); a
+    # plain IN would scan every debtor (6 minutes for 100,000 credits against 1,000,000 cases)
+    debtors = Debtor.objects.filter(tenant=tenant)
+    if connection.vendor == "postgresql":
+        debtors = debtors.annotate(name_c=Collate("search_name", "C"))
+    name_in = "name_c__in" if connection.vendor == "postgresql" else "search_name__in"
     for part in _chunks(sorted(names)):
-        for name, debtor_id in Debtor.objects.filter(tenant=tenant, search_name__in=part).values_list(
-            "search_name", "pk"
-        ):
+        for name, debtor_id in debtors.filter(**{name_in: part}).values_list("search_name", "pk"):
             index.debtors_by_name.setdefault(name, []).append(debtor_id)
             debtor_ids.add(debtor_id)
     for part in _chunks(sorted(debtor_ids)):
