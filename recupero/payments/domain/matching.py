@@ -7,6 +7,7 @@ close (`MARGIN`); anything else waits in the review queue with the suggestions a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class Match:
         }
 
 
+@functools.lru_cache(maxsize=65536)
 def normal_name(text: str) -> str:
     """Upper-case letters and spaces only, accents folded: "Rossi  Mario S.r.l." → "ROSSI MARIO SRL"."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -204,7 +206,11 @@ def designated_claim(remittance: str, invoices: list[tuple[int, str]]) -> int | 
         key = normal_reference(number)
         if len(key) < INVOICE_MIN or not any(ch.isdigit() for ch in key):
             continue
-        if key in tokens if " " not in key else re.search(rf"(?<![A-Z0-9/-]){re.escape(key)}(?![A-Z0-9/-])", text):
+        if (
+            key in tokens
+            if " " not in key
+            else re.search(rf"(?<![A-Z0-9/-]){re.escape(key)}(?![A-Z0-9/-])", text)
+        ):
             named.add(claim_id)
     return named.pop() if len(named) == 1 else None
 
