@@ -99,7 +99,7 @@ ORDER BY a.id
 
 
 def _candidates_sql(tenant: Tenant, day: dt.date) -> list[tuple[int, Decimal]]:
-    params = {
+    params: dict[str, int | str | dt.date] = {
         "day": day,
         "tenant": tenant.pk,
         "active": ArrangementStatus.ACTIVE.value,
