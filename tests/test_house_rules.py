@@ -55,7 +55,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "recupero/strategies/selectors/deadlines.py:_deadlines": "the run's hot loop over a chunk's claims (measured)",
     "recupero/strategies/selectors/chunks.py:_chunk": "the run's hot loop building a chunk's snapshots (measured)",
     "recupero/channels/documents/examples.py:example_letter": "one literal example letter (data, not logic)",
-    "recupero/arrangements/check.py:_judge_chunk": "the daily check's loop over a chunk (measured at 1M, one pass)",
 }
 
 

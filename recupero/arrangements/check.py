@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import DecimalField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -37,6 +38,10 @@ from recupero.ledger.selectors import case_balances
 from recupero.ledger.services import Line, entry_post
 
 CHUNK = 2000
+FAST_PATH = True
+# On PostgreSQL, outside a transaction, the chunks go to two threads with a connection each: while one judges in
+# Python (the GIL held) the other waits on the database (released). The machine has 2 cores.
+WORKERS = 2
 M = TypeVar("M", bound=Model)
 _MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
@@ -63,6 +68,8 @@ def _net_paid(day: dt.date) -> Coalesce:
 
 def candidates(tenant: Tenant, day: dt.date) -> list[tuple[int, Decimal]]:
     """(arrangement id, net paid) of the active arrangements the day may change."""
+    if _fast():
+        return _candidates_sql(tenant, day)
     overdue = Instalment.objects.filter(
         arrangement_id=OuterRef("pk"),
         status__in=[InstalmentStatus.PENDING, InstalmentStatus.MISSED],
@@ -76,13 +83,69 @@ def candidates(tenant: Tenant, day: dt.date) -> list[tuple[int, Decimal]]:
     return list(qs.order_by("id").values_list("id", "paid"))
 
 
+# The same question as the ORM's, asked once per arrangement (the ORM's asks the net payments twice, in the
+# SELECT and in the WHERE: measured at 1M, 10.8 s with JIT against 3.1 s for this one without).
+CANDIDATES_SQL = """
+SELECT a.id, p.paid FROM arrangements_arrangement a
+CROSS JOIN LATERAL (
+    SELECT COALESCE(SUM(CASE WHEN e.kind = %(payment)s THEN e.amount ELSE -e.amount END), 0.00) AS paid
+    FROM ledger_ledgerentry e
+    WHERE e.case_id = a.case_id AND e.posted_on >= a.started_on AND e.posted_on <= %(day)s
+      AND ((e.kind = %(payment)s AND e.debit_account = %(received)s)
+        OR (e.kind = %(reversal)s AND e.credit_account = %(received)s))
+) p
+WHERE a.tenant_id = %(tenant)s AND a.status = %(active)s
+  AND (p.paid <> a.paid_seen OR EXISTS (
+    SELECT 1 FROM arrangements_instalment i
+    WHERE i.arrangement_id = a.id AND i.status IN (%(pending)s, %(missed)s) AND i.due_on < %(day)s))
+ORDER BY a.id
+"""
+
+
+def _candidates_sql(tenant: Tenant, day: dt.date) -> list[tuple[int, Decimal]]:
+    params: dict[str, int | str | dt.date] = {
+        "day": day,
+        "tenant": tenant.pk,
+        "active": ArrangementStatus.ACTIVE.value,
+        "payment": EntryKind.PAYMENT.value,
+        "reversal": EntryKind.REVERSAL.value,
+        "received": Account.PAYMENTS_RECEIVED.value,
+        "pending": InstalmentStatus.PENDING.value,
+        "missed": InstalmentStatus.MISSED.value,
+    }
+    with transaction.atomic(), connection.cursor() as cur:
+        _no_jit()
+        cur.execute(CANDIDATES_SQL, params)
+        return [(pk, paid) for pk, paid in cur.fetchall()]
+
+
+def _fast() -> bool:
+    """The PostgreSQL path: id lists as one array literal, the candidates' query in SQL. `FAST_PATH = False`
+    runs the generic (ORM) path on PostgreSQL too: the same-rows test compares the two."""
+    return FAST_PATH and connection.vendor == "postgresql"
+
+
+def _no_jit() -> None:
+    """PostgreSQL's JIT compiles the check's bigger statements for longer than they then run (measured at 1M:
+    3.4 s of the candidates' 10.8 s): off until the end of the current transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL jit = off")
+
+
+def _pg_array(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal of numbers or plain words, bound as one text parameter: the client-side
+    binding quotes a Python list element by element (measured at 1M: ~6 s of the first run)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 def _among(qs: QuerySet[M], column: str, ids: Iterable[int]) -> QuerySet[M]:
     """`column IN ids`. On PostgreSQL as one array parameter (`= ANY`): a chunk's thousands of placeholders cost
     more to bind and parse than the rows they select (measured at 1M cases: 86 ms against 25 ms for 5,000 ids)."""
-    if connection.vendor == "postgresql":
+    if _fast():
         table = qs.model._meta.db_table
-        where = [f'"{table}"."{column}" = ANY(%s)']
-        return qs.extra(where=where, params=[list(ids)])  # noqa: S610 (table, column: the code's, not input)
+        where = [f'"{table}"."{column}" = ANY(%s::bigint[])']
+        return qs.extra(where=where, params=[_pg_array(ids)])  # noqa: S610 (table, column: the code's)
     return qs.filter(**{f"{column}__in": list(ids)})
 
 
@@ -131,49 +194,62 @@ def _paid_seen(seen: list[tuple[int, Decimal]], day: dt.date) -> None:
     """Remember the net paid each judged arrangement was judged with, in one UPDATE. On PostgreSQL from the
     candidates' figures (two array parameters: measured at 1M, the subqueries cost ~45 ms a chunk); elsewhere the
     database computes them again. A payment booked meanwhile only makes it a candidate again tomorrow."""
-    if connection.vendor == "postgresql":
+    if _fast():
         with connection.cursor() as cur:
             cur.execute(
                 "UPDATE arrangements_arrangement a SET paid_seen = v.paid"
                 " FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, paid) WHERE a.id = v.id",
-                [[pk for pk, _ in seen], [paid for _, paid in seen]],
+                [_pg_array(pk for pk, _ in seen), _pg_array(paid for _, paid in seen)],
             )
         return
     Arrangement.objects.filter(pk__in=[pk for pk, _ in seen]).update(paid_seen=_net_paid(day))
 
 
-def _judge_chunk(
-    tenant: Tenant, actor: User, day: dt.date, chunk: list[tuple[int, Decimal]], counts: dict[str, int]
-) -> None:
-    # Only the fields the judgement reads (a chunk builds thousands of instances); the rare kept settlement
-    # loads the rest when it is saved.
-    fields = (
-        "id",
-        "tenant_id",
-        "case_id",
-        "kind",
-        "status",
-        "started_on",
-        "grace_days",
-        "missed_to_break",
-        "paid_seen",
+class Judged(NamedTuple):
+    """What the judgement reads of an arrangement (tuples, not model instances: a chunk has thousands)."""
+
+    pk: int
+    case_id: int
+    kind: str
+    started_on: dt.date
+    grace_days: int
+    missed_to_break: int
+    paid_seen: Decimal
+
+
+Item = tuple[int, int, dt.date, Decimal, str]  # instalment id, number, due date, amount, status
+
+
+def _load(
+    chunk: list[tuple[int, Decimal]], day: dt.date
+) -> tuple[dict[int, Judged], dict[int, list[Item]], dict[int, list[tuple[dt.date, Decimal]]]]:
+    """A chunk's arrangements, their instalments in number order and their cases' dated net payments."""
+    rows = _among(Arrangement.objects.all(), "id", [pk for pk, _ in chunk]).values_list(*Judged._fields)
+    arrangements = {r[0]: Judged(*r) for r in rows}
+    items: dict[int, list[Item]] = defaultdict(list)
+    instalments = _among(Instalment.objects.all(), "arrangement_id", arrangements).order_by(
+        "arrangement_id", "number"
     )
-    loaded = _among(Arrangement.objects.only(*fields), "id", [c[0] for c in chunk])
-    arrangements = {a.pk: a for a in loaded}
-    items: dict[int, list[tuple[int, int, dt.date, Decimal, str]]] = defaultdict(list)
-    rows = Instalment.objects.filter(arrangement_id__in=arrangements).order_by("number")
-    for arrangement_id, *item in rows.values_list(
+    for arrangement_id, *item in instalments.values_list(
         "arrangement_id", "id", "number", "due_on", "amount", "status"
     ):
         items[arrangement_id].append(tuple(item))  # type: ignore[arg-type]
     since = min(a.started_on for a in arrangements.values())
     payments = _payments([a.case_id for a in arrangements.values()], since, day)
+    return arrangements, items, payments
+
+
+def _judge_chunk(
+    tenant: Tenant, actor: User, day: dt.date, chunk: list[tuple[int, Decimal]], counts: dict[str, int]
+) -> None:
+    _no_jit()
+    arrangements, items, payments = _load(chunk, day)
     changes: dict[str, list[int]] = defaultdict(list)
-    ended: list[tuple[Arrangement, ArrangementStatus, Decimal]] = []
+    ended: list[tuple[Judged, ArrangementStatus, Decimal]] = []
     seen: list[tuple[int, Decimal]] = []
     for pk, paid in chunk:
         a = arrangements[pk]
-        mine = [(on, amt) for on, amt in payments.get(a.case_id, []) if on >= a.started_on]
+        mine = [(on, amt) for on, amt in payments.get(a.case_id, ()) if on >= a.started_on]
         verdict = evaluate(
             [DueItem(number, due, amount) for _, number, due, amount, _ in items[pk]],
             mine,
@@ -182,8 +258,8 @@ def _judge_chunk(
             missed_to_break=a.missed_to_break,
         )
         for item_id, number, _, _, status in items[pk]:
-            if verdict.statuses[number].value != status:
-                changes[verdict.statuses[number].value].append(item_id)
+            if verdict.statuses[number] != status:
+                changes[verdict.statuses[number]].append(item_id)
         if paid != a.paid_seen:
             seen.append((pk, paid))
         if verdict.outcome is not ArrangementStatus.ACTIVE:
@@ -193,8 +269,18 @@ def _judge_chunk(
     for status, ids in changes.items():
         _among(Instalment.objects.all(), "id", ids).update(status=status)
         counts[f"instalments_{status}"] += len(ids)
-    # After the instalments: ending cancels those still pending. Set-based (a busy day ends thousands), except a
-    # kept settlement, one by one: it writes the rest off in the ledger.
+    _end_chunk(tenant, actor, day, ended, counts)
+
+
+def _end_chunk(
+    tenant: Tenant,
+    actor: User,
+    day: dt.date,
+    ended: list[tuple[Judged, ArrangementStatus, Decimal]],
+    counts: dict[str, int],
+) -> None:
+    """After the instalments: ending cancels those still pending. Set-based (a busy day ends thousands), except a
+    kept settlement, one by one: it writes the rest off in the ledger."""
     for outcome in (ArrangementStatus.BROKEN, ArrangementStatus.KEPT):
         bulk = [
             (a, paid)
@@ -206,7 +292,7 @@ def _judge_chunk(
             counts[outcome.value] += len(bulk)
     for a, outcome, paid in ended:
         if outcome is ArrangementStatus.KEPT and a.kind == Kind.SETTLEMENT:
-            _end(tenant, actor, a, outcome, day, paid)
+            _end(tenant, actor, a.pk, outcome, day, paid)
             counts[outcome.value] += 1
 
 
@@ -217,7 +303,7 @@ REASONS = {
 _ARRANGED = [CaseStatus.PROMISE.value, CaseStatus.PLAN.value, CaseStatus.SETTLEMENT.value]
 
 
-def _summary(a: Arrangement, outcome: ArrangementStatus, paid: Decimal) -> str:
+def _summary(a: Judged, outcome: ArrangementStatus, paid: Decimal) -> str:
     if outcome is ArrangementStatus.KEPT:
         return f"Accordo rispettato: pagati {format_eur(paid)} €"
     text = f"Accordo non rispettato ({REASONS[outcome]}): riprende il percorso di recupero."
@@ -229,7 +315,7 @@ def _summary(a: Arrangement, outcome: ArrangementStatus, paid: Decimal) -> str:
 def _end_all(
     tenant: Tenant,
     actor: User,
-    items: list[tuple[Arrangement, Decimal]],
+    items: list[tuple[Judged, Decimal]],
     outcome: ArrangementStatus,
     day: dt.date,
 ) -> None:
@@ -257,7 +343,7 @@ def _end_all(
             for a, paid in items
         ],
     )
-    cases = Case.objects.filter(pk__in=[a.case_id for a, _ in items], status__in=_ARRANGED)
+    cases = _among(Case.objects.filter(status__in=_ARRANGED), "id", [a.case_id for a, _ in items])
     if outcome is ArrangementStatus.BROKEN:
         targets = {CaseStatus.WORKING: list(cases.values_list("pk", flat=True))}
     else:
@@ -274,9 +360,10 @@ def _end_all(
 
 
 def _end(
-    tenant: Tenant, actor: User, a: Arrangement, outcome: ArrangementStatus, day: dt.date, paid: Decimal
+    tenant: Tenant, actor: User, pk: int, outcome: ArrangementStatus, day: dt.date, paid: Decimal
 ) -> None:
     """A kept settlement: ended, with its event, the rest written off and the case closed."""
+    a = Arrangement.objects.select_related("case").get(pk=pk)
     arrangement_move(a, outcome, on=day, reason="pagamenti completati")
     timeline_append(
         tenant=tenant,
@@ -317,15 +404,42 @@ def _write_off(tenant: Tenant, actor: User, case: Case, a: Arrangement, day: dt.
         )
 
 
+def _judge_chunks(
+    tenant: Tenant, actor: User, day: dt.date, chunks: list[list[tuple[int, Decimal]]]
+) -> dict[str, int]:
+    """One worker's share of the chunks, each in its own transaction on the worker's own connection. The
+    chunks touch disjoint rows (one open arrangement per case): two workers never wait on each other's rows,
+    only on the tenant's audit chain (a kept settlement's write-off), which never waits on a row."""
+    counts: dict[str, int] = defaultdict(int)
+    try:
+        for chunk in chunks:
+            with transaction.atomic():
+                _judge_chunk(tenant, actor, day, chunk, counts)
+    finally:
+        connections.close_all()  # this thread's connections only
+    return counts
+
+
 def check_all(*, tenant: Tenant, actor: User, day: dt.date) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     with transaction.atomic():
         counts["expired"] = _expire(tenant, actor, day)
     found = candidates(tenant, day)
     counts["candidates"] = len(found)
-    for start in range(0, len(found), CHUNK):
-        with transaction.atomic():
-            _judge_chunk(tenant, actor, day, found[start : start + CHUNK], counts)
+    chunks = [found[start : start + CHUNK] for start in range(0, len(found), CHUNK)]
+    parallel = WORKERS > 1 and len(chunks) > 1 and _fast() and not connection.in_atomic_block
+    if parallel:
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="arrangements-check") as pool:
+            parts = [
+                pool.submit(_judge_chunks, tenant, actor, day, chunks[w::WORKERS]) for w in range(WORKERS)
+            ]
+            for part in parts:
+                for key, value in part.result().items():
+                    counts[key] += value
+    else:
+        for chunk in chunks:
+            with transaction.atomic():
+                _judge_chunk(tenant, actor, day, chunk, counts)
     result = dict(counts)
     if any(v for k, v in result.items() if k != "candidates"):
         audit_record(
