@@ -225,6 +225,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),
+    "dispute.not_decided": (409, "La contestazione non è ancora decisa: non c'è una risposta da inviare."),
     "dispute.bad_transition": (
         409,
         "Passaggio non consentito per la contestazione: da «{source}» a «{target}».",

@@ -125,7 +125,7 @@ def _parts(case: Case, claims: list[Claim]) -> list[Part]:
     by_claim: dict[int, list[ClaimInstalment]] = {}
     for inst in ClaimInstalment.objects.filter(tenant_id=case.tenant_id, claim__case=case).order_by("number"):
         by_claim.setdefault(inst.claim_id, []).append(inst)
-    credited = _credits(case)
+    credited = _credits(case, claims)
     parts: list[Part] = []
     for claim in claims:
         own = by_claim.get(claim.pk)
@@ -144,15 +144,26 @@ def _parts(case: Case, claims: list[Claim]) -> list[Part]:
     return parts
 
 
-def _credits(case: Case) -> dict[int, Decimal]:
-    """claim id → credit notes posted on it at intake (imports.credits: key "import:credit:<claim>:…")."""
+def _credits(case: Case, claims: list[Claim]) -> dict[int, Decimal]:
+    """claim id → credit notes on its principal: those posted at intake on that invoice (imports.credits: key
+    "import:credit:<claim>:…"), and those posted on the case as a whole (a dispute upheld with a reduction,
+    `strategies.desk`), which reduce the invoices that fall due last first."""
     out: dict[int, Decimal] = {}
+    loose = ZERO
     entries = LedgerEntry.objects.filter(
-        tenant_id=case.tenant_id, case=case, kind="credit", idempotency_key__startswith="import:credit:"
+        tenant_id=case.tenant_id, case=case, kind="credit", credit_account=Account.PRINCIPAL.value
     ).values_list("idempotency_key", "amount")
     for key, amount in entries:
-        claim_id = int(str(key).split(":")[2])
-        out[claim_id] = out.get(claim_id, ZERO) + amount
+        if str(key).startswith("import:credit:"):
+            claim_id = int(str(key).split(":")[2])
+            out[claim_id] = out.get(claim_id, ZERO) + amount
+        else:
+            loose += amount
+    for claim in sorted(claims, key=lambda c: (_due(c), c.pk), reverse=True):
+        cut = min(loose, claim.amount - out.get(claim.pk, ZERO))
+        if cut > 0:
+            out[claim.pk] = out.get(claim.pk, ZERO) + cut
+            loose -= cut
     return out
 
 
