@@ -279,6 +279,8 @@ def _service_modules() -> list[str]:
                 "recupero.strategies.desk",
                 "recupero.strategies.reminders",
                 "recupero.channels.packs",
+                "recupero.channels.dispute_replies",
+                "recupero.cases.documents",
                 "recupero.worklists.desk",
                 "recupero.parties.bulk",
                 "recupero.cases.bulk",
@@ -500,6 +502,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.cases.selectors.open_case_count": None,
     # Rows of an object the caller reached through a scoped lookup (case_get, creditor_get): see core/README.
     "recupero.cases.selectors.case_claims": None,
+    "recupero.cases.selectors.claim_documents": None,
     "recupero.cases.selectors.case_timeline": None,
     "recupero.cases.selectors.prescription_events": None,
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows

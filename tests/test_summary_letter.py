@@ -78,13 +78,20 @@ def test_summary_by_letter_prints_schedule_link_and_how_to_sign_it(settings, tmp
     assert f"Oggetto: Riepilogo dell'accordo di pagamento – pratica n. {case.code}" in text
     assert "l'importo concordato è di 1.000,01 €" in text
     # the schedule to the cent, the remainder on the last instalment
-    for row in ("1 31/03/2026 250,00 €", "2 30/04/2026 250,00 €", "3 31/05/2026 250,00 €", "4 30/06/2026 250,01 €"):
+    for row in (
+        "1 31/03/2026 250,00 €",
+        "2 30/04/2026 250,00 €",
+        "3 31/05/2026 250,00 €",
+        "4 30/06/2026 250,01 €",
+    ):
         assert row in text
     assert "Interessi rinunciati. Un pagamento si considera puntuale se ricevuto entro 5 giorni" in text
     # the personal link, as the page would give it (a long line may wrap in the PDF's text)
     link = re.search(r"https://pratiche\.example\.it/accordo/[^/]+/", re.sub(r"\s", "", text)).group(0)
     assert "Come accettare l'accordo – entro il 17/03/2026" in text
-    assert f"citando la pratica n. {case.code}" in text and "Per accettazione – data" in text and "Firma" in text
+    assert (
+        f"citando la pratica n. {case.code}" in text and "Per accettazione – data" in text and "Firma" in text
+    )
     assert "riconosce il debito indicato (artt. 1988 e 2944 c.c.)" in text
     assert "Scadenze alle date indicate nel piano" in text
 

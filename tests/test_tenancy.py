@@ -63,6 +63,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
         tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
     ),
     "recupero.cases.selectors.case_claims": lambda f, c: f(case=c["case"]),
+    "recupero.cases.selectors.claim_documents": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.case_timeline": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.assignments_of": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk

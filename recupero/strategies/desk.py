@@ -23,9 +23,9 @@ from recupero.cases.domain.disputes import DisputeStatus
 from recupero.cases.domain.states import CaseStatus
 from recupero.cases.models import Case, Dispute
 from recupero.cases.services import dispute_close
+from recupero.channels.dispute_replies import dispute_reply_send
 from recupero.channels.domain.states import CommKind
 from recupero.channels.models import Communication
-from recupero.channels.dispute_replies import dispute_reply_send
 from recupero.channels.packs import pack_send
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.channels.services.texts import EMAIL_TEXTS

@@ -120,7 +120,11 @@ def test_upheld_in_full_by_pec_says_the_claim_is_cancelled(settings, tmp_path, s
     case, dispute = _disputed(t, amount="120.50", pec=True)
     with sent(execute=True):
         dispute_decide(
-            tenant=t, actor=make_user(t, Role.SUPERVISOR), dispute=dispute, upheld=True, reason="Non è il debitore."
+            tenant=t,
+            actor=make_user(t, Role.SUPERVISOR),
+            dispute=dispute,
+            upheld=True,
+            reason="Non è il debitore.",
         )
     comm = Communication.objects.get(case=case, template="dispute_reply")
     assert (comm.kind, comm.status) == ("pec", "sent")
