@@ -6,7 +6,8 @@ channels and ledger (and owns the ladder's guards, which an ad-hoc message must 
   interest, €40 and costs written off) by ledger entries, never a deleted row, and the case back to work or
   closed; rejected → the reasoned reply recorded and, when the debtor has a PEC box, sent there with the
   verification pack. Every other reply (rejected without PEC; upheld, stating the reduction) goes as the
-  `dispute_reply` letter: by PEC when there is a box, else by registered letter A/R. The dispute's state moves through its transition table (`cases.services.dispute_close`).
+  `dispute_reply` letter: by PEC when there is a box, else by registered letter A/R. The dispute's state
+  moves through its transition table (`cases.services.dispute_close`).
 - `message_adhoc`: a letter, registered letter, e-mail, SMS or PEC with a template, queued through the channels'
   own services (sent once: one per case, channel, template and day) after the ladder's case guard and the
   debtor's own usable contact point — the same rules as a step of the ladder.
