@@ -248,6 +248,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         409,
         "L'attività è aperta da {user} fino alle {until}: la lavori un operatore alla volta.",
     ),
+    "desk.team_name_taken": (409, "Esiste già una squadra «{name}»."),
     "desk.bad_rule": (422, "Regola di assegnazione non valida: {detail}."),
     "desk.bad_assignee": (422, "Assegnatario non valido: scelga un operatore o una squadra dell'agenzia."),
     "desk.nothing_selected": (422, "Nessuna attività aperta corrisponde ai filtri scelti."),
