@@ -15,6 +15,7 @@ from recupero.parties.selectors import creditors_visible
 from recupero.web.backoffice.desk import KIND_TITLES, rule_form
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.worklists.domain.rules import LANGUAGE_LABELS
+from recupero.worklists.models import AssignmentRule
 from recupero.worklists.selectors import collectors, rule_get, team_get, teams_list
 from recupero.worklists.teams import (
     assignment_rule_edit,
@@ -61,25 +62,48 @@ def team_edit(request: AuthedRequest, team_id: int) -> HttpResponse:
     return render(request, "web/worklists/team_edit.html", context)
 
 
+def _values(rule: AssignmentRule) -> dict[str, str]:
+    """The rule as its form shows it (the same strings a POST carries)."""
+    amount = lambda v: "" if v is None else f"{v}".replace(".", ",")  # noqa: E731
+    return {
+        "kind": rule.kind,
+        "creditor": str(rule.creditor_id or ""),
+        "consultant": str(rule.consultant_id or ""),
+        "province": rule.province,
+        "amount_min": amount(rule.amount_min),
+        "amount_max": amount(rule.amount_max),
+        "language": rule.language,
+        "assignee": f"u{rule.user_id}" if rule.user_id else f"t{rule.team_id}",
+    }
+
+
 @backoffice_view
 def rule_edit(request: AuthedRequest, rule_id: int) -> HttpResponse:
-    """GET the rule's form, filled in; POST saves it (its place in the order stays)."""
+    """GET the rule's form, filled in; POST saves it (its place in the order stays). Refused input is shown
+    again as typed, with the reason."""
     tenant, user = tenant_of(request), request.user
     rule = rule_get(tenant=tenant, actor=user, rule_id=rule_id)
+    values = _values(rule)
     if request.method == "POST":
         try:
             _position, fields = rule_form(tenant, user, request.POST)
             assignment_rule_edit(tenant=tenant, actor=user, rule=rule, fields=fields)
         except DomainError as exc:
             _refused(request, exc)
-            return redirect("backoffice:rule_edit", rule_id=rule.pk)
-        messages.success(request, _("Regola di assegnazione modificata: vale dalla prossima assegnazione."))
-        return redirect("backoffice:desk")
+            values = {key: str(request.POST.get(key, ""))[:20] for key in values}
+        else:
+            messages.success(
+                request, _("Regola di assegnazione modificata: vale dalla prossima assegnazione.")
+            )
+            return redirect("backoffice:desk")
     people = collectors(tenant=tenant, actor=user)
+    assignees = [(f"u{u.pk}", u.get_full_name() or u.username) for u in people] + [
+        (f"t{t.pk}", _("squadra %(name)s") % {"name": t.name}) for t in teams_list(tenant=tenant, actor=user)
+    ]
     context = {
         "rule": rule,
-        "people": people,
-        "teams": teams_list(tenant=tenant, actor=user),
+        "v": values,
+        "assignees": assignees,
         "creditors": list(creditors_visible(tenant=tenant, actor=user).only("id", "name")),
         "consultants": [u for u in people if u.role == "consultant"],
         "languages": sorted(LANGUAGE_LABELS.items(), key=lambda kv: kv[1]),
