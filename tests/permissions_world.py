@@ -214,7 +214,17 @@ def build() -> PermissionWorld:
     batches = {"x": _batch(t, x, "X"), "y": _batch(t, y, "Y"), "z": _batch(other, z, "Z")}
     world = PermissionWorld(t, other, {"x": x, "y": y, "z": z}, places, batches, users)
     world.remittances = _remittances(world)
+    _desk_setup(other, z)
     return world
+
+
+def _desk_setup(other: Tenant, creditor: Creditor) -> None:
+    """The other agency's team and assignment rule: their edit pages are walked with these foreign ids."""
+    from recupero.worklists.desk import assignment_rule_add, team_create
+
+    actor = system_actor(other)
+    team = team_create(tenant=other, actor=actor, name="Squadra Z", members=[])
+    assignment_rule_add(tenant=other, actor=actor, position=10, creditor_id=creditor.pk, team=team)
 
 
 def _remittances(world: PermissionWorld) -> dict[str, Any]:

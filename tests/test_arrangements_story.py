@@ -392,3 +392,76 @@ def test_a_credit_of_an_instalments_amount_is_matched_to_its_case():
     assert index.by_code[case.code].expected[0] == (D("400.00"), "alla rata 1 dell'accordo")
     (match,) = score(entry, index)
     assert "importo uguale alla rata 1 dell'accordo (400,00 €)" in [r.text for r in match.reasons]
+
+
+def test_from_a_fatturapa_to_a_summary_accepted_by_letter_link_and_the_pack_with_the_invoice(
+    settings, tmp_path
+):
+    """The rest of the story: the creditor's FatturaPA is imported, a plan agreed, the summary goes by post with
+    the personal link, the debtor accepts by that link (prescription interrupted), and the verification pack
+    shows the acceptance and the original invoice laid out readably."""
+    from pathlib import Path
+
+    from recupero.cases.models import Case
+    from recupero.channels.services import communications_send
+    from recupero.imports import services as intake
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.RECUPERO_PUBLIC_URL = "https://pratiche.example.it"
+    sample = (
+        Path(__file__).resolve().parents[2] / "shared" / "samples" / "fatturapa" / "invoice-simple-iban.xml"
+    )
+    with time_machine.travel(NOW, tick=False):
+        t = b.tenant()
+        cr = b.creditor(t)
+        m = mandate_create(
+            tenant=t, actor=system_actor(t), creditor=cr, reference="M1", starts_on=dt.date(2023, 1, 1)
+        )
+        ArrangementPolicy.objects.create(tenant=t, mandate=m, rules=RULES)
+        consultant = make_user(t, Role.CONSULTANT)
+        cr.consultants.add(consultant)
+        batch = intake.batch_upload(
+            tenant=t,
+            actor=consultant,
+            creditor=cr,
+            files=[(sample.name, sample.read_bytes())],
+            profile_name=None,
+            assignment_code="AFF-FPA",
+            received_on=NOW.date(),
+            enqueue=False,
+        )
+        intake.batch_parse(batch.pk)
+        batch = intake.batch_commit(batch.pk)
+        assert (batch.status, batch.result["originals_kept"]) == ("committed", 1)
+        case = Case.objects.get(tenant=t)
+        before = case_position(case=case, today=NOW.date()).claims[0].prescription
+
+        collector = _login(make_user(t, Role.COLLECTOR))
+        collector.post(
+            reverse("backoffice:case_arrangements", args=[case.pk]),
+            {"kind": "plan", "instalments": "6", "frequency": "monthly", "first_due": "2026-03-31"},
+        )
+        plan = Arrangement.objects.get(case=case)
+        assert plan.status == "active"
+        collector.post(reverse("backoffice:arrangement_summary", args=[plan.pk]), {"channel": "letter"})
+        comm = Communication.objects.get(case=case, template="arrangement_summary")
+        assert comm.kind == "letter"
+        communications_send(tenant_id=t.pk, actor=system_actor(t), ids=[comm.pk], on=NOW.date())
+        comm.refresh_from_db()
+        text = _pdf_text(comm.document.read())
+        letter = re.sub(r"\s", "", text)
+        link = re.search(r"https://pratiche\.example\.it(/accordo/[^/]+/)", letter).group(1)
+        assert "Riepilogo dell'accordo di pagamento" in text and f"citandolapratican.{case.code}" in letter
+
+        accepted = Client(REMOTE_ADDR="203.0.113.9").post(link)
+        assert 'data-testid="accepted"' in accepted.content.decode()
+        after = case_position(case=case, today=NOW.date()).claims[0].prescription
+        assert [(e.date, e.interrupted) for e in after.events if e.kind == "acknowledgment"] == [
+            (NOW.date(), True)
+        ]
+        assert after.deadline > before.deadline
+
+        pack = _pdf_text(pack_pdf(tenant=t, actor=system_actor(t), case=case))
+        assert "6. Accordi accettati dal debitore" in pack and "203.0.113.9" in pack
+        assert "7. Fatture elettroniche originali (FatturaPA)" in pack
+        assert "MARIO LEONI" in pack and "Riepilogo IVA" in pack and "Condizioni di pagamento" in pack

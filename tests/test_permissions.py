@@ -39,7 +39,7 @@ from recupero.core.permissions import SERVICES
 from recupero.imports.models import ImportBatch
 from recupero.parties.models import Creditor
 from recupero.remittance.models import Remittance
-from recupero.worklists.models import WorkItem
+from recupero.worklists.models import AssignmentRule, Team, WorkItem
 from tests import permissions_world as pw
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,8 @@ ID_MODELS: dict[str, type[Any]] = {
     "creditor_id": Creditor,
     "code": Case,  # API paths by case code
     "remittance_id": Remittance,
+    "team_id": Team,
+    "rule_id": AssignmentRule,
 }
 STR_VALUES = {"fmt": ["csv", "xlsx"], "app_label": ["cases", "core", "parties"]}
 POST_DATA = {
@@ -279,6 +281,9 @@ def _service_modules() -> list[str]:
                 "recupero.strategies.desk",
                 "recupero.strategies.reminders",
                 "recupero.channels.packs",
+                "recupero.channels.dispute_replies",
+                "recupero.cases.documents",
+                "recupero.worklists.teams",
                 "recupero.worklists.desk",
                 "recupero.parties.bulk",
                 "recupero.cases.bulk",
@@ -292,6 +297,7 @@ def _service_modules() -> list[str]:
 # Public functions of service modules that are not services of their own: building blocks called inside a
 # service that checked its actor, or task bodies acting for a request already checked. Each says why.
 NOT_SERVICES = {
+    "recupero.worklists.teams.rule_check": "the validation inside assignment_rule_add and assignment_rule_edit",
     "recupero.cases.services.timeline_append": "inside other services, which checked actor and case",
     "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
     "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
@@ -500,6 +506,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.cases.selectors.open_case_count": None,
     # Rows of an object the caller reached through a scoped lookup (case_get, creditor_get): see core/README.
     "recupero.cases.selectors.case_claims": None,
+    "recupero.cases.selectors.claim_documents": None,
     "recupero.cases.selectors.case_timeline": None,
     "recupero.cases.selectors.prescription_events": None,
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
@@ -627,6 +634,9 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.worklists.selectors.teams_list": _call(),
     "recupero.worklists.selectors.assignment_rules": _call(),
     "recupero.worklists.selectors.collectors": None,  # the agency's own people (users, no debtor data)
+    # one team or rule by id (the agency's set-up, no debtor data): foreign ids are walked through their pages
+    "recupero.worklists.selectors.team_get": None,
+    "recupero.worklists.selectors.rule_get": None,
     "recupero.worklists.selectors.visit_day": lambda f, a, w, p: [
         s.item for g in f(tenant=w.tenant, actor=a, today=pw.DAY) for s in g.stops
     ],

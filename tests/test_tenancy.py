@@ -63,6 +63,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
         tenant=c["tenant"], actor=c["admin"], case_id=c["case"].pk
     ),
     "recupero.cases.selectors.case_claims": lambda f, c: f(case=c["case"]),
+    "recupero.cases.selectors.claim_documents": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.case_timeline": lambda f, c: f(case=c["case"]),
     "recupero.cases.selectors.assignments_of": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk
@@ -237,6 +238,8 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.worklists.selectors.teams_list": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.worklists.selectors.assignment_rules": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.worklists.selectors.collectors": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.worklists.selectors.team_get": None,  # by id with the tenant: worklists/tests/test_teams.py
+    "recupero.worklists.selectors.rule_get": None,  # by id with the tenant: worklists/tests/test_teams.py
     "recupero.worklists.selectors.visit_day": lambda f, c: [
         s.item for g in f(tenant=c["tenant"], actor=c["admin"], today=dt.date(2026, 3, 2)) for s in g.stops
     ],

@@ -267,3 +267,32 @@ class DisputeDocument(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClaimDocument(TenantModel):
+    """The original document behind a claim, kept as the creditor sent it: today the FatturaPA invoice (the XML
+    document as unwrapped from its p7m or zip, and which of its bodies is this invoice), with a readable view
+    (supplier, customer, lines, VAT summary, payment terms) that the verification pack prints. Handed over by the
+    intake at commit (`cases.documents.claim_documents_attach`); one row per claim and document."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=12, default="fatturapa")
+    name = models.CharField("documento", max_length=200)  # the file name in the creditor's upload
+    body_index = models.PositiveSmallIntegerField(default=1)  # 1-based FatturaElettronicaBody in a lot
+    sha256 = models.CharField(max_length=64)
+    content = models.FileField(
+        upload_to="claims/", max_length=200
+    )  # the XML, by its hash: shared by a lot's bodies
+    view: models.JSONField[Any] = models.JSONField(default=dict)
+    import_batch_id = models.BigIntegerField(null=True, blank=True)  # the intake batch (imports sits above)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "documento originale"
+        verbose_name_plural = "documenti originali"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "sha256", "body_index"], name="claim_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.body_index})"

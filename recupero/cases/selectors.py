@@ -15,7 +15,15 @@ from django.db.models.functions import Collate
 from recupero.cases.domain.codes import is_case_code
 from recupero.cases.domain.search import digit_groups, name_orders
 from recupero.cases.domain.states import OPEN_STATUSES
-from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
+from recupero.cases.models import (
+    Assignment,
+    Case,
+    Claim,
+    ClaimDocument,
+    Dispute,
+    DisputeDocument,
+    TimelineEvent,
+)
 from recupero.core.audit import audit_shown
 from recupero.core.domain.roles import VIEW_CASES
 from recupero.core.errors import DomainError
@@ -257,3 +265,13 @@ def dispute_document_get(*, tenant: Tenant, actor: User, document_id: int) -> Di
         raise DomainError("auth.not_found")
     audit_shown(debtor_ids=[found.dispute.case.debtor_id], case_ids=[found.dispute.case_id], opened=True)
     return found
+
+
+def claim_documents(*, case: Case) -> list[ClaimDocument]:
+    """The original documents of a case's claims (a case already reached through a scoped look-up), oldest
+    claim first: what the verification pack prints."""
+    return list(
+        ClaimDocument.objects.filter(tenant_id=case.tenant_id, claim__case=case)
+        .select_related("claim")
+        .order_by("claim__issued_on", "claim_id", "body_index", "id")
+    )

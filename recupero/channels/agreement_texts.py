@@ -5,11 +5,17 @@ the instalment reminder and missed-instalment notice (`instalment_reminder`, `in
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from recupero.arrangements.domain.states import KIND_LABELS, Kind
 from recupero.arrangements.models import Acceptance, Instalment
 from recupero.arrangements.selectors import summary_token
+from recupero.arrangements.summary import summary_terms
+from recupero.channels.documents.data import AgreementOffer, Installment, PaymentPlan
 from recupero.channels.models import Communication
 from recupero.channels.providers.base import Message
 from recupero.law.money import format_eur
@@ -38,13 +44,47 @@ def summary_path(acceptance: Acceptance) -> str:
     return reverse("arrangement_accept", args=[summary_token(acceptance)])
 
 
+def summary_link(acceptance: Acceptance, base_url: str | None = None) -> str:
+    """The personal link as an absolute address on the site the debtor reaches (RECUPERO_PUBLIC_URL)."""
+    if base_url is None:
+        base_url = settings.RECUPERO_PUBLIC_URL.rstrip("/")
+    return f"{base_url}{summary_path(acceptance)}"
+
+
+def _acceptance_of(comm: Communication) -> Acceptance:
+    return Acceptance.objects.select_related("arrangement").get(
+        pk=int(comm.action.split(":", 1)[1]), tenant_id=comm.tenant_id
+    )
+
+
+def summary_letter_parts(comm: Communication) -> dict[str, Any]:
+    """The summary by post (letter kind `agreement_summary`): the agreed schedule and the offer — its terms, the
+    personal link and the deadline — for `LetterData`; the debtor accepts by the link or by signing and
+    returning the letter."""
+    acceptance = _acceptance_of(comm)
+    arrangement = acceptance.arrangement
+    instalments = list(arrangement.instalments.order_by("number"))
+    plan = PaymentPlan(
+        installments=tuple(Installment(i.number, i.due_on, i.amount) for i in instalments),
+        agreed_on=arrangement.started_on,
+    )
+    offer = AgreementOffer(
+        kind_label=str(KIND_LABELS[Kind(arrangement.kind)]),
+        amount_due=arrangement.amount_due,
+        total=arrangement.total,
+        terms=tuple(summary_terms(arrangement)),
+        link=summary_link(acceptance),
+        deadline=timezone.localtime(acceptance.deadline).date(),
+        text_sha256=acceptance.text_sha256,
+    )
+    return {"plan": plan, "agreement": offer}
+
+
 def summary_message(comm: Communication, base_url: str | None = None) -> Message:
     """The message of a queued summary: the agreed terms and the personal link to accept them (an absolute
     address on the site the debtor reaches: RECUPERO_PUBLIC_URL)."""
-    if base_url is None:
-        base_url = settings.RECUPERO_PUBLIC_URL.rstrip("/")
-    acceptance = Acceptance.objects.get(pk=int(comm.action.split(":", 1)[1]), tenant_id=comm.tenant_id)
-    link = f"{base_url}{summary_path(acceptance)}"
+    acceptance = _acceptance_of(comm)
+    link = summary_link(acceptance, base_url)
     deadline = f"{acceptance.deadline:%d/%m/%Y}"
     if comm.kind == "sms":
         body = f"Riepilogo del suo accordo (pratica {comm.case.code}): lo legga e accetti entro il {deadline}: {link}"

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
 from recupero.cases.models import Case
 from recupero.cases.selectors import case_claims
+from recupero.channels.agreement_texts import TEMPLATE as SUMMARY_TEMPLATE
+from recupero.channels.agreement_texts import summary_letter_parts
+from recupero.channels.dispute_texts import TEMPLATE as DISPUTE_TEMPLATE
+from recupero.channels.dispute_texts import dispute_reply_parts
 from recupero.channels.documents.data import (
     Agency,
     Amounts,
@@ -163,6 +168,15 @@ def _interest_note(commercial: bool, until: dt.date | None) -> str:
     return f"{note}, calcolati fino al {until:%d/%m/%Y}" if until else note
 
 
+def _template_parts(comm: Communication) -> dict[str, Any]:
+    """What a template adds to the common letter: the agreement's schedule and offer, the dispute's outcome."""
+    if comm.template == SUMMARY_TEMPLATE:
+        return summary_letter_parts(comm)
+    if comm.template == DISPUTE_TEMPLATE:
+        return dispute_reply_parts(comm)
+    return {}
+
+
 def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Milano") -> LetterData:
     """The letter of `comm` as of `letter_date`: claims, amounts and statement from the case's position."""
     case = comm.case
@@ -209,4 +223,5 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
         ),
         registered=comm.kind == CommKind.REGISTERED,
         prior_contacts=prior_contacts(comm, before=letter_date),
+        **_template_parts(comm),
     )

@@ -21,7 +21,7 @@ from recupero.arrangements.domain.states import Kind
 from recupero.arrangements.models import Acceptance
 from recupero.cases.domain.disputes import REASON_LABELS, STATUS_LABELS, DisputeReason, DisputeStatus
 from recupero.cases.models import Case, Dispute
-from recupero.cases.selectors import case_claims
+from recupero.cases.selectors import case_claims, claim_documents
 from recupero.cases.services import timeline_append
 from recupero.channels.documents.pack import (
     PackAcceptance,
@@ -29,6 +29,7 @@ from recupero.channels.documents.pack import (
     PackCommunication,
     PackData,
     PackInterestRow,
+    PackOriginal,
     render_pack,
 )
 from recupero.channels.domain.errors import LetterError
@@ -94,6 +95,14 @@ def _dispute(case: Case) -> dict[str, str]:
     }
 
 
+def _originals(case: Case) -> tuple[PackOriginal, ...]:
+    """Each claim's original FatturaPA, as the intake handed it to the cases app (`cases.documents`)."""
+    return tuple(
+        PackOriginal(doc.claim.invoice_number, doc.name, doc.body_index, doc.sha256, doc.view)
+        for doc in claim_documents(case=case)
+    )
+
+
 def pack_data(case: Case, on: dt.date) -> PackData:
     """Everything the pack prints, for a case reached through a scoped look-up (a read, like a selector)."""
     claims = case_claims(case=case)
@@ -149,6 +158,7 @@ def pack_data(case: Case, on: dt.date) -> PackData:
         communications=_communications(case),
         dispute=_dispute(case),
         acceptances=_acceptances(case),
+        originals=_originals(case),
     )
 
 

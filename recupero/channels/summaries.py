@@ -22,9 +22,9 @@ from recupero.core.permissions import require_case, service
 from recupero.core.services import audit_record
 from recupero.parties.models import ContactPoint
 
-# The kind of message → the contact point it goes to. A letter is not offered: the printed letters are Typst
-# documents of the ladder, and the summary has no template there yet (the debtor reads it by the link).
-CONTACT_FOR = {"email": ("email",), "pec": ("pec",), "sms": ("mobile",)}
+# The kind of message → the contact point it goes to. By letter the summary is a Typst letter (kind
+# `agreement_summary`: the schedule, the personal link and the case code, and a space to sign it and send it back).
+CONTACT_FOR = {"email": ("email",), "pec": ("pec",), "sms": ("mobile",), "letter": ("address",)}
 
 
 def _contact(acceptance: Acceptance, kind: str) -> ContactPoint:

@@ -225,6 +225,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),
+    "dispute.not_decided": (409, "La contestazione non è ancora decisa: non c'è una risposta da inviare."),
     "dispute.bad_transition": (
         409,
         "Passaggio non consentito per la contestazione: da «{source}» a «{target}».",
@@ -247,6 +248,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         409,
         "L'attività è aperta da {user} fino alle {until}: la lavori un operatore alla volta.",
     ),
+    "desk.team_name_taken": (409, "Esiste già una squadra «{name}»."),
     "desk.bad_rule": (422, "Regola di assegnazione non valida: {detail}."),
     "desk.bad_assignee": (422, "Assegnatario non valido: scelga un operatore o una squadra dell'agenzia."),
     "desk.nothing_selected": (422, "Nessuna attività aperta corrisponde ai filtri scelti."),

@@ -37,6 +37,7 @@ from recupero.imports.domain.errors import Notice
 from recupero.imports.domain.limits import MB, Limits
 from recupero.imports.domain.states import COMMIT_QUEUED, TRANSITIONS, BatchStatus
 from recupero.imports.models import ImportBatch, MappingProfileRecord
+from recupero.imports.originals import originals_attach
 from recupero.imports.returns import ReturnResult, assignment_return
 from recupero.parties.models import Creditor
 
@@ -444,8 +445,11 @@ def _commit(batch: ImportBatch, progress: staging.Progress) -> None:
     posted = credits.post(
         tenant=tenant, actor=actor, creditor_id=creditor.pk, credits=plan.credits, debtor_map=plan.debtor_map
     )
+    originals = originals_attach(batch, actor)  # each claim's FatturaPA, kept by the cases app for the pack
     # "written" names tables (rows per table); credit notes go through the ledger's service, counted apart
     result = {**plan.counts, "written": written, "credit_notes_posted": posted}
+    if originals:
+        result["originals_kept"] = originals
     audit_record(tenant=tenant, actor=actor, action="import.commit", obj=batch, details=result)
     moved = _batch_move(
         batch,

@@ -39,6 +39,9 @@ class CaseFacts:
     costs_paid: Decimal  # what payments still standing paid on collection costs
     waived: bool  # the mandate waives the €40
     payments: list[CasePayment] = field(default_factory=list)  # still standing, by date
+    # credit notes on the case as a whole (a dispute upheld with a reduction, `strategies.desk`): the position
+    # takes them from the invoices that fall due last
+    loose_credit: Decimal = ZERO
 
     @property
     def gross_costs(self) -> Decimal:
@@ -70,14 +73,17 @@ def _costs_paid(tenant_id: int) -> object:
 
 
 def _credit_notes(tenant_id: int) -> object:
-    """Credit notes posted on a claim at intake (imports.credits: key "import:credit:<claim>:…")."""
-    return LedgerEntry.objects.filter(
-        tenant_id=tenant_id, kind="credit", idempotency_key__startswith="import:credit:"
-    )
+    """Credit notes on the principal: on a claim at intake (imports.credits: key "import:credit:<claim>:…"), or
+    on the case as a whole."""
+    return LedgerEntry.objects.filter(tenant_id=tenant_id, kind="credit", credit_account=Account.PRINCIPAL.value)
 
 
-def _claim_of_credit(key: str) -> int:
-    return int(str(key).split(":")[2])
+def _add_credit(facts: CaseFacts, key: str | None, amount: Decimal) -> None:
+    if str(key).startswith("import:credit:"):
+        claim_id = int(str(key).split(":")[2])
+        facts.credited[claim_id] = facts.credited.get(claim_id, ZERO) + amount
+    else:
+        facts.loose_credit += amount
 
 
 def _waived(tenant_id: int, creditor_id: int) -> bool:
@@ -98,15 +104,15 @@ def case_facts(case: Case) -> CaseFacts:
     instalments: dict[int, list[ClaimInstalment]] = {}
     for inst in ClaimInstalment.objects.filter(tenant_id=case.tenant_id, claim__case=case).order_by("number"):
         instalments.setdefault(inst.claim_id, []).append(inst)
-    credited: dict[int, Decimal] = {}
-    notes = _credit_notes(case.tenant_id).filter(case=case)  # type: ignore[attr-defined]
-    for key, amount in notes.values_list("idempotency_key", "amount"):
-        credited[_claim_of_credit(key)] = credited.get(_claim_of_credit(key), ZERO) + amount
     paid = _costs_paid(case.tenant_id).filter(case=case).aggregate(t=Sum("amount"))["t"]  # type: ignore[attr-defined]
-    return CaseFacts(
-        case=case, claims=claims, instalments=instalments, credited=credited, balances=case_balances(case=case),
+    facts = CaseFacts(
+        case=case, claims=claims, instalments=instalments, credited={}, balances=case_balances(case=case),
         costs_paid=paid or ZERO, waived=_waived(case.tenant_id, case.creditor_id), payments=standing_payments(case),
     )  # fmt: skip
+    notes = _credit_notes(case.tenant_id).filter(case=case)  # type: ignore[attr-defined]
+    for key, amount in notes.values_list("idempotency_key", "amount"):
+        _add_credit(facts, key, amount)
+    return facts
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -146,8 +152,7 @@ def _fill_many(tenant: Tenant, part: list[int], out: dict[int, CaseFacts]) -> No
             out[case_id].balances[Account(account)] += sign * total
     notes = _credit_notes(tenant.pk).filter(case_id__in=part)  # type: ignore[attr-defined]
     for case_id, key, amount in notes.values_list("case_id", "idempotency_key", "amount"):
-        credited = out[case_id].credited
-        credited[_claim_of_credit(key)] = credited.get(_claim_of_credit(key), ZERO) + amount
+        _add_credit(out[case_id], key, amount)
     costs = _costs_paid(tenant.pk).filter(case_id__in=part)  # type: ignore[attr-defined]
     for case_id, total in costs.values_list("case_id").annotate(t=Sum("amount")).order_by():
         out[case_id].costs_paid = total

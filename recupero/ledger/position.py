@@ -123,6 +123,7 @@ class Part:
 def _parts(facts: CaseFacts) -> list[Part]:
     """Each claim's instalments (or the claim itself), net of the credit notes posted on it — taken from the last
     instalment backwards, the part of the invoice that falls due last."""
+    credited = _credits(facts)
     parts: list[Part] = []
     for claim in facts.claims:
         own = facts.instalments.get(claim.pk)
@@ -130,7 +131,7 @@ def _parts(facts: CaseFacts) -> list[Part]:
             pieces = [Part(str(claim.pk), claim, 0, _due(claim), claim.amount)]
         else:
             pieces = [Part(f"{claim.pk}/{i.number}", claim, i.number, i.due_on, i.amount) for i in own]
-        left = facts.credited.get(claim.pk, ZERO)
+        left = credited.get(claim.pk, ZERO)
         for index in range(len(pieces) - 1, -1, -1):
             cut = min(left, pieces[index].principal)
             if cut > 0:
@@ -148,6 +149,20 @@ def _engine_payment(payment: CasePayment, parts: list[Part]) -> CasePayment:
         return payment
     designated = tuple(p.key for d in payment.designated for p in parts if str(p.claim.pk) == d)
     return CasePayment(payment.date, payment.amount, designated)
+
+
+def _credits(facts: CaseFacts) -> dict[int, Decimal]:
+    """claim id → credit notes on its principal: those posted at intake on that invoice (imports.credits), and
+    those posted on the case as a whole (a dispute upheld with a reduction, `strategies.desk`), which reduce the
+    invoices that fall due last first."""
+    out = dict(facts.credited)
+    loose = facts.loose_credit
+    for claim in sorted(facts.claims, key=lambda c: (_due(c), c.pk), reverse=True):
+        cut = min(loose, claim.amount - out.get(claim.pk, ZERO))
+        if cut > 0:
+            out[claim.pk] = out.get(claim.pk, ZERO) + cut
+            loose -= cut
+    return out
 
 
 def _requests(

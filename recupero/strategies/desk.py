@@ -5,7 +5,9 @@ channels and ledger (and owns the ladder's guards, which an ad-hoc message must 
 - `dispute_decide`: upheld → the claim reduced (a credit note on principal) or cancelled (principal credited,
   interest, €40 and costs written off) by ledger entries, never a deleted row, and the case back to work or
   closed; rejected → the reasoned reply recorded and, when the debtor has a PEC box, sent there with the
-  verification pack. The dispute's state moves through its transition table (`cases.services.dispute_close`).
+  verification pack. Every other reply (rejected without PEC; upheld, stating the reduction) goes as the
+  `dispute_reply` letter: by PEC when there is a box, else by registered letter A/R. The dispute's state
+  moves through its transition table (`cases.services.dispute_close`).
 - `message_adhoc`: a letter, registered letter, e-mail, SMS or PEC with a template, queued through the channels'
   own services (sent once: one per case, channel, template and day) after the ladder's case guard and the
   debtor's own usable contact point — the same rules as a step of the ladder.
@@ -22,6 +24,7 @@ from recupero.cases.domain.disputes import DisputeStatus
 from recupero.cases.domain.states import CaseStatus
 from recupero.cases.models import Case, Dispute
 from recupero.cases.services import dispute_close
+from recupero.channels.dispute_replies import dispute_reply_send
 from recupero.channels.domain.states import CommKind
 from recupero.channels.models import Communication
 from recupero.channels.packs import pack_send
@@ -124,15 +127,23 @@ def dispute_decide(
                 target=DisputeStatus.REJECTED,
                 reason=reason.strip(),
             )
-    if not upheld and send_reply:
-        case.refresh_from_db()
-        if ContactPoint.objects.filter(
-            tenant=tenant, debtor_id=case.debtor_id, kind="pec", status__in=("valid", "unverified")
-        ).exists():
-            pack_send(
-                tenant=tenant, actor=actor, case=case, note=f"Esito della sua contestazione: {reason.strip()}"
-            )
+    if send_reply:
+        _reply(tenant, actor, dispute, case, upheld, reason.strip())
     return dispute
+
+
+def _reply(tenant: Tenant, actor: User, dispute: Dispute, case: Case, upheld: bool, reason: str) -> None:
+    """The written reply: by PEC when the debtor has a box (a rejection also carries the verification pack),
+    else by registered letter A/R (`channels.dispute_replies`)."""
+    case.refresh_from_db()
+    has_pec = ContactPoint.objects.filter(
+        tenant=tenant, debtor_id=case.debtor_id, kind="pec", status__in=("valid", "unverified")
+    ).exists()
+    if has_pec and not upheld:
+        pack_send(tenant=tenant, actor=actor, case=case, note=f"Esito della sua contestazione: {reason}")
+        return
+    with transaction.atomic():
+        dispute_reply_send(tenant=tenant, actor=actor, dispute=dispute)
 
 
 def _uphold(

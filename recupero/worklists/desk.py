@@ -17,9 +17,9 @@ from recupero.core.permissions import own_items_only, require_case, require_item
 from recupero.core.services import audit_record
 from recupero.worklists.domain.items import ACT_CAPABILITY, ItemKind, ItemStatus
 from recupero.worklists.domain.lock import lock_until
-from recupero.worklists.domain.rules import Rule, check_rule
 from recupero.worklists.models import AssignmentRule, Team, WorkItem
 from recupero.worklists.outcomes import check_lock
+from recupero.worklists.teams import RuleFields, rule_check
 
 
 def _require_on_item(actor: User, item: WorkItem) -> None:
@@ -102,17 +102,10 @@ def assignment_rule_add(
     team: Team | None = None,
 ) -> AssignmentRule:
     """A rule that gives the matching new items to a collector or a team (applied by routing.items_route)."""
-    if (user and user.tenant_id != tenant.pk) or (team and team.tenant_id != tenant.pk):
-        raise DomainError("tenant.mismatch")
-    rule = Rule(
-        position, creditor_id, consultant_id, province, amount_min, amount_max, language,
-        user.pk if user else None, team.pk if team else None,
-    )  # fmt: skip
-    problem = check_rule(rule)
-    if kind and kind not in {k.value for k in ItemKind}:
-        problem = problem or f"tipo di attività sconosciuto «{kind}»"
-    if problem:
-        raise DomainError("desk.bad_rule", detail=problem)
+    fields = RuleFields(
+        kind, creditor_id, consultant_id, province, amount_min, amount_max, language, user, team
+    )
+    rule_check(tenant, position, fields)
     row = AssignmentRule.objects.create(
         tenant=tenant,
         position=position,

@@ -201,13 +201,41 @@ def teams_list(*, tenant: Tenant, actor: User) -> list[Team]:
     return list(Team.objects.filter(tenant=tenant).prefetch_related("members").order_by("name"))
 
 
+def _rule_reach(actor: User) -> Q:
+    """Rules on no creditor, or on one the actor reaches. (`Q(a) | Q()` is just `Q(a)` in Django: an actor who
+    reaches every creditor must not lose the rules that name one.)"""
+    reach = creditor_q(actor, "creditor_id")
+    return reach if not reach else Q(creditor__isnull=True) | reach
+
+
 def assignment_rules(*, tenant: Tenant, actor: User) -> list[AssignmentRule]:
     """The rules as the supervisor reads them; rules naming a creditor out of the actor's reach are left out."""
     check(actor, VIEW_QUEUES, tenant)
-    qs = AssignmentRule.objects.filter(tenant=tenant).filter(
-        Q(creditor__isnull=True) | creditor_q(actor, "creditor_id")
-    )
+    qs = AssignmentRule.objects.filter(tenant=tenant).filter(_rule_reach(actor))
     return list(qs.select_related("creditor", "user", "team", "consultant").order_by("position", "id"))
+
+
+def team_get(*, tenant: Tenant, actor: User, team_id: int) -> Team:
+    """One team of the agency, for the supervisor who edits it; another agency's is not found."""
+    check(actor, ASSIGN_ITEMS, tenant)
+    team = Team.objects.filter(tenant=tenant, pk=team_id).prefetch_related("members").first()
+    if team is None:
+        raise DomainError("auth.not_found")
+    return team
+
+
+def rule_get(*, tenant: Tenant, actor: User, rule_id: int) -> AssignmentRule:
+    """One assignment rule, for the supervisor who edits it; a rule naming a creditor out of reach is not found."""
+    check(actor, ASSIGN_ITEMS, tenant)
+    rule = (
+        AssignmentRule.objects.filter(tenant=tenant, pk=rule_id)
+        .filter(_rule_reach(actor))
+        .select_related("creditor", "user", "team", "consultant")
+        .first()
+    )
+    if rule is None:
+        raise DomainError("auth.not_found")
+    return rule
 
 
 def collectors(*, tenant: Tenant, actor: User) -> list[User]:

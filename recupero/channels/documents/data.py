@@ -32,7 +32,12 @@ Python side (built by the lead from the database; amounts `Decimal`, dates `date
                            power_reduction (reduce to 15% before suspension), sent_date (the payment term is
                            counted from it: ≥ 15 days, LEGAL.md §9)
       plan: PaymentPlan    payment_plan_confirmation: installments [Installment(number, due_date, amount)],
-                           agreed_on, missed_installments_to_lapse
+                           agreed_on, missed_installments_to_lapse; agreement_summary: the agreed schedule
+                           (number 0 is the down payment)
+      agreement: AgreementOffer  agreement_summary: kind_label, amount_due, total, terms (sentences), link (the
+                           personal acceptance address), deadline, text_sha256
+      dispute: DisputeReply dispute_reply: upheld, opened_on, reason_label, decision (the reasoned reply),
+                           reduction, cancelled
 
 `LetterData.to_dict()` (and `to_json()`) turns this into the template side: every amount is a preformatted Italian
 string without the sign ("1.053,15"; the template prints " €"), every date "dd/MM/yyyy" (plus `letter_date_long`
@@ -241,6 +246,32 @@ class PaymentPlan:
 
 
 @dataclass(frozen=True)
+class AgreementOffer:
+    """The written summary of an agreement (riepilogo dell'accordo) offered by letter: what is accepted, and how
+    (the personal link, or the letter signed and returned before the deadline)."""
+
+    kind_label: str
+    amount_due: Decimal
+    total: Decimal
+    terms: tuple[str, ...]
+    link: str
+    deadline: date
+    text_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class DisputeReply:
+    """The reasoned reply to a dispute (risposta motivata alla contestazione): its outcome and why."""
+
+    upheld: bool
+    opened_on: date
+    reason_label: str
+    decision: str
+    reduction: Decimal | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class LetterData:
     """Everything one letter needs; see the module docstring for the contract."""
 
@@ -260,6 +291,8 @@ class LetterData:
     bureau: BureauNotice | None = None
     supply: SupplyInfo | None = None
     plan: PaymentPlan | None = None
+    agreement: AgreementOffer | None = None
+    dispute: DisputeReply | None = None
 
     @property
     def principal(self) -> Decimal:
@@ -291,6 +324,8 @@ class LetterData:
             "bureau": _bureau_dict(self.bureau),
             "supply": _supply_dict(self.supply),
             "plan": _plan_dict(self.plan),
+            "agreement": _agreement_dict(self.agreement),
+            "dispute": _dispute_dict(self.dispute),
         }
 
     def to_json(self) -> str:
@@ -443,4 +478,31 @@ def _plan_dict(p: PaymentPlan | None) -> dict[str, Any] | None:
             }
             for i in p.installments
         ],
+    }
+
+
+def _agreement_dict(o: AgreementOffer | None) -> dict[str, Any] | None:
+    if o is None:
+        return None
+    return {
+        "kind_label": o.kind_label,
+        "amount_due": format_amount(o.amount_due),
+        "total": format_amount(o.total),
+        "terms": list(o.terms),
+        "link": o.link,
+        "deadline": format_date_short(o.deadline),
+        "text_sha256": o.text_sha256,
+    }
+
+
+def _dispute_dict(r: DisputeReply | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "upheld": r.upheld,
+        "opened_on": format_date_short(r.opened_on),
+        "reason_label": r.reason_label,
+        "decision": r.decision,
+        "reduction": format_amount(r.reduction) if r.reduction else None,
+        "cancelled": r.cancelled,
     }

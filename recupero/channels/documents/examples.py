@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from .data import (
     Agency,
+    AgreementOffer,
     Amounts,
     BureauNotice,
     Claim,
     Creditor,
+    DisputeReply,
     Installment,
     LetterData,
     PaymentInfo,
@@ -76,7 +78,7 @@ def example_claims(count: int) -> tuple[Claim, ...]:
 def example_letter(kind: str, *, claims: int = 2, prospetto: int = 2, case_no: int = 123) -> LetterData:
     """A complete letter of `kind` with `claims` invoices and `prospetto` interest rows."""
     cs = example_claims(claims)
-    if kind == "payment_plan_confirmation":
+    if kind in ("payment_plan_confirmation", "agreement_summary"):
         prospetto = 0  # the plan covers the principal: no interest, so the plan total equals the total due
     rows = tuple(
         ProspettoRow(
@@ -138,7 +140,25 @@ def example_letter(kind: str, *, claims: int = 2, prospetto: int = 2, case_no: i
         )
         if kind == "supply_suspension_notice"
         else None,
-        plan=_example_plan(cs) if kind == "payment_plan_confirmation" else None,
+        plan=_example_plan(cs) if kind in ("payment_plan_confirmation", "agreement_summary") else None,
+        agreement=AgreementOffer(
+            "Piano di rientro",
+            sum((c.amount for c in cs), Decimal("0")),
+            sum((c.amount for c in cs), Decimal("0")),
+            ("Gli interessi di mora non sono dovuti se il piano è rispettato.",),
+            "https://recupero.example.it/accordo/AbC123/",
+            LETTER_DATE + timedelta(days=15),
+        )
+        if kind == "agreement_summary"
+        else None,
+        dispute=DisputeReply(
+            False,
+            date(2025, 2, 20),
+            "Servizio non ricevuto",
+            "I verbali di consegna firmati dal cliente attestano la fornitura.",
+        )
+        if kind == "dispute_reply"
+        else None,
     )
 
 

@@ -101,6 +101,20 @@ class PackData:
     acceptances: tuple[
         PackAcceptance, ...
     ] = ()  # agreements the debtor accepted: acknowledgments of the debt
+    # the original FatturaPA of each claim: (claim number, file name, body index, SHA-256, readable view)
+    originals: tuple[PackOriginal, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackOriginal:
+    """A claim's original FatturaPA as the intake kept it: the readable view of `imports.domain.fatturapa.
+    readable` (amounts with a dot, ISO dates), printed the Italian way."""
+
+    claim_number: str
+    name: str
+    body_index: int
+    sha256: str
+    view: dict[str, Any]
 
 
 def _d(value: dt.date | None) -> str:
@@ -109,6 +123,56 @@ def _d(value: dt.date | None) -> str:
 
 def _dt(value: dt.datetime | None) -> str:
     return f"{value.astimezone(ROME):%d/%m/%Y %H:%M}" if value else ""
+
+
+def _xml_amount(value: str) -> str:
+    """An amount as the XML writes it ("1234.50", up to 8 decimals for prices) → "1.234,50"."""
+    try:
+        number = Decimal(value)
+    except (ArithmeticError, ValueError):
+        return value
+    return (
+        format_amount(number) if number == number.quantize(Decimal("0.01")) else f"{number}".replace(".", ",")
+    )
+
+
+def _xml_date(value: str) -> str:
+    try:
+        return _d(dt.date.fromisoformat(value[:10]))
+    except ValueError:
+        return value
+
+
+def _original(o: PackOriginal) -> dict[str, Any]:
+    v = o.view
+    money = ("total", "unit_price", "taxable", "tax", "amount")
+    rows = {
+        key: [
+            {k: (_xml_amount(x) if k in money and x else x) for k, x in row.items()}
+            | ({"due": _xml_date(row["due"])} if row.get("due") else {})
+            for row in v.get(key, [])
+        ]
+        for key in ("lines", "vat", "payments")
+    }
+    for row in rows["lines"]:
+        row["quantity"] = _xml_amount(row["quantity"]) if row.get("quantity") else ""
+    return {
+        "claim_number": o.claim_number,
+        "name": o.name,
+        "body_index": str(o.body_index),
+        "sha": o.sha256,
+        "format": v.get("format", ""),
+        "supplier": v.get("supplier", {}),
+        "customer": v.get("customer", {}),
+        "document_type": v.get("document_type", ""),
+        "number": v.get("number", ""),
+        "date": _xml_date(v.get("date", "")),
+        "currency": v.get("currency", ""),
+        "total": _xml_amount(v["total"]) if v.get("total") else "",
+        "causale": v.get("causale", ""),
+        "more_lines": str(v.get("more_lines", 0)),
+        **rows,
+    }
 
 
 def payload(data: PackData) -> dict[str, Any]:
@@ -154,6 +218,7 @@ def payload(data: PackData) -> dict[str, Any]:
         {"kind": a.kind, "at": _dt(a.accepted_at), "channel": a.channel, "ip": a.ip, "sha": a.text_sha256}
         for a in data.acceptances
     ]
+    out["originals"] = [_original(o) for o in data.originals]
     return out
 
 

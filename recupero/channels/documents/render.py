@@ -41,7 +41,11 @@ KINDS = (
     "bureau_notice",
     "supply_suspension_notice",
     "payment_plan_confirmation",
+    "agreement_summary",
+    "dispute_reply",
 )
+# A reply to a dispute may follow a claim cancelled in full: nothing is left to pay and the letter is still owed.
+NOTHING_DUE_ALLOWED = ("dispute_reply",)
 # Words that would tell the postman or a neighbour what the letter is about (Garante privacy 30/11/2005).
 WINDOW_FORBIDDEN = re.compile(r"recuper|credit|debit|insolut|morosit|sollecit|diffid|riscoss|incass", re.I)
 # LEGAL.md §5: the SIC report may become visible only after 15 days from sending: earliest = sending + 16.
@@ -178,7 +182,7 @@ def validate_letter(kind: str, data: LetterData) -> None:
         raise LetterError("letter.unknown_kind", f"Tipo di lettera sconosciuto: «{kind}».", kind=kind)
     if not data.claims:
         raise LetterError("letter.no_claims", "La lettera non elenca alcun documento da pagare.")
-    if data.total <= 0:
+    if data.total <= 0 and kind not in NOTHING_DUE_ALLOWED:
         raise LetterError("letter.nothing_due", "L'importo dovuto è nullo o negativo: nessuna lettera.")
     for check in _KIND_CHECKS.get(kind, ()):
         check(data)
@@ -218,7 +222,21 @@ def _check_plan(data: LetterData) -> None:
         raise LetterError("letter.missing_plan", "La conferma del piano di rientro richiede le rate.")
 
 
+def _check_agreement(data: LetterData) -> None:
+    if data.agreement is None or data.plan is None or not data.plan.installments:
+        raise LetterError(
+            "letter.missing_agreement", "Il riepilogo dell'accordo richiede le scadenze e il collegamento."
+        )
+
+
+def _check_dispute(data: LetterData) -> None:
+    if data.dispute is None or not data.dispute.decision.strip():
+        raise LetterError("letter.missing_dispute", "La risposta alla contestazione richiede la motivazione.")
+
+
 _KIND_CHECKS: dict[str, tuple[Any, ...]] = {
+    "agreement_summary": (_check_agreement,),
+    "dispute_reply": (_check_dispute,),
     "bureau_notice": (_check_bureau,),
     "supply_suspension_notice": (_check_supply,),
     "payment_plan_confirmation": (_check_plan,),

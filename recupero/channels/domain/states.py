@@ -85,4 +85,6 @@ LETTER_KINDS = {
     "formal_demand_b2b": "formal_demand",
     "suspension_notice": "supply_suspension_notice",
     "bureau_notice": "bureau_notice",
+    "arrangement_summary": "agreement_summary",
+    "dispute_reply": "dispute_reply",
 }

@@ -20,6 +20,7 @@ TEMPLATE_LABELS = {
     "arrangement_summary": "riepilogo dell'accordo",
     "instalment_reminder": "promemoria di rata",
     "instalment_missed": "avviso di rata non pagata",
+    "dispute_reply": "risposta alla contestazione",
 }
 
 

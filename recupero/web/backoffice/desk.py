@@ -13,6 +13,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recupero.cases.domain.disputes import REASON_LABELS
@@ -47,6 +48,7 @@ from recupero.worklists.selectors import (
     teams_list,
     visit_day,
 )
+from recupero.worklists.teams import RuleFields
 
 KINDS = {"call": ItemKind.CALL, "visit": ItemKind.VISIT, "skip_trace": ItemKind.SKIP_TRACE}
 KIND_TITLES = {"call": "Telefonate", "visit": "Visite", "skip_trace": "Rintracci"}
@@ -153,6 +155,9 @@ def desk_view(request: AuthedRequest) -> HttpResponse:
             if manager
             else [],
             "languages": sorted(LANGUAGE_LABELS.items(), key=lambda kv: kv[1]),
+            "consultants": [u for u in collectors(tenant=tenant, actor=user) if u.role == "consultant"]
+            if manager
+            else [],
             "kinds": KIND_TITLES,
             "manager": manager,
         },
@@ -254,35 +259,59 @@ def _money(text: str) -> Decimal | None:
         raise DomainError("desk.bad_rule", detail=f"importo non valido «{text}»") from None
 
 
+def rule_form(tenant: Tenant, actor: User, post: QueryDict) -> tuple[int, RuleFields]:
+    """The rule form (add and edit): the order, the conditions and the assignee, checked against what the actor
+    may choose (the agency's people and teams, the creditors and consultants in reach)."""
+    person, team = _assignee(tenant, actor, post.get("assignee", ""))
+    creditor = post.get("creditor", "")
+    visible = {c.pk for c in creditors_visible(tenant=tenant, actor=actor)}
+    if creditor and (not creditor.isdigit() or int(creditor) not in visible):
+        raise DomainError("desk.bad_rule", detail=_("committente non valido"))
+    consultant = post.get("consultant", "")
+    consultants = {u.pk for u in collectors(tenant=tenant, actor=actor) if u.role == "consultant"}
+    if consultant and (not consultant.isdigit() or int(consultant) not in consultants):
+        raise DomainError("desk.bad_rule", detail=_("consulente non valido"))
+    position = post.get("position") or "100"
+    fields = RuleFields(
+        kind=post.get("kind", "")[:14],
+        creditor_id=int(creditor) if creditor else None,
+        consultant_id=int(consultant) if consultant else None,
+        province=post.get("province", "")[:2],
+        amount_min=_money(post.get("amount_min", "")),
+        amount_max=_money(post.get("amount_max", "")),
+        language=post.get("language", "")[:2],
+        user=person,
+        team=team,
+    )
+    return (int(position) if position.isdigit() else 100), fields
+
+
 @backoffice_view
 @require_POST
 def rule_add(request: AuthedRequest) -> HttpResponse:
-    tenant, user, post = tenant_of(request), request.user, request.POST
+    tenant, user = tenant_of(request), request.user
     try:
-        person, team = _assignee(tenant, user, post.get("assignee", ""))
-        creditor = post.get("creditor", "")
-        visible = {c.pk for c in creditors_visible(tenant=tenant, actor=user)}
-        if creditor and (not creditor.isdigit() or int(creditor) not in visible):
-            raise DomainError("desk.bad_rule", detail="committente non valido")
+        position, f = rule_form(tenant, user, request.POST)
         assignment_rule_add(
             tenant=tenant,
             actor=user,
-            position=int(post.get("position") or 100) if (post.get("position") or "100").isdigit() else 100,
-            kind=post.get("kind", "")[:14],
-            creditor_id=int(creditor) if creditor else None,
-            province=post.get("province", "")[:2],
-            amount_min=_money(post.get("amount_min", "")),
-            amount_max=_money(post.get("amount_max", "")),
-            language=post.get("language", "")[:2],
-            user=person,
-            team=team,
+            position=position,
+            kind=f.kind,
+            creditor_id=f.creditor_id,
+            consultant_id=f.consultant_id,
+            province=f.province,
+            amount_min=f.amount_min,
+            amount_max=f.amount_max,
+            language=f.language,
+            user=f.user,
+            team=f.team,
         )
     except DomainError as exc:
         if exc.code in ("auth.not_found", "auth.forbidden"):
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Regola di assegnazione aggiunta.")
+        messages.success(request, _("Regola di assegnazione aggiunta."))
     return redirect("backoffice:desk")
 
 
