@@ -14,8 +14,8 @@ from recupero.cases.domain.states import OPEN_STATUSES
 
 PAID_ACCOUNTS = ("payments_received", "paid_to_creditor")
 RECEIVABLES = ("principal", "late_interest", "flat_compensation", "collection_costs")
-# Work item outcomes that mean the debtor was reached (right-party contact).
-REACHED = ("promise", "dispute", "call_back", "met")
+# Work item outcomes that mean the debtor was reached (right-party contact: spoke with the debtor).
+REACHED = ("promise", "dispute", "call_back", "met", "right_party", "refused", "plan", "settlement")
 CONTACT_KINDS = ("call", "visit")
 OPEN = tuple(sorted(s.value for s in OPEN_STATUSES))
 
@@ -247,7 +247,8 @@ def worked_select(d: Dialect) -> str:
     """Per person, the seconds worked from `since` to `until`: the sum of the gaps shorter than 15 minutes
     between their consecutive audited acts (every service write and every case opened leaves one), i.e. the
     span of each block of activity (`domain.figures.worked_seconds`)."""
-    gap = d.seconds_between.format(a="at", b="previous")
+    # Whole seconds: SQLite's julianday arithmetic is floating point (15 minutes may come out as 899.99999).
+    gap = "ROUND(" + d.seconds_between.format(a="at", b="previous") + ")"
     return f"""
         SELECT actor_id, SUM(CASE WHEN previous IS NOT NULL AND {gap} < 900 THEN {gap} ELSE 0 END)
           FROM (SELECT actor_id, at, LAG(at) OVER (PARTITION BY actor_id ORDER BY at, id) AS previous
