@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from recupero.cases.models import TimelineEvent
+from recupero.core.bulk import Bulk
 from recupero.core.clock import now
 from recupero.core.domain.roles import MANAGE_INTEGRATION, VIEW_AGENCY_REPORTS
 from recupero.core.errors import DomainError
@@ -73,7 +74,7 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
         for statement in statements:
             cur.execute(statement, params)
             counts.append(cur.rowcount)
-    counts.append(_risks_insert(tenant, day))
+    counts.append(_risks_insert(tenant, day, params["case_upto"]))
     SnapshotRun.objects.create(
         tenant=tenant, day=day, ledger_upto=params["upto"], case_upto=params["case_upto"],
         timeline_upto=params["timeline_upto"], built_at=now(),
@@ -106,15 +107,15 @@ def _marks_now(cur: Any, tenant: Tenant, day: dt.date) -> dict[str, Any]:
     }
 
 
-def _risks_insert(tenant: Tenant, day: dt.date) -> int:
-    """The open cases whose claims prescribe within the horizon (law engine, through the daily run's reader)."""
-    rows = [
-        PrescriptionRisk(tenant=tenant, day=day, case_id=r.case_id, creditor_id=r.creditor_id,
-                         deadline=r.deadline, amount=r.amount, has_pec=r.has_pec)
-        for r in prescription_risks(tenant=tenant, day=day)
-    ]  # fmt: skip
-    PrescriptionRisk.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+def _risks_insert(tenant: Tenant, day: dt.date, case_upto: int) -> int:
+    """The open cases whose claims prescribe within the horizon (law engine, the daily run's deadlines),
+    streamed into the table (COPY on PostgreSQL)."""
+    columns = ("tenant_id", "day", "case_id", "creditor_id", "deadline", "amount", "has_pec")
+    rows = (
+        (tenant.pk, day, r.case_id, r.creditor_id, r.deadline, r.amount, r.has_pec)
+        for r in prescription_risks(tenant=tenant, day=day, case_upto=case_upto)
+    )
+    return Bulk().write("reporting_prescriptionrisk", columns, rows)
 
 
 def _start_of(day: dt.date) -> dt.datetime:

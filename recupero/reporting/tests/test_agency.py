@@ -70,7 +70,7 @@ def agency():
 
 
 def test_worked_time_is_the_span_of_each_block_of_activity_to_the_minute(agency):
-    tenant, acme, *_ = agency
+    tenant, _acme, *_ = agency
     luca = make_user(tenant, Role.COLLECTOR, username="luca")
     supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     day = dt.date(2026, 3, 2)
@@ -91,7 +91,7 @@ def test_worked_time_is_the_span_of_each_block_of_activity_to_the_minute(agency)
 
 
 def test_collections_are_credited_to_the_last_right_party_contact_within_30_days(agency):
-    tenant, acme, beta, c1, c2 = agency
+    tenant, _acme, _beta, c1, c2 = agency
     luca, anna = (make_user(tenant, Role.COLLECTOR, username=n) for n in ("luca", "anna"))
     supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     _call_done(tenant, luca, c1, Outcome.RIGHT_PARTY, _at(dt.date(2026, 2, 20), 10, 0), "k1")
@@ -113,7 +113,7 @@ def test_collections_are_credited_to_the_last_right_party_contact_within_30_days
 
 @time_machine.travel(dt.datetime(2026, 3, 25, 12, 0, tzinfo=ROME), tick=False)
 def test_the_performance_table_shows_kept_rate_hours_and_collected_per_hour(agency):
-    tenant, acme, beta, c1, c2 = agency
+    tenant, _acme, _beta, c1, c2 = agency
     luca = make_user(tenant, Role.COLLECTOR, username="luca")
     luca.first_name, luca.last_name = "Luca", "Neri"
     luca.save()
@@ -166,7 +166,7 @@ def test_ageing_and_counts_by_state_come_from_the_snapshot_and_reconcile(agency)
 
 
 def test_step_cost_per_euro_collected(agency, settings):
-    tenant, acme, beta, c1, c2 = agency
+    tenant, _acme, _beta, c1, c2 = agency
     settings.RECUPERO_CHANNEL_COSTS = {"registered": "6.35", "sms": "0.06"}
     supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     for case in (c1, c2):
@@ -193,9 +193,11 @@ def test_prescription_at_risk_list_with_its_amount_link_and_action(agency):
     supervisor = make_user(tenant, Role.SUPERVISOR, username="capo")
     # An ordinary claim due 20 May 2016 prescribes on 22 May 2026 (10 years; the 20th is a Wednesday, the
     # deadline art. 2963 moves only off holidays: here it is the 20th). Electricity for a consumer: 2 years.
-    soon = CaseFactory(creditor=acme, debtor=make_debtor(tenant, TAX_CODES[2], last_name="Verdi"),
-                       claim_type=ClaimType.ORDINARY,
-                       claims=[ClaimFactory(issued_on=dt.date(2016, 4, 20), due_on=dt.date(2016, 5, 20), amount=Decimal("700.00"))])  # fmt: skip
+    claim = ClaimFactory(
+        issued_on=dt.date(2016, 4, 20), due_on=dt.date(2016, 5, 20), amount=Decimal("700.00")
+    )
+    debtor = make_debtor(tenant, TAX_CODES[2], last_name="Verdi")
+    soon = CaseFactory(creditor=acme, debtor=debtor, claim_type=ClaimType.ORDINARY, claims=[claim])
     snapshot_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 3, 1))
     risks = {r.case_id: r for r in PrescriptionRisk.objects.all()}
     assert risks[soon.pk].deadline == dt.date(2026, 5, 20)
