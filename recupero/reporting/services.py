@@ -109,12 +109,12 @@ def _marks_now(cur: Any, tenant: Tenant, day: dt.date) -> dict[str, Any]:
 
 def _risks_insert(tenant: Tenant, day: dt.date, case_upto: int) -> int:
     """The open cases whose claims prescribe within the horizon (law engine, the daily run's deadlines),
-    streamed into the table (COPY on PostgreSQL)."""
+    then written at once (COPY on PostgreSQL: read first, the connection cannot query while it copies)."""
     columns = ("tenant_id", "day", "case_id", "creditor_id", "deadline", "amount", "has_pec")
-    rows = (
+    rows = [
         (tenant.pk, day, r.case_id, r.creditor_id, r.deadline, r.amount, r.has_pec)
         for r in prescription_risks(tenant=tenant, day=day, case_upto=case_upto)
-    )
+    ]
     return Bulk().write("reporting_prescriptionrisk", columns, rows)
 
 
