@@ -67,6 +67,9 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
     with connection.cursor() as cur:
         params = _marks_now(cur, tenant, day)
         counts = []
+        cur.execute(sql.books_create(d), params)
+        if connection.vendor == "postgresql":
+            cur.execute(f"ANALYZE {sql.BOOKS}")  # a fresh table has no statistics: the joins would be guessed
         statements = (
             sql.snapshot_insert(d), sql.months_insert(d), sql.steps_insert(d, costs), sql.ageing_insert(d),
             sql.collector_months_insert(d),
@@ -74,6 +77,7 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
         for statement in statements:
             cur.execute(statement, params)
             counts.append(cur.rowcount)
+        cur.execute(sql.books_drop())
     counts.append(_risks_insert(tenant, day, params["case_upto"]))
     SnapshotRun.objects.create(
         tenant=tenant, day=day, ledger_upto=params["upto"], case_upto=params["case_upto"],

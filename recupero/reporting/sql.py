@@ -85,6 +85,19 @@ def ledger_by_case(d: Dialect) -> str:
          GROUP BY case_id"""
 
 
+# Per case balances up to the mark, aggregated once per build into a temporary table and joined by the
+# snapshot and the ageing (one pass over the ledger instead of two).
+BOOKS = "reporting_case_books"
+
+
+def books_create(d: Dialect) -> str:
+    return f"CREATE TEMPORARY TABLE {BOOKS} AS {ledger_by_case(d)}"
+
+
+def books_drop() -> str:
+    return f"DROP TABLE {BOOKS}"
+
+
 def first_payment_by_case() -> str:
     """Per case: the day of its first payment not reversed (a bounced cheque is no first payment)."""
     return f"""
@@ -116,7 +129,7 @@ def snapshot_insert(d: Dialect) -> str:
                                   ORDER BY s.scheduled_for DESC, s.id DESC LIMIT 1), '') AS step_code
                   FROM cases_case cc
                  WHERE cc.tenant_id = %(tenant)s AND cc.id <= %(case_upto)s) c
-          LEFT JOIN ({ledger_by_case(d)}) l ON l.case_id = c.id
+          LEFT JOIN {BOOKS} l ON l.case_id = c.id
           LEFT JOIN ({first_payment_by_case()}) fp ON fp.case_id = c.id
           LEFT JOIN (SELECT case_id, COUNT(*) AS attempted,
                             SUM(CASE WHEN outcome IN {_in(REACHED)} THEN 1 ELSE 0 END) AS reached
@@ -202,10 +215,7 @@ def ageing_insert(d: Dialect) -> str:
         SELECT c.tenant_id, %(day)s, c.creditor_id, COALESCE(c.first_due_on, c.opened_on), COUNT(*),
                COALESCE(SUM(l.outstanding), 0)
           FROM cases_case c
-          LEFT JOIN (SELECT case_id, {_receivables()} AS outstanding
-                       FROM ledger_ledgerentry
-                      WHERE tenant_id = %(tenant)s AND id <= %(upto)s
-                      GROUP BY case_id) l ON l.case_id = c.id
+          LEFT JOIN {BOOKS} l ON l.case_id = c.id
          WHERE c.tenant_id = %(tenant)s AND c.id <= %(case_upto)s AND c.status IN {_in(OPEN)}
          GROUP BY c.tenant_id, c.creditor_id, COALESCE(c.first_due_on, c.opened_on)"""
 
