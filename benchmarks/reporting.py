@@ -91,7 +91,7 @@ def main() -> None:
     from recupero.core.models import User
     from recupero.core.permissions import system_actor
     from recupero.reporting.selectors import prescription_at_risk
-    from recupero.reporting.services import snapshot_build
+    from recupero.reporting.services import prescription_risk_build, snapshot_build
     from recupero.web.backoffice.reports import agency_reports
     from recupero.web.portal.pages import portal_home
 
@@ -115,6 +115,11 @@ def main() -> None:
     built = []
     snapshot = timed(lambda: built.append(snapshot_build(tenant=tenant, actor=system_actor(tenant), day=day)))
     print(f"snapshot: {built[0]} in {snapshot:.1f} s", file=sys.stderr)
+    risks: list[int] = []
+    risk_build = timed(
+        lambda: risks.append(prescription_risk_build(tenant=tenant, actor=system_actor(tenant), day=day))
+    )
+    print(f"prescription risks: {risks[0]} cases in {risk_build:.1f} s", file=sys.stderr)
     risk_page = [
         timed(lambda: prescription_at_risk(tenant=tenant, actor=supervisor, on=today(), days=90))
         for _ in range(args.repeat)
@@ -131,6 +136,8 @@ def main() -> None:
         "portal_home_median_ms": round(statistics.median(portal) * 1000, 1),
         "agency_reports_p95_ms": round(p95(reports) * 1000, 1),
         "agency_reports_median_ms": round(statistics.median(reports) * 1000, 1),
+        "prescription_risk_build_s": round(risk_build, 3),
+        "prescription_risk_cases": risks[0],
         "prescription_page_p95_ms": round(p95(risk_page) * 1000, 1),
         "snapshot_rows": list(built[0].__dict__.values())[1:],
         "load_average": [round(x, 2) for x in os.getloadavg()],

@@ -367,13 +367,16 @@ def prescription_at_risk(
     *, tenant: Tenant, actor: User, on: dt.date, days: int, limit: int = 1000
 ) -> tuple[list[RiskRow], int, Decimal]:
     """Open cases whose claims prescribe from `on` to `on` + `days` (law engine dates stored by the latest
-    snapshot), soonest first: (the first `limit` rows, how many in all, the amount at risk in all)."""
+    build, `services.prescription_risk_build`), soonest first: (the first `limit` rows, how many in all, the
+    amount at risk in all)."""
     check(actor, VIEW_AGENCY_REPORTS, tenant)
-    run = _latest_run(tenant)
-    if run is None:
+    latest = (
+        PrescriptionRisk.objects.filter(tenant=tenant).order_by("-day").values_list("day", flat=True).first()
+    )
+    if latest is None:
         return [], 0, ZERO
     qs = PrescriptionRisk.objects.filter(
-        tenant=tenant, day=run.day, deadline__gte=on, deadline__lte=on + dt.timedelta(days=days)
+        tenant=tenant, day=latest, deadline__gte=on, deadline__lte=on + dt.timedelta(days=days)
     ).filter(scope_q(actor))
     total = qs.aggregate(n=Count("id"), s=Sum("amount"))
     risks = list(qs.order_by("deadline", "case_id")[:limit])

@@ -48,10 +48,9 @@ class SnapshotBuilt:
     step_rows: int
     ageing_rows: int = 0
     collector_rows: int = 0
-    risk_rows: int = 0
 
 
-SNAPSHOT_TABLES = (Snapshot, CollectionMonth, StepFigure, AgeingFigure, CollectorMonth, PrescriptionRisk)
+SNAPSHOT_TABLES = (Snapshot, CollectionMonth, StepFigure, AgeingFigure, CollectorMonth)
 
 
 @service(VIEW_AGENCY_REPORTS)
@@ -78,7 +77,6 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
             cur.execute(statement, params)
             counts.append(cur.rowcount)
         cur.execute(sql.books_drop())
-    counts.append(_risks_insert(tenant, day, params["case_upto"]))
     SnapshotRun.objects.create(
         tenant=tenant, day=day, ledger_upto=params["upto"], case_upto=params["case_upto"],
         timeline_upto=params["timeline_upto"], built_at=now(),
@@ -111,15 +109,26 @@ def _marks_now(cur: Any, tenant: Tenant, day: dt.date) -> dict[str, Any]:
     }
 
 
-def _risks_insert(tenant: Tenant, day: dt.date, case_upto: int) -> int:
-    """The open cases whose claims prescribe within the horizon (law engine, the daily run's deadlines),
-    then written at once (COPY on PostgreSQL: read first, the connection cannot query while it copies)."""
+@service(VIEW_AGENCY_REPORTS)
+@transaction.atomic
+def prescription_risk_build(*, tenant: Tenant, actor: User, day: dt.date) -> int:
+    """Build (or rebuild) the prescription-at-risk list of `day`: the open cases whose claims prescribe within
+    the horizon (law engine, the daily run's deadlines), read first and then written at once (COPY on
+    PostgreSQL: the connection cannot query while it copies). Apart from the snapshot: its own transaction and
+    time, run after it by the nightly job."""
+    PrescriptionRisk.objects.filter(tenant=tenant, day=day).delete()
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM cases_case")
+        case_upto = cur.fetchone()[0]
     columns = ("tenant_id", "day", "case_id", "creditor_id", "deadline", "amount", "has_pec")
     rows = [
         (tenant.pk, day, r.case_id, r.creditor_id, r.deadline, r.amount, r.has_pec)
         for r in prescription_risks(tenant=tenant, day=day, case_upto=case_upto)
     ]
-    return Bulk().write("reporting_prescriptionrisk", columns, rows)
+    written = Bulk().write("reporting_prescriptionrisk", columns, rows)
+    audit_record(tenant=tenant, actor=actor, action="reporting.prescription_risk_build", object_type="snapshot",
+                 object_id=day.isoformat(), details={"rows": written})  # fmt: skip
+    return written
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -31,7 +31,7 @@ from recupero.reporting.selectors import (
     status_counts,
     worked_seconds_by_person,
 )
-from recupero.reporting.services import snapshot_build
+from recupero.reporting.services import prescription_risk_build, snapshot_build
 from recupero.reporting.sql import RECEIVABLES
 from recupero.strategies.models import StepExecution
 from recupero.worklists.domain.items import Outcome
@@ -198,7 +198,8 @@ def test_prescription_at_risk_list_with_its_amount_link_and_action(agency):
     )
     debtor = make_debtor(tenant, TAX_CODES[2], last_name="Verdi")
     soon = CaseFactory(creditor=acme, debtor=debtor, claim_type=ClaimType.ORDINARY, claims=[claim])
-    snapshot_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 3, 1))
+    assert prescription_risk_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 3, 1)) == 3
+    assert prescription_risk_build(tenant=tenant, actor=system_actor(tenant), day=dt.date(2026, 3, 1)) == 3
     risks = {r.case_id: r for r in PrescriptionRisk.objects.all()}
     assert risks[soon.pk].deadline == dt.date(2026, 5, 20)
     assert risks[c1.pk].deadline == dt.date(2027, 2, 10) and risks[c2.pk].deadline == dt.date(2027, 2, 10)
