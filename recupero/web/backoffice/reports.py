@@ -108,7 +108,8 @@ def _performance(tenant: Tenant, actor: User, names: dict[int, str], on: dt.date
     kept of those that ended (kept / (kept + broken)), hours worked, collected credited to them, per hour."""
     since = on.replace(day=1)
     work = {w.user_id: w for w in collector_work(tenant=tenant, actor=actor, since=since)}
-    deals = arrangement_figures(tenant=tenant, actor=actor, by="taken_by_id", ended_since=since)
+    figures = arrangement_figures(tenant=tenant, actor=actor, by="taken_by_id", ended_since=since)
+    deals = {k: v for k, v in figures.items() if isinstance(k, int)}  # keyed by the person's id
     start = dt.datetime.combine(since, dt.time(0, 0), tzinfo=ROME)
     seconds = worked_seconds_by_person(tenant=tenant, actor=actor, since=start, until=now())
     collected = collector_collected(tenant=tenant, actor=actor, since=since)
@@ -166,6 +167,7 @@ def reports_view(request: AuthedRequest) -> HttpResponse:
 def reports_export(request: AuthedRequest, table: str, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404
+    found: Table | None
     if table == "prescrizione":
         found = _risk_page(request).table
     else:
