@@ -37,6 +37,7 @@ from recupero.reporting.models import (
     WebhookEvent,
 )
 from recupero.reporting.risk import prescription_risks
+from recupero.reporting.selectors import RUN_MEMO
 from recupero.reporting.sending import Sent, body_of, post
 
 
@@ -59,6 +60,7 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
     """Build (or rebuild: the day's rows are replaced) the tenant's snapshot of `day`, set-based in SQL.
 
     Read-only figures, so the capability is the one that reads them; the audit row records who rebuilt what."""
+    tenant.__dict__.pop(RUN_MEMO, None)  # the pages of this Tenant object read the new run
     for model in (*SNAPSHOT_TABLES, SnapshotRun):
         model.objects.filter(tenant=tenant, day=day).delete()
     d = sql.dialect(connection.vendor)
