@@ -655,6 +655,11 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.reporting.selectors.scope_q": None,  # builds a condition
     "recupero.reporting.selectors.collector_work": None,  # counts per person, cut by scope_q
     "recupero.reporting.selectors.ageing": None,  # counts per bucket, cut by scope_q
+    "recupero.reporting.selectors.status_counts": None,  # counts per state, cut by _scope (reporting/tests)
+    "recupero.reporting.selectors.collector_collected": None,  # amounts per person, cut by _scope
+    "recupero.reporting.selectors.worked_seconds_by_person": None,  # seconds per person, reports capability
+    # Rows of the actor's creditors (scope_q; case codes and amounts, no debtor): test_agency.py
+    "recupero.reporting.selectors.prescription_at_risk": None,
     "recupero.reporting.selectors.staff_named": None,  # the agency's own people, reports capability
     "recupero.reporting.selectors.token_user": None,  # the API's authentication itself (no actor yet)
     "recupero.reporting.selectors.tokens_of": _call(),

@@ -176,6 +176,10 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.reporting.selectors.staff_named": None,
     "recupero.reporting.selectors.collector_work": None,
     "recupero.reporting.selectors.ageing": None,
+    "recupero.reporting.selectors.status_counts": None,
+    "recupero.reporting.selectors.collector_collected": None,
+    "recupero.reporting.selectors.worked_seconds_by_person": None,
+    "recupero.reporting.selectors.prescription_at_risk": None,  # dataclass rows of the tenant's snapshot
     "recupero.reporting.selectors.rollup": None,  # sums groups already read
     "recupero.reporting.selectors.scope_q": None,  # builds a condition
     "recupero.reporting.selectors.token_user": None,  # by the key's digest: the API's authentication

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -195,6 +196,20 @@ LOGGING = {
 RECUPERO_AGENCY_NAME = os.environ.get("RECUPERO_AGENCY_NAME", "Recupero Demo S.r.l.")
 # The address debtors reach the site at: personal links in messages (an agreement's summary) are built on it.
 RECUPERO_PUBLIC_URL = os.environ.get("RECUPERO_PUBLIC_URL", "http://127.0.0.1:8000")
+# Unit cost in euro of one strategy step execution per channel (the reports' cost per euro collected): postage,
+# provider fees, a collector's or field agent's time. Data, not code: override with a JSON object in the
+# environment, e.g. RECUPERO_CHANNEL_COSTS='{"registered": "6.80"}' (keys missing from it keep these values).
+RECUPERO_CHANNEL_COSTS = {
+    "email": "0.01",
+    "sms": "0.06",
+    "post": "1.25",
+    "registered": "6.35",
+    "pec": "0.05",
+    "phone": "2.50",
+    "visit": "25.00",
+    "task": "0.00",
+    **json.loads(os.environ.get("RECUPERO_CHANNEL_COSTS", "{}")),
+}
 # Channel providers (recupero/channels/providers): "fake" sends nothing; "smtp" / "sms_http" are the real adapters.
 _env = os.environ.get
 RECUPERO_CHANNELS = {

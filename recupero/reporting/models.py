@@ -6,6 +6,8 @@ the latest snapshot and add what the ledger booked after it ("snapshot plus toda
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -20,6 +22,8 @@ class SnapshotRun(TenantModel):
     day = models.DateField()
     ledger_upto = models.BigIntegerField()
     case_upto = models.BigIntegerField()
+    # The last case timeline event read: status moves after it are added live to the counts by state.
+    timeline_upto = models.BigIntegerField(default=0)
     built_at = models.DateTimeField()
 
     class Meta:
@@ -87,11 +91,65 @@ class StepFigure(TenantModel):
     cases = models.PositiveIntegerField()
     paid_30 = models.PositiveIntegerField()
     collected_30 = money_field()
+    # What the step's executions cost: each at its channel's unit cost (settings.RECUPERO_CHANNEL_COSTS).
+    cost = money_field(default=Decimal("0.00"))
 
     class Meta:
         verbose_name = "efficacia del passo"
         verbose_name_plural = "efficacia dei passi"
         indexes = [models.Index(fields=["tenant", "day"], name="stepfigure_day")]
+
+
+class AgeingFigure(TenantModel):
+    """Open cases per creditor and earliest due date (`case.first_due_on`), with their outstanding, as of `day`:
+    the dashboards bucket the due dates against today, so the ageing is exact by date without a case scan."""
+
+    tenant = tenant_key(db_index=False)
+    day = models.DateField()
+    creditor_id = models.BigIntegerField()
+    due_on = models.DateField()
+    cases = models.PositiveIntegerField()
+    outstanding = money_field()
+
+    class Meta:
+        verbose_name = "anzianità"
+        verbose_name_plural = "anzianità"
+        indexes = [models.Index(fields=["tenant", "day", "creditor_id"], name="ageing_day_creditor")]
+
+
+class CollectorMonth(TenantModel):
+    """Collected per month of posting, creditor and collector credited with it: the person whose right-party
+    contact (a done call or visit, reached) came last on the case within the 30 days before the payment."""
+
+    tenant = tenant_key(db_index=False)
+    day = models.DateField()
+    month = models.CharField(max_length=7)  # YYYY-MM
+    creditor_id = models.BigIntegerField()
+    collector_id = models.BigIntegerField(null=True)  # None: no contact in the 30 days before
+    collected = money_field()
+
+    class Meta:
+        verbose_name = "incasso per operatore"
+        verbose_name_plural = "incassi per operatore"
+        indexes = [models.Index(fields=["tenant", "day", "month"], name="collectormonth_day")]
+
+
+class PrescriptionRisk(TenantModel):
+    """An open case whose earliest claim prescribes within `RISK_HORIZON_DAYS` of `day` (law engine deadline,
+    interruptions included), with the amount at risk and whether a PEC address can carry the diffida."""
+
+    tenant = tenant_key(db_index=False)
+    day = models.DateField()
+    case_id = models.BigIntegerField()
+    creditor_id = models.BigIntegerField()
+    deadline = models.DateField()
+    amount = money_field()
+    has_pec = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "prescrizione a rischio"
+        verbose_name_plural = "prescrizioni a rischio"
+        indexes = [models.Index(fields=["tenant", "day", "deadline"], name="risk_day_deadline")]
 
 
 class ApiToken(TenantModel):

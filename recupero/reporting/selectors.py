@@ -8,6 +8,7 @@ the case list, which audits what it shows."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -17,7 +18,6 @@ from django.db import connection
 from django.db.models import Case as DbCase
 from django.db.models import Count, Q, Sum, Value, When
 
-from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Assignment, Case
 from recupero.core.domain.roles import (
     CASE_SCOPE,
@@ -34,8 +34,11 @@ from recupero.reporting import sql
 from recupero.reporting.domain.figures import AGEING_BUCKETS
 from recupero.reporting.integration import TOKEN_PREFIX, key_digest
 from recupero.reporting.models import (
+    AgeingFigure,
     ApiToken,
     CollectionMonth,
+    CollectorMonth,
+    PrescriptionRisk,
     Snapshot,
     SnapshotRun,
     StepFigure,
@@ -95,8 +98,19 @@ def _scope(actor: User) -> frozenset[int] | None:
     return creditor_ids(actor)
 
 
+RUN_MEMO = "_reporting_run"  # where the latest run is kept on the Tenant object of a request
+RUN_MEMO_SECONDS = 60.0
+
+
 def _latest_run(tenant: Tenant) -> SnapshotRun | None:
-    return SnapshotRun.objects.filter(tenant=tenant).order_by("-day", "-pk").first()
+    """The latest snapshot run, read once per Tenant object (one request) and at most every minute: a page's
+    selectors all ask for it (5–7 reads of one row before). `snapshot_build` forgets it."""
+    memo = tenant.__dict__.get(RUN_MEMO)
+    if memo is not None and time.monotonic() - memo[0] < RUN_MEMO_SECONDS:
+        return memo[1]  # type: ignore[no-any-return]
+    run = SnapshotRun.objects.filter(tenant=tenant).order_by("-day", "-pk").first()
+    tenant.__dict__[RUN_MEMO] = (time.monotonic(), run)
+    return run
 
 
 def snapshot_day(*, tenant: Tenant, actor: User) -> dt.date | None:
@@ -260,29 +274,132 @@ def collector_work(*, tenant: Tenant, actor: User, since: dt.date) -> list[Colle
 
 
 def ageing(*, tenant: Tenant, actor: User, on: dt.date) -> list[tuple[str, int, Decimal]]:
-    """Open cases by age of their first unpaid due date: (bucket, cases, outstanding)."""
+    """Open cases by days past their earliest due date on `on`: (bucket, cases, outstanding). The cases and their
+    outstanding are the latest snapshot's (`AgeingFigure`: per creditor and due date), bucketed against `on`."""
     check(actor, VIEW_AGENCY_REPORTS, tenant)
-    whens = [
-        When(first_due_on__gte=on - dt.timedelta(days=high), then=Value(i))
-        for i, (_l, _low, high) in enumerate(AGEING_BUCKETS)
-        if high is not None
-    ]
-    qs = Case.objects.filter(tenant=tenant, status__in=[s.value for s in OPEN_STATUSES]).filter(
-        scope_q(actor)
-    )
-    rows = dict(
-        (b, (n, s))
-        for b, n, s in qs.annotate(bucket=DbCase(*whens, default=Value(len(AGEING_BUCKETS) - 1)))
-        .order_by()
-        .values_list("bucket")
-        .annotate(n=Count("id"), s=Sum("balance"))
-        .values_list("bucket", "n", "s")
-    )
+    run = _latest_run(tenant)
+    rows: dict[int, tuple[int, Decimal]] = {}
+    if run is not None:
+        whens = [
+            When(due_on__gte=on - dt.timedelta(days=high), then=Value(i))
+            for i, (_l, _low, high) in enumerate(AGEING_BUCKETS)
+            if high is not None
+        ]
+        qs = AgeingFigure.objects.filter(tenant=tenant, day=run.day).filter(scope_q(actor))
+        grouped = qs.annotate(bucket=DbCase(*whens, default=Value(len(AGEING_BUCKETS) - 1))).order_by()
+        for b, n, total in grouped.values_list("bucket").annotate(n=Sum("cases"), s=Sum("outstanding")):
+            rows[b] = (n, total)
     out = []
     for i, (label, _low, _high) in enumerate(AGEING_BUCKETS):
         n, total = rows.get(i, (0, ZERO))
         out.append((label, n, Decimal(total or 0).quantize(Decimal("0.01"))))
     return out
+
+
+def status_counts(*, tenant: Tenant, actor: User) -> dict[str, int]:
+    """Cases per state in the actor's scope: the latest snapshot, the status moves recorded on the timeline
+    after it, and the cases opened after it (a primary-key range each, never a scan of the cases)."""
+    check(actor, VIEW_CASES, tenant)
+    scope, run = _scope(actor), _latest_run(tenant)
+    counts: dict[str, int] = defaultdict(int)
+    if scope is not None and not scope:
+        return {}
+    marks = {"tenant": tenant.pk, **_marks(run), "timeline_upto": run.timeline_upto if run else 0}
+    if run is not None:
+        qs = Snapshot.objects.filter(tenant=tenant, day=run.day).filter(scope_q(actor)).order_by()
+        for status, n in qs.values_list("status").annotate(n=Sum("cases")):
+            counts[status] += n
+        with connection.cursor() as cur:
+            cur.execute(sql.status_moves_select(sql.dialect(connection.vendor), _scope_sql(scope)), marks)
+            for source, target, n in cur.fetchall():
+                counts[source] -= n
+                counts[target] += n
+    new = Case.objects.filter(tenant=tenant, pk__gt=marks["case_upto"]).filter(scope_q(actor)).order_by()
+    for status, n in new.values_list("status").annotate(n=Count("id")):
+        counts[status] += n
+    return {status: n for status, n in counts.items() if n}
+
+
+def collector_collected(*, tenant: Tenant, actor: User, since: dt.date) -> dict[int | None, Decimal]:
+    """Collected from `since` (within one month) per collector credited with it (`sql.credited_collector`):
+    the latest snapshot's month plus the ledger after its mark."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    scope, run = _scope(actor), _latest_run(tenant)
+    out: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    if scope is not None and not scope:
+        return {}
+    month = since.strftime("%Y-%m")
+    if run is not None:
+        qs = CollectorMonth.objects.filter(tenant=tenant, day=run.day, month=month).filter(scope_q(actor))
+        for collector_id, total in qs.order_by().values_list("collector_id").annotate(s=Sum("collected")):
+            out[collector_id] += total
+    d = sql.dialect(connection.vendor)
+    statement = sql.collector_months_select(
+        d, "e.id > %(upto)s AND e.posted_on >= %(since)s", _scope_sql(scope)
+    )
+    with connection.cursor() as cur:
+        cur.execute(statement, {"tenant": tenant.pk, "since": since, **_marks(run)})
+        for row_month, _creditor, collector_id, amount in cur.fetchall():
+            if row_month == month:
+                out[collector_id] += Decimal(amount).quantize(Decimal("0.01"))
+    return dict(out)
+
+
+def worked_seconds_by_person(
+    *, tenant: Tenant, actor: User, since: dt.datetime, until: dt.datetime
+) -> dict[int, int]:
+    """Seconds each person worked in [since, until): the span of each block of their audited acts whose gaps
+    are under 15 minutes (`sql.worked_select`, `domain.figures.worked_seconds`). The agency's own people."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    params = {"tenant": tenant.pk, "since": _ts(since), "until": _ts(until)}
+    with connection.cursor() as cur:
+        cur.execute(sql.worked_select(sql.dialect(connection.vendor)), params)
+        return {actor_id: int(seconds or 0) for actor_id, seconds in cur.fetchall()}
+
+
+def _ts(when: dt.datetime) -> Any:
+    # Raw SQL on SQLite compares text: the UTC form Django stores; PostgreSQL takes the aware datetime.
+    if connection.vendor == "sqlite":
+        return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return when
+
+
+@dataclass
+class RiskRow:
+    case_id: int
+    code: str
+    creditor_id: int
+    deadline: dt.date
+    days_left: int
+    amount: Decimal
+    has_pec: bool
+
+
+def prescription_at_risk(
+    *, tenant: Tenant, actor: User, on: dt.date, days: int, limit: int = 200
+) -> tuple[list[RiskRow], int, Decimal]:
+    """Open cases whose claims prescribe from `on` to `on` + `days` (law engine dates stored by the latest
+    build, `services.prescription_risk_build`), soonest first: (the first `limit` rows, how many in all, the
+    amount at risk in all)."""
+    check(actor, VIEW_AGENCY_REPORTS, tenant)
+    latest = (
+        PrescriptionRisk.objects.filter(tenant=tenant).order_by("-day").values_list("day", flat=True).first()
+    )
+    if latest is None:
+        return [], 0, ZERO
+    qs = PrescriptionRisk.objects.filter(
+        tenant=tenant, day=latest, deadline__gte=on, deadline__lte=on + dt.timedelta(days=days)
+    ).filter(scope_q(actor))
+    total = qs.aggregate(n=Count("id"), s=Sum("amount"))
+    risks = list(qs.order_by("deadline", "case_id")[:limit])
+    cases = Case.objects.filter(tenant=tenant, pk__in=[r.case_id for r in risks])
+    codes = dict(cases.values_list("pk", "code"))
+    rows = [
+        RiskRow(r.case_id, codes.get(r.case_id, ""), r.creditor_id, r.deadline, (r.deadline - on).days, r.amount,
+                r.has_pec)
+        for r in risks
+    ]  # fmt: skip
+    return rows, total["n"], Decimal(total["s"] or 0).quantize(Decimal("0.01"))
 
 
 def staff_named(*, tenant: Tenant, actor: User) -> dict[int, str]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from recupero.cases.models import TimelineEvent
+from recupero.core.bulk import Bulk
 from recupero.core.clock import now
 from recupero.core.domain.roles import MANAGE_INTEGRATION, VIEW_AGENCY_REPORTS
 from recupero.core.errors import DomainError
@@ -20,8 +23,11 @@ from recupero.reporting import sql
 from recupero.reporting.domain.webhooks import KINDS, MAX_ATTEMPTS, backoff_seconds, kind_of
 from recupero.reporting.integration import key_digest, new_key
 from recupero.reporting.models import (
+    AgeingFigure,
     ApiToken,
     CollectionMonth,
+    CollectorMonth,
+    PrescriptionRisk,
     Snapshot,
     SnapshotRun,
     StepFigure,
@@ -30,6 +36,8 @@ from recupero.reporting.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from recupero.reporting.risk import prescription_risks
+from recupero.reporting.selectors import RUN_MEMO
 from recupero.reporting.sending import Sent, body_of, post
 
 
@@ -39,6 +47,11 @@ class SnapshotBuilt:
     snapshot_rows: int
     month_rows: int
     step_rows: int
+    ageing_rows: int = 0
+    collector_rows: int = 0
+
+
+SNAPSHOT_TABLES = (Snapshot, CollectionMonth, StepFigure, AgeingFigure, CollectorMonth)
 
 
 @service(VIEW_AGENCY_REPORTS)
@@ -47,31 +60,29 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
     """Build (or rebuild: the day's rows are replaced) the tenant's snapshot of `day`, set-based in SQL.
 
     Read-only figures, so the capability is the one that reads them; the audit row records who rebuilt what."""
-    Snapshot.objects.filter(tenant=tenant, day=day).delete()
-    CollectionMonth.objects.filter(tenant=tenant, day=day).delete()
-    StepFigure.objects.filter(tenant=tenant, day=day).delete()
-    SnapshotRun.objects.filter(tenant=tenant, day=day).delete()
+    tenant.__dict__.pop(RUN_MEMO, None)  # the pages of this Tenant object read the new run
+    for model in (*SNAPSHOT_TABLES, SnapshotRun):
+        model.objects.filter(tenant=tenant, day=day).delete()
     d = sql.dialect(connection.vendor)
+    costs = {k: Decimal(v) for k, v in settings.RECUPERO_CHANNEL_COSTS.items()}
     with connection.cursor() as cur:
-        # The marks: every entry and case up to here is in the snapshot, every later one is read live.
-        cur.execute("SELECT COALESCE(MAX(id), 0) FROM ledger_ledgerentry")
-        ledger_upto = cur.fetchone()[0]
-        cur.execute("SELECT COALESCE(MAX(id), 0) FROM cases_case")
-        case_upto = cur.fetchone()[0]
-        params: dict[str, Any] = {
-            "tenant": tenant.pk,
-            "day": day,
-            "next_day": _start_of(day + dt.timedelta(days=1)),
-            "upto": ledger_upto,
-            "case_upto": case_upto,
-        }
+        params = _marks_now(cur, tenant, day)
         counts = []
-        for statement in (sql.snapshot_insert(d), sql.months_insert(d), sql.steps_insert(d)):
+        cur.execute(sql.books_create(d), params)
+        if connection.vendor == "postgresql":
+            cur.execute(f"ANALYZE {sql.BOOKS}")  # a fresh table has no statistics: the joins would be guessed
+        statements = (
+            sql.snapshot_insert(d), sql.months_insert(d), sql.steps_insert(d, costs), sql.ageing_insert(d),
+            sql.collector_months_insert(d),
+        )  # fmt: skip
+        for statement in statements:
             cur.execute(statement, params)
             counts.append(cur.rowcount)
+        cur.execute(sql.books_drop())
     SnapshotRun.objects.create(
-        tenant=tenant, day=day, ledger_upto=ledger_upto, case_upto=case_upto, built_at=now()
-    )
+        tenant=tenant, day=day, ledger_upto=params["upto"], case_upto=params["case_upto"],
+        timeline_upto=params["timeline_upto"], built_at=now(),
+    )  # fmt: skip
     built = SnapshotBuilt(day, *counts)
     audit_record(
         tenant=tenant,
@@ -82,6 +93,44 @@ def snapshot_build(*, tenant: Tenant, actor: User, day: dt.date) -> SnapshotBuil
         details={"rows": counts},
     )
     return built
+
+
+def _marks_now(cur: Any, tenant: Tenant, day: dt.date) -> dict[str, Any]:
+    """The marks: every entry, case and status move up to here is in the snapshot, every later one is read live."""
+    marks = {}
+    for name, table in (("upto", "ledger_ledgerentry"), ("case_upto", "cases_case"),
+                        ("timeline_upto", "cases_timelineevent")):  # fmt: skip
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        marks[name] = cur.fetchone()[0]
+    return {
+        "tenant": tenant.pk,
+        "day": day,
+        "next_day": _start_of(day + dt.timedelta(days=1)),
+        "month_start": day.replace(day=1),
+        **marks,
+    }
+
+
+@service(VIEW_AGENCY_REPORTS)
+@transaction.atomic
+def prescription_risk_build(*, tenant: Tenant, actor: User, day: dt.date) -> int:
+    """Build (or rebuild) the prescription-at-risk list of `day`: the open cases whose claims prescribe within
+    the horizon (law engine, the daily run's deadlines), read first and then written at once (COPY on
+    PostgreSQL: the connection cannot query while it copies). Apart from the snapshot: its own transaction and
+    time, run after it by the nightly job."""
+    PrescriptionRisk.objects.filter(tenant=tenant, day=day).delete()
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(MAX(id), 0) FROM cases_case")
+        case_upto = cur.fetchone()[0]
+    columns = ("tenant_id", "day", "case_id", "creditor_id", "deadline", "amount", "has_pec")
+    rows = [
+        (tenant.pk, day, r.case_id, r.creditor_id, r.deadline, r.amount, r.has_pec)
+        for r in prescription_risks(tenant=tenant, day=day, case_upto=case_upto)
+    ]
+    written = Bulk().write("reporting_prescriptionrisk", columns, rows)
+    audit_record(tenant=tenant, actor=actor, action="reporting.prescription_risk_build", object_type="snapshot",
+                 object_id=day.isoformat(), details={"rows": written})  # fmt: skip
+    return written
 
 
 def _start_of(day: dt.date) -> dt.datetime:

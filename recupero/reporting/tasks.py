@@ -8,18 +8,26 @@ import logging
 from recupero.core.clock import today
 from recupero.core.models import Tenant
 from recupero.core.permissions import system_actor
-from recupero.reporting.services import snapshot_build, webhook_deliver_due, webhook_events_collect
+from recupero.reporting.services import (
+    prescription_risk_build,
+    snapshot_build,
+    webhook_deliver_due,
+    webhook_events_collect,
+)
 
 log = logging.getLogger(__name__)
 
 
 def snapshot_build_all(day: dt.date | None = None) -> int:
-    """Every tenant's snapshot of `day` (default: yesterday, the last whole Italian day). Idempotent."""
+    """Every tenant's snapshot of `day`, then its prescription-at-risk list (default: yesterday, the last whole
+    Italian day). Idempotent."""
     day = day or today() - dt.timedelta(days=1)
     built = 0
     for tenant in Tenant.objects.order_by("pk"):
         result = snapshot_build(tenant=tenant, actor=system_actor(tenant), day=day)
         log.info("snapshot %s for %s: %s rows", day, tenant.code, result.snapshot_rows)
+        risks = prescription_risk_build(tenant=tenant, actor=system_actor(tenant), day=day)
+        log.info("prescription risks %s for %s: %s cases", day, tenant.code, risks)
         built += 1
     return built
 

@@ -8,12 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0.00")
 # Ageing of an open case by the due date of its first unpaid invoice: (label, first day, last day or None).
+# Days past due are counted from the due date (excluded): due yesterday is 1 day past due; not yet due is 0.
 AGEING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
-    ("0–90 giorni", 0, 90),
+    ("0–30 giorni", 0, 30),
+    ("31–90 giorni", 31, 90),
     ("91–180 giorni", 91, 180),
     ("181–365 giorni", 181, 365),
-    ("1–2 anni", 366, 730),
-    ("oltre 2 anni", 731, None),
+    ("oltre 365 giorni", 366, None),
 )
 
 
@@ -59,6 +60,32 @@ def average_curve(curves: Iterable[list[Decimal]], months: int) -> list[Decimal 
 def months_elapsed(start: dt.date, today: dt.date) -> int:
     """How many months of a curve exist today: the affido's month counts as the first."""
     return max(1, (today.year - start.year) * 12 + today.month - start.month + 1)
+
+
+def worked_seconds(moments: Iterable[dt.datetime], gap_minutes: int = 15) -> int:
+    """A person's worked time from the moments of their activity: the time from the first to the last moment of
+    each block whose consecutive moments are less than `gap_minutes` apart (a lone moment is 0 seconds).
+    The same sum as the SQL of `reporting.agency`: every gap shorter than the limit counts."""
+    total, previous, limit = 0.0, None, dt.timedelta(minutes=gap_minutes)
+    for moment in sorted(moments):
+        if previous is not None and moment - previous < limit:
+            total += (moment - previous).total_seconds()
+        previous = moment
+    return int(total)
+
+
+def per_hour(amount: Decimal, seconds: int) -> Decimal | None:
+    """`amount` per worked hour, to the cent; None with no worked time."""
+    if seconds <= 0:
+        return None
+    return (Decimal(amount) * 3600 / seconds).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def cost_per_euro(cost: Decimal, collected: Decimal) -> Decimal | None:
+    """What one euro collected cost, to four decimals (0.0125 = 1.25 cents); None when nothing was collected."""
+    if collected <= 0:
+        return None
+    return (Decimal(cost) / Decimal(collected)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def ageing_bucket(days: int) -> int:

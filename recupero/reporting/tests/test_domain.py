@@ -10,9 +10,12 @@ import pytest
 from recupero.reporting.domain.figures import (
     ageing_bucket,
     average_curve,
+    cost_per_euro,
     liquidation_curve,
     month_index,
+    per_hour,
     percent,
+    worked_seconds,
 )
 from recupero.reporting.domain.webhooks import backoff_seconds, kind_of, signature
 
@@ -75,7 +78,19 @@ def test_liquidation_curve_is_cumulative_from_the_affido_month():
 
 
 @pytest.mark.parametrize(
-    ("days", "bucket"), [(-5, 0), (0, 0), (90, 0), (91, 1), (365, 2), (366, 3), (731, 4)]
+    ("days", "bucket"),
+    [(-5, 0), (0, 0), (30, 0), (31, 1), (90, 1), (91, 2), (180, 2), (181, 3), (365, 3), (366, 4), (3000, 4)],
 )
 def test_ageing_buckets(days, bucket):
     assert ageing_bucket(days) == bucket
+
+
+def test_worked_time_is_the_span_of_each_block_of_activity():
+    at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    m = [at, at + dt.timedelta(minutes=10), at + dt.timedelta(minutes=24, seconds=59),  # one block: 24:59
+         at + dt.timedelta(minutes=39, seconds=59),  # a gap of exactly 15 minutes starts a new block
+         at + dt.timedelta(minutes=45), at + dt.timedelta(hours=3)]  # fmt: skip
+    assert worked_seconds(m) == 24 * 60 + 59 + 5 * 60 + 1
+    assert worked_seconds([at]) == 0 and worked_seconds([]) == 0
+    assert per_hour(D("100.00"), 1800) == D("200.00") and per_hour(D("5"), 0) is None
+    assert cost_per_euro(D("12.50"), D("1000.00")) == D("0.0125") and cost_per_euro(D("1"), D("0")) is None

@@ -93,4 +93,5 @@ urlpatterns = [
     ),
     path("report/", reports.reports_view, name="agency_reports"),
     path("report/esporta/<str:table>.<str:fmt>", reports.reports_export, name="agency_reports_export"),
+    path("report/prescrizione/", reports.prescription_risk_view, name="prescription_risk"),
 ]

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from recupero.cases.domain.states import LABELS, CaseStatus
-from recupero.cases.selectors import case_status_counts
 from recupero.core.clock import today
 from recupero.core.models import Tenant, User
 from recupero.reporting.domain.figures import average_curve, liquidation_curve, months_elapsed, percent
@@ -20,6 +19,7 @@ from recupero.reporting.selectors import (
     portfolio_groups,
     rollup,
     snapshot_day,
+    status_counts,
 )
 
 MAX_MONTHS = 24  # a curve's horizon on the page: two years from the affido
@@ -92,7 +92,7 @@ def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
     for line in lines:
         totals.add(line.figures)
     horizon = max((len(line.curve) for line in lines), default=1)
-    counts = case_status_counts(tenant=tenant, actor=actor)
+    counts = status_counts(tenant=tenant, actor=actor)
     phases = [(s.value, LABELS[s], counts.get(s.value, 0)) for s in CaseStatus if counts.get(s.value)]
     page = PortalHome(
         totals,
