@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import recupero
-from recupero.cases.models import Case
+from recupero.cases.models import Assignment, Case
 from recupero.channels.models import Communication
 from recupero.core.domain.roles import PERMISSIONS, Role, matrix_markdown
 from recupero.core.errors import DomainError
@@ -57,6 +57,7 @@ ID_MODELS: dict[str, type[Any]] = {
     "creditor_id": Creditor,
     "code": Case,  # API paths by case code
     "remittance_id": Remittance,
+    "assignment_id": Assignment,  # the portal's outcomes file (esiti)
 }
 STR_VALUES = {"fmt": ["csv", "xlsx"], "app_label": ["cases", "core", "parties"]}
 POST_DATA = {

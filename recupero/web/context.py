@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
@@ -48,6 +49,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
     ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
     ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
+    ("portal:downloads", _("Documenti"), "open", (VIEW_CREDITORS,)),
     ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
     ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
 ]
