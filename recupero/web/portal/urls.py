@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recupero.web.portal import downloads, integration, views
+from recupero.web.portal import downloads, integration, threads, views
 
 app_name = "portal"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("accordi/<id:arrangement_id>/decisione/", views.decide, name="decide"),
     path("documenti/", downloads.downloads, name="downloads"),
     path("documenti/esiti/<id:assignment_id>.<str:fmt>", downloads.outcomes, name="outcomes"),
+    path("pratiche/<id:case_id>/messaggi/", threads.case_thread, name="case_thread"),
     path("integrazione/", integration.integration, name="integration"),
     path("integrazione/token/", integration.token_new, name="token_new"),
     path("integrazione/token/<id:token_id>/revoca/", integration.token_delete, name="token_delete"),

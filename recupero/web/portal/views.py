@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from recupero.arrangements.selectors import arrangement_get
 from recupero.arrangements.services import arrangement_approve, arrangement_reject
 from recupero.core.errors import DomainError
+from recupero.web.backoffice.thread import waiting_context
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.web.portal import pages
 from recupero.web.portal.sheets import table_response
@@ -22,7 +23,8 @@ DECISIONS = {"approve": arrangement_approve, "reject": arrangement_reject}
 @backoffice_view
 def home(request: AuthedRequest) -> HttpResponse:
     page = pages.portal_home(tenant=tenant_of(request), actor=request.user)
-    return render(request, "web/portal/home.html", {"page": page, "chart_data": page.chart_data})
+    context = {"page": page, "chart_data": page.chart_data, **waiting_context(request)}
+    return render(request, "web/portal/home.html", context)
 
 
 @backoffice_view
