@@ -284,6 +284,10 @@ def _service_modules() -> list[str]:
                 "recupero.parties.bulk",
                 "recupero.cases.bulk",
                 "recupero.ledger.bulk",
+                "recupero.cases.messages",
+                "recupero.channels.notices",
+                "recupero.reporting.monthly",
+                "recupero.reporting.push",
             }
         ):
             names.append(mod.name)
@@ -340,6 +344,9 @@ NOT_SERVICES = {
     "recupero.cases.bulk.case_rows_write": "bulk, inside the demo load",
     "recupero.cases.bulk.claim_rows_write": "bulk, inside the demo load",
     "recupero.cases.bulk.timeline_rows_write": "bulk, inside the demo load",
+    "recupero.cases.messages.side_of": "a pure reading of the actor's role",
+    "recupero.channels.notices.recipients_of": "addresses of a message already written by case_message_send",
+    "recupero.channels.notices.notify": "the on-commit e-mail of case_message_send (checked there)",
     "recupero.ledger.bulk.opening_descriptions": "a polars expression",
     "recupero.ledger.bulk.opening_keys": "a polars expression",
     "recupero.ledger.bulk.opening_accounts": "a polars expression",
@@ -504,6 +511,8 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.cases.selectors.case_timeline": None,
     "recupero.cases.selectors.prescription_events": None,
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
+    "recupero.cases.selectors.case_messages": _call(case=_CASE),
+    "recupero.cases.selectors.threads_waiting": None,  # case ids and codes of messages cut by case_q
     "recupero.parties.selectors.creditors_visible": _call(),
     "recupero.parties.selectors.creditor_get": _call(creditor_id=_CREDITOR_ID),
     "recupero.parties.selectors.creditor_list": _call(),

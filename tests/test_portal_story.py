@@ -79,3 +79,83 @@ def test_a_message_thread_between_the_creditor_and_its_consultant(smtp, django_c
     collector = make_user(tenant, Role.COLLECTOR, username="operatore")
     assert _client(collector).post(f"/pratiche/{case.pk}/messaggi/", {"body": "x"}).status_code == 403
     assert CaseMessage.objects.count() == 2
+
+
+@pytest.mark.smtp
+def test_the_monthly_report_arrives_once_with_its_pdf_and_xlsx_and_the_ledgers_figures(smtp, settings):
+    import datetime as dt
+    import io
+    from decimal import Decimal as D
+
+    import time_machine
+    from django.db.models import Q, Sum
+    from openpyxl import load_workbook
+
+    from recupero.core.clock import ROME
+    from recupero.core.permissions import system_actor
+    from recupero.ledger.models import LedgerEntry
+    from recupero.payments.services import payment_record
+    from recupero.reporting.models import MonthlyReportSent
+    from recupero.reporting.tasks import monthly_reports_all
+
+    sink, port = smtp
+    settings.RECUPERO_CHANNELS = _smtp(port)
+    tenant = make_tenant()
+    creditor, other = make_creditor(tenant, "ACME"), make_creditor(tenant, "BETA", vat="02182030391")
+    case = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("1000.00",))
+    foreign = make_case(
+        tenant, other, make_debtor(tenant, TAX_CODES[1], last_name="Verdi"), amounts=("300.00",)
+    )
+    system = system_actor(tenant)
+    with time_machine.travel(dt.datetime(2026, 3, 3, 9, 0, tzinfo=ROME), tick=False):
+        for c, amount, on, direct in (
+            (case, "120.00", dt.date(2026, 2, 10), False),
+            (case, "30.50", dt.date(2026, 2, 27), True),
+            (case, "45.00", dt.date(2026, 3, 2), False),  # March: not in February's report
+            (foreign, "99.00", dt.date(2026, 2, 11), False),  # another creditor's
+        ):
+            payment_record(tenant=tenant, actor=system, case=c, amount=D(amount), value_date=on,
+                           method="bank_transfer", direct=direct)  # fmt: skip
+    first = _with_email(
+        make_user(tenant, Role.CREDITOR_USER, creditor=creditor, username="anna"), "anna@acme.it"
+    )
+    second = _with_email(
+        make_user(tenant, Role.CREDITOR_USER, creditor=creditor, username="bruno"), "b@acme.it"
+    )
+    _with_email(make_user(tenant, Role.CREDITOR_USER, creditor=other, username="carla"), "c@beta.it")
+    client = _client(first)
+    refused = client.post("/portale/report-mensile/", {"day": "31", "recipients": [first.pk], "active": "on"})
+    assert refused.status_code == 302 and not MonthlyReportSent.objects.exists()
+    client.post("/portale/report-mensile/", {"day": "5", "recipients": [first.pk, second.pk], "active": "on"})
+    page = client.get("/portale/report-mensile/").content.decode()
+    assert "anna@acme.it" in page and "c@beta.it" not in page
+
+    assert monthly_reports_all(dt.date(2026, 3, 4)) == {"sent": 0, "failed": 0, "skipped": 0}
+    with time_machine.travel(dt.datetime(2026, 3, 5, 7, 0, tzinfo=ROME), tick=False):
+        assert monthly_reports_all(dt.date(2026, 3, 5)) == {"sent": 1, "failed": 0, "skipped": 0}
+        assert monthly_reports_all(dt.date(2026, 3, 5)) == {"sent": 0, "failed": 0, "skipped": 1}
+        assert monthly_reports_all(dt.date(2026, 3, 28)) == {"sent": 0, "failed": 0, "skipped": 1}
+    assert sorted(m["To"] for m in sink.messages) == ["anna@acme.it", "b@acme.it"]
+    mail = sink.messages[0]
+    assert mail["Subject"] == "Report mensile febbraio 2026 – Committente ACME"
+    files = {p.get_filename(): p.get_content() for p in mail.iter_attachments()}
+    assert sorted(files) == ["report-2026-02.pdf", "report-2026-02.xlsx"]
+    assert files["report-2026-02.pdf"].startswith(b"%PDF")
+    summary = list(
+        load_workbook(io.BytesIO(files["report-2026-02.xlsx"])).worksheets[0].iter_rows(values_only=True)
+    )
+    ledger = LedgerEntry.objects.filter(
+        case__creditor=creditor, posted_on__gte=dt.date(2026, 2, 1), posted_on__lte=dt.date(2026, 2, 28)
+    )
+    received = ledger.aggregate(
+        d=Sum("amount", filter=Q(debit_account="payments_received")),
+        c=Sum("amount", filter=Q(credit_account="payments_received")),
+    )
+    assert (received["d"] or 0) - (received["c"] or 0) == D("120.00")
+    assert summary[1] == ("Incassato dall'agenzia nel mese", 120)
+    assert summary[2] == ("Pagamenti diretti al committente nel mese", 30.5)
+    assert summary[4] == ("Incassato in totale", 195.5)  # the portfolio now: February and March
+    sent = MonthlyReportSent.objects.get()
+    assert (sent.period, sent.status, sent.collected, sent.recipients) == (
+        "2026-02", "sent", D("150.50"), ["anna@acme.it", "b@acme.it"],
+    )  # fmt: skip

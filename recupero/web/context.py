@@ -13,6 +13,7 @@ from recupero.core.domain.roles import (
     APPROVE_ARRANGEMENTS,
     MANAGE_INTEGRATION,
     MANAGE_RATES,
+    MONTHLY_REPORT,
     RECONCILE_PAYMENTS,
     REPORT_VISITS,
     VIEW_AGENCY_REPORTS,
@@ -52,6 +53,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("portal:downloads", _("Documenti"), "open", (VIEW_CREDITORS,)),
     ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
     ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
+    ("portal:monthly_report", _("Report mensile"), "open", (MONTHLY_REPORT,)),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recupero.web.portal import downloads, integration, threads, views
+from recupero.web.portal import downloads, integration, monthly, threads, views
 
 app_name = "portal"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("documenti/", downloads.downloads, name="downloads"),
     path("documenti/esiti/<id:assignment_id>.<str:fmt>", downloads.outcomes, name="outcomes"),
     path("pratiche/<id:case_id>/messaggi/", threads.case_thread, name="case_thread"),
+    path("report-mensile/", monthly.monthly_report, name="monthly_report"),
     path("integrazione/", integration.integration, name="integration"),
     path("integrazione/token/", integration.token_new, name="token_new"),
     path("integrazione/token/<id:token_id>/revoca/", integration.token_delete, name="token_delete"),
