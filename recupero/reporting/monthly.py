@@ -26,6 +26,7 @@ from recupero.reporting.models import MonthlyReport, MonthlyReportSent
 from recupero.reporting.report_files import ReportData, report_data, report_pdf, report_xlsx
 
 log = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _own_creditor(actor: User) -> int:
@@ -108,7 +109,7 @@ def _send(
     ]
     files = (
         Attachment(f"report-{data.period}.pdf", report_pdf(data), "application/pdf"),
-        Attachment(f"report-{data.period}.xlsx", report_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        Attachment(f"report-{data.period}.xlsx", report_xlsx(data), XLSX),
     )  # fmt: skip
     subject = f"Report mensile {data.period_label} – {data.creditor_name}"
     body = (
