@@ -345,6 +345,9 @@ NOT_SERVICES = {
     "recupero.cases.bulk.claim_rows_write": "bulk, inside the demo load",
     "recupero.cases.bulk.timeline_rows_write": "bulk, inside the demo load",
     "recupero.cases.messages.side_of": "a pure reading of the actor's role",
+    "recupero.reporting.push.pushed_batch": "a read: the actor's creditor's pushed batch, else not found",
+    "recupero.reporting.monthly.recipients_allowed": "a read of a creditor's users, inside monthly_report_set",
+    "recupero.reporting.monthly.period_before": "a date computation",
     "recupero.channels.notices.recipients_of": "addresses of a message already written by case_message_send",
     "recupero.channels.notices.notify": "the on-commit e-mail of case_message_send (checked there)",
     "recupero.ledger.bulk.opening_descriptions": "a polars expression",
@@ -659,6 +662,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.reporting.selectors.token_user": None,  # the API's authentication itself (no actor yet)
     "recupero.reporting.selectors.tokens_of": _call(),
     "recupero.reporting.selectors.webhooks_of": _call(),
+    "recupero.reporting.selectors.monthly_report_page": None,  # the actor's own creditor's schedule and users
     "recupero.reporting.selectors.deliveries_of": None,  # rows of the actor's creditor's endpoints (scope_q)
 }
 

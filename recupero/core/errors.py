@@ -268,7 +268,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         403,
         "Solo un utente del committente può inviare dati dal suo sistema.",
     ),
-    "reporting.push_case": (404, "Pratica «{code}» non trovata tra quelle del committente."),
+    "reporting.push_case": (404, "Pratica «{case}» non trovata tra quelle del committente."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

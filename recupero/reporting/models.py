@@ -220,3 +220,17 @@ class MonthlyReportSent(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["report", "period"], name="monthly_report_once_a_month")
         ]
+
+
+class PushedBatch(TenantModel):
+    """An assignment file a creditor's system pushed through the API: the intake's batch it became, and who
+    pushed it. Only these batches can be polled and committed through the integration, by that creditor."""
+
+    batch_id = models.BigIntegerField(unique=True)
+    creditor_id = models.BigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "affido inviato via API"
+        verbose_name_plural = "affidi inviati via API"
