@@ -147,7 +147,7 @@ def test_the_creditors_system_pushes_an_assignment_and_a_direct_payment_and_gets
     from recupero.payments.models import Payment
 
     settings.MEDIA_ROOT = tmp_path
-    tenant, user, mine, _theirs = two_creditors
+    tenant, user, _mine, theirs = two_creditors
     url, box = receiver
     box.answers = [200]
     _token, key = token_create(tenant=tenant, actor=user, name="gestionale")
@@ -177,7 +177,7 @@ def test_the_creditors_system_pushes_an_assignment_and_a_direct_payment_and_gets
     assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
     recorded = Payment.objects.get(case=new)
     assert (recorded.direct, recorded.amount, recorded.reference) == (True, Decimal("80.00"), "INC-1")
-    foreign = {**payment, "case_code": _theirs.code}
+    foreign = {**payment, "case_code": theirs.code}
     assert api.post("/api/integration/payments", foreign, content_type="application/json").status_code == 404
     assert Payment.objects.count() == 1
 
