@@ -60,7 +60,7 @@ class ReportData:
     def tables(self) -> dict[str, tuple[list[str], list[list[object]]]]:
         """The report's tables (title → header, rows): the PDF lays them out, the XLSX has one sheet each."""
         t, a = self.totals, self.arrangements
-        summary = [
+        summary: list[list[object]] = [
             ["Incassato dall'agenzia nel mese", self.collected],
             ["Pagamenti diretti al committente nel mese", self.collected_direct],
             ["Affidato (portafoglio)", t.assigned],

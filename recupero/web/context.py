@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from recupero.core.domain.roles import (
@@ -30,7 +31,7 @@ from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
 
 # (url name, label, icon, the capabilities that open it: any one; () for everyone). The pages refuse by
 # themselves (their selectors check); the menu only leaves out what would be refused.
-_ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
+_ITEMS: list[tuple[str, str | StrPromise, str, tuple[str, ...]]] = [
     ("backoffice:home", "Cruscotto", "home", ()),
     ("backoffice:case_list", "Pratiche", "folder", (VIEW_CASES,)),
     ("backoffice:creditor_list", "Committenti", "building", (VIEW_CREDITORS,)),

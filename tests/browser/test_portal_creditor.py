@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -91,4 +92,4 @@ def test_the_creditor_sees_its_figures_approves_and_downloads_its_statement(
         page.locator("[data-testid=downloads-remittances] a", has_text="Rendiconto PDF").first.click()
     name = download.value.suggested_filename
     assert re.fullmatch(r"rendiconto-.*\.pdf", name)
-    assert open(download.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
