@@ -349,6 +349,7 @@ NOT_SERVICES = {
     "recupero.reporting.monthly.recipients_allowed": "a read of a creditor's users, inside monthly_report_set",
     "recupero.reporting.monthly.period_before": "a date computation",
     "recupero.channels.notices.recipients_of": "addresses of a message already written by case_message_send",
+    "recupero.channels.notices.emails_send": "the provider call of notify and of the monthly reports",
     "recupero.channels.notices.notify": "the on-commit e-mail of case_message_send (checked there)",
     "recupero.ledger.bulk.opening_descriptions": "a polars expression",
     "recupero.ledger.bulk.opening_keys": "a polars expression",

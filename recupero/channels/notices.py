@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from recupero.cases.messages import case_message_post
 from recupero.cases.models import Case, CaseMessage
-from recupero.channels.providers.base import Message
+from recupero.channels.providers.base import Message, ProviderResult
 from recupero.channels.providers.registry import provider_for
 from recupero.core.domain.roles import CASE_MESSAGES, Role
 from recupero.core.models import Tenant, User
@@ -48,15 +48,20 @@ def _notice(message: CaseMessage, to: str) -> Message:
     )
 
 
+def emails_send(outgoing: list[Message]) -> list[ProviderResult]:
+    """Send e-mails to the platform's users through the configured e-mail provider (SMTP: one connection)."""
+    provider = provider_for("email")
+    many = getattr(provider, "send_many", None)
+    return list(many(outgoing)) if many else [provider.send(m) for m in outgoing]
+
+
 def notify(message_id: int) -> int:
     """Send the e-mails of one message (after its commit); returns how many the provider accepted."""
     message = CaseMessage.objects.select_related("case").get(pk=message_id)
     outgoing = [_notice(message, to) for to in recipients_of(message)]
     if not outgoing:
         return 0
-    provider = provider_for("email")
-    many = getattr(provider, "send_many", None)  # SMTP sends a batch on one connection
-    results = many(outgoing) if many else [provider.send(m) for m in outgoing]
+    results = emails_send(outgoing)
     for sent, result in zip(outgoing, results, strict=True):
         if not result.ok:
             log.warning("case message %s to %s not sent: %s", message.pk, sent.to, result.error)

@@ -14,8 +14,8 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from recupero.channels.notices import emails_send
 from recupero.channels.providers.base import Attachment, Message
-from recupero.channels.providers.registry import provider_for
 from recupero.core.clock import now
 from recupero.core.domain.roles import MONTHLY_REPORT, RUN_STRATEGIES, Role
 from recupero.core.errors import DomainError
@@ -121,9 +121,7 @@ def _send(
                 attachments=files)
         for a in addresses
     ]  # fmt: skip
-    provider = provider_for("email")
-    many = getattr(provider, "send_many", None)
-    results = many(outgoing) if many else [provider.send(m) for m in outgoing]
+    results = emails_send(outgoing)
     ok = bool(results) and all(r.ok for r in results)
     claim.status = MonthlyReportSent.Status.SENT if ok else MonthlyReportSent.Status.FAILED
     claim.recipients, claim.collected = addresses, data.collected + data.collected_direct
