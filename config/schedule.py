@@ -121,3 +121,13 @@ def webhooks_run() -> None:
     import importlib
 
     importlib.import_module("recupero.reporting.tasks").webhooks_run_all()
+
+
+@db_periodic_task(at_rome(7, 0))
+@once_per_day
+def daily_monthly_reports() -> None:
+    """Every morning at 07:00 (Europe/Rome), after the night's snapshot: the creditors' monthly reports whose
+    day has come, each sent once per month (a claim per report × month; a failed one is sent again next day)."""
+    import importlib
+
+    importlib.import_module("recupero.reporting.tasks").monthly_reports_all()

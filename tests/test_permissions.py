@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import recupero
-from recupero.cases.models import Case
+from recupero.cases.models import Assignment, Case
 from recupero.channels.models import Communication
 from recupero.core.domain.roles import PERMISSIONS, Role, matrix_markdown
 from recupero.core.errors import DomainError
@@ -59,6 +59,7 @@ ID_MODELS: dict[str, type[Any]] = {
     "remittance_id": Remittance,
     "team_id": Team,
     "rule_id": AssignmentRule,
+    "assignment_id": Assignment,  # the portal's outcomes file (esiti)
 }
 STR_VALUES = {"fmt": ["csv", "xlsx"], "app_label": ["cases", "core", "parties"]}
 POST_DATA = {
@@ -288,6 +289,10 @@ def _service_modules() -> list[str]:
                 "recupero.parties.bulk",
                 "recupero.cases.bulk",
                 "recupero.ledger.bulk",
+                "recupero.cases.messages",
+                "recupero.channels.notices",
+                "recupero.reporting.monthly",
+                "recupero.reporting.push",
             }
         ):
             names.append(mod.name)
@@ -345,6 +350,13 @@ NOT_SERVICES = {
     "recupero.cases.bulk.case_rows_write": "bulk, inside the demo load",
     "recupero.cases.bulk.claim_rows_write": "bulk, inside the demo load",
     "recupero.cases.bulk.timeline_rows_write": "bulk, inside the demo load",
+    "recupero.cases.messages.side_of": "a pure reading of the actor's role",
+    "recupero.reporting.push.pushed_batch": "a read: the actor's creditor's pushed batch, else not found",
+    "recupero.reporting.monthly.recipients_allowed": "a read of a creditor's users, inside monthly_report_set",
+    "recupero.reporting.monthly.period_before": "a date computation",
+    "recupero.channels.notices.recipients_of": "addresses of a message already written by case_message_send",
+    "recupero.channels.notices.emails_send": "the provider call of notify and of the monthly reports",
+    "recupero.channels.notices.notify": "the on-commit e-mail of case_message_send (checked there)",
     "recupero.ledger.bulk.opening_descriptions": "a polars expression",
     "recupero.ledger.bulk.opening_keys": "a polars expression",
     "recupero.ledger.bulk.opening_accounts": "a polars expression",
@@ -510,6 +522,8 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.cases.selectors.case_timeline": None,
     "recupero.cases.selectors.prescription_events": None,
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
+    "recupero.cases.selectors.case_messages": _call(case=_CASE),
+    "recupero.cases.selectors.threads_waiting": None,  # case ids and codes of messages cut by case_q
     "recupero.parties.selectors.creditors_visible": _call(),
     "recupero.parties.selectors.creditor_get": _call(creditor_id=_CREDITOR_ID),
     "recupero.parties.selectors.creditor_list": _call(),
@@ -664,6 +678,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.reporting.selectors.token_user": None,  # the API's authentication itself (no actor yet)
     "recupero.reporting.selectors.tokens_of": _call(),
     "recupero.reporting.selectors.webhooks_of": _call(),
+    "recupero.reporting.selectors.monthly_report_page": None,  # the actor's own creditor's schedule and users
     "recupero.reporting.selectors.deliveries_of": None,  # rows of the actor's creditor's endpoints (scope_q)
 }
 

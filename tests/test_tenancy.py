@@ -73,6 +73,10 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     ),
     "recupero.cases.selectors.prescription_events": None,  # (kind, date) pairs of one case, no rows
     "recupero.cases.selectors.search_q": None,  # builds a condition, returns no rows
+    "recupero.cases.selectors.case_messages": lambda f, c: f(
+        tenant=c["tenant"], actor=c["admin"], case=c["case"]
+    ),
+    "recupero.cases.selectors.threads_waiting": None,  # (case id, code, time, text) of case_q's messages
     "recupero.parties.selectors.creditors_visible": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.parties.selectors.creditor_get": lambda f, c: f(
         tenant=c["tenant"], actor=c["admin"], creditor_id=c["creditor"].pk
@@ -167,6 +171,10 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.reporting.selectors.tokens_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.reporting.selectors.webhooks_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
     "recupero.reporting.selectors.deliveries_of": lambda f, c: f(tenant=c["tenant"], actor=c["admin"]),
+    "recupero.reporting.selectors.monthly_report_page": lambda f, c: [
+        f(tenant=c["tenant"], actor=c["admin"]).report,
+        f(tenant=c["tenant"], actor=c["admin"]).sendings,
+    ],
     # Figures (dataclasses and dicts of numbers), every query filtered by the tenant: reporting/tests
     "recupero.reporting.selectors.portfolio_groups": None,
     "recupero.reporting.selectors.portfolio_today": None,

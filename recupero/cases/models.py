@@ -296,3 +296,22 @@ class ClaimDocument(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.body_index})"
+class CaseMessage(TenantModel):
+    """One message of the case's thread between the creditor's users and the agency (consultant, supervisor).
+    Append-only: a message is never edited; `side` says who wrote it, so each side sees what waits for it."""
+
+    tenant = tenant_key(db_index=False)  # case_message_case leads with the case, which carries the tenant
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages", db_index=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=10, choices=[("creditor", "committente"), ("agency", "agenzia")])
+    body = models.TextField(max_length=4000)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "messaggio della pratica"
+        verbose_name_plural = "messaggi della pratica"
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_message_case"),
+            models.Index(fields=["tenant", "at"], name="case_message_tenant_at"),
+        ]
+        ordering = ["at", "id"]

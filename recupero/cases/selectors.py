@@ -20,15 +20,16 @@ from recupero.cases.models import (
     Case,
     Claim,
     ClaimDocument,
+    CaseMessage,
     Dispute,
     DisputeDocument,
     TimelineEvent,
 )
 from recupero.core.audit import audit_shown
-from recupero.core.domain.roles import VIEW_CASES
+from recupero.core.domain.roles import CASE_MESSAGES, VIEW_CASES, Role
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
-from recupero.core.permissions import case_q, check, require_creditor
+from recupero.core.permissions import case_q, check, require_case, require_creditor
 from recupero.parties.models import Debtor
 
 _TAX_CODE = re.compile(r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]$")
@@ -275,3 +276,43 @@ def claim_documents(*, case: Case) -> list[ClaimDocument]:
         .select_related("claim")
         .order_by("claim__issued_on", "claim_id", "body_index", "id")
     )
+def case_messages(*, tenant: Tenant, actor: User, case: Case) -> list[CaseMessage]:
+    """The case's thread, oldest first, for a party to it (the creditor's users, the agency's staff)."""
+    check(actor, CASE_MESSAGES, tenant)
+    require_case(actor, CASE_MESSAGES, case)
+    return list(
+        CaseMessage.objects.filter(tenant=tenant, case=case).select_related("author").order_by("at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ThreadWaiting:
+    case_id: int
+    case_code: str
+    at: dt.datetime
+    body: str
+
+
+THREADS_READ = 500  # the newest messages looked at for the notice: older threads are answered or stale
+
+
+def threads_waiting(*, tenant: Tenant, actor: User, limit: int = 20) -> list[ThreadWaiting]:
+    """The threads whose last message came from the other side (for the agency, the creditor's questions; for a
+    creditor user, the agency's answers): the notice on the home page and the desk."""
+    check(actor, CASE_MESSAGES, tenant)
+    mine = "creditor" if actor.role == Role.CREDITOR_USER.value else "agency"
+    rows = (
+        CaseMessage.objects.filter(tenant=tenant)
+        .filter(case_q(actor, "case__"))
+        .order_by("-at", "-id")
+        .values_list("case_id", "case__code", "side", "at", "body")[:THREADS_READ]
+    )
+    seen: set[int] = set()
+    out: list[ThreadWaiting] = []
+    for case_id, code, side, at, body in rows:
+        if case_id in seen:
+            continue
+        seen.add(case_id)
+        if side != mine:
+            out.append(ThreadWaiting(case_id, code, at, body[:140]))
+    return out[:limit]

@@ -259,6 +259,18 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "reporting.token_name": (422, "Dia un nome al token (al massimo 80 caratteri)."),
     "reporting.webhook_url": (422, "Indirizzo del webhook non valido: serve un URL http(s) completo."),
     "reporting.webhook_events": (422, "Scelga almeno un evento tra: {kinds}."),
+    "case.message_body": (422, "Scriva il messaggio (al massimo {limit} caratteri)."),
+    "reporting.report_day": (422, "Giorno del mese non valido: scelga un giorno da 1 a 28."),
+    "reporting.report_recipients": (
+        422,
+        "Scelga almeno un destinatario tra gli utenti del committente con un indirizzo e-mail.",
+    ),
+    "reporting.report_needs_creditor": (403, "Solo un utente del committente può programmare il report."),
+    "reporting.push_needs_creditor": (
+        403,
+        "Solo un utente del committente può inviare dati dal suo sistema.",
+    ),
+    "reporting.push_case": (404, "Pratica «{case}» non trovata tra quelle del committente."),
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}

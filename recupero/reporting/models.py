@@ -230,3 +230,63 @@ class WebhookDelivery(TenantModel):
         verbose_name_plural = "consegne webhook"
         constraints = [models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due")]
+
+
+class MonthlyReport(TenantModel):
+    """A creditor's monthly report by e-mail (PDF + XLSX): on which day of the month, to which of its users."""
+
+    creditor_id = models.BigIntegerField()
+    day = models.PositiveSmallIntegerField()  # 1–28: every month has it
+    recipients = models.JSONField(default=list)  # ids of the creditor's users (their addresses at sending)
+    active = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "report mensile"
+        verbose_name_plural = "report mensili"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "creditor_id"], name="monthly_report_one_per_creditor"),
+            models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=28), name="monthly_report_day"),
+        ]
+
+
+class MonthlyReportSent(TenantModel):
+    """One report of one month: claimed before sending (unique per report × month, the idempotency key), then
+    marked sent; a claim left pending or failed is sent again by the next run."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "In invio"
+        SENT = "sent", "Inviato"
+        FAILED = "failed", "Non inviato"
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="sendings")
+    period = models.CharField(max_length=7)  # the month reported, YYYY-MM
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    recipients = models.JSONField(default=list)  # the addresses it went to
+    collected = money_field(
+        default=Decimal("0.00")
+    )  # what the report says was collected in the month (for the record)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "invio del report mensile"
+        verbose_name_plural = "invii del report mensile"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "period"], name="monthly_report_once_a_month")
+        ]
+
+
+class PushedBatch(TenantModel):
+    """An assignment file a creditor's system pushed through the API: the intake's batch it became, and who
+    pushed it. Only these batches can be polled and committed through the integration, by that creditor."""
+
+    batch_id = models.BigIntegerField(unique=True)
+    creditor_id = models.BigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pushed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "affido inviato via API"
+        verbose_name_plural = "affidi inviati via API"

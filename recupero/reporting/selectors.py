@@ -22,6 +22,7 @@ from recupero.cases.models import Assignment, Case
 from recupero.core.domain.roles import (
     CASE_SCOPE,
     MANAGE_INTEGRATION,
+    MONTHLY_REPORT,
     SCOPE_LEGAL,
     VIEW_AGENCY_REPORTS,
     VIEW_CASES,
@@ -39,6 +40,8 @@ from recupero.reporting.models import (
     CollectionMonth,
     CollectorMonth,
     PrescriptionRisk,
+    MonthlyReport,
+    MonthlyReportSent,
     Snapshot,
     SnapshotRun,
     StepFigure,
@@ -440,3 +443,27 @@ def deliveries_of(*, tenant: Tenant, actor: User, limit: int = 50) -> list[Webho
     check(actor, MANAGE_INTEGRATION, tenant)
     qs = WebhookDelivery.objects.filter(tenant=tenant).filter(scope_q(actor, "endpoint__creditor_id"))
     return list(qs.select_related("event", "endpoint").order_by("-pk")[:limit])
+
+
+@dataclass
+class MonthlyReportPage:
+    """The actor's creditor's monthly report (None before it is set), who may receive it, the last sendings."""
+
+    report: MonthlyReport | None
+    choices: list[tuple[int, str, str]]  # user id, name, e-mail: the creditor's users with an address
+    sendings: list[MonthlyReportSent]
+
+
+def monthly_report_page(*, tenant: Tenant, actor: User) -> MonthlyReportPage:
+    check(actor, MONTHLY_REPORT, tenant)
+    if not actor.creditor_id:
+        return MonthlyReportPage(None, [], [])
+    report = MonthlyReport.objects.filter(tenant=tenant, creditor_id=actor.creditor_id).first()
+    users = User.objects.filter(
+        tenant=tenant, role=Role.CREDITOR_USER.value, creditor_id=actor.creditor_id, is_active=True
+    ).exclude(email="")
+    choices = [(u.pk, u.get_full_name() or u.username, u.email) for u in users.order_by("pk")]
+    sendings = (
+        list(MonthlyReportSent.objects.filter(report=report).order_by("-period")[:12]) if report else []
+    )
+    return MonthlyReportPage(report, choices, sendings)

@@ -40,3 +40,17 @@ def webhooks_run_all() -> int:
         webhook_events_collect(tenant=tenant, actor=actor)
         delivered += webhook_deliver_due(tenant=tenant, actor=actor)
     return delivered
+
+
+def monthly_reports_all(day: dt.date | None = None) -> dict[str, int]:
+    """Every morning: each tenant's monthly reports whose day has come and that were not sent this month."""
+    from recupero.reporting.monthly import monthly_reports_send_due
+
+    day = day or today()
+    totals = {"sent": 0, "failed": 0, "skipped": 0}
+    for tenant in Tenant.objects.order_by("pk"):
+        counts = monthly_reports_send_due(tenant=tenant, actor=system_actor(tenant), day=day)
+        log.info("monthly reports %s for %s: %s", day, tenant.code, counts)
+        for key, n in counts.items():
+            totals[key] += n
+    return totals

@@ -6,12 +6,15 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     APPROVE_ARRANGEMENTS,
     MANAGE_INTEGRATION,
     MANAGE_RATES,
+    MONTHLY_REPORT,
     RECONCILE_PAYMENTS,
     REPORT_VISITS,
     VIEW_AGENCY_REPORTS,
@@ -28,7 +31,7 @@ from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
 
 # (url name, label, icon, the capabilities that open it: any one; () for everyone). The pages refuse by
 # themselves (their selectors check); the menu only leaves out what would be refused.
-_ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
+_ITEMS: list[tuple[str, str | StrPromise, str, tuple[str, ...]]] = [
     ("backoffice:home", "Cruscotto", "home", ()),
     ("backoffice:case_list", "Pratiche", "folder", (VIEW_CASES,)),
     ("backoffice:creditor_list", "Committenti", "building", (VIEW_CREDITORS,)),
@@ -48,8 +51,10 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
     ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
     ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
+    ("portal:downloads", _("Documenti"), "open", (VIEW_CREDITORS,)),
     ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
     ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
+    ("portal:monthly_report", _("Report mensile"), "open", (MONTHLY_REPORT,)),
 ]
 
 

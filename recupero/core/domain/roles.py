@@ -72,6 +72,11 @@ ADMIN_SITE = "core.admin_site"
 DECIDE_DISPUTES = "disputes.decide"  # uphold (reducing the books) or reject a dispute with a reasoned reply
 VIEW_AGENCY_REPORTS = "reporting.view_agency"  # the agency's dashboards, exports and snapshots
 MANAGE_INTEGRATION = "reporting.integration"  # a creditor's API tokens and webhooks
+CASE_MESSAGES = "cases.message"  # the case's thread between the creditor's users and the agency
+MONTHLY_REPORT = "reporting.monthly_report"  # a creditor's monthly report by e-mail: when, to whom
+# A creditor's own system pushes assignments and direct payments through the API (the agency's intake and
+# payments services do the work, for that creditor only).
+PUSH_INTEGRATION = "reporting.push"
 
 CAPABILITY_LABELS = {
     VIEW_CASES: "vedere le pratiche",
@@ -103,6 +108,9 @@ CAPABILITY_LABELS = {
     DECIDE_DISPUTES: "decidere le contestazioni",
     VIEW_AGENCY_REPORTS: "vedere i report dell'agenzia",
     MANAGE_INTEGRATION: "gestire token API e webhook del committente",
+    CASE_MESSAGES: "scrivere nei messaggi della pratica tra committente e agenzia",
+    MONTHLY_REPORT: "programmare il report mensile del committente via e-mail",
+    PUSH_INTEGRATION: "inviare affidi e pagamenti diretti dal sistema del committente",
 }
 
 ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
@@ -113,7 +121,15 @@ _AGENCY_WORK = _READ | {EDIT_CASES, VIEW_QUEUES, WORK_ITEMS, PROPOSE_ARRANGEMENT
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.ADMIN: ALL_CAPABILITIES,
     Role.SUPERVISOR: ALL_CAPABILITIES
-    - {ADMIN_SITE, MANAGE_USERS, MANAGE_RATES, MANAGE_CREDITORS, MANAGE_INTEGRATION},
+    - {
+        ADMIN_SITE,
+        MANAGE_USERS,
+        MANAGE_RATES,
+        MANAGE_CREDITORS,
+        MANAGE_INTEGRATION,
+        MONTHLY_REPORT,
+        PUSH_INTEGRATION,
+    },
     Role.CONSULTANT: _AGENCY_WORK
     | {
         VIEW_CREDITORS,
@@ -125,6 +141,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         POST_PAYMENTS,
         RECORD_RECEIPTS,
         DECIDE_DISPUTES,
+        CASE_MESSAGES,
     },
     Role.COLLECTOR: _AGENCY_WORK,
     # Read-only, except the reports of the visits assigned to them (and the agreements reached there).
@@ -133,7 +150,16 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.AUDITOR: _READ
     | {VIEW_CREDITORS, VIEW_QUEUES, VIEW_IMPORTS, VIEW_STRATEGIES, VIEW_AUDIT, VIEW_AGENCY_REPORTS},
     # A creditor's window on its own portfolio: its cases, its letters, its batches, its approvals.
-    Role.CREDITOR_USER: _READ | {VIEW_CREDITORS, VIEW_IMPORTS, APPROVE_ARRANGEMENTS, MANAGE_INTEGRATION},
+    Role.CREDITOR_USER: _READ
+    | {
+        VIEW_CREDITORS,
+        VIEW_IMPORTS,
+        APPROVE_ARRANGEMENTS,
+        MANAGE_INTEGRATION,
+        CASE_MESSAGES,
+        MONTHLY_REPORT,
+        PUSH_INTEGRATION,
+    },
     Role.SYSTEM: ALL_CAPABILITIES - {ADMIN_SITE},
 }
 

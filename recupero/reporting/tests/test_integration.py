@@ -132,3 +132,85 @@ def test_the_api_docs_load_nothing_from_outside(two_creditors):
     client.force_login(user)
     page = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in page and "https://" not in page
+
+
+def test_the_creditors_system_pushes_an_assignment_and_a_direct_payment_and_gets_a_signed_webhook(
+    two_creditors, receiver, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """With its token only: POST the affido file, poll the batch, commit it; POST a direct payment on a new case
+    (twice: recorded once); the payment reaches its webhook on a loopback receiver, signed."""
+    import io
+
+    from recupero.cases.models import Case
+    from recupero.imports.models import ImportBatch
+    from recupero.imports.tests.conftest import CF, csv_bytes, row
+    from recupero.payments.models import Payment
+
+    settings.MEDIA_ROOT = tmp_path
+    tenant, user, _mine, theirs = two_creditors
+    url, box = receiver
+    box.answers = [200]
+    _token, key = token_create(tenant=tenant, actor=user, name="gestionale")
+    _endpoint, secret = webhook_subscribe(tenant=tenant, actor=user, url=url, events=["payment"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    data = csv_bytes(row(ref="X1"), row(ref="X2", cf=CF[1], number="G-1", outstanding="250,00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        pushed = api.post(
+            "/api/integration/assignments", {"files": [io.BytesIO(data)], "assignment_code": "API-7"}
+        )
+    assert pushed.status_code == 201, pushed.content
+    batch_id = pushed.json()["id"]
+    polled = api.get(f"/api/integration/assignments/{batch_id}").json()
+    assert (polled["status"], polled["creditor"], polled["preview"]["cases"]["new"]) == ("ready", "ACME", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.post(f"/api/integration/assignments/{batch_id}/commit").status_code == 202
+    assert api.get(f"/api/integration/assignments/{batch_id}").json()["status"] == "committed"
+    new = Case.objects.get(tenant=tenant, creditor_reference="X2")
+    assert new.creditor_id == user.creditor_id and new.balance == Decimal("250.00")
+    other_batch = ImportBatch.objects.exclude(pk=batch_id).first()
+    assert other_batch is None  # nothing else was uploaded
+    assert api.get("/api/integration/assignments/999999").status_code == 404
+
+    payment = {"case_code": new.code, "amount": "80.00", "value_date": "2026-02-02", "reference": "INC-1"}
+    first = api.post("/api/integration/payments", payment, content_type="application/json")
+    again = api.post("/api/integration/payments", payment, content_type="application/json")
+    assert (first.status_code, again.status_code, again.json()["id"]) == (201, 200, first.json()["id"])
+    recorded = Payment.objects.get(case=new)
+    assert (recorded.direct, recorded.amount, recorded.reference) == (True, Decimal("80.00"), "INC-1")
+    foreign = {**payment, "case_code": theirs.code}
+    assert api.post("/api/integration/payments", foreign, content_type="application/json").status_code == 404
+    assert Payment.objects.count() == 1
+
+    system = system_actor(tenant)
+    assert webhook_events_collect(tenant=tenant, actor=system) == 1
+    assert webhook_deliver_due(tenant=tenant, actor=system) == 1
+    ((headers, body),) = box.seen
+    stamp = int(headers["X-Recupero-Timestamp"])
+    assert headers["X-Recupero-Signature"] == signature(secret, stamp, body)
+    assert json.loads(body)["data"]["case"]["code"] == new.code
+    outcome = api.get(f"/api/integration/outcomes/{new.assignment_id}.csv")
+    assert outcome.status_code == 200 and new.code in outcome.content.decode("utf-8-sig")
+    assert api.get("/api/integration/remittances").json() == []
+    session_admin = make_user(tenant, Role.ADMIN, username="amm")
+    refused = Client()
+    refused.force_login(session_admin)
+    assert (
+        refused.post("/api/integration/payments", payment, content_type="application/json").status_code == 403
+    )
+
+
+def test_the_openapi_schema_lists_the_creditors_integration(two_creditors):
+    from recupero.web.api.router import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path, method in (
+        ("/api/integration/assignments", "post"),
+        ("/api/integration/assignments/{batch_id}", "get"),
+        ("/api/integration/assignments/{batch_id}/commit", "post"),
+        ("/api/integration/payments", "post"),
+        ("/api/integration/outcomes/{assignment_id}.{fmt}", "get"),
+        ("/api/integration/remittances", "get"),
+        ("/api/integration/remittances/{remittance_id}/files/{fmt}", "get"),
+        ("/api/cases", "get"),
+    ):
+        assert method in paths[path], path

@@ -206,3 +206,4 @@ def me(request: HttpRequest) -> dict[str, str]:
 api.add_router("/imports", "recupero.web.api.imports.router")
 api.add_router("", "recupero.web.api.arrangements.router")
 api.add_router("", "recupero.web.api.disputes.router")
+api.add_router("/integration", "recupero.web.api.integration.router")

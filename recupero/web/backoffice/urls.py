@@ -10,6 +10,7 @@ from recupero.web.backoffice import (
     remittance,
     reports,
     strategies,
+    thread,
     views,
     worklists,
 )
@@ -76,6 +77,7 @@ urlpatterns = [
     path("code/attivita/<id:item_id>/lascia/", desk.item_release, name="work_item_release"),
     path("pratiche/<id:case_id>/fascicolo/", disputes.pack_download, name="case_pack"),
     path("pratiche/<id:case_id>/fascicolo/invia/", disputes.pack_send_view, name="case_pack_send"),
+    path("pratiche/<id:case_id>/messaggi/", thread.case_thread, name="case_thread"),
     path("pratiche/<id:case_id>/messaggio/", disputes.message_view, name="case_message"),
     path("pratiche/<id:case_id>/contestazione/", disputes.dispute_open_view, name="dispute_open"),
     path(

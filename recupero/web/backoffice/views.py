@@ -9,6 +9,7 @@ from django.shortcuts import render
 from recupero.web.backoffice import pages, payments
 from recupero.web.backoffice.desk import assign_choices
 from recupero.web.backoffice.disputes import case_desk
+from recupero.web.backoffice.thread import thread_context, waiting_context
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
 
@@ -16,7 +17,7 @@ from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     page = pages.home_page(tenant=tenant_of(request), actor=user)
-    return render(request, "web/home.html", {"page": page})
+    return render(request, "web/home.html", {"page": page, **waiting_context(request)})
 
 
 @backoffice_view
@@ -36,6 +37,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     page = pages.case_page(tenant=tenant_of(request), actor=user, case_id=case_id)
     context = {"page": page, "case": page.case, **payments.case_context(request, page.case.pk)}
     context["desk"] = case_desk(tenant=tenant_of(request), actor=user, case=page.case)
+    context.update(thread_context(request, page.case))
     return render(request, "web/case_detail.html", context)
 
 

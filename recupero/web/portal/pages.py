@@ -7,9 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from recupero.arrangements.domain.states import KIND_LABELS, Kind
+from recupero.arrangements.models import Arrangement
+from recupero.arrangements.selectors import arrangements_pending
 from recupero.cases.domain.states import LABELS, CaseStatus
+from recupero.cases.selectors import case_status_counts
+from recupero.core.audit import audit_shown
 from recupero.core.clock import today
+from recupero.core.domain.roles import APPROVE_ARRANGEMENTS, can
 from recupero.core.models import Tenant, User
+from recupero.reporting.arrangements_figures import (
+    ArrangementFigures,
+    arrangement_figures,
+    arrangement_totals,
+)
 from recupero.reporting.domain.figures import average_curve, liquidation_curve, months_elapsed, percent
 from recupero.reporting.selectors import (
     Figures,
@@ -53,6 +66,9 @@ class PortalHome:
     phases: list[tuple[str, str, int]]
     snapshot_on: object
     creditors: dict[int, str]
+    arrangements: dict[str, ArrangementFigures] = field(default_factory=dict)
+    arrangement_totals: ArrangementFigures = field(default_factory=ArrangementFigures)
+    approvals: list[Arrangement] = field(default_factory=list)
     tables: dict[str, Table] = field(default_factory=dict)
 
     @property
@@ -104,8 +120,34 @@ def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
         snapshot_day(tenant=tenant, actor=actor),
         creditors,
     )
+    _add_arrangements(page, tenant, actor)
     page.tables = _tables(page)
     return page
+
+
+def _add_arrangements(page: PortalHome, tenant: Tenant, actor: User) -> None:
+    """Promises, plans and settlements (open, kept rate) and the proposals waiting for this approver; the
+    approvals list names debtors, so it is an audited read."""
+    by_kind = arrangement_figures(tenant=tenant, actor=actor, by="kind")
+    page.arrangements = {str(k): by_kind.get(k.value, ArrangementFigures()) for k in Kind}
+    page.arrangement_totals = arrangement_totals(by_kind)
+    if can(actor.role, APPROVE_ARRANGEMENTS):
+        page.approvals = arrangements_pending(tenant=tenant, actor=actor, limit=50)
+        audit_shown(debtor_ids=[a.case.debtor_id for a in page.approvals])
+
+
+def _arrangements_table(page: PortalHome) -> Table:
+    rows: list[list[object]] = []
+    for kind, f in page.arrangements.items():
+        rows.append(
+            [KIND_LABELS[Kind(kind)], f.active, f.active_total, f.active_paid, f.pending_approval, f.kept,
+             f.broken, f.kept_rate]
+        )  # fmt: skip
+    headers = [
+        _("Tipo"), _("Attivi"), _("Importo concordato (attivi)"), _("Già pagato (attivi)"),
+        _("In attesa di approvazione"), _("Rispettati"), _("Non rispettati"), _("Tasso di rispetto %"),
+    ]  # fmt: skip
+    return Table(_("Promesse, piani e stralci"), headers, rows)
 
 
 def _tables(page: PortalHome) -> dict[str, Table]:
@@ -149,4 +191,4 @@ def _tables(page: PortalHome) -> dict[str, Table]:
         curve_rows,
     )
     phases = Table("Pratiche per stato", ["Stato", "Pratiche"], [[label, n] for _s, label, n in page.phases])
-    return {"affidi": assignments, "curva": curve, "stati": phases}
+    return {"affidi": assignments, "curva": curve, "stati": phases, "accordi": _arrangements_table(page)}
