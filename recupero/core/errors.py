@@ -222,6 +222,34 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Stralcio in {value} rate: il mandato ne consente al massimo {limit}.",
     ),
+    # The debtor's own page: what they do there (issue 15, part 2)
+    "arrangement.self_service.kind": (
+        422,
+        "Dalla pagina personale si può proporre un piano di rientro o una data di pagamento.",
+    ),
+    "arrangement.self_service.beyond": (
+        422,
+        "La proposta va oltre quanto si può concordare online ({details}). Può chiedere di essere richiamato: "
+        "un operatore valuterà con lei un piano diverso.",
+    ),
+    "arrangement.self_service.promise_open": (
+        409,
+        "C'è già un impegno in corso per questa pratica ({kind}): per cambiarlo chieda di essere richiamato.",
+    ),
+    "debtor.bad_channel": (422, "Canale non previsto: «{value}»."),
+    "debtor.channel_required": (
+        422,
+        "Il canale «{channel}» serve alle comunicazioni previste dalla legge e non si può rifiutare.",
+    ),
+    "debtor.bad_window": (
+        422,
+        "Fascia oraria non valida: indichi un giorno e un orario tra {start} e {end} in cui si può chiamare.",
+    ),
+    "debtor.callback_open": (
+        409,
+        "Una richiesta di essere richiamato è già in attesa per il {date}: la chiameremo nella fascia scelta.",
+    ),
+    "debtor.text_too_long": (422, "Il testo supera i {limit} caratteri."),
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),
