@@ -279,6 +279,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "desk.bad_assignee": (422, "Assegnatario non valido: scelga un operatore o una squadra dell'agenzia."),
     "desk.nothing_selected": (422, "Nessuna attività aperta corrisponde ai filtri scelti."),
     "desk.guard": (409, "Comunicazione non inviata: {reason}."),
+    "desk.channel_refused": (409, "Il debitore ha chiesto di non essere contattato per «{channel}»."),
     "desk.no_address": (422, "Il debitore non ha un recapito valido per il canale «{channel}»."),
     "desk.bad_template": (422, "Modello non previsto per il canale scelto: «{value}»."),
     "reporting.token_needs_creditor": (403, "Solo un utente del committente può creare token API."),

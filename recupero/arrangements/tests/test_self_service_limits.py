@@ -85,7 +85,9 @@ def test_a_looser_self_service_band_never_beats_the_collector() -> None:
     rules = rules_from_data(
         {
             "plan_bands": [{"max_instalments": 12, "max_months": 12, "min_instalment": "50"}],
-            "self_service": {"plan_bands": [{"max_instalments": 24, "max_months": 24, "min_instalment": "10"}]},
+            "self_service": {
+                "plan_bands": [{"max_instalments": 24, "max_months": 24, "min_instalment": "10"}]
+            },
         }
     )
     assert rules.self_service_plan_bands == (PlanBand("any", None, 24, 24, D("10"), D("0")),)
