@@ -277,7 +277,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "Un codice è appena stato inviato: attenda {seconds} secondi prima di chiederne un altro.",
     ),
     "access.code_not_sent": (
-        502,
+        424,
         "Non siamo riusciti a inviare il codice: riprovi tra poco o usi il codice fiscale.",
     ),
     "access.session_expired": (401, "La sessione è scaduta per inattività: riapra il collegamento."),
