@@ -283,6 +283,8 @@ def _service_modules() -> list[str]:
                 "recupero.parties.bulk",
                 "recupero.cases.bulk",
                 "recupero.ledger.bulk",
+                "recupero.cases.access",
+                "recupero.channels.access_codes",
             }
         ):
             names.append(mod.name)
@@ -345,6 +347,18 @@ NOT_SERVICES = {
     "recupero.ledger.bulk.entries_write": "bulk, inside the intake commit",
     "recupero.ledger.bulk.balances_refresh": "bulk, inside the intake commit",
     "recupero.ledger.bulk.entry_rows_write": "bulk, inside the demo load",
+    # The debtor's door (web/debtor): the token and the second factor are the credentials, no actor yet.
+    "recupero.cases.access.access_verify": "the debtor's authentication itself: returns the debtor principal",
+    "recupero.cases.access.access_open": "the door: audits an opened link, changes nothing",
+    "recupero.cases.access.access_code_issue": "inside channels.access_codes.access_code_send (the door)",
+    "recupero.cases.access.access_policy": "reads the settings",
+    "recupero.cases.access.access_token": "the signed token of a link (pure)",
+    "recupero.cases.access.access_link_state": "the state of a link (pure)",
+    "recupero.cases.access.access_link_by_token": "a read by the token, which is the key",
+    "recupero.cases.access.access_principal": "a read: the principal of a debtor session",
+    "recupero.channels.access_codes.access_code_send": "the door: a one-time code to the debtor's own contact",
+    "recupero.channels.access_codes.access_code_contacts": "a read of the door: the link's debtor's contacts",
+    "recupero.channels.access_codes.mask": "pure formatting",
 }
 
 

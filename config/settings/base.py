@@ -195,6 +195,10 @@ LOGGING = {
 RECUPERO_AGENCY_NAME = os.environ.get("RECUPERO_AGENCY_NAME", "Recupero Demo S.r.l.")
 # The address debtors reach the site at: personal links in messages (an agreement's summary) are built on it.
 RECUPERO_PUBLIC_URL = os.environ.get("RECUPERO_PUBLIC_URL", "http://127.0.0.1:8000")
+# The debtor's personal link (cases.domain.access.AccessPolicy): overrides of its defaults — failures before a
+# link locks (5), failures per client address per hour (20), link validity (180 days), one-time code (10
+# minutes), idle end of the debtor's session (600 s) and its longest life (3600 s).
+DEBTOR_ACCESS: dict[str, int] = {}
 # Channel providers (recupero/channels/providers): "fake" sends nothing; "smtp" / "sms_http" are the real adapters.
 _env = os.environ.get
 RECUPERO_CHANNELS = {

@@ -282,6 +282,34 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "desk.channel_refused": (409, "Il debitore ha chiesto di non essere contattato per «{channel}»."),
     "desk.no_address": (422, "Il debitore non ha un recapito valido per il canale «{channel}»."),
     "desk.bad_template": (422, "Modello non previsto per il canale scelto: «{value}»."),
+    "access.invalid": (404, "Collegamento non valido: controlli di averlo copiato per intero dalla lettera."),
+    "access.closed": (
+        410,
+        "Questo collegamento è scaduto o è stato sostituito: usi quello dell'ultima comunicazione ricevuta o "
+        "contatti l'agenzia.",
+    ),
+    "access.locked": (
+        423,
+        "Collegamento bloccato dopo troppi tentativi errati: contatti l'agenzia per riaprirlo.",
+    ),
+    "access.wrong": (422, "Codice errato: le restano {left} tentativi."),
+    "access.throttled": (
+        429,
+        "Troppi tentativi errati da questo indirizzo: riprovi più tardi o contatti l'agenzia.",
+    ),
+    "access.no_contact": (
+        422,
+        "Nessun telefono o e-mail verificato a cui inviare il codice: usi il codice fiscale o contatti l'agenzia.",
+    ),
+    "access.code_recent": (
+        429,
+        "Un codice è appena stato inviato: attenda {seconds} secondi prima di chiederne un altro.",
+    ),
+    "access.code_not_sent": (
+        424,
+        "Non siamo riusciti a inviare il codice: riprovi tra poco o usi il codice fiscale.",
+    ),
+    "access.session_expired": (401, "La sessione è scaduta per inattività: riapra il collegamento."),
     "reporting.token_needs_creditor": (403, "Solo un utente del committente può creare token API."),
     "reporting.token_name": (422, "Dia un nome al token (al massimo 80 caratteri)."),
     "reporting.webhook_url": (422, "Indirizzo del webhook non valido: serve un URL http(s) completo."),

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from recupero.web.debtor import door, pages
+
+app_name = "debtor"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("pratica/<int:case_id>/", pages.case_page, name="case"),
+    path("pratica/<int:case_id>/lettere/<int:communication_id>/", pages.document, name="document"),
+    path("esci/", door.leave, name="leave"),
+    path("<str:token>/", door.link_open, name="open"),
+    path("<str:token>/codice/", door.code_send, name="code_send"),
+]
