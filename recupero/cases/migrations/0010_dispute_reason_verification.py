@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_disputes"),
+        ("cases", "0009_debtor_access_links"),
     ]
 
     operations = [
