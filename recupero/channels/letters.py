@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from recupero.cases.models import Case
 from recupero.cases.selectors import case_claims
+from recupero.channels.access_links import access_url
 from recupero.channels.documents.data import (
     Agency,
     Amounts,
@@ -206,6 +207,7 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
             beneficiary=beneficiary,
             deadline=letter_date + dt.timedelta(days=PAYMENT_TERM_DAYS),
             rf_reference=printable(creditor_reference(case.code)),
+            online_url=access_url(comm),  # the debtor's personal page (channels.access_links)
         ),
         registered=comm.kind == CommKind.REGISTERED,
         prior_contacts=prior_contacts(comm, before=letter_date),
