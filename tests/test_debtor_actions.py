@@ -25,7 +25,7 @@ from recupero.core.permissions import debtor_actor, system_actor
 from recupero.ledger.position import case_position
 from recupero.parties.domain.consents import ContactChannel
 from recupero.parties.domain.contacts import ContactKind
-from recupero.parties.models import ContactPoint, Creditor
+from recupero.parties.models import Creditor
 from recupero.strategies.desk import message_adhoc
 from recupero.strategies.models import StepExecution
 from recupero.strategies.self_service import (
@@ -185,7 +185,7 @@ def test_the_ladder_stops_on_the_plan_and_on_the_dispute():
 
 @time_machine.travel(NOW, tick=False)
 def test_the_principal_reaches_only_its_cases_with_that_creditor():
-    t, cr, case = world()
+    t, _cr, case = world()
     elsewhere = b.case(
         t, b.creditor(t, code="ALTRO"), case.debtor, amount="50.00"
     )  # same debtor, another creditor

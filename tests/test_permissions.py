@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import recupero
 from recupero.cases.models import Case
 from recupero.channels.models import Communication
-from recupero.core.domain.roles import PERMISSIONS, Role, matrix_markdown
+from recupero.core.domain.roles import DEBTOR_SELF_SERVICE, PERMISSIONS, Role, matrix_markdown
 from recupero.core.errors import DomainError
 from recupero.core.models import User
 from recupero.core.permissions import SERVICES
@@ -277,6 +277,12 @@ def _service_modules() -> list[str]:
             in {
                 "recupero.imports.returns",
                 "recupero.strategies.desk",
+                # the debtor's own acts (issue 15, part 2)
+                "recupero.arrangements.self_service",
+                "recupero.cases.self_service",
+                "recupero.parties.self_service",
+                "recupero.worklists.self_service",
+                "recupero.strategies.self_service",
                 "recupero.strategies.reminders",
                 "recupero.channels.packs",
                 "recupero.worklists.desk",
@@ -298,6 +304,11 @@ NOT_SERVICES = {
     "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
     "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
     "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
+    "recupero.cases.services.dispute_document_store": "inside dispute_document_add and the debtor's dispute",
+    "recupero.arrangements.self_service.self_service_draft": "a read: the preview of the debtor's proposal",
+    "recupero.cases.self_service.documents_check": "pure check of uploads before the debtor's dispute writes",
+    "recupero.parties.self_service.channels_parse": "parses a form's channel names (no write)",
+    "recupero.cases.services.prescription_event_append": "inside prescription_event_record and the debtor's plan",
     "recupero.cases.bulk.next_case_seqs": "inside case_open and the intake's commit",
     "recupero.core.services.audit_record": "the audit row of every service",
     "recupero.ledger.services.balance_refresh": "inside the ledger's services",
@@ -375,6 +386,12 @@ def test_every_public_service_declares_its_capability():
     assert undeclared == [], f"declare with @service(CAPABILITY) or list in NOT_SERVICES: {undeclared}"
 
 
+def _other_debtor(world):  # type: ignore[no-untyped-def]
+    from recupero.core.permissions import debtor_actor
+
+    return debtor_actor(tenant_id=world.other.pk, creditor_id=1, debtor_id=1, link_id=1, case_code="P0")
+
+
 def test_a_role_without_the_capability_changes_nothing(world):
     for name in _service_modules():
         importlib.import_module(name)
@@ -393,8 +410,10 @@ def test_a_role_without_the_capability_changes_nothing(world):
         with pytest.raises(DomainError):
             fn(tenant=world.tenant, actor=None)
         other_admin = pw._user(world.other, Role.ADMIN, f"admin-b-{qual[-20:]}")
+        # a debtor's own acts: the other agency's actor holding that capability is a debtor principal there
+        other = other_admin if DEBTOR_SELF_SERVICE not in needed else _other_debtor(world)
         with pytest.raises(DomainError) as err:
-            fn(tenant=world.tenant, actor=other_admin)
+            fn(tenant=world.tenant, actor=other)
         assert err.value.code == "tenant.mismatch", qual
         other_admin.delete()
     assert _business_fingerprint() == before
@@ -617,6 +636,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
     "recupero.arrangements.selectors.rules_for": None,
     "recupero.arrangements.selectors.default_rules": None,  # pure
+    "recupero.arrangements.selectors.self_service_offer": None,  # limits of a case reached through case_get
     "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
     "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
     "recupero.arrangements.selectors.draft_json": None,

@@ -67,14 +67,16 @@ def _case(request: HttpRequest, case_id: int) -> Case:
         raise Http404(exc.message) from exc
 
 
-def _render(request: HttpRequest, name: str, case: Case, status: int = 200, **context: Any) -> HttpResponse:
+def _render(
+    request: HttpRequest, name: str, case: Case, *, status: int = 200, **context: Any
+) -> HttpResponse:
     base = {"case": case, "access": request.debtor, "agency": case.tenant}  # type: ignore[attr-defined]
     return render(request, TEMPLATES + name, {**base, **context}, status=status)
 
 
 def _refused(request: HttpRequest, name: str, case: Case, exc: DomainError, **context: Any) -> HttpResponse:
     status = http_status(exc)
-    return _render(request, name, case, 422 if status >= 500 else status, error=exc.message, **context)
+    return _render(request, name, case, status=422 if status >= 500 else status, error=exc.message, **context)
 
 
 def _call(request: HttpRequest, action: Any, **kwargs: Any) -> Any:
@@ -129,7 +131,7 @@ def dispute(request: HttpRequest, case_id: int) -> HttpResponse:
     reasons = [(r.value, _(label)) for r, label in REASONS.items()]
     first = request.GET.get("motivo", DisputeReason.VERIFICATION.value)
     form = {"reason": request.POST.get("reason", first), "description": request.POST.get("description", "")}
-    context = {
+    context: dict[str, Any] = {
         "reasons": reasons,
         "form": form,
         "max_mb": MAX_DOCUMENT_BYTES // 2**20,
@@ -171,7 +173,7 @@ def contact(request: HttpRequest, case_id: int) -> HttpResponse:
     fields = ("kind", "value", "cap", "municipality", "province")
     form = {k: request.POST.get(k, "") for k in fields}
     form["kind"] = form["kind"] or request.GET.get("tipo", ContactKind.ADDRESS.value)
-    context = {"form": form, "kinds": [(k.value, _(_KIND_NAMES[k])) for k in CONTACT_KINDS]}
+    context: dict[str, Any] = {"form": form, "kinds": [(k.value, _(_KIND_NAMES[k])) for k in CONTACT_KINDS]}
     if request.method != "POST":
         return _render(request, "contact.html", case, **context)
     try:
@@ -232,7 +234,7 @@ def call_back(request: HttpRequest, case_id: int) -> HttpResponse:
     days = [day + dt.timedelta(days=n) for n in range(1, CALL_BACK_HORIZON_DAYS + 1)]
     slots = [f"{a:%H:%M}-{b:%H:%M}" for a, b in CALL_BACK_SLOTS]
     form = {k: request.POST.get(k, "") for k in ("on", "slot", "note")}
-    context = {"days": days, "slots": slots, "form": form}
+    context: dict[str, Any] = {"days": days, "slots": slots, "form": form}
     if request.method != "POST":
         return _render(request, "call_back.html", case, **context)
     try:

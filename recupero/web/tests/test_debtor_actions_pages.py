@@ -13,8 +13,8 @@ from recupero.arrangements.models import Arrangement
 from recupero.cases.access import access_link_issue
 from recupero.cases.models import Dispute, TimelineEvent
 from recupero.law.business_days import is_holiday
-from recupero.worklists.models import WorkItem
 from recupero.web.tests.factories import CF_ROSSI
+from recupero.worklists.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%%EOF\n"
