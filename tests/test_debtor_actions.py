@@ -25,7 +25,7 @@ from recupero.core.permissions import debtor_actor, system_actor
 from recupero.ledger.position import case_position
 from recupero.parties.domain.consents import ContactChannel
 from recupero.parties.domain.contacts import ContactKind
-from recupero.parties.models import Creditor
+from recupero.parties.models import ContactPoint, Creditor
 from recupero.strategies.desk import message_adhoc
 from recupero.strategies.models import StepExecution
 from recupero.strategies.self_service import (
@@ -344,3 +344,24 @@ def test_call_back_lands_on_the_desk_in_the_window():
     )
     assert (sat.window_start, sat.window_end) == (dt.time(12), dt.time(15))  # Saturday calls end at 15:00
     assert TimelineEvent.objects.filter(case=case, kind="worklist.call_back_requested").count() == 2
+
+
+def test_instalment_reminders_skip_a_refused_channel():
+    from recupero.strategies.reminders import instalment_notices_send
+
+    with time_machine.travel(NOW, tick=False):
+        t, _cr, case = world(email=True, mobile=True)
+        propose(t, case, kind="plan", instalments="3", first_due="2026-04-02", down_payment="160")
+        debtor_channels_choose(tenant=t, actor=me(case), case=case, refused=frozenset({ContactChannel.EMAIL}))
+    with time_machine.travel(dt.datetime(2026, 3, 30, 9, tzinfo=ROME), tick=False):
+        assert instalment_notices_send(tenant=t, actor=system_actor(t), day=dt.date(2026, 3, 30)) == {
+            "queued": 1,
+            "no_contact": 0,
+        }
+    from recupero.channels.models import Communication
+
+    sent = Communication.objects.get(case=case, template="instalment_reminder")
+    assert (sent.kind, sent.address) == (
+        "sms",
+        ContactPoint.objects.get(debtor=case.debtor, kind="mobile").value,
+    )
