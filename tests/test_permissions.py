@@ -305,6 +305,7 @@ NOT_SERVICES = {
     "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
     "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
     "recupero.cases.services.dispute_document_store": "inside dispute_document_add and the debtor's dispute",
+    "recupero.arrangements.services.summary_offer": "inside summary_prepare and the debtor's own plan",
     "recupero.arrangements.self_service.self_service_draft": "a read: the preview of the debtor's proposal",
     "recupero.cases.self_service.documents_check": "pure check of uploads before the debtor's dispute writes",
     "recupero.parties.self_service.channels_parse": "parses a form's channel names (no write)",

@@ -10,9 +10,6 @@ too (art. 1988). Sending the schedule is the layer above (`strategies.self_servi
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.db import transaction
 
 from recupero.arrangements.domain import limits
@@ -23,11 +20,8 @@ from recupero.arrangements.selectors import (
     Terms,
     arrangement_draft,
     open_arrangement,
-    summary_token,
-    token_hash,
 )
-from recupero.arrangements.services import _create, _terms_text
-from recupero.arrangements.summary import summary_text
+from recupero.arrangements.services import _create, _terms_text, summary_offer
 from recupero.arrangements.transitions import CASE_STATUS_OF, case_follow
 from recupero.cases.domain.states import OPEN_STATUSES, CaseStatus
 from recupero.cases.models import Case
@@ -109,22 +103,16 @@ def _accepted(tenant: Tenant, actor: User, arrangement: Arrangement, ip: str | N
     arrangement = Arrangement.objects.select_related("case", "case__debtor", "case__creditor").get(
         pk=arrangement.pk
     )
-    text = summary_text(arrangement, list(arrangement.instalments.order_by("number")))
     moment = now()
-    acceptance = Acceptance.objects.create(
+    acceptance, _token = summary_offer(
         tenant=tenant,
         arrangement=arrangement,
-        token_hash=f"pending:{secrets.token_hex(8)}",
-        text=text,
-        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
         offered_at=moment,
         deadline=moment,
         accepted_at=moment,
         accepted_channel=SELF_SERVICE,
         accepted_ip=ip or None,
     )
-    acceptance.token_hash = token_hash(summary_token(acceptance))  # its link shows the accepted text
-    acceptance.save(update_fields=["token_hash"])
     case = arrangement.case
     prescription_event_append(
         tenant=tenant,

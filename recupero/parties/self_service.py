@@ -21,7 +21,7 @@ from recupero.core.services import audit_record
 from recupero.parties.domain.consents import ContactChannel, refusal_mask, refused_channels
 from recupero.parties.domain.contacts import ContactKind, ContactStatus
 from recupero.parties.models import ContactPoint, Debtor
-from recupero.parties.services import _contact_point, _require_debtor
+from recupero.parties.services import _contact_point, _contact_store, _require_debtor
 
 FROM_DEBTOR = "debitore"
 
@@ -45,20 +45,8 @@ def contact_correct(
         raise DomainError("tenant.mismatch")
     _require_debtor(actor, debtor, (DEBTOR_SELF_SERVICE,))
     checked = _contact_point(kind, value, cap, province, country)
-    point, created = ContactPoint.objects.get_or_create(
-        tenant=tenant,
-        debtor=debtor,
-        kind=kind.value,
-        value=checked.value,
-        defaults={
-            "cap": checked.cap,
-            "municipality": " ".join(municipality.split())[:100],
-            "province": checked.province,
-            "country": checked.country,
-            "source": FROM_DEBTOR,
-            "status": ContactStatus.TO_VERIFY.value,
-        },
-    )
+    town = " ".join(municipality.split())[:100]
+    point, created = _contact_store(tenant, debtor, checked, town, FROM_DEBTOR, ContactStatus.TO_VERIFY.value)
     if not created and point.status in (ContactStatus.WRONG, ContactStatus.UNREACHABLE):
         point.status = ContactStatus.TO_VERIFY.value
         point.save(update_fields=["status"])

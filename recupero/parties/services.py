@@ -197,10 +197,22 @@ def contact_add(
         raise DomainError("tenant.mismatch")
     _require_debtor(actor, debtor, (EDIT_CASES, COMMIT_IMPORTS))
     point = _contact_point(kind, value, cap, province, country)
-    contact, created = ContactPoint.objects.get_or_create(
+    contact, created = _contact_store(tenant, debtor, point, municipality, source, status)
+    if created:
+        audit_record(
+            tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value}
+        )
+    return contact, created
+
+
+def _contact_store(
+    tenant: Tenant, debtor: Debtor, point: ContactPoint, municipality: str, source: str, status: str
+) -> tuple[ContactPoint, bool]:
+    """The checked point (`_contact_point`) stored once per debtor, kind and value: (point, created)."""
+    return ContactPoint.objects.get_or_create(
         tenant=tenant,
         debtor=debtor,
-        kind=kind.value,
+        kind=point.kind,
         value=point.value,
         defaults={
             "cap": point.cap,
@@ -211,11 +223,6 @@ def contact_add(
             "status": status,
         },
     )
-    if created:
-        audit_record(
-            tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value}
-        )
-    return contact, created
 
 
 def _contact_point(kind: ContactKind, value: str, cap: str, province: str, country: str) -> ContactPoint:
