@@ -285,6 +285,7 @@ def _service_modules() -> list[str]:
                 "recupero.ledger.bulk",
                 "recupero.cases.access",
                 "recupero.channels.access_codes",
+                "recupero.payments.cards",
             }
         ):
             names.append(mod.name)
@@ -359,6 +360,9 @@ NOT_SERVICES = {
     "recupero.channels.access_codes.access_code_send": "the door: a one-time code to the debtor's own contact",
     "recupero.channels.access_codes.access_code_contacts": "a read of the door: the link's debtor's contacts",
     "recupero.channels.access_codes.mask": "pure formatting",
+    "recupero.payments.cards.amount_due_today": "a read of the law position",
+    "recupero.payments.cards.card_payment_confirm": "the provider's word: records as the system actor once paid",
+    "recupero.payments.cards.card_payment_get": "a scoped read (case_q of the actor)",
 }
 
 

@@ -9,6 +9,7 @@ from recupero.channels.selectors import communication_get
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant
 from recupero.web.debtor.page_data import debtor_case_page
+from recupero.web.debtor.pay import epc_qr_svg
 from recupero.web.debtor.session import debtor_required
 
 
@@ -24,7 +25,13 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
         page = debtor_case_page(actor=access.actor, case_id=case_id)
     except DomainError as exc:  # another debtor's or another creditor's case: it does not exist for them
         raise Http404(exc.message) from exc
-    context = {"page": page, "case": page.case, "agency": page.agency, "access": access}
+    context = {
+        "page": page,
+        "case": page.case,
+        "agency": page.agency,
+        "access": access,
+        "qr_svg": epc_qr_svg(page.payment),
+    }
     return render(request, "web/debtor/case.html", context)
 
 

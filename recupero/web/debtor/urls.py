@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recupero.web.debtor import door, pages
+from recupero.web.debtor import door, pages, pay
 
 app_name = "debtor"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("pratica/<int:case_id>/", pages.case_page, name="case"),
     path("pratica/<int:case_id>/lettere/<int:communication_id>/", pages.document, name="document"),
+    path("pratica/<int:case_id>/carta/", pay.card_start, name="card_start"),
+    path("pratica/<int:case_id>/carta/<int:card_id>/", pay.card, name="card"),
     path("esci/", door.leave, name="leave"),
     path("<str:token>/", door.link_open, name="open"),
     path("<str:token>/codice/", door.code_send, name="code_send"),
