@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from recupero.cases.selectors import case_get
 from recupero.core.errors import DomainError
-from recupero.core.models import Tenant
 from recupero.payments.cards import card_payment_confirm, card_payment_get, card_payment_start
 from recupero.payments.domain.epc import EpcError, Transfer, epc_payload, epc_svg
 from recupero.payments.providers.registry import card_provider
@@ -33,7 +32,7 @@ def epc_qr_svg(payment: Payment) -> str:
 @debtor_required
 def card_start(request: HttpRequest, case_id: int) -> HttpResponse:
     access = request.debtor  # type: ignore[attr-defined]
-    tenant = Tenant.objects.get(pk=access.tenant_id)
+    tenant = access.link.tenant
     try:
         case = case_get(tenant=tenant, actor=access.actor, case_id=case_id)
         _card, url = card_payment_start(
@@ -53,7 +52,7 @@ def card_start(request: HttpRequest, case_id: int) -> HttpResponse:
 def card(request: HttpRequest, case_id: int, card_id: int) -> HttpResponse:
     """The card payment's page: the fake provider's test form while started, the receipt once paid."""
     access = request.debtor  # type: ignore[attr-defined]
-    tenant = Tenant.objects.get(pk=access.tenant_id)
+    tenant = access.link.tenant
     try:
         attempt = card_payment_get(tenant=tenant, actor=access.actor, card_id=card_id)
     except DomainError as exc:
