@@ -59,6 +59,12 @@ class Payment:
     remittance: str  # the causale to write: case code and RF
     amount: Decimal
 
+    @property
+    def iban_grouped(self) -> str:
+        """The IBAN in groups of four, as the letters print it (to read it aloud or copy it)."""
+        iban = self.iban.replace(" ", "")
+        return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
 
 @dataclass
 class DebtorPage:
