@@ -82,7 +82,7 @@ def test_ensure_gives_one_live_link_per_case_and_renews_one_about_to_expire(worl
 
 
 def test_the_principal_reaches_this_debtors_cases_with_this_creditor_only(world):
-    t, case, same_debtor_other_creditor, other_debtor = world
+    t, case, same_debtor_other_creditor, _other_debtor = world
     link, _ = access_link_issue(tenant=t, actor=system_actor(t), case=case)
     verdict, principal = access_verify(link=link, ip="10.0.0.1", answer=case.debtor.tax_code[-5:])
     assert verdict == Verdict.OPEN and principal.pk is None and principal.role == "debtor"
