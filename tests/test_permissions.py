@@ -291,6 +291,7 @@ def _service_modules() -> list[str]:
                 "recupero.ledger.bulk",
                 "recupero.cases.access",
                 "recupero.channels.access_codes",
+                "recupero.payments.cards",
             }
         ):
             names.append(mod.name)
@@ -371,6 +372,9 @@ NOT_SERVICES = {
     "recupero.channels.access_codes.access_code_send": "the door: a one-time code to the debtor's own contact",
     "recupero.channels.access_codes.access_code_contacts": "a read of the door: the link's debtor's contacts",
     "recupero.channels.access_codes.mask": "pure formatting",
+    "recupero.payments.cards.amount_due_today": "a read of the law position",
+    "recupero.payments.cards.card_payment_confirm": "the provider's word: records as the system actor once paid",
+    "recupero.payments.cards.card_payment_get": "a scoped read (case_q of the actor)",
 }
 
 
@@ -722,3 +726,57 @@ def test_every_role_has_a_scope_and_known_capabilities():
     for role, caps in PERMISSIONS.items():
         assert caps <= ALL_CAPABILITIES, role
     assert json.dumps(sorted(PERMISSIONS[Role.AUDITOR]))  # printable
+
+
+# ------------------------------------------------------------------------------------- the debtor's page
+
+
+def test_every_url_as_a_debtor_on_their_link_with_foreign_ids(world):
+    """A debtor who passed their link's second factor reaches their case with that creditor and nothing else:
+    every debtor page with another case's id (another debtor's, their own debt towards another creditor,
+    another agency's) is 404, no staff page shows anything of theirs or of others, and no POST changes a row."""
+    from recupero.cases.access import access_link_issue
+    from tests import portfolio as b
+
+    own = world.places["x"]
+    same_debtor_other_creditor = b.case(world.tenant, world.creditors["y"], own.case.debtor)
+    _link, token = access_link_issue(tenant=world.tenant, actor=world.users["admin"], case=own.case)
+    client = Client()
+    tail = own.case.debtor.tax_code[-5:]
+    assert client.post(f"/d/{token}/", {"factor": "tax_code", "answer": tail}).status_code == 302
+    assert client.get(f"/d/pratica/{own.case.pk}/").status_code == 200
+    foreign_places = [p for key, p in world.places.items() if key != "x"]
+    forbidden = [m for p in foreign_places for m in p.markers] + [same_debtor_other_creditor.code]
+    case_ids = [p.case.pk for p in foreign_places] + [same_debtor_other_creditor.pk]
+    ids = _ids_for(world, None, writes=True)
+    ids["cases.case"] = case_ids
+    ids["channels.communication"] = [p.letter.pk for p in foreign_places if p.letter]
+    before = _business_fingerprint()
+    failures: list[str] = []
+    for route, pattern in _regex_routes():
+        if route.startswith(("esci/", "d/esci/")):
+            continue
+        debtor_page = route.startswith("d/") and "<int:" in route
+        for path in _fill(route, pattern, ids):
+            for method, response in (("GET", client.get(path)), ("POST", client.post(path, POST_DATA))):
+                failures += _look("debtor", method, path, response, forbidden)
+                if debtor_page and response.status_code not in (404, 405):  # 405: a POST-only page
+                    failures.append(f"debtor {method} {path}: {response.status_code}, not 404")
+                if not route.startswith("d/") and own.case.code in _body(response):
+                    failures.append(f"debtor {method} {path}: a staff page shows their case")
+    assert _business_fingerprint() == before
+    assert failures == [], "\n".join(failures)
+    assert client.get(f"/d/pratica/{own.case.pk}/").status_code == 200  # the walk left the session alive
+
+
+def test_staff_sessions_never_open_a_debtor_page(world):
+    """Every staff role, logged in, gets the "open your link" page (401) on a debtor page of any case."""
+    from recupero.cases.access import access_link_issue
+
+    access_link_issue(tenant=world.tenant, actor=world.users["admin"], case=world.places["x"].case)
+    for role, actor in _role_actors(world):
+        client = _client(actor)
+        for place in world.places.values():
+            response = client.get(f"/d/pratica/{place.case.pk}/")
+            assert response.status_code == 401, (role, response.status_code)
+            assert place.case.code not in _body(response)

@@ -201,6 +201,8 @@ RECUPERO_PUBLIC_URL = os.environ.get("RECUPERO_PUBLIC_URL", "http://127.0.0.1:80
 DEBTOR_ACCESS: dict[str, int] = {}
 # Channel providers (recupero/channels/providers): "fake" sends nothing; "smtp" / "sms_http" are the real adapters.
 _env = os.environ.get
+# The card payments of the debtor's page (payments/providers): only the fake is bundled (it charges nothing).
+RECUPERO_CARD_PAYMENTS = {"backend": os.environ.get("RECUPERO_CARD_BACKEND", "fake")}
 RECUPERO_CHANNELS = {
     "email": {
         "backend": _env("RECUPERO_EMAIL_BACKEND", "fake"),

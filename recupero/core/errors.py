@@ -309,6 +309,11 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         424,
         "Non siamo riusciti a inviare il codice: riprovi tra poco o usi il codice fiscale.",
     ),
+    "payments.nothing_due": (409, "Non risulta nulla da pagare su questa pratica."),
+    "payments.card_unavailable": (
+        424,
+        "Il pagamento con carta non è disponibile in questo momento: riprovi più tardi o paghi con bonifico.",
+    ),
     "access.session_expired": (401, "La sessione è scaduta per inattività: riapra il collegamento."),
     "reporting.token_needs_creditor": (403, "Solo un utente del committente può creare token API."),
     "reporting.token_name": (422, "Dia un nome al token (al massimo 80 caratteri)."),

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 
 from recupero.channels.selectors import communication_get
 from recupero.core.errors import DomainError
-from recupero.core.models import Tenant
 from recupero.web.debtor.page_data import debtor_case_page
+from recupero.web.debtor.pay import epc_qr_svg
 from recupero.web.debtor.session import debtor_required
 
 
@@ -21,10 +21,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     access = request.debtor  # type: ignore[attr-defined]
     try:
-        page = debtor_case_page(actor=access.actor, case_id=case_id)
+        page = debtor_case_page(tenant=access.link.tenant, actor=access.actor, case_id=case_id)
     except DomainError as exc:  # another debtor's or another creditor's case: it does not exist for them
         raise Http404(exc.message) from exc
-    context = {"page": page, "case": page.case, "agency": page.agency, "access": access}
+    context = {
+        "page": page,
+        "case": page.case,
+        "agency": page.agency,
+        "access": access,
+        "qr_svg": epc_qr_svg(page.payment),
+    }
     return render(request, "web/debtor/case.html", context)
 
 
@@ -32,7 +38,7 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 def document(request: HttpRequest, case_id: int, communication_id: int) -> HttpResponse:
     """The PDF of a letter sent on the debtor's case (scoped like every read: their cases only)."""
     access = request.debtor  # type: ignore[attr-defined]
-    tenant = Tenant.objects.get(pk=access.tenant_id)
+    tenant = access.link.tenant
     try:
         comm = communication_get(tenant=tenant, actor=access.actor, communication_id=communication_id)
     except DomainError as exc:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recupero.web.debtor import actions, door, pages
+from recupero.web.debtor import actions, door, pages, pay
 
 app_name = "debtor"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("pratica/<int:case_id>/recapiti/", actions.contact, name="contact"),
     path("pratica/<int:case_id>/canali/", actions.channels, name="channels"),
     path("pratica/<int:case_id>/richiamami/", actions.call_back, name="call_back"),
+    path("pratica/<int:case_id>/carta/", pay.card_start, name="card_start"),
+    path("pratica/<int:case_id>/carta/<int:card_id>/", pay.card, name="card"),
     path("esci/", door.leave, name="leave"),
     path("<str:token>/", door.link_open, name="open"),
     path("<str:token>/codice/", door.code_send, name="code_send"),

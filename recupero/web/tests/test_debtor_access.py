@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -10,7 +12,7 @@ from recupero.cases.access import access_link_issue, access_link_unlock
 from recupero.cases.models import TimelineEvent
 from recupero.core.models import AuditLog
 from recupero.web.backoffice.pages import case_page
-from recupero.web.tests.factories import CF_ROSSI
+from recupero.web.tests.factories import CF_BIANCHI, CF_ROSSI
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,51 @@ def test_the_session_ends_after_ten_idle_minutes(world, client):
         assert client.get(url).status_code == 200
         traveller.shift(601)
         assert client.get(url).status_code == 401
+
+
+def test_the_page_shows_an_epc_qr_that_decodes_to_the_payee_amount_and_reference(world, client):
+    from recupero.payments.domain.epc import Transfer, epc_payload, epc_png
+    from recupero.payments.tests.test_epc import decode
+
+    Tenant = type(world.tenant)
+    Tenant.objects.filter(pk=world.tenant.pk).update(iban="IT60X0542811101000000123456")
+    _l, token = _link(world)
+    page = client.get(_enter(client, token)["Location"])
+    payment = page.context["page"].payment
+    assert 'data-testid="epc-qr"' in page.content.decode() and "<svg" in page.content.decode()
+    text = decode(
+        epc_png(epc_payload(Transfer(payment.beneficiary, payment.iban, payment.amount, payment.reference)))
+    )
+    lines = text.split("\n")
+    assert lines[6] == "IT60X0542811101000000123456"
+    assert lines[7] == f"EUR{page.context['page'].amount_due:.2f}"
+    assert lines[9] == payment.reference and world.cases["rossi_ene"].code in lines[9]
+
+
+def test_paying_by_card_with_the_fake_provider_records_the_payment_and_shows_a_receipt(world, client):
+    from recupero.payments.models import CardPayment, Payment
+
+    _l, token = _link(world, "bianchi_ene")
+    case = world.cases["bianchi_ene"]
+    page = client.get(_enter(client, token, CF_BIANCHI[-5:])["Location"])
+    due = page.context["page"].amount_due
+    assert due == Decimal("80.04")  # 80,00 + 10 days at 1,60% (art. 1284 c.c.)
+    started = client.post(f"/d/pratica/{case.pk}/carta/")
+    card = CardPayment.objects.get()
+    assert started.status_code == 302 and started["Location"].endswith(
+        f"/d/pratica/{case.pk}/carta/{card.pk}/"
+    )
+    assert (card.status, card.amount) == ("started", due)
+    assert 'data-testid="card-confirm"' in client.get(started["Location"]).content.decode()
+    receipt = client.get(client.post(started["Location"])["Location"])
+    card.refresh_from_db()
+    payment = Payment.objects.get(case=case, method="card")
+    assert (card.status, card.payment_id, payment.amount) == ("paid", payment.pk, due)
+    assert 'data-testid="receipt"' in receipt.content.decode()
+    client.post(started["Location"])  # a second confirmation records nothing more
+    assert Payment.objects.filter(case=case, method="card").count() == 1
+    case.refresh_from_db()
+    assert case.status == "paid"
+    after = client.get(f"/d/pratica/{case.pk}/")
+    staff = case_page(tenant=world.tenant, actor=world.users["admin"], case_id=case.pk)
+    assert after.context["page"].amount_due == staff.position.total_due == 0
