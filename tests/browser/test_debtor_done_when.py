@@ -1,5 +1,6 @@
 """Issue 15's "done when", on a phone (390×844): from the personal link printed on a letter the debtor passes
-the check, sees the amount the back-office case page shows (to the cent), proposes a plan that is active on the
+the check, sees the amount the back-office case page shows (to the cent), scans the EPC QR code (IBAN, amount,
+RF reference), proposes a plan that is active on the
 collector's side, contests another case with a document, and wrong codes lock a third link. axe-core (WCAG 2.1
 A/AA) passes on every debtor page visited. Screenshots in test-artifacts/screenshots/debtor-*.png."""
 
@@ -23,6 +24,7 @@ from recupero.parties.models import ContactPoint
 from recupero.parties.services import mandate_create
 from tests import portfolio as b
 from tests.browser.axe import assert_accessible
+from tests.browser.qr import scan_qr
 from tests.factories import TEST_PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,6 +89,13 @@ def test_debtor_plans_contests_and_is_locked_out_on_a_phone(
     phone.locator("[data-testid=amount-due]").wait_for()
     assert_accessible(phone)
     amount = phone.locator("[data-testid=amount-due]").inner_text()
+    # the QR code a banking app scans: the IBAN shown, the amount due today, the RF reference of the causale
+    lines = scan_qr(phone, "[data-testid=epc-qr] svg").split("\n")
+    iban = phone.locator("[data-testid=iban]").inner_text().replace(" ", "").replace("\n", "")
+    rf = phone.locator("[data-testid=reference]").inner_text().split()[-1]
+    euros = amount.replace(" €", "").replace(".", "").replace(",", ".")
+    assert (lines[:4], lines[6], lines[7]) == (["BCD", "002", "1", "SCT"], iban, f"EUR{euros}")
+    assert rf.startswith("RF") and rf in lines
     phone.screenshot(path=str(screenshots / "debtor-case-phone.png"), full_page=True)
     phone.click("[data-testid=act-plan]")
     assert_accessible(phone)
