@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import recupero
 from recupero.cases.models import Assignment, Case
 from recupero.channels.models import Communication
-from recupero.core.domain.roles import PERMISSIONS, Role, matrix_markdown
+from recupero.core.domain.roles import DEBTOR_SELF_SERVICE, PERMISSIONS, Role, matrix_markdown
 from recupero.core.errors import DomainError
 from recupero.core.models import User
 from recupero.core.permissions import SERVICES
@@ -280,6 +280,12 @@ def _service_modules() -> list[str]:
             in {
                 "recupero.imports.returns",
                 "recupero.strategies.desk",
+                # the debtor's own acts (issue 15, part 2)
+                "recupero.arrangements.self_service",
+                "recupero.cases.self_service",
+                "recupero.parties.self_service",
+                "recupero.worklists.self_service",
+                "recupero.strategies.self_service",
                 "recupero.strategies.reminders",
                 "recupero.channels.packs",
                 "recupero.channels.dispute_replies",
@@ -293,6 +299,9 @@ def _service_modules() -> list[str]:
                 "recupero.channels.notices",
                 "recupero.reporting.monthly",
                 "recupero.reporting.push",
+                "recupero.cases.access",
+                "recupero.channels.access_codes",
+                "recupero.payments.cards",
             }
         ):
             names.append(mod.name)
@@ -307,6 +316,12 @@ NOT_SERVICES = {
     "recupero.cases.services.case_move": "inside other services (a visit report moves the case)",
     "recupero.cases.services.claim_outstanding_lower": "inside the intake's commit (a credit note it posted)",
     "recupero.cases.services.case_set_balance": "the ledger's balance refresh, inside its services",
+    "recupero.cases.services.dispute_document_store": "inside dispute_document_add and the debtor's dispute",
+    "recupero.arrangements.services.summary_offer": "inside summary_prepare and the debtor's own plan",
+    "recupero.arrangements.self_service.self_service_draft": "a read: the preview of the debtor's proposal",
+    "recupero.cases.self_service.documents_check": "pure check of uploads before the debtor's dispute writes",
+    "recupero.parties.self_service.channels_parse": "parses a form's channel names (no write)",
+    "recupero.cases.services.prescription_event_append": "inside prescription_event_record and the debtor's plan",
     "recupero.cases.bulk.next_case_seqs": "inside case_open and the intake's commit",
     "recupero.core.services.audit_record": "the audit row of every service",
     "recupero.ledger.services.balance_refresh": "inside the ledger's services",
@@ -363,6 +378,21 @@ NOT_SERVICES = {
     "recupero.ledger.bulk.entries_write": "bulk, inside the intake commit",
     "recupero.ledger.bulk.balances_refresh": "bulk, inside the intake commit",
     "recupero.ledger.bulk.entry_rows_write": "bulk, inside the demo load",
+    # The debtor's door (web/debtor): the token and the second factor are the credentials, no actor yet.
+    "recupero.cases.access.access_verify": "the debtor's authentication itself: returns the debtor principal",
+    "recupero.cases.access.access_open": "the door: audits an opened link, changes nothing",
+    "recupero.cases.access.access_code_issue": "inside channels.access_codes.access_code_send (the door)",
+    "recupero.cases.access.access_policy": "reads the settings",
+    "recupero.cases.access.access_token": "the signed token of a link (pure)",
+    "recupero.cases.access.access_link_state": "the state of a link (pure)",
+    "recupero.cases.access.access_link_by_token": "a read by the token, which is the key",
+    "recupero.cases.access.access_principal": "a read: the principal of a debtor session",
+    "recupero.channels.access_codes.access_code_send": "the door: a one-time code to the debtor's own contact",
+    "recupero.channels.access_codes.access_code_contacts": "a read of the door: the link's debtor's contacts",
+    "recupero.channels.access_codes.mask": "pure formatting",
+    "recupero.payments.cards.amount_due_today": "a read of the law position",
+    "recupero.payments.cards.card_payment_confirm": "the provider's word: records as the system actor once paid",
+    "recupero.payments.cards.card_payment_get": "a scoped read (case_q of the actor)",
 }
 
 
@@ -377,6 +407,12 @@ def test_every_public_service_declares_its_capability():
             if qual not in SERVICES:
                 undeclared.append(qual)
     assert undeclared == [], f"declare with @service(CAPABILITY) or list in NOT_SERVICES: {undeclared}"
+
+
+def _other_debtor(world):  # type: ignore[no-untyped-def]
+    from recupero.core.permissions import debtor_actor
+
+    return debtor_actor(tenant_id=world.other.pk, creditor_id=1, debtor_id=1, link_id=1, case_code="P0")
 
 
 def test_a_role_without_the_capability_changes_nothing(world):
@@ -397,8 +433,10 @@ def test_a_role_without_the_capability_changes_nothing(world):
         with pytest.raises(DomainError):
             fn(tenant=world.tenant, actor=None)
         other_admin = pw._user(world.other, Role.ADMIN, f"admin-b-{qual[-20:]}")
+        # a debtor's own acts: the other agency's actor holding that capability is a debtor principal there
+        other = other_admin if DEBTOR_SELF_SERVICE not in needed else _other_debtor(world)
         with pytest.raises(DomainError) as err:
-            fn(tenant=world.tenant, actor=other_admin)
+            fn(tenant=world.tenant, actor=other)
         assert err.value.code == "tenant.mismatch", qual
         other_admin.delete()
     assert _business_fingerprint() == before
@@ -624,6 +662,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
     "recupero.arrangements.selectors.rules_for": None,
     "recupero.arrangements.selectors.default_rules": None,  # pure
+    "recupero.arrangements.selectors.self_service_offer": None,  # limits of a case reached through case_get
     "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
     "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
     "recupero.arrangements.selectors.draft_json": None,
@@ -717,3 +756,57 @@ def test_every_role_has_a_scope_and_known_capabilities():
     for role, caps in PERMISSIONS.items():
         assert caps <= ALL_CAPABILITIES, role
     assert json.dumps(sorted(PERMISSIONS[Role.AUDITOR]))  # printable
+
+
+# ------------------------------------------------------------------------------------- the debtor's page
+
+
+def test_every_url_as_a_debtor_on_their_link_with_foreign_ids(world):
+    """A debtor who passed their link's second factor reaches their case with that creditor and nothing else:
+    every debtor page with another case's id (another debtor's, their own debt towards another creditor,
+    another agency's) is 404, no staff page shows anything of theirs or of others, and no POST changes a row."""
+    from recupero.cases.access import access_link_issue
+    from tests import portfolio as b
+
+    own = world.places["x"]
+    same_debtor_other_creditor = b.case(world.tenant, world.creditors["y"], own.case.debtor)
+    _link, token = access_link_issue(tenant=world.tenant, actor=world.users["admin"], case=own.case)
+    client = Client()
+    tail = own.case.debtor.tax_code[-5:]
+    assert client.post(f"/d/{token}/", {"factor": "tax_code", "answer": tail}).status_code == 302
+    assert client.get(f"/d/pratica/{own.case.pk}/").status_code == 200
+    foreign_places = [p for key, p in world.places.items() if key != "x"]
+    forbidden = [m for p in foreign_places for m in p.markers] + [same_debtor_other_creditor.code]
+    case_ids = [p.case.pk for p in foreign_places] + [same_debtor_other_creditor.pk]
+    ids = _ids_for(world, None, writes=True)
+    ids["cases.case"] = case_ids
+    ids["channels.communication"] = [p.letter.pk for p in foreign_places if p.letter]
+    before = _business_fingerprint()
+    failures: list[str] = []
+    for route, pattern in _regex_routes():
+        if route.startswith(("esci/", "d/esci/")):
+            continue
+        debtor_page = route.startswith("d/") and "<int:" in route
+        for path in _fill(route, pattern, ids):
+            for method, response in (("GET", client.get(path)), ("POST", client.post(path, POST_DATA))):
+                failures += _look("debtor", method, path, response, forbidden)
+                if debtor_page and response.status_code not in (404, 405):  # 405: a POST-only page
+                    failures.append(f"debtor {method} {path}: {response.status_code}, not 404")
+                if not route.startswith("d/") and own.case.code in _body(response):
+                    failures.append(f"debtor {method} {path}: a staff page shows their case")
+    assert _business_fingerprint() == before
+    assert failures == [], "\n".join(failures)
+    assert client.get(f"/d/pratica/{own.case.pk}/").status_code == 200  # the walk left the session alive
+
+
+def test_staff_sessions_never_open_a_debtor_page(world):
+    """Every staff role, logged in, gets the "open your link" page (401) on a debtor page of any case."""
+    from recupero.cases.access import access_link_issue
+
+    access_link_issue(tenant=world.tenant, actor=world.users["admin"], case=world.places["x"].case)
+    for role, actor in _role_actors(world):
+        client = _client(actor)
+        for place in world.places.values():
+            response = client.get(f"/d/pratica/{place.case.pk}/")
+            assert response.status_code == 401, (role, response.status_code)
+            assert place.case.code not in _body(response)

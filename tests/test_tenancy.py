@@ -224,6 +224,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "recupero.arrangements.selectors.mandate_for": None,  # the mandate of a case already reached
     "recupero.arrangements.selectors.rules_for": None,  # the rules of that mandate
     "recupero.arrangements.selectors.default_rules": None,  # pure: rules from a mandate's columns
+    "recupero.arrangements.selectors.self_service_offer": None,  # limits of a case reached through case_get
     "recupero.arrangements.selectors.amount_due_today": None,  # figures of a case already reached
     "recupero.arrangements.selectors.arrangement_draft": None,  # a computation on a case already reached
     "recupero.arrangements.selectors.draft_json": None,  # formats a draft

@@ -210,8 +210,14 @@ RECUPERO_CHANNEL_COSTS = {
     "task": "0.00",
     **json.loads(os.environ.get("RECUPERO_CHANNEL_COSTS", "{}")),
 }
+# The debtor's personal link (cases.domain.access.AccessPolicy): overrides of its defaults — failures before a
+# link locks (5), failures per client address per hour (20), link validity (180 days), one-time code (10
+# minutes), idle end of the debtor's session (600 s) and its longest life (3600 s).
+DEBTOR_ACCESS: dict[str, int] = {}
 # Channel providers (recupero/channels/providers): "fake" sends nothing; "smtp" / "sms_http" are the real adapters.
 _env = os.environ.get
+# The card payments of the debtor's page (payments/providers): only the fake is bundled (it charges nothing).
+RECUPERO_CARD_PAYMENTS = {"backend": os.environ.get("RECUPERO_CARD_BACKEND", "fake")}
 RECUPERO_CHANNELS = {
     "email": {
         "backend": _env("RECUPERO_EMAIL_BACKEND", "fake"),

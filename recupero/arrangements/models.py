@@ -29,7 +29,9 @@ CHANNEL_CHOICES = [
     ("api", "API"),
     ("cli", "Riga di comando"),
     ("web", "Pagina web"),
+    ("self-service", "Pagina del debitore"),  # proposed and accepted by the debtor alone (issue 15)
 ]
+SELF_SERVICE = "self-service"
 
 
 class ArrangementPolicy(TenantModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +35,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import case_q, check
 from recupero.law.errors import LawError
-from recupero.law.money import ZERO, format_eur, parse_amount
+from recupero.law.money import ZERO, format_eur, parse_amount, round_cents
 from recupero.ledger.position import case_position
 from recupero.ledger.selectors import rate_table
 from recupero.parties.models import Mandate
@@ -207,6 +207,33 @@ def arrangement_draft(*, case: Case, terms: Terms, day: dt.date) -> Draft:
         horizon_days=horizon,
         messages=[DomainError(b.code, **b.params).message for b in found],
     )
+
+
+@dataclass(frozen=True)
+class SelfServiceOffer:
+    """What the debtor's page may offer on a case today: the amount due, the self-service plan band (None: no
+    band covers the amount, only a call back) and the promise's last day."""
+
+    amount_due: Decimal
+    band: limits.PlanBand | None
+    min_down_payment: Decimal
+    promise_until: dt.date
+
+    @property
+    def max_instalments(self) -> int:
+        return self.band.max_instalments if self.band else 0
+
+
+def self_service_offer(*, case: Case, day: dt.date) -> SelfServiceOffer:
+    """For the debtor's page (the case comes from a scoped look-up): the limits it shows next to the form."""
+    mandate = mandate_for(case, day)
+    rules = rules_for(mandate)
+    due, _interest = amount_due_today(case, day)
+    own = replace(rules, plan_bands=limits.self_service_bands(rules))
+    band = limits.plan_band(own, limits.debtor_type(case.debtor.kind), due)
+    least = round_cents(due * band.min_down_payment_percent / Decimal(100)) if band else ZERO
+    horizon = mandate.promise_max_days if mandate else DEFAULT_PROMISE_DAYS
+    return SelfServiceOffer(due, band, least, day + dt.timedelta(days=horizon))
 
 
 def arrangements_visible(*, tenant: Tenant, actor: User) -> QuerySet[Arrangement]:

@@ -289,21 +289,14 @@ def summary_prepare(
     from recupero.arrangements.selectors import mandate_for, rules_for
 
     valid = days if days is not None else rules_for(mandate_for(arrangement.case, today())).acceptance_days
-    text = summary_text(arrangement, list(arrangement.instalments.order_by("number")))
     offered = now()
-    acceptance = Acceptance.objects.create(
+    acceptance, token = summary_offer(
         tenant=tenant,
         arrangement=arrangement,
-        token_hash=f"pending:{secrets.token_hex(8)}",
-        text=text,
-        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
         offered_at=offered,
         deadline=offered + dt.timedelta(days=valid),
         created_by=actor if actor.pk else None,
     )
-    token = summary_token(acceptance)
-    acceptance.token_hash = token_hash(token)
-    acceptance.save(update_fields=["token_hash"])
     timeline_append(
         tenant=tenant,
         actor=actor,
@@ -313,6 +306,25 @@ def summary_prepare(
         data={"arrangement": arrangement.pk, "acceptance": acceptance.pk, "sha256": acceptance.text_sha256},
     )
     audit_record(tenant=tenant, actor=actor, action="arrangement.summary_prepare", obj=acceptance)
+    return acceptance, token
+
+
+def summary_offer(*, tenant: Tenant, arrangement: Arrangement, **fields: Any) -> tuple[Acceptance, str]:
+    """The written summary's row (text, SHA-256, the hash of its link's token) with `fields` (offered_at,
+    deadline, and for the debtor's page the acceptance itself): a building block of `summary_prepare` and of
+    the debtor's own plan (`self_service.py`), which checked their actor. Returns the row and its token."""
+    text = summary_text(arrangement, list(arrangement.instalments.order_by("number")))
+    acceptance = Acceptance.objects.create(
+        tenant=tenant,
+        arrangement=arrangement,
+        token_hash=f"pending:{secrets.token_hex(8)}",
+        text=text,
+        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        **fields,
+    )
+    token = summary_token(acceptance)
+    acceptance.token_hash = token_hash(token)
+    acceptance.save(update_fields=["token_hash"])
     return acceptance, token
 
 

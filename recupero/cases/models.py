@@ -315,3 +315,49 @@ class CaseMessage(TenantModel):
             models.Index(fields=["tenant", "at"], name="case_message_tenant_at"),
         ]
         ordering = ["at", "id"]
+class AccessLink(TenantModel):
+    """The debtor's personal link to their case's page (collegamento personale), printed on every letter, e-mail
+    and SMS: `/d/<token>/` (`domain/access.py` signs it). Expires, can be revoked or reissued (a new nonce), and
+    locks after repeated wrong answers until the agency unlocks it (`cases.access`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_links", db_index=False)
+    nonce = models.CharField(max_length=32)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    last_access_at = models.DateTimeField(null=True, blank=True)
+    # A one-time code sent to a verified phone or e-mail: its digest only, until it expires or is used.
+    otp_digest = models.CharField(max_length=64, blank=True)
+    otp_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "collegamento personale"
+        verbose_name_plural = "collegamenti personali"
+        indexes = [models.Index(fields=["case", "-issued_at"], name="access_link_case")]
+
+    def __str__(self) -> str:
+        return f"collegamento {self.pk} (pratica {self.case_id})"
+
+
+class AccessAttempt(TenantModel):
+    """One answer to a link's second factor, right or wrong, with the client address: the per-address throttle
+    counts the wrong ones of the last hour (`cases.access`)."""
+
+    tenant = tenant_key(db_index=False)
+    link = models.ForeignKey(AccessLink, on_delete=models.CASCADE, related_name="attempts", db_index=False)
+    at = models.DateTimeField()
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    factor = models.CharField(max_length=10)  # tax_code | otp
+    ok = models.BooleanField()
+
+    class Meta:
+        verbose_name = "tentativo di accesso"
+        verbose_name_plural = "tentativi di accesso"
+        indexes = [
+            models.Index(
+                fields=["tenant", "ip", "at"], name="access_attempt_ip", condition=models.Q(ok=False)
+            ),
+            models.Index(fields=["link", "at"], name="access_attempt_link"),
+        ]

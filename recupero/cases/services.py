@@ -279,6 +279,16 @@ def prescription_event_record(
     `when` is a date, or for a PEC delivery the aware date-time of the receipt (read later in Italian time).
     Whether it interrupts is decided by the law engine when the position is computed, not here."""
     require_case(actor, actor_capability(actor, (RECORD_RECEIPTS, EDIT_CASES)), case)
+    return prescription_event_append(
+        tenant=tenant, actor=actor, case=case, kind=kind, when=when, evidence=evidence
+    )
+
+
+def prescription_event_append(
+    *, tenant: Tenant, actor: User, case: Case, kind: str, when: dt.date | dt.datetime, evidence: str = ""
+) -> TimelineEvent:
+    """`prescription_event_record` for a service that checked its own actor on the case (the debtor accepting
+    a plan on their page acknowledges the debt): the event on the timeline and its audit row."""
     if kind not in PRESCRIPTION_EVENT_LABELS:
         raise DomainError("case.bad_event", value=kind)
     if isinstance(when, dt.datetime) and when.tzinfo is None:
@@ -494,6 +504,14 @@ def dispute_document_add(
     if dispute.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     require_case(actor, EDIT_CASES, dispute.case)
+    return dispute_document_store(tenant=tenant, actor=actor, dispute=dispute, name=name, content=content)
+
+
+def dispute_document_store(
+    *, tenant: Tenant, actor: User, dispute: Dispute, name: str, content: bytes
+) -> DisputeDocument:
+    """`dispute_document_add` for a service that checked its own actor on the case (the debtor's page): the
+    checks of the document itself (kind by content, size, count), its storage, timeline and audit."""
     if dispute.status != DisputeStatus.OPEN:
         raise DomainError("dispute.closed")
     if DisputeDocument.objects.filter(dispute=dispute).count() >= MAX_DOCUMENTS:

@@ -86,6 +86,8 @@ def summary_message(comm: Communication, base_url: str | None = None) -> Message
     acceptance = _acceptance_of(comm)
     link = summary_link(acceptance, base_url)
     deadline = f"{acceptance.deadline:%d/%m/%Y}"
+    if acceptance.accepted_at is not None:  # accepted on the debtor's page: the schedule, to keep
+        return _accepted_message(comm, acceptance, link)
     if comm.kind == "sms":
         body = f"Riepilogo del suo accordo (pratica {comm.case.code}): lo legga e accetti entro il {deadline}: {link}"
         return Message("sms", comm.address, body, reference=comm.idempotency_key)
@@ -100,6 +102,21 @@ def summary_message(comm: Communication, base_url: str | None = None) -> Message
         f"Riepilogo dell'accordo – pratica {comm.case.code}",
         comm.idempotency_key,
     )
+
+
+def _accepted_message(comm: Communication, acceptance: Acceptance, link: str) -> Message:
+    assert acceptance.accepted_at is not None
+    when = f"{acceptance.accepted_at:%d/%m/%Y}"
+    if comm.kind == "sms":
+        body = f"Accordo accettato il {when} (pratica {comm.case.code}): scadenze e riepilogo a {link}"
+        return Message("sms", comm.address, body, reference=comm.idempotency_key)
+    body = (
+        f"{acceptance.text}\n\n"
+        f"Ha accettato questo accordo il {when} dalla sua pagina personale: conservi questo messaggio con le "
+        f"scadenze. Il riepilogo resta consultabile a questo indirizzo:\n{link}\n"
+    )
+    subject = f"Il suo accordo di pagamento – pratica {comm.case.code}"
+    return Message(comm.kind, comm.address, body, subject, comm.idempotency_key)
 
 
 def instalment_message(comm: Communication) -> Message:

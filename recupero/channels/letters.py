@@ -19,6 +19,7 @@ from recupero.channels.agreement_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.agreement_texts import summary_letter_parts
 from recupero.channels.dispute_texts import TEMPLATE as DISPUTE_TEMPLATE
 from recupero.channels.dispute_texts import dispute_reply_parts
+from recupero.channels.access_links import access_url
 from recupero.channels.documents.data import (
     Agency,
     Amounts,
@@ -220,6 +221,7 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
             beneficiary=beneficiary,
             deadline=letter_date + dt.timedelta(days=PAYMENT_TERM_DAYS),
             rf_reference=printable(creditor_reference(case.code)),
+            online_url=access_url(comm),  # the debtor's personal page (channels.access_links)
         ),
         registered=comm.kind == CommKind.REGISTERED,
         prior_contacts=prior_contacts(comm, before=letter_date),

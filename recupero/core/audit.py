@@ -8,6 +8,8 @@ and `audit_shown` does nothing: those are audited by the service they call.
 
 Who leaves a row:
 - a creditor's user, for every response that showed any debtor or case (lists, search, queues, documents, API);
+- a debtor on their personal page (`web/debtor`, the principal of their link), for every response that showed
+  their case;
 - an agency user, for every case they open (case page, case API detail, case document): `opened=True`. Lists
   and queues of agency users are their daily work on the agency's own portfolio and are not logged one by one.
 """
@@ -81,7 +83,7 @@ def must_record(role: str, shown: Shown) -> bool:
     """The one rule: creditor users for anything shown, agency users for a case they opened."""
     if shown.empty:
         return False
-    return role == Role.CREDITOR_USER or shown.opened
+    return role in (Role.CREDITOR_USER, Role.DEBTOR) or shown.opened
 
 
 def record_shown(*, tenant: Tenant, actor: User, shown: Shown, method: str, path: str) -> None:
@@ -120,7 +122,9 @@ class AuditShownMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with collecting() as shown:
             response = self.get_response(request)
-            user = getattr(request, "user", None)
+            # A debtor on their own page (web/debtor) is not a logged-in user: their principal is the actor.
+            debtor = getattr(request, "debtor", None)
+            user = debtor.actor if debtor is not None else getattr(request, "user", None)
             if (
                 200 <= response.status_code < 300
                 and user is not None

@@ -222,6 +222,34 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         422,
         "Stralcio in {value} rate: il mandato ne consente al massimo {limit}.",
     ),
+    # The debtor's own page: what they do there (issue 15, part 2)
+    "arrangement.self_service.kind": (
+        422,
+        "Dalla pagina personale si può proporre un piano di rientro o una data di pagamento.",
+    ),
+    "arrangement.self_service.beyond": (
+        422,
+        "La proposta va oltre quanto si può concordare online ({details}). Può chiedere di essere richiamato: "
+        "un operatore valuterà con lei un piano diverso.",
+    ),
+    "arrangement.self_service.promise_open": (
+        409,
+        "C'è già un impegno in corso per questa pratica ({kind}): per cambiarlo chieda di essere richiamato.",
+    ),
+    "debtor.bad_channel": (422, "Canale non previsto: «{value}»."),
+    "debtor.channel_required": (
+        422,
+        "Il canale «{channel}» serve alle comunicazioni previste dalla legge e non si può rifiutare.",
+    ),
+    "debtor.bad_window": (
+        422,
+        "Fascia oraria non valida: indichi un giorno e un orario tra {start} e {end} in cui si può chiamare.",
+    ),
+    "debtor.callback_open": (
+        409,
+        "Una richiesta di essere richiamato è già in attesa per il {date}: la chiameremo nella fascia scelta.",
+    ),
+    "debtor.text_too_long": (422, "Il testo supera i {limit} caratteri."),
     # Disputes, the verification pack and the collector's desk (issue 12)
     "dispute.already_open": (409, "La pratica {case} ha già una contestazione aperta."),
     "dispute.closed": (409, "La contestazione è già chiusa."),
@@ -253,8 +281,42 @@ CATALOGUE: dict[str, tuple[int, str]] = {
     "desk.bad_assignee": (422, "Assegnatario non valido: scelga un operatore o una squadra dell'agenzia."),
     "desk.nothing_selected": (422, "Nessuna attività aperta corrisponde ai filtri scelti."),
     "desk.guard": (409, "Comunicazione non inviata: {reason}."),
+    "desk.channel_refused": (409, "Il debitore ha chiesto di non essere contattato per «{channel}»."),
     "desk.no_address": (422, "Il debitore non ha un recapito valido per il canale «{channel}»."),
     "desk.bad_template": (422, "Modello non previsto per il canale scelto: «{value}»."),
+    "access.invalid": (404, "Collegamento non valido: controlli di averlo copiato per intero dalla lettera."),
+    "access.closed": (
+        410,
+        "Questo collegamento è scaduto o è stato sostituito: usi quello dell'ultima comunicazione ricevuta o "
+        "contatti l'agenzia.",
+    ),
+    "access.locked": (
+        423,
+        "Collegamento bloccato dopo troppi tentativi errati: contatti l'agenzia per riaprirlo.",
+    ),
+    "access.wrong": (422, "Codice errato: le restano {left} tentativi."),
+    "access.throttled": (
+        429,
+        "Troppi tentativi errati da questo indirizzo: riprovi più tardi o contatti l'agenzia.",
+    ),
+    "access.no_contact": (
+        422,
+        "Nessun telefono o e-mail verificato a cui inviare il codice: usi il codice fiscale o contatti l'agenzia.",
+    ),
+    "access.code_recent": (
+        429,
+        "Un codice è appena stato inviato: attenda {seconds} secondi prima di chiederne un altro.",
+    ),
+    "access.code_not_sent": (
+        424,
+        "Non siamo riusciti a inviare il codice: riprovi tra poco o usi il codice fiscale.",
+    ),
+    "payments.nothing_due": (409, "Non risulta nulla da pagare su questa pratica."),
+    "payments.card_unavailable": (
+        424,
+        "Il pagamento con carta non è disponibile in questo momento: riprovi più tardi o paghi con bonifico.",
+    ),
+    "access.session_expired": (401, "La sessione è scaduta per inattività: riapra il collegamento."),
     "reporting.token_needs_creditor": (403, "Solo un utente del committente può creare token API."),
     "reporting.token_name": (422, "Dia un nome al token (al massimo 80 caratteri)."),
     "reporting.webhook_url": (422, "Indirizzo del webhook non valido: serve un URL http(s) completo."),

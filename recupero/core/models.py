@@ -26,6 +26,9 @@ class Tenant(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     licence = models.CharField("licenza art. 115 TULPS", max_length=120, blank=True)
     iban = models.CharField(max_length=34, blank=True)
+    # What the debtor's page says under "who to call and when" (web/debtor).
+    email = models.EmailField("e-mail per i debitori", blank=True)
+    office_hours = models.CharField("orari per il pubblico", max_length=120, blank=True)
 
     class Meta:
         verbose_name = "agenzia"

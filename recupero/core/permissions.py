@@ -22,6 +22,7 @@ from recupero.core.domain.roles import (
     SCOPE_ASSIGNED_CREDITORS,
     SCOPE_LEGAL,
     SCOPE_OWN_CREDITOR,
+    SCOPE_OWN_DEBTS,
     Role,
     can,
 )
@@ -49,11 +50,29 @@ def is_system(actor: User) -> bool:
     return actor.role == Role.SYSTEM.value and actor.pk is None
 
 
+def debtor_actor(*, tenant_id: int, creditor_id: int, debtor_id: int, link_id: int, case_code: str) -> User:
+    """The debtor who opened a personal link and passed its second factor (`cases.access`): an unsaved user with
+    the `debtor` role, scoped to the cases of *that debtor with that creditor* — never their debts with other
+    creditors of the agency — and never able to log in. Audit rows record no user id; they name the link."""
+    actor = User(
+        username=f"debitore:{case_code}", role=Role.DEBTOR.value, tenant_id=tenant_id, is_active=True
+    )
+    actor.creditor_id = creditor_id
+    actor.debtor_id = debtor_id  # type: ignore[attr-defined]
+    actor.access_link_id = link_id  # type: ignore[attr-defined]
+    actor.set_unusable_password()
+    return actor
+
+
+def is_debtor(actor: User) -> bool:
+    return actor.role == Role.DEBTOR.value and actor.pk is None
+
+
 def require(actor: User | None, permission: str) -> None:
     if not isinstance(actor, User) or not actor.is_active or not can(actor.role, permission):
         raise DomainError("auth.forbidden")
-    if actor.role == Role.SYSTEM.value and actor.pk is not None:
-        raise DomainError("auth.forbidden")  # a stored user can never hold the system role
+    if actor.role in (Role.SYSTEM.value, Role.DEBTOR.value) and actor.pk is not None:
+        raise DomainError("auth.forbidden")  # a stored user can never hold the system or debtor role
 
 
 def require_tenant(tenant: Tenant | int, actor: User) -> None:
@@ -80,9 +99,18 @@ def creditor_ids(actor: User) -> frozenset[int] | None:
             cached = frozenset(actor.consulted_creditors.values_list("id", flat=True))  # type: ignore[attr-defined]
             actor._scope_creditors = cached  # type: ignore[attr-defined]
         return cached
-    if scope == SCOPE_LEGAL:
-        return None
+    if scope in (SCOPE_LEGAL, SCOPE_OWN_DEBTS):
+        # A debtor reaches no creditor as such (no list, no batch): only their own cases, through case_q.
+        return frozenset() if scope == SCOPE_OWN_DEBTS else None
     return None
+
+
+def _own_debts(actor: User) -> tuple[int, int]:
+    """(debtor id, creditor id) of a debtor principal; a debtor-role user without them reaches nothing."""
+    debtor_id, creditor_id = getattr(actor, "debtor_id", None), actor.creditor_id
+    if not debtor_id or not creditor_id or actor.pk is not None:
+        return (0, 0)
+    return (int(debtor_id), int(creditor_id))
 
 
 def case_q(actor: User, prefix: str = "") -> Q:
@@ -92,6 +120,9 @@ def case_q(actor: User, prefix: str = "") -> Q:
         return Q(pk__in=[])
     if scope == SCOPE_LEGAL:
         return Q(**{f"{prefix}status": LEGAL_STATUS})
+    if scope == SCOPE_OWN_DEBTS:
+        debtor_id, creditor_id = _own_debts(actor)
+        return Q(**{f"{prefix}debtor_id": debtor_id, f"{prefix}creditor_id": creditor_id})
     ids = creditor_ids(actor)
     if ids is None:
         return Q()
@@ -101,16 +132,18 @@ def case_q(actor: User, prefix: str = "") -> Q:
 def creditor_q(actor: User, field: str = "pk") -> Q:
     """The creditors the actor may see (a lawyer sees none: legal cases are reached through the cases)."""
     scope = CASE_SCOPE.get(Role(actor.role))
-    if scope == SCOPE_LEGAL:
+    if scope in (SCOPE_LEGAL, SCOPE_OWN_DEBTS):
         return Q(**{f"{field}__in": []})
     ids = creditor_ids(actor)
     return Q() if ids is None else Q(**{f"{field}__in": sorted(ids)})
 
 
-def in_case_scope(actor: User, *, creditor_id: int, status: str) -> bool:
+def in_case_scope(actor: User, *, creditor_id: int, status: str, debtor_id: int | None = None) -> bool:
     scope = CASE_SCOPE.get(Role(actor.role))
     if scope == SCOPE_LEGAL:
         return status == LEGAL_STATUS
+    if scope == SCOPE_OWN_DEBTS:
+        return debtor_id is not None and (debtor_id, creditor_id) == _own_debts(actor)
     ids = creditor_ids(actor)
     return ids is None or creditor_id in ids
 
@@ -118,14 +151,16 @@ def in_case_scope(actor: User, *, creditor_id: int, status: str) -> bool:
 def require_case(actor: User, permission: str, case: Any) -> None:
     """The actor may do `permission` on this case (tenant and scope); out of scope looks like not found."""
     check(actor, permission, case.tenant_id)
-    if not in_case_scope(actor, creditor_id=case.creditor_id, status=case.status):
+    if not in_case_scope(actor, creditor_id=case.creditor_id, status=case.status, debtor_id=case.debtor_id):
         raise DomainError("auth.not_found")
 
 
 def require_creditor(actor: User, permission: str, creditor_id: int, tenant_id: int) -> None:
     check(actor, permission, tenant_id)
     ids = creditor_ids(actor)
-    if CASE_SCOPE.get(Role(actor.role)) == SCOPE_LEGAL or (ids is not None and creditor_id not in ids):
+    if CASE_SCOPE.get(Role(actor.role)) in (SCOPE_LEGAL, SCOPE_OWN_DEBTS) or (
+        ids is not None and creditor_id not in ids
+    ):
         raise DomainError("auth.not_found")
 
 

@@ -29,6 +29,7 @@ from recupero.core.models import Tenant, User
 from recupero.core.permissions import system_actor
 from recupero.core.seed import tenant_seed, user_creditor_set, users_seed
 from recupero.core.services import audit_record
+from recupero.demo.access import DemoLink, demo_links
 from recupero.demo.arrangements import arrangement_policies
 from recupero.demo.desk import desk_demo
 from recupero.demo.domain.plan import CREDITORS, AssignmentPlan, CreditorPlan, assignments_for
@@ -75,6 +76,7 @@ class LoadResult:
     per_table: dict[str, int] = field(default_factory=dict)
     vendor: str = ""
     skipped: bool = False
+    link: DemoLink | None = None  # a debtor's personal link to try (recupero/demo/access.py)
 
     @property
     def rows_per_second(self) -> float:
@@ -171,6 +173,8 @@ def _setup(seed: int) -> tuple[Tenant, dict[str, User], list[CreditorRef], int]:
         address="Via Giuseppe Mazzini 12, 20123 Milano (MI)",
         pec="recupero-demo@legalmail.it",
         phone="+390287654321",
+        email="assistenza@recupero-demo.it",
+        office_hours="lun–ven 9:00–18:00, sab 9:00–13:00",
         licence="Licenza art. 115 TULPS n. 2187/2019 rilasciata dalla Questura di Milano",
         iban="IT60X0542811101000000123456",  # the collection account (payments.demo registers it)
     )
@@ -320,6 +324,7 @@ def demo_load(
         )
         if bank_statement:  # the collection account and a month's bank statement (recupero/demo/payments.py)
             demo_payments(tenant)
+        link = demo_links(tenant)  # the debtors' personal links of the first cases (recupero/demo/access.py)
     _analyze(bulk.vendor)
     seconds = time.perf_counter() - started
     return LoadResult(
@@ -329,6 +334,7 @@ def demo_load(
         rows=total,
         per_table={"setup": setup_rows, **bulk.per_table},
         vendor=bulk.vendor,
+        link=link,
     )
 
 

@@ -22,7 +22,9 @@ CONTACTS = ContactPoint._meta.db_table
 DEBTOR_COLUMNS = columns_of(Debtor)
 CONTACT_COLUMNS = columns_of(ContactPoint)
 # the demo's generated rows leave the intake's identity fields and the country to their database defaults
-DEMO_DEBTOR_COLUMNS = columns_of(Debtor, omit=("country", "other_tax_id", "identity_status", "identity_key"))
+DEMO_DEBTOR_COLUMNS = columns_of(
+    Debtor, omit=("country", "other_tax_id", "identity_status", "identity_key", "channels_refused")
+)
 DEMO_CONTACT_COLUMNS = columns_of(ContactPoint, omit=("country",))
 
 
@@ -69,6 +71,7 @@ def debtors_write(
         pl.col("other_tax_id").fill_null(""),
         "identity_status",
         pl.col("identity_key").fill_null(""),
+        _lit(0, pl.Int64).alias("channels_refused"),  # nothing refused until the debtor says so
         search_name(company, last, first).alias("search_name"),
         _lit(created_at).alias("created_at"),
     )

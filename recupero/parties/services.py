@@ -196,6 +196,37 @@ def contact_add(
     if debtor.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     _require_debtor(actor, debtor, (EDIT_CASES, COMMIT_IMPORTS))
+    point = _contact_point(kind, value, cap, province, country)
+    contact, created = _contact_store(tenant, debtor, point, municipality, source, status)
+    if created:
+        audit_record(
+            tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value}
+        )
+    return contact, created
+
+
+def _contact_store(
+    tenant: Tenant, debtor: Debtor, point: ContactPoint, municipality: str, source: str, status: str
+) -> tuple[ContactPoint, bool]:
+    """The checked point (`_contact_point`) stored once per debtor, kind and value: (point, created)."""
+    return ContactPoint.objects.get_or_create(
+        tenant=tenant,
+        debtor=debtor,
+        kind=point.kind,
+        value=point.value,
+        defaults={
+            "cap": point.cap,
+            "municipality": municipality,
+            "province": point.province,
+            "country": point.country,
+            "source": source,
+            "status": status,
+        },
+    )
+
+
+def _contact_point(kind: ContactKind, value: str, cap: str, province: str, country: str) -> ContactPoint:
+    """The checked and normalized fields of a new point (unsaved): bad input raises, nothing is written."""
     normalized = _contact_value(kind, value)
     country = country.strip().upper()
     if kind == ContactKind.ADDRESS and country != "IT":
@@ -208,25 +239,13 @@ def contact_add(
             raise DomainError("party.bad_cap", value=cap)
         if not cap_matches_province(cap, province):
             raise DomainError("party.cap_province_mismatch", cap=cap, province=province)
-    contact, created = ContactPoint.objects.get_or_create(
-        tenant=tenant,
-        debtor=debtor,
+    return ContactPoint(
         kind=kind.value,
         value=normalized,
-        defaults={
-            "cap": cap,
-            "municipality": municipality,
-            "province": province,
-            "country": country if kind == ContactKind.ADDRESS else "IT",
-            "source": source,
-            "status": status,
-        },
+        cap=cap,
+        province=province,
+        country=country if kind == ContactKind.ADDRESS else "IT",
     )
-    if created:
-        audit_record(
-            tenant=tenant, actor=actor, action="contact.add", obj=contact, details={"kind": kind.value}
-        )
-    return contact, created
 
 
 @service(*CONTACT_MARKERS)

@@ -164,3 +164,40 @@ class Payment(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.value_date} {self.amount} €"
+
+
+class CardPayment(TenantModel):
+    """A debtor's card payment from their page: started at the provider, then paid (a `Payment` with method
+    card, recorded when the provider confirms) or failed. The receipt the debtor sees is this row."""
+
+    class Status(models.TextChoices):
+        STARTED = "started", "Avviato"
+        PAID = "paid", "Pagato"
+        FAILED = "failed", "Non riuscito"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    amount = money_field()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.STARTED)
+    provider = models.CharField(max_length=20)
+    session_id = models.CharField(max_length=120, blank=True)
+    transaction_id = models.CharField(max_length=120, blank=True)
+    payment = models.OneToOneField(
+        "Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="card_payment"
+    )
+    error = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pagamento con carta"
+        verbose_name_plural = "pagamenti con carta"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "session_id"],
+                name="card_session_unique",
+                condition=~models.Q(session_id=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"carta {self.pk} ({self.get_status_display()})"

@@ -43,7 +43,7 @@ from recupero.ledger.position import case_position
 from recupero.ledger.selectors import case_balances
 from recupero.ledger.services import Line, entry_post
 from recupero.parties.models import ContactPoint
-from recupero.strategies.domain.guards import case_guard, usable
+from recupero.strategies.domain.guards import case_guard, refused, usable
 from recupero.strategies.domain.model import Channel
 from recupero.strategies.domain.snapshot import CaseSnapshot, Contacts
 from recupero.strategies.domain.snapshot import ContactPoint as SnapPoint
@@ -215,7 +215,8 @@ def _snapshot(case: Case, points: list[ContactPoint], day: dt.date) -> CaseSnaps
         deadline = prescription.deadline if prescription else None
     except LawError:
         deadline = None
-    contacts = Contacts.from_points(SnapPoint(p.kind, p.status in _USABLE, True) for p in points)
+    refusals = case.debtor.channels_refused  # the debtor's own choice on their page
+    contacts = Contacts.from_points((SnapPoint(p.kind, p.status in _USABLE, True) for p in points), refusals)
     first_due = case.first_due_on or case.opened_on
     return CaseSnapshot(
         case.pk,
@@ -249,6 +250,8 @@ def message_adhoc(*, tenant: Tenant, actor: User, case: Case, kind: str, templat
     if stop is not None:
         raise DomainError("desk.guard", reason=GUARD_LABELS.get(stop.reason, stop.reason))
     channel = _CHANNEL[kind]
+    if refused(channel, snapshot.contacts):
+        raise DomainError("desk.channel_refused", channel=kind)
     if not usable(channel, snapshot.contacts):
         raise DomainError("desk.no_address", channel=kind)
     candidates = [p for p in points if p.kind in _POINT_KIND[kind] and p.status in _USABLE]

@@ -18,7 +18,8 @@ from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.domain.roles import SEND_COMMUNICATIONS
 from recupero.core.models import Tenant, User
 from recupero.core.permissions import case_q, service
-from recupero.parties.models import ContactPoint
+from recupero.parties.domain.consents import is_refused
+from recupero.parties.models import ContactPoint, Debtor
 
 REMINDER_DAYS = 3  # a reminder goes this many days before the instalment falls due
 _USABLE = ("valid", "unverified")
@@ -27,13 +28,19 @@ _CHANNELS = (("email", "email"), ("mobile", "sms"))
 
 
 def _points(tenant: Tenant, debtor_ids: set[int]) -> dict[int, ContactPoint]:
-    """The point each debtor is written to: a valid before an unverified one, e-mail before mobile."""
+    """The point each debtor is written to: a valid before an unverified one, e-mail before mobile, never by a
+    channel the debtor refused on their page (parties.domain.consents)."""
     rank = {kind: i for i, (kind, _) in enumerate(_CHANNELS)}
     rows = ContactPoint.objects.filter(
         tenant=tenant, debtor_id__in=debtor_ids, kind__in=rank, status__in=_USABLE
     ).order_by("id")
+    refusals = dict(
+        Debtor.objects.filter(pk__in=debtor_ids, channels_refused__gt=0).values_list("pk", "channels_refused")
+    )
     best: dict[int, ContactPoint] = {}
     for p in rows:
+        if is_refused(refusals.get(p.debtor_id, 0), dict(_CHANNELS)[p.kind]):
+            continue
         here = best.get(p.debtor_id)
         if here is None or (rank[p.kind], p.status != "valid") < (rank[here.kind], here.status != "valid"):
             best[p.debtor_id] = p

@@ -20,5 +20,6 @@ urlpatterns = [
         "accordo/<str:token>/", arrangement_accept, name="arrangement_accept"
     ),  # the debtor's link, no login
     path("portale/", include("recupero.web.portal.urls")),
+    path("d/", include("recupero.web.debtor.urls")),  # the debtor's personal page (link + second factor)
     path("", include("recupero.web.backoffice.urls")),
 ]

@@ -10,7 +10,11 @@ The rules, as stored (JSON) and as read here:
   fit gives `max_discount_percent`; `settlement_max_instalments` caps a settlement paid in parts;
 - `approval_days` (a proposal not decided by then expires), `grace_days` (a payment is on time up to the due
   date plus these days), `missed_to_break` (missed instalments that break a plan), `interest` (waived | frozen |
-  running), `acceptance_days` (how long the written summary's link stays valid), `reminder_days`.
+  running), `acceptance_days` (how long the written summary's link stays valid), `reminder_days`;
+- `self_service`: `{"plan_bands": [...]}` — the bands of a plan the debtor sets up alone on their page
+  (accepted at once, never sent for approval). Left out, each collector band halved: half the instalments and
+  the months (at least one), at least a 10 % down payment. A self-service plan must fit both its own band and
+  the collector's (`self_service_breaches`), so it is never looser than what a collector may grant.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class Rules:
     interest: str = "frozen"
     acceptance_days: int = 15
     reminder_days: int = 3
+    # The debtor's own page: None → derived from `plan_bands` (`self_service_bands`).
+    self_service_plan_bands: tuple[PlanBand, ...] | None = None
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -69,17 +75,8 @@ def _dec(value: Any) -> Decimal | None:
 
 def rules_from_data(data: dict[str, Any], defaults: Rules = Rules()) -> Rules:
     """Rules from the stored JSON; a key left out keeps the default (the mandate's own figures)."""
-    plan = tuple(
-        PlanBand(
-            debtor=b.get("debtor", ANY),
-            max_amount=_dec(b.get("max_amount")),
-            max_instalments=int(b.get("max_instalments", 12)),
-            max_months=int(b.get("max_months", 12)),
-            min_instalment=_dec(b.get("min_instalment")) or ZERO,
-            min_down_payment_percent=_dec(b.get("min_down_payment_percent")) or ZERO,
-        )
-        for b in data.get("plan_bands", [])
-    )
+    plan = _plan_bands(data.get("plan_bands", []))
+    own = _plan_bands((data.get("self_service") or {}).get("plan_bands", []))
     settlement = tuple(
         SettlementBand(
             max_age_days=b.get("max_age_days"),
@@ -105,7 +102,40 @@ def rules_from_data(data: dict[str, Any], defaults: Rules = Rules()) -> Rules:
         defaults,
         plan_bands=plan or defaults.plan_bands,
         settlement_bands=settlement or defaults.settlement_bands,
+        self_service_plan_bands=own or defaults.self_service_plan_bands,
         **scalars,
+    )
+
+
+def _plan_bands(rows: list[dict[str, Any]]) -> tuple[PlanBand, ...]:
+    return tuple(
+        PlanBand(
+            debtor=b.get("debtor", ANY),
+            max_amount=_dec(b.get("max_amount")),
+            max_instalments=int(b.get("max_instalments", 12)),
+            max_months=int(b.get("max_months", 12)),
+            min_instalment=_dec(b.get("min_instalment")) or ZERO,
+            min_down_payment_percent=_dec(b.get("min_down_payment_percent")) or ZERO,
+        )
+        for b in rows
+    )
+
+
+SELF_SERVICE_MIN_DOWN_PERCENT = Decimal("10")
+
+
+def self_service_bands(rules: Rules) -> tuple[PlanBand, ...]:
+    """The bands of the debtor's own page: as set in the policy, else each collector band halved."""
+    if rules.self_service_plan_bands:
+        return rules.self_service_plan_bands
+    return tuple(
+        replace(
+            band,
+            max_instalments=max(1, band.max_instalments // 2),
+            max_months=max(1, band.max_months // 2),
+            min_down_payment_percent=max(band.min_down_payment_percent, SELF_SERVICE_MIN_DOWN_PERCENT),
+        )
+        for band in rules.plan_bands
     )
 
 
@@ -206,6 +236,19 @@ def breaches(rules: Rules, proposal: Proposal) -> list[Breach]:
     if proposal.kind is Kind.SETTLEMENT:
         return _settlement_breaches(rules, proposal)
     return []
+
+
+def self_service_breaches(rules: Rules, proposal: Proposal) -> list[Breach]:
+    """What keeps a proposal made by the debtor alone from being accepted at once: only plans (a settlement is a
+    discount, always a person's decision), within the self-service band AND the collector's (one breach per
+    code, the self-service band's figures first). Empty: accepted at once."""
+    if proposal.kind is Kind.PROMISE:
+        return []
+    if proposal.kind is not Kind.PLAN:
+        return [Breach("arrangement.self_service.kind")]
+    own = _plan_breaches(replace(rules, plan_bands=self_service_bands(rules)), proposal)
+    seen = {b.code for b in own}
+    return own + [b for b in _plan_breaches(rules, proposal) if b.code not in seen]
 
 
 def promise_refusal(

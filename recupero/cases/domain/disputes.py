@@ -16,6 +16,8 @@ class DisputeReason(StrEnum):
     NOT_RECEIVED = "not_received"  # goods or service not received
     NOT_THE_DEBTOR = "not_the_debtor"
     PRESCRIBED = "prescribed"
+    # the debtor asks for the documents proving the debt (verifica del debito) before paying or contesting
+    VERIFICATION = "verification"
     OTHER = "other"
 
 
@@ -25,6 +27,7 @@ REASON_LABELS = {
     DisputeReason.NOT_RECEIVED: "Bene o servizio non ricevuto",
     DisputeReason.NOT_THE_DEBTOR: "Non è il debitore",
     DisputeReason.PRESCRIBED: "Credito prescritto",
+    DisputeReason.VERIFICATION: "Richiesta di verifica del debito",
     DisputeReason.OTHER: "Altro",
 }
 

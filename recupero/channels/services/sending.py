@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from recupero.channels.access_links import links_attach
 from recupero.channels.agreement_texts import INSTALMENT_TEMPLATES, instalment_message, summary_message
 from recupero.channels.agreement_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.documents.render import (
@@ -52,6 +53,8 @@ def communications_send(
         .order_by("id")
     )
     counts: dict[str, int] = {}
+    if comms:  # every message carries the debtor's personal link (channels.access_links)
+        links_attach(actor, comms[0].tenant, comms)
     letters = [c for c in comms if c.kind in (CommKind.LETTER, CommKind.REGISTERED)]
     if letters:
         _letters_send(actor, letters, on)

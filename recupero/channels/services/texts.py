@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from recupero.cases.models import Case
+from recupero.channels.access_links import access_url
 from recupero.channels.domain.states import KIND_LABELS, CommKind
 from recupero.channels.models import Communication
 from recupero.channels.payee import payee_account
@@ -33,19 +34,23 @@ EMAIL_TEXTS = {
         "Promemoria di pagamento – pratica {code}",
         "Gentile {name},\n\nle ricordiamo che risulta ancora da saldare l'importo di {amount} € dovuto a "
         "{creditor} (pratica {code}).\nSe ha già provveduto, non tenga conto di questo messaggio.\n\n"
-        "Può pagare con bonifico sull'IBAN {iban} indicando come causale {code}.\n\nCordiali saluti\n{agency}",
+        "Può pagare con bonifico sull'IBAN {iban} indicando come causale {code}.\n{link_line}\nCordiali saluti\n"
+        "{agency}",
     ),
     "courtesy": (
         "Sollecito di cortesia – pratica {code}",
         "Gentile {name},\n\nper conto di {creditor} le segnaliamo fatture non pagate per {amount} € "
         "(pratica {code}).\nLa preghiamo di provvedere al pagamento con bonifico sull'IBAN {iban}, causale {code}."
-        "\n\nPer qualsiasi chiarimento siamo a sua disposizione.\n\nCordiali saluti\n{agency}",
+        "\n{link_line}\nPer qualsiasi chiarimento siamo a sua disposizione.\n\nCordiali saluti\n{agency}",
     ),
 }
-SMS_TEXT = "{creditor}: risultano da pagare {amount} EUR (pratica {code}). IBAN {iban}, causale {code}. Info: {phone}"
+SMS_TEXT = (
+    "{creditor}: risultano da pagare {amount} EUR (pratica {code}). IBAN {iban}, causale {code}. Info: {phone}"
+    "{link_sms}"
+)
 PEC_TEXT = (
-    "Gentile {name},\n\nin allegato la comunicazione relativa alla pratica {code} per conto di {creditor}.\n\n"
-    "Cordiali saluti\n{agency}"
+    "Gentile {name},\n\nin allegato la comunicazione relativa alla pratica {code} per conto di {creditor}.\n"
+    "{link_line}\nCordiali saluti\n{agency}"
 )
 
 
@@ -62,4 +67,19 @@ def _fields(comm: Communication) -> dict[str, str]:
         "iban": payee_account(case, comm.tenant)[0],
         "agency": comm.tenant.name,
         "phone": comm.tenant.phone or case.creditor.contact_phone,
+        **_link_fields(access_url(comm)),
+    }
+
+
+def _link_fields(url: str) -> dict[str, str]:
+    """The personal link in the texts: a paragraph of the e-mail and PEC, the tail of the SMS ("" without)."""
+    if not url:
+        return {"link": "", "link_line": "", "link_sms": ""}
+    return {
+        "link": url,
+        "link_line": (
+            f"\nVeda la pratica, il calcolo dell'importo e come pagare nella sua pagina personale:\n{url}\n"
+            "(le chiederemo le ultime 5 cifre del suo codice fiscale o partita IVA)\n"
+        ),
+        "link_sms": f" Pratica e pagamento: {url}",
     }

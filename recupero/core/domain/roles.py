@@ -27,6 +27,9 @@ class Role(StrEnum):
     # The worker and the command line acting for the agency (daily run, receipts, intake from a shell): never a
     # person, never logged in, audited as "sistema".
     SYSTEM = "system"
+    # A debtor who opened the personal link of a letter and passed its second factor: never a stored user,
+    # scoped to their own cases with the creditor of that link (`core.permissions.debtor_actor`).
+    DEBTOR = "debtor"
 
 
 ROLE_LABELS = {
@@ -39,6 +42,7 @@ ROLE_LABELS = {
     Role.AUDITOR: "Revisore",
     Role.CREDITOR_USER: "Utente committente",
     Role.SYSTEM: "Sistema",
+    Role.DEBTOR: "Debitore (pagina personale)",
 }
 
 # Capabilities. The string is the stable name (audit rows and tests use it).
@@ -77,6 +81,11 @@ MONTHLY_REPORT = "reporting.monthly_report"  # a creditor's monthly report by e-
 # A creditor's own system pushes assignments and direct payments through the API (the agency's intake and
 # payments services do the work, for that creditor only).
 PUSH_INTEGRATION = "reporting.push"
+# The debtor's own acts on their page (pay by card, propose a plan, contest, correct a contact): never a staff
+# capability, so a staff role cannot reach these services by mistake.
+DEBTOR_SELF_SERVICE = "debtor.self_service"
+# The agency's hand on a debtor's personal link: unlock it after failed attempts, reissue or revoke it.
+MANAGE_ACCESS_LINKS = "cases.manage_access"
 
 CAPABILITY_LABELS = {
     VIEW_CASES: "vedere le pratiche",
@@ -111,16 +120,28 @@ CAPABILITY_LABELS = {
     CASE_MESSAGES: "scrivere nei messaggi della pratica tra committente e agenzia",
     MONTHLY_REPORT: "programmare il report mensile del committente via e-mail",
     PUSH_INTEGRATION: "inviare affidi e pagamenti diretti dal sistema del committente",
+    DEBTOR_SELF_SERVICE: "agire sulla propria pratica dalla pagina personale",
+    MANAGE_ACCESS_LINKS: "sbloccare, riemettere o revocare i collegamenti personali dei debitori",
 }
 
 ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
 
 _READ = frozenset({VIEW_CASES, VIEW_PERSONAL_DATA, VIEW_DOCUMENTS})
-_AGENCY_WORK = _READ | {EDIT_CASES, VIEW_QUEUES, WORK_ITEMS, PROPOSE_ARRANGEMENTS, SEND_COMMUNICATIONS}
+# The operator who takes the debtor's call checks who they are and unlocks or reissues their personal link.
+_AGENCY_WORK = _READ | {
+    EDIT_CASES,
+    VIEW_QUEUES,
+    WORK_ITEMS,
+    PROPOSE_ARRANGEMENTS,
+    SEND_COMMUNICATIONS,
+    MANAGE_ACCESS_LINKS,
+}
+
+_STAFF_CAPABILITIES = ALL_CAPABILITIES - {DEBTOR_SELF_SERVICE}
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.ADMIN: ALL_CAPABILITIES,
-    Role.SUPERVISOR: ALL_CAPABILITIES
+    Role.ADMIN: _STAFF_CAPABILITIES,
+    Role.SUPERVISOR: _STAFF_CAPABILITIES
     - {
         ADMIN_SITE,
         MANAGE_USERS,
@@ -160,7 +181,9 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         MONTHLY_REPORT,
         PUSH_INTEGRATION,
     },
-    Role.SYSTEM: ALL_CAPABILITIES - {ADMIN_SITE},
+    Role.SYSTEM: _STAFF_CAPABILITIES - {ADMIN_SITE},
+    # What a debtor's page shows (their cases, letters, documents) and what they do there themselves.
+    Role.DEBTOR: frozenset({VIEW_CASES, VIEW_DOCUMENTS, DEBTOR_SELF_SERVICE}),
 }
 
 # Which case population each role sees and acts on (enforced by core.permissions).
@@ -168,12 +191,14 @@ SCOPE_ALL = "all"
 SCOPE_ASSIGNED_CREDITORS = "assigned_creditors"
 SCOPE_LEGAL = "legal"
 SCOPE_OWN_CREDITOR = "own_creditor"
+SCOPE_OWN_DEBTS = "own_debts"
 
 SCOPE_LABELS = {
     SCOPE_ALL: "tutta l'agenzia",
     SCOPE_ASSIGNED_CREDITORS: "i committenti assegnati",
     SCOPE_LEGAL: "le pratiche affidate al legale",
     SCOPE_OWN_CREDITOR: "il proprio committente",
+    SCOPE_OWN_DEBTS: "le proprie pratiche con il committente del collegamento",
 }
 
 CASE_SCOPE: dict[Role, str] = {
@@ -186,6 +211,7 @@ CASE_SCOPE: dict[Role, str] = {
     Role.CONSULTANT: SCOPE_ASSIGNED_CREDITORS,
     Role.LAWYER: SCOPE_LEGAL,
     Role.CREDITOR_USER: SCOPE_OWN_CREDITOR,
+    Role.DEBTOR: SCOPE_OWN_DEBTS,
 }
 
 # (role, capability) pairs that reach only the work items assigned to the user, or to nobody yet.

@@ -134,6 +134,7 @@ def test_exact_counts_per_creditor_and_state(demo):
         "team.create": 1,
         "assignment_rule.add": 2,
         "demo.load": 1,
+        "access.issue_many": 1,  # the debtors' personal links of the first cases (demo/access.py)
     }
 
 
@@ -306,7 +307,7 @@ def test_same_seed_same_data_and_reset(demo):
     tenant = Tenant.objects.get(code="demo")
     assert digest(tenant) == first
     assert Case.objects.filter(tenant=tenant).count() == CASES
-    assert AuditLog.objects.filter(tenant=tenant).count() == 158  # the old chain went with the old tenant
+    assert AuditLog.objects.filter(tenant=tenant).count() == 159  # the old chain went with the old tenant
     assert AuditLog.objects.filter(tenant=tenant, action="demo.load").count() == 1
     assert Tenant.objects.filter(code="demo").count() == 1
     # The append-only triggers are back after the reload.
@@ -322,3 +323,23 @@ def test_reset_keeps_other_tenants(demo):
     demo_load(cases=50, seed=SEED, reset=True)
     assert Creditor.objects.filter(tenant=other).count() == 1
     assert Case.objects.filter(tenant__code="demo").count() == 50
+
+
+def test_the_demo_prints_a_working_debtor_link(demo):
+    """The link the demo prints opens its case's page with the code it prints; asking again reuses the links."""
+    from django.test import Client
+
+    from recupero.cases.models import AccessLink
+    from recupero.demo.access import DEMO_LINKS, demo_links
+
+    tenant, result = demo
+    issued = AccessLink.objects.filter(tenant=tenant).count()
+    open_cases = Case.objects.filter(tenant=tenant, status__in=("new", "working")).count()
+    assert issued == min(DEMO_LINKS, open_cases) and result.link is not None
+    assert demo_links(tenant) == result.link and AccessLink.objects.filter(tenant=tenant).count() == issued
+    client = Client()
+    path = "/" + result.link.url.split("://", 1)[1].split("/", 1)[1]
+    response = client.post(path, {"factor": "tax_code", "answer": result.link.answer})
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and result.link.case_code in page.content.decode()

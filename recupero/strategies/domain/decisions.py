@@ -24,6 +24,7 @@ class Reason(StrEnum):
     VULNERABLE_NO_VISIT = "vulnerable_no_visit"
     VULNERABLE_NO_SUSPENSION = "vulnerable_no_suspension"
     NO_CONTACT = "no_contact"
+    CHANNEL_REFUSED = "channel_refused"  # the step could only go by channels the debtor refused: passed over
     OUTSIDE_CONTACT_WINDOW = "outside_contact_window"
     FREQUENCY_LIMIT = "frequency_limit"
     VISIT_TOO_EARLY = "visit_too_early"

@@ -103,8 +103,22 @@ def frequency_guard(
     return None
 
 
+def refused(channel: Channel, contacts: Contacts) -> bool:
+    """The debtor refused this channel on their page (e-mail, SMS, calls; letters and PEC cannot be refused)."""
+    if channel is Channel.EMAIL:
+        return contacts.email_refused
+    if channel is Channel.SMS:
+        return contacts.sms_refused
+    if channel is Channel.PHONE:
+        return contacts.phone_refused
+    return False
+
+
 def usable(channel: Channel, contacts: Contacts) -> bool:
-    """Whether the debtor has a valid contact point of their own for the channel (never a third party's)."""
+    """Whether the debtor has a valid contact point of their own for the channel (never a third party's) and
+    has not refused the channel."""
+    if refused(channel, contacts):
+        return False
     if channel is Channel.EMAIL:
         return contacts.email
     if channel is Channel.SMS:

@@ -299,6 +299,9 @@ def _no_contact(snapshot: CaseSnapshot, strategy: Strategy, step: Step, today: d
     """An optional step is skipped for good; any other step waits for a skip-trace task to find a contact."""
     routes = strategy.routes[step.code]
     needs = "/".join(sorted({channel.value for _action, channel in routes}))
+    if all(guards.refused(channel, snapshot.contacts) for _action, channel in routes):
+        # the debtor said no to every way this step goes: no skip trace, the ladder moves past it
+        return _decide(snapshot, strategy, Skip(Reason.CHANNEL_REFUSED, step.code, needs, final=True))
     if step.optional:
         return _decide(snapshot, strategy, Skip(Reason.NO_CONTACT, step.code, needs, final=True))
     if any(guards.address_held(channel, snapshot.contacts) for _action, channel in routes):

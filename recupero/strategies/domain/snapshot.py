@@ -28,11 +28,19 @@ class Contacts:
     address: bool = False
     # an address flagged at intake (CAP/province/country disagree): never used until checked (a verify task)
     address_to_verify: bool = False
+    # channels the debtor refused on their page (parties.domain.consents): never used, whatever the points
+    email_refused: bool = False
+    sms_refused: bool = False
+    phone_refused: bool = False
 
     @classmethod
-    def from_points(cls, points: Iterable[ContactPoint]) -> Contacts:
+    def from_points(cls, points: Iterable[ContactPoint], refused: int = 0) -> Contacts:
+        """`refused`: the debtor's refusal bits (e-mail 1, SMS 2, calls 4: parties.domain.consents)."""
         kinds = {p.kind for p in points if p.valid and p.owner_is_debtor}
         return cls(
+            email_refused=bool(refused & 1),
+            sms_refused=bool(refused & 2),
+            phone_refused=bool(refused & 4),
             email="email" in kinds,
             mobile="mobile" in kinds,
             phone="phone" in kinds,

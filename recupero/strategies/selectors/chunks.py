@@ -39,7 +39,9 @@ from recupero.strategies.selectors.sql import (
     _prescription_events,
 )
 
-# 64 shared Contacts objects, one per combination: a million snapshots need no million of them.
+# 512 shared Contacts objects, one per combination: a million snapshots need no million of them. The low six
+# bits are the usable points' kinds (sql._CASE_SQL), the next three the channels refused (Debtor.channels_refused:
+# e-mail 1, SMS 2, calls 4, shifted by 6).
 _CONTACTS = [
     Contacts(
         email=bool(m & 1),
@@ -48,8 +50,11 @@ _CONTACTS = [
         pec=bool(m & 8),
         address=bool(m & 16),
         address_to_verify=bool(m & 32),
+        email_refused=bool(m & 64),
+        sms_refused=bool(m & 128),
+        phone_refused=bool(m & 256),
     )
-    for m in range(64)
+    for m in range(512)
 ]
 
 
@@ -142,6 +147,7 @@ def _chunk(
         first_invoice,
         mask,
         identity,
+        refused,
     ) in rows:
         code, sector, window, strategy, _years = creditors[creditor_id]
         deadline, interruption, earliest_due = deadlines.get(case_id, no_deadline)
@@ -159,7 +165,7 @@ def _chunk(
                 balance if type(balance) is Decimal else Decimal(balance),
                 due,
                 opened_on or due,
-                _CONTACTS[int(mask or 0)],
+                _CONTACTS[int(mask or 0) | (int(refused or 0) & 7) << 6],
                 deadline,
                 interruption,
                 bool(vulnerable),

@@ -72,7 +72,7 @@ _CASE_SQL = (
     " ELSE (CASE cp.kind WHEN 'email' THEN 1 WHEN 'mobile' THEN 2"
     " WHEN 'phone' THEN 4 WHEN 'pec' THEN 8 WHEN 'address' THEN 16 ELSE 0 END) END) FROM parties_contactpoint cp"
     " WHERE cp.debtor_id = c.debtor_id AND cp.tenant_id = c.tenant_id AND cp.status IN (%s, %s, %s)),"
-    " d.identity_status"
+    " d.identity_status, d.channels_refused"
     " FROM cases_case c JOIN parties_debtor d ON d.id = c.debtor_id"
     " WHERE c.tenant_id = %s AND c.id > %s AND c.status IN ({marks}) ORDER BY c.id LIMIT %s"
 )

@@ -263,3 +263,41 @@ def test_non_working_day_waits_for_the_next_working_day():
     )
     decision = plan(snap(), strategy(UTILITY), history, date(2026, 3, 14), SETTINGS)
     assert decision.outcome == Skip("waiting", "letter_2", "2026-03-16")
+
+
+# The debtor's refusals (parties.domain.consents): a refused channel is never used, the step falls back to
+# another way, and a step that could only go by refused channels is passed over for good (no skip trace).
+REFUSALS = [
+    (Contacts(email=True, mobile=True, email_refused=True), "reminder", ("sms_reminder", "sms")),
+    (
+        Contacts(email=True, mobile=True, email_refused=True, sms_refused=True),
+        "reminder",
+        Skip("channel_refused", "reminder", "email/sms", final=True),
+    ),
+    # e-mail refused and no mobile: an optional step without a usable way is skipped as before (no contact)
+    (
+        Contacts(email=True, email_refused=True),
+        "reminder",
+        Skip("no_contact", "reminder", "email/sms", final=True),
+    ),
+    (
+        Contacts(mobile=True, phone=True, address=True, phone_refused=True),
+        "call_1",
+        Skip("channel_refused", "call_1", "phone", final=True),
+    ),
+    (Contacts(mobile=True, address=True, sms_refused=True), "call_1", ("phone_call", "phone")),
+]
+
+
+@pytest.mark.parametrize(("contacts", "step", "expected"), REFUSALS)
+def test_refused_channels_are_never_used(contacts, step, expected):
+    history, day = (History(), date(2026, 1, 26)) if step == "reminder" else (BEFORE_CALL, TODAY)
+    decision = plan(snap(contacts=contacts), strategy(UTILITY), history, day, SETTINGS)
+    if isinstance(expected, tuple):
+        assert (decision.outcome.step_code, decision.outcome.action, decision.outcome.channel) == (
+            step,
+            *expected,
+        )
+    else:
+        assert decision.outcome == expected
+    assert decision.extra == ()

@@ -94,3 +94,26 @@ def check_call_back(moment: dt.datetime, *, now: dt.datetime, window: ContactWin
         raise FormError("worklist.callback_in_past", "date", moment.isoformat())
     if not window.admits(moment):
         raise FormError("worklist.callback_outside_window", "time", moment.time().isoformat("minutes"))
+
+
+# The time slots a debtor picks for a call back on their page (the mandate's window cuts them).
+CALL_BACK_SLOTS = (
+    (dt.time(9), dt.time(12)),
+    (dt.time(12), dt.time(15)),
+    (dt.time(15), dt.time(18)),
+    (dt.time(18), dt.time(21)),
+)
+CALL_BACK_HORIZON_DAYS = 14
+
+
+def debtor_call_back(
+    on: dt.date, start: dt.time, end: dt.time, *, now: dt.datetime, window: ContactWindow
+) -> tuple[dt.time, dt.time]:
+    """The part of the debtor's slot [start, end) in which the agency may call on `on` (the mandate's window),
+    from tomorrow up to `CALL_BACK_HORIZON_DAYS` ahead; a slot with no callable minute is refused."""
+    if not now.date() < on <= now.date() + dt.timedelta(days=CALL_BACK_HORIZON_DAYS) or start >= end:
+        raise FormError("debtor.bad_window", "date", on.isoformat())
+    hours = window.on(on)
+    if hours is None or max(start, hours[0]) >= min(end, hours[1]):
+        raise FormError("debtor.bad_window", "time", f"{start:%H:%M}-{end:%H:%M}")
+    return max(start, hours[0]), min(end, hours[1])

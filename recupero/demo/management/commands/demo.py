@@ -72,6 +72,11 @@ class Command(BaseCommand):
                 f"Demo caricata: {result.cases:,} pratiche, {result.rows:,} righe in {result.seconds:.1f} s "
                 f"= {result.rows_per_second:,.0f} righe/s ({result.vendor}, picco memoria {peak_mb:,.0f} MB)"
             )
+        if result.link is not None:
+            self.stdout.write(
+                f"\nPagina del debitore (pratica {result.link.case_code}): {result.link.url}\n"
+                f"  codice da inserire: {result.link.answer} (ultimi 5 caratteri del codice fiscale)"
+            )
         self.stdout.write("\nAccessi demo (utente / password / ruolo):")
         for username, role, *_rest in USERS:
             self.stdout.write(f"  {username:<16} {PASSWORD:<6} {role.value}")

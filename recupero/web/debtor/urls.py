@@ -1,0 +1,22 @@
+from django.urls import path
+
+from recupero.web.debtor import actions, door, pages, pay
+
+app_name = "debtor"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("pratica/<int:case_id>/", pages.case_page, name="case"),
+    path("pratica/<int:case_id>/lettere/<int:communication_id>/", pages.document, name="document"),
+    # what the debtor does (part 2: actions.py)
+    path("pratica/<int:case_id>/piano/", actions.plan, name="plan"),
+    path("pratica/<int:case_id>/contesta/", actions.dispute, name="dispute"),
+    path("pratica/<int:case_id>/recapiti/", actions.contact, name="contact"),
+    path("pratica/<int:case_id>/canali/", actions.channels, name="channels"),
+    path("pratica/<int:case_id>/richiamami/", actions.call_back, name="call_back"),
+    path("pratica/<int:case_id>/carta/", pay.card_start, name="card_start"),
+    path("pratica/<int:case_id>/carta/<int:card_id>/", pay.card, name="card"),
+    path("esci/", door.leave, name="leave"),
+    path("<str:token>/", door.link_open, name="open"),
+    path("<str:token>/codice/", door.code_send, name="code_send"),
+]
