@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.core.domain.roles import ROLE_LABELS, Role
 
@@ -24,12 +25,12 @@ class Tenant(models.Model):
     address = models.CharField(max_length=300, blank=True)
     pec = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    licence = models.CharField("licenza art. 115 TULPS", max_length=120, blank=True)
+    licence = models.CharField(gettext_lazy("licenza art. 115 TULPS"), max_length=120, blank=True)
     iban = models.CharField(max_length=34, blank=True)
 
     class Meta:
-        verbose_name = "agenzia"
-        verbose_name_plural = "agenzie"
+        verbose_name = gettext_lazy("agenzia")
+        verbose_name_plural = gettext_lazy("agenzie")
 
     def __str__(self) -> str:
         return self.name
@@ -61,8 +62,8 @@ class User(AbstractUser):
     creditor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = "utente"
-        verbose_name_plural = "utenti"
+        verbose_name = gettext_lazy("utente")
+        verbose_name_plural = gettext_lazy("utenti")
 
     @property
     def role_label(self) -> str:
@@ -90,8 +91,8 @@ class AuditLog(TenantModel):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "registro di audit"
-        verbose_name_plural = "registro di audit"
+        verbose_name = gettext_lazy("registro di audit")
+        verbose_name_plural = gettext_lazy("registro di audit")
         constraints = [models.UniqueConstraint(fields=["tenant", "seq"], name="audit_chain_seq")]
         # The auditor's page reads newest first by seq (keyset), filtered by one of these.
         indexes = [
@@ -119,8 +120,8 @@ class AuditSubject(TenantModel):
     case_id = models.BigIntegerField(null=True)
 
     class Meta:
-        verbose_name = "soggetto di audit"
-        verbose_name_plural = "soggetti di audit"
+        verbose_name = gettext_lazy("soggetto di audit")
+        verbose_name_plural = gettext_lazy("soggetti di audit")
         indexes = [
             models.Index(
                 fields=["tenant", "debtor_id", "seq"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class Kind(StrEnum):
     PROMISE = "promise"  # promessa di pagamento
@@ -30,27 +32,27 @@ class InstalmentStatus(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.PROMISE: "Promessa di pagamento",
-    Kind.PLAN: "Piano di rientro",
-    Kind.SETTLEMENT: "Saldo e stralcio",
+    Kind.PROMISE: gettext_noop("Promessa di pagamento"),
+    Kind.PLAN: gettext_noop("Piano di rientro"),
+    Kind.SETTLEMENT: gettext_noop("Saldo e stralcio"),
 }
 
 LABELS = {
-    ArrangementStatus.PENDING_APPROVAL: "In attesa di approvazione",
-    ArrangementStatus.ACTIVE: "Attivo",
-    ArrangementStatus.REJECTED: "Respinto",
-    ArrangementStatus.EXPIRED: "Scaduto senza decisione",
-    ArrangementStatus.KEPT: "Rispettato",
-    ArrangementStatus.BROKEN: "Non rispettato",
-    ArrangementStatus.REPLACED: "Sostituito",
-    ArrangementStatus.CANCELLED: "Annullato",
+    ArrangementStatus.PENDING_APPROVAL: gettext_noop("In attesa di approvazione"),
+    ArrangementStatus.ACTIVE: gettext_noop("Attivo"),
+    ArrangementStatus.REJECTED: gettext_noop("Respinto"),
+    ArrangementStatus.EXPIRED: gettext_noop("Scaduto senza decisione"),
+    ArrangementStatus.KEPT: gettext_noop("Rispettato"),
+    ArrangementStatus.BROKEN: gettext_noop("Non rispettato"),
+    ArrangementStatus.REPLACED: gettext_noop("Sostituito"),
+    ArrangementStatus.CANCELLED: gettext_noop("Annullato"),
 }
 
 INSTALMENT_LABELS = {
-    InstalmentStatus.PENDING: "Da pagare",
-    InstalmentStatus.PAID: "Pagata",
-    InstalmentStatus.MISSED: "Non pagata",
-    InstalmentStatus.CANCELLED: "Annullata",
+    InstalmentStatus.PENDING: gettext_noop("Da pagare"),
+    InstalmentStatus.PAID: gettext_noop("Pagata"),
+    InstalmentStatus.MISSED: gettext_noop("Non pagata"),
+    InstalmentStatus.CANCELLED: gettext_noop("Annullata"),
 }
 
 A = ArrangementStatus

@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class ClaimType(StrEnum):
     ORDINARY = "ordinary"  # one-off supply: 10 years
@@ -17,12 +19,12 @@ class ClaimType(StrEnum):
 
 
 CLAIM_TYPE_LABELS = {
-    ClaimType.ORDINARY: "Fornitura una tantum",
-    ClaimType.PERIODIC: "Prestazione periodica",
-    ClaimType.ELECTRICITY: "Energia elettrica",
-    ClaimType.GAS: "Gas",
-    ClaimType.WATER: "Acqua",
-    ClaimType.TELECOM: "Telecomunicazioni",
+    ClaimType.ORDINARY: gettext_noop("Fornitura una tantum"),
+    ClaimType.PERIODIC: gettext_noop("Prestazione periodica"),
+    ClaimType.ELECTRICITY: gettext_noop("Energia elettrica"),
+    ClaimType.GAS: gettext_noop("Gas"),
+    ClaimType.WATER: gettext_noop("Acqua"),
+    ClaimType.TELECOM: gettext_noop("Telecomunicazioni"),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class DisputeReason(StrEnum):
     ALREADY_PAID = "already_paid"
@@ -20,12 +22,12 @@ class DisputeReason(StrEnum):
 
 
 REASON_LABELS = {
-    DisputeReason.ALREADY_PAID: "Già pagato",
-    DisputeReason.AMOUNT_WRONG: "Importo errato",
-    DisputeReason.NOT_RECEIVED: "Bene o servizio non ricevuto",
-    DisputeReason.NOT_THE_DEBTOR: "Non è il debitore",
-    DisputeReason.PRESCRIBED: "Credito prescritto",
-    DisputeReason.OTHER: "Altro",
+    DisputeReason.ALREADY_PAID: gettext_noop("Già pagato"),
+    DisputeReason.AMOUNT_WRONG: gettext_noop("Importo errato"),
+    DisputeReason.NOT_RECEIVED: gettext_noop("Bene o servizio non ricevuto"),
+    DisputeReason.NOT_THE_DEBTOR: gettext_noop("Non è il debitore"),
+    DisputeReason.PRESCRIBED: gettext_noop("Credito prescritto"),
+    DisputeReason.OTHER: gettext_noop("Altro"),
 }
 
 
@@ -37,10 +39,10 @@ class DisputeStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    DisputeStatus.OPEN: "Aperta",
-    DisputeStatus.UPHELD: "Accolta",
-    DisputeStatus.REJECTED: "Respinta",
-    DisputeStatus.WITHDRAWN: "Ritirata",
+    DisputeStatus.OPEN: gettext_noop("Aperta"),
+    DisputeStatus.UPHELD: gettext_noop("Accolta"),
+    DisputeStatus.REJECTED: gettext_noop("Respinta"),
+    DisputeStatus.WITHDRAWN: gettext_noop("Ritirata"),
 }
 
 D = DisputeStatus

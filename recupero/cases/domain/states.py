@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class CaseStatus(StrEnum):
     NEW = "new"
@@ -20,17 +22,17 @@ class CaseStatus(StrEnum):
 
 
 LABELS = {
-    CaseStatus.NEW: "Nuova",
-    CaseStatus.WORKING: "In lavorazione",
-    CaseStatus.PROMISE: "Promessa di pagamento",
-    CaseStatus.PLAN: "Piano di rientro",
-    CaseStatus.SETTLEMENT: "Saldo e stralcio",
-    CaseStatus.PAID: "Pagata",
-    CaseStatus.CLOSED: "Chiusa",
-    CaseStatus.RETURNED: "Restituita",
-    CaseStatus.LEGAL: "Affidata al legale",
-    CaseStatus.PRESCRIBED: "Prescritta",
-    CaseStatus.DISPUTED: "Contestata",
+    CaseStatus.NEW: gettext_noop("Nuova"),
+    CaseStatus.WORKING: gettext_noop("In lavorazione"),
+    CaseStatus.PROMISE: gettext_noop("Promessa di pagamento"),
+    CaseStatus.PLAN: gettext_noop("Piano di rientro"),
+    CaseStatus.SETTLEMENT: gettext_noop("Saldo e stralcio"),
+    CaseStatus.PAID: gettext_noop("Pagata"),
+    CaseStatus.CLOSED: gettext_noop("Chiusa"),
+    CaseStatus.RETURNED: gettext_noop("Restituita"),
+    CaseStatus.LEGAL: gettext_noop("Affidata al legale"),
+    CaseStatus.PRESCRIBED: gettext_noop("Prescritta"),
+    CaseStatus.DISPUTED: gettext_noop("Contestata"),
 }
 
 # Badge colour family per status, for the interface.

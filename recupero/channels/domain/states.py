@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class CommStatus(StrEnum):
     DRAFT = "draft"
@@ -49,20 +51,20 @@ TRANSITIONS: dict[CommStatus, frozenset[CommStatus]] = {
 }
 
 LABELS = {
-    S.DRAFT: "Bozza",
-    S.QUEUED: "In coda",
-    S.RENDERED: "Composta",
-    S.SENT: "Inviata",
-    S.ACCEPTED: "Accettata",
-    S.DELIVERED: "Consegnata",
-    S.BOUNCED: "Respinta",
-    S.FAILED: "Non inviata",
-    S.HELD: "In giacenza",
-    S.RETURNED: "Restituita al mittente",
+    S.DRAFT: gettext_noop("Bozza"),
+    S.QUEUED: gettext_noop("In coda"),
+    S.RENDERED: gettext_noop("Composta"),
+    S.SENT: gettext_noop("Inviata"),
+    S.ACCEPTED: gettext_noop("Accettata"),
+    S.DELIVERED: gettext_noop("Consegnata"),
+    S.BOUNCED: gettext_noop("Respinta"),
+    S.FAILED: gettext_noop("Non inviata"),
+    S.HELD: gettext_noop("In giacenza"),
+    S.RETURNED: gettext_noop("Restituita al mittente"),
 }
 KIND_LABELS = {
-    CommKind.LETTER: "Lettera",
-    CommKind.REGISTERED: "Raccomandata A/R",
+    CommKind.LETTER: gettext_noop("Lettera"),
+    CommKind.REGISTERED: gettext_noop("Raccomandata A/R"),
     CommKind.EMAIL: "E-mail",
     CommKind.PEC: "PEC",
     CommKind.SMS: "SMS",

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class BatchStatus(StrEnum):
     UPLOADED = "uploaded"
@@ -39,14 +41,14 @@ TRANSITIONS: dict[BatchStatus, frozenset[BatchStatus]] = {
 }
 
 LABELS = {
-    B.UPLOADED: "Caricato",
-    B.PARSING: "In lettura",
-    B.READY: "Anteprima pronta",
-    B.REFUSED: "Rifiutato",
-    B.COMMITTING: "In importazione",
-    B.COMMITTED: "Importato",
-    B.FAILED: "Non riuscito",
-    B.DISCARDED: "Annullato",
+    B.UPLOADED: gettext_noop("Caricato"),
+    B.PARSING: gettext_noop("In lettura"),
+    B.READY: gettext_noop("Anteprima pronta"),
+    B.REFUSED: gettext_noop("Rifiutato"),
+    B.COMMITTING: gettext_noop("In importazione"),
+    B.COMMITTED: gettext_noop("Importato"),
+    B.FAILED: gettext_noop("Non riuscito"),
+    B.DISCARDED: gettext_noop("Annullato"),
 }
 TONES = {
     B.UPLOADED: "info",

@@ -7,6 +7,8 @@ from enum import StrEnum
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class ContactKind(StrEnum):
     ADDRESS = "address"
@@ -27,18 +29,18 @@ class ContactStatus(StrEnum):
 
 
 KIND_LABELS = {
-    ContactKind.ADDRESS: "Indirizzo",
-    ContactKind.PHONE: "Telefono",
-    ContactKind.MOBILE: "Cellulare",
+    ContactKind.ADDRESS: gettext_noop("Indirizzo"),
+    ContactKind.PHONE: gettext_noop("Telefono"),
+    ContactKind.MOBILE: gettext_noop("Cellulare"),
     ContactKind.EMAIL: "E-mail",
     ContactKind.PEC: "PEC",
 }
 STATUS_LABELS = {
-    ContactStatus.VALID: "Valido",
-    ContactStatus.UNVERIFIED: "Da verificare",
-    ContactStatus.WRONG: "Errato",
-    ContactStatus.UNREACHABLE: "Irreperibile",
-    ContactStatus.TO_VERIFY: "Da verificare (dati incoerenti)",
+    ContactStatus.VALID: gettext_noop("Valido"),
+    ContactStatus.UNVERIFIED: gettext_noop("Da verificare"),
+    ContactStatus.WRONG: gettext_noop("Errato"),
+    ContactStatus.UNREACHABLE: gettext_noop("Irreperibile"),
+    ContactStatus.TO_VERIFY: gettext_noop("Da verificare (dati incoerenti)"),
 }
 
 

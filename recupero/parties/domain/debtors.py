@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class DebtorKind(StrEnum):
     PERSON = "person"  # persona fisica
@@ -21,17 +23,17 @@ class DebtorSize(StrEnum):
 
 
 KIND_LABELS = {
-    DebtorKind.PERSON: "Persona fisica",
-    DebtorKind.SOLE_TRADER: "Ditta individuale",
-    DebtorKind.COMPANY: "Società",
-    DebtorKind.PUBLIC_BODY: "Ente pubblico",
+    DebtorKind.PERSON: gettext_noop("Persona fisica"),
+    DebtorKind.SOLE_TRADER: gettext_noop("Ditta individuale"),
+    DebtorKind.COMPANY: gettext_noop("Società"),
+    DebtorKind.PUBLIC_BODY: gettext_noop("Ente pubblico"),
 }
 SIZE_LABELS = {
-    DebtorSize.CONSUMER: "Consumatore",
-    DebtorSize.PROFESSIONAL: "Professionista",
-    DebtorSize.MICRO: "Microimpresa",
-    DebtorSize.SME: "PMI",
-    DebtorSize.LARGE: "Grande impresa",
+    DebtorSize.CONSUMER: gettext_noop("Consumatore"),
+    DebtorSize.PROFESSIONAL: gettext_noop("Professionista"),
+    DebtorSize.MICRO: gettext_noop("Microimpresa"),
+    DebtorSize.SME: gettext_noop("PMI"),
+    DebtorSize.LARGE: gettext_noop("Grande impresa"),
 }
 
 

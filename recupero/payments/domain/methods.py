@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class Method(StrEnum):
     BANK_TRANSFER = "bank_transfer"  # bonifico
@@ -16,13 +18,13 @@ class Method(StrEnum):
 
 
 METHOD_LABELS = {
-    Method.BANK_TRANSFER: "Bonifico",
-    Method.POSTAL_SLIP: "Bollettino postale",
-    Method.PAGOPA: "pagoPA",
-    Method.CHEQUE: "Assegno",
-    Method.CASH: "Contanti",
-    Method.CARD: "Carta",
-    Method.SDD: "Addebito diretto SEPA",
+    Method.BANK_TRANSFER: gettext_noop("Bonifico"),
+    Method.POSTAL_SLIP: gettext_noop("Bollettino postale"),
+    Method.PAGOPA: gettext_noop("pagoPA"),
+    Method.CHEQUE: gettext_noop("Assegno"),
+    Method.CASH: gettext_noop("Contanti"),
+    Method.CARD: gettext_noop("Carta"),
+    Method.SDD: gettext_noop("Addebito diretto SEPA"),
 }
 
 # Methods whose money can come back after it was booked: a returned cheque, an SDD reject, a chargeback.
@@ -34,7 +36,10 @@ class PaymentStatus(StrEnum):
     REVERSED = "reversed"
 
 
-PAYMENT_STATUS_LABELS = {PaymentStatus.POSTED: "Registrato", PaymentStatus.REVERSED: "Stornato"}
+PAYMENT_STATUS_LABELS = {
+    PaymentStatus.POSTED: gettext_noop("Registrato"),
+    PaymentStatus.REVERSED: gettext_noop("Stornato"),
+}
 PAYMENT_TRANSITIONS = {
     PaymentStatus.POSTED: frozenset({PaymentStatus.REVERSED}),
     PaymentStatus.REVERSED: frozenset(),
@@ -52,11 +57,11 @@ class EntryStatus(StrEnum):
 
 
 ENTRY_STATUS_LABELS = {
-    EntryStatus.NEW: "Da riconciliare",
-    EntryStatus.REVIEW: "Da verificare",
-    EntryStatus.POSTED: "Registrato",
-    EntryStatus.NOT_OURS: "Non di nostra competenza",
-    EntryStatus.DEBIT: "Addebito",
+    EntryStatus.NEW: gettext_noop("Da riconciliare"),
+    EntryStatus.REVIEW: gettext_noop("Da verificare"),
+    EntryStatus.POSTED: gettext_noop("Registrato"),
+    EntryStatus.NOT_OURS: gettext_noop("Non di nostra competenza"),
+    EntryStatus.DEBIT: gettext_noop("Addebito"),
 }
 ENTRY_TRANSITIONS = {
     EntryStatus.NEW: frozenset({EntryStatus.POSTED, EntryStatus.REVIEW, EntryStatus.DEBIT}),

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
 from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
 
@@ -35,8 +36,8 @@ class Base(StrEnum):
     ALL = "all"  # su tutto l'incassato (meno gli interessi trattenuti)
 
 
-PHASE_LABELS = {Phase.OUT_OF_COURT: "stragiudiziale", Phase.LEGAL: "legale"}
-BASE_LABELS = {Base.PRINCIPAL: "solo capitale", Base.ALL: "tutto l'incassato"}
+PHASE_LABELS = {Phase.OUT_OF_COURT: gettext_noop("stragiudiziale"), Phase.LEGAL: gettext_noop("legale")}
+BASE_LABELS = {Base.PRINCIPAL: gettext_noop("solo capitale"), Base.ALL: gettext_noop("tutto l'incassato")}
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_noop
+
 
 class RemittanceStatus(StrEnum):
     ISSUED = "issued"
     READY = "ready"
 
 
-LABELS = {RemittanceStatus.ISSUED: "Emesso (documenti in preparazione)", RemittanceStatus.READY: "Emesso"}
+LABELS = {
+    RemittanceStatus.ISSUED: gettext_noop("Emesso (documenti in preparazione)"),
+    RemittanceStatus.READY: gettext_noop("Emesso"),
+}
 
 TRANSITIONS: dict[RemittanceStatus, frozenset[RemittanceStatus]] = {
     RemittanceStatus.ISSUED: frozenset({RemittanceStatus.READY}),
@@ -34,7 +39,7 @@ class LineKind(StrEnum):
 
 
 LINE_LABELS = {
-    LineKind.PAYMENT: "Incasso",
-    LineKind.REVERSAL: "Storno",
-    LineKind.MINIMUM: "Minimo provvigionale",
+    LineKind.PAYMENT: gettext_noop("Incasso"),
+    LineKind.REVERSAL: gettext_noop("Storno"),
+    LineKind.MINIMUM: gettext_noop("Minimo provvigionale"),
 }

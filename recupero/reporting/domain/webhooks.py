@@ -7,12 +7,14 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
+from recupero.core.domain.i18n import gettext_noop
+
 KINDS = ("payment", "closure", "dispute", "approval_needed")
 KIND_LABELS = {
-    "payment": "Pagamento registrato",
-    "closure": "Pratica chiusa",
-    "dispute": "Contestazione",
-    "approval_needed": "Approvazione richiesta",
+    "payment": gettext_noop("Pagamento registrato"),
+    "closure": gettext_noop("Pratica chiusa"),
+    "dispute": gettext_noop("Contestazione"),
+    "approval_needed": gettext_noop("Approvazione richiesta"),
 }
 CLOSING_STATES = ("paid", "closed", "returned")
 MAX_ATTEMPTS = 8

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -78,7 +79,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, device)
             request.session[OTP_NEEDED_KEY] = True
-            messages.success(request, "Verifica in due passaggi attiva.")
+            messages.success(request, gettext("Verifica in due passaggi attiva."))
             return redirect(next_url)
     context = {
         "next": next_url,
@@ -102,7 +103,7 @@ def security(request: AuthedRequest) -> HttpResponse:
 def otp_remove(request: AuthedRequest) -> HttpResponse:
     accounts.otp_device_remove(tenant=tenant_of(request), actor=request.user)
     request.session[OTP_NEEDED_KEY] = False
-    messages.success(request, "Verifica in due passaggi disattivata.")
+    messages.success(request, gettext("Verifica in due passaggi disattivata."))
     return redirect("account_security")
 
 
@@ -111,7 +112,7 @@ def otp_remove(request: AuthedRequest) -> HttpResponse:
 def password(request: AuthedRequest) -> HttpResponse:
     new, repeat = request.POST.get("new", ""), request.POST.get("repeat", "")
     if new != repeat:
-        messages.error(request, "Le due nuove password non coincidono.")
+        messages.error(request, gettext("Le due nuove password non coincidono."))
         return redirect("account_security")
     try:
         accounts.password_change(
@@ -121,5 +122,5 @@ def password(request: AuthedRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("account_security")
     update_session_auth_hash(request, request.user)  # this session stays; the others end
-    messages.success(request, "Password cambiata.")
+    messages.success(request, gettext("Password cambiata."))
     return redirect("account_security")

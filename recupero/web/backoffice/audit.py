@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from recupero.cases.selectors import cases_visible
@@ -36,18 +37,18 @@ from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 EXPORT_LIMIT = 1_000_000  # an XLSX sheet holds 1,048,576 rows; the CSV keeps the same bound
 EXPORT_COLUMNS = [
     "N.",
-    "Data e ora",
-    "Utente",
-    "Ruolo",
+    gettext_lazy("Data e ora"),
+    gettext_lazy("Utente"),
+    gettext_lazy("Ruolo"),
     "Indirizzo IP",
-    "Azione",
-    "Oggetto",
+    gettext_lazy("Azione"),
+    gettext_lazy("Oggetto"),
     "Id oggetto",
     "Debitori (id)",
     "Pratiche (id)",
-    "Percorso",
-    "Dettagli",
-    "Impronta",
+    gettext_lazy("Percorso"),
+    gettext_lazy("Dettagli"),
+    gettext_lazy("Impronta"),
 ]
 
 

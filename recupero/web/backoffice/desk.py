@@ -13,11 +13,13 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from recupero.cases.domain.disputes import REASON_LABELS
 from recupero.cases.selectors import CaseFilters, assignments_of
 from recupero.core.clock import ROME, now
+from recupero.core.domain.i18n import translate
 from recupero.core.domain.roles import ASSIGN_ITEMS, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -49,7 +51,11 @@ from recupero.worklists.selectors import (
 )
 
 KINDS = {"call": ItemKind.CALL, "visit": ItemKind.VISIT, "skip_trace": ItemKind.SKIP_TRACE}
-KIND_TITLES = {"call": "Telefonate", "visit": "Visite", "skip_trace": "Rintracci"}
+KIND_TITLES = {
+    "call": gettext_lazy("Telefonate"),
+    "visit": gettext_lazy("Visite"),
+    "skip_trace": gettext_lazy("Rintracci"),
+}
 
 
 def _moment() -> tuple[dt.date, dt.time]:
@@ -65,7 +71,7 @@ def my_queue_view(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "web/worklists/my_queue.html",
-        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": "La mia coda"},
+        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": gettext("La mia coda")},
     )
 
 
@@ -131,7 +137,7 @@ def queue_of_view(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "web/worklists/my_queue.html",
-        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": "Coda", "other": True},
+        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": gettext("Coda"), "other": True},
     )
 
 
@@ -239,8 +245,16 @@ def bulk_assign(request: AuthedRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
         return redirect(back)
-    who = person.get_full_name() or person.username if person else (team.name if team else "coda comune")
-    messages.success(request, f"{count} attività ({KIND_TITLES[kind.value].lower()}) assegnate a {who}.")
+    who = (
+        person.get_full_name() or person.username
+        if person
+        else (team.name if team else gettext("coda comune"))
+    )
+    messages.success(
+        request,
+        gettext("%(count)s attività (%(kind)s) assegnate a %(who)s.")
+        % {"count": count, "kind": translate(KIND_TITLES[kind.value]).lower(), "who": who},
+    )
     return redirect(back)
 
 
@@ -251,7 +265,9 @@ def _money(text: str) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise DomainError("desk.bad_rule", detail=f"importo non valido «{text}»") from None
+        raise DomainError(
+            "desk.bad_rule", detail=gettext("importo non valido «%(value)s»") % {"value": text}
+        ) from None
 
 
 @backoffice_view
@@ -263,7 +279,7 @@ def rule_add(request: AuthedRequest) -> HttpResponse:
         creditor = post.get("creditor", "")
         visible = {c.pk for c in creditors_visible(tenant=tenant, actor=user)}
         if creditor and (not creditor.isdigit() or int(creditor) not in visible):
-            raise DomainError("desk.bad_rule", detail="committente non valido")
+            raise DomainError("desk.bad_rule", detail=gettext("committente non valido"))
         assignment_rule_add(
             tenant=tenant,
             actor=user,
@@ -282,7 +298,7 @@ def rule_add(request: AuthedRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Regola di assegnazione aggiunta.")
+        messages.success(request, gettext("Regola di assegnazione aggiunta."))
     return redirect("backoffice:desk")
 
 
@@ -299,7 +315,7 @@ def team_add(request: AuthedRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Squadra creata.")
+        messages.success(request, gettext("Squadra creata."))
     return redirect("backoffice:desk")
 
 

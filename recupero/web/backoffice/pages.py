@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from recupero.cases.domain.states import LABELS, OPEN_STATUSES, TONES, CaseStatus
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
@@ -72,10 +74,10 @@ class StatusFigure:
 
 # What each case scope means, said to the user on the home page.
 SCOPE_HINTS = {
-    SCOPE_ALL: "Tutte le pratiche dell'agenzia.",
-    SCOPE_ASSIGNED_CREDITORS: "Le pratiche dei committenti che le sono assegnati.",
-    SCOPE_LEGAL: "Le pratiche affidate al legale.",
-    SCOPE_OWN_CREDITOR: "Le pratiche affidate dalla sua azienda.",
+    SCOPE_ALL: gettext_lazy("Tutte le pratiche dell'agenzia."),
+    SCOPE_ASSIGNED_CREDITORS: gettext_lazy("Le pratiche dei committenti che le sono assegnati."),
+    SCOPE_LEGAL: gettext_lazy("Le pratiche affidate al legale."),
+    SCOPE_OWN_CREDITOR: gettext_lazy("Le pratiche affidate dalla sua azienda."),
 }
 
 
@@ -117,7 +119,8 @@ def home_page(*, tenant: Tenant, actor: User) -> HomePage:
     missing = []
     if actor.role in RATE_WATCHERS:
         missing = [
-            f"{m.label} (dal {m.start:%d/%m/%Y}): interessi calcolati solo fino al giorno precedente."
+            gettext("%(rate)s (dal %(start)s): interessi calcolati solo fino al giorno precedente.")
+            % {"rate": m.label, "start": date_format(m.start, "SHORT_DATE_FORMAT")}
             for m in rates_missing(today=today())
         ]
     return HomePage(

@@ -14,6 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recupero.core.clock import today
@@ -92,10 +94,16 @@ def remittance_issue_view(request: AuthedRequest) -> HttpResponse:
     until = _day(request.POST.get("until", ""))
     remittance = remittance_issue(tenant=tenant, actor=user, creditor=creditor, until=until)
     if remittance is None:
-        messages.warning(request, f"Nessun incasso da rendicontare fino al {until:%d/%m/%Y}.")
+        messages.warning(
+            request,
+            gettext("Nessun incasso da rendicontare fino al %(date)s.")
+            % {"date": date_format(until, "SHORT_DATE_FORMAT")},
+        )
         return redirect("backoffice:remittance_list")
     messages.success(
-        request, f"Rendiconto {remittance.number} emesso: i pagamenti inclusi non saranno più rendicontati."
+        request,
+        gettext("Rendiconto %(number)s emesso: i pagamenti inclusi non saranno più rendicontati.")
+        % {"number": remittance.number},
     )
     return redirect("backoffice:remittance_detail", remittance_id=remittance.pk)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from recupero.core.clock import today
 from recupero.core.models import Tenant, User
@@ -60,13 +61,13 @@ def agency_reports(*, tenant: Tenant, actor: User) -> AgencyReports:
 
 def _by_creditor(names: dict[int, str], by_creditor: dict[int | None, Figures], todays: dict) -> Table:  # type: ignore[type-arg]
     headers = [
-        "Committente",
-        "Pratiche",
-        "Affidato",
-        "Incassato",
+        gettext("Committente"),
+        gettext("Pratiche"),
+        gettext("Affidato"),
+        gettext("Incassato"),
         "Recupero %",
-        "Da incassare",
-        "Incassato oggi",
+        gettext("Da incassare"),
+        gettext("Incassato oggi"),
     ]
     rows: list[list[object]] = []
     for c, f in by_creditor.items():
@@ -76,15 +77,15 @@ def _by_creditor(names: dict[int, str], by_creditor: dict[int | None, Figures], 
             percent(f.collected_total, f.assigned), f.outstanding,
             today_f.collected_total if today_f else Decimal("0.00"),
         ])  # fmt: skip
-    return Table("Per committente", headers, rows)
+    return Table(gettext("Per committente"), headers, rows)
 
 
 def _by_collector(names: dict[int, str], by_collector: dict[int | None, Figures]) -> Table:
     return Table(
-        "Per operatore (consulente della pratica)",
-        ["Operatore", "Pratiche", "Incassato", "Contatti tentati", "Contatti riusciti"],
+        gettext("Per operatore (consulente della pratica)"),
+        [gettext("Operatore"), gettext("Pratiche"), gettext("Incassato"), "Contatti tentati", "Contatti riusciti"],
         [
-            [names.get(c, str(c)) if c else "non assegnate", f.cases, f.collected_total,
+            [names.get(c, str(c)) if c else gettext("non assegnate"), f.cases, f.collected_total,
              f.contacts_attempted, f.contacts_reached]
             for c, f in by_collector.items()
         ],
@@ -95,19 +96,24 @@ def _work_tables(tenant: Tenant, actor: User, now: dt.date) -> dict[str, Table]:
     steps = step_figures(tenant=tenant, actor=actor)
     return {
         "produttivita": Table(
-            "Produttività del mese",
-            ["Operatore", "Telefonate e visite", "Contatti col debitore", "Promesse"],
+            gettext("Produttività del mese"),
+            [
+                gettext("Operatore"),
+                gettext("Telefonate e visite"),
+                "Contatti col debitore",
+                gettext("Promesse"),
+            ],
             [
                 [w.name, w.calls, w.reached, w.promises]
                 for w in collector_work(tenant=tenant, actor=actor, since=now.replace(day=1))
             ],
         ),
         "passi": Table(
-            "Efficacia della strategia per passo",
+            gettext("Efficacia della strategia per passo"),
             [
-                "Strategia",
-                "Passo",
-                "Pratiche",
+                gettext("Strategia"),
+                gettext("Passo"),
+                gettext("Pratiche"),
                 "Pagate entro 30 giorni",
                 "% pagate",
                 "Incassato entro 30 giorni",
@@ -125,8 +131,8 @@ def _work_tables(tenant: Tenant, actor: User, now: dt.date) -> dict[str, Table]:
             ],
         ),
         "anzianita": Table(
-            "Anzianità delle pratiche aperte",
-            ["Scaduto da", "Pratiche", "Da incassare"],
+            gettext("Anzianità delle pratiche aperte"),
+            [gettext("Scaduto da"), gettext("Pratiche"), gettext("Da incassare")],
             [list(row) for row in ageing(tenant=tenant, actor=actor, on=now)],
         ),
     }

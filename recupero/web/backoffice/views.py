@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from recupero.web.backoffice import pages, payments
 from recupero.web.backoffice.desk import assign_choices
@@ -24,7 +25,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     page = pages.case_list_page(tenant=tenant_of(request), actor=user, query=request.GET)
     if page.parsed.ignored:
-        messages.warning(request, "Filtro non valido ignorato: " + ", ".join(page.parsed.ignored) + ".")
+        messages.warning(
+            request, gettext("Filtro non valido ignorato: ") + ", ".join(page.parsed.ignored) + "."
+        )
     template = "web/case_list.html#results" if request.htmx else "web/case_list.html"
     assign = assign_choices(tenant=tenant_of(request), actor=user, query=request.GET)
     return render(request, template, {"page": page, "assign": assign})

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.selectors import case_status_counts
 from recupero.core.clock import today
@@ -110,17 +112,17 @@ def portal_home(*, tenant: Tenant, actor: User) -> PortalHome:
 
 def _tables(page: PortalHome) -> dict[str, Table]:
     assignments = Table(
-        "Portafoglio per affido",
+        gettext("Portafoglio per affido"),
         [
-            "Affido",
-            "Committente",
+            gettext("Affido"),
+            gettext("Committente"),
             "Data affido",
-            "Pratiche",
-            "Affidato",
-            "Incassato in agenzia",
+            gettext("Pratiche"),
+            gettext("Affidato"),
+            gettext("Incassato in agenzia"),
             "Pagamenti diretti",
             "Recupero %",
-            "Giorni medi al primo pagamento",
+            gettext("Giorni medi al primo pagamento"),
         ],
         [
             [
@@ -144,9 +146,13 @@ def _tables(page: PortalHome) -> dict[str, Table]:
         row.append(page.average[i])
         curve_rows.append(row)
     curve = Table(
-        "Curva di liquidazione (% cumulato incassato)",
-        ["Mese dall'affido", *[a.code for a in page.lines], "Media del committente"],
+        gettext("Curva di liquidazione (% cumulato incassato)"),
+        ["Mese dall'affido", *[a.code for a in page.lines], gettext("Media del committente")],
         curve_rows,
     )
-    phases = Table("Pratiche per stato", ["Stato", "Pratiche"], [[label, n] for _s, label, n in page.phases])
+    phases = Table(
+        gettext("Pratiche per stato"),
+        [gettext("Stato"), gettext("Pratiche")],
+        [[label, n] for _s, label, n in page.phases],
+    )
     return {"affidi": assignments, "curva": curve, "stati": phases}

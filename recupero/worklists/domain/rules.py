@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from recupero.core.domain.i18n import gettext_noop
+
 # The debtor's language, from the country of the debtor (parties.Debtor.country). Unknown countries: "".
 COUNTRY_LANGUAGES = {
     "IT": "it", "SM": "it", "VA": "it",
@@ -23,8 +25,10 @@ COUNTRY_LANGUAGES = {
     "AL": "sq", "PL": "pl", "PT": "pt", "BR": "pt", "CN": "zh", "UA": "uk", "MA": "ar", "EG": "ar", "TN": "ar",
 }  # fmt: skip
 LANGUAGE_LABELS = {
-    "it": "italiano", "de": "tedesco", "fr": "francese", "es": "spagnolo", "en": "inglese", "ro": "rumeno",
-    "sq": "albanese", "pl": "polacco", "pt": "portoghese", "zh": "cinese", "uk": "ucraino", "ar": "arabo",
+    "it": gettext_noop("italiano"), "de": gettext_noop("tedesco"), "fr": gettext_noop("francese"),
+    "es": gettext_noop("spagnolo"), "en": gettext_noop("inglese"), "ro": gettext_noop("rumeno"),
+    "sq": gettext_noop("albanese"), "pl": gettext_noop("polacco"), "pt": gettext_noop("portoghese"),
+    "zh": gettext_noop("cinese"), "uk": gettext_noop("ucraino"), "ar": gettext_noop("arabo"),
 }  # fmt: skip
 
 
