@@ -168,6 +168,7 @@ _ITALIAN = set(
     "il lo la i gli le di del della dei delle da dal dalla in nel nella con su per tra un una uno non è e o se "
     "che al alla ai alle sul sulla già più oggi nessun nessuna nessuno sono ha può questo questa".split()
 )
+_PHRASE = re.compile(r"^[A-Za-zÀ-ÿ'’][A-Za-zÀ-ÿ'’ ,.;:!?()\-/\ue000€%]*$")
 _ONE_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}$")
 # calls whose string arguments are code, never shown: logging, lookups, URLs, headers, SQL
 CODE_CALLS = {
@@ -209,7 +210,8 @@ def is_prose(text: str) -> bool:
     if re.search(r"[àèéìòù]", text):
         return True
     if len(words) >= 2 and " " in text.strip():
-        return any(w.lower() in _ITALIAN for w in words)
+        # a phrase: words and spaces with a few punctuation marks, nothing of code (=, {, <, %, SQL…)
+        return any(w.lower() in _ITALIAN for w in words) or bool(_PHRASE.match(text.strip()))
     return bool(_ONE_WORD.match(text.strip())) and text.strip() not in SAME_IN_BOTH
 
 

@@ -45,7 +45,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("backoffice:strategy_runs", gettext_lazy("Esecuzioni"), "status", (VIEW_STRATEGIES,)),
     ("backoffice:import_list", gettext_lazy("Importazioni"), "open", (VIEW_IMPORTS,)),
     ("backoffice:rate_list", gettext_lazy("Tassi"), "ledger", (MANAGE_RATES,)),
-    ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
+    ("backoffice:audit_log", gettext_lazy("Registro audit"), "ledger", (VIEW_AUDIT,)),
     ("backoffice:payment_statements", gettext_lazy("Incassi"), "ledger", (RECONCILE_PAYMENTS,)),
     # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
     ("backoffice:remittance_list", gettext_lazy("Rendiconti"), "ledger", (VIEW_CREDITORS,)),
@@ -56,7 +56,7 @@ _ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
         (APPROVE_ARRANGEMENTS,),
     ),
     ("backoffice:my_queue", gettext_lazy("La mia coda"), "phone", (WORK_ITEMS,)),
-    ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
+    ("backoffice:desk", gettext_lazy("Scrivania code"), "status", (VIEW_QUEUES,)),
     ("backoffice:visit_day", gettext_lazy("La mia giornata"), "user", (REPORT_VISITS,)),
     ("portal:home", gettext_lazy("Portafoglio"), "status", (VIEW_CASES,)),
     ("backoffice:agency_reports", gettext_lazy("Report"), "status", (VIEW_AGENCY_REPORTS,)),

@@ -65,7 +65,10 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
     if user.tenant is None:
         return render(
-            request, "403.html", {"message": "Utente senza agenzia.", "code": "tenant.mismatch"}, status=403
+            request,
+            "403.html",
+            {"message": gettext("Utente senza agenzia."), "code": "tenant.mismatch"},
+            status=403,
         )
     device = accounts.otp_enrolment_start(tenant=user.tenant, actor=user)
     error = ""

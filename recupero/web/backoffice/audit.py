@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 
 from recupero.cases.selectors import cases_visible
@@ -40,12 +40,12 @@ EXPORT_COLUMNS = [
     gettext_lazy("Data e ora"),
     gettext_lazy("Utente"),
     gettext_lazy("Ruolo"),
-    "Indirizzo IP",
+    gettext_lazy("Indirizzo IP"),
     gettext_lazy("Azione"),
     gettext_lazy("Oggetto"),
-    "Id oggetto",
-    "Debitori (id)",
-    "Pratiche (id)",
+    gettext_lazy("Id oggetto"),
+    gettext_lazy("Debitori (id)"),
+    gettext_lazy("Pratiche (id)"),
     gettext_lazy("Percorso"),
     gettext_lazy("Dettagli"),
     gettext_lazy("Impronta"),
@@ -209,7 +209,7 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("formato") == "xlsx":
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Registro audit")
+        sheet = workbook.create_sheet(gettext("Registro audit"))
         for row in _export_rows(logs):
             sheet.append(row)
         buffer = io.BytesIO()

@@ -183,9 +183,9 @@ def dispute_decide_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             reduction=request.POST.get("reduction", "")[:20] or None,
         )
         return (
-            "Contestazione accolta."
+            gettext("Contestazione accolta.")
             if decision == "upheld"
-            else "Contestazione respinta: risposta registrata."
+            else gettext("Contestazione respinta: risposta registrata.")
         )
 
     return _done(request, case.pk, act)

@@ -83,7 +83,10 @@ def _by_creditor(names: dict[int, str], by_creditor: dict[int | None, Figures], 
 def _by_collector(names: dict[int, str], by_collector: dict[int | None, Figures]) -> Table:
     return Table(
         gettext("Per operatore (consulente della pratica)"),
-        [gettext("Operatore"), gettext("Pratiche"), gettext("Incassato"), "Contatti tentati", "Contatti riusciti"],
+        [
+            gettext("Operatore"), gettext("Pratiche"), gettext("Incassato"),
+            gettext("Contatti tentati"), gettext("Contatti riusciti"),
+        ],
         [
             [names.get(c, str(c)) if c else gettext("non assegnate"), f.cases, f.collected_total,
              f.contacts_attempted, f.contacts_reached]
@@ -100,7 +103,7 @@ def _work_tables(tenant: Tenant, actor: User, now: dt.date) -> dict[str, Table]:
             [
                 gettext("Operatore"),
                 gettext("Telefonate e visite"),
-                "Contatti col debitore",
+                gettext("Contatti col debitore"),
                 gettext("Promesse"),
             ],
             [

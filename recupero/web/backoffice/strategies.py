@@ -80,7 +80,7 @@ def _conditions(step: Step) -> list[str]:
         ("debitori", c.debtor_types),
         ("crediti", c.claim_types),
         ("settori", c.sectors),
-        ("fasce score", c.score_bands),
+        (gettext("fasce score"), c.score_bands),
     ):
         if values:
             out.append(f"{label}: {', '.join(sorted(values))}")

@@ -23,10 +23,10 @@ from recupero.worklists.services import work_item_complete
 DESK_BACKS = {"mia": "backoffice:my_queue", "giornata": "backoffice:visit_day"}
 PAGES = {
     ItemKind.CALL: (gettext_lazy("Telefonate di oggi"), "backoffice:call_queue"),
-    ItemKind.VISIT: ("Visite domiciliari", "backoffice:visit_queue"),
+    ItemKind.VISIT: (gettext_lazy("Visite domiciliari"), "backoffice:visit_queue"),
     ItemKind.SKIP_TRACE: (gettext_lazy("Rintracci"), "backoffice:skip_trace_queue"),
     # the same desk, same page: ?tipo=verifiche (no new address, no new menu entry)
-    ItemKind.VERIFY_DATA: ("Verifiche anagrafiche", "backoffice:skip_trace_queue"),
+    ItemKind.VERIFY_DATA: (gettext_lazy("Verifiche anagrafiche"), "backoffice:skip_trace_queue"),
 }
 VERIFY_QUERY = "verifiche"
 

@@ -116,11 +116,11 @@ def _tables(page: PortalHome) -> dict[str, Table]:
         [
             gettext("Affido"),
             gettext("Committente"),
-            "Data affido",
+            gettext("Data affido"),
             gettext("Pratiche"),
             gettext("Affidato"),
             gettext("Incassato in agenzia"),
-            "Pagamenti diretti",
+            gettext("Pagamenti diretti"),
             "Recupero %",
             gettext("Giorni medi al primo pagamento"),
         ],
@@ -147,7 +147,7 @@ def _tables(page: PortalHome) -> dict[str, Table]:
         curve_rows.append(row)
     curve = Table(
         gettext("Curva di liquidazione (% cumulato incassato)"),
-        ["Mese dall'affido", *[a.code for a in page.lines], gettext("Media del committente")],
+        [gettext("Mese dall'affido"), *[a.code for a in page.lines], gettext("Media del committente")],
         curve_rows,
     )
     phases = Table(

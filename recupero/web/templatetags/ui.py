@@ -36,8 +36,8 @@ EVENT_STYLES: dict[str, tuple[str, str, str]] = {
     "legal": ("alert", "danger", gettext_lazy("Legale")),
     "arrangement": ("handshake", "warning", gettext_lazy("Accordo")),
     "arrangement.broken": ("alert", "danger", gettext_lazy("Accordo non rispettato")),
-    "arrangement.kept": ("handshake", "success", "Accordo rispettato"),
-    "arrangement.accepted": ("handshake", "success", "Riepilogo accettato"),
+    "arrangement.kept": ("handshake", "success", gettext_lazy("Accordo rispettato")),
+    "arrangement.accepted": ("handshake", "success", gettext_lazy("Riepilogo accettato")),
 }
 _DEFAULT = ("dot", "muted", gettext_lazy("Evento"))
 
