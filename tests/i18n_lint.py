@@ -274,7 +274,7 @@ class _PythonFinder(ast.NodeVisitor):
             if not isinstance(stmt, ast.Assign):
                 continue
             targets = {_name(t) for t in stmt.targets}
-            if node.name == "Meta" and targets & {"verbose_name", "verbose_name_plural"}:
+            if targets & {"verbose_name", "verbose_name_plural"}:
                 self._flag(stmt.value)
             if bases & {"TextChoices", "IntegerChoices", "Choices"} and isinstance(stmt.value, ast.Tuple):
                 self._flag(stmt.value.elts[-1])

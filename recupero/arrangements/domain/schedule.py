@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
 
@@ -36,9 +36,9 @@ class InterestTreatment(StrEnum):
 
 
 INTEREST_LABELS = {
-    InterestTreatment.WAIVED: gettext_noop("Interessi rinunciati"),
-    InterestTreatment.FROZEN: gettext_noop("Interessi congelati alla firma"),
-    InterestTreatment.RUNNING: gettext_noop("Interessi al tasso legale sul residuo"),
+    InterestTreatment.WAIVED: gettext_lazy("Interessi rinunciati"),
+    InterestTreatment.FROZEN: gettext_lazy("Interessi congelati alla firma"),
+    InterestTreatment.RUNNING: gettext_lazy("Interessi al tasso legale sul residuo"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class Kind(StrEnum):
@@ -32,27 +32,27 @@ class InstalmentStatus(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.PROMISE: gettext_noop("Promessa di pagamento"),
-    Kind.PLAN: gettext_noop("Piano di rientro"),
-    Kind.SETTLEMENT: gettext_noop("Saldo e stralcio"),
+    Kind.PROMISE: gettext_lazy("Promessa di pagamento"),
+    Kind.PLAN: gettext_lazy("Piano di rientro"),
+    Kind.SETTLEMENT: gettext_lazy("Saldo e stralcio"),
 }
 
 LABELS = {
-    ArrangementStatus.PENDING_APPROVAL: gettext_noop("In attesa di approvazione"),
-    ArrangementStatus.ACTIVE: gettext_noop("Attivo"),
-    ArrangementStatus.REJECTED: gettext_noop("Respinto"),
-    ArrangementStatus.EXPIRED: gettext_noop("Scaduto senza decisione"),
-    ArrangementStatus.KEPT: gettext_noop("Rispettato"),
-    ArrangementStatus.BROKEN: gettext_noop("Non rispettato"),
-    ArrangementStatus.REPLACED: gettext_noop("Sostituito"),
-    ArrangementStatus.CANCELLED: gettext_noop("Annullato"),
+    ArrangementStatus.PENDING_APPROVAL: gettext_lazy("In attesa di approvazione"),
+    ArrangementStatus.ACTIVE: gettext_lazy("Attivo"),
+    ArrangementStatus.REJECTED: gettext_lazy("Respinto"),
+    ArrangementStatus.EXPIRED: gettext_lazy("Scaduto senza decisione"),
+    ArrangementStatus.KEPT: gettext_lazy("Rispettato"),
+    ArrangementStatus.BROKEN: gettext_lazy("Non rispettato"),
+    ArrangementStatus.REPLACED: gettext_lazy("Sostituito"),
+    ArrangementStatus.CANCELLED: gettext_lazy("Annullato"),
 }
 
 INSTALMENT_LABELS = {
-    InstalmentStatus.PENDING: gettext_noop("Da pagare"),
-    InstalmentStatus.PAID: gettext_noop("Pagata"),
-    InstalmentStatus.MISSED: gettext_noop("Non pagata"),
-    InstalmentStatus.CANCELLED: gettext_noop("Annullata"),
+    InstalmentStatus.PENDING: gettext_lazy("Da pagare"),
+    InstalmentStatus.PAID: gettext_lazy("Pagata"),
+    InstalmentStatus.MISSED: gettext_lazy("Non pagata"),
+    InstalmentStatus.CANCELLED: gettext_lazy("Annullata"),
 }
 
 A = ArrangementStatus

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class ClaimType(StrEnum):
@@ -19,12 +19,12 @@ class ClaimType(StrEnum):
 
 
 CLAIM_TYPE_LABELS = {
-    ClaimType.ORDINARY: gettext_noop("Fornitura una tantum"),
-    ClaimType.PERIODIC: gettext_noop("Prestazione periodica"),
-    ClaimType.ELECTRICITY: gettext_noop("Energia elettrica"),
-    ClaimType.GAS: gettext_noop("Gas"),
-    ClaimType.WATER: gettext_noop("Acqua"),
-    ClaimType.TELECOM: gettext_noop("Telecomunicazioni"),
+    ClaimType.ORDINARY: gettext_lazy("Fornitura una tantum"),
+    ClaimType.PERIODIC: gettext_lazy("Prestazione periodica"),
+    ClaimType.ELECTRICITY: gettext_lazy("Energia elettrica"),
+    ClaimType.GAS: gettext_lazy("Gas"),
+    ClaimType.WATER: gettext_lazy("Acqua"),
+    ClaimType.TELECOM: gettext_lazy("Telecomunicazioni"),
 }
 
 

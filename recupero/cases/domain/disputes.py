@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class DisputeReason(StrEnum):
@@ -22,12 +22,12 @@ class DisputeReason(StrEnum):
 
 
 REASON_LABELS = {
-    DisputeReason.ALREADY_PAID: gettext_noop("Già pagato"),
-    DisputeReason.AMOUNT_WRONG: gettext_noop("Importo errato"),
-    DisputeReason.NOT_RECEIVED: gettext_noop("Bene o servizio non ricevuto"),
-    DisputeReason.NOT_THE_DEBTOR: gettext_noop("Non è il debitore"),
-    DisputeReason.PRESCRIBED: gettext_noop("Credito prescritto"),
-    DisputeReason.OTHER: gettext_noop("Altro"),
+    DisputeReason.ALREADY_PAID: gettext_lazy("Già pagato"),
+    DisputeReason.AMOUNT_WRONG: gettext_lazy("Importo errato"),
+    DisputeReason.NOT_RECEIVED: gettext_lazy("Bene o servizio non ricevuto"),
+    DisputeReason.NOT_THE_DEBTOR: gettext_lazy("Non è il debitore"),
+    DisputeReason.PRESCRIBED: gettext_lazy("Credito prescritto"),
+    DisputeReason.OTHER: gettext_lazy("Altro"),
 }
 
 
@@ -39,10 +39,10 @@ class DisputeStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    DisputeStatus.OPEN: gettext_noop("Aperta"),
-    DisputeStatus.UPHELD: gettext_noop("Accolta"),
-    DisputeStatus.REJECTED: gettext_noop("Respinta"),
-    DisputeStatus.WITHDRAWN: gettext_noop("Ritirata"),
+    DisputeStatus.OPEN: gettext_lazy("Aperta"),
+    DisputeStatus.UPHELD: gettext_lazy("Accolta"),
+    DisputeStatus.REJECTED: gettext_lazy("Respinta"),
+    DisputeStatus.WITHDRAWN: gettext_lazy("Ritirata"),
 }
 
 D = DisputeStatus

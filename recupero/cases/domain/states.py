@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class CaseStatus(StrEnum):
@@ -22,17 +22,17 @@ class CaseStatus(StrEnum):
 
 
 LABELS = {
-    CaseStatus.NEW: gettext_noop("Nuova"),
-    CaseStatus.WORKING: gettext_noop("In lavorazione"),
-    CaseStatus.PROMISE: gettext_noop("Promessa di pagamento"),
-    CaseStatus.PLAN: gettext_noop("Piano di rientro"),
-    CaseStatus.SETTLEMENT: gettext_noop("Saldo e stralcio"),
-    CaseStatus.PAID: gettext_noop("Pagata"),
-    CaseStatus.CLOSED: gettext_noop("Chiusa"),
-    CaseStatus.RETURNED: gettext_noop("Restituita"),
-    CaseStatus.LEGAL: gettext_noop("Affidata al legale"),
-    CaseStatus.PRESCRIBED: gettext_noop("Prescritta"),
-    CaseStatus.DISPUTED: gettext_noop("Contestata"),
+    CaseStatus.NEW: gettext_lazy("Nuova"),
+    CaseStatus.WORKING: gettext_lazy("In lavorazione"),
+    CaseStatus.PROMISE: gettext_lazy("Promessa di pagamento"),
+    CaseStatus.PLAN: gettext_lazy("Piano di rientro"),
+    CaseStatus.SETTLEMENT: gettext_lazy("Saldo e stralcio"),
+    CaseStatus.PAID: gettext_lazy("Pagata"),
+    CaseStatus.CLOSED: gettext_lazy("Chiusa"),
+    CaseStatus.RETURNED: gettext_lazy("Restituita"),
+    CaseStatus.LEGAL: gettext_lazy("Affidata al legale"),
+    CaseStatus.PRESCRIBED: gettext_lazy("Prescritta"),
+    CaseStatus.DISPUTED: gettext_lazy("Contestata"),
 }
 
 # Badge colour family per status, for the interface.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class CommStatus(StrEnum):
@@ -51,20 +51,20 @@ TRANSITIONS: dict[CommStatus, frozenset[CommStatus]] = {
 }
 
 LABELS = {
-    S.DRAFT: gettext_noop("Bozza"),
-    S.QUEUED: gettext_noop("In coda"),
-    S.RENDERED: gettext_noop("Composta"),
-    S.SENT: gettext_noop("Inviata"),
-    S.ACCEPTED: gettext_noop("Accettata"),
-    S.DELIVERED: gettext_noop("Consegnata"),
-    S.BOUNCED: gettext_noop("Respinta"),
-    S.FAILED: gettext_noop("Non inviata"),
-    S.HELD: gettext_noop("In giacenza"),
-    S.RETURNED: gettext_noop("Restituita al mittente"),
+    S.DRAFT: gettext_lazy("Bozza"),
+    S.QUEUED: gettext_lazy("In coda"),
+    S.RENDERED: gettext_lazy("Composta"),
+    S.SENT: gettext_lazy("Inviata"),
+    S.ACCEPTED: gettext_lazy("Accettata"),
+    S.DELIVERED: gettext_lazy("Consegnata"),
+    S.BOUNCED: gettext_lazy("Respinta"),
+    S.FAILED: gettext_lazy("Non inviata"),
+    S.HELD: gettext_lazy("In giacenza"),
+    S.RETURNED: gettext_lazy("Restituita al mittente"),
 }
 KIND_LABELS = {
-    CommKind.LETTER: gettext_noop("Lettera"),
-    CommKind.REGISTERED: gettext_noop("Raccomandata A/R"),
+    CommKind.LETTER: gettext_lazy("Lettera"),
+    CommKind.REGISTERED: gettext_lazy("Raccomandata A/R"),
     CommKind.EMAIL: "E-mail",
     CommKind.PEC: "PEC",
     CommKind.SMS: "SMS",

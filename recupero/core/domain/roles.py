@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class Role(StrEnum):
@@ -32,15 +32,15 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: gettext_noop("Amministratore"),
-    Role.SUPERVISOR: gettext_noop("Supervisore"),
-    Role.CONSULTANT: gettext_noop("Consulente"),
-    Role.COLLECTOR: gettext_noop("Operatore phone collection"),
-    Role.FIELD_AGENT: gettext_noop("Esattore domiciliare"),
-    Role.LAWYER: gettext_noop("Avvocato"),
-    Role.AUDITOR: gettext_noop("Revisore"),
-    Role.CREDITOR_USER: gettext_noop("Utente committente"),
-    Role.SYSTEM: gettext_noop("Sistema"),
+    Role.ADMIN: gettext_lazy("Amministratore"),
+    Role.SUPERVISOR: gettext_lazy("Supervisore"),
+    Role.CONSULTANT: gettext_lazy("Consulente"),
+    Role.COLLECTOR: gettext_lazy("Operatore phone collection"),
+    Role.FIELD_AGENT: gettext_lazy("Esattore domiciliare"),
+    Role.LAWYER: gettext_lazy("Avvocato"),
+    Role.AUDITOR: gettext_lazy("Revisore"),
+    Role.CREDITOR_USER: gettext_lazy("Utente committente"),
+    Role.SYSTEM: gettext_lazy("Sistema"),
 }
 
 # Capabilities. The string is the stable name (audit rows and tests use it).
@@ -76,35 +76,35 @@ VIEW_AGENCY_REPORTS = "reporting.view_agency"  # the agency's dashboards, export
 MANAGE_INTEGRATION = "reporting.integration"  # a creditor's API tokens and webhooks
 
 CAPABILITY_LABELS = {
-    VIEW_CASES: gettext_noop("vedere le pratiche"),
-    EDIT_CASES: gettext_noop("lavorare le pratiche"),
-    VIEW_PERSONAL_DATA: gettext_noop("vedere i dati personali dei debitori"),
-    VIEW_CREDITORS: gettext_noop("vedere i committenti"),
-    MANAGE_CREDITORS: gettext_noop("gestire committenti e mandati"),
-    VIEW_QUEUES: gettext_noop("vedere le code di lavoro"),
-    WORK_ITEMS: gettext_noop("esitare telefonate e rintracci"),
-    REPORT_VISITS: gettext_noop("esitare visite domiciliari"),
-    ASSIGN_ITEMS: gettext_noop("assegnare attività"),
-    VIEW_IMPORTS: gettext_noop("vedere le importazioni"),
-    COMMIT_IMPORTS: gettext_noop("caricare e confermare affidi"),
-    VIEW_STRATEGIES: gettext_noop("vedere strategie ed esecuzioni"),
-    RUN_STRATEGIES: gettext_noop("eseguire le strategie"),
-    VIEW_DOCUMENTS: gettext_noop("scaricare lettere e documenti"),
-    RECORD_RECEIPTS: gettext_noop("registrare ricevute ed esiti postali"),
-    SEND_COMMUNICATIONS: gettext_noop("inviare comunicazioni"),
-    POST_LEDGER: gettext_noop("registrare in contabilità"),
-    PROPOSE_ARRANGEMENTS: gettext_noop("proporre promesse, piani e stralci"),
-    APPROVE_ARRANGEMENTS: gettext_noop("approvare piani e stralci oltre mandato"),
-    POST_PAYMENTS: gettext_noop("registrare pagamenti"),
-    RECONCILE_PAYMENTS: gettext_noop("caricare estratti conto e riconciliare gli incassi"),
-    ISSUE_REMITTANCE: gettext_noop("emettere rendiconti e riversamenti"),
-    VIEW_AUDIT: gettext_noop("consultare il registro di audit"),
-    MANAGE_USERS: gettext_noop("gestire gli utenti"),
-    MANAGE_RATES: gettext_noop("aggiornare i tassi"),
-    ADMIN_SITE: gettext_noop("usare l'amministrazione"),
-    DECIDE_DISPUTES: gettext_noop("decidere le contestazioni"),
-    VIEW_AGENCY_REPORTS: gettext_noop("vedere i report dell'agenzia"),
-    MANAGE_INTEGRATION: gettext_noop("gestire token API e webhook del committente"),
+    VIEW_CASES: gettext_lazy("vedere le pratiche"),
+    EDIT_CASES: gettext_lazy("lavorare le pratiche"),
+    VIEW_PERSONAL_DATA: gettext_lazy("vedere i dati personali dei debitori"),
+    VIEW_CREDITORS: gettext_lazy("vedere i committenti"),
+    MANAGE_CREDITORS: gettext_lazy("gestire committenti e mandati"),
+    VIEW_QUEUES: gettext_lazy("vedere le code di lavoro"),
+    WORK_ITEMS: gettext_lazy("esitare telefonate e rintracci"),
+    REPORT_VISITS: gettext_lazy("esitare visite domiciliari"),
+    ASSIGN_ITEMS: gettext_lazy("assegnare attività"),
+    VIEW_IMPORTS: gettext_lazy("vedere le importazioni"),
+    COMMIT_IMPORTS: gettext_lazy("caricare e confermare affidi"),
+    VIEW_STRATEGIES: gettext_lazy("vedere strategie ed esecuzioni"),
+    RUN_STRATEGIES: gettext_lazy("eseguire le strategie"),
+    VIEW_DOCUMENTS: gettext_lazy("scaricare lettere e documenti"),
+    RECORD_RECEIPTS: gettext_lazy("registrare ricevute ed esiti postali"),
+    SEND_COMMUNICATIONS: gettext_lazy("inviare comunicazioni"),
+    POST_LEDGER: gettext_lazy("registrare in contabilità"),
+    PROPOSE_ARRANGEMENTS: gettext_lazy("proporre promesse, piani e stralci"),
+    APPROVE_ARRANGEMENTS: gettext_lazy("approvare piani e stralci oltre mandato"),
+    POST_PAYMENTS: gettext_lazy("registrare pagamenti"),
+    RECONCILE_PAYMENTS: gettext_lazy("caricare estratti conto e riconciliare gli incassi"),
+    ISSUE_REMITTANCE: gettext_lazy("emettere rendiconti e riversamenti"),
+    VIEW_AUDIT: gettext_lazy("consultare il registro di audit"),
+    MANAGE_USERS: gettext_lazy("gestire gli utenti"),
+    MANAGE_RATES: gettext_lazy("aggiornare i tassi"),
+    ADMIN_SITE: gettext_lazy("usare l'amministrazione"),
+    DECIDE_DISPUTES: gettext_lazy("decidere le contestazioni"),
+    VIEW_AGENCY_REPORTS: gettext_lazy("vedere i report dell'agenzia"),
+    MANAGE_INTEGRATION: gettext_lazy("gestire token API e webhook del committente"),
 }
 
 ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
@@ -146,10 +146,10 @@ SCOPE_LEGAL = "legal"
 SCOPE_OWN_CREDITOR = "own_creditor"
 
 SCOPE_LABELS = {
-    SCOPE_ALL: gettext_noop("tutta l'agenzia"),
-    SCOPE_ASSIGNED_CREDITORS: gettext_noop("i committenti assegnati"),
-    SCOPE_LEGAL: gettext_noop("le pratiche affidate al legale"),
-    SCOPE_OWN_CREDITOR: gettext_noop("il proprio committente"),
+    SCOPE_ALL: gettext_lazy("tutta l'agenzia"),
+    SCOPE_ASSIGNED_CREDITORS: gettext_lazy("i committenti assegnati"),
+    SCOPE_LEGAL: gettext_lazy("le pratiche affidate al legale"),
+    SCOPE_OWN_CREDITOR: gettext_lazy("il proprio committente"),
 }
 
 CASE_SCOPE: dict[Role, str] = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class BatchStatus(StrEnum):
@@ -41,14 +41,14 @@ TRANSITIONS: dict[BatchStatus, frozenset[BatchStatus]] = {
 }
 
 LABELS = {
-    B.UPLOADED: gettext_noop("Caricato"),
-    B.PARSING: gettext_noop("In lettura"),
-    B.READY: gettext_noop("Anteprima pronta"),
-    B.REFUSED: gettext_noop("Rifiutato"),
-    B.COMMITTING: gettext_noop("In importazione"),
-    B.COMMITTED: gettext_noop("Importato"),
-    B.FAILED: gettext_noop("Non riuscito"),
-    B.DISCARDED: gettext_noop("Annullato"),
+    B.UPLOADED: gettext_lazy("Caricato"),
+    B.PARSING: gettext_lazy("In lettura"),
+    B.READY: gettext_lazy("Anteprima pronta"),
+    B.REFUSED: gettext_lazy("Rifiutato"),
+    B.COMMITTING: gettext_lazy("In importazione"),
+    B.COMMITTED: gettext_lazy("Importato"),
+    B.FAILED: gettext_lazy("Non riuscito"),
+    B.DISCARDED: gettext_lazy("Annullato"),
 }
 TONES = {
     B.UPLOADED: "info",

@@ -7,7 +7,7 @@ from enum import StrEnum
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class ContactKind(StrEnum):
@@ -29,18 +29,18 @@ class ContactStatus(StrEnum):
 
 
 KIND_LABELS = {
-    ContactKind.ADDRESS: gettext_noop("Indirizzo"),
-    ContactKind.PHONE: gettext_noop("Telefono"),
-    ContactKind.MOBILE: gettext_noop("Cellulare"),
+    ContactKind.ADDRESS: gettext_lazy("Indirizzo"),
+    ContactKind.PHONE: gettext_lazy("Telefono"),
+    ContactKind.MOBILE: gettext_lazy("Cellulare"),
     ContactKind.EMAIL: "E-mail",
     ContactKind.PEC: "PEC",
 }
 STATUS_LABELS = {
-    ContactStatus.VALID: gettext_noop("Valido"),
-    ContactStatus.UNVERIFIED: gettext_noop("Da verificare"),
-    ContactStatus.WRONG: gettext_noop("Errato"),
-    ContactStatus.UNREACHABLE: gettext_noop("Irreperibile"),
-    ContactStatus.TO_VERIFY: gettext_noop("Da verificare (dati incoerenti)"),
+    ContactStatus.VALID: gettext_lazy("Valido"),
+    ContactStatus.UNVERIFIED: gettext_lazy("Da verificare"),
+    ContactStatus.WRONG: gettext_lazy("Errato"),
+    ContactStatus.UNREACHABLE: gettext_lazy("Irreperibile"),
+    ContactStatus.TO_VERIFY: gettext_lazy("Da verificare (dati incoerenti)"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class DebtorKind(StrEnum):
@@ -23,17 +23,17 @@ class DebtorSize(StrEnum):
 
 
 KIND_LABELS = {
-    DebtorKind.PERSON: gettext_noop("Persona fisica"),
-    DebtorKind.SOLE_TRADER: gettext_noop("Ditta individuale"),
-    DebtorKind.COMPANY: gettext_noop("Società"),
-    DebtorKind.PUBLIC_BODY: gettext_noop("Ente pubblico"),
+    DebtorKind.PERSON: gettext_lazy("Persona fisica"),
+    DebtorKind.SOLE_TRADER: gettext_lazy("Ditta individuale"),
+    DebtorKind.COMPANY: gettext_lazy("Società"),
+    DebtorKind.PUBLIC_BODY: gettext_lazy("Ente pubblico"),
 }
 SIZE_LABELS = {
-    DebtorSize.CONSUMER: gettext_noop("Consumatore"),
-    DebtorSize.PROFESSIONAL: gettext_noop("Professionista"),
-    DebtorSize.MICRO: gettext_noop("Microimpresa"),
-    DebtorSize.SME: gettext_noop("PMI"),
-    DebtorSize.LARGE: gettext_noop("Grande impresa"),
+    DebtorSize.CONSUMER: gettext_lazy("Consumatore"),
+    DebtorSize.PROFESSIONAL: gettext_lazy("Professionista"),
+    DebtorSize.MICRO: gettext_lazy("Microimpresa"),
+    DebtorSize.SME: gettext_lazy("PMI"),
+    DebtorSize.LARGE: gettext_lazy("Grande impresa"),
 }
 
 

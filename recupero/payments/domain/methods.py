@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class Method(StrEnum):
@@ -18,13 +18,13 @@ class Method(StrEnum):
 
 
 METHOD_LABELS = {
-    Method.BANK_TRANSFER: gettext_noop("Bonifico"),
-    Method.POSTAL_SLIP: gettext_noop("Bollettino postale"),
-    Method.PAGOPA: gettext_noop("pagoPA"),
-    Method.CHEQUE: gettext_noop("Assegno"),
-    Method.CASH: gettext_noop("Contanti"),
-    Method.CARD: gettext_noop("Carta"),
-    Method.SDD: gettext_noop("Addebito diretto SEPA"),
+    Method.BANK_TRANSFER: gettext_lazy("Bonifico"),
+    Method.POSTAL_SLIP: gettext_lazy("Bollettino postale"),
+    Method.PAGOPA: gettext_lazy("pagoPA"),
+    Method.CHEQUE: gettext_lazy("Assegno"),
+    Method.CASH: gettext_lazy("Contanti"),
+    Method.CARD: gettext_lazy("Carta"),
+    Method.SDD: gettext_lazy("Addebito diretto SEPA"),
 }
 
 # Methods whose money can come back after it was booked: a returned cheque, an SDD reject, a chargeback.
@@ -37,8 +37,8 @@ class PaymentStatus(StrEnum):
 
 
 PAYMENT_STATUS_LABELS = {
-    PaymentStatus.POSTED: gettext_noop("Registrato"),
-    PaymentStatus.REVERSED: gettext_noop("Stornato"),
+    PaymentStatus.POSTED: gettext_lazy("Registrato"),
+    PaymentStatus.REVERSED: gettext_lazy("Stornato"),
 }
 PAYMENT_TRANSITIONS = {
     PaymentStatus.POSTED: frozenset({PaymentStatus.REVERSED}),
@@ -57,11 +57,11 @@ class EntryStatus(StrEnum):
 
 
 ENTRY_STATUS_LABELS = {
-    EntryStatus.NEW: gettext_noop("Da riconciliare"),
-    EntryStatus.REVIEW: gettext_noop("Da verificare"),
-    EntryStatus.POSTED: gettext_noop("Registrato"),
-    EntryStatus.NOT_OURS: gettext_noop("Non di nostra competenza"),
-    EntryStatus.DEBIT: gettext_noop("Addebito"),
+    EntryStatus.NEW: gettext_lazy("Da riconciliare"),
+    EntryStatus.REVIEW: gettext_lazy("Da verificare"),
+    EntryStatus.POSTED: gettext_lazy("Registrato"),
+    EntryStatus.NOT_OURS: gettext_lazy("Non di nostra competenza"),
+    EntryStatus.DEBIT: gettext_lazy("Addebito"),
 }
 ENTRY_TRANSITIONS = {
     EntryStatus.NEW: frozenset({EntryStatus.POSTED, EntryStatus.REVIEW, EntryStatus.DEBIT}),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
 
@@ -36,8 +36,8 @@ class Base(StrEnum):
     ALL = "all"  # su tutto l'incassato (meno gli interessi trattenuti)
 
 
-PHASE_LABELS = {Phase.OUT_OF_COURT: gettext_noop("stragiudiziale"), Phase.LEGAL: gettext_noop("legale")}
-BASE_LABELS = {Base.PRINCIPAL: gettext_noop("solo capitale"), Base.ALL: gettext_noop("tutto l'incassato")}
+PHASE_LABELS = {Phase.OUT_OF_COURT: gettext_lazy("stragiudiziale"), Phase.LEGAL: gettext_lazy("legale")}
+BASE_LABELS = {Base.PRINCIPAL: gettext_lazy("solo capitale"), Base.ALL: gettext_lazy("tutto l'incassato")}
 
 
 @dataclass(frozen=True)

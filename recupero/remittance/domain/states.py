@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 
 class RemittanceStatus(StrEnum):
@@ -18,8 +18,8 @@ class RemittanceStatus(StrEnum):
 
 
 LABELS = {
-    RemittanceStatus.ISSUED: gettext_noop("Emesso (documenti in preparazione)"),
-    RemittanceStatus.READY: gettext_noop("Emesso"),
+    RemittanceStatus.ISSUED: gettext_lazy("Emesso (documenti in preparazione)"),
+    RemittanceStatus.READY: gettext_lazy("Emesso"),
 }
 
 TRANSITIONS: dict[RemittanceStatus, frozenset[RemittanceStatus]] = {
@@ -39,7 +39,7 @@ class LineKind(StrEnum):
 
 
 LINE_LABELS = {
-    LineKind.PAYMENT: gettext_noop("Incasso"),
-    LineKind.REVERSAL: gettext_noop("Storno"),
-    LineKind.MINIMUM: gettext_noop("Minimo provvigionale"),
+    LineKind.PAYMENT: gettext_lazy("Incasso"),
+    LineKind.REVERSAL: gettext_lazy("Storno"),
+    LineKind.MINIMUM: gettext_lazy("Minimo provvigionale"),
 }

@@ -7,14 +7,14 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 KINDS = ("payment", "closure", "dispute", "approval_needed")
 KIND_LABELS = {
-    "payment": gettext_noop("Pagamento registrato"),
-    "closure": gettext_noop("Pratica chiusa"),
-    "dispute": gettext_noop("Contestazione"),
-    "approval_needed": gettext_noop("Approvazione richiesta"),
+    "payment": gettext_lazy("Pagamento registrato"),
+    "closure": gettext_lazy("Pratica chiusa"),
+    "dispute": gettext_lazy("Contestazione"),
+    "approval_needed": gettext_lazy("Approvazione richiesta"),
 }
 CLOSING_STATES = ("paid", "closed", "returned")
 MAX_ATTEMPTS = 8

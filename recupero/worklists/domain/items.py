@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import REPORT_VISITS, VIEW_QUEUES, WORK_ITEMS
 
 
@@ -53,11 +53,11 @@ class Outcome(StrEnum):
 
 
 KIND_LABELS = {
-    ItemKind.CALL: gettext_noop("Telefonata"),
-    ItemKind.VISIT: gettext_noop("Visita domiciliare"),
-    ItemKind.SKIP_TRACE: gettext_noop("Rintraccio"),
-    ItemKind.LEGAL_REVIEW: gettext_noop("Revisione legale"),
-    ItemKind.VERIFY_DATA: gettext_noop("Verifica anagrafica"),
+    ItemKind.CALL: gettext_lazy("Telefonata"),
+    ItemKind.VISIT: gettext_lazy("Visita domiciliare"),
+    ItemKind.SKIP_TRACE: gettext_lazy("Rintraccio"),
+    ItemKind.LEGAL_REVIEW: gettext_lazy("Revisione legale"),
+    ItemKind.VERIFY_DATA: gettext_lazy("Verifica anagrafica"),
 }
 # The work item's transition table (rule 7): an open item is done or cancelled, once.
 TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
@@ -66,31 +66,31 @@ TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
     ItemStatus.CANCELLED: frozenset(),
 }
 STATUS_LABELS = {
-    ItemStatus.OPEN: gettext_noop("Da fare"),
-    ItemStatus.DONE: gettext_noop("Fatto"),
-    ItemStatus.CANCELLED: gettext_noop("Annullato"),
+    ItemStatus.OPEN: gettext_lazy("Da fare"),
+    ItemStatus.DONE: gettext_lazy("Fatto"),
+    ItemStatus.CANCELLED: gettext_lazy("Annullato"),
 }
 OUTCOME_LABELS = {
-    Outcome.NO_ANSWER: gettext_noop("Non risponde"),
-    Outcome.PROMISE: gettext_noop("Promessa di pagamento"),
-    Outcome.DISPUTE: gettext_noop("Contestazione"),
-    Outcome.WRONG_NUMBER: gettext_noop("Numero errato"),
-    Outcome.CALL_BACK: gettext_noop("Richiamare"),
-    Outcome.NOT_HOME: gettext_noop("Assente"),
-    Outcome.MET: gettext_noop("Incontrato"),
-    Outcome.FOUND: gettext_noop("Recapito trovato"),
-    Outcome.NOT_FOUND: gettext_noop("Irreperibile"),
-    Outcome.REVIEWED: gettext_noop("Esaminata"),
-    Outcome.VERIFIED: gettext_noop("Dati verificati"),
-    Outcome.RIGHT_PARTY: gettext_noop("Parlato con il debitore"),
-    Outcome.WRONG_PARTY: gettext_noop("Persona errata"),
-    Outcome.REFUSED: gettext_noop("Rifiuta di pagare"),
-    Outcome.DECEASED: gettext_noop("Debitore deceduto"),
-    Outcome.INSOLVENCY: gettext_noop("Procedura concorsuale"),
-    Outcome.MOVED: gettext_noop("Trasferito"),
-    Outcome.DOOR_NOTICE: gettext_noop("Avviso lasciato"),
-    Outcome.PLAN: gettext_noop("Piano di rientro concordato"),
-    Outcome.SETTLEMENT: gettext_noop("Saldo e stralcio concordato"),
+    Outcome.NO_ANSWER: gettext_lazy("Non risponde"),
+    Outcome.PROMISE: gettext_lazy("Promessa di pagamento"),
+    Outcome.DISPUTE: gettext_lazy("Contestazione"),
+    Outcome.WRONG_NUMBER: gettext_lazy("Numero errato"),
+    Outcome.CALL_BACK: gettext_lazy("Richiamare"),
+    Outcome.NOT_HOME: gettext_lazy("Assente"),
+    Outcome.MET: gettext_lazy("Incontrato"),
+    Outcome.FOUND: gettext_lazy("Recapito trovato"),
+    Outcome.NOT_FOUND: gettext_lazy("Irreperibile"),
+    Outcome.REVIEWED: gettext_lazy("Esaminata"),
+    Outcome.VERIFIED: gettext_lazy("Dati verificati"),
+    Outcome.RIGHT_PARTY: gettext_lazy("Parlato con il debitore"),
+    Outcome.WRONG_PARTY: gettext_lazy("Persona errata"),
+    Outcome.REFUSED: gettext_lazy("Rifiuta di pagare"),
+    Outcome.DECEASED: gettext_lazy("Debitore deceduto"),
+    Outcome.INSOLVENCY: gettext_lazy("Procedura concorsuale"),
+    Outcome.MOVED: gettext_lazy("Trasferito"),
+    Outcome.DOOR_NOTICE: gettext_lazy("Avviso lasciato"),
+    Outcome.PLAN: gettext_lazy("Piano di rientro concordato"),
+    Outcome.SETTLEMENT: gettext_lazy("Saldo e stralcio concordato"),
 }
 # Outcomes allowed per kind.
 OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from recupero.core.domain.i18n import gettext_noop
+from recupero.core.domain.i18n import gettext_lazy
 
 # The debtor's language, from the country of the debtor (parties.Debtor.country). Unknown countries: "".
 COUNTRY_LANGUAGES = {
@@ -25,10 +25,10 @@ COUNTRY_LANGUAGES = {
     "AL": "sq", "PL": "pl", "PT": "pt", "BR": "pt", "CN": "zh", "UA": "uk", "MA": "ar", "EG": "ar", "TN": "ar",
 }  # fmt: skip
 LANGUAGE_LABELS = {
-    "it": gettext_noop("italiano"), "de": gettext_noop("tedesco"), "fr": gettext_noop("francese"),
-    "es": gettext_noop("spagnolo"), "en": gettext_noop("inglese"), "ro": gettext_noop("rumeno"),
-    "sq": gettext_noop("albanese"), "pl": gettext_noop("polacco"), "pt": gettext_noop("portoghese"),
-    "zh": gettext_noop("cinese"), "uk": gettext_noop("ucraino"), "ar": gettext_noop("arabo"),
+    "it": gettext_lazy("italiano"), "de": gettext_lazy("tedesco"), "fr": gettext_lazy("francese"),
+    "es": gettext_lazy("spagnolo"), "en": gettext_lazy("inglese"), "ro": gettext_lazy("rumeno"),
+    "sq": gettext_lazy("albanese"), "pl": gettext_lazy("polacco"), "pt": gettext_lazy("portoghese"),
+    "zh": gettext_lazy("cinese"), "uk": gettext_lazy("ucraino"), "ar": gettext_lazy("arabo"),
 }  # fmt: skip
 
 
