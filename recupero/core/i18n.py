@@ -38,7 +38,7 @@ def catalogue_source() -> str:
 def messages_extract(languages: list[str]) -> None:
     from django.core.management import call_command
 
-    extra = locale_dir() / CATALOGUE_FILE
+    extra = Path(__file__).with_name(CATALOGUE_FILE)  # under recupero/: makemessages skips locale/
     extra.write_text(catalogue_source(), encoding="utf-8")
     try:
         call_command(
