@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+
+def pytest_configure(config):
+    """The translations compiled when a catalogue (.po) is newer than its .mo: a fresh checkout has no .mo (a build
+    product, `make install` writes it), and the English tests read it."""
+    from recupero.core.i18n import messages_compile
+
+    messages_compile(directory=Path(__file__).resolve().parent / "locale", only_stale=True)
+
 
 # Django-dependent imports stay inside the fixtures, so pure tests (law, domain) also run with `-p no:django`.
 

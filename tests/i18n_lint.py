@@ -28,8 +28,32 @@ HOLE = "\ue000"  # stands for a `{{ var }}` or `{% tag %}` inside the text hande
 _WORD = re.compile(r"[^\W\d_]+")
 # Words that read the same in both languages: the product's name, its mark and codes that are never translated.
 SAME_IN_BOTH = {
-    "Recupero", "IBAN", "PEC", "SMS", "API", "CSV", "XLSX", "PDF", "ZIP", "XML", "OpenAPI", "URL", "HTTP",
-    "E-mail", "e-mail", "email", "Email", "OK", "TOTP", "QR", "HMAC", "SEPA", "CBI", "PDR", "POD", "MI",
+    "Recupero",
+    "IBAN",
+    "PEC",
+    "SMS",
+    "API",
+    "CSV",
+    "XLSX",
+    "PDF",
+    "ZIP",
+    "XML",
+    "OpenAPI",
+    "URL",
+    "HTTP",
+    "E-mail",
+    "e-mail",
+    "email",
+    "Email",
+    "OK",
+    "TOTP",
+    "QR",
+    "HMAC",
+    "SEPA",
+    "CBI",
+    "PDR",
+    "POD",
+    "MI",
 }
 _CODE_TOKEN = re.compile(r"\w[./@_:]\w|\d")  # debtor.view, P00012348, SHA-256, /api/docs: codes, not words
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "hx-confirm", "data-confirm", "label"}
@@ -78,15 +102,12 @@ _CODE_LIKE = re.compile(r"^[a-z0-9_./:#\-]*$")
 
 def _literal_problems(token_text: str) -> list[str]:
     """The visible string literals a tag or a variable shows without translating them."""
-    found = []
-    literals = [m.group(2) for m in _FILTER_LITERAL.finditer(token_text)]
+    shown = [m.group(2)[1:-1] for m in _FILTER_LITERAL.finditer(token_text)]
     if token_text.split(None, 1)[:1] == ["include"]:
-        literals += [m.group(2) for m in _INCLUDE_LITERAL.finditer(token_text)]
-    for literal in literals:
-        value = literal[1:-1]
-        if not _CODE_LIKE.match(value) and is_visible(value):
-            found.append(value)
-    return found
+        # `with name="settings"` passes a code; `with label="Impostazioni"` a text: lower-case single words are codes
+        values = [m.group(2)[1:-1] for m in _INCLUDE_LITERAL.finditer(token_text)]
+        shown += [value for value in values if not _CODE_LIKE.match(value)]
+    return [value for value in shown if is_visible(value)]
 
 
 def _unhtml(source: str) -> tuple[str, list[tuple[int, str]]]:
@@ -104,7 +125,11 @@ def _unhtml(source: str) -> tuple[str, list[tuple[int, str]]]:
         if token.token_type == TokenType.TEXT:
             parts.append(token.contents)
             continue
-        if token.token_type == TokenType.BLOCK and token.contents.split()[:1] and token.contents.split()[0] in _SKIP_BLOCKS:
+        if (
+            token.token_type == TokenType.BLOCK
+            and token.contents.split()[:1]
+            and token.contents.split()[0] in _SKIP_BLOCKS
+        ):
             closing = _SKIP_BLOCKS[token.contents.split()[0]]
         if token.token_type in (TokenType.BLOCK, TokenType.VAR):
             literals += [(token.lineno, text) for text in _literal_problems(token.contents)]
@@ -125,9 +150,7 @@ class _TextFinder(HTMLParser):
         line = self.getpos()[0]
         for name, value in attrs:
             shown = name in VISIBLE_ATTRIBUTES or (
-                name == "value"
-                and tag == "input"
-                and (values.get("type") or "") in BUTTON_INPUTS
+                name == "value" and tag == "input" and (values.get("type") or "") in BUTTON_INPUTS
             )
             if shown and value and is_visible(value):
                 self.found.append((line, value))
@@ -163,7 +186,14 @@ MESSAGE_CALLS = {"success": 1, "error": 1, "info": 1, "warning": 1, "debug": 1, 
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 # The interface package: every prose literal here is shown to someone (the API's OpenAPI summaries excepted).
 INTERFACE = ("recupero/web/",)
-NOT_SCANNED = ("/tests/", "/migrations/", "/management/", "recupero/web/api/", "recupero/demo/", "recupero/law/")
+NOT_SCANNED = (
+    "/tests/",
+    "/migrations/",
+    "/management/",
+    "recupero/web/api/",
+    "recupero/demo/",
+    "recupero/law/",
+)
 _ITALIAN = set(
     "il lo la i gli le di del della dei delle da dal dalla in nel nella con su per tra un una uno non è e o se "
     "che al alla ai alle sul sulla già più oggi nessun nessuna nessuno sono ha può questo questa".split()
@@ -172,10 +202,44 @@ _PHRASE = re.compile(r"^[A-Za-zÀ-ÿ'’][A-Za-zÀ-ÿ'’ ,.;:!?()\-/\ue000€%]
 _ONE_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}$")
 # calls whose string arguments are code, never shown: logging, lookups, URLs, headers, SQL
 CODE_CALLS = {
-    "getattr", "hasattr", "setattr", "reverse", "reverse_lazy", "redirect", "path", "re_path", "include",
-    "debug", "info", "warning", "exception", "critical", "get", "getlist", "filter", "exclude", "order_by",
-    "values", "values_list", "only", "defer", "annotate", "select_related", "prefetch_related", "startswith",
-    "endswith", "split", "join", "strftime", "strptime", "Http404", "HttpResponseBadRequest", "format_html",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "reverse",
+    "reverse_lazy",
+    "redirect",
+    "path",
+    "re_path",
+    "include",
+    "debug",
+    "info",
+    "warning",
+    "exception",
+    "critical",
+    "get",
+    "getlist",
+    "filter",
+    "exclude",
+    "order_by",
+    "values",
+    "values_list",
+    "only",
+    "defer",
+    "annotate",
+    "select_related",
+    "prefetch_related",
+    "startswith",
+    "endswith",
+    "split",
+    "join",
+    "strftime",
+    "strptime",
+    "Http404",
+    "HttpResponseBadRequest",
+    "format_html",
+    "set_cookie",
+    "delete_cookie",
+    "patch_vary_headers",
 }
 
 
@@ -312,7 +376,12 @@ class _PythonFinder(ast.NodeVisitor):
         self._skip_all(node)  # `status == "Aperta"` compares data, shows nothing
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if self.interface and isinstance(node.value, str) and id(node) not in self._skip and is_prose(node.value):
+        if (
+            self.interface
+            and isinstance(node.value, str)
+            and id(node) not in self._skip
+            and is_prose(node.value)
+        ):
             self._flag(node)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:

@@ -41,6 +41,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "Per il suo ruolo la verifica in due passaggi è obbligatoria: non può disattivarla.",
     ),
     "user.bad_current_password": (422, "La password attuale non è corretta."),
+    "user.bad_language": (422, "Lingua non disponibile: «{value}»."),
     "party.bad_tax_code": (422, "Codice fiscale non valido: «{value}»."),
     "party.bad_vat_number": (422, "Partita IVA non valida: «{value}»."),
     "party.missing_identity": (422, "Indicare codice fiscale o partita IVA del debitore."),

@@ -11,12 +11,22 @@ committed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.conf import settings
 
 # Not scanned for messages: tests, benchmarks, the virtual environments, generated or vendored files.
-IGNORED = [".venv/*", ".tools/*", "tests/*", "*/tests/*", "benchmarks/*", "var/*", "docs/*", "test-artifacts/*"]
+IGNORED = [
+    ".venv/*",
+    ".tools/*",
+    "tests/*",
+    "*/tests/*",
+    "benchmarks/*",
+    "var/*",
+    "docs/*",
+    "test-artifacts/*",
+]
 CATALOGUE_FILE = "catalogue_messages.py"
 
 
@@ -54,23 +64,26 @@ def messages_extract(languages: list[str]) -> None:
         extra.unlink(missing_ok=True)
 
 
-def catalogue_paths() -> list[Path]:
-    return sorted(locale_dir().glob("*/LC_MESSAGES/*.po"))
+def catalogue_paths(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or locale_dir()).glob("*/LC_MESSAGES/*.po"))
 
 
-def messages_compile(*, only_stale: bool = False) -> list[Path]:
-    """Each `.po` written as its `.mo` (fuzzy entries left out, as msgfmt does); the `.mo` files written."""
+def messages_compile(*, directory: Path | None = None, only_stale: bool = False) -> list[Path]:
+    """Each `.po` written as its `.mo` (fuzzy entries left out, as msgfmt does); the `.mo` files written.
+    Written aside and renamed: a process reading the catalogue meanwhile sees the old file or the new one."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     written = []
-    for po in catalogue_paths():
+    for po in catalogue_paths(directory):
         mo = po.with_suffix(".mo")
         if only_stale and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
-        with mo.open("wb") as target:
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.part")
+        with partial.open("wb") as target:
             write_mo(target, catalog, use_fuzzy=False)
+        os.replace(partial, mo)
         written.append(mo)
     return written

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from recupero.core.domain.roles import ROLE_LABELS, Role
 
+# The interface's languages (config/settings LANGUAGES): Italian, the source, and English.
+LANGUAGES = [("it", "Italiano"), ("en", "English")]
+
 
 def money_field(verbose_name: str = "", **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
     """Money in the database: `Decimal` with 14 digits and 2 decimals, never float (rule 4)."""
@@ -57,6 +60,10 @@ class User(AbstractUser):
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     role = models.CharField(
         max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default=Role.COLLECTOR.value
+    )
+    # The interface's language chosen by the user ("" follows the sign-in page's choice, else Italian).
+    language = models.CharField(
+        gettext_lazy("lingua"), max_length=8, blank=True, default="", choices=LANGUAGES
     )
     # Portal users see only this creditor's data (parties.Creditor id; no FK to keep core below parties).
     creditor_id = models.BigIntegerField(null=True, blank=True, db_index=True)

@@ -1,9 +1,10 @@
-"""Account pages: the login's second step (TOTP), enrolling an authenticator, and "Sicurezza" (second factor and
-password). Thin: parse the form, call one service of `recupero.core.accounts`, render."""
+"""Account pages: the login's second step (TOTP), enrolling an authenticator, and "Sicurezza" (second factor,
+password, language). Thin: parse the form, call one service of `recupero.core.accounts`, render."""
 
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -108,6 +110,28 @@ def otp_remove(request: AuthedRequest) -> HttpResponse:
     request.session[OTP_NEEDED_KEY] = False
     messages.success(request, gettext("Verifica in due passaggi disattivata."))
     return redirect("account_security")
+
+
+@require_POST
+@backoffice_view
+def language(request: AuthedRequest) -> HttpResponse:
+    """The user's interface language, kept on the user (and in the cookie the sign-in page reads)."""
+    chosen = request.POST.get("language", "")
+    try:
+        accounts.language_set(tenant=tenant_of(request), actor=request.user, language=chosen)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("account_security")
+    translation.activate(chosen or settings.LANGUAGE_CODE)
+    messages.success(request, gettext("Lingua aggiornata."))
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = redirect(back if back and safe else "account_security")
+    if chosen:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax", secure=request.is_secure())
+    return response
 
 
 @require_POST

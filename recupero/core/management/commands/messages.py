@@ -19,15 +19,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        extract = sub.add_parser("extract", help="Aggiorna i file .po dai modelli, dal codice e dagli errori.")
+        extract = sub.add_parser(
+            "extract", help="Aggiorna i file .po dai modelli, dal codice e dagli errori."
+        )
         others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-        extract.add_argument("-l", "--locale", action="append", help=f"Lingua (predefinite: {', '.join(others)}).")
+        extract.add_argument(
+            "-l", "--locale", action="append", help=f"Lingua (predefinite: {', '.join(others)})."
+        )
         compile_ = sub.add_parser("compile", help="Compila i file .po in .mo (senza GNU gettext).")
-        compile_.add_argument("--stale", action="store_true", help="Solo i cataloghi più recenti del loro .mo.")
+        compile_.add_argument(
+            "--stale", action="store_true", help="Solo i cataloghi più recenti del loro .mo."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "extract":
-            languages = options["locale"] or [c for c, _n in settings.LANGUAGES if c != settings.LANGUAGE_CODE]
+            languages = options["locale"] or [
+                c for c, _n in settings.LANGUAGES if c != settings.LANGUAGE_CODE
+            ]
             messages_extract(languages)
             self.stdout.write(f"Cataloghi aggiornati: {', '.join(languages)}.")
             return
