@@ -194,10 +194,11 @@ NOT_SCANNED = (
     "recupero/demo/",
     "recupero/law/",
 )
-_ITALIAN = set(
+_ITALIAN_WORDS = (
     "il lo la i gli le di del della dei delle da dal dalla in nel nella con su per tra un una uno non è e o se "
-    "che al alla ai alle sul sulla già più oggi nessun nessuna nessuno sono ha può questo questa".split()
+    "che al alla ai alle sul sulla già più oggi nessun nessuna nessuno sono ha può questo questa"
 )
+_ITALIAN = set(_ITALIAN_WORDS.split())
 _PHRASE = re.compile(r"^[A-Za-zÀ-ÿ'’][A-Za-zÀ-ÿ'’ ,.;:!?()\-/\ue000€%]*$")
 _ONE_WORD = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]{2,}$")
 # calls whose string arguments are code, never shown: logging, lookups, URLs, headers, SQL
@@ -310,7 +311,7 @@ class _PythonFinder(ast.NodeVisitor):
         if name.endswith("Field") and name not in RELATION_FIELDS and node.args:
             self._flag(node.args[0])  # a model field's verbose name
         for keyword in node.keywords:
-            if keyword.arg in SHOWN_KEYWORDS or keyword.arg == "message" and name.endswith("Error"):
+            if keyword.arg in SHOWN_KEYWORDS or (keyword.arg == "message" and name.endswith("Error")):
                 self._flag(keyword.value)
             if keyword.arg == "choices" and isinstance(keyword.value, (ast.List, ast.Tuple)):
                 self._choices(keyword.value)

@@ -1,5 +1,6 @@
-"""Second factor (TOTP, django-otp) password changes and the interface language: the writes and reads behind the
-login's second step and the "Sicurezza" page. Services follow the house rules (keyword-only, tenant and actor first, audited)."""
+"""Second factor (TOTP, django-otp), password changes and the interface language: the writes and reads behind
+the login's second step and the "Sicurezza" page. Services follow the house rules (keyword-only, tenant and
+actor first, audited)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     APPROVE_ARRANGEMENTS,

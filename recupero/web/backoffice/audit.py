@@ -14,11 +14,12 @@ from typing import Any
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from recupero.cases.selectors import cases_visible
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.sheets import safe_cell
 from recupero.core.models import AuditLog, Tenant, User
 from recupero.core.selectors import (

@@ -13,13 +13,13 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.cases.domain.disputes import REASON_LABELS
 from recupero.cases.selectors import CaseFilters, assignments_of
 from recupero.core.clock import ROME, now
-from recupero.core.domain.i18n import translate
+from recupero.core.domain.i18n import gettext_lazy, translate
 from recupero.core.domain.roles import ASSIGN_ITEMS, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User

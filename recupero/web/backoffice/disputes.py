@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.cases.domain.disputes import (
@@ -24,7 +24,7 @@ from recupero.cases.services import dispute_document_add, dispute_open, dispute_
 from recupero.channels.domain.states import KIND_LABELS, CommKind
 from recupero.channels.packs import pack_pdf, pack_send
 from recupero.core.clock import today
-from recupero.core.domain.i18n import translate
+from recupero.core.domain.i18n import gettext_lazy, translate
 from recupero.core.domain.roles import DECIDE_DISPUTES, EDIT_CASES, SEND_COMMUNICATIONS, VIEW_DOCUMENTS, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django import forms
 from django.http import QueryDict
-from django.utils.translation import gettext_lazy
 
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.selectors import MAX_PAGE, CaseFilters
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.parties.domain.geo import provinces
 
 # Balance bands (saldo): key -> (label, lower bound inclusive, upper bound exclusive).

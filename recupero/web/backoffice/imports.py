@@ -8,9 +8,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.imports import selectors, services
 from recupero.imports.domain import FIELDS, MappingProfile
 from recupero.imports.domain.mapping import requirements

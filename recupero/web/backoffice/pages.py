@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import QueryDict
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from recupero.cases.domain.states import LABELS, OPEN_STATUSES, TONES, CaseStatus
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
@@ -28,6 +28,7 @@ from recupero.cases.selectors import (
     other_cases_of_debtor,
 )
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import (
     CASE_SCOPE,
     MANAGE_RATES,

@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from recupero.channels.selectors import communication_get
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import RUN_STRATEGIES, can
 from recupero.core.errors import DomainError
 from recupero.strategies.domain.model import Step, Strategy

@@ -9,10 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.core.clock import ROME, now
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.errors import DomainError, http_status
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.worklists.domain.items import AGREEMENTS, OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome

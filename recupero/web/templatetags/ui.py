@@ -1,4 +1,4 @@
-"""Presentation of typed things: timeline event kinds as icon, tone and Italian label."""
+"""Presentation of typed things: timeline event kinds as icon, tone and label (in the user's language)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy
+
+from recupero.core.domain.i18n import gettext_lazy
 
 register = template.Library()
 
