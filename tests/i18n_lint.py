@@ -277,7 +277,8 @@ def is_prose(text: str) -> bool:
     if len(words) >= 2 and " " in text.strip():
         # a phrase: words and spaces with a few punctuation marks, nothing of code (=, {, <, %, SQL…)
         return any(w.lower() in _ITALIAN for w in words) or bool(_PHRASE.match(text.strip()))
-    return bool(_ONE_WORD.match(text.strip())) and text.strip() not in SAME_IN_BOTH
+    word = text.replace(HOLE, " ").strip().rstrip(":%")  # "Mese {n}", "Totale:" are one word
+    return bool(_ONE_WORD.match(word.strip())) and word.strip() not in SAME_IN_BOTH
 
 
 class _PythonFinder(ast.NodeVisitor):

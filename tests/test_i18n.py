@@ -108,6 +108,7 @@ def test_the_python_checker_finds_messages_labels_choices_and_interface_prose():
             if status == "Aperta":
                 pass
             headers = {"Content-Type": "text/csv", "label": "Titolo del report"}
+            rows = [f"Mese {amount}", "Recupero %", gettext("Totale")]
             return render(request, "web/x.html", {"title": "Cruscotto", "id": "case_detail"})
         '''
     assert _python(source) == [
@@ -118,7 +119,8 @@ def test_the_python_checker_finds_messages_labels_choices_and_interface_prose():
         (10, "importo dovuto"),
         (12, "Pagamento di \ue000 registrato."),
         (17, "Titolo del report"),
-        (18, "Cruscotto"),
+        (18, "Mese \ue000"),
+        (19, "Cruscotto"),
     ]
     # outside the interface package only the structural rules apply: prose in a service is a record, not a label
     assert _python(source, "recupero/cases/services.py")[-1] == (12, "Pagamento di \ue000 registrato.")

@@ -64,7 +64,9 @@ class PortalHome:
             "months": list(range(self.months)),
             "curves": [{"label": a.code, "values": [str(v) for v in a.curve]} for a in self.lines],
             "average": [None if v is None else str(v) for v in self.average],
-            "phases": {"labels": [p[1] for p in self.phases], "values": [p[2] for p in self.phases]},
+            "average_label": gettext("Media del committente"),
+            # str(): a label of the domain shows itself in the user's language (JSON would write its Italian)
+            "phases": {"labels": [str(p[1]) for p in self.phases], "values": [p[2] for p in self.phases]},
         }
 
 
@@ -121,7 +123,7 @@ def _tables(page: PortalHome) -> dict[str, Table]:
             gettext("Affidato"),
             gettext("Incassato in agenzia"),
             gettext("Pagamenti diretti"),
-            "Recupero %",
+            gettext("Recupero %"),
             gettext("Giorni medi al primo pagamento"),
         ],
         [
@@ -141,7 +143,7 @@ def _tables(page: PortalHome) -> dict[str, Table]:
     )
     curve_rows: list[list[object]] = []
     for i in range(page.months):
-        row: list[object] = [f"Mese {i + 1}"]
+        row: list[object] = [gettext("Mese %(n)s") % {"n": i + 1}]
         row += [a.curve[i] if i < len(a.curve) else None for a in page.lines]
         row.append(page.average[i])
         curve_rows.append(row)
