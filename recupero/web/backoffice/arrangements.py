@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -39,6 +38,7 @@ from recupero.core.errors import DomainError, http_status
 from recupero.core.permissions import system_actor
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.web.security import client_ip
+from recupero.web.templatetags.money import format_date
 
 FIELDS = ("kind", "amount", "due", "instalments", "frequency", "first_due", "down_payment", "discount")
 
@@ -166,7 +166,7 @@ def arrangement_summary(request: AuthedRequest, arrangement_id: int) -> HttpResp
         messages.success(
             request,
             gettext("Riepilogo in invio (%(channel)s), da accettare entro il %(deadline)s.")
-            % {"channel": kind, "deadline": date_format(offer.deadline, "SHORT_DATE_FORMAT")},
+            % {"channel": kind, "deadline": format_date(offer.deadline)},
         )
     return redirect("backoffice:arrangement_detail", arrangement_id=arrangement.pk)
 

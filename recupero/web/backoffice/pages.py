@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from recupero.cases.domain.states import LABELS, OPEN_STATUSES, TONES, CaseStatus
@@ -55,6 +54,7 @@ from recupero.parties.selectors import (
     mandates_of,
 )
 from recupero.web.backoffice.filters import AMOUNT_BANDS, PAST_DUE, ParsedFilters, parse_filters
+from recupero.web.templatetags.money import format_date
 
 # Counterpart accounts shown under the receivables: what reduced the debt (a payment debits payments_received
 # and credits principal, so these carry debit balances, shown as they are).
@@ -121,7 +121,7 @@ def home_page(*, tenant: Tenant, actor: User) -> HomePage:
     if actor.role in RATE_WATCHERS:
         missing = [
             gettext("%(rate)s (dal %(start)s): interessi calcolati solo fino al giorno precedente.")
-            % {"rate": m.label, "start": date_format(m.start, "SHORT_DATE_FORMAT")}
+            % {"rate": m.label, "start": format_date(m.start)}
             for m in rates_missing(today=today())
         ]
     return HomePage(

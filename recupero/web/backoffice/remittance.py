@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +31,7 @@ from recupero.remittance.selectors import (
 )
 from recupero.remittance.services import remittance_build, remittance_issue
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
+from recupero.web.templatetags.money import format_date
 
 COMPONENTS = ("principal", "interest", "compensation", "costs")
 SUMS = (*COMPONENTS, "collected", "commission", "vat", "held", "remitted")
@@ -96,8 +96,7 @@ def remittance_issue_view(request: AuthedRequest) -> HttpResponse:
     if remittance is None:
         messages.warning(
             request,
-            gettext("Nessun incasso da rendicontare fino al %(date)s.")
-            % {"date": date_format(until, "SHORT_DATE_FORMAT")},
+            gettext("Nessun incasso da rendicontare fino al %(date)s.") % {"date": format_date(until)},
         )
         return redirect("backoffice:remittance_list")
     messages.success(

@@ -42,6 +42,10 @@ def euro(value: object) -> str:
 
 @register.filter
 def data_it(value: object) -> str:
+    return format_date(value)
+
+
+def format_date(value: object) -> str:
     """A date (or an aware datetime, in the local zone): 03/12/2026 in Italian, 3 Dec 2026 in English;
     missing -> em dash."""
     if isinstance(value, dt.datetime):
