@@ -43,7 +43,11 @@ def test_the_sign_in_page_is_italian_whatever_the_browser_asks(client, db):
 
 def test_set_language_before_signing_in_switches_the_sign_in_page(client, db):
     chosen = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
-    assert (chosen.status_code, chosen["Location"], chosen.cookies[COOKIE].value) == (302, reverse("login"), "en")
+    assert (chosen.status_code, chosen["Location"], chosen.cookies[COOKIE].value) == (
+        302,
+        reverse("login"),
+        "en",
+    )
     page = client.get(reverse("login"))
     assert "<h1>Sign in</h1>" in page.content.decode() and '<html lang="en">' in page.content.decode()
 
@@ -67,7 +71,9 @@ def test_choosing_the_language_keeps_it_on_the_user_and_goes_back(client, world)
     assert (done.status_code, done["Location"], done.cookies[COOKIE].value) == (302, back, "en")
     user.refresh_from_db()
     assert user.language == "en"
-    assert AuditLog.objects.filter(action="user.language", actor=user, details={"language": "en"}).count() == 1
+    assert (
+        AuditLog.objects.filter(action="user.language", actor=user, details={"language": "en"}).count() == 1
+    )
     assert "Language updated." in client.get(back).content.decode()
     away = client.post(reverse("account_language"), {"language": "it", "next": "https://example.com/"})
     assert away["Location"] == reverse("account_security")  # never a redirect off the site
