@@ -181,7 +181,13 @@ def templates() -> list[Path]:
 
 
 # ---------------------------------------------------------------------------------------------- Python
-SHOWN_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label", "placeholder"}
+SHOWN_KEYWORDS = {
+    "label", "help_text", "verbose_name", "verbose_name_plural", "empty_label", "placeholder", "description",
+}  # fmt: skip
+# class attributes Django shows: models' and apps' names, the admin site's titles
+SHOWN_ATTRIBUTES = {
+    "verbose_name", "verbose_name_plural", "site_header", "site_title", "index_title", "empty_value_display",
+}  # fmt: skip
 MESSAGE_CALLS = {"success": 1, "error": 1, "info": 1, "warning": 1, "debug": 1, "add_message": 2}
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 # The interface package: every prose literal here is shown to someone (the API's OpenAPI summaries excepted).
@@ -340,7 +346,7 @@ class _PythonFinder(ast.NodeVisitor):
             if not isinstance(stmt, ast.Assign):
                 continue
             targets = {_name(t) for t in stmt.targets}
-            if targets & {"verbose_name", "verbose_name_plural"}:
+            if targets & SHOWN_ATTRIBUTES:
                 self._flag(stmt.value)
             if bases & {"TextChoices", "IntegerChoices", "Choices"} and isinstance(stmt.value, ast.Tuple):
                 self._flag(stmt.value.elts[-1])
