@@ -192,6 +192,8 @@ MESSAGE_CALLS = {"success": 1, "error": 1, "info": 1, "warning": 1, "debug": 1, 
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 # The interface package: every prose literal here is shown to someone (the API's OpenAPI summaries excepted).
 INTERFACE = ("recupero/web/",)
+# Errors read by developers, not users: a strategy data file that does not load (in English, at start-up).
+DEVELOPER_ERRORS = {"recupero/strategies/domain/loader.py", "recupero/strategies/domain/segmentation.py"}
 NOT_SCANNED = (
     "/tests/",
     "/migrations/",
@@ -288,8 +290,9 @@ def is_prose(text: str) -> bool:
 
 
 class _PythonFinder(ast.NodeVisitor):
-    def __init__(self, interface: bool) -> None:
+    def __init__(self, interface: bool, developer_errors: bool = False) -> None:
         self.interface = interface
+        self.developer_errors = developer_errors
         self.found: list[tuple[int, str]] = []
         self.nodes: list[ast.AST] = []
         self._skip: set[int] = set()  # ids of literal nodes already judged (marked, docstrings, code)
@@ -315,6 +318,10 @@ class _PythonFinder(ast.NodeVisitor):
             self._flag(node.args[index] if len(node.args) > index else None)
         if name == "ValidationError" and node.args:
             self._flag(node.args[0])
+        # SomeError(code, "message"): mark it, gettext_lazy("… {param} …"), or leave it to the catalogue
+        message = node.args[1] if name.endswith("Error") and len(node.args) >= 2 else None
+        if message is not None and not self.developer_errors and is_prose(_shown_text(message) or ""):
+            self._flag(message)
         if name.endswith("Field") and name not in RELATION_FIELDS and node.args:
             self._flag(node.args[0])  # a model field's verbose name
         for keyword in node.keywords:
@@ -403,7 +410,7 @@ class _PythonFinder(ast.NodeVisitor):
 def python_problems(path: Path) -> list[Unmarked]:
     rel = str(path.relative_to(ROOT))
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    finder = _PythonFinder(interface=rel.startswith(INTERFACE))
+    finder = _PythonFinder(interface=rel.startswith(INTERFACE), developer_errors=rel in DEVELOPER_ERRORS)
     finder._docstring(tree)
     finder.visit(tree)
     return [Unmarked(rel, line, text) for line, text in sorted(finder.found)]

@@ -109,6 +109,7 @@ def test_the_python_checker_finds_messages_labels_choices_and_interface_prose():
                 pass
             headers = {"Content-Type": "text/csv", "label": "Titolo del report"}
             rows = [f"Mese {amount}", "Recupero %", gettext("Totale")]
+            raise DomainError("pec.bad", f"Ricevuta non valida: {amount}.") if rows else FormError("x", "amount")
             return render(request, "web/x.html", {"title": "Cruscotto", "id": "case_detail"})
         '''
     assert _python(source) == [
@@ -120,10 +121,11 @@ def test_the_python_checker_finds_messages_labels_choices_and_interface_prose():
         (12, "Pagamento di \ue000 registrato."),
         (17, "Titolo del report"),
         (18, "Mese \ue000"),
-        (19, "Cruscotto"),
+        (19, "Ricevuta non valida: \ue000."),
+        (20, "Cruscotto"),
     ]
     # outside the interface package only the structural rules apply: prose in a service is a record, not a label
-    assert _python(source, "recupero/cases/services.py")[-1] == (12, "Pagamento di \ue000 registrato.")
+    assert [line for line, _text in _python(source, "recupero/cases/services.py")] == [3, 5, 8, 9, 10, 12, 19]
 
 
 # ---- the English catalogue ------------------------------------------------------------------------------
@@ -206,6 +208,7 @@ def test_errors_labels_and_pages_speak_the_active_language():
     from django.utils import translation
 
     from recupero.cases.domain.states import LABELS, CaseStatus
+    from recupero.core.domain.i18n import gettext_lazy
     from recupero.core.errors import DomainError
 
     with translation.override("en"):
@@ -214,6 +217,12 @@ def test_errors_labels_and_pages_speak_the_active_language():
             "In progress",
             "In lavorazione",
         )
+        marked = DomainError(
+            "channel.no_match", gettext_lazy("Nessuna raccomandata per «{value}»."), value="{x}"
+        )
+        assert marked.message == "No registered letter for «{x}»."  # a param is never a template itself
+        composed = DomainError("x.y", "Testo già composto {value}", value="1")  # not marked: kept as it is
+        assert composed.message == "Testo già composto {value}"
     with translation.override("it"):
         assert (
             DomainError("case.duplicate_code", value="P1").message == "Esiste già una pratica con codice P1."

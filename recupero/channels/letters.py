@@ -31,6 +31,7 @@ from recupero.channels.domain.errors import LetterError
 from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
 from recupero.channels.payee import payee_account
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.models import Tenant
 from recupero.ledger.position import case_position
 from recupero.payments.domain.rf import creditor_reference, printable
@@ -179,7 +180,9 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
     iban, beneficiary = payee_account(case, tenant)  # the mandate says whom the debtor pays
     if not iban:
         # Never print a letter the debtor cannot pay: no IBAN, no letter (the communication fails, visibly).
-        raise LetterError("letter.no_iban", "Manca l'IBAN del committente o dell'agenzia per il pagamento.")
+        raise LetterError(
+            "letter.no_iban", gettext_lazy("Manca l'IBAN del committente o dell'agenzia per il pagamento.")
+        )
     return LetterData(
         case_code=case.code,
         place=place,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recupero.core.domain.i18n import translate
+from recupero.core.domain.i18n import LazyText, translate
 from recupero.law.errors import LawError
 
 # code -> (HTTP status, Italian message template). Params fill the template with str.format.
@@ -274,11 +274,15 @@ def message_for(code: str, **params: Any) -> str:
 
 
 class RecuperoError(Exception):
-    """The base of every error with a stable code. `message` is given, or the catalogue's in the active language."""
+    """The base of every error with a stable code. `message` is the catalogue's in the active language, or given:
+    a message marked with `core.domain.i18n.gettext_lazy("… {param} …")` is translated and filled with the
+    params; any other given text is kept as it is (it may hold user input: never used as a template)."""
 
     def __init__(self, code: str, message: str | None = None, **params: Any) -> None:
         self.code = code
         self.params = params
+        if isinstance(message, LazyText):  # marked (gettext_lazy): translated, then filled with the params
+            message = _format(translate(message), params)
         self.message = message or message_for(code, **params)
         super().__init__(self.message)
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from recupero.core.domain.i18n import gettext_lazy
-from recupero.core.errors import RecuperoError
+from recupero.core.errors import RecuperoError, message_for
 from recupero.law.money import ZERO, round_cents
 
 HUNDRED = Decimal(100)
@@ -100,7 +100,7 @@ def tiers(plan: Plan, phase: Phase, age_days: int) -> tuple[Rate, ...]:
     for band, rates in _bands(plan, phase):
         if band <= age:
             return rates
-    raise PlanError("remittance.no_rate", f"Nessuna percentuale per la fase {PHASE_LABELS[phase]}.")
+    raise PlanError("remittance.no_rate", message_for("remittance.no_rate", phase=PHASE_LABELS[phase]))
 
 
 @functools.cache
