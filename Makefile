@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/recupero_test
 PYTEST_ARGS ?=
 
-.PHONY: install run demo test test-pg check bench services browser-deps clean
+.PHONY: install run demo test test-pg check bench services browser-deps messages clean
 
 $(UV):
 	$(PY) -m venv .tools
@@ -19,7 +19,21 @@ $(UV):
 	$(UV) sync --frozen
 	touch $@
 
-install: .venv/.synced
+# The compiled translations (.mo) are build products: written from the committed .po in pure Python (Babel).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po .venv/.synced
+	$(BIN)/recupero messages compile --stale
+
+install: .venv/.synced $(MO_FILES)
+
+# Update the catalogues (locale/*/LC_MESSAGES/django.po) from the templates, the code and the error catalogue,
+# then write the new English msgstr by hand (tests/test_i18n.py fails on an empty or fuzzy one). Needs GNU
+# gettext (xgettext, msgmerge), installed from Debian when missing; running the product does not.
+messages: install
+	@command -v xgettext >/dev/null || { echo "Installo gettext (Debian)…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
+	$(BIN)/recupero messages extract
+	$(BIN)/recupero messages compile
 
 # Serve the app (gunicorn, `recupero serve`) and run the worker together on SQLite; the demo agency is loaded on
 # the first run. Ctrl-C stops both.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 # Django-dependent imports stay inside the fixtures, so pure tests (law, domain) also run with `-p no:django`.
@@ -96,6 +98,11 @@ _DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_se
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "nodb: uses no database (marked automatically; run once in CI)")
+    # The translations compiled when a catalogue (.po) is newer than its .mo: a fresh checkout has no .mo (a build
+    # product, `make install` writes it) and the English tests read it.
+    from recupero.core.i18n import messages_compile
+
+    messages_compile(directory=Path(__file__).resolve().parent / "locale", only_stale=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marker added here

@@ -82,7 +82,9 @@ def statement(tenant, credits: int, run: str) -> bytes:  # type: ignore[no-untyp
     from recupero.payments.domain.rf import creditor_reference
     from recupero.payments.domain.statements import EntryData
 
-    last_invoice = Claim.objects.filter(case=OuterRef("pk")).order_by("-due_on", "-pk").values("invoice_number")
+    last_invoice = (
+        Claim.objects.filter(case=OuterRef("pk")).order_by("-due_on", "-pk").values("invoice_number")
+    )
     rows = (
         Case.objects.filter(tenant=tenant, status__in=list(OPEN_STATUSES), balance__gt=10)
         .annotate(invoice=Subquery(last_invoice[:1]))

@@ -132,7 +132,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the copy")
     parser.add_argument("--reuse", action="store_true", help="measure the copy a previous --keep left")
-    parser.add_argument("--home", action="store_true", help="also the whole portal home (slow without snapshot)")
+    parser.add_argument(
+        "--home", action="store_true", help="also the whole portal home (slow without snapshot)"
+    )
     args = parser.parse_args()
     build_seconds = 0.0
     if not args.reuse:
@@ -141,7 +143,12 @@ def main() -> int:
     print(f"built in {build_seconds} s; measuring …", flush=True)
     env = {**os.environ, "DATABASE_URL": URL, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     done = subprocess.run(
-        [PYTHON, "-c", MEASURE, str(args.repeat), "home" if args.home else "-"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-c", MEASURE, str(args.repeat), "home" if args.home else "-"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["build_seconds"] = build_seconds

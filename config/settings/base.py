@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "recupero.web.language.UserLanguageMiddleware",  # the user's language, else the sign-in page's choice
     "django_otp.middleware.OTPMiddleware",
     "recupero.web.security.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,10 +140,12 @@ SESSION_COOKIE_AGE = 60 * int(os.environ.get("RECUPERO_SESSION_IDLE_MINUTES", "3
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Italian for everyone: the browser's Accept-Language does not switch the interface (English formats with
-# Italian words would be worse than either). English is listed for when its translations are written.
+# Italian unless the user chose English: on the security page (kept on the user) or, before signing in, with the
+# switcher of the top bar (Django's set_language at /i18n/setlang/, a cookie). The browser's Accept-Language does
+# not switch the interface. recupero.web.language.UserLanguageMiddleware applies the choice; dates and amounts
+# follow it (recupero/web/templatetags/money.py).
 LANGUAGE_CODE = "it"
-LANGUAGES = [("it", "Italiano"), ("en", "English")]
+LANGUAGES = [("it", "Italiano"), ("en", "English")]  # = recupero.core.models.LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True

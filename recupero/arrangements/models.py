@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.arrangements.domain.schedule import INTEREST_LABELS, Frequency
 from recupero.arrangements.domain.states import (
@@ -45,8 +46,8 @@ class ArrangementPolicy(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "limiti di negoziazione"
-        verbose_name_plural = "limiti di negoziazione"
+        verbose_name = gettext_lazy("limiti di negoziazione")
+        verbose_name_plural = gettext_lazy("limiti di negoziazione")
 
     def __str__(self) -> str:
         return f"Limiti {self.mandate}"
@@ -94,8 +95,8 @@ class Arrangement(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "accordo"
-        verbose_name_plural = "accordi"
+        verbose_name = gettext_lazy("accordo")
+        verbose_name_plural = gettext_lazy("accordi")
         constraints = [
             models.UniqueConstraint(
                 fields=["case"],
@@ -136,8 +137,8 @@ class Instalment(TenantModel):
     )
 
     class Meta:
-        verbose_name = "rata"
-        verbose_name_plural = "rate"
+        verbose_name = gettext_lazy("rata")
+        verbose_name_plural = gettext_lazy("rate")
         ordering = ["arrangement", "number"]
         constraints = [
             models.UniqueConstraint(fields=["arrangement", "number"], name="instalment_number_unique"),
@@ -176,8 +177,8 @@ class Acceptance(TenantModel):
     accepted_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "accettazione"
-        verbose_name_plural = "accettazioni"
+        verbose_name = gettext_lazy("accettazione")
+        verbose_name_plural = gettext_lazy("accettazioni")
 
     def __str__(self) -> str:
         return f"Riepilogo accordo {self.arrangement_id}"

@@ -30,6 +30,7 @@ from recupero.arrangements.domain.schedule import (
 from recupero.arrangements.domain.states import OPEN, ArrangementStatus, InstalmentStatus, Kind
 from recupero.arrangements.models import Acceptance, Arrangement, ArrangementPolicy, Instalment
 from recupero.cases.models import Case
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import APPROVE_ARRANGEMENTS, VIEW_CASES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -87,7 +88,9 @@ def _legal_rate(day: dt.date) -> Decimal:
     for row in rate_table().legal:
         if row.start <= day <= row.end:
             return row.rate
-    raise DomainError("law.rate_missing", f"Saggio legale del {day:%d/%m/%Y} non disponibile.")
+    raise DomainError(
+        "law.rate_missing", gettext_lazy("Saggio legale del {date} non disponibile."), date=f"{day:%d/%m/%Y}"
+    )
 
 
 @dataclass(frozen=True)

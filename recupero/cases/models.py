@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.domain.claims import CLAIM_TYPE_LABELS
 from recupero.cases.domain.disputes import REASON_LABELS
@@ -20,8 +21,8 @@ class Assignment(TenantModel):
     """A batch of positions entrusted by a creditor on a date, to be worked until a return date (affido)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "In lavorazione"
-        RETURNED = "returned", "Restituito"
+        OPEN = "open", gettext_lazy("In lavorazione")
+        RETURNED = "returned", gettext_lazy("Restituito")
 
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="assignments")
     code = models.CharField(max_length=60)
@@ -30,8 +31,8 @@ class Assignment(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     class Meta:
-        verbose_name = "affido"
-        verbose_name_plural = "affidi"
+        verbose_name = gettext_lazy("affido")
+        verbose_name_plural = gettext_lazy("affidi")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "creditor", "code"], name="assignment_code_unique")
         ]
@@ -49,9 +50,9 @@ class Case(TenantModel):
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="cases")
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="cases")
     debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="cases")
-    creditor_reference = models.CharField("riferimento committente", max_length=60)
+    creditor_reference = models.CharField(gettext_lazy("riferimento committente"), max_length=60)
     claim_type = models.CharField(max_length=12, choices=[(k.value, v) for k, v in CLAIM_TYPE_LABELS.items()])
-    commercial = models.BooleanField("transazione commerciale", default=False)
+    commercial = models.BooleanField(gettext_lazy("transazione commerciale"), default=False)
     contract_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=12, choices=[(s.value, LABELS[s]) for s in CaseStatus], default="new"
@@ -75,15 +76,15 @@ class Case(TenantModel):
     # Facts the creditor states at intake (None: not stated). The strategies read them: a suspension notice
     # (ARERA) only while the supply is active — on a ceased one it would be an empty threat —, a gentler first
     # step for a customer whose very first invoice is unpaid.
-    supply_active = models.BooleanField("fornitura attiva", null=True, blank=True)
-    first_invoice_default = models.BooleanField("prima fattura insoluta", null=True, blank=True)
+    supply_active = models.BooleanField(gettext_lazy("fornitura attiva"), null=True, blank=True)
+    first_invoice_default = models.BooleanField(gettext_lazy("prima fattura insoluta"), null=True, blank=True)
     # Judicial title: date the lawsuit/ricorso was filed and whether the title grants art. 1284 c.4 interest.
     filing_date = models.DateField(null=True, blank=True)
     title_grants_commercial_rate = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "pratica"
-        verbose_name_plural = "pratiche"
+        verbose_name = gettext_lazy("pratica")
+        verbose_name_plural = gettext_lazy("pratiche")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "code"], name="case_code_unique"),
             models.UniqueConstraint(fields=["tenant", "seq"], name="case_seq_unique"),
@@ -122,9 +123,11 @@ class Claim(TenantModel):
     issued_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)
     amount = money_field("importo (IVA inclusa)")
-    description = models.CharField("beni o servizi", max_length=300, blank=True)
-    supply_reference = models.CharField("contratto o fornitura (POD/PDR)", max_length=60, blank=True)
-    sdi_delivered_on = models.DateField("consegna SdI", null=True, blank=True)
+    description = models.CharField(gettext_lazy("beni o servizi"), max_length=300, blank=True)
+    supply_reference = models.CharField(
+        gettext_lazy("contratto o fornitura (POD/PDR)"), max_length=60, blank=True
+    )
+    sdi_delivered_on = models.DateField(gettext_lazy("consegna SdI"), null=True, blank=True)
     # What the creditor's last file said was still owed on this invoice: the next file is compared with it and
     # the difference posted to the books as an adjustment (the ledger is append-only; this column is not it).
     reported_outstanding = money_field("residuo comunicato", null=True, blank=True)
@@ -134,8 +137,8 @@ class Claim(TenantModel):
     number_tail = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     class Meta:
-        verbose_name = "fattura"
-        verbose_name_plural = "fatture"
+        verbose_name = gettext_lazy("fattura")
+        verbose_name_plural = gettext_lazy("fatture")
         constraints = [
             models.UniqueConstraint(fields=["case", "invoice_number", "issued_on"], name="claim_unique"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="claim_amount_positive"),
@@ -163,8 +166,8 @@ class ClaimInstalment(TenantModel):
     amount = money_field("importo della rata")
 
     class Meta:
-        verbose_name = "rata"
-        verbose_name_plural = "rate"
+        verbose_name = gettext_lazy("rata")
+        verbose_name_plural = gettext_lazy("rate")
         constraints = [
             models.UniqueConstraint(fields=["claim", "number"], name="claim_instalment_unique"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="claim_instalment_positive"),
@@ -191,8 +194,8 @@ class TimelineEvent(TenantModel):
     data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = "evento"
-        verbose_name_plural = "eventi"
+        verbose_name = gettext_lazy("evento")
+        verbose_name_plural = gettext_lazy("eventi")
         indexes = [
             models.Index(fields=["case", "at"], name="timeline_case_at"),
             # The acts that interrupt prescription, read for every open case by the daily run.
@@ -232,8 +235,8 @@ class Dispute(TenantModel):
     )
 
     class Meta:
-        verbose_name = "contestazione"
-        verbose_name_plural = "contestazioni"
+        verbose_name = gettext_lazy("contestazione")
+        verbose_name_plural = gettext_lazy("contestazioni")
         constraints = [
             # One open dispute per case: a second complaint is a document on the first.
             models.UniqueConstraint(
@@ -262,8 +265,8 @@ class DisputeDocument(TenantModel):
     )
 
     class Meta:
-        verbose_name = "documento della contestazione"
-        verbose_name_plural = "documenti della contestazione"
+        verbose_name = gettext_lazy("documento della contestazione")
+        verbose_name_plural = gettext_lazy("documenti della contestazione")
 
     def __str__(self) -> str:
         return self.name
@@ -296,6 +299,8 @@ class ClaimDocument(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.body_index})"
+
+
 class CaseMessage(TenantModel):
     """One message of the case's thread between the creditor's users and the agency (consultant, supervisor).
     Append-only: a message is never edited; `side` says who wrote it, so each side sees what waits for it."""
@@ -315,6 +320,8 @@ class CaseMessage(TenantModel):
             models.Index(fields=["tenant", "at"], name="case_message_tenant_at"),
         ]
         ordering = ["at", "id"]
+
+
 class AccessLink(TenantModel):
     """The debtor's personal link to their case's page (collegamento personale), printed on every letter, e-mail
     and SMS: `/d/<token>/` (`domain/access.py` signs it). Expires, can be revoked or reissued (a new nonce), and

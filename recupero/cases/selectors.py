@@ -18,9 +18,9 @@ from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import (
     Assignment,
     Case,
+    CaseMessage,
     Claim,
     ClaimDocument,
-    CaseMessage,
     Dispute,
     DisputeDocument,
     TimelineEvent,
@@ -276,6 +276,8 @@ def claim_documents(*, case: Case) -> list[ClaimDocument]:
         .select_related("claim")
         .order_by("claim__issued_on", "claim_id", "body_index", "id")
     )
+
+
 def case_messages(*, tenant: Tenant, actor: User, case: Case) -> list[CaseMessage]:
     """The case's thread, oldest first, for a party to it (the creditor's users, the agency's staff)."""
     check(actor, CASE_MESSAGES, tenant)

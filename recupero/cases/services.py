@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.bulk import next_case_seqs
 from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
@@ -254,12 +255,12 @@ def case_set_balance(*, case: Case, balance: Decimal) -> None:
 
 
 PRESCRIPTION_EVENT_LABELS = {
-    "pec_delivered": "PEC consegnata (ricevuta di avvenuta consegna)",
-    "demand_received": "Messa in mora ricevuta",
-    "registered_delivered": "Raccomandata A/R consegnata",
-    "registered_held_notice": "Raccomandata non ritirata: avviso di giacenza",
-    "acknowledgment": "Riconoscimento del debito",
-    "final_judgment": "Titolo giudiziale definitivo",
+    "pec_delivered": gettext_lazy("PEC consegnata (ricevuta di avvenuta consegna)"),
+    "demand_received": gettext_lazy("Messa in mora ricevuta"),
+    "registered_delivered": gettext_lazy("Raccomandata A/R consegnata"),
+    "registered_held_notice": gettext_lazy("Raccomandata non ritirata: avviso di giacenza"),
+    "acknowledgment": gettext_lazy("Riconoscimento del debito"),
+    "final_judgment": gettext_lazy("Titolo giudiziale definitivo"),
 }
 
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ChannelsConfig(AppConfig):
     name = "recupero.channels"
     label = "channels"
-    verbose_name = "Comunicazioni"
+    verbose_name = gettext_lazy("Comunicazioni")

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from recupero.cases.models import Case
 from recupero.cases.selectors import case_claims
+from recupero.channels.access_links import access_url
 from recupero.channels.agreement_texts import TEMPLATE as SUMMARY_TEMPLATE
 from recupero.channels.agreement_texts import summary_letter_parts
 from recupero.channels.dispute_texts import TEMPLATE as DISPUTE_TEMPLATE
 from recupero.channels.dispute_texts import dispute_reply_parts
-from recupero.channels.access_links import access_url
 from recupero.channels.documents.data import (
     Agency,
     Amounts,
@@ -37,6 +37,7 @@ from recupero.channels.domain.errors import LetterError
 from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
 from recupero.channels.payee import payee_account
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.models import Tenant
 from recupero.ledger.position import case_position
 from recupero.payments.domain.rf import creditor_reference, printable
@@ -194,7 +195,9 @@ def letter_data(comm: Communication, *, letter_date: dt.date, place: str = "Mila
     iban, beneficiary = payee_account(case, tenant)  # the mandate says whom the debtor pays
     if not iban:
         # Never print a letter the debtor cannot pay: no IBAN, no letter (the communication fails, visibly).
-        raise LetterError("letter.no_iban", "Manca l'IBAN del committente o dell'agenzia per il pagamento.")
+        raise LetterError(
+            "letter.no_iban", gettext_lazy("Manca l'IBAN del committente o dell'agenzia per il pagamento.")
+        )
     return LetterData(
         case_code=case.code,
         place=place,

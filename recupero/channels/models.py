@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.models import Case
 from recupero.channels.domain.states import KIND_LABELS, LABELS, CommKind, CommStatus
@@ -24,8 +25,8 @@ class PrintBatch(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "lotto di stampa"
-        verbose_name_plural = "lotti di stampa"
+        verbose_name = gettext_lazy("lotto di stampa")
+        verbose_name_plural = gettext_lazy("lotti di stampa")
         constraints = [models.UniqueConstraint(fields=["tenant", "on", "seq"], name="print_batch_seq_unique")]
 
     def __str__(self) -> str:
@@ -59,11 +60,11 @@ class Communication(TenantModel):
     print_batch = models.ForeignKey(
         PrintBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    tracking_number = models.CharField("numero raccomandata", max_length=40, blank=True)
+    tracking_number = models.CharField(gettext_lazy("numero raccomandata"), max_length=40, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
-    held_on = models.DateField("avviso di giacenza", null=True, blank=True)
+    held_on = models.DateField(gettext_lazy("avviso di giacenza"), null=True, blank=True)
     returned_on = models.DateField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     idempotency_key = models.CharField(max_length=160)  # = the StepExecution's key, unique (Meta)
@@ -71,8 +72,8 @@ class Communication(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "comunicazione"
-        verbose_name_plural = "comunicazioni"
+        verbose_name = gettext_lazy("comunicazione")
+        verbose_name_plural = gettext_lazy("comunicazioni")
         constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="comm_idempotency_key")]
         indexes = [
             models.Index(fields=["tenant", "case"], name="comm_case"),
@@ -100,8 +101,8 @@ class CommunicationEvidence(TenantModel):
     data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = "prova di consegna"
-        verbose_name_plural = "prove di consegna"
+        verbose_name = gettext_lazy("prova di consegna")
+        verbose_name_plural = gettext_lazy("prove di consegna")
         constraints = [
             models.UniqueConstraint(
                 fields=["communication", "sha256"], condition=~models.Q(sha256=""), name="evidence_once"

@@ -15,6 +15,7 @@ from recupero.cases.services import timeline_append
 from recupero.channels.agreement_texts import TEMPLATE, summary_message, summary_path  # noqa: F401
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import SEND_COMMUNICATIONS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -38,7 +39,11 @@ def _contact(acceptance: Acceptance, kind: str) -> ContactPoint:
         .first()
     )
     if point is None:
-        raise DomainError("auth.not_found", f"Il debitore non ha un recapito valido per l'invio ({kind}).")
+        raise DomainError(
+            "auth.not_found",
+            gettext_lazy("Il debitore non ha un recapito valido per l'invio ({kind})."),
+            kind=kind,
+        )
     return point
 
 

@@ -1,5 +1,6 @@
-"""Second factor (TOTP, django-otp) and password changes: the writes and reads behind the login's second step
-and the "Sicurezza" page. Services follow the house rules (keyword-only, tenant and actor first, audited)."""
+"""Second factor (TOTP, django-otp), password changes and the interface language: the writes and reads behind
+the login's second step and the "Sicurezza" page. Services follow the house rules (keyword-only, tenant and
+actor first, audited)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recupero.core.domain.security import two_factor_required
 from recupero.core.errors import DomainError
-from recupero.core.models import Tenant, User
+from recupero.core.models import LANGUAGES, Tenant, User
 from recupero.core.passwords import password_check
 from recupero.core.services import audit_record
 
@@ -112,6 +113,19 @@ def password_change(*, tenant: Tenant, actor: User, current: str, new: str) -> N
         actor.set_password(new)
         actor.save(update_fields=["password"])
         audit_record(tenant=tenant, actor=actor, action="user.password_change", obj=actor)
+
+
+def language_set(*, tenant: Tenant, actor: User, language: str) -> None:
+    """The actor's own interface language ("" to follow the sign-in page's choice)."""
+    _require_own(tenant, actor)
+    if language and language not in {code for code, _name in LANGUAGES}:
+        raise DomainError("user.bad_language", value=language[:20])
+    with transaction.atomic():
+        actor.language = language
+        actor.save(update_fields=["language"])
+        audit_record(
+            tenant=tenant, actor=actor, action="user.language", obj=actor, details={"language": language}
+        )
 
 
 def _require_own(tenant: Tenant, actor: User) -> None:

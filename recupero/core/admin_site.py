@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from recupero.core.domain.roles import ADMIN_SITE, can
 
@@ -27,9 +28,9 @@ def may_administer(user: Any) -> bool:
 
 
 class RecuperoAdminSite(admin.AdminSite):
-    site_header = "Recupero — amministrazione"
+    site_header = gettext_lazy("Recupero — amministrazione")
     site_title = "Recupero"
-    index_title = "Amministrazione dell'agenzia"
+    index_title = gettext_lazy("Amministrazione dell'agenzia")
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -1,11 +1,18 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext, gettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "recupero.core"
     label = "core"
-    verbose_name = "Nucleo"
+    verbose_name = gettext_lazy("Nucleo")
+
+    def ready(self) -> None:
+        from recupero.core.domain.i18n import install_translator
+
+        # labels and error messages of the pure layers (no Django there) shown in the user's language
+        install_translator(gettext)
 
 
 class RecuperoAdminConfig(admin_apps.AdminConfig):

@@ -6,14 +6,17 @@ Services raise `DomainError("case.bad_amount", value=...)`; views and the API ca
 `recupero.law.errors.LawError` has the same shape (code, message, params) and is mapped here too: `law` sits
 below everything and imports nothing of the platform, so it cannot derive from this base.
 
-`CATALOGUE` is code → (HTTP status, Italian message); the Italian text is the source. Another language is added
-as `TRANSLATIONS["en"][code] = "..."`; a code with no translation falls back to Italian (`message_for`).
+`CATALOGUE` is code → (HTTP status, Italian message); the Italian text is the source and the msgid of the
+gettext catalogue (`make messages` extracts every message of this table: `recupero messages`). `message_for`
+gives it in the active language, so an error raised while serving an English user reads in English; its code
+stays the same. A message with no translation stays Italian.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from recupero.core.domain.i18n import LazyText, translate
 from recupero.law.errors import LawError
 
 # code -> (HTTP status, Italian message template). Params fill the template with str.format.
@@ -38,6 +41,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         "Per il suo ruolo la verifica in due passaggi è obbligatoria: non può disattivarla.",
     ),
     "user.bad_current_password": (422, "La password attuale non è corretta."),
+    "user.bad_language": (422, "Lingua non disponibile: «{value}»."),
     "party.bad_tax_code": (422, "Codice fiscale non valido: «{value}»."),
     "party.bad_vat_number": (422, "Partita IVA non valida: «{value}»."),
     "party.missing_identity": (422, "Indicare codice fiscale o partita IVA del debitore."),
@@ -336,22 +340,25 @@ CATALOGUE: dict[str, tuple[int, str]] = {
 }
 
 _STATUS_BY_PREFIX = {"auth": 403, "tenant": 403}
-# language → code → message template; Italian is CATALOGUE itself.
-TRANSLATIONS: dict[str, dict[str, str]] = {"en": {}}
 
 
-def message_for(code: str, lang: str = "it", **params: Any) -> str:
-    """The message of `code` in `lang` (Italian when not translated); unknown params stay as placeholders."""
-    template = TRANSLATIONS.get(lang, {}).get(code) or CATALOGUE.get(code, (422, code))[1]
+def message_for(code: str, **params: Any) -> str:
+    """The message of `code` in the active language (Italian when not translated); unknown params stay as
+    placeholders."""
+    template = translate(CATALOGUE[code][1]) if code in CATALOGUE else code
     return _format(template, params)
 
 
 class RecuperoError(Exception):
-    """The base of every error with a stable code. `message` is Italian: given, or the catalogue's."""
+    """The base of every error with a stable code. `message` is the catalogue's in the active language, or given:
+    a message marked with `core.domain.i18n.gettext_lazy("… {param} …")` is translated and filled with the
+    params; any other given text is kept as it is (it may hold user input: never used as a template)."""
 
     def __init__(self, code: str, message: str | None = None, **params: Any) -> None:
         self.code = code
         self.params = params
+        if isinstance(message, LazyText):  # marked (gettext_lazy): translated, then filled with the params
+            message = _format(translate(message), params)
         self.message = message or message_for(code, **params)
         super().__init__(self.message)
 

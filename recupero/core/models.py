@@ -6,8 +6,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.core.domain.roles import ROLE_LABELS, Role
+
+# The interface's languages (config/settings LANGUAGES): Italian, the source, and English.
+LANGUAGES = [("it", "Italiano"), ("en", "English")]
 
 
 def money_field(verbose_name: str = "", **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
@@ -24,15 +28,15 @@ class Tenant(models.Model):
     address = models.CharField(max_length=300, blank=True)
     pec = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    licence = models.CharField("licenza art. 115 TULPS", max_length=120, blank=True)
+    licence = models.CharField(gettext_lazy("licenza art. 115 TULPS"), max_length=120, blank=True)
     iban = models.CharField(max_length=34, blank=True)
     # What the debtor's page says under "who to call and when" (web/debtor).
     email = models.EmailField("e-mail per i debitori", blank=True)
     office_hours = models.CharField("orari per il pubblico", max_length=120, blank=True)
 
     class Meta:
-        verbose_name = "agenzia"
-        verbose_name_plural = "agenzie"
+        verbose_name = gettext_lazy("agenzia")
+        verbose_name_plural = gettext_lazy("agenzie")
 
     def __str__(self) -> str:
         return self.name
@@ -60,12 +64,16 @@ class User(AbstractUser):
     role = models.CharField(
         max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role], default=Role.COLLECTOR.value
     )
+    # The interface's language chosen by the user ("" follows the sign-in page's choice, else Italian).
+    language = models.CharField(
+        gettext_lazy("lingua"), max_length=8, blank=True, default="", choices=LANGUAGES
+    )
     # Portal users see only this creditor's data (parties.Creditor id; no FK to keep core below parties).
     creditor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
-        verbose_name = "utente"
-        verbose_name_plural = "utenti"
+        verbose_name = gettext_lazy("utente")
+        verbose_name_plural = gettext_lazy("utenti")
 
     @property
     def role_label(self) -> str:
@@ -93,8 +101,8 @@ class AuditLog(TenantModel):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        verbose_name = "registro di audit"
-        verbose_name_plural = "registro di audit"
+        verbose_name = gettext_lazy("registro di audit")
+        verbose_name_plural = gettext_lazy("registro di audit")
         constraints = [models.UniqueConstraint(fields=["tenant", "seq"], name="audit_chain_seq")]
         # The auditor's page reads newest first by seq (keyset), filtered by one of these.
         indexes = [
@@ -122,8 +130,8 @@ class AuditSubject(TenantModel):
     case_id = models.BigIntegerField(null=True)
 
     class Meta:
-        verbose_name = "soggetto di audit"
-        verbose_name_plural = "soggetti di audit"
+        verbose_name = gettext_lazy("soggetto di audit")
+        verbose_name_plural = gettext_lazy("soggetti di audit")
         indexes = [
             models.Index(
                 fields=["tenant", "debtor_id", "seq"],

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.core.models import TenantModel
 from recupero.imports.domain.states import BUSY, COMMIT_QUEUED, LABELS, TONES, TRANSITIONS, BatchStatus
@@ -27,8 +28,8 @@ class MappingProfileRecord(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "profilo di importazione"
-        verbose_name_plural = "profili di importazione"
+        verbose_name = gettext_lazy("profilo di importazione")
+        verbose_name_plural = gettext_lazy("profili di importazione")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "creditor", "name"], name="mapping_profile_unique")
         ]
@@ -44,7 +45,7 @@ class ImportBatch(TenantModel):
     assignment = models.ForeignKey(
         "cases.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    assignment_code = models.CharField("codice affido", max_length=60)
+    assignment_code = models.CharField(gettext_lazy("codice affido"), max_length=60)
     received_on = models.DateField()
     return_on = models.DateField(null=True, blank=True)
     # [{"name": original name, "path": relative to MEDIA_ROOT, "size": bytes, "format": csv|xlsx|fatturapa}]
@@ -72,8 +73,8 @@ class ImportBatch(TenantModel):
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "lotto di importazione"
-        verbose_name_plural = "lotti di importazione"
+        verbose_name = gettext_lazy("lotto di importazione")
+        verbose_name_plural = gettext_lazy("lotti di importazione")
         indexes = [models.Index(fields=["tenant", "-created_at"], name="import_batch_recent")]
 
     def __str__(self) -> str:

@@ -75,7 +75,9 @@ def _costs_paid(tenant_id: int) -> object:
 def _credit_notes(tenant_id: int) -> object:
     """Credit notes on the principal: on a claim at intake (imports.credits: key "import:credit:<claim>:…"), or
     on the case as a whole."""
-    return LedgerEntry.objects.filter(tenant_id=tenant_id, kind="credit", credit_account=Account.PRINCIPAL.value)
+    return LedgerEntry.objects.filter(
+        tenant_id=tenant_id, kind="credit", credit_account=Account.PRINCIPAL.value
+    )
 
 
 def _add_credit(facts: CaseFacts, key: str | None, amount: Decimal) -> None:

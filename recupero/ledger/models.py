@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.models import Case
 from recupero.core.models import TenantModel, money_field, tenant_key
@@ -43,8 +44,8 @@ class LedgerEntry(TenantModel):
     )
 
     class Meta:
-        verbose_name = "registrazione"
-        verbose_name_plural = "registrazioni"
+        verbose_name = gettext_lazy("registrazione")
+        verbose_name_plural = gettext_lazy("registrazioni")
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="ledger_amount_positive"),
             models.CheckConstraint(
@@ -87,8 +88,8 @@ class InterestRate(models.Model):
     )
 
     class Meta:
-        verbose_name = "tasso di interesse"
-        verbose_name_plural = "tassi di interesse"
+        verbose_name = gettext_lazy("tasso di interesse")
+        verbose_name_plural = gettext_lazy("tassi di interesse")
         ordering = ("kind", "valid_from")
         constraints = [
             models.UniqueConstraint(fields=["kind", "valid_from"], name="interest_rate_one_per_period"),

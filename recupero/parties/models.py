@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.core.models import TenantModel, money_field, tenant_key
 from recupero.parties.domain.contacts import KIND_LABELS as CONTACT_KIND_LABELS
@@ -18,16 +19,16 @@ class Creditor(TenantModel):
     """A client who entrusts its unpaid invoices to the agency (committente)."""
 
     class Sector(models.TextChoices):
-        UTILITY = "utility", "Multiutility"
-        TELCO = "telco", "Telecomunicazioni"
-        SUPPLIER = "supplier", "Fornitore"
-        PUBLIC_BODY = "public_body", "Ente pubblico"
-        FINANCE = "finance", "Finanziaria"
+        UTILITY = "utility", gettext_lazy("Multiutility")
+        TELCO = "telco", gettext_lazy("Telecomunicazioni")
+        SUPPLIER = "supplier", gettext_lazy("Fornitore")
+        PUBLIC_BODY = "public_body", gettext_lazy("Ente pubblico")
+        FINANCE = "finance", gettext_lazy("Finanziaria")
 
     code = models.CharField(max_length=40)
     name = models.CharField(max_length=200)
-    vat_number = models.CharField("partita IVA", max_length=11, blank=True)
-    tax_code = models.CharField("codice fiscale", max_length=16, blank=True)
+    vat_number = models.CharField(gettext_lazy("partita IVA"), max_length=11, blank=True)
+    tax_code = models.CharField(gettext_lazy("codice fiscale"), max_length=16, blank=True)
     pec = models.EmailField(blank=True)
     sector = models.CharField(max_length=20, choices=Sector.choices)
     # Letter branding.
@@ -43,8 +44,8 @@ class Creditor(TenantModel):
     )
 
     class Meta:
-        verbose_name = "committente"
-        verbose_name_plural = "committenti"
+        verbose_name = gettext_lazy("committente")
+        verbose_name_plural = gettext_lazy("committenti")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="creditor_code_unique")]
 
     def __str__(self) -> str:
@@ -55,8 +56,11 @@ class Mandate(TenantModel):
     """The creditor's terms (mandato): commission, negotiation limits, channels, contact window, strategy."""
 
     class ContactWindow(models.TextChoices):
-        UNIREC = "unirec", "UNIREC (lun-ven 8:30-21, sab 8:30-15; max 3 a settimana, 1 al giorno)"
-        STRICT = "strict", "Ristretto (lun-ven 9-19; max 2 a settimana)"
+        UNIREC = (
+            "unirec",
+            gettext_lazy("UNIREC (lun-ven 8:30-21, sab 8:30-15; max 3 a settimana, 1 al giorno)"),
+        )
+        STRICT = "strict", gettext_lazy("Ristretto (lun-ven 9-19; max 2 a settimana)")
 
     creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="mandates")
     reference = models.CharField(max_length=60)
@@ -65,11 +69,13 @@ class Mandate(TenantModel):
     max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
     max_instalments = models.PositiveSmallIntegerField(default=12)
     # A promise to pay is taken for a date at most this many days ahead (beyond it: a plan, not a promise).
-    promise_max_days = models.PositiveSmallIntegerField("orizzonte delle promesse (giorni)", default=30)
+    promise_max_days = models.PositiveSmallIntegerField(
+        gettext_lazy("orizzonte delle promesse (giorni)"), default=30
+    )
     min_instalment = money_field(default=Decimal("50.00"))
     allowed_channels: models.JSONField[Any] = models.JSONField(default=list, blank=True)
     contact_window = models.CharField(max_length=20, choices=ContactWindow.choices, default="unirec")
-    waive_flat_compensation = models.BooleanField("rinuncia ai 40 €", default=False)
+    waive_flat_compensation = models.BooleanField(gettext_lazy("rinuncia ai 40 €"), default=False)
     telecom_prescription_years = models.PositiveSmallIntegerField(default=5)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
@@ -77,15 +83,18 @@ class Mandate(TenantModel):
     # Whom the debtors pay: the agency's collection account (then remitted to the creditor, less commission) or
     # the creditor's own account (the creditor then reports the payments: pagamenti diretti). Letters print it.
     payee = models.CharField(
-        "beneficiario dei pagamenti",
+        gettext_lazy("beneficiario dei pagamenti"),
         max_length=10,
-        choices=[("agency", "Agenzia (conto di incasso)"), ("creditor", "Committente (pagamento diretto)")],
+        choices=[
+            ("agency", gettext_lazy("Agenzia (conto di incasso)")),
+            ("creditor", gettext_lazy("Committente (pagamento diretto)")),
+        ],
         default="agency",
     )
 
     class Meta:
-        verbose_name = "mandato"
-        verbose_name_plural = "mandati"
+        verbose_name = gettext_lazy("mandato")
+        verbose_name_plural = gettext_lazy("mandati")
 
     def __str__(self) -> str:
         return f"{self.creditor.name} — {self.reference}"
@@ -107,17 +116,19 @@ class Debtor(TenantModel):
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     company_name = models.CharField(max_length=200, blank=True)
-    tax_code = models.CharField("codice fiscale", max_length=16, blank=True)
-    vat_number = models.CharField("partita IVA", max_length=11, blank=True)
-    vulnerable = models.BooleanField("vulnerabile", default=False)
+    tax_code = models.CharField(gettext_lazy("codice fiscale"), max_length=16, blank=True)
+    vat_number = models.CharField(gettext_lazy("partita IVA"), max_length=11, blank=True)
+    vulnerable = models.BooleanField(gettext_lazy("vulnerabile"), default=False)
     country = models.CharField(
-        "paese", max_length=2, default="IT", db_default="IT", blank=True
+        gettext_lazy("paese"), max_length=2, default="IT", db_default="IT", blank=True
     )  # ISO 3166 alpha-2; "" unknown
     # a foreign tax id (an EU VAT number with its prefix, or any other country's code as given)
-    other_tax_id = models.CharField("altro codice identificativo", max_length=30, blank=True, db_default="")
+    other_tax_id = models.CharField(
+        gettext_lazy("altro codice identificativo"), max_length=30, blank=True, db_default=""
+    )
     # "to_verify": the code came with a wrong check digit; credit-bureau and legal steps wait for a verification
     identity_status = models.CharField(
-        "identità",
+        gettext_lazy("identità"),
         max_length=10,
         choices=IDENTITY_STATUS_CHOICES,
         default="unverified",
@@ -137,8 +148,8 @@ class Debtor(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "debitore"
-        verbose_name_plural = "debitori"
+        verbose_name = gettext_lazy("debitore")
+        verbose_name_plural = gettext_lazy("debitori")
         indexes = [
             models.Index(fields=["tenant", "tax_code"], name="debtor_tax_code"),
             models.Index(fields=["tenant", "vat_number"], name="debtor_vat"),
@@ -165,7 +176,7 @@ class ContactPoint(TenantModel):
     value = models.CharField(max_length=254)  # phone in E.164, e-mail lower-case, address street line
     cap = models.CharField(max_length=5, blank=True)
     country = models.CharField(
-        "paese", max_length=2, default="IT", db_default="IT", blank=True
+        gettext_lazy("paese"), max_length=2, default="IT", db_default="IT", blank=True
     )  # ISO 3166 alpha-2; "" unknown
     municipality = models.CharField(max_length=100, blank=True)
     province = models.CharField(max_length=2, blank=True)
@@ -177,8 +188,8 @@ class ContactPoint(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "recapito"
-        verbose_name_plural = "recapiti"
+        verbose_name = gettext_lazy("recapito")
+        verbose_name_plural = gettext_lazy("recapiti")
         constraints = [
             models.UniqueConstraint(fields=["debtor", "kind", "value"], name="contact_unique_per_debtor")
         ]

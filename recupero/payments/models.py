@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.models import Case, Claim
 from recupero.core.models import TenantModel, money_field, tenant_key
@@ -25,8 +26,8 @@ class CollectionAccount(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "conto di incasso"
-        verbose_name_plural = "conti di incasso"
+        verbose_name = gettext_lazy("conto di incasso")
+        verbose_name_plural = gettext_lazy("conti di incasso")
         constraints = [models.UniqueConstraint(fields=["tenant", "iban"], name="collection_account_unique")]
 
     def __str__(self) -> str:
@@ -50,10 +51,10 @@ class BankStatement(TenantModel):
     """One statement (or credit notification) read from a bank file; its lines are `StatementEntry` rows."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "Ricevuto"
-        RECONCILING = "reconciling", "In riconciliazione"
-        DONE = "done", "Riconciliato"
-        UNREGISTERED = "unregistered", "Conto non registrato"
+        RECEIVED = "received", gettext_lazy("Ricevuto")
+        RECONCILING = "reconciling", gettext_lazy("In riconciliazione")
+        DONE = "done", gettext_lazy("Riconciliato")
+        UNREGISTERED = "unregistered", gettext_lazy("Conto non registrato")
 
     kind = models.CharField(max_length=10)
     version = models.CharField(max_length=10, blank=True)
@@ -76,8 +77,8 @@ class BankStatement(TenantModel):
     )
 
     class Meta:
-        verbose_name = "estratto conto"
-        verbose_name_plural = "estratti conto"
+        verbose_name = gettext_lazy("estratto conto")
+        verbose_name_plural = gettext_lazy("estratti conto")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.statement_id or self.message_id}"
@@ -112,8 +113,8 @@ class StatementEntry(TenantModel):
     )
 
     class Meta:
-        verbose_name = "movimento"
-        verbose_name_plural = "movimenti"
+        verbose_name = gettext_lazy("movimento")
+        verbose_name_plural = gettext_lazy("movimenti")
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "account_iban", "reference"], name="statement_entry_once"
@@ -155,8 +156,8 @@ class Payment(TenantModel):
     reversal_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "pagamento"
-        verbose_name_plural = "pagamenti"
+        verbose_name = gettext_lazy("pagamento")
+        verbose_name_plural = gettext_lazy("pagamenti")
         indexes = [models.Index(fields=["case", "value_date"], name="payment_case_date")]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")

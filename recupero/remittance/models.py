@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.models import Case
 from recupero.core.models import TenantModel, money_field, tenant_key
@@ -22,15 +23,15 @@ class CommissionPlan(TenantModel):
     rates: models.JSONField[Any] = models.JSONField(default=list)
     minimum_per_case = money_field(default=Decimal("0.00"))
     base = models.CharField(max_length=10, choices=[(b.value, BASE_LABELS[b]) for b in Base], default="all")
-    keep_interest = models.BooleanField("interessi trattenuti dall'agenzia", default=False)
+    keep_interest = models.BooleanField(gettext_lazy("interessi trattenuti dall'agenzia"), default=False)
     vat_percent = models.DecimalField(
-        "aliquota IVA", max_digits=5, decimal_places=2, default=Decimal("22.00")
+        gettext_lazy("aliquota IVA"), max_digits=5, decimal_places=2, default=Decimal("22.00")
     )
-    direct_commission = models.BooleanField("provvigione sui pagamenti diretti", default=True)
+    direct_commission = models.BooleanField(gettext_lazy("provvigione sui pagamenti diretti"), default=True)
 
     class Meta:
-        verbose_name = "piano provvigionale"
-        verbose_name_plural = "piani provvigionali"
+        verbose_name = gettext_lazy("piano provvigionale")
+        verbose_name_plural = gettext_lazy("piani provvigionali")
 
     def __str__(self) -> str:
         return f"Provvigioni {self.mandate}"
@@ -42,15 +43,15 @@ class PayoutAccount(TenantModel):
     creditor = models.OneToOneField(Creditor, on_delete=models.PROTECT, related_name="payout_account")
     iban = models.CharField(max_length=34)
     bic = models.CharField(max_length=11, blank=True)
-    street = models.CharField("indirizzo", max_length=200)
+    street = models.CharField(gettext_lazy("indirizzo"), max_length=200)
     cap = models.CharField(max_length=5)
-    municipality = models.CharField("comune", max_length=100)
+    municipality = models.CharField(gettext_lazy("comune"), max_length=100)
     province = models.CharField(max_length=2)
-    sdi_code = models.CharField("codice destinatario SdI", max_length=7, default="0000000")
+    sdi_code = models.CharField(gettext_lazy("codice destinatario SdI"), max_length=7, default="0000000")
 
     class Meta:
-        verbose_name = "conto di riversamento"
-        verbose_name_plural = "conti di riversamento"
+        verbose_name = gettext_lazy("conto di riversamento")
+        verbose_name_plural = gettext_lazy("conti di riversamento")
 
 
 class AgencyAccount(TenantModel):
@@ -59,16 +60,16 @@ class AgencyAccount(TenantModel):
     tenant = models.OneToOneField("core.Tenant", on_delete=models.PROTECT, related_name="agency_account")
     iban = models.CharField(max_length=34)
     bic = models.CharField(max_length=11, blank=True)
-    tax_code = models.CharField("codice fiscale", max_length=16, blank=True)
-    street = models.CharField("indirizzo", max_length=200)
+    tax_code = models.CharField(gettext_lazy("codice fiscale"), max_length=16, blank=True)
+    street = models.CharField(gettext_lazy("indirizzo"), max_length=200)
     cap = models.CharField(max_length=5)
-    municipality = models.CharField("comune", max_length=100)
+    municipality = models.CharField(gettext_lazy("comune"), max_length=100)
     province = models.CharField(max_length=2)
-    tax_regime = models.CharField("regime fiscale", max_length=4, default="RF01")
+    tax_regime = models.CharField(gettext_lazy("regime fiscale"), max_length=4, default="RF01")
 
     class Meta:
-        verbose_name = "dati dell'agenzia per riversamenti"
-        verbose_name_plural = "dati dell'agenzia per riversamenti"
+        verbose_name = gettext_lazy("dati dell'agenzia per riversamenti")
+        verbose_name_plural = gettext_lazy("dati dell'agenzia per riversamenti")
 
 
 class Remittance(TenantModel):
@@ -101,8 +102,8 @@ class Remittance(TenantModel):
     )
 
     class Meta:
-        verbose_name = "rendiconto"
-        verbose_name_plural = "rendiconti"
+        verbose_name = gettext_lazy("rendiconto")
+        verbose_name_plural = gettext_lazy("rendiconti")
         constraints = [models.UniqueConstraint(fields=["tenant", "number"], name="remittance_number_unique")]
         indexes = [models.Index(fields=["tenant", "creditor", "until"], name="remittance_creditor")]
 
@@ -143,8 +144,8 @@ class RemittanceLine(TenantModel):
     remitted = money_field(default=Decimal("0.00"))
 
     class Meta:
-        verbose_name = "riga di rendiconto"
-        verbose_name_plural = "righe di rendiconto"
+        verbose_name = gettext_lazy("riga di rendiconto")
+        verbose_name_plural = gettext_lazy("righe di rendiconto")
         indexes = [
             models.Index(fields=["remittance", "case"], name="remittance_line_case"),
             models.Index(fields=["tenant", "group"], name="remittance_line_group"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.core.models import TenantModel, money_field, tenant_key
 
@@ -27,8 +28,8 @@ class SnapshotRun(TenantModel):
     built_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "costruzione istantanea"
-        verbose_name_plural = "costruzioni istantanee"
+        verbose_name = gettext_lazy("costruzione istantanea")
+        verbose_name_plural = gettext_lazy("costruzioni istantanee")
         constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="snapshot_run_one_per_day")]
 
 
@@ -60,8 +61,8 @@ class Snapshot(TenantModel):
     contacts_reached = models.PositiveIntegerField()
 
     class Meta:
-        verbose_name = "istantanea"
-        verbose_name_plural = "istantanee"
+        verbose_name = gettext_lazy("istantanea")
+        verbose_name_plural = gettext_lazy("istantanee")
         indexes = [models.Index(fields=["tenant", "day", "creditor_id"], name="snapshot_day_creditor")]
 
 
@@ -76,8 +77,8 @@ class CollectionMonth(TenantModel):
     collected = money_field()
 
     class Meta:
-        verbose_name = "incasso mensile"
-        verbose_name_plural = "incassi mensili"
+        verbose_name = gettext_lazy("incasso mensile")
+        verbose_name_plural = gettext_lazy("incassi mensili")
         indexes = [models.Index(fields=["tenant", "day", "creditor_id"], name="collmonth_day_creditor")]
 
 
@@ -95,8 +96,8 @@ class StepFigure(TenantModel):
     cost = money_field(default=Decimal("0.00"))
 
     class Meta:
-        verbose_name = "efficacia del passo"
-        verbose_name_plural = "efficacia dei passi"
+        verbose_name = gettext_lazy("efficacia del passo")
+        verbose_name_plural = gettext_lazy("efficacia dei passi")
         indexes = [models.Index(fields=["tenant", "day"], name="stepfigure_day")]
 
 
@@ -165,8 +166,8 @@ class ApiToken(TenantModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "token API"
-        verbose_name_plural = "token API"
+        verbose_name = gettext_lazy("token API")
+        verbose_name_plural = gettext_lazy("token API")
 
 
 class WebhookEndpoint(TenantModel):
@@ -181,8 +182,8 @@ class WebhookEndpoint(TenantModel):
     created_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "webhook"
-        verbose_name_plural = "webhook"
+        verbose_name = gettext_lazy("webhook")
+        verbose_name_plural = gettext_lazy("webhook")
 
 
 class WebhookEvent(TenantModel):
@@ -195,8 +196,8 @@ class WebhookEvent(TenantModel):
     created_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "evento webhook"
-        verbose_name_plural = "eventi webhook"
+        verbose_name = gettext_lazy("evento webhook")
+        verbose_name_plural = gettext_lazy("eventi webhook")
 
 
 class WebhookCursor(TenantModel):
@@ -212,9 +213,9 @@ class WebhookDelivery(TenantModel):
     """The delivery log: one row per event × endpoint (unique: an event is delivered once per endpoint)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "In attesa"
-        DELIVERED = "delivered", "Consegnato"
-        FAILED = "failed", "Fallito"
+        PENDING = "pending", gettext_lazy("In attesa")
+        DELIVERED = "delivered", gettext_lazy("Consegnato")
+        FAILED = "failed", gettext_lazy("Fallito")
 
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
@@ -226,8 +227,8 @@ class WebhookDelivery(TenantModel):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "consegna webhook"
-        verbose_name_plural = "consegne webhook"
+        verbose_name = gettext_lazy("consegna webhook")
+        verbose_name_plural = gettext_lazy("consegne webhook")
         constraints = [models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_once")]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due")]
 

@@ -19,6 +19,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.domain.disputes import DisputeStatus
 from recupero.cases.domain.states import CaseStatus
@@ -265,9 +266,9 @@ def message_adhoc(*, tenant: Tenant, actor: User, case: Case, kind: str, templat
 
 
 GUARD_LABELS = {
-    "case_closed": "la pratica è chiusa o saldata",
-    "prescribed": "il credito è prescritto o prossimo alla prescrizione",
-    "legal": "la pratica è affidata al legale",
-    "dispute_open": "c'è una contestazione aperta",
-    "arrangement_active": "c'è un accordo di pagamento in corso",
+    "case_closed": gettext_lazy("la pratica è chiusa o saldata"),
+    "prescribed": gettext_lazy("il credito è prescritto o prossimo alla prescrizione"),
+    "legal": gettext_lazy("la pratica è affidata al legale"),
+    "dispute_open": gettext_lazy("c'è una contestazione aperta"),
+    "arrangement_active": gettext_lazy("c'è un accordo di pagamento in corso"),
 }

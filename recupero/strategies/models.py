@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.models import Case
 from recupero.core.models import TenantModel, tenant_key
@@ -20,9 +21,9 @@ class StrategyRun(TenantModel):
     """One daily run. At most one is running per tenant (partial unique constraint): a second start is refused."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "In corso"
-        FINISHED = "finished", "Completata"
-        FAILED = "failed", "Interrotta"
+        RUNNING = "running", gettext_lazy("In corso")
+        FINISHED = "finished", gettext_lazy("Completata")
+        FAILED = "failed", gettext_lazy("Interrotta")
 
     run_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
@@ -36,8 +37,8 @@ class StrategyRun(TenantModel):
     error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "esecuzione strategie"
-        verbose_name_plural = "esecuzioni strategie"
+        verbose_name = gettext_lazy("esecuzione strategie")
+        verbose_name_plural = gettext_lazy("esecuzioni strategie")
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant"], condition=models.Q(status="running"), name="strategy_run_one_running"
@@ -57,8 +58,8 @@ class StepExecution(TenantModel):
     joins it, because channels may not write strategies' rows (dependencies point down)."""
 
     class Status(models.TextChoices):
-        DONE = "done", "Eseguito"
-        SKIPPED = "skipped", "Saltato"
+        DONE = "done", gettext_lazy("Eseguito")
+        SKIPPED = "skipped", gettext_lazy("Saltato")
 
     # Half a million rows a day: only the indexes something reads (every index is upkeep on each bulk insert).
     # (tenant, case) serves the run's history reads and the pages — SQLite, offered an index led by the tenant
@@ -78,8 +79,8 @@ class StepExecution(TenantModel):
     created_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "passo eseguito"
-        verbose_name_plural = "passi eseguiti"
+        verbose_name = gettext_lazy("passo eseguito")
+        verbose_name_plural = gettext_lazy("passi eseguiti")
         constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="step_idempotency_key")]
         indexes = [models.Index(fields=["tenant", "case"], name="step_case")]
 

@@ -22,6 +22,7 @@ from recupero.channels.services import CommunicationSpec, communications_queue_n
 from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.bulk import Bulk, foreign_keys, keys_held, may_skip_triggers, row_triggers_off
 from recupero.core.clock import now
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import RUN_STRATEGIES, VIEW_STRATEGIES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -228,7 +229,7 @@ def _run_start(tenant: Tenant, actor: User, run_date: dt.date) -> StrategyRun:
             running = StrategyRun.objects.filter(tenant=tenant, status=StrategyRun.Status.RUNNING).first()
             if running is None or running.heartbeat_at > moment - STALE_AFTER:
                 raise DomainError(
-                    "strategy.run_in_progress", "Un'esecuzione delle strategie è già in corso."
+                    "strategy.run_in_progress", gettext_lazy("Un'esecuzione delle strategie è già in corso.")
                 ) from None
             # Its process died: record it as failed, and take over (the keys make the work resumable).
             StrategyRun.objects.filter(pk=running.pk, status=StrategyRun.Status.RUNNING).update(
@@ -236,7 +237,9 @@ def _run_start(tenant: Tenant, actor: User, run_date: dt.date) -> StrategyRun:
                 finished_at=moment,
                 error="abbandonata (processo interrotto)",
             )
-    raise DomainError("strategy.run_in_progress", "Un'esecuzione delle strategie è già in corso.")
+    raise DomainError(
+        "strategy.run_in_progress", gettext_lazy("Un'esecuzione delle strategie è già in corso.")
+    )
 
 
 def _run_end(run: StrategyRun, report: RunReport, error: str = "") -> None:

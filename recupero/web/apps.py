@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class WebConfig(AppConfig):
     name = "recupero.web"
     label = "web"
-    verbose_name = "Interfacce"
+    verbose_name = gettext_lazy("Interfacce")
 
     def ready(self) -> None:
         from recupero.web.converters import register

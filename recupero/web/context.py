@@ -6,9 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import Promise as StrPromise
-from django.utils.translation import gettext_lazy as _
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import (
     ADMIN_SITE,
     APPROVE_ARRANGEMENTS,
@@ -31,30 +30,40 @@ from recupero.worklists.domain.items import QUEUE_CAPABILITIES, ItemKind
 
 # (url name, label, icon, the capabilities that open it: any one; () for everyone). The pages refuse by
 # themselves (their selectors check); the menu only leaves out what would be refused.
-_ITEMS: list[tuple[str, str | StrPromise, str, tuple[str, ...]]] = [
-    ("backoffice:home", "Cruscotto", "home", ()),
-    ("backoffice:case_list", "Pratiche", "folder", (VIEW_CASES,)),
-    ("backoffice:creditor_list", "Committenti", "building", (VIEW_CREDITORS,)),
-    ("backoffice:call_queue", "Telefonate", "phone", QUEUE_CAPABILITIES[ItemKind.CALL]),
-    ("backoffice:visit_queue", "Visite", "user", QUEUE_CAPABILITIES[ItemKind.VISIT]),
-    ("backoffice:skip_trace_queue", "Rintracci", "search", QUEUE_CAPABILITIES[ItemKind.SKIP_TRACE]),
-    ("backoffice:strategy_list", "Strategie", "settings", (VIEW_STRATEGIES,)),
-    ("backoffice:strategy_runs", "Esecuzioni", "status", (VIEW_STRATEGIES,)),
-    ("backoffice:import_list", "Importazioni", "open", (VIEW_IMPORTS,)),
-    ("backoffice:rate_list", "Tassi", "ledger", (MANAGE_RATES,)),
-    ("backoffice:audit_log", "Registro audit", "ledger", (VIEW_AUDIT,)),
-    ("backoffice:payment_statements", "Incassi", "ledger", (RECONCILE_PAYMENTS,)),
+_ITEMS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("backoffice:home", gettext_lazy("Cruscotto"), "home", ()),
+    ("backoffice:case_list", gettext_lazy("Pratiche"), "folder", (VIEW_CASES,)),
+    ("backoffice:creditor_list", gettext_lazy("Committenti"), "building", (VIEW_CREDITORS,)),
+    ("backoffice:call_queue", gettext_lazy("Telefonate"), "phone", QUEUE_CAPABILITIES[ItemKind.CALL]),
+    ("backoffice:visit_queue", gettext_lazy("Visite"), "user", QUEUE_CAPABILITIES[ItemKind.VISIT]),
+    (
+        "backoffice:skip_trace_queue",
+        gettext_lazy("Rintracci"),
+        "search",
+        QUEUE_CAPABILITIES[ItemKind.SKIP_TRACE],
+    ),
+    ("backoffice:strategy_list", gettext_lazy("Strategie"), "settings", (VIEW_STRATEGIES,)),
+    ("backoffice:strategy_runs", gettext_lazy("Esecuzioni"), "status", (VIEW_STRATEGIES,)),
+    ("backoffice:import_list", gettext_lazy("Importazioni"), "open", (VIEW_IMPORTS,)),
+    ("backoffice:rate_list", gettext_lazy("Tassi"), "ledger", (MANAGE_RATES,)),
+    ("backoffice:audit_log", gettext_lazy("Registro audit"), "ledger", (VIEW_AUDIT,)),
+    ("backoffice:payment_statements", gettext_lazy("Incassi"), "ledger", (RECONCILE_PAYMENTS,)),
     # readers of remittances: remittance.issue, or creditors + documents (everyone with VIEW_CREDITORS has both)
-    ("backoffice:remittance_list", "Rendiconti", "ledger", (VIEW_CREDITORS,)),
-    ("backoffice:arrangement_approvals", "Accordi da approvare", "status", (APPROVE_ARRANGEMENTS,)),
-    ("backoffice:my_queue", "La mia coda", "phone", (WORK_ITEMS,)),
-    ("backoffice:desk", "Scrivania code", "status", (VIEW_QUEUES,)),
-    ("backoffice:visit_day", "La mia giornata", "user", (REPORT_VISITS,)),
-    ("portal:home", "Portafoglio", "status", (VIEW_CASES,)),
-    ("portal:downloads", _("Documenti"), "open", (VIEW_CREDITORS,)),
-    ("backoffice:agency_reports", "Report", "status", (VIEW_AGENCY_REPORTS,)),
-    ("portal:integration", "Integrazione", "settings", (MANAGE_INTEGRATION,)),
-    ("portal:monthly_report", _("Report mensile"), "open", (MONTHLY_REPORT,)),
+    ("backoffice:remittance_list", gettext_lazy("Rendiconti"), "ledger", (VIEW_CREDITORS,)),
+    (
+        "backoffice:arrangement_approvals",
+        gettext_lazy("Accordi da approvare"),
+        "status",
+        (APPROVE_ARRANGEMENTS,),
+    ),
+    ("backoffice:my_queue", gettext_lazy("La mia coda"), "phone", (WORK_ITEMS,)),
+    ("backoffice:desk", gettext_lazy("Scrivania code"), "status", (VIEW_QUEUES,)),
+    ("backoffice:visit_day", gettext_lazy("La mia giornata"), "user", (REPORT_VISITS,)),
+    ("portal:home", gettext_lazy("Portafoglio"), "status", (VIEW_CASES,)),
+    ("portal:downloads", gettext_lazy("Documenti"), "open", (VIEW_CREDITORS,)),
+    ("backoffice:agency_reports", gettext_lazy("Report"), "status", (VIEW_AGENCY_REPORTS,)),
+    ("portal:integration", gettext_lazy("Integrazione"), "settings", (MANAGE_INTEGRATION,)),
+    ("portal:monthly_report", gettext_lazy("Report mensile"), "open", (MONTHLY_REPORT,)),
 ]
 
 

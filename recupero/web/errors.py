@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
 
 from recupero.core.errors import DomainError, http_status
@@ -47,7 +48,10 @@ def backoffice_view(view: View) -> View:
             return render(
                 request,
                 "403.html",
-                {"message": "Il suo utente non è associato ad alcuna agenzia.", "code": "tenant.mismatch"},
+                {
+                    "message": gettext("Il suo utente non è associato ad alcuna agenzia."),
+                    "code": "tenant.mismatch",
+                },
                 status=403,
             )
         try:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("account/sicurezza/", account.security, name="account_security"),
     path("account/sicurezza/password/", account.password, name="account_password"),
     path("account/sicurezza/disattiva/", account.otp_remove, name="account_otp_remove"),
+    path("account/lingua/", account.language, name="account_language"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the sign-in page's switcher
     path("salute/", health, name="health"),
     path("api/", api.urls),
     path(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from recupero.cases.models import Case
 from recupero.core.models import TenantModel, money_field, tenant_key
@@ -21,8 +22,8 @@ class Team(TenantModel):
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
 
     class Meta:
-        verbose_name = "squadra"
-        verbose_name_plural = "squadre"
+        verbose_name = gettext_lazy("squadra")
+        verbose_name_plural = gettext_lazy("squadre")
         constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="team_name_unique")]
 
     def __str__(self) -> str:
@@ -49,8 +50,8 @@ class AssignmentRule(TenantModel):
     active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name = "regola di assegnazione"
-        verbose_name_plural = "regole di assegnazione"
+        verbose_name = gettext_lazy("regola di assegnazione")
+        verbose_name_plural = gettext_lazy("regole di assegnazione")
         ordering = ["position", "id"]
 
 
@@ -97,8 +98,8 @@ class WorkItem(TenantModel):
     created_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "attività"
-        verbose_name_plural = "attività"
+        verbose_name = gettext_lazy("attività")
+        verbose_name_plural = gettext_lazy("attività")
         constraints = [models.UniqueConstraint(fields=["idempotency_key"], name="workitem_idempotency_key")]
         indexes = [
             models.Index(fields=["tenant", "kind", "status", "due_on"], name="workitem_queue"),

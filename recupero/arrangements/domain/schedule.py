@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.errors import RecuperoError
 from recupero.law.money import ZERO, round_cents
 
@@ -35,9 +36,9 @@ class InterestTreatment(StrEnum):
 
 
 INTEREST_LABELS = {
-    InterestTreatment.WAIVED: "Interessi rinunciati",
-    InterestTreatment.FROZEN: "Interessi congelati alla firma",
-    InterestTreatment.RUNNING: "Interessi al tasso legale sul residuo",
+    InterestTreatment.WAIVED: gettext_lazy("Interessi rinunciati"),
+    InterestTreatment.FROZEN: gettext_lazy("Interessi congelati alla firma"),
+    InterestTreatment.RUNNING: gettext_lazy("Interessi al tasso legale sul residuo"),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class Kind(StrEnum):
     PROMISE = "promise"  # promessa di pagamento
@@ -30,27 +32,27 @@ class InstalmentStatus(StrEnum):
 
 
 KIND_LABELS = {
-    Kind.PROMISE: "Promessa di pagamento",
-    Kind.PLAN: "Piano di rientro",
-    Kind.SETTLEMENT: "Saldo e stralcio",
+    Kind.PROMISE: gettext_lazy("Promessa di pagamento"),
+    Kind.PLAN: gettext_lazy("Piano di rientro"),
+    Kind.SETTLEMENT: gettext_lazy("Saldo e stralcio"),
 }
 
 LABELS = {
-    ArrangementStatus.PENDING_APPROVAL: "In attesa di approvazione",
-    ArrangementStatus.ACTIVE: "Attivo",
-    ArrangementStatus.REJECTED: "Respinto",
-    ArrangementStatus.EXPIRED: "Scaduto senza decisione",
-    ArrangementStatus.KEPT: "Rispettato",
-    ArrangementStatus.BROKEN: "Non rispettato",
-    ArrangementStatus.REPLACED: "Sostituito",
-    ArrangementStatus.CANCELLED: "Annullato",
+    ArrangementStatus.PENDING_APPROVAL: gettext_lazy("In attesa di approvazione"),
+    ArrangementStatus.ACTIVE: gettext_lazy("Attivo"),
+    ArrangementStatus.REJECTED: gettext_lazy("Respinto"),
+    ArrangementStatus.EXPIRED: gettext_lazy("Scaduto senza decisione"),
+    ArrangementStatus.KEPT: gettext_lazy("Rispettato"),
+    ArrangementStatus.BROKEN: gettext_lazy("Non rispettato"),
+    ArrangementStatus.REPLACED: gettext_lazy("Sostituito"),
+    ArrangementStatus.CANCELLED: gettext_lazy("Annullato"),
 }
 
 INSTALMENT_LABELS = {
-    InstalmentStatus.PENDING: "Da pagare",
-    InstalmentStatus.PAID: "Pagata",
-    InstalmentStatus.MISSED: "Non pagata",
-    InstalmentStatus.CANCELLED: "Annullata",
+    InstalmentStatus.PENDING: gettext_lazy("Da pagare"),
+    InstalmentStatus.PAID: gettext_lazy("Pagata"),
+    InstalmentStatus.MISSED: gettext_lazy("Non pagata"),
+    InstalmentStatus.CANCELLED: gettext_lazy("Annullata"),
 }
 
 A = ArrangementStatus

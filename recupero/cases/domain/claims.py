@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class ClaimType(StrEnum):
     ORDINARY = "ordinary"  # one-off supply: 10 years
@@ -17,12 +19,12 @@ class ClaimType(StrEnum):
 
 
 CLAIM_TYPE_LABELS = {
-    ClaimType.ORDINARY: "Fornitura una tantum",
-    ClaimType.PERIODIC: "Prestazione periodica",
-    ClaimType.ELECTRICITY: "Energia elettrica",
-    ClaimType.GAS: "Gas",
-    ClaimType.WATER: "Acqua",
-    ClaimType.TELECOM: "Telecomunicazioni",
+    ClaimType.ORDINARY: gettext_lazy("Fornitura una tantum"),
+    ClaimType.PERIODIC: gettext_lazy("Prestazione periodica"),
+    ClaimType.ELECTRICITY: gettext_lazy("Energia elettrica"),
+    ClaimType.GAS: gettext_lazy("Gas"),
+    ClaimType.WATER: gettext_lazy("Acqua"),
+    ClaimType.TELECOM: gettext_lazy("Telecomunicazioni"),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class DisputeReason(StrEnum):
     ALREADY_PAID = "already_paid"
@@ -22,13 +24,13 @@ class DisputeReason(StrEnum):
 
 
 REASON_LABELS = {
-    DisputeReason.ALREADY_PAID: "Già pagato",
-    DisputeReason.AMOUNT_WRONG: "Importo errato",
-    DisputeReason.NOT_RECEIVED: "Bene o servizio non ricevuto",
-    DisputeReason.NOT_THE_DEBTOR: "Non è il debitore",
-    DisputeReason.PRESCRIBED: "Credito prescritto",
-    DisputeReason.VERIFICATION: "Richiesta di verifica del debito",
-    DisputeReason.OTHER: "Altro",
+    DisputeReason.ALREADY_PAID: gettext_lazy("Già pagato"),
+    DisputeReason.AMOUNT_WRONG: gettext_lazy("Importo errato"),
+    DisputeReason.NOT_RECEIVED: gettext_lazy("Bene o servizio non ricevuto"),
+    DisputeReason.NOT_THE_DEBTOR: gettext_lazy("Non è il debitore"),
+    DisputeReason.PRESCRIBED: gettext_lazy("Credito prescritto"),
+    DisputeReason.VERIFICATION: gettext_lazy("Richiesta di verifica del debito"),
+    DisputeReason.OTHER: gettext_lazy("Altro"),
 }
 
 
@@ -40,10 +42,10 @@ class DisputeStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    DisputeStatus.OPEN: "Aperta",
-    DisputeStatus.UPHELD: "Accolta",
-    DisputeStatus.REJECTED: "Respinta",
-    DisputeStatus.WITHDRAWN: "Ritirata",
+    DisputeStatus.OPEN: gettext_lazy("Aperta"),
+    DisputeStatus.UPHELD: gettext_lazy("Accolta"),
+    DisputeStatus.REJECTED: gettext_lazy("Respinta"),
+    DisputeStatus.WITHDRAWN: gettext_lazy("Ritirata"),
 }
 
 D = DisputeStatus

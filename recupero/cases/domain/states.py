@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class CaseStatus(StrEnum):
     NEW = "new"
@@ -20,17 +22,17 @@ class CaseStatus(StrEnum):
 
 
 LABELS = {
-    CaseStatus.NEW: "Nuova",
-    CaseStatus.WORKING: "In lavorazione",
-    CaseStatus.PROMISE: "Promessa di pagamento",
-    CaseStatus.PLAN: "Piano di rientro",
-    CaseStatus.SETTLEMENT: "Saldo e stralcio",
-    CaseStatus.PAID: "Pagata",
-    CaseStatus.CLOSED: "Chiusa",
-    CaseStatus.RETURNED: "Restituita",
-    CaseStatus.LEGAL: "Affidata al legale",
-    CaseStatus.PRESCRIBED: "Prescritta",
-    CaseStatus.DISPUTED: "Contestata",
+    CaseStatus.NEW: gettext_lazy("Nuova"),
+    CaseStatus.WORKING: gettext_lazy("In lavorazione"),
+    CaseStatus.PROMISE: gettext_lazy("Promessa di pagamento"),
+    CaseStatus.PLAN: gettext_lazy("Piano di rientro"),
+    CaseStatus.SETTLEMENT: gettext_lazy("Saldo e stralcio"),
+    CaseStatus.PAID: gettext_lazy("Pagata"),
+    CaseStatus.CLOSED: gettext_lazy("Chiusa"),
+    CaseStatus.RETURNED: gettext_lazy("Restituita"),
+    CaseStatus.LEGAL: gettext_lazy("Affidata al legale"),
+    CaseStatus.PRESCRIBED: gettext_lazy("Prescritta"),
+    CaseStatus.DISPUTED: gettext_lazy("Contestata"),
 }
 
 # Badge colour family per status, for the interface.

@@ -16,6 +16,7 @@ from typing import Any
 
 import typst
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.law.clock import ROME
 
 from ..domain.errors import LetterError
@@ -225,7 +226,7 @@ def payload(data: PackData) -> dict[str, Any]:
 def render_pack(data: PackData) -> bytes:
     """The pack as one PDF."""
     if not data.claims:
-        raise LetterError("letter.no_claims", "La pratica non ha fatture da documentare.")
+        raise LetterError("letter.no_claims", gettext_lazy("La pratica non ha fatture da documentare."))
     inputs = {"payload": json.dumps(payload(data), ensure_ascii=False, separators=(",", ":"))}
     compiler: typst.Compiler | None = getattr(_local, "compiler", None)
     if compiler is None:  # one per thread, like the letters' (typst compilers are not shareable)
@@ -235,8 +236,8 @@ def render_pack(data: PackData) -> bytes:
         result = compiler.compile(format="pdf", sys_inputs=inputs)
     except RuntimeError as exc:
         raise LetterError(
-            "letter.render_failed", "Impossibile comporre il fascicolo.", detail=str(exc)
+            "letter.render_failed", gettext_lazy("Impossibile comporre il fascicolo."), detail=str(exc)
         ) from exc
     if not isinstance(result, bytes):
-        raise LetterError("letter.render_failed", "Il compositore non ha prodotto un PDF.")
+        raise LetterError("letter.render_failed", gettext_lazy("Il compositore non ha prodotto un PDF."))
     return result

@@ -30,6 +30,8 @@ from typing import Any
 
 import typst
 
+from recupero.core.domain.i18n import gettext_lazy
+
 from ..domain.errors import LetterError
 from .data import LetterData
 
@@ -86,7 +88,7 @@ def render_batch_merged(items: Sequence[Item], *, duplex: bool = False) -> bytes
 def render_batch_merged_with_pages(items: Sequence[Item], *, duplex: bool = False) -> RenderedBatch:
     """Like `render_batch_merged`, plus the page count of each letter (for the postal manifest)."""
     if not items:
-        raise LetterError("letter.empty_batch", "Il lotto di stampa è vuoto.")
+        raise LetterError("letter.empty_batch", gettext_lazy("Il lotto di stampa è vuoto."))
     payloads = [_payload(kind, data) for kind, data in items]
     # A print file needs no PDF tags (accessibility structure): without them it is ~4x smaller
     # (2.9 MB instead of 12.7 MB for 500 letters) and cheaper to cut into letters.
@@ -95,7 +97,9 @@ def render_batch_merged_with_pages(items: Sequence[Item], *, duplex: bool = Fals
     ends = json.loads(_get_compiler().query("metadata", field="value"))
     ends = [e for e in ends if isinstance(e, dict) and "last" in e]
     if len(ends) != len(payloads):
-        raise LetterError("letter.render_failed", "Il compositore non ha segnato la fine di ogni lettera.")
+        raise LetterError(
+            "letter.render_failed", gettext_lazy("Il compositore non ha segnato la fine di ogni lettera.")
+        )
     return RenderedBatch(
         pdf, tuple(e["last"] - e["first"] + 1 for e in ends), tuple(e["first"] for e in ends)
     )
@@ -117,7 +121,9 @@ def split_pages(pdf: bytes, first_pages: Sequence[int], pages: Sequence[int]) ->
     out = []
     for first, count in zip(first_pages, pages, strict=True):
         if first < 1 or count < 1 or first - 1 + count > total:
-            raise LetterError("letter.split_failed", "Pagine della lettera fuori dal lotto di stampa.")
+            raise LetterError(
+                "letter.split_failed", gettext_lazy("Pagine della lettera fuori dal lotto di stampa.")
+            )
         writer = PdfWriter()
         for index in range(first - 1, first - 1 + count):
             writer.add_page(reader.pages[index])
@@ -165,7 +171,8 @@ def manifest_rows(items: Sequence[Item], pages: Sequence[int] | None = None) -> 
         pages = render_batch_merged_with_pages(items).pages
     if len(pages) != len(items):
         raise LetterError(
-            "letter.manifest_mismatch", "Numero di pagine diverso dal numero di lettere del lotto."
+            "letter.manifest_mismatch",
+            gettext_lazy("Numero di pagine diverso dal numero di lettere del lotto."),
         )
     return [_manifest_row(kind, _as_dict(data), n) for (kind, data), n in zip(items, pages, strict=True)]
 
@@ -179,11 +186,17 @@ def check_letter(kind: str, data: LetterData | Mapping[str, Any]) -> None:
 def validate_letter(kind: str, data: LetterData) -> None:
     """Refuse a letter that the law or our conduct rules do not allow, with a stable code."""
     if kind not in KINDS:
-        raise LetterError("letter.unknown_kind", f"Tipo di lettera sconosciuto: «{kind}».", kind=kind)
+        raise LetterError(
+            "letter.unknown_kind", gettext_lazy("Tipo di lettera sconosciuto: «{kind}»."), kind=kind
+        )
     if not data.claims:
-        raise LetterError("letter.no_claims", "La lettera non elenca alcun documento da pagare.")
+        raise LetterError(
+            "letter.no_claims", gettext_lazy("La lettera non elenca alcun documento da pagare.")
+        )
     if data.total <= 0 and kind not in NOTHING_DUE_ALLOWED:
-        raise LetterError("letter.nothing_due", "L'importo dovuto è nullo o negativo: nessuna lettera.")
+        raise LetterError(
+            "letter.nothing_due", gettext_lazy("L'importo dovuto è nullo o negativo: nessuna lettera.")
+        )
     for check in _KIND_CHECKS.get(kind, ()):
         check(data)
 
@@ -193,11 +206,15 @@ def validate_letter(kind: str, data: LetterData) -> None:
 
 def _check_bureau(data: LetterData) -> None:
     if data.bureau is None:
-        raise LetterError("letter.missing_bureau", "Il preavviso di segnalazione richiede i dati del SIC.")
+        raise LetterError(
+            "letter.missing_bureau", gettext_lazy("Il preavviso di segnalazione richiede i dati del SIC.")
+        )
     if data.bureau.earliest_report_date < data.letter_date + timedelta(days=BUREAU_MIN_DAYS):
         raise LetterError(
             "letter.bureau_too_early",
-            "La segnalazione al SIC non può avvenire prima di 15 giorni dall'invio del preavviso.",
+            gettext_lazy(
+                "La segnalazione al SIC non può avvenire prima di 15 giorni dall'invio del preavviso."
+            ),
         )
 
 
@@ -205,21 +222,26 @@ def _check_supply(data: LetterData) -> None:
     supply = data.supply
     if supply is None:
         raise LetterError(
-            "letter.missing_supply", "Il preavviso di sospensione richiede i dati della fornitura."
+            "letter.missing_supply",
+            gettext_lazy("Il preavviso di sospensione richiede i dati della fornitura."),
         )
     if data.payment.deadline < supply.sent_date + timedelta(days=SUPPLY_MIN_TERM_DAYS):
         raise LetterError(
-            "letter.term_too_short", "Il termine di pagamento deve essere di almeno 15 giorni dall'invio."
+            "letter.term_too_short",
+            gettext_lazy("Il termine di pagamento deve essere di almeno 15 giorni dall'invio."),
         )
     if supply.suspension_date <= data.payment.deadline:
         raise LetterError(
-            "letter.suspension_too_early", "La sospensione deve seguire la scadenza del termine di pagamento."
+            "letter.suspension_too_early",
+            gettext_lazy("La sospensione deve seguire la scadenza del termine di pagamento."),
         )
 
 
 def _check_plan(data: LetterData) -> None:
     if data.plan is None or not data.plan.installments:
-        raise LetterError("letter.missing_plan", "La conferma del piano di rientro richiede le rate.")
+        raise LetterError(
+            "letter.missing_plan", gettext_lazy("La conferma del piano di rientro richiede le rate.")
+        )
 
 
 def _check_agreement(data: LetterData) -> None:
@@ -255,7 +277,9 @@ def _payload(kind: str, data: LetterData | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(data, LetterData):
         validate_letter(kind, data)
     elif kind not in KINDS:
-        raise LetterError("letter.unknown_kind", f"Tipo di lettera sconosciuto: «{kind}».", kind=kind)
+        raise LetterError(
+            "letter.unknown_kind", gettext_lazy("Tipo di lettera sconosciuto: «{kind}»."), kind=kind
+        )
     payload = {**_as_dict(data), "kind": kind}
     _check_window(payload)
     return payload
@@ -267,7 +291,9 @@ def _check_window(payload: Mapping[str, Any]) -> None:
     if WINDOW_FORBIDDEN.search(sender):
         raise LetterError(
             "letter.window_not_neutral",
-            "Il mittente visibile nella finestra della busta non deve far capire che si tratta di un credito.",
+            gettext_lazy(
+                "Il mittente visibile nella finestra della busta non deve far capire che si tratta di un credito."
+            ),
             sender=sender,
         )
 
@@ -303,10 +329,10 @@ def _compile(payloads: list[dict[str, Any]], *, duplex: bool, tags: bool = True)
         result = _get_compiler().compile(format="pdf", sys_inputs=_inputs(payloads, duplex), pdf_tags=tags)
     except RuntimeError as exc:  # typst reports template or data errors as RuntimeError
         raise LetterError(
-            "letter.render_failed", "Impossibile comporre la lettera.", detail=str(exc)
+            "letter.render_failed", gettext_lazy("Impossibile comporre la lettera."), detail=str(exc)
         ) from exc
     if not isinstance(result, bytes):
-        raise LetterError("letter.render_failed", "Il compositore non ha prodotto un PDF.")
+        raise LetterError("letter.render_failed", gettext_lazy("Il compositore non ha prodotto un PDF."))
     return result
 
 

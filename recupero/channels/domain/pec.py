@@ -27,6 +27,7 @@ from email.utils import parsedate_to_datetime
 
 from lxml import etree
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.law.clock import ROME
 
 from .errors import PecError
@@ -139,7 +140,7 @@ def _warn(warnings: list[PecWarning], code: str, message: str) -> None:
 def parse_receipt(raw: bytes) -> PecReceipt:
     """Read a PEC receipt from the bytes of its `.eml`; raise `PecError` if it is not a PEC receipt."""
     if not isinstance(raw, bytes | bytearray) or not raw.strip():
-        raise PecError("pec.not_a_receipt", "Il file è vuoto o non è un messaggio di posta.")
+        raise PecError("pec.not_a_receipt", gettext_lazy("Il file è vuoto o non è un messaggio di posta."))
     msg = BytesParser(policy=policy.default).parsebytes(bytes(raw))
     warnings: list[PecWarning] = []
     fields = _fields_from_daticert(msg, warnings)
@@ -272,7 +273,9 @@ def _fields_from_headers(msg: Message, warnings: list[PecWarning]) -> dict:
     if kind is None:
         raise PecError(
             "pec.not_a_receipt",
-            "Il messaggio non è una ricevuta PEC: mancano il file daticert.xml e le intestazioni della PEC.",
+            gettext_lazy(
+                "Il messaggio non è una ricevuta PEC: mancano il file daticert.xml e le intestazioni della PEC."
+            ),
         )
     _warn(
         warnings,
@@ -348,7 +351,7 @@ def _event_datetime(msg: Message, fields: dict, warnings: list[PecWarning]) -> d
         if parsed is not None and parsed.tzinfo is not None:
             _warn(warnings, "pec.date_from_header", "Data presa dall'intestazione Date del messaggio.")
             return parsed.astimezone(ROME)
-    raise PecError("pec.date_missing", "La ricevuta PEC non riporta una data leggibile.")
+    raise PecError("pec.date_missing", gettext_lazy("La ricevuta PEC non riporta una data leggibile."))
 
 
 # --- assembling -----------------------------------------------------------------------------------------
@@ -369,7 +372,9 @@ def _same_address(left: str | None, right: str | None) -> bool:
 def _check_codes(fields: dict, warnings: list[PecWarning]) -> None:
     if fields["type"] not in RECEIPT_TYPES:
         raise PecError(
-            "pec.not_a_receipt", f"Tipo di ricevuta PEC sconosciuto: «{fields['type']}».", tipo=fields["type"]
+            "pec.not_a_receipt",
+            gettext_lazy("Tipo di ricevuta PEC sconosciuto: «{tipo}»."),
+            tipo=fields["type"],
         )
     if fields["error"] not in ERROR_CODES:
         _warn(warnings, "pec.error_unknown", f"Codice di errore sconosciuto: «{fields['error']}».")

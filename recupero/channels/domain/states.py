@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class CommStatus(StrEnum):
     DRAFT = "draft"
@@ -49,20 +51,20 @@ TRANSITIONS: dict[CommStatus, frozenset[CommStatus]] = {
 }
 
 LABELS = {
-    S.DRAFT: "Bozza",
-    S.QUEUED: "In coda",
-    S.RENDERED: "Composta",
-    S.SENT: "Inviata",
-    S.ACCEPTED: "Accettata",
-    S.DELIVERED: "Consegnata",
-    S.BOUNCED: "Respinta",
-    S.FAILED: "Non inviata",
-    S.HELD: "In giacenza",
-    S.RETURNED: "Restituita al mittente",
+    S.DRAFT: gettext_lazy("Bozza"),
+    S.QUEUED: gettext_lazy("In coda"),
+    S.RENDERED: gettext_lazy("Composta"),
+    S.SENT: gettext_lazy("Inviata"),
+    S.ACCEPTED: gettext_lazy("Accettata"),
+    S.DELIVERED: gettext_lazy("Consegnata"),
+    S.BOUNCED: gettext_lazy("Respinta"),
+    S.FAILED: gettext_lazy("Non inviata"),
+    S.HELD: gettext_lazy("In giacenza"),
+    S.RETURNED: gettext_lazy("Restituita al mittente"),
 }
 KIND_LABELS = {
-    CommKind.LETTER: "Lettera",
-    CommKind.REGISTERED: "Raccomandata A/R",
+    CommKind.LETTER: gettext_lazy("Lettera"),
+    CommKind.REGISTERED: gettext_lazy("Raccomandata A/R"),
     CommKind.EMAIL: "E-mail",
     CommKind.PEC: "PEC",
     CommKind.SMS: "SMS",

@@ -15,6 +15,7 @@ from recupero.channels.domain.pec import ROME
 from recupero.channels.domain.states import CommKind, CommStatus
 from recupero.channels.models import Communication
 from recupero.channels.services.states import _comm_move, _timeline
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import RECORD_RECEIPTS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -40,7 +41,9 @@ def registered_record(
     if comm.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     if comm.kind != CommKind.REGISTERED:
-        raise DomainError("channel.not_registered", "La comunicazione non è una raccomandata A/R.")
+        raise DomainError(
+            "channel.not_registered", gettext_lazy("La comunicazione non è una raccomandata A/R.")
+        )
     if tracking_number and tracking_number != comm.tracking_number:
         comm.tracking_number = tracking_number.strip()
         comm.save(update_fields=["tracking_number", "updated_at"])
@@ -117,6 +120,8 @@ def _registered_match(tenant: Tenant, row: dict[str, str]) -> Communication:
         found = qs.filter(case__code=row["case_code"].strip()).order_by("-scheduled_for", "-id").first()
     if found is None:
         raise DomainError(
-            "channel.no_match", f"Nessuna raccomandata per «{tracking or row.get('case_code')}»."
+            "channel.no_match",
+            gettext_lazy("Nessuna raccomandata per «{value}»."),
+            value=tracking or row.get("case_code") or "",
         )
     return found

@@ -31,6 +31,7 @@ from recupero.channels.services.states import _claim, _comm_move, _timeline
 from recupero.channels.services.texts import EMAIL_TEXTS, PEC_TEXT, SMS_TEXT, _fields, _label
 from recupero.core.clock import now
 from recupero.core.clock import today as local_today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import SEND_COMMUNICATIONS
 from recupero.core.domain.sheets import safe_cell
 from recupero.core.errors import DomainError
@@ -70,7 +71,11 @@ def communications_send(
 def _letter_kind(comm: Communication) -> str:
     kind = LETTER_KINDS.get(comm.template)
     if kind is None:
-        raise ChannelError("letter.unknown_kind", f"Modello di lettera sconosciuto: «{comm.template}».")
+        raise ChannelError(
+            "letter.unknown_kind",
+            gettext_lazy("Modello di lettera sconosciuto: «{template}»."),
+            template=comm.template,
+        )
     return kind
 
 

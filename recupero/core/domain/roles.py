@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -33,16 +35,16 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: "Amministratore",
-    Role.SUPERVISOR: "Supervisore",
-    Role.CONSULTANT: "Consulente",
-    Role.COLLECTOR: "Operatore phone collection",
-    Role.FIELD_AGENT: "Esattore domiciliare",
-    Role.LAWYER: "Avvocato",
-    Role.AUDITOR: "Revisore",
-    Role.CREDITOR_USER: "Utente committente",
-    Role.SYSTEM: "Sistema",
-    Role.DEBTOR: "Debitore (pagina personale)",
+    Role.ADMIN: gettext_lazy("Amministratore"),
+    Role.SUPERVISOR: gettext_lazy("Supervisore"),
+    Role.CONSULTANT: gettext_lazy("Consulente"),
+    Role.COLLECTOR: gettext_lazy("Operatore phone collection"),
+    Role.FIELD_AGENT: gettext_lazy("Esattore domiciliare"),
+    Role.LAWYER: gettext_lazy("Avvocato"),
+    Role.AUDITOR: gettext_lazy("Revisore"),
+    Role.CREDITOR_USER: gettext_lazy("Utente committente"),
+    Role.SYSTEM: gettext_lazy("Sistema"),
+    Role.DEBTOR: gettext_lazy("Debitore (pagina personale)"),
 }
 
 # Capabilities. The string is the stable name (audit rows and tests use it).
@@ -88,40 +90,42 @@ DEBTOR_SELF_SERVICE = "debtor.self_service"
 MANAGE_ACCESS_LINKS = "cases.manage_access"
 
 CAPABILITY_LABELS = {
-    VIEW_CASES: "vedere le pratiche",
-    EDIT_CASES: "lavorare le pratiche",
-    VIEW_PERSONAL_DATA: "vedere i dati personali dei debitori",
-    VIEW_CREDITORS: "vedere i committenti",
-    MANAGE_CREDITORS: "gestire committenti e mandati",
-    VIEW_QUEUES: "vedere le code di lavoro",
-    WORK_ITEMS: "esitare telefonate e rintracci",
-    REPORT_VISITS: "esitare visite domiciliari",
-    ASSIGN_ITEMS: "assegnare attività",
-    VIEW_IMPORTS: "vedere le importazioni",
-    COMMIT_IMPORTS: "caricare e confermare affidi",
-    VIEW_STRATEGIES: "vedere strategie ed esecuzioni",
-    RUN_STRATEGIES: "eseguire le strategie",
-    VIEW_DOCUMENTS: "scaricare lettere e documenti",
-    RECORD_RECEIPTS: "registrare ricevute ed esiti postali",
-    SEND_COMMUNICATIONS: "inviare comunicazioni",
-    POST_LEDGER: "registrare in contabilità",
-    PROPOSE_ARRANGEMENTS: "proporre promesse, piani e stralci",
-    APPROVE_ARRANGEMENTS: "approvare piani e stralci oltre mandato",
-    POST_PAYMENTS: "registrare pagamenti",
-    RECONCILE_PAYMENTS: "caricare estratti conto e riconciliare gli incassi",
-    ISSUE_REMITTANCE: "emettere rendiconti e riversamenti",
-    VIEW_AUDIT: "consultare il registro di audit",
-    MANAGE_USERS: "gestire gli utenti",
-    MANAGE_RATES: "aggiornare i tassi",
-    ADMIN_SITE: "usare l'amministrazione",
-    DECIDE_DISPUTES: "decidere le contestazioni",
-    VIEW_AGENCY_REPORTS: "vedere i report dell'agenzia",
-    MANAGE_INTEGRATION: "gestire token API e webhook del committente",
-    CASE_MESSAGES: "scrivere nei messaggi della pratica tra committente e agenzia",
-    MONTHLY_REPORT: "programmare il report mensile del committente via e-mail",
-    PUSH_INTEGRATION: "inviare affidi e pagamenti diretti dal sistema del committente",
-    DEBTOR_SELF_SERVICE: "agire sulla propria pratica dalla pagina personale",
-    MANAGE_ACCESS_LINKS: "sbloccare, riemettere o revocare i collegamenti personali dei debitori",
+    VIEW_CASES: gettext_lazy("vedere le pratiche"),
+    EDIT_CASES: gettext_lazy("lavorare le pratiche"),
+    VIEW_PERSONAL_DATA: gettext_lazy("vedere i dati personali dei debitori"),
+    VIEW_CREDITORS: gettext_lazy("vedere i committenti"),
+    MANAGE_CREDITORS: gettext_lazy("gestire committenti e mandati"),
+    VIEW_QUEUES: gettext_lazy("vedere le code di lavoro"),
+    WORK_ITEMS: gettext_lazy("esitare telefonate e rintracci"),
+    REPORT_VISITS: gettext_lazy("esitare visite domiciliari"),
+    ASSIGN_ITEMS: gettext_lazy("assegnare attività"),
+    VIEW_IMPORTS: gettext_lazy("vedere le importazioni"),
+    COMMIT_IMPORTS: gettext_lazy("caricare e confermare affidi"),
+    VIEW_STRATEGIES: gettext_lazy("vedere strategie ed esecuzioni"),
+    RUN_STRATEGIES: gettext_lazy("eseguire le strategie"),
+    VIEW_DOCUMENTS: gettext_lazy("scaricare lettere e documenti"),
+    RECORD_RECEIPTS: gettext_lazy("registrare ricevute ed esiti postali"),
+    SEND_COMMUNICATIONS: gettext_lazy("inviare comunicazioni"),
+    POST_LEDGER: gettext_lazy("registrare in contabilità"),
+    PROPOSE_ARRANGEMENTS: gettext_lazy("proporre promesse, piani e stralci"),
+    APPROVE_ARRANGEMENTS: gettext_lazy("approvare piani e stralci oltre mandato"),
+    POST_PAYMENTS: gettext_lazy("registrare pagamenti"),
+    RECONCILE_PAYMENTS: gettext_lazy("caricare estratti conto e riconciliare gli incassi"),
+    ISSUE_REMITTANCE: gettext_lazy("emettere rendiconti e riversamenti"),
+    VIEW_AUDIT: gettext_lazy("consultare il registro di audit"),
+    MANAGE_USERS: gettext_lazy("gestire gli utenti"),
+    MANAGE_RATES: gettext_lazy("aggiornare i tassi"),
+    ADMIN_SITE: gettext_lazy("usare l'amministrazione"),
+    DECIDE_DISPUTES: gettext_lazy("decidere le contestazioni"),
+    VIEW_AGENCY_REPORTS: gettext_lazy("vedere i report dell'agenzia"),
+    MANAGE_INTEGRATION: gettext_lazy("gestire token API e webhook del committente"),
+    CASE_MESSAGES: gettext_lazy("scrivere nei messaggi della pratica tra committente e agenzia"),
+    MONTHLY_REPORT: gettext_lazy("programmare il report mensile del committente via e-mail"),
+    PUSH_INTEGRATION: gettext_lazy("inviare affidi e pagamenti diretti dal sistema del committente"),
+    DEBTOR_SELF_SERVICE: gettext_lazy("agire sulla propria pratica dalla pagina personale"),
+    MANAGE_ACCESS_LINKS: gettext_lazy(
+        "sbloccare, riemettere o revocare i collegamenti personali dei debitori"
+    ),
 }
 
 ALL_CAPABILITIES = frozenset(CAPABILITY_LABELS)
@@ -194,11 +198,11 @@ SCOPE_OWN_CREDITOR = "own_creditor"
 SCOPE_OWN_DEBTS = "own_debts"
 
 SCOPE_LABELS = {
-    SCOPE_ALL: "tutta l'agenzia",
-    SCOPE_ASSIGNED_CREDITORS: "i committenti assegnati",
-    SCOPE_LEGAL: "le pratiche affidate al legale",
-    SCOPE_OWN_CREDITOR: "il proprio committente",
-    SCOPE_OWN_DEBTS: "le proprie pratiche con il committente del collegamento",
+    SCOPE_ALL: gettext_lazy("tutta l'agenzia"),
+    SCOPE_ASSIGNED_CREDITORS: gettext_lazy("i committenti assegnati"),
+    SCOPE_LEGAL: gettext_lazy("le pratiche affidate al legale"),
+    SCOPE_OWN_CREDITOR: gettext_lazy("il proprio committente"),
+    SCOPE_OWN_DEBTS: gettext_lazy("le proprie pratiche con il committente del collegamento"),
 }
 
 CASE_SCOPE: dict[Role, str] = {

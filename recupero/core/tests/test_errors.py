@@ -10,7 +10,7 @@ import pkgutil
 import pytest
 
 import recupero
-from recupero.core.errors import CATALOGUE, TRANSLATIONS, DomainError, RecuperoError, message_for
+from recupero.core.errors import CATALOGUE, DomainError, RecuperoError, message_for
 
 # Error classes that cannot derive from the base yet, each with its reason. This list may only shrink.
 OUTSIDE_THE_BASE = {
@@ -59,13 +59,6 @@ def test_every_error_class_derives_from_the_one_base():
 def test_messages_come_from_the_catalogue(code, params, expected):
     assert message_for(code, **params) == expected
     assert DomainError(code, **params).message == expected
-
-
-def test_another_language_falls_back_to_italian_until_translated(monkeypatch):
-    monkeypatch.setitem(TRANSLATIONS, "en", {"auth.not_found": "Not found."})
-    assert message_for("auth.not_found", "en") == "Not found."
-    assert message_for("auth.forbidden", "en") == CATALOGUE["auth.forbidden"][1]
-    assert message_for("auth.not_found", "de") == "Elemento non trovato."
 
 
 def test_an_error_given_its_own_message_keeps_it_and_its_params():

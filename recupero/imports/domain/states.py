@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class BatchStatus(StrEnum):
     UPLOADED = "uploaded"
@@ -39,14 +41,14 @@ TRANSITIONS: dict[BatchStatus, frozenset[BatchStatus]] = {
 }
 
 LABELS = {
-    B.UPLOADED: "Caricato",
-    B.PARSING: "In lettura",
-    B.READY: "Anteprima pronta",
-    B.REFUSED: "Rifiutato",
-    B.COMMITTING: "In importazione",
-    B.COMMITTED: "Importato",
-    B.FAILED: "Non riuscito",
-    B.DISCARDED: "Annullato",
+    B.UPLOADED: gettext_lazy("Caricato"),
+    B.PARSING: gettext_lazy("In lettura"),
+    B.READY: gettext_lazy("Anteprima pronta"),
+    B.REFUSED: gettext_lazy("Rifiutato"),
+    B.COMMITTING: gettext_lazy("In importazione"),
+    B.COMMITTED: gettext_lazy("Importato"),
+    B.FAILED: gettext_lazy("Non riuscito"),
+    B.DISCARDED: gettext_lazy("Annullato"),
 }
 TONES = {
     B.UPLOADED: "info",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class Account(StrEnum):
     # Receivables: what the debtor owes, by bucket (art. 1194: costs, interest, principal are separate).
@@ -31,18 +33,18 @@ class Account(StrEnum):
 RECEIVABLES = (Account.PRINCIPAL, Account.LATE_INTEREST, Account.FLAT_COMPENSATION, Account.COLLECTION_COSTS)
 
 LABELS = {
-    Account.PRINCIPAL: "Capitale",
-    Account.LATE_INTEREST: "Interessi di mora",
-    Account.FLAT_COMPENSATION: "Indennizzo forfettario (40 €)",
-    Account.COLLECTION_COSTS: "Spese di recupero",
-    Account.ASSIGNED: "Crediti affidati",
-    Account.INTEREST_ACCRUED: "Interessi maturati",
-    Account.COMPENSATION_ACCRUED: "Indennizzi maturati",
-    Account.COSTS_CHARGED: "Spese addebitate",
-    Account.PAYMENTS_RECEIVED: "Pagamenti ricevuti",
-    Account.WRITE_OFFS: "Stralci",
-    Account.CREDITS: "Note di credito",
-    Account.PAID_TO_CREDITOR: "Pagamenti diretti al creditore",
+    Account.PRINCIPAL: gettext_lazy("Capitale"),
+    Account.LATE_INTEREST: gettext_lazy("Interessi di mora"),
+    Account.FLAT_COMPENSATION: gettext_lazy("Indennizzo forfettario (40 €)"),
+    Account.COLLECTION_COSTS: gettext_lazy("Spese di recupero"),
+    Account.ASSIGNED: gettext_lazy("Crediti affidati"),
+    Account.INTEREST_ACCRUED: gettext_lazy("Interessi maturati"),
+    Account.COMPENSATION_ACCRUED: gettext_lazy("Indennizzi maturati"),
+    Account.COSTS_CHARGED: gettext_lazy("Spese addebitate"),
+    Account.PAYMENTS_RECEIVED: gettext_lazy("Pagamenti ricevuti"),
+    Account.WRITE_OFFS: gettext_lazy("Stralci"),
+    Account.CREDITS: gettext_lazy("Note di credito"),
+    Account.PAID_TO_CREDITOR: gettext_lazy("Pagamenti diretti al creditore"),
 }
 
 

@@ -7,6 +7,8 @@ from enum import StrEnum
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class ContactKind(StrEnum):
     ADDRESS = "address"
@@ -27,18 +29,18 @@ class ContactStatus(StrEnum):
 
 
 KIND_LABELS = {
-    ContactKind.ADDRESS: "Indirizzo",
-    ContactKind.PHONE: "Telefono",
-    ContactKind.MOBILE: "Cellulare",
+    ContactKind.ADDRESS: gettext_lazy("Indirizzo"),
+    ContactKind.PHONE: gettext_lazy("Telefono"),
+    ContactKind.MOBILE: gettext_lazy("Cellulare"),
     ContactKind.EMAIL: "E-mail",
     ContactKind.PEC: "PEC",
 }
 STATUS_LABELS = {
-    ContactStatus.VALID: "Valido",
-    ContactStatus.UNVERIFIED: "Da verificare",
-    ContactStatus.WRONG: "Errato",
-    ContactStatus.UNREACHABLE: "Irreperibile",
-    ContactStatus.TO_VERIFY: "Da verificare (dati incoerenti)",
+    ContactStatus.VALID: gettext_lazy("Valido"),
+    ContactStatus.UNVERIFIED: gettext_lazy("Da verificare"),
+    ContactStatus.WRONG: gettext_lazy("Errato"),
+    ContactStatus.UNREACHABLE: gettext_lazy("Irreperibile"),
+    ContactStatus.TO_VERIFY: gettext_lazy("Da verificare (dati incoerenti)"),
 }
 
 

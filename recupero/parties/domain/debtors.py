@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class DebtorKind(StrEnum):
     PERSON = "person"  # persona fisica
@@ -21,17 +23,17 @@ class DebtorSize(StrEnum):
 
 
 KIND_LABELS = {
-    DebtorKind.PERSON: "Persona fisica",
-    DebtorKind.SOLE_TRADER: "Ditta individuale",
-    DebtorKind.COMPANY: "Società",
-    DebtorKind.PUBLIC_BODY: "Ente pubblico",
+    DebtorKind.PERSON: gettext_lazy("Persona fisica"),
+    DebtorKind.SOLE_TRADER: gettext_lazy("Ditta individuale"),
+    DebtorKind.COMPANY: gettext_lazy("Società"),
+    DebtorKind.PUBLIC_BODY: gettext_lazy("Ente pubblico"),
 }
 SIZE_LABELS = {
-    DebtorSize.CONSUMER: "Consumatore",
-    DebtorSize.PROFESSIONAL: "Professionista",
-    DebtorSize.MICRO: "Microimpresa",
-    DebtorSize.SME: "PMI",
-    DebtorSize.LARGE: "Grande impresa",
+    DebtorSize.CONSUMER: gettext_lazy("Consumatore"),
+    DebtorSize.PROFESSIONAL: gettext_lazy("Professionista"),
+    DebtorSize.MICRO: gettext_lazy("Microimpresa"),
+    DebtorSize.SME: gettext_lazy("PMI"),
+    DebtorSize.LARGE: gettext_lazy("Grande impresa"),
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.law.money import format_eur
 
 
@@ -20,13 +21,13 @@ class Method(StrEnum):
 
 
 METHOD_LABELS = {
-    Method.BANK_TRANSFER: "Bonifico",
-    Method.POSTAL_SLIP: "Bollettino postale",
-    Method.PAGOPA: "pagoPA",
-    Method.CHEQUE: "Assegno",
-    Method.CASH: "Contanti",
-    Method.CARD: "Carta",
-    Method.SDD: "Addebito diretto SEPA",
+    Method.BANK_TRANSFER: gettext_lazy("Bonifico"),
+    Method.POSTAL_SLIP: gettext_lazy("Bollettino postale"),
+    Method.PAGOPA: gettext_lazy("pagoPA"),
+    Method.CHEQUE: gettext_lazy("Assegno"),
+    Method.CASH: gettext_lazy("Contanti"),
+    Method.CARD: gettext_lazy("Carta"),
+    Method.SDD: gettext_lazy("Addebito diretto SEPA"),
 }
 
 # Methods whose money can come back after it was booked: a returned cheque, an SDD reject, a chargeback.
@@ -38,7 +39,10 @@ class PaymentStatus(StrEnum):
     REVERSED = "reversed"
 
 
-PAYMENT_STATUS_LABELS = {PaymentStatus.POSTED: "Registrato", PaymentStatus.REVERSED: "Stornato"}
+PAYMENT_STATUS_LABELS = {
+    PaymentStatus.POSTED: gettext_lazy("Registrato"),
+    PaymentStatus.REVERSED: gettext_lazy("Stornato"),
+}
 PAYMENT_TRANSITIONS = {
     PaymentStatus.POSTED: frozenset({PaymentStatus.REVERSED}),
     PaymentStatus.REVERSED: frozenset(),
@@ -56,11 +60,11 @@ class EntryStatus(StrEnum):
 
 
 ENTRY_STATUS_LABELS = {
-    EntryStatus.NEW: "Da riconciliare",
-    EntryStatus.REVIEW: "Da verificare",
-    EntryStatus.POSTED: "Registrato",
-    EntryStatus.NOT_OURS: "Non di nostra competenza",
-    EntryStatus.DEBIT: "Addebito",
+    EntryStatus.NEW: gettext_lazy("Da riconciliare"),
+    EntryStatus.REVIEW: gettext_lazy("Da verificare"),
+    EntryStatus.POSTED: gettext_lazy("Registrato"),
+    EntryStatus.NOT_OURS: gettext_lazy("Non di nostra competenza"),
+    EntryStatus.DEBIT: gettext_lazy("Addebito"),
 }
 ENTRY_TRANSITIONS = {
     EntryStatus.NEW: frozenset({EntryStatus.POSTED, EntryStatus.REVIEW, EntryStatus.DEBIT}),

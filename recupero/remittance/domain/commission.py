@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from recupero.core.errors import RecuperoError
+from recupero.core.domain.i18n import gettext_lazy
+from recupero.core.errors import RecuperoError, message_for
 from recupero.law.money import ZERO, round_cents
 
 HUNDRED = Decimal(100)
@@ -35,8 +36,8 @@ class Base(StrEnum):
     ALL = "all"  # su tutto l'incassato (meno gli interessi trattenuti)
 
 
-PHASE_LABELS = {Phase.OUT_OF_COURT: "stragiudiziale", Phase.LEGAL: "legale"}
-BASE_LABELS = {Base.PRINCIPAL: "solo capitale", Base.ALL: "tutto l'incassato"}
+PHASE_LABELS = {Phase.OUT_OF_COURT: gettext_lazy("stragiudiziale"), Phase.LEGAL: gettext_lazy("legale")}
+BASE_LABELS = {Base.PRINCIPAL: gettext_lazy("solo capitale"), Base.ALL: gettext_lazy("tutto l'incassato")}
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def tiers(plan: Plan, phase: Phase, age_days: int) -> tuple[Rate, ...]:
     for band, rates in _bands(plan, phase):
         if band <= age:
             return rates
-    raise PlanError("remittance.no_rate", f"Nessuna percentuale per la fase {PHASE_LABELS[phase]}.")
+    raise PlanError("remittance.no_rate", message_for("remittance.no_rate", phase=PHASE_LABELS[phase]))
 
 
 @functools.cache

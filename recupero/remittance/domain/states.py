@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class RemittanceStatus(StrEnum):
     ISSUED = "issued"
     READY = "ready"
 
 
-LABELS = {RemittanceStatus.ISSUED: "Emesso (documenti in preparazione)", RemittanceStatus.READY: "Emesso"}
+LABELS = {
+    RemittanceStatus.ISSUED: gettext_lazy("Emesso (documenti in preparazione)"),
+    RemittanceStatus.READY: gettext_lazy("Emesso"),
+}
 
 TRANSITIONS: dict[RemittanceStatus, frozenset[RemittanceStatus]] = {
     RemittanceStatus.ISSUED: frozenset({RemittanceStatus.READY}),
@@ -34,7 +39,7 @@ class LineKind(StrEnum):
 
 
 LINE_LABELS = {
-    LineKind.PAYMENT: "Incasso",
-    LineKind.REVERSAL: "Storno",
-    LineKind.MINIMUM: "Minimo provvigionale",
+    LineKind.PAYMENT: gettext_lazy("Incasso"),
+    LineKind.REVERSAL: gettext_lazy("Storno"),
+    LineKind.MINIMUM: gettext_lazy("Minimo provvigionale"),
 }

@@ -7,12 +7,14 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
+from recupero.core.domain.i18n import gettext_lazy
+
 KINDS = ("payment", "closure", "dispute", "approval_needed")
 KIND_LABELS = {
-    "payment": "Pagamento registrato",
-    "closure": "Pratica chiusa",
-    "dispute": "Contestazione",
-    "approval_needed": "Approvazione richiesta",
+    "payment": gettext_lazy("Pagamento registrato"),
+    "closure": gettext_lazy("Pratica chiusa"),
+    "dispute": gettext_lazy("Contestazione"),
+    "approval_needed": gettext_lazy("Approvazione richiesta"),
 }
 CLOSING_STATES = ("paid", "closed", "returned")
 MAX_ATTEMPTS = 8

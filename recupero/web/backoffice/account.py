@@ -1,16 +1,19 @@
-"""Account pages: the login's second step (TOTP), enrolling an authenticator, and "Sicurezza" (second factor and
-password). Thin: parse the form, call one service of `recupero.core.accounts`, render."""
+"""Account pages: the login's second step (TOTP), enrolling an authenticator, and "Sicurezza" (second factor,
+password, language). Thin: parse the form, call one service of `recupero.core.accounts`, render."""
 
 from __future__ import annotations
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -64,7 +67,10 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
     if user.tenant is None:
         return render(
-            request, "403.html", {"message": "Utente senza agenzia.", "code": "tenant.mismatch"}, status=403
+            request,
+            "403.html",
+            {"message": gettext("Utente senza agenzia."), "code": "tenant.mismatch"},
+            status=403,
         )
     device = accounts.otp_enrolment_start(tenant=user.tenant, actor=user)
     error = ""
@@ -78,7 +84,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         else:
             otp_login(request, device)
             request.session[OTP_NEEDED_KEY] = True
-            messages.success(request, "Verifica in due passaggi attiva.")
+            messages.success(request, gettext("Verifica in due passaggi attiva."))
             return redirect(next_url)
     context = {
         "next": next_url,
@@ -102,8 +108,30 @@ def security(request: AuthedRequest) -> HttpResponse:
 def otp_remove(request: AuthedRequest) -> HttpResponse:
     accounts.otp_device_remove(tenant=tenant_of(request), actor=request.user)
     request.session[OTP_NEEDED_KEY] = False
-    messages.success(request, "Verifica in due passaggi disattivata.")
+    messages.success(request, gettext("Verifica in due passaggi disattivata."))
     return redirect("account_security")
+
+
+@require_POST
+@backoffice_view
+def language(request: AuthedRequest) -> HttpResponse:
+    """The user's interface language, kept on the user (and in the cookie the sign-in page reads)."""
+    chosen = request.POST.get("language", "")
+    try:
+        accounts.language_set(tenant=tenant_of(request), actor=request.user, language=chosen)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("account_security")
+    translation.activate(chosen or settings.LANGUAGE_CODE)
+    messages.success(request, gettext("Lingua aggiornata."))
+    back = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = redirect(back if back and safe else "account_security")
+    if chosen:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, chosen, samesite="Lax", secure=request.is_secure())
+    return response
 
 
 @require_POST
@@ -111,7 +139,7 @@ def otp_remove(request: AuthedRequest) -> HttpResponse:
 def password(request: AuthedRequest) -> HttpResponse:
     new, repeat = request.POST.get("new", ""), request.POST.get("repeat", "")
     if new != repeat:
-        messages.error(request, "Le due nuove password non coincidono.")
+        messages.error(request, gettext("Le due nuove password non coincidono."))
         return redirect("account_security")
     try:
         accounts.password_change(
@@ -121,5 +149,5 @@ def password(request: AuthedRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("account_security")
     update_session_auth_hash(request, request.user)  # this session stays; the others end
-    messages.success(request, "Password cambiata.")
+    messages.success(request, gettext("Password cambiata."))
     return redirect("account_security")

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.arrangements.domain.states import KIND_LABELS, ArrangementStatus
@@ -37,6 +38,7 @@ from recupero.core.errors import DomainError, http_status
 from recupero.core.permissions import system_actor
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.web.security import client_ip
+from recupero.web.templatetags.money import format_date
 
 FIELDS = ("kind", "amount", "due", "instalments", "frequency", "first_due", "down_payment", "discount")
 
@@ -136,7 +138,7 @@ def arrangement_decide(request: AuthedRequest, arrangement_id: int) -> HttpRespo
     decision, reason = request.POST.get("decision", ""), str(request.POST.get("reason", ""))[:300]
     services = {"approve": arrangement_approve, "reject": arrangement_reject, "cancel": arrangement_cancel}
     if decision not in services:
-        messages.error(request, "Decisione non valida.")
+        messages.error(request, gettext("Decisione non valida."))
         return redirect("backoffice:arrangement_detail", arrangement_id=arrangement.pk)
     try:
         done = services[decision](tenant=tenant, actor=user, arrangement=arrangement, reason=reason)
@@ -162,7 +164,9 @@ def arrangement_summary(request: AuthedRequest, arrangement_id: int) -> HttpResp
     else:
         request.session[f"summary-link-{arrangement.pk}"] = request.build_absolute_uri(f"/accordo/{token}/")
         messages.success(
-            request, f"Riepilogo in invio ({kind}), da accettare entro il {offer.deadline:%d/%m/%Y}."
+            request,
+            gettext("Riepilogo in invio (%(channel)s), da accettare entro il %(deadline)s.")
+            % {"channel": kind, "deadline": format_date(offer.deadline)},
         )
     return redirect("backoffice:arrangement_detail", arrangement_id=arrangement.pk)
 
@@ -172,7 +176,10 @@ def arrangement_accept(request: HttpRequest, token: str) -> HttpResponse:
     offer = acceptance_by_token(token=token)
     if offer is None:
         return render(
-            request, "404.html", {"message": "Collegamento non valido.", "code": "auth.not_found"}, status=404
+            request,
+            "404.html",
+            {"message": gettext("Collegamento non valido."), "code": "auth.not_found"},
+            status=404,
         )
     context: dict[str, Any] = {"offer": offer, "expired": now() > offer.deadline}
     if request.method == "POST" and offer.accepted_at is None:

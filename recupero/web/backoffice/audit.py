@@ -14,10 +14,12 @@ from typing import Any
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from recupero.cases.selectors import cases_visible
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.sheets import safe_cell
 from recupero.core.models import AuditLog, Tenant, User
 from recupero.core.selectors import (
@@ -36,18 +38,18 @@ from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 EXPORT_LIMIT = 1_000_000  # an XLSX sheet holds 1,048,576 rows; the CSV keeps the same bound
 EXPORT_COLUMNS = [
     "N.",
-    "Data e ora",
-    "Utente",
-    "Ruolo",
-    "Indirizzo IP",
-    "Azione",
-    "Oggetto",
-    "Id oggetto",
-    "Debitori (id)",
-    "Pratiche (id)",
-    "Percorso",
-    "Dettagli",
-    "Impronta",
+    gettext_lazy("Data e ora"),
+    gettext_lazy("Utente"),
+    gettext_lazy("Ruolo"),
+    gettext_lazy("Indirizzo IP"),
+    gettext_lazy("Azione"),
+    gettext_lazy("Oggetto"),
+    gettext_lazy("Id oggetto"),
+    gettext_lazy("Debitori (id)"),
+    gettext_lazy("Pratiche (id)"),
+    gettext_lazy("Percorso"),
+    gettext_lazy("Dettagli"),
+    gettext_lazy("Impronta"),
 ]
 
 
@@ -208,7 +210,7 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("formato") == "xlsx":
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Registro audit")
+        sheet = workbook.create_sheet(gettext("Registro audit"))
         for row in _export_rows(logs):
             sheet.append(row)
         buffer = io.BytesIO()

@@ -13,12 +13,14 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from recupero.cases.domain.disputes import REASON_LABELS
 from recupero.cases.selectors import CaseFilters, assignments_of
 from recupero.core.clock import ROME, now
+from recupero.core.domain.i18n import gettext_lazy, translate
 from recupero.core.domain.roles import ASSIGN_ITEMS, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -51,7 +53,11 @@ from recupero.worklists.selectors import (
 from recupero.worklists.teams import RuleFields
 
 KINDS = {"call": ItemKind.CALL, "visit": ItemKind.VISIT, "skip_trace": ItemKind.SKIP_TRACE}
-KIND_TITLES = {"call": "Telefonate", "visit": "Visite", "skip_trace": "Rintracci"}
+KIND_TITLES = {
+    "call": gettext_lazy("Telefonate"),
+    "visit": gettext_lazy("Visite"),
+    "skip_trace": gettext_lazy("Rintracci"),
+}
 
 
 def _moment() -> tuple[dt.date, dt.time]:
@@ -67,7 +73,7 @@ def my_queue_view(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "web/worklists/my_queue.html",
-        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": "La mia coda"},
+        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": gettext("La mia coda")},
     )
 
 
@@ -133,7 +139,7 @@ def queue_of_view(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "web/worklists/my_queue.html",
-        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": "Coda", "other": True},
+        {"items": items, "kind": kind.value, "kinds": KIND_TITLES, "title": gettext("Coda"), "other": True},
     )
 
 
@@ -244,8 +250,16 @@ def bulk_assign(request: AuthedRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
         return redirect(back)
-    who = person.get_full_name() or person.username if person else (team.name if team else "coda comune")
-    messages.success(request, f"{count} attività ({KIND_TITLES[kind.value].lower()}) assegnate a {who}.")
+    who = (
+        person.get_full_name() or person.username
+        if person
+        else (team.name if team else gettext("coda comune"))
+    )
+    messages.success(
+        request,
+        gettext("%(count)s attività (%(kind)s) assegnate a %(who)s.")
+        % {"count": count, "kind": translate(KIND_TITLES[kind.value]).lower(), "who": who},
+    )
     return redirect(back)
 
 
@@ -256,7 +270,9 @@ def _money(text: str) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise DomainError("desk.bad_rule", detail=f"importo non valido «{text}»") from None
+        raise DomainError(
+            "desk.bad_rule", detail=gettext("importo non valido «%(value)s»") % {"value": text}
+        ) from None
 
 
 def rule_form(tenant: Tenant, actor: User, post: QueryDict) -> tuple[int, RuleFields]:
@@ -328,7 +344,7 @@ def team_add(request: AuthedRequest) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Squadra creata.")
+        messages.success(request, gettext("Squadra creata."))
     return redirect("backoffice:desk")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.cases.domain.disputes import (
@@ -23,6 +24,7 @@ from recupero.cases.services import dispute_document_add, dispute_open, dispute_
 from recupero.channels.domain.states import KIND_LABELS, CommKind
 from recupero.channels.packs import pack_pdf, pack_send
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy, translate
 from recupero.core.domain.roles import DECIDE_DISPUTES, EDIT_CASES, SEND_COMMUNICATIONS, VIEW_DOCUMENTS, can
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -31,12 +33,12 @@ from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.worklists.domain.form import FormError, parse_date
 
 TEMPLATE_LABELS = {
-    "reminder_1": "Prima lettera di sollecito",
-    "reminder_2": "Seconda lettera di sollecito",
-    "formal_demand": "Diffida e messa in mora",
-    "formal_demand_b2b": "Diffida e messa in mora (imprese)",
-    "reminder_soft": "Promemoria",
-    "courtesy": "Sollecito di cortesia",
+    "reminder_1": gettext_lazy("Prima lettera di sollecito"),
+    "reminder_2": gettext_lazy("Seconda lettera di sollecito"),
+    "formal_demand": gettext_lazy("Diffida e messa in mora"),
+    "formal_demand_b2b": gettext_lazy("Diffida e messa in mora (imprese)"),
+    "reminder_soft": gettext_lazy("Promemoria"),
+    "courtesy": gettext_lazy("Sollecito di cortesia"),
 }
 
 
@@ -127,7 +129,7 @@ def dispute_open_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             channel=request.POST.get("channel", "")[:20],
             deadline=deadline,
         )
-        return "Contestazione registrata: la pratica è sospesa fino alla decisione."
+        return gettext("Contestazione registrata: la pratica è sospesa fino alla decisione.")
 
     return _done(request, case.pk, act)
 
@@ -169,9 +171,9 @@ def dispute_decide_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         reason = request.POST.get("reason", "")[:4000]
         if decision == "withdrawn":
             dispute_withdraw(tenant=tenant_of(request), actor=request.user, dispute=dispute, note=reason)
-            return "Contestazione ritirata: la pratica torna in lavorazione."
+            return gettext("Contestazione ritirata: la pratica torna in lavorazione.")
         if decision not in ("upheld", "rejected"):
-            raise DomainError("dispute.bad_transition", source="Aperta", target=decision[:20] or "?")
+            raise DomainError("dispute.bad_transition", source=gettext("Aperta"), target=decision[:20] or "?")
         dispute_decide(
             tenant=tenant_of(request),
             actor=request.user,
@@ -181,9 +183,9 @@ def dispute_decide_view(request: AuthedRequest, case_id: int) -> HttpResponse:
             reduction=request.POST.get("reduction", "")[:20] or None,
         )
         return (
-            "Contestazione accolta."
+            gettext("Contestazione accolta.")
             if decision == "upheld"
-            else "Contestazione respinta: risposta registrata."
+            else gettext("Contestazione respinta: risposta registrata.")
         )
 
     return _done(request, case.pk, act)
@@ -218,9 +220,9 @@ def pack_send_view(request: AuthedRequest, case_id: int) -> HttpResponse:
     def act() -> str:
         comm = pack_send(tenant=tenant_of(request), actor=request.user, case=case)
         return (
-            f"Fascicolo inviato via PEC a {comm.address}."
+            gettext("Fascicolo inviato via PEC a %(address)s.") % {"address": comm.address}
             if comm.status != "failed"
-            else f"PEC non inviata: {comm.error}"
+            else gettext("PEC non inviata: %(error)s") % {"error": comm.error}
         )
 
     return _done(request, case.pk, act)
@@ -236,6 +238,9 @@ def message_view(request: AuthedRequest, case_id: int) -> HttpResponse:
         message_adhoc(
             tenant=tenant_of(request), actor=request.user, case=case, kind=kind[:12], template=template[:40]
         )
-        return f"{KIND_LABELS.get(CommKind(kind), kind)} «{TEMPLATE_LABELS.get(template, template)}» in coda di invio."
+        return gettext("%(kind)s «%(template)s» in coda di invio.") % {
+            "kind": translate(KIND_LABELS.get(CommKind(kind), kind)),
+            "template": translate(TEMPLATE_LABELS.get(template, template)),
+        }
 
     return _done(request, case.pk, act)

@@ -11,31 +11,32 @@ from django.http import QueryDict
 
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.selectors import MAX_PAGE, CaseFilters
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.parties.domain.geo import provinces
 
 # Balance bands (saldo): key -> (label, lower bound inclusive, upper bound exclusive).
 AMOUNT_BANDS: dict[str, tuple[str, Decimal | None, Decimal | None]] = {
-    "lt100": ("meno di 100 €", None, Decimal("100")),
+    "lt100": (gettext_lazy("meno di 100 €"), None, Decimal("100")),
     "100-500": ("100 – 500 €", Decimal("100"), Decimal("500")),
     "500-2000": ("500 – 2.000 €", Decimal("500"), Decimal("2000")),
     "2000-10000": ("2.000 – 10.000 €", Decimal("2000"), Decimal("10000")),
     "gt10000": ("oltre 10.000 €", Decimal("10000"), None),
 }
 PAST_DUE = {
-    "30": "da almeno 30 giorni",
-    "90": "da almeno 90 giorni",
-    "180": "da almeno 180 giorni",
-    "365": "da almeno un anno",
+    "30": gettext_lazy("da almeno 30 giorni"),
+    "90": gettext_lazy("da almeno 90 giorni"),
+    "180": gettext_lazy("da almeno 180 giorni"),
+    "365": gettext_lazy("da almeno un anno"),
 }
 FIELD_LABELS = {
-    "creditor": "committente",
-    "assignment": "affido",
-    "status": "stato",
-    "band": "importo",
-    "province": "provincia",
-    "overdue": "scaduto",
-    "page": "pagina",
-    "q": "ricerca",
+    "creditor": gettext_lazy("committente"),
+    "assignment": gettext_lazy("affido"),
+    "status": gettext_lazy("stato"),
+    "band": gettext_lazy("importo"),
+    "province": gettext_lazy("provincia"),
+    "overdue": gettext_lazy("scaduto"),
+    "page": gettext_lazy("pagina"),
+    "q": gettext_lazy("ricerca"),
 }
 
 

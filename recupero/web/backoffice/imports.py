@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.imports import selectors, services
 from recupero.imports.domain import FIELDS, MappingProfile
 from recupero.imports.domain.mapping import requirements
@@ -18,16 +20,37 @@ from recupero.parties.models import Creditor
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
 FIELD_LABELS = {
-    "case_reference": "Riferimento pratica", "debtor_type": "Tipo debitore", "tax_code": "Codice fiscale",
-    "vat_number": "Partita IVA", "company_name": "Ragione sociale", "surname": "Cognome", "name": "Nome",
-    "address": "Indirizzo", "cap": "CAP", "municipality": "Comune", "province": "Provincia", "country": "Nazione",
-    "phone": "Telefono", "mobile": "Cellulare", "email": "E-mail", "pec": "PEC", "invoice_number": "Numero fattura",
-    "invoice_date": "Data fattura", "due_date": "Scadenza", "amount": "Importo", "outstanding": "Residuo",
-    "claim_type": "Tipo credito", "supply_point": "POD/PDR", "contract_reference": "Contratto",
-    "description": "Descrizione", "iban": "IBAN", "notes": "Note", "supply_active": "Fornitura attiva",
-    "first_invoice_default": "Prima fattura insoluta",
-    "linked_invoice": "Fattura collegata (note di credito)",
-}  # fmt: skip
+    "case_reference": gettext_lazy("Riferimento pratica"),
+    "debtor_type": gettext_lazy("Tipo debitore"),
+    "tax_code": gettext_lazy("Codice fiscale"),
+    "vat_number": gettext_lazy("Partita IVA"),
+    "company_name": gettext_lazy("Ragione sociale"),
+    "surname": gettext_lazy("Cognome"),
+    "name": gettext_lazy("Nome"),
+    "address": gettext_lazy("Indirizzo"),
+    "cap": gettext_lazy("CAP"),
+    "municipality": gettext_lazy("Comune"),
+    "province": gettext_lazy("Provincia"),
+    "country": gettext_lazy("Nazione"),
+    "phone": gettext_lazy("Telefono"),
+    "mobile": gettext_lazy("Cellulare"),
+    "email": "E-mail",
+    "pec": "PEC",
+    "invoice_number": gettext_lazy("Numero fattura"),
+    "invoice_date": gettext_lazy("Data fattura"),
+    "due_date": gettext_lazy("Scadenza"),
+    "amount": gettext_lazy("Importo"),
+    "outstanding": gettext_lazy("Residuo"),
+    "claim_type": gettext_lazy("Tipo credito"),
+    "supply_point": "POD/PDR",
+    "contract_reference": gettext_lazy("Contratto"),
+    "description": gettext_lazy("Descrizione"),
+    "iban": "IBAN",
+    "notes": gettext_lazy("Note"),
+    "supply_active": gettext_lazy("Fornitura attiva"),
+    "first_invoice_default": gettext_lazy("Prima fattura insoluta"),
+    "linked_invoice": gettext_lazy("Fattura collegata (note di credito)"),
+}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,18 +66,18 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    creditor = forms.ModelChoiceField(queryset=Creditor.objects.none(), label="Committente")
+    creditor = forms.ModelChoiceField(queryset=Creditor.objects.none(), label=gettext_lazy("Committente"))
     # A declared field (the metaclass moves it out of the class), not BaseForm.files.
     files = MultipleFileField(  # type: ignore[assignment]
-        label="File dell'affido", widget=MultipleFileInput(attrs={"multiple": True})
+        label=gettext_lazy("File dell'affido"), widget=MultipleFileInput(attrs={"multiple": True})
     )
-    profile = forms.CharField(required=False, label="Profilo di mappatura")
-    assignment_code = forms.CharField(required=False, max_length=60, label="Codice affido")
+    profile = forms.CharField(required=False, label=gettext_lazy("Profilo di mappatura"))
+    assignment_code = forms.CharField(required=False, max_length=60, label=gettext_lazy("Codice affido"))
     received_on = forms.DateField(
-        required=False, label="Data di affido", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=gettext_lazy("Data di affido"), widget=forms.DateInput(attrs={"type": "date"})
     )
     return_on = forms.DateField(
-        required=False, label="Data di rientro", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=gettext_lazy("Data di rientro"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, creditors, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +130,7 @@ def import_commit(request: AuthedRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
         services.batch_request_commit(tenant=tenant_of(request), actor=request.user, batch=batch)
-        messages.success(request, "Importazione avviata.")
+        messages.success(request, gettext("Importazione avviata."))
     return redirect("backoffice:import_batch", batch_id=batch_id)
 
 
@@ -116,7 +139,7 @@ def import_discard(request: AuthedRequest, batch_id: int) -> HttpResponse:
     if request.method == "POST":
         batch = selectors.batch_get(tenant=tenant_of(request), actor=request.user, batch_id=batch_id)
         services.batch_discard(tenant=tenant_of(request), actor=request.user, batch=batch)
-        messages.info(request, "Lotto annullato: nessun dato è stato importato.")
+        messages.info(request, gettext("Lotto annullato: nessun dato è stato importato."))
     return redirect("backoffice:import_batch", batch_id=batch_id)
 
 
@@ -150,7 +173,7 @@ def import_mapping(request: AuthedRequest, batch_id: int) -> HttpResponse:
             tenant=tenant_of(request), actor=request.user, batch=batch, profile=profile,
             save_as=request.POST.get("save_as", "").strip(),
         )  # fmt: skip
-        messages.success(request, "Mappatura aggiornata: il file viene riletto.")
+        messages.success(request, gettext("Mappatura aggiornata: il file viene riletto."))
         return redirect("backoffice:import_batch", batch_id=batch.pk)
     rows = [{"index": i, "header": h, "target": current.columns.get(h, "")} for i, h in enumerate(headers)]
     needs = requirements(current)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from recupero.cases.domain.states import LABELS, OPEN_STATUSES, TONES, CaseStatus
 from recupero.cases.models import Assignment, Case, Claim, TimelineEvent
@@ -26,6 +27,7 @@ from recupero.cases.selectors import (
     other_cases_of_debtor,
 )
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import (
     CASE_SCOPE,
     MANAGE_RATES,
@@ -52,6 +54,7 @@ from recupero.parties.selectors import (
     mandates_of,
 )
 from recupero.web.backoffice.filters import AMOUNT_BANDS, PAST_DUE, ParsedFilters, parse_filters
+from recupero.web.templatetags.money import format_date
 
 # Counterpart accounts shown under the receivables: what reduced the debt (a payment debits payments_received
 # and credits principal, so these carry debit balances, shown as they are).
@@ -72,10 +75,10 @@ class StatusFigure:
 
 # What each case scope means, said to the user on the home page.
 SCOPE_HINTS = {
-    SCOPE_ALL: "Tutte le pratiche dell'agenzia.",
-    SCOPE_ASSIGNED_CREDITORS: "Le pratiche dei committenti che le sono assegnati.",
-    SCOPE_LEGAL: "Le pratiche affidate al legale.",
-    SCOPE_OWN_CREDITOR: "Le pratiche affidate dalla sua azienda.",
+    SCOPE_ALL: gettext_lazy("Tutte le pratiche dell'agenzia."),
+    SCOPE_ASSIGNED_CREDITORS: gettext_lazy("Le pratiche dei committenti che le sono assegnati."),
+    SCOPE_LEGAL: gettext_lazy("Le pratiche affidate al legale."),
+    SCOPE_OWN_CREDITOR: gettext_lazy("Le pratiche affidate dalla sua azienda."),
 }
 
 
@@ -117,7 +120,8 @@ def home_page(*, tenant: Tenant, actor: User) -> HomePage:
     missing = []
     if actor.role in RATE_WATCHERS:
         missing = [
-            f"{m.label} (dal {m.start:%d/%m/%Y}): interessi calcolati solo fino al giorno precedente."
+            gettext("%(rate)s (dal %(start)s): interessi calcolati solo fino al giorno precedente.")
+            % {"rate": m.label, "start": format_date(m.start)}
             for m in rates_missing(today=today())
         ]
     return HomePage(

@@ -10,43 +10,52 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.cases.models import Claim
 from recupero.cases.selectors import case_claims, case_get
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.errors import DomainError
 from recupero.imports.bank import statement_file_import
 from recupero.payments import selectors, services
 from recupero.payments.domain.methods import METHOD_LABELS
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
+from recupero.web.templatetags.money import format_euro
 
 MAX_UPLOAD = 256 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Estratto conto (camt.053, camt.054, CBI XML o ZIP)")
+    file = forms.FileField(label=gettext_lazy("Estratto conto (camt.053, camt.054, CBI XML o ZIP)"))
 
 
 class AccountForm(forms.Form):
-    iban = forms.CharField(label="IBAN del conto di incasso", max_length=42)
-    name = forms.CharField(label="Descrizione", max_length=120, required=False)
+    iban = forms.CharField(label=gettext_lazy("IBAN del conto di incasso"), max_length=42)
+    name = forms.CharField(label=gettext_lazy("Descrizione"), max_length=120, required=False)
 
 
 class PaymentForm(forms.Form):
-    amount = forms.CharField(label="Importo (€)", max_length=20)
-    value_date = forms.DateField(label="Data di valuta", widget=forms.DateInput(attrs={"type": "date"}))
-    method = forms.ChoiceField(label="Metodo", choices=[(k.value, v) for k, v in METHOD_LABELS.items()])
-    reference = forms.CharField(label="Riferimento (ricevuta, assegno, CRO)", max_length=140, required=False)
-    direct = forms.BooleanField(label="Pagato direttamente al committente", required=False)
+    amount = forms.CharField(label=gettext_lazy("Importo (€)"), max_length=20)
+    value_date = forms.DateField(
+        label=gettext_lazy("Data di valuta"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("Metodo"), choices=[(k.value, v) for k, v in METHOD_LABELS.items()]
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Riferimento (ricevuta, assegno, CRO)"), max_length=140, required=False
+    )
+    direct = forms.BooleanField(label=gettext_lazy("Pagato direttamente al committente"), required=False)
     # art. 1193 c.c.: the invoice the debtor said the payment is for (paid first, the rest oldest first)
-    claim = forms.TypedChoiceField(label=_("Fattura indicata dal debitore"), required=False, coerce=int,
-                                   empty_value=None)  # fmt: skip
+    claim = forms.TypedChoiceField(
+        label=gettext_lazy("Fattura indicata dal debitore"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args: object, claims: list[Claim] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [("", _("Nessuna: la più vecchia prima"))]
+        choices = [("", gettext("Nessuna: la più vecchia prima"))]
         choices += [(c.pk, f"{c.invoice_number} — {c.amount} €") for c in claims or []]
         self.fields["claim"].choices = choices  # type: ignore[attr-defined]
 
@@ -77,11 +86,13 @@ def statement_list(request: AuthedRequest) -> HttpResponse:
         ids = [s["id"] for s in report.statements if s.get("id")]
         if report.unregistered:
             messages.warning(
-                request, f"Conto non registrato ({', '.join(report.unregistered)}): letto, nulla registrato."
+                request,
+                gettext("Conto non registrato (%(accounts)s): letto, nulla registrato.")
+                % {"accounts": ", ".join(report.unregistered)},
             )
         if len(ids) == 1:
             return redirect("backoffice:payment_statement", statement_id=ids[0])
-        messages.success(request, f"{len(ids)} estratti conto caricati.")
+        messages.success(request, gettext("%(count)s estratti conto caricati.") % {"count": len(ids)})
         return redirect("backoffice:payment_statements")
     context = {
         "form": form, "statements": statements, "account_form": AccountForm(),
@@ -101,7 +112,7 @@ def account_add(request: AuthedRequest) -> HttpResponse:
                 tenant=tenant_of(request), actor=request.user, iban=form.cleaned_data["iban"],
                 name=form.cleaned_data["name"],
             )  # fmt: skip
-            messages.success(request, "Conto di incasso registrato.")
+            messages.success(request, gettext("Conto di incasso registrato."))
         except DomainError as exc:
             _refused(request, exc)
     return redirect("backoffice:payment_statements")
@@ -147,7 +158,11 @@ def review_confirm(request: AuthedRequest, entry_id: int) -> HttpResponse:
     case = _case(request, request.POST.get("case", ""))
     try:
         services.entry_confirm(tenant=tenant_of(request), actor=request.user, entry=entry, case=case)
-        messages.success(request, f"Movimento di {entry.amount} € registrato sulla pratica {case.code}.")
+        messages.success(
+            request,
+            gettext("Movimento di %(amount)s registrato sulla pratica %(case)s.")
+            % {"amount": format_euro(entry.amount), "case": case.code},
+        )
     except DomainError as exc:
         _refused(request, exc)
     return redirect("backoffice:payment_review")
@@ -163,7 +178,11 @@ def review_split(request: AuthedRequest, entry_id: int) -> HttpResponse:
             parts.append((_case(request, case_id), _decimal(amount)))
     try:
         services.entry_split(tenant=tenant_of(request), actor=request.user, entry=entry, parts=parts)
-        messages.success(request, f"Movimento di {entry.amount} € ripartito su {len(parts)} pratiche.")
+        messages.success(
+            request,
+            gettext("Movimento di %(amount)s ripartito su %(count)s pratiche.")
+            % {"amount": format_euro(entry.amount), "count": len(parts)},
+        )
     except DomainError as exc:
         _refused(request, exc)
     return redirect("backoffice:payment_review")
@@ -176,7 +195,7 @@ def review_not_ours(request: AuthedRequest, entry_id: int) -> HttpResponse:
     try:
         services.entry_not_ours(tenant=tenant_of(request), actor=request.user, entry=entry,
                                 note=request.POST.get("note", ""))  # fmt: skip
-        messages.info(request, "Movimento segnato come non di nostra competenza.")
+        messages.info(request, gettext("Movimento segnato come non di nostra competenza."))
     except DomainError as exc:
         _refused(request, exc)
     return redirect("backoffice:payment_review")
@@ -199,7 +218,8 @@ def case_payment_record(request: AuthedRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            "Pagamento non registrato: " + "; ".join(str(e) for errs in form.errors.values() for e in errs),
+            gettext("Pagamento non registrato: ")
+            + "; ".join(str(e) for errs in form.errors.values() for e in errs),
         )
         return redirect("backoffice:case_detail", case_id=case.pk)
     data = form.cleaned_data
@@ -209,7 +229,9 @@ def case_payment_record(request: AuthedRequest, case_id: int) -> HttpResponse:
             value_date=data["value_date"], method=data["method"], direct=data["direct"], reference=data["reference"],
             designated_claim=next((c for c in claims if c.pk == data["claim"]), None),
         )  # fmt: skip
-        messages.success(request, f"Pagamento di {payment.amount} € registrato.")
+        messages.success(
+            request, gettext("Pagamento di %(amount)s registrato.") % {"amount": format_euro(payment.amount)}
+        )
     except DomainError as exc:
         _refused(request, exc)
     return redirect("backoffice:case_detail", case_id=case.pk)
@@ -222,7 +244,7 @@ def payment_reverse(request: AuthedRequest, payment_id: int) -> HttpResponse:
     try:
         services.payment_reverse(tenant=tenant_of(request), actor=request.user, payment=payment,
                                  reason=request.POST.get("reason", "")[:200] or "storno")  # fmt: skip
-        messages.success(request, "Pagamento stornato.")
+        messages.success(request, gettext("Pagamento stornato."))
     except DomainError as exc:
         _refused(request, exc)
     return redirect("backoffice:case_detail", case_id=payment.case_id)

@@ -12,9 +12,11 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import MANAGE_RATES
 from recupero.core.errors import DomainError, from_law
 from recupero.core.permissions import require
@@ -37,21 +39,25 @@ FIELD_OF = {
 }
 
 
-FORM_KINDS = [("ecb", "BCE (per semestre)"), ("legal", "Legale (per anno)")]
+FORM_KINDS = [("ecb", gettext_lazy("BCE (per semestre)")), ("legal", gettext_lazy("Legale (per anno)"))]
 
 
 class RateForm(forms.Form):
-    kind = forms.ChoiceField(choices=FORM_KINDS, label="Tasso")
+    kind = forms.ChoiceField(choices=FORM_KINDS, label=gettext_lazy("Tasso"))
     valid_from = forms.CharField(
-        label="In vigore dal", max_length=10, widget=forms.TextInput(attrs={"placeholder": "01/07/2026"})
+        label=gettext_lazy("In vigore dal"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"placeholder": "01/07/2026"}),
     )
     rate = forms.CharField(
-        label="Tasso (%)", max_length=12, widget=forms.TextInput(attrs={"placeholder": "2,15"})
+        label=gettext_lazy("Tasso (%)"), max_length=12, widget=forms.TextInput(attrs={"placeholder": "2,15"})
     )
     source = forms.CharField(
-        label="Fonte",
+        label=gettext_lazy("Fonte"),
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "Comunicato MEF in Gazzetta Ufficiale, GU n. … del …"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("Comunicato MEF in Gazzetta Ufficiale, GU n. … del …")}
+        ),
     )
 
 
@@ -62,7 +68,9 @@ def parse_day(text: str) -> dt.date:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise LawError("law.bad_date", f"Data non valida: «{text}» (GG/MM/AAAA).", value=text)
+    raise LawError(
+        "law.bad_date", gettext("Data non valida: «%(value)s» (GG/MM/AAAA).") % {"value": text}, value=text
+    )
 
 
 def _rows() -> list[dict[str, str]]:
@@ -103,7 +111,9 @@ def rate_list(request: AuthedRequest) -> HttpResponse:
         else:
             added = f"{RATE_KINDS[row.kind]} del {period_label(row.kind, row.valid_from)}"
             messages.success(
-                request, f"Aggiunto: {added}, {format_rate(row.published_rate)}. In uso da subito."
+                request,
+                gettext("Aggiunto: %(rate)s, %(value)s. In uso da subito.")
+                % {"rate": added, "value": format_rate(row.published_rate)},
             )
             return redirect("backoffice:rate_list")
     if request.method == "POST":

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recupero.core.clock import today
@@ -30,6 +31,7 @@ from recupero.remittance.selectors import (
 )
 from recupero.remittance.services import remittance_build, remittance_issue
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
+from recupero.web.templatetags.money import format_date
 
 COMPONENTS = ("principal", "interest", "compensation", "costs")
 SUMS = (*COMPONENTS, "collected", "commission", "vat", "held", "remitted")
@@ -92,10 +94,15 @@ def remittance_issue_view(request: AuthedRequest) -> HttpResponse:
     until = _day(request.POST.get("until", ""))
     remittance = remittance_issue(tenant=tenant, actor=user, creditor=creditor, until=until)
     if remittance is None:
-        messages.warning(request, f"Nessun incasso da rendicontare fino al {until:%d/%m/%Y}.")
+        messages.warning(
+            request,
+            gettext("Nessun incasso da rendicontare fino al %(date)s.") % {"date": format_date(until)},
+        )
         return redirect("backoffice:remittance_list")
     messages.success(
-        request, f"Rendiconto {remittance.number} emesso: i pagamenti inclusi non saranno più rendicontati."
+        request,
+        gettext("Rendiconto %(number)s emesso: i pagamenti inclusi non saranno più rendicontati.")
+        % {"number": remittance.number},
     )
     return redirect("backoffice:remittance_detail", remittance_id=remittance.pk)
 

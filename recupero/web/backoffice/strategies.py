@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from recupero.channels.selectors import communication_get
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import RUN_STRATEGIES, can
 from recupero.core.errors import DomainError
 from recupero.strategies.domain.model import Step, Strategy
@@ -23,18 +25,18 @@ from recupero.strategies.services import strategies_catalogue, strategy_preview,
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 
 ACTION_LABELS = {
-    "email_reminder": "Sollecito e-mail",
-    "sms_reminder": "Sollecito SMS",
-    "reminder_letter_1": "Lettera monitoria",
-    "phone_call": "Telefonata",
-    "reminder_letter_2": "Seconda lettera",
-    "home_visit": "Visita domiciliare",
-    "formal_demand_pec": "Messa in mora PEC",
-    "formal_demand_registered": "Messa in mora raccomandata A/R",
-    "bureau_notice": "Preavviso SIC",
-    "supply_suspension_notice": "Preavviso di sospensione (ARERA)",
-    "legal_review": "Revisione legale",
-    "skip_trace": "Rintraccio",
+    "email_reminder": gettext_lazy("Sollecito e-mail"),
+    "sms_reminder": gettext_lazy("Sollecito SMS"),
+    "reminder_letter_1": gettext_lazy("Lettera monitoria"),
+    "phone_call": gettext_lazy("Telefonata"),
+    "reminder_letter_2": gettext_lazy("Seconda lettera"),
+    "home_visit": gettext_lazy("Visita domiciliare"),
+    "formal_demand_pec": gettext_lazy("Messa in mora PEC"),
+    "formal_demand_registered": gettext_lazy("Messa in mora raccomandata A/R"),
+    "bureau_notice": gettext_lazy("Preavviso SIC"),
+    "supply_suspension_notice": gettext_lazy("Preavviso di sospensione (ARERA)"),
+    "legal_review": gettext_lazy("Revisione legale"),
+    "skip_trace": gettext_lazy("Rintraccio"),
 }
 # What goes out through each channel, in the words of the confirmation ("SMS: 1.125", "PEC: 36"…),
 # in the order a supervisor weighs them: what reaches the debtor first, internal work last.
@@ -42,15 +44,15 @@ CHANNEL_LABELS = {
     "sms": "SMS",
     "email": "E-mail",
     "pec": "PEC",
-    "post": "Lettere",
-    "registered": "Raccomandate A/R",
-    "phone": "Telefonate in coda",
-    "visit": "Visite domiciliari",
-    "task": "Attività interne",
+    "post": gettext_lazy("Lettere"),
+    "registered": gettext_lazy("Raccomandate A/R"),
+    "phone": gettext_lazy("Telefonate in coda"),
+    "visit": gettext_lazy("Visite domiciliari"),
+    "task": gettext_lazy("Attività interne"),
 }
 ANCHORS = {
-    "due_date": "dalla scadenza",
-    "previous_step": "dal passo precedente",
+    "due_date": gettext_lazy("dalla scadenza"),
+    "previous_step": gettext_lazy("dal passo precedente"),
     "case_opened": "dall'apertura",
 }
 
@@ -79,16 +81,18 @@ def _conditions(step: Step) -> list[str]:
         ("debitori", c.debtor_types),
         ("crediti", c.claim_types),
         ("settori", c.sectors),
-        ("fasce score", c.score_bands),
+        (gettext("fasce score"), c.score_bands),
     ):
         if values:
             out.append(f"{label}: {', '.join(sorted(values))}")
     if c.first_invoice_default is not None:
-        out.append("prima fattura insoluta" if c.first_invoice_default else "non prima fattura")
+        out.append(
+            gettext("prima fattura insoluta") if c.first_invoice_default else gettext("non prima fattura")
+        )
     if c.supply_active is not None:
-        out.append("fornitura attiva" if c.supply_active else "fornitura cessata")
+        out.append(gettext("fornitura attiva") if c.supply_active else gettext("fornitura cessata"))
     if c.min_days_past_due:
-        out.append(f"≥ {c.min_days_past_due} giorni di ritardo")
+        out.append(gettext("≥ %(days)s giorni di ritardo") % {"days": c.min_days_past_due})
     return out
 
 
@@ -143,13 +147,14 @@ def _run_now(request: AuthedRequest) -> HttpResponse:
     """Start today's run only from the confirmation form: a bare POST (one click on an old page, a replayed
     request) is sent to the confirmation, which says what would go out, and nothing runs."""
     if request.POST.get("confirm") != "1":
-        messages.warning(request, "Prima di eseguire, controlla che cosa partirà e conferma.")
+        messages.warning(request, gettext("Prima di eseguire, controlla che cosa partirà e conferma."))
         return redirect(f"{reverse('backoffice:strategy_runs')}?conferma=1")
     try:
         report = strategy_run(tenant=tenant_of(request), actor=request.user, run_date=today())
         messages.success(
             request,
-            f"Esecuzione completata: {report.steps_executed} passi su {report.cases_seen} pratiche.",
+            gettext("Esecuzione completata: %(steps)s passi su %(cases)s pratiche.")
+            % {"steps": report.steps_executed, "cases": report.cases_seen},
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from recupero.cases.access import access_link_current
 from recupero.web.backoffice import pages, payments
@@ -26,7 +27,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     page = pages.case_list_page(tenant=tenant_of(request), actor=user, query=request.GET)
     if page.parsed.ignored:
-        messages.warning(request, "Filtro non valido ignorato: " + ", ".join(page.parsed.ignored) + ".")
+        messages.warning(
+            request, gettext("Filtro non valido ignorato: ") + ", ".join(page.parsed.ignored) + "."
+        )
     template = "web/case_list.html#results" if request.htmx else "web/case_list.html"
     assign = assign_choices(tenant=tenant_of(request), actor=user, query=request.GET)
     return render(request, template, {"page": page, "assign": assign})

@@ -9,9 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.core.clock import ROME, now
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.errors import DomainError, http_status
 from recupero.web.errors import AuthedRequest, backoffice_view, tenant_of
 from recupero.worklists.domain.items import AGREEMENTS, OUTCOME_LABELS, OUTCOMES, ItemKind, Outcome
@@ -21,11 +23,11 @@ from recupero.worklists.services import work_item_complete
 
 DESK_BACKS = {"mia": "backoffice:my_queue", "giornata": "backoffice:visit_day"}
 PAGES = {
-    ItemKind.CALL: ("Telefonate di oggi", "backoffice:call_queue"),
-    ItemKind.VISIT: ("Visite domiciliari", "backoffice:visit_queue"),
-    ItemKind.SKIP_TRACE: ("Rintracci", "backoffice:skip_trace_queue"),
+    ItemKind.CALL: (gettext_lazy("Telefonate di oggi"), "backoffice:call_queue"),
+    ItemKind.VISIT: (gettext_lazy("Visite domiciliari"), "backoffice:visit_queue"),
+    ItemKind.SKIP_TRACE: (gettext_lazy("Rintracci"), "backoffice:skip_trace_queue"),
     # the same desk, same page: ?tipo=verifiche (no new address, no new menu entry)
-    ItemKind.VERIFY_DATA: ("Verifiche anagrafiche", "backoffice:skip_trace_queue"),
+    ItemKind.VERIFY_DATA: (gettext_lazy("Verifiche anagrafiche"), "backoffice:skip_trace_queue"),
 }
 VERIFY_QUERY = "verifiche"
 
@@ -96,7 +98,7 @@ def work_item_outcome(request: AuthedRequest, item_id: int) -> HttpResponse:
     try:
         outcome = Outcome(request.POST.get("outcome", ""))
     except ValueError:
-        messages.error(request, "Esito non valido.")
+        messages.error(request, gettext("Esito non valido."))
         return redirect(back)
     fields = ("amount", "date", "time", "contact_id", "reason")
     data = {name: request.POST.get(name, "")[:40] for name in fields}

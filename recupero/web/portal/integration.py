@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from recupero.reporting.domain.webhooks import KIND_LABELS
@@ -41,7 +42,7 @@ def token_new(request: AuthedRequest) -> HttpResponse:
 @backoffice_view
 def token_delete(request: AuthedRequest, token_id: int) -> HttpResponse:
     token_revoke(tenant=tenant_of(request), actor=request.user, token_id=token_id)
-    messages.success(request, "Token revocato.")
+    messages.success(request, gettext("Token revocato."))
     return redirect("portal:integration")
 
 

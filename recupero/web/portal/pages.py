@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from recupero.arrangements.domain.states import KIND_LABELS, Kind
 from recupero.arrangements.models import Arrangement
 from recupero.arrangements.selectors import arrangements_pending
 from recupero.cases.domain.states import LABELS, CaseStatus
-from recupero.cases.selectors import case_status_counts
 from recupero.core.audit import audit_shown
 from recupero.core.clock import today
 from recupero.core.domain.roles import APPROVE_ARRANGEMENTS, can
@@ -78,7 +78,9 @@ class PortalHome:
             "months": list(range(self.months)),
             "curves": [{"label": a.code, "values": [str(v) for v in a.curve]} for a in self.lines],
             "average": [None if v is None else str(v) for v in self.average],
-            "phases": {"labels": [p[1] for p in self.phases], "values": [p[2] for p in self.phases]},
+            "average_label": gettext("Media del committente"),
+            # str(): a label of the domain shows itself in the user's language (JSON would write its Italian)
+            "phases": {"labels": [str(p[1]) for p in self.phases], "values": [p[2] for p in self.phases]},
         }
 
 
@@ -152,17 +154,17 @@ def _arrangements_table(page: PortalHome) -> Table:
 
 def _tables(page: PortalHome) -> dict[str, Table]:
     assignments = Table(
-        "Portafoglio per affido",
+        gettext("Portafoglio per affido"),
         [
-            "Affido",
-            "Committente",
-            "Data affido",
-            "Pratiche",
-            "Affidato",
-            "Incassato in agenzia",
-            "Pagamenti diretti",
-            "Recupero %",
-            "Giorni medi al primo pagamento",
+            gettext("Affido"),
+            gettext("Committente"),
+            gettext("Data affido"),
+            gettext("Pratiche"),
+            gettext("Affidato"),
+            gettext("Incassato in agenzia"),
+            gettext("Pagamenti diretti"),
+            gettext("Recupero %"),
+            gettext("Giorni medi al primo pagamento"),
         ],
         [
             [
@@ -181,14 +183,18 @@ def _tables(page: PortalHome) -> dict[str, Table]:
     )
     curve_rows: list[list[object]] = []
     for i in range(page.months):
-        row: list[object] = [f"Mese {i + 1}"]
+        row: list[object] = [gettext("Mese %(n)s") % {"n": i + 1}]
         row += [a.curve[i] if i < len(a.curve) else None for a in page.lines]
         row.append(page.average[i])
         curve_rows.append(row)
     curve = Table(
-        "Curva di liquidazione (% cumulato incassato)",
-        ["Mese dall'affido", *[a.code for a in page.lines], "Media del committente"],
+        gettext("Curva di liquidazione (% cumulato incassato)"),
+        [gettext("Mese dall'affido"), *[a.code for a in page.lines], gettext("Media del committente")],
         curve_rows,
     )
-    phases = Table("Pratiche per stato", ["Stato", "Pratiche"], [[label, n] for _s, label, n in page.phases])
+    phases = Table(
+        gettext("Pratiche per stato"),
+        [gettext("Stato"), gettext("Pratiche")],
+        [[label, n] for _s, label, n in page.phases],
+    )
     return {"affidi": assignments, "curva": curve, "stati": phases, "accordi": _arrangements_table(page)}

@@ -1,4 +1,6 @@
-"""Italian formatting for the interface: euro amounts and dates, exact (Decimal in, text out, never a float)."""
+"""Amounts, dates and percentages for the interface, in the user's language (exact: Decimal in, text out, never a
+float). Italian: `1.234,56 €`, `03/12/2026`, `12,5 %`. English: `€1,234.56`, `3 Dec 2026` (the month in words: a
+dd/mm date misleads a reader used to mm/dd), `12.5%`. The filter names stay (`data_it` predates English)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from recupero.law.money import format_eur
 
@@ -15,8 +17,12 @@ register = template.Library()
 _CENT = Decimal("0.01")
 
 
+def _english() -> bool:
+    return (translation.get_language() or "it").startswith("en")
+
+
 def format_euro(value: object) -> str:
-    """Decimal('1234.5') -> '1.234,50 €'. Anything that is not a number becomes an em dash."""
+    """Decimal('1234.5') -> '1.234,50 €' (Italian) or '€1,234.50' (English). Not a number -> em dash."""
     if value is None or value == "":
         return "—"
     try:
@@ -24,6 +30,8 @@ def format_euro(value: object) -> str:
         amount = amount.quantize(_CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return "—"
+    if _english():
+        return f"-€{-amount:,.2f}" if amount < 0 else f"€{amount:,.2f}"
     return f"{format_eur(amount)} €"
 
 
@@ -34,22 +42,27 @@ def euro(value: object) -> str:
 
 @register.filter
 def data_it(value: object) -> str:
-    """A date (or an aware datetime, in the local zone) as dd/mm/yyyy; missing -> em dash."""
+    return format_date(value)
+
+
+def format_date(value: object) -> str:
+    """A date (or an aware datetime, in the local zone): 03/12/2026 in Italian, 3 Dec 2026 in English;
+    missing -> em dash."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%d/%m/%Y")
+        value = value.date()
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return dateformat.format(value, "j M Y") if _english() else value.strftime("%d/%m/%Y")
     return "—"
 
 
 @register.filter
 def percent_it(value: object) -> str:
-    """Decimal('15.00') -> '15 %', Decimal('12.50') -> '12,5 %'."""
+    """Decimal('15.00') -> '15 %', Decimal('12.50') -> '12,5 %' (Italian); '15%', '12.5%' (English)."""
     if value is None:
         return "—"
-    text = format(Decimal(str(value)).normalize(), "f").replace(".", ",")
-    return f"{text} %"
+    text = format(Decimal(str(value)).normalize(), "f")
+    return f"{text}%" if _english() else f"{text.replace('.', ',')} %"
 
 
 @register.filter

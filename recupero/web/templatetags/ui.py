@@ -1,4 +1,4 @@
-"""Presentation of typed things: timeline event kinds as icon, tone and Italian label."""
+"""Presentation of typed things: timeline event kinds as icon, tone and label (in the user's language)."""
 
 from __future__ import annotations
 
@@ -7,38 +7,40 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from recupero.core.domain.i18n import gettext_lazy
+
 register = template.Library()
 
 # Event kind prefix -> (icon, tone, label). The longest matching prefix wins; unknown kinds get a neutral look.
 EVENT_STYLES: dict[str, tuple[str, str, str]] = {
-    "case.opened": ("open", "info", "Apertura"),
-    "case.status": ("status", "primary", "Cambio di stato"),
-    "case": ("folder", "primary", "Pratica"),
-    "ledger.payment": ("payment", "success", "Pagamento"),
-    "ledger.write_off": ("ledger", "warning", "Stralcio"),
-    "ledger.credit": ("ledger", "warning", "Nota di credito"),
-    "ledger.reversal": ("ledger", "danger", "Storno"),
-    "ledger": ("ledger", "muted", "Contabilità"),
-    "payment": ("payment", "success", "Pagamento"),
-    "channel": ("mail", "info", "Comunicazione"),
-    "communication": ("mail", "info", "Comunicazione"),
-    "prescription": ("alert", "warning", "Prescrizione"),
-    "letter": ("mail", "info", "Lettera"),
+    "case.opened": ("open", "info", gettext_lazy("Apertura")),
+    "case.status": ("status", "primary", gettext_lazy("Cambio di stato")),
+    "case": ("folder", "primary", gettext_lazy("Pratica")),
+    "ledger.payment": ("payment", "success", gettext_lazy("Pagamento")),
+    "ledger.write_off": ("ledger", "warning", gettext_lazy("Stralcio")),
+    "ledger.credit": ("ledger", "warning", gettext_lazy("Nota di credito")),
+    "ledger.reversal": ("ledger", "danger", gettext_lazy("Storno")),
+    "ledger": ("ledger", "muted", gettext_lazy("Contabilità")),
+    "payment": ("payment", "success", gettext_lazy("Pagamento")),
+    "channel": ("mail", "info", gettext_lazy("Comunicazione")),
+    "communication": ("mail", "info", gettext_lazy("Comunicazione")),
+    "prescription": ("alert", "warning", gettext_lazy("Prescrizione")),
+    "letter": ("mail", "info", gettext_lazy("Lettera")),
     "pec": ("mail", "info", "PEC"),
     "sms": ("phone", "info", "SMS"),
-    "call": ("phone", "primary", "Telefonata"),
-    "visit": ("user", "primary", "Visita"),
-    "promise": ("handshake", "warning", "Promessa"),
-    "plan": ("handshake", "warning", "Piano di rientro"),
-    "settlement": ("handshake", "warning", "Stralcio"),
-    "dispute": ("alert", "danger", "Contestazione"),
-    "legal": ("alert", "danger", "Legale"),
-    "arrangement": ("handshake", "warning", "Accordo"),
-    "arrangement.broken": ("alert", "danger", "Accordo non rispettato"),
-    "arrangement.kept": ("handshake", "success", "Accordo rispettato"),
-    "arrangement.accepted": ("handshake", "success", "Riepilogo accettato"),
+    "call": ("phone", "primary", gettext_lazy("Telefonata")),
+    "visit": ("user", "primary", gettext_lazy("Visita")),
+    "promise": ("handshake", "warning", gettext_lazy("Promessa")),
+    "plan": ("handshake", "warning", gettext_lazy("Piano di rientro")),
+    "settlement": ("handshake", "warning", gettext_lazy("Stralcio")),
+    "dispute": ("alert", "danger", gettext_lazy("Contestazione")),
+    "legal": ("alert", "danger", gettext_lazy("Legale")),
+    "arrangement": ("handshake", "warning", gettext_lazy("Accordo")),
+    "arrangement.broken": ("alert", "danger", gettext_lazy("Accordo non rispettato")),
+    "arrangement.kept": ("handshake", "success", gettext_lazy("Accordo rispettato")),
+    "arrangement.accepted": ("handshake", "success", gettext_lazy("Riepilogo accettato")),
 }
-_DEFAULT = ("dot", "muted", "Evento")
+_DEFAULT = ("dot", "muted", gettext_lazy("Evento"))
 
 
 def event_style(kind: str) -> tuple[str, str, str]:
@@ -79,15 +81,15 @@ def event_document_url(event: Any) -> str:
 
 
 CHANNEL_LABELS = {
-    "letter": "Lettera",
-    "registered_letter": "Raccomandata A/R",
+    "letter": gettext_lazy("Lettera"),
+    "registered_letter": gettext_lazy("Raccomandata A/R"),
     "email": "E-mail",
     "pec": "PEC",
     "sms": "SMS",
-    "phone": "Telefono",
-    "call": "Telefonata",
-    "visit": "Visita domiciliare",
-    "whatsapp": "WhatsApp",
+    "phone": gettext_lazy("Telefono"),
+    "call": gettext_lazy("Telefonata"),
+    "visit": gettext_lazy("Visita domiciliare"),
+    "whatsapp": gettext_lazy("WhatsApp"),
 }
 
 

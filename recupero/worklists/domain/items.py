@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import REPORT_VISITS, VIEW_QUEUES, WORK_ITEMS
 
 
@@ -52,11 +53,11 @@ class Outcome(StrEnum):
 
 
 KIND_LABELS = {
-    ItemKind.CALL: "Telefonata",
-    ItemKind.VISIT: "Visita domiciliare",
-    ItemKind.SKIP_TRACE: "Rintraccio",
-    ItemKind.LEGAL_REVIEW: "Revisione legale",
-    ItemKind.VERIFY_DATA: "Verifica anagrafica",
+    ItemKind.CALL: gettext_lazy("Telefonata"),
+    ItemKind.VISIT: gettext_lazy("Visita domiciliare"),
+    ItemKind.SKIP_TRACE: gettext_lazy("Rintraccio"),
+    ItemKind.LEGAL_REVIEW: gettext_lazy("Revisione legale"),
+    ItemKind.VERIFY_DATA: gettext_lazy("Verifica anagrafica"),
 }
 # The work item's transition table (rule 7): an open item is done or cancelled, once.
 TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
@@ -64,28 +65,32 @@ TRANSITIONS: dict[ItemStatus, frozenset[ItemStatus]] = {
     ItemStatus.DONE: frozenset(),
     ItemStatus.CANCELLED: frozenset(),
 }
-STATUS_LABELS = {ItemStatus.OPEN: "Da fare", ItemStatus.DONE: "Fatto", ItemStatus.CANCELLED: "Annullato"}
+STATUS_LABELS = {
+    ItemStatus.OPEN: gettext_lazy("Da fare"),
+    ItemStatus.DONE: gettext_lazy("Fatto"),
+    ItemStatus.CANCELLED: gettext_lazy("Annullato"),
+}
 OUTCOME_LABELS = {
-    Outcome.NO_ANSWER: "Non risponde",
-    Outcome.PROMISE: "Promessa di pagamento",
-    Outcome.DISPUTE: "Contestazione",
-    Outcome.WRONG_NUMBER: "Numero errato",
-    Outcome.CALL_BACK: "Richiamare",
-    Outcome.NOT_HOME: "Assente",
-    Outcome.MET: "Incontrato",
-    Outcome.FOUND: "Recapito trovato",
-    Outcome.NOT_FOUND: "Irreperibile",
-    Outcome.REVIEWED: "Esaminata",
-    Outcome.VERIFIED: "Dati verificati",
-    Outcome.RIGHT_PARTY: "Parlato con il debitore",
-    Outcome.WRONG_PARTY: "Persona errata",
-    Outcome.REFUSED: "Rifiuta di pagare",
-    Outcome.DECEASED: "Debitore deceduto",
-    Outcome.INSOLVENCY: "Procedura concorsuale",
-    Outcome.MOVED: "Trasferito",
-    Outcome.DOOR_NOTICE: "Avviso lasciato",
-    Outcome.PLAN: "Piano di rientro concordato",
-    Outcome.SETTLEMENT: "Saldo e stralcio concordato",
+    Outcome.NO_ANSWER: gettext_lazy("Non risponde"),
+    Outcome.PROMISE: gettext_lazy("Promessa di pagamento"),
+    Outcome.DISPUTE: gettext_lazy("Contestazione"),
+    Outcome.WRONG_NUMBER: gettext_lazy("Numero errato"),
+    Outcome.CALL_BACK: gettext_lazy("Richiamare"),
+    Outcome.NOT_HOME: gettext_lazy("Assente"),
+    Outcome.MET: gettext_lazy("Incontrato"),
+    Outcome.FOUND: gettext_lazy("Recapito trovato"),
+    Outcome.NOT_FOUND: gettext_lazy("Irreperibile"),
+    Outcome.REVIEWED: gettext_lazy("Esaminata"),
+    Outcome.VERIFIED: gettext_lazy("Dati verificati"),
+    Outcome.RIGHT_PARTY: gettext_lazy("Parlato con il debitore"),
+    Outcome.WRONG_PARTY: gettext_lazy("Persona errata"),
+    Outcome.REFUSED: gettext_lazy("Rifiuta di pagare"),
+    Outcome.DECEASED: gettext_lazy("Debitore deceduto"),
+    Outcome.INSOLVENCY: gettext_lazy("Procedura concorsuale"),
+    Outcome.MOVED: gettext_lazy("Trasferito"),
+    Outcome.DOOR_NOTICE: gettext_lazy("Avviso lasciato"),
+    Outcome.PLAN: gettext_lazy("Piano di rientro concordato"),
+    Outcome.SETTLEMENT: gettext_lazy("Saldo e stralcio concordato"),
 }
 # Outcomes allowed per kind.
 OUTCOMES: dict[ItemKind, tuple[Outcome, ...]] = {

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from recupero.core.domain.i18n import gettext_lazy
+
 # The debtor's language, from the country of the debtor (parties.Debtor.country). Unknown countries: "".
 COUNTRY_LANGUAGES = {
     "IT": "it", "SM": "it", "VA": "it",
@@ -23,8 +25,10 @@ COUNTRY_LANGUAGES = {
     "AL": "sq", "PL": "pl", "PT": "pt", "BR": "pt", "CN": "zh", "UA": "uk", "MA": "ar", "EG": "ar", "TN": "ar",
 }  # fmt: skip
 LANGUAGE_LABELS = {
-    "it": "italiano", "de": "tedesco", "fr": "francese", "es": "spagnolo", "en": "inglese", "ro": "rumeno",
-    "sq": "albanese", "pl": "polacco", "pt": "portoghese", "zh": "cinese", "uk": "ucraino", "ar": "arabo",
+    "it": gettext_lazy("italiano"), "de": gettext_lazy("tedesco"), "fr": gettext_lazy("francese"),
+    "es": gettext_lazy("spagnolo"), "en": gettext_lazy("inglese"), "ro": gettext_lazy("rumeno"),
+    "sq": gettext_lazy("albanese"), "pl": gettext_lazy("polacco"), "pt": gettext_lazy("portoghese"),
+    "zh": gettext_lazy("cinese"), "uk": gettext_lazy("ucraino"), "ar": gettext_lazy("arabo"),
 }  # fmt: skip
 
 

@@ -8,7 +8,7 @@
   var sets = data.curves.map(function (c, i) {
     return { label: c.label, data: c.values.map(Number), borderColor: colours[i % colours.length], fill: false, tension: 0.2 };
   });
-  sets.push({ label: "Media", data: data.average.map(function (v) { return v === null ? null : Number(v); }),
+  sets.push({ label: data.average_label, data: data.average.map(function (v) { return v === null ? null : Number(v); }),
               borderColor: "#64748b", borderDash: [6, 4], fill: false });
   new Chart(document.getElementById("chart-curve"), {
     type: "line", data: { labels: labels, datasets: sets },
