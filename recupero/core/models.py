@@ -84,7 +84,8 @@ class AuditLog(TenantModel):
     """Who did what, when, from which address: every service write, every view of debtors' personal data by a
     creditor's user and every case an agency user opens. Append-only in the database (triggers of migration
     0002) and hash-chained per tenant (`domain/chain.py`): `seq` numbers the tenant's rows 1, 2, 3… and
-    `hash` covers `prev_hash` and the row's content. Rows are written only by `services.audit_record`."""
+    `hash` covers `prev_hash` and the row's content. Rows are written only by `services.audit_record` (and
+    `audit_record_many`, the same chain for many rows)."""
 
     tenant = tenant_key(db_index=False)  # every index below leads with the tenant
     seq = models.PositiveBigIntegerField()

@@ -13,7 +13,9 @@ chunk, an engine refusal — is returned to the caller, which posts it one by on
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 
 from django.utils.timezone import now
@@ -54,7 +56,7 @@ METHOD = Method.BANK_TRANSFER.value
 class Planned:
     entry: StatementEntry
     facts: CaseFacts
-    on: object
+    on: dt.date
     designated: int | None
     plan: BookPlan
     paid_off: bool
@@ -124,13 +126,13 @@ def _groups(planned: list[Planned]) -> tuple[list[ledger_bulk.Group], list[int]]
     for p in planned:
         case = p.facts.case
         if p.plan.accruals:
-            lines = tuple(accrual_lines(p.plan, p.on))  # type: ignore[arg-type]
-            groups.append(ledger_bulk.Group(case.pk, case.debtor_id, EntryKind.INTEREST, p.on, lines,  # type: ignore[arg-type]
+            lines = tuple(accrual_lines(p.plan, p.on))
+            groups.append(ledger_bulk.Group(case.pk, case.debtor_id, EntryKind.INTEREST, p.on, lines,
                                             accrued_key(p.payment_id)))  # fmt: skip
             owner.append(p.payment_id)
         if p.plan.parts:
             lines = tuple(payment_lines(p.plan, False, _invoices(p)))
-            groups.append(ledger_bulk.Group(case.pk, case.debtor_id, EntryKind.PAYMENT, p.on, lines,  # type: ignore[arg-type]
+            groups.append(ledger_bulk.Group(case.pk, case.debtor_id, EntryKind.PAYMENT, p.on, lines,
                                             payment_key(p.payment_id, p.designated)))  # fmt: skip
             owner.append(p.payment_id)
     return groups, owner
@@ -141,7 +143,7 @@ def _invoices(p: Planned) -> dict[int, str]:
 
 
 def _payments_write(
-    tenant: Tenant, actor: User, bulk: Bulk, planned: list[Planned], ledger_group: dict[int, object]
+    tenant: Tenant, actor: User, bulk: Bulk, planned: list[Planned], ledger_group: dict[int, uuid.UUID]
 ) -> None:
     at, by = bulk.ts_at(now()), actor.pk if actor.pk else None
     rows = []
@@ -149,10 +151,10 @@ def _payments_write(
         e, gid = p.entry, ledger_group.get(p.payment_id)
         values = {
             "id": p.payment_id, "tenant_id": tenant.pk, "case_id": p.facts.case.pk, "amount": str(e.amount),
-            "value_date": p.on.isoformat(), "method": METHOD, "direct": False,  # type: ignore[attr-defined]
+            "value_date": p.on.isoformat(), "method": METHOD, "direct": False,
             "reference": (e.end_to_end or e.reference)[:140], "payer_name": e.payer_name[:200],
             "payer_iban": e.payer_iban[:34], "designated_claim_id": p.designated, "status": PaymentStatus.POSTED.value,
-            "ledger_group": gid.hex if gid else None,  # type: ignore[attr-defined]
+            "ledger_group": gid.hex if gid else None,
             "imputation": json.dumps(imputation_rows(p.plan, _invoices(p)) if gid else []),
             "overpayment": str(p.plan.overpayment), "refund_due": p.plan.overpayment > 0, "entry_id": e.pk,
             "created_at": at, "created_by_id": by, "reversed_on": None, "reversal_reason": "",
@@ -177,14 +179,14 @@ def _timeline_write(tenant: Tenant, actor: User, bulk: Bulk, planned: list[Plann
 
 def _paid_off(tenant: Tenant, actor: User, planned: list[Planned]) -> set[int]:
     """The cases left owing nothing move to "Pagata" (closed on the payment's value date), as `case_move`."""
-    by_day: dict[object, list[int]] = {}
+    by_day: dict[dt.date, list[int]] = {}
     for p in planned:
         if p.paid_off:
             by_day.setdefault(p.on, []).append(p.facts.case.pk)
     moved: set[int] = set()
     for on, case_ids in by_day.items():
         done = cases_move_many(tenant=tenant, actor=actor, case_ids=case_ids, target=CaseStatus.PAID,
-                               reason="dovuto saldato", on=on)  # type: ignore[arg-type]  # fmt: skip
+                               reason="dovuto saldato", on=on)  # fmt: skip
         moved.update(pk for pk, _ in done)
     return moved
 

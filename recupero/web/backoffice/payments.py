@@ -55,7 +55,7 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args: object, claims: list[Claim] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [("", gettext("Nessuna: la più vecchia prima"))]
+        choices: list[tuple[object, object]] = [("", gettext("Nessuna: la più vecchia prima"))]
         choices += [(c.pk, f"{c.invoice_number} — {c.amount} €") for c in claims or []]
         self.fields["claim"].choices = choices  # type: ignore[attr-defined]
 
