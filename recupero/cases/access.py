@@ -334,3 +334,13 @@ def access_principal(link_id: int, tenant_id: int) -> tuple[User, AccessLink] | 
         case_code=case.code,
     )
     return principal, link
+
+
+def access_link_current(*, case: Case) -> AccessLink | None:
+    """The case's latest link not revoked (active, locked or expired), for the back-office case page. The case
+    comes from a scoped look-up (`case_get`)."""
+    return (
+        AccessLink.objects.filter(tenant_id=case.tenant_id, case=case, revoked_at__isnull=True)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )

@@ -68,6 +68,8 @@ def test_debtor_opens_the_letter_link_on_a_phone(live_server, browser, settings,
         staff = case_page(tenant=t, actor=system_actor(t), case_id=case.pk)
         amount = page.locator("[data-testid=amount-due]").inner_text()
         assert amount == format_euro(staff.position.total_due)
+        tulps = page.locator("[data-testid=tulps]").inner_text()
+        assert tulps.endswith("licenza art. 115 TULPS n. 123/2020, Questura di Milano")
         assert page.locator("[data-testid=epc-qr] svg").count() == 1
         assert page.locator("[data-testid=reference]").inner_text().endswith(case.code)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from recupero.web.backoffice import (
+    access,
     arrangements,
     audit,
     desk,
@@ -45,6 +46,7 @@ urlpatterns = [
         "rendiconti/<id:remittance_id>/<str:fmt>/", remittance.remittance_download, name="remittance_download"
     ),
     path("pratiche/<id:case_id>/accordi/", arrangements.case_arrangements_view, name="case_arrangements"),
+    path("pratiche/<id:case_id>/collegamento/", access.access_link_action, name="case_access_link"),
     path(
         "pratiche/<id:case_id>/accordi/anteprima/",
         arrangements.arrangement_preview,

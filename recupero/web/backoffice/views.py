@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from recupero.cases.access import access_link_current
 from recupero.web.backoffice import pages, payments
 from recupero.web.backoffice.desk import assign_choices
 from recupero.web.backoffice.disputes import case_desk
@@ -36,6 +37,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
     page = pages.case_page(tenant=tenant_of(request), actor=user, case_id=case_id)
     context = {"page": page, "case": page.case, **payments.case_context(request, page.case.pk)}
     context["desk"] = case_desk(tenant=tenant_of(request), actor=user, case=page.case)
+    context["access_link"] = access_link_current(case=page.case)  # the debtor's personal link (web/debtor)
     return render(request, "web/case_detail.html", context)
 
 

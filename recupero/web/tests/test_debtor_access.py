@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from recupero.cases.access import access_link_issue, access_link_unlock
@@ -137,3 +139,29 @@ def test_paying_by_card_with_the_fake_provider_records_the_payment_and_shows_a_r
     after = client.get(f"/d/pratica/{case.pk}/")
     staff = case_page(tenant=world.tenant, actor=world.users["admin"], case_id=case.pk)
     assert after.context["page"].amount_due == staff.position.total_due == 0
+
+
+def test_the_collector_unlocks_and_reissues_from_the_case_page(world, client):
+    link, token = _link(world)
+    for _ in range(5):
+        _enter(client, token, "AAAAA")
+    staff = Client()
+    staff.force_login(world.users["collector"])
+    case = world.cases["rossi_ene"]
+    page = staff.get(f"/pratiche/{case.pk}/").content.decode()
+    assert 'data-testid="access-unlock"' in page
+    staff.post(f"/pratiche/{case.pk}/collegamento/", {"action": "unlock"})
+    link.refresh_from_db()
+    assert (link.locked_at, link.failed_attempts) == (None, 0)
+    response = staff.post(f"/pratiche/{case.pk}/collegamento/", {"action": "reissue"}, follow=True)
+    new = re.search(r"/d/([0-9a-z]+-[a-z2-7]{12})/", response.content.decode()).group(1)
+    assert new != token and _enter(Client(), new).status_code == 302
+    assert _enter(Client(), token).status_code == 410  # the old link was replaced
+    other_creditor_consultant = world.users["consultant"]  # assigned to energia only
+    staff.force_login(other_creditor_consultant)
+    assert (
+        staff.post(
+            f"/pratiche/{world.cases['rossi_tel'].pk}/collegamento/", {"action": "reissue"}
+        ).status_code
+        == 404
+    )
