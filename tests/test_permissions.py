@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import recupero
 from recupero.cases.models import Assignment, Case
 from recupero.channels.models import Communication
-from recupero.core.domain.roles import DEBTOR_SELF_SERVICE, PERMISSIONS, Role, matrix_markdown
+from recupero.core.domain.roles import PERMISSIONS, Role, matrix_markdown
 from recupero.core.errors import DomainError
 from recupero.core.models import User
 from recupero.core.permissions import SERVICES
@@ -391,6 +391,7 @@ NOT_SERVICES = {
     "recupero.channels.access_codes.access_code_contacts": "a read of the door: the link's debtor's contacts",
     "recupero.channels.access_codes.mask": "pure formatting",
     "recupero.payments.cards.amount_due_today": "a read of the law position",
+    "recupero.cases.access.access_link_current": "a read of a case already reached through case_get",
     "recupero.payments.cards.card_payment_confirm": "the provider's word: records as the system actor once paid",
     "recupero.payments.cards.card_payment_get": "a scoped read (case_q of the actor)",
 }
@@ -407,12 +408,6 @@ def test_every_public_service_declares_its_capability():
             if qual not in SERVICES:
                 undeclared.append(qual)
     assert undeclared == [], f"declare with @service(CAPABILITY) or list in NOT_SERVICES: {undeclared}"
-
-
-def _other_debtor(world):  # type: ignore[no-untyped-def]
-    from recupero.core.permissions import debtor_actor
-
-    return debtor_actor(tenant_id=world.other.pk, creditor_id=1, debtor_id=1, link_id=1, case_code="P0")
 
 
 def test_a_role_without_the_capability_changes_nothing(world):
@@ -433,14 +428,29 @@ def test_a_role_without_the_capability_changes_nothing(world):
         with pytest.raises(DomainError):
             fn(tenant=world.tenant, actor=None)
         other_admin = pw._user(world.other, Role.ADMIN, f"admin-b-{qual[-20:]}")
-        # a debtor's own acts: the other agency's actor holding that capability is a debtor principal there
-        other = other_admin if DEBTOR_SELF_SERVICE not in needed else _other_debtor(world)
         with pytest.raises(DomainError) as err:
-            fn(tenant=world.tenant, actor=other)
-        assert err.value.code == "tenant.mismatch", qual
+            fn(tenant=world.tenant, actor=other_admin)
+        # a debtor's own acts (debtor.self_service) are held by no staff role: refused before the tenant check
+        assert err.value.code == (
+            "tenant.mismatch" if needed & PERMISSIONS[Role.ADMIN] else "auth.forbidden"
+        ), qual
         other_admin.delete()
+        if "debtor.self_service" in needed:  # …and a debtor of another agency is of another tenant
+            with pytest.raises(DomainError) as err:
+                fn(tenant=world.tenant, actor=_foreign_debtor(world))
+            assert err.value.code == "tenant.mismatch", qual
     assert _business_fingerprint() == before
     assert refused > 50
+
+
+def _foreign_debtor(world: pw.PermissionWorld) -> User:
+    from recupero.core.permissions import debtor_actor
+
+    case = world.places["z"].case  # another agency's case
+    return debtor_actor(
+        tenant_id=case.tenant_id, creditor_id=case.creditor_id, debtor_id=case.debtor_id, link_id=1,
+        case_code=case.code,
+    )  # fmt: skip
 
 
 def test_scoped_services_refuse_another_creditors_case(world):

@@ -315,6 +315,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         424,
         "Non siamo riusciti a inviare il codice: riprovi tra poco o usi il codice fiscale.",
     ),
+    "payments.epc_invalid": (422, "Il codice QR di pagamento non può contenere questo bonifico: {reason}."),
     "payments.nothing_due": (409, "Non risulta nulla da pagare su questa pratica."),
     "payments.card_unavailable": (
         424,

@@ -291,11 +291,7 @@ def demo_load(
         demo_purge()
     bulk = Bulk()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Check foreign keys row by row: deferred to commit, PostgreSQL would queue millions of trigger
-            # events in memory (and refuse CREATE INDEX on a table with pending ones).
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _constraints_immediate()
         tenant, _users, refs, setup_rows = _setup(seed)
         actor = system_actor(tenant)
         setup_rows += remittance_terms(tenant)
@@ -336,6 +332,14 @@ def demo_load(
         vendor=bulk.vendor,
         link=link,
     )
+
+
+def _constraints_immediate() -> None:
+    if connection.vendor == "postgresql":
+        # Check foreign keys row by row: deferred to commit, PostgreSQL would queue millions of trigger
+        # events in memory (and refuse CREATE INDEX on a table with pending ones).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def _write_chunk(bulk: Bulk, tenant: Tenant, actor: User, rows: dict[str, list[tuple[object, ...]]]) -> None:

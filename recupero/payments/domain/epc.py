@@ -21,12 +21,17 @@ from decimal import Decimal
 
 import segno
 
+from recupero.core.errors import RecuperoError
+
 MAX_AMOUNT = Decimal("999999999.99")
 MAX_BYTES = 331
 
 
-class EpcError(ValueError):
+class EpcError(RecuperoError, ValueError):
     """A transfer an EPC QR code cannot carry (bad IBAN shape, amount out of range, reference too long)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("payments.epc_invalid", reason=reason)
 
 
 @dataclass(frozen=True)
@@ -43,37 +48,37 @@ class Transfer:
 def _clean(value: str, limit: int, what: str) -> str:
     value = " ".join(value.split())
     if len(value) > limit:
-        raise EpcError(f"{what} longer than {limit} characters")
+        raise EpcError(f"{what} oltre {limit} caratteri")
     return value
 
 
 def epc_payload(t: Transfer) -> str:
     iban = re.sub(r"\s", "", t.iban).upper()
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", iban):
-        raise EpcError("bad IBAN")
+        raise EpcError("IBAN non valido")
     if not Decimal("0.01") <= t.amount <= MAX_AMOUNT or t.amount != t.amount.quantize(Decimal("0.01")):
-        raise EpcError("amount out of range")
+        raise EpcError("importo fuori dai limiti (da 0,01 a 999.999.999,99 €, due decimali)")
     reference = re.sub(r"\s", "", t.reference).upper()
     if reference and (len(reference) > 35 or not reference.startswith("RF")):
-        raise EpcError("structured reference must be RF… and at most 35 characters")
+        raise EpcError("il riferimento strutturato deve essere RF… di al massimo 35 caratteri")
     if t.purpose and not re.fullmatch(r"[A-Z]{4}", t.purpose):
-        raise EpcError("purpose code is 4 capital letters")
+        raise EpcError("il codice di scopo è di 4 lettere maiuscole")
     lines = [
         "BCD",
         "002",
         "1",
         "SCT",
         re.sub(r"\s", "", t.bic).upper(),
-        _clean(t.name, 70, "name") or "-",
+        _clean(t.name, 70, "nome del beneficiario") or "-",
         iban,
         f"EUR{t.amount:.2f}",
         t.purpose,
         reference,
-        "" if reference else _clean(t.text, 140, "remittance text"),
+        "" if reference else _clean(t.text, 140, "causale"),
     ]
     payload = "\n".join(lines).rstrip("\n")
     if len(payload.encode()) > MAX_BYTES:
-        raise EpcError("payload longer than 331 bytes")
+        raise EpcError("dati oltre i 331 byte")
     return payload
 
 

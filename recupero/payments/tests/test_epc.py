@@ -84,14 +84,14 @@ def test_payload_lines(transfer, lines):
 @pytest.mark.parametrize(
     ("transfer", "why"),
     [
-        (Transfer("X", "not an iban", Decimal("1.00")), "bad IBAN"),
-        (Transfer("X", IBAN, Decimal("0.00")), "amount out of range"),
-        (Transfer("X", IBAN, Decimal("1000000000.00")), "amount out of range"),
-        (Transfer("X", IBAN, Decimal("1.001")), "amount out of range"),
-        (Transfer("X", IBAN, Decimal("1.00"), "P00012344"), "structured reference"),
-        (Transfer("X", IBAN, Decimal("1.00"), "RF" + "1" * 34), "structured reference"),
-        (Transfer("N" * 71, IBAN, Decimal("1.00")), "name longer than 70"),
-        (Transfer("X", IBAN, Decimal("1.00"), purpose="gds"), "purpose code"),
+        (Transfer("X", "not an iban", Decimal("1.00")), "IBAN non valido"),
+        (Transfer("X", IBAN, Decimal("0.00")), "importo fuori dai limiti"),
+        (Transfer("X", IBAN, Decimal("1000000000.00")), "importo fuori dai limiti"),
+        (Transfer("X", IBAN, Decimal("1.001")), "importo fuori dai limiti"),
+        (Transfer("X", IBAN, Decimal("1.00"), "P00012344"), "riferimento strutturato"),
+        (Transfer("X", IBAN, Decimal("1.00"), "RF" + "1" * 34), "riferimento strutturato"),
+        (Transfer("N" * 71, IBAN, Decimal("1.00")), "nome del beneficiario oltre 70"),
+        (Transfer("X", IBAN, Decimal("1.00"), purpose="gds"), "codice di scopo"),
     ],
 )
 def test_what_a_qr_code_cannot_carry_is_refused(transfer, why):
