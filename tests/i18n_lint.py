@@ -192,6 +192,9 @@ MESSAGE_CALLS = {"success": 1, "error": 1, "info": 1, "warning": 1, "debug": 1, 
 RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 # The interface package: every prose literal here is shown to someone (the API's OpenAPI summaries excepted).
 INTERFACE = ("recupero/web/",)
+# Label tables that compose what debtors read (e-mail and SMS texts: letters are excepted) or that polars writes
+# into stored records in bulk (an intake's timeline): Italian data, not interface labels.
+NOT_LABELS = {"recupero/channels/services/texts.py", "recupero/imports/writing.py"}
 # Errors read by developers, not users: a strategy data file that does not load (in English, at start-up).
 DEVELOPER_ERRORS = {"recupero/strategies/domain/loader.py", "recupero/strategies/domain/segmentation.py"}
 NOT_SCANNED = (
@@ -290,8 +293,9 @@ def is_prose(text: str) -> bool:
 
 
 class _PythonFinder(ast.NodeVisitor):
-    def __init__(self, interface: bool, developer_errors: bool = False) -> None:
+    def __init__(self, interface: bool, developer_errors: bool = False, records: bool = False) -> None:
         self.interface = interface
+        self.records = records
         self.developer_errors = developer_errors
         self.found: list[tuple[int, str]] = []
         self.nodes: list[ast.AST] = []
@@ -360,14 +364,15 @@ class _PythonFinder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        labels = any(_name(t).upper().endswith("LABELS") for t in node.targets)
+        labels = not self.records and any(_name(t).upper().endswith("LABELS") for t in node.targets)
         if labels and isinstance(node.value, ast.Dict):
             for value in node.value.values:
                 self._flag(value)
         self.generic_visit(node)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        if _name(node.target).upper().endswith("LABELS") and isinstance(node.value, ast.Dict):
+        labels = not self.records and _name(node.target).upper().endswith("LABELS")
+        if labels and isinstance(node.value, ast.Dict):
             for value in node.value.values:
                 self._flag(value)
         self.generic_visit(node)
@@ -410,7 +415,11 @@ class _PythonFinder(ast.NodeVisitor):
 def python_problems(path: Path) -> list[Unmarked]:
     rel = str(path.relative_to(ROOT))
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    finder = _PythonFinder(interface=rel.startswith(INTERFACE), developer_errors=rel in DEVELOPER_ERRORS)
+    finder = _PythonFinder(
+        interface=rel.startswith(INTERFACE),
+        developer_errors=rel in DEVELOPER_ERRORS,
+        records=rel in NOT_LABELS,
+    )
     finder._docstring(tree)
     finder.visit(tree)
     return [Unmarked(rel, line, text) for line, text in sorted(finder.found)]

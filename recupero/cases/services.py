@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 
 from recupero.cases.bulk import next_case_seqs
 from recupero.cases.domain.claims import ClaimType, check_amount, check_dates
@@ -31,6 +30,7 @@ from recupero.cases.domain.states import LABELS, OPEN_STATUSES, CaseStatus, can_
 from recupero.cases.domain.timeline import opened_summary
 from recupero.cases.models import Assignment, Case, Claim, Dispute, DisputeDocument, TimelineEvent
 from recupero.core.clock import now, today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import COMMIT_IMPORTS, EDIT_CASES, RECORD_RECEIPTS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext_lazy
 
 from recupero.cases import bulk as cases_bulk
 from recupero.core.models import Tenant, User
@@ -26,9 +25,9 @@ from recupero.ledger import bulk as ledger_bulk
 from recupero.parties import bulk as parties_bulk
 
 KIND_LABELS = {
-    "address": gettext_lazy("indirizzo"),
-    "phone": gettext_lazy("telefono"),
-    "mobile": gettext_lazy("cellulare"),
+    "address": "indirizzo",
+    "phone": "telefono",
+    "mobile": "cellulare",
     "email": "e-mail",
     "pec": "PEC",
 }
@@ -295,10 +294,7 @@ def _case_facts(plan: Plan, ctx: Context, writer: _Counted) -> None:
     cases_bulk.cases_facts_set(tenant=ctx.tenant, actor=ctx.actor, writer=writer, rows=plan.facts_changed)
 
 
-FACT_LABELS = {
-    "supply_active": gettext_lazy("fornitura attiva"),
-    "first_invoice_default": gettext_lazy("prima fattura insoluta"),
-}
+FACT_LABELS = {"supply_active": "fornitura attiva", "first_invoice_default": "prima fattura insoluta"}
 
 
 def _yes_no(name: str) -> pl.Expr:

@@ -19,7 +19,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 
 from recupero.cases.domain.disputes import DisputeStatus
 from recupero.cases.domain.states import CaseStatus
@@ -33,6 +32,7 @@ from recupero.channels.services import CommunicationSpec, communications_queue_n
 from recupero.channels.services.texts import EMAIL_TEXTS
 from recupero.channels.tasks import communications_dispatch_ids
 from recupero.core.clock import today
+from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import DECIDE_DISPUTES, SEND_COMMUNICATIONS
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User

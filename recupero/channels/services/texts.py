@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
-
 from recupero.cases.models import Case
 from recupero.channels.access_links import access_url
 from recupero.channels.domain.states import KIND_LABELS, CommKind
@@ -12,18 +10,18 @@ from recupero.channels.payee import payee_account
 from recupero.law.money import format_eur
 
 TEMPLATE_LABELS = {
-    "reminder_1": gettext_lazy("prima lettera monitoria"),
-    "reminder_2": gettext_lazy("seconda lettera monitoria"),
-    "formal_demand": gettext_lazy("diffida e messa in mora"),
-    "bureau_notice": gettext_lazy("preavviso di segnalazione SIC"),
-    "supply_suspension_notice": gettext_lazy("preavviso di sospensione"),
-    "payment_plan_confirmation": gettext_lazy("conferma del piano di rientro"),
-    "reminder_soft": gettext_lazy("promemoria"),
-    "courtesy": gettext_lazy("sollecito di cortesia"),
-    "arrangement_summary": gettext_lazy("riepilogo dell'accordo"),
-    "instalment_reminder": gettext_lazy("promemoria di rata"),
-    "instalment_missed": gettext_lazy("avviso di rata non pagata"),
-    "dispute_reply": gettext_lazy("risposta alla contestazione"),
+    "reminder_1": "prima lettera monitoria",
+    "reminder_2": "seconda lettera monitoria",
+    "formal_demand": "diffida e messa in mora",
+    "bureau_notice": "preavviso di segnalazione SIC",
+    "supply_suspension_notice": "preavviso di sospensione",
+    "payment_plan_confirmation": "conferma del piano di rientro",
+    "reminder_soft": "promemoria",
+    "courtesy": "sollecito di cortesia",
+    "arrangement_summary": "riepilogo dell'accordo",
+    "instalment_reminder": "promemoria di rata",
+    "instalment_missed": "avviso di rata non pagata",
+    "dispute_reply": "risposta alla contestazione",
 }
 
 
