@@ -283,6 +283,7 @@ def _service_modules() -> list[str]:
                 "recupero.parties.bulk",
                 "recupero.cases.bulk",
                 "recupero.ledger.bulk",
+                "recupero.payments.bulk",
             }
         ):
             names.append(mod.name)
@@ -345,6 +346,11 @@ NOT_SERVICES = {
     "recupero.ledger.bulk.entries_write": "bulk, inside the intake commit",
     "recupero.ledger.bulk.balances_refresh": "bulk, inside the intake commit",
     "recupero.ledger.bulk.entry_rows_write": "bulk, inside the demo load",
+    "recupero.ledger.bulk.groups_post": "bulk, inside statement_reconcile's chunk (payments.bulk)",
+    "recupero.ledger.bulk.audit_items": "pure: the audit rows of groups_post",
+    "recupero.core.services.audit_record_many": "the audit rows of a bulk write, inside a checked service",
+    "recupero.payments.bulk.credits_post": "bulk, inside statement_reconcile (checked statements access)",
+    "recupero.payments.bulk.entries_save": "bulk, inside statement_reconcile's chunk",
 }
 
 
