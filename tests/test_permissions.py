@@ -302,6 +302,7 @@ def _service_modules() -> list[str]:
                 "recupero.cases.access",
                 "recupero.channels.access_codes",
                 "recupero.payments.cards",
+                "recupero.payments.bulk",
             }
         ):
             names.append(mod.name)
@@ -394,6 +395,11 @@ NOT_SERVICES = {
     "recupero.cases.access.access_link_current": "a read of a case already reached through case_get",
     "recupero.payments.cards.card_payment_confirm": "the provider's word: records as the system actor once paid",
     "recupero.payments.cards.card_payment_get": "a scoped read (case_q of the actor)",
+    "recupero.ledger.bulk.groups_post": "bulk, inside statement_reconcile's chunk (payments.bulk)",
+    "recupero.ledger.bulk.audit_items": "pure: the audit rows of groups_post",
+    "recupero.core.services.audit_record_many": "the audit rows of a bulk write, inside a checked service",
+    "recupero.payments.bulk.credits_post": "bulk, inside statement_reconcile (checked statements access)",
+    "recupero.payments.bulk.entries_save": "bulk, inside statement_reconcile's chunk",
 }
 
 
