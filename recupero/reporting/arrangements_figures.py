@@ -71,9 +71,13 @@ def arrangement_figures(
     ended = Q(status__in=[S.KEPT, S.BROKEN])
     if ended_since is not None:
         ended &= Q(ended_on__gte=ended_since)
-    qs = Arrangement.objects.filter(tenant=tenant).filter(Q(status__in=[S.ACTIVE, S.PENDING_APPROVAL]) | ended)
+    qs = Arrangement.objects.filter(tenant=tenant).filter(
+        Q(status__in=[S.ACTIVE, S.PENDING_APPROVAL]) | ended
+    )
     scope = _scope(actor)
-    if scope is not None:  # a semi-join on the cases' (tenant, creditor, status, id) index, no join row by row
+    if (
+        scope is not None
+    ):  # a semi-join on the cases' (tenant, creditor, status, id) index, no join row by row
         cases = Case.objects.filter(tenant=tenant, creditor_id__in=sorted(scope)).values("id")
         qs = qs.filter(case_id__in=cases)
     keys = ("status",) if by is None else (by, "status")
