@@ -337,6 +337,7 @@ CATALOGUE: dict[str, tuple[int, str]] = {
         403,
         "Solo un utente del committente può inviare dati dal suo sistema.",
     ),
+    "reporting.report_failed": (422, "Il report mensile non è stato composto: {detail}."),
     "reporting.push_case": (404, "Pratica «{case}» non trovata tra quelle del committente."),
 }
 

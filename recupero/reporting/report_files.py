@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from recupero.cases.domain.states import LABELS, CaseStatus
 from recupero.cases.models import Assignment, Case
 from recupero.core.domain.sheets import safe_cell
+from recupero.core.errors import RecuperoError
 from recupero.core.models import Tenant
 from recupero.core.permissions import system_actor
 from recupero.law.money import format_eur
@@ -36,7 +37,7 @@ MONTHS = (
 )  # fmt: skip
 
 
-class ReportFailed(RuntimeError):
+class ReportFailed(RecuperoError):
     """Typst refused the template or the data: a bug, reported with typst's own message."""
 
 
@@ -157,9 +158,9 @@ def report_pdf(data: ReportData) -> bytes:
     try:
         pdf = typst.compile(str(TEMPLATE), root=str(TEMPLATE.parent), sys_inputs=inputs, format="pdf")
     except RuntimeError as exc:
-        raise ReportFailed(str(exc)) from exc
+        raise ReportFailed("reporting.report_failed", detail=str(exc)[:300]) from exc
     if not isinstance(pdf, bytes):
-        raise ReportFailed("Typst non ha prodotto un PDF.")
+        raise ReportFailed("reporting.report_failed", detail="Typst non ha prodotto un PDF")
     return pdf
 
 
