@@ -802,7 +802,7 @@ def test_every_url_as_a_debtor_on_their_link_with_foreign_ids(world):
     for route, pattern in _regex_routes():
         if route.startswith(("esci/", "d/esci/")):
             continue
-        debtor_page = route.startswith("d/") and "<int:" in route
+        debtor_page = route.startswith("d/") and "<id:" in route
         for path in _fill(route, pattern, ids):
             for method, response in (("GET", client.get(path)), ("POST", client.post(path, POST_DATA))):
                 failures += _look("debtor", method, path, response, forbidden)

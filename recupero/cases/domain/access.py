@@ -23,7 +23,8 @@ from enum import StrEnum
 TOKEN_MAC_CHARS = 12
 TAX_CODE_TAIL = 5  # the last 5 characters of the codice fiscale (16) or of the partita IVA (11 digits)
 OTP_DIGITS = 6
-_TOKEN = re.compile(rf"^([0-9a-z]{{1,13}})-([a-z2-7]{{{TOKEN_MAC_CHARS}}})$")
+# at most 12 base-36 digits: 36**12 < 2**63, so a typed id never overflows the database's bigint
+_TOKEN = re.compile(rf"^([0-9a-z]{{1,12}})-([a-z2-7]{{{TOKEN_MAC_CHARS}}})$")
 
 
 class LinkState(StrEnum):
