@@ -280,7 +280,9 @@ class ClaimDocument(TenantModel):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=12, default="fatturapa")
-    name = models.CharField("documento", max_length=200)  # the file name in the creditor's upload
+    name = models.CharField(
+        gettext_lazy("documento"), max_length=200
+    )  # the file name in the creditor's upload
     body_index = models.PositiveSmallIntegerField(default=1)  # 1-based FatturaElettronicaBody in a lot
     sha256 = models.CharField(max_length=64)
     content = models.FileField(
@@ -291,8 +293,8 @@ class ClaimDocument(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "documento originale"
-        verbose_name_plural = "documenti originali"
+        verbose_name = gettext_lazy("documento originale")
+        verbose_name_plural = gettext_lazy("documenti originali")
         constraints = [
             models.UniqueConstraint(fields=["claim", "sha256", "body_index"], name="claim_document_once")
         ]
@@ -308,13 +310,16 @@ class CaseMessage(TenantModel):
     tenant = tenant_key(db_index=False)  # case_message_case leads with the case, which carries the tenant
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages", db_index=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    side = models.CharField(max_length=10, choices=[("creditor", "committente"), ("agency", "agenzia")])
+    side = models.CharField(
+        max_length=10,
+        choices=[("creditor", gettext_lazy("committente")), ("agency", gettext_lazy("agenzia"))],
+    )
     body = models.TextField(max_length=4000)
     at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "messaggio della pratica"
-        verbose_name_plural = "messaggi della pratica"
+        verbose_name = gettext_lazy("messaggio della pratica")
+        verbose_name_plural = gettext_lazy("messaggi della pratica")
         indexes = [
             models.Index(fields=["case", "at"], name="case_message_case"),
             models.Index(fields=["tenant", "at"], name="case_message_tenant_at"),
@@ -340,8 +345,8 @@ class AccessLink(TenantModel):
     otp_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "collegamento personale"
-        verbose_name_plural = "collegamenti personali"
+        verbose_name = gettext_lazy("collegamento personale")
+        verbose_name_plural = gettext_lazy("collegamenti personali")
         indexes = [models.Index(fields=["case", "-issued_at"], name="access_link_case")]
 
     def __str__(self) -> str:
@@ -360,8 +365,8 @@ class AccessAttempt(TenantModel):
     ok = models.BooleanField()
 
     class Meta:
-        verbose_name = "tentativo di accesso"
-        verbose_name_plural = "tentativi di accesso"
+        verbose_name = gettext_lazy("tentativo di accesso")
+        verbose_name_plural = gettext_lazy("tentativi di accesso")
         indexes = [
             models.Index(
                 fields=["tenant", "ip", "at"], name="access_attempt_ip", condition=models.Q(ok=False)

@@ -31,8 +31,8 @@ class Tenant(models.Model):
     licence = models.CharField(gettext_lazy("licenza art. 115 TULPS"), max_length=120, blank=True)
     iban = models.CharField(max_length=34, blank=True)
     # What the debtor's page says under "who to call and when" (web/debtor).
-    email = models.EmailField("e-mail per i debitori", blank=True)
-    office_hours = models.CharField("orari per il pubblico", max_length=120, blank=True)
+    email = models.EmailField(gettext_lazy("e-mail per i debitori"), blank=True)
+    office_hours = models.CharField(gettext_lazy("orari per il pubblico"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = gettext_lazy("agenzia")

@@ -139,7 +139,9 @@ class Debtor(TenantModel):
     identity_key = models.CharField(max_length=60, blank=True, db_default="")
     # Channels the debtor refused (bits of `domain/consents.REFUSABLE`: e-mail 1, SMS 2, calls 4), set by the
     # debtor on their page through `services.debtor_channels_set`; read by the daily run with the case row.
-    channels_refused = models.PositiveSmallIntegerField("canali rifiutati", default=0, db_default=0)
+    channels_refused = models.PositiveSmallIntegerField(
+        gettext_lazy("canali rifiutati"), default=0, db_default=0
+    )
     # Lower-case "surname name" / company name, for prefix search at a million rows: indexed as
     # debtor_search_name_c (tenant_id, search_name) in byte order — "C" collation on PostgreSQL, SQLite's BINARY —
     # made by migrations 0003 and 0005 outside Django's state (no Meta index can say COLLATE "C" on one database

@@ -172,9 +172,9 @@ class CardPayment(TenantModel):
     card, recorded when the provider confirms) or failed. The receipt the debtor sees is this row."""
 
     class Status(models.TextChoices):
-        STARTED = "started", "Avviato"
-        PAID = "paid", "Pagato"
-        FAILED = "failed", "Non riuscito"
+        STARTED = "started", gettext_lazy("Avviato")
+        PAID = "paid", gettext_lazy("Pagato")
+        FAILED = "failed", gettext_lazy("Non riuscito")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     amount = money_field()
@@ -190,8 +190,8 @@ class CardPayment(TenantModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "pagamento con carta"
-        verbose_name_plural = "pagamenti con carta"
+        verbose_name = gettext_lazy("pagamento con carta")
+        verbose_name_plural = gettext_lazy("pagamenti con carta")
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "session_id"],

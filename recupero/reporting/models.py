@@ -113,8 +113,8 @@ class AgeingFigure(TenantModel):
     outstanding = money_field()
 
     class Meta:
-        verbose_name = "anzianità"
-        verbose_name_plural = "anzianità"
+        verbose_name = gettext_lazy("anzianità")
+        verbose_name_plural = gettext_lazy("anzianità")
         indexes = [models.Index(fields=["tenant", "day", "creditor_id"], name="ageing_day_creditor")]
 
 
@@ -130,8 +130,8 @@ class CollectorMonth(TenantModel):
     collected = money_field()
 
     class Meta:
-        verbose_name = "incasso per operatore"
-        verbose_name_plural = "incassi per operatore"
+        verbose_name = gettext_lazy("incasso per operatore")
+        verbose_name_plural = gettext_lazy("incassi per operatore")
         indexes = [models.Index(fields=["tenant", "day", "month"], name="collectormonth_day")]
 
 
@@ -148,8 +148,8 @@ class PrescriptionRisk(TenantModel):
     has_pec = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "prescrizione a rischio"
-        verbose_name_plural = "prescrizioni a rischio"
+        verbose_name = gettext_lazy("prescrizione a rischio")
+        verbose_name_plural = gettext_lazy("prescrizioni a rischio")
         indexes = [models.Index(fields=["tenant", "day", "deadline"], name="risk_day_deadline")]
 
 
@@ -244,8 +244,8 @@ class MonthlyReport(TenantModel):
     updated_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "report mensile"
-        verbose_name_plural = "report mensili"
+        verbose_name = gettext_lazy("report mensile")
+        verbose_name_plural = gettext_lazy("report mensili")
         constraints = [
             models.UniqueConstraint(fields=["tenant", "creditor_id"], name="monthly_report_one_per_creditor"),
             models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=28), name="monthly_report_day"),
@@ -257,9 +257,9 @@ class MonthlyReportSent(TenantModel):
     marked sent; a claim left pending or failed is sent again by the next run."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "In invio"
-        SENT = "sent", "Inviato"
-        FAILED = "failed", "Non inviato"
+        PENDING = "pending", gettext_lazy("In invio")
+        SENT = "sent", gettext_lazy("Inviato")
+        FAILED = "failed", gettext_lazy("Non inviato")
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="sendings")
     period = models.CharField(max_length=7)  # the month reported, YYYY-MM
@@ -272,8 +272,8 @@ class MonthlyReportSent(TenantModel):
     error = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "invio del report mensile"
-        verbose_name_plural = "invii del report mensile"
+        verbose_name = gettext_lazy("invio del report mensile")
+        verbose_name_plural = gettext_lazy("invii del report mensile")
         constraints = [
             models.UniqueConstraint(fields=["report", "period"], name="monthly_report_once_a_month")
         ]
@@ -289,5 +289,5 @@ class PushedBatch(TenantModel):
     pushed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "affido inviato via API"
-        verbose_name_plural = "affidi inviati via API"
+        verbose_name = gettext_lazy("affido inviato via API")
+        verbose_name_plural = gettext_lazy("affidi inviati via API")

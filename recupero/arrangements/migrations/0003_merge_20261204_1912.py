@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('arrangements', '0002_instalment_indexes_for_the_daily_check'),
-        ('arrangements', '0002_self_service_channel'),
+        ("arrangements", "0002_instalment_indexes_for_the_daily_check"),
+        ("arrangements", "0002_self_service_channel"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_case_message_thread'),
-        ('cases', '0009_claim_documents'),
-        ('cases', '0010_dispute_reason_verification'),
+        ("cases", "0009_case_message_thread"),
+        ("cases", "0009_claim_documents"),
+        ("cases", "0010_dispute_reason_verification"),
     ]
 
-    operations = [
-    ]
+    operations = []

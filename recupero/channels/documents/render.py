@@ -247,13 +247,16 @@ def _check_plan(data: LetterData) -> None:
 def _check_agreement(data: LetterData) -> None:
     if data.agreement is None or data.plan is None or not data.plan.installments:
         raise LetterError(
-            "letter.missing_agreement", "Il riepilogo dell'accordo richiede le scadenze e il collegamento."
+            "letter.missing_agreement",
+            gettext_lazy("Il riepilogo dell'accordo richiede le scadenze e il collegamento."),
         )
 
 
 def _check_dispute(data: LetterData) -> None:
     if data.dispute is None or not data.dispute.decision.strip():
-        raise LetterError("letter.missing_dispute", "La risposta alla contestazione richiede la motivazione.")
+        raise LetterError(
+            "letter.missing_dispute", gettext_lazy("La risposta alla contestazione richiede la motivazione.")
+        )
 
 
 _KIND_CHECKS: dict[str, tuple[Any, ...]] = {

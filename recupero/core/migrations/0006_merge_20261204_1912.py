@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_tenant_debtor_contacts_and_debtor_role'),
-        ('core', '0005_user_language'),
+        ("core", "0005_tenant_debtor_contacts_and_debtor_role"),
+        ("core", "0005_user_language"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from recupero.core.domain.i18n import gettext_lazy
+
 
 class ContactChannel(StrEnum):
     EMAIL = "email"
@@ -27,8 +29,8 @@ REQUIRED = frozenset({ContactChannel.POST, ContactChannel.PEC})
 CHANNEL_LABELS = {
     ContactChannel.EMAIL: "E-mail",
     ContactChannel.SMS: "SMS",
-    ContactChannel.PHONE: "Telefonate",
-    ContactChannel.POST: "Posta",
+    ContactChannel.PHONE: gettext_lazy("Telefonate"),
+    ContactChannel.POST: gettext_lazy("Posta"),
     ContactChannel.PEC: "PEC",
 }
 

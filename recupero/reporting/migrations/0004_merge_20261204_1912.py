@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0002_ageing_collectors_risks_costs'),
-        ('reporting', '0003_pushed_batch'),
+        ("reporting", "0002_ageing_collectors_risks_costs"),
+        ("reporting", "0003_pushed_batch"),
     ]
 
-    operations = [
-    ]
+    operations = []

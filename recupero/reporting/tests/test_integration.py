@@ -197,20 +197,3 @@ def test_the_creditors_system_pushes_an_assignment_and_a_direct_payment_and_gets
     assert (
         refused.post("/api/integration/payments", payment, content_type="application/json").status_code == 403
     )
-
-
-def test_the_openapi_schema_lists_the_creditors_integration(two_creditors):
-    from recupero.web.api.router import api
-
-    paths = api.get_openapi_schema()["paths"]
-    for path, method in (
-        ("/api/integration/assignments", "post"),
-        ("/api/integration/assignments/{batch_id}", "get"),
-        ("/api/integration/assignments/{batch_id}/commit", "post"),
-        ("/api/integration/payments", "post"),
-        ("/api/integration/outcomes/{assignment_id}.{fmt}", "get"),
-        ("/api/integration/remittances", "get"),
-        ("/api/integration/remittances/{remittance_id}/files/{fmt}", "get"),
-        ("/api/cases", "get"),
-    ):
-        assert method in paths[path], path

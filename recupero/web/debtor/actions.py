@@ -14,7 +14,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from recupero.arrangements.selectors import self_service_offer, terms_from_input
 from recupero.arrangements.self_service import self_service_draft
@@ -42,20 +42,20 @@ TEMPLATES = "web/debtor/actions/"
 
 # The words the debtor reads (the desk's labels are the agency's): marked for translation here.
 REASONS = {
-    DisputeReason.VERIFICATION: N_("Chiedo la verifica del debito (copia di contratto e fatture)"),
-    DisputeReason.ALREADY_PAID: N_("Ho già pagato"),
-    DisputeReason.AMOUNT_WRONG: N_("L'importo è sbagliato"),
-    DisputeReason.NOT_RECEIVED: N_("Non ho ricevuto il bene o il servizio"),
-    DisputeReason.NOT_THE_DEBTOR: N_("Non sono io il debitore"),
-    DisputeReason.PRESCRIBED: N_("Il credito è prescritto"),
-    DisputeReason.OTHER: N_("Altro motivo"),
+    DisputeReason.VERIFICATION: gettext_noop("Chiedo la verifica del debito (copia di contratto e fatture)"),
+    DisputeReason.ALREADY_PAID: gettext_noop("Ho già pagato"),
+    DisputeReason.AMOUNT_WRONG: gettext_noop("L'importo è sbagliato"),
+    DisputeReason.NOT_RECEIVED: gettext_noop("Non ho ricevuto il bene o il servizio"),
+    DisputeReason.NOT_THE_DEBTOR: gettext_noop("Non sono io il debitore"),
+    DisputeReason.PRESCRIBED: gettext_noop("Il credito è prescritto"),
+    DisputeReason.OTHER: gettext_noop("Altro motivo"),
 }
 CHANNELS = {
-    ContactChannel.EMAIL: N_("E-mail"),
-    ContactChannel.SMS: N_("SMS"),
-    ContactChannel.PHONE: N_("Telefonate"),
-    ContactChannel.POST: N_("Lettere per posta"),
-    ContactChannel.PEC: N_("PEC"),
+    ContactChannel.EMAIL: gettext_noop("E-mail"),
+    ContactChannel.SMS: gettext_noop("SMS"),
+    ContactChannel.PHONE: gettext_noop("Telefonate"),
+    ContactChannel.POST: gettext_noop("Lettere per posta"),
+    ContactChannel.PEC: gettext_noop("PEC"),
 }
 
 
@@ -191,11 +191,11 @@ def contact(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 _KIND_NAMES = {
-    ContactKind.ADDRESS: N_("Indirizzo di residenza o di recapito"),
-    ContactKind.MOBILE: N_("Cellulare"),
-    ContactKind.PHONE: N_("Telefono fisso"),
-    ContactKind.EMAIL: N_("E-mail"),
-    ContactKind.PEC: N_("PEC"),
+    ContactKind.ADDRESS: gettext_noop("Indirizzo di residenza o di recapito"),
+    ContactKind.MOBILE: gettext_noop("Cellulare"),
+    ContactKind.PHONE: gettext_noop("Telefono fisso"),
+    ContactKind.EMAIL: gettext_noop("E-mail"),
+    ContactKind.PEC: gettext_noop("PEC"),
 }
 
 
