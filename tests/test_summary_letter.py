@@ -15,6 +15,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from recupero.arrangements.models import Acceptance, Arrangement, ArrangementPolicy
+from recupero.cases.models import TimelineEvent
 from recupero.channels.models import Communication
 from recupero.channels.services import communications_send
 from recupero.core.clock import ROME
@@ -117,3 +118,43 @@ def test_summary_by_letter_needs_a_postal_address():
     page = collector.get(done.url).content.decode()
     assert "Il debitore non ha un recapito valido per l'invio (letter)." in page.replace("&#x27;", "'")
     assert not Communication.objects.filter(case=case).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_signed_copy_returned_by_post_is_recorded_from_the_arrangement_page(settings, tmp_path):
+    """The letter offers «sign it and send it back»: the operator records the signed copy — channel «letter», no
+    address — with the link's effects (an acknowledgment of the debt on the case); a second record is refused."""
+    settings.MEDIA_ROOT = tmp_path
+    t = b.tenant()
+    cr = b.creditor(t)
+    m = mandate_create(
+        tenant=t, actor=system_actor(t), creditor=cr, reference="M1", starts_on=dt.date(2025, 1, 1)
+    )
+    ArrangementPolicy.objects.create(tenant=t, mandate=m, rules=RULES)
+    case = b.case(t, cr, b.debtor(t), amount="1000.01", due=dt.date(2025, 2, 10))
+    collector = Client()
+    collector.force_login(make_user(t, Role.COLLECTOR))
+    collector.post(
+        reverse("backoffice:case_arrangements", args=[case.pk]),
+        {"kind": "plan", "instalments": "4", "frequency": "monthly", "first_due": "2026-03-31"},
+    )
+    plan = Arrangement.objects.get(case=case)
+    collector.post(reverse("backoffice:arrangement_summary", args=[plan.pk]), {"channel": "letter"})
+    offer = Acceptance.objects.get(arrangement=plan)
+    page = collector.get(reverse("backoffice:arrangement_detail", args=[plan.pk])).content.decode()
+    assert f'data-testid="signed-{offer.pk}"' in page
+
+    url = reverse("backoffice:arrangement_signed", args=[plan.pk])
+    assert collector.post(url, {"acceptance": "x1"}).status_code == 302  # not a number: nothing recorded
+    offer.refresh_from_db()
+    assert offer.accepted_at is None
+    assert collector.post(url, {"acceptance": str(offer.pk)}).status_code == 302
+    offer.refresh_from_db()
+    assert (offer.accepted_at, offer.accepted_channel, offer.accepted_ip) == (NOW, "letter", None)
+    acknowledged = TimelineEvent.objects.filter(
+        case=case, kind="prescription.event", data__event="acknowledgment"
+    )
+    assert [e.data["when"] for e in acknowledged] == ["2026-03-02"]
+    again = collector.post(url, {"acceptance": str(offer.pk)}, follow=True).content.decode()
+    assert "Questo riepilogo è già stato accettato il 02/03/2026." in again
+    assert acknowledged.count() == 1

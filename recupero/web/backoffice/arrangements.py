@@ -132,6 +132,29 @@ def arrangement_detail(request: AuthedRequest, arrangement_id: int) -> HttpRespo
 
 @backoffice_view
 @require_POST
+def arrangement_signed(request: AuthedRequest, arrangement_id: int) -> HttpResponse:
+    """The summary came back by post, signed: the operator records the acceptance (channel «letter», no address),
+    with the same effects as the link — an acknowledgment of the debt, refused after the offer's deadline."""
+    tenant, user = tenant_of(request), request.user
+    arrangement = arrangement_get(tenant=tenant, actor=user, arrangement_id=arrangement_id)
+    raw = str(request.POST.get("acceptance", ""))
+    offer = arrangement.acceptances.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+    if offer is None:
+        messages.error(request, gettext("Riepilogo non trovato."))
+        return redirect("backoffice:arrangement_detail", arrangement_id=arrangement.pk)
+    try:
+        summary_accept(tenant=tenant, actor=user, acceptance=offer, ip=None, channel="letter")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, gettext("Copia firmata registrata: il riepilogo risulta accettato per posta.")
+        )
+    return redirect("backoffice:arrangement_detail", arrangement_id=arrangement.pk)
+
+
+@backoffice_view
+@require_POST
 def arrangement_decide(request: AuthedRequest, arrangement_id: int) -> HttpResponse:
     tenant, user = tenant_of(request), request.user
     arrangement = arrangement_get(tenant=tenant, actor=user, arrangement_id=arrangement_id)

@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("accordi/da-approvare/", arrangements.arrangement_approvals, name="arrangement_approvals"),
     path("accordi/<id:arrangement_id>/", arrangements.arrangement_detail, name="arrangement_detail"),
+    path("accordi/<id:arrangement_id>/firmato/", arrangements.arrangement_signed, name="arrangement_signed"),
     path(
         "accordi/<id:arrangement_id>/decisione/", arrangements.arrangement_decide, name="arrangement_decide"
     ),
