@@ -319,7 +319,7 @@ def access_code_issue(*, link: AccessLink) -> str:
 def access_principal(link_id: int, tenant_id: int) -> tuple[User, AccessLink] | None:
     """The debtor principal of a session (its link re-read: a link revoked or locked since ends the session)."""
     link = (
-        AccessLink.objects.select_related("case", "case__creditor", "case__debtor")
+        AccessLink.objects.select_related("tenant", "case", "case__creditor", "case__debtor")
         .filter(pk=link_id, tenant_id=tenant_id)
         .first()
     )
@@ -333,6 +333,7 @@ def access_principal(link_id: int, tenant_id: int) -> tuple[User, AccessLink] | 
         link_id=link.pk,
         case_code=case.code,
     )
+    principal.tenant = link.tenant  # read with the link: the audit row and the views need no second query
     return principal, link
 
 

@@ -4,7 +4,9 @@ import os
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
 
 from recupero.core.context import current_ip
 from recupero.core.errors import DomainError, error_payload, http_status
@@ -67,3 +69,15 @@ def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
         response = HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
     response["Connection"] = "close"  # the unread body must not be taken for the next request
     return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's (every request saves its session: the staff's idle limit slides, SESSION_SAVE_EVERY_REQUEST),
+    except a request whose view keeps its own idle clock in the session and says so (`request.session_clocked`,
+    the debtor's pages: `web.debtor.session`): it saves only what it changed — a page read writes no row."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(request, "session_clocked", False) and not request.session.modified:
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from recupero.cases.models import Case, Claim, ClaimInstalment
 from recupero.cases.selectors import CLAIM_ORDER, case_claims
 from recupero.core.models import Tenant
@@ -21,7 +19,6 @@ from recupero.law.interest import CasePayment
 from recupero.ledger.domain.accounts import Account
 from recupero.ledger.domain.payment_keys import designated_of
 from recupero.ledger.models import LedgerEntry
-from recupero.ledger.selectors import case_balances
 from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
@@ -38,6 +35,7 @@ class CaseFacts:
     balances: dict[Account, Decimal]
     costs_paid: Decimal  # what payments still standing paid on collection costs
     waived: bool  # the mandate waives the €40
+    telecom_years: int = 5  # the mandate's prescription of telecom claims (law.prescription)
     payments: list[CasePayment] = field(default_factory=list)  # still standing, by date
     # credit notes on the case as a whole (a dispute upheld with a reduction, `strategies.desk`): the position
     # takes them from the invoices that fall due last
@@ -58,29 +56,9 @@ def _standing_payments(rows: Iterable[tuple[str, dt.date, Decimal, str | None]])
     return [CasePayment(on, total, designated) for on, total, designated in sorted(grouped.values())]
 
 
-def _payment_lines(tenant_id: int) -> object:
-    # Money received by the agency or reported paid to the creditor (pagamento diretto) both reduce the debt;
-    # a payment reversed since (returned cheque, SDD reject) no longer does.
-    return LedgerEntry.objects.filter(
-        tenant_id=tenant_id, debit_account__in=PAYMENT_ACCOUNTS, kind="payment", reversed_by__isnull=True
-    )
-
-
-def _costs_paid(tenant_id: int) -> object:
-    return LedgerEntry.objects.filter(
-        tenant_id=tenant_id, kind="payment", credit_account=Account.COLLECTION_COSTS, reversed_by__isnull=True
-    )
-
-
-def _credit_notes(tenant_id: int) -> object:
-    """Credit notes on the principal: on a claim at intake (imports.credits: key "import:credit:<claim>:…"), or
-    on the case as a whole."""
-    return LedgerEntry.objects.filter(
-        tenant_id=tenant_id, kind="credit", credit_account=Account.PRINCIPAL.value
-    )
-
-
 def _add_credit(facts: CaseFacts, key: str | None, amount: Decimal) -> None:
+    """A credit note on the principal: on a claim at intake (imports.credits: key "import:credit:<claim>:…"),
+    or on the case as a whole."""
     if str(key).startswith("import:credit:"):
         claim_id = int(str(key).split(":")[2])
         facts.credited[claim_id] = facts.credited.get(claim_id, ZERO) + amount
@@ -88,32 +66,60 @@ def _add_credit(facts: CaseFacts, key: str | None, amount: Decimal) -> None:
         facts.loose_credit += amount
 
 
-def _waived(tenant_id: int, creditor_id: int) -> bool:
+def _terms(tenant_id: int, creditor_id: int) -> tuple[bool, int]:
+    """The mandate's terms the engine reads: whether it waives the €40, the telecom prescription in years."""
     mandate = (
         Mandate.objects.filter(tenant_id=tenant_id, creditor_id=creditor_id).order_by("-starts_on").first()
     )
-    return bool(mandate and mandate.waive_flat_compensation)
+    if mandate is None:
+        return False, 5
+    return bool(mandate.waive_flat_compensation), mandate.telecom_prescription_years
 
 
-def standing_payments(case: Case) -> list[CasePayment]:
-    rows = _payment_lines(case.tenant_id).filter(case=case)  # type: ignore[attr-defined]
-    return _standing_payments(rows.values_list("group", "posted_on", "amount", "idempotency_key"))
+# One read of a case's ledger gives every figure: (id, reverses, debit, credit, amount, kind, group, day, key).
+ENTRY_FIELDS = (
+    "case_id", "id", "reverses_id", "debit_account", "credit_account", "amount", "kind", "group", "posted_on",
+    "idempotency_key",
+)  # fmt: skip
+Entry = tuple[int, int, int | None, str, str, Decimal, str, object, dt.date, str | None]
+
+
+def _fill(out: dict[int, CaseFacts], rows: Iterable[Entry]) -> None:
+    """The balances, the costs paid, the credit notes and the payments still standing of each case, from its
+    ledger entries: money received by the agency or reported paid to the creditor (pagamento diretto) reduces
+    the debt; a payment reversed since (returned cheque, SDD reject) no longer does — a reversal is posted on
+    the case of the entry it reverses (`services.entry_reverse`, `payments`)."""
+    rows = sorted(rows, key=lambda r: r[1])
+    reversed_ids = {r[2] for r in rows if r[2] is not None}
+    lines: dict[int, list[tuple[str, dt.date, Decimal, str | None]]] = {}
+    for case_id, pk, _rev, debit, credit, amount, kind, group, posted_on, key in rows:
+        facts = out[case_id]
+        facts.balances[Account(debit)] += amount
+        facts.balances[Account(credit)] -= amount
+        if kind == "credit" and credit == Account.PRINCIPAL.value:
+            _add_credit(facts, key, amount)
+        if kind != "payment" or pk in reversed_ids:
+            continue
+        if credit == Account.COLLECTION_COSTS.value:
+            facts.costs_paid += amount
+        if debit in PAYMENT_ACCOUNTS:
+            lines.setdefault(case_id, []).append((str(group), posted_on, amount, key))
+    for case_id, found in lines.items():
+        out[case_id].payments = _standing_payments(found)
 
 
 def case_facts(case: Case) -> CaseFacts:
-    """The facts of one case (a handful of queries)."""
+    """The facts of one case: its claims, their instalments, the mandate's terms and one read of its ledger."""
     claims = case_claims(case=case)
     instalments: dict[int, list[ClaimInstalment]] = {}
     for inst in ClaimInstalment.objects.filter(tenant_id=case.tenant_id, claim__case=case).order_by("number"):
         instalments.setdefault(inst.claim_id, []).append(inst)
-    paid = _costs_paid(case.tenant_id).filter(case=case).aggregate(t=Sum("amount"))["t"]  # type: ignore[attr-defined]
+    waived, telecom = _terms(case.tenant_id, case.creditor_id)
     facts = CaseFacts(
-        case=case, claims=claims, instalments=instalments, credited={}, balances=case_balances(case=case),
-        costs_paid=paid or ZERO, waived=_waived(case.tenant_id, case.creditor_id), payments=standing_payments(case),
-    )  # fmt: skip
-    notes = _credit_notes(case.tenant_id).filter(case=case)  # type: ignore[attr-defined]
-    for key, amount in notes.values_list("idempotency_key", "amount"):
-        _add_credit(facts, key, amount)
+        case, claims, instalments, {}, {a: ZERO for a in Account}, ZERO, waived, telecom_years=telecom
+    )
+    entries = LedgerEntry.objects.filter(tenant_id=case.tenant_id, case=case).values_list(*ENTRY_FIELDS)
+    _fill({case.pk: facts}, entries)  # type: ignore[arg-type]
     return facts
 
 
@@ -123,17 +129,20 @@ def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
 
 
 def case_facts_many(*, tenant: Tenant, case_ids: Iterable[int], lock: bool = False) -> dict[int, CaseFacts]:
-    """The facts of many cases in eight grouped queries per 2,000 cases (none per case); `lock`: the case rows
+    """The facts of many cases in four grouped queries per 2,000 cases (none per case); `lock`: the case rows
     locked until the caller's transaction ends (one payment at a time per case, as `payment_record`)."""
     out: dict[int, CaseFacts] = {}
-    waived: dict[int, bool] = {}
+    terms: dict[int, tuple[bool, int]] = {}
     for part in _chunks(sorted(set(case_ids))):
         rows = Case.objects.filter(tenant=tenant, pk__in=part).order_by("pk")
         cases = {c.pk: c for c in (rows.select_for_update() if lock else rows)}
-        for creditor_id in {c.creditor_id for c in cases.values()} - set(waived):
-            waived[creditor_id] = _waived(tenant.pk, creditor_id)
+        for creditor_id in {c.creditor_id for c in cases.values()} - set(terms):
+            terms[creditor_id] = _terms(tenant.pk, creditor_id)
         for pk, case in cases.items():
-            out[pk] = CaseFacts(case, [], {}, {}, {a: ZERO for a in Account}, ZERO, waived[case.creditor_id])
+            waived, telecom = terms[case.creditor_id]
+            out[pk] = CaseFacts(
+                case, [], {}, {}, {a: ZERO for a in Account}, ZERO, waived, telecom_years=telecom
+            )
         _fill_many(tenant, part, out)
     return out
 
@@ -146,21 +155,5 @@ def _fill_many(tenant: Tenant, part: list[int], out: dict[int, CaseFacts]) -> No
     instalments = ClaimInstalment.objects.filter(tenant=tenant, claim_id__in=list(claim_case))
     for inst in instalments.order_by("claim_id", "number"):
         out[claim_case[inst.claim_id]].instalments.setdefault(inst.claim_id, []).append(inst)
-    entries = LedgerEntry.objects.filter(tenant=tenant, case_id__in=part)
-    for side, sign in (("debit_account", 1), ("credit_account", -1)):
-        for case_id, account, total in (
-            entries.values_list("case_id", side).annotate(t=Sum("amount")).order_by()
-        ):
-            out[case_id].balances[Account(account)] += sign * total
-    notes = _credit_notes(tenant.pk).filter(case_id__in=part)  # type: ignore[attr-defined]
-    for case_id, key, amount in notes.values_list("case_id", "idempotency_key", "amount"):
-        _add_credit(out[case_id], key, amount)
-    costs = _costs_paid(tenant.pk).filter(case_id__in=part)  # type: ignore[attr-defined]
-    for case_id, total in costs.values_list("case_id").annotate(t=Sum("amount")).order_by():
-        out[case_id].costs_paid = total
-    lines = _payment_lines(tenant.pk).filter(case_id__in=part)  # type: ignore[attr-defined]
-    per_case: dict[int, list[tuple[str, dt.date, Decimal, str | None]]] = {}
-    for case_id, *row in lines.values_list("case_id", "group", "posted_on", "amount", "idempotency_key"):
-        per_case.setdefault(case_id, []).append(tuple(row))  # type: ignore[arg-type]
-    for case_id, rows in per_case.items():
-        out[case_id].payments = _standing_payments(rows)
+    entries = LedgerEntry.objects.filter(tenant=tenant, case_id__in=part).values_list(*ENTRY_FIELDS)
+    _fill(out, entries)  # type: ignore[arg-type]

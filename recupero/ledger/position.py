@@ -39,10 +39,9 @@ from recupero.law.prescription import (
 from recupero.law.prospetto import prospetto_rows
 from recupero.law.rates import RATE_KINDS, RateTable
 from recupero.ledger.domain.accounts import Account
-from recupero.ledger.facts import CaseFacts, case_facts, standing_payments
+from recupero.ledger.facts import CaseFacts, case_facts
 from recupero.ledger.selectors import rate_table
 from recupero.parties.domain.debtors import law_debtor_type
-from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
 T = TypeVar("T")
@@ -94,14 +93,6 @@ class CasePosition:
     def earliest_prescription(self) -> PrescriptionResult | None:
         open_ones = [c.prescription for c in self.claims if c.prescription and c.principal_outstanding > 0]
         return min(open_ones, key=lambda p: p.deadline) if open_ones else None
-
-
-def _mandate(case: Case) -> Mandate | None:
-    return (
-        Mandate.objects.filter(tenant_id=case.tenant_id, creditor_id=case.creditor_id)
-        .order_by("-starts_on")
-        .first()
-    )
 
 
 def _due(claim: Claim) -> dt.date:
@@ -172,11 +163,8 @@ def _requests(
     costs: Decimal,
     rates: RateTable,
     interest_until: dt.date | None,
-    waived: bool | None = None,
+    waived: bool,
 ) -> dict[str, InterestRequest]:
-    if waived is None:
-        mandate = _mandate(case)
-        waived = bool(mandate and mandate.waive_flat_compensation)
     regime = "commercial" if case.commercial else "legal"
     out: dict[str, InterestRequest] = {}
     for i, part in enumerate(parts):
@@ -203,15 +191,14 @@ def _compute(
     until: dt.date,
     costs: Decimal,
     rates: RateTable,
-    extra: tuple[CasePayment, ...] = (),
-    known: tuple[list[CasePayment], bool] | None = None,
+    known: tuple[list[CasePayment], bool],
 ) -> tuple[CaseResult, dt.date, str]:
     """Compute up to `until`. When a rate is not yet published, interest stops at the last day with a rate and
     the result says so — but every payment up to `until` is still imputed, so the total never states more
     than is owed (issue 10: a payment after the last rate day was once left out of the total)."""
-    # `known`: the case's payments and whether the mandate waives the €40, when the caller already read them
-    paid, waived = known if known is not None else (standing_payments(case), None)
-    payments = [_engine_payment(p, claims) for p in [*(p for p in paid if p.date <= until), *extra]]
+    # `known`: the case's payments and whether the mandate waives the €40 (`facts.case_facts`)
+    paid, waived = known
+    payments = [_engine_payment(p, claims) for p in paid if p.date <= until]
     result, stop, warning = _stopping(
         claims,
         rates,
@@ -255,9 +242,10 @@ def _before_table(rates: RateTable, exc: LawError) -> bool:
     return bool(rows) and exc.params["day"] < rows[0].start
 
 
-def _prescription(case: Case, part: Part, events: list[Event], today: dt.date) -> PrescriptionResult | None:
-    mandate = _mandate(case)
-    settings = PrescriptionSettings(telecom_years=mandate.telecom_prescription_years if mandate else 5)
+def _prescription(
+    case: Case, part: Part, events: list[Event], today: dt.date, telecom_years: int
+) -> PrescriptionResult | None:
+    settings = PrescriptionSettings(telecom_years=telecom_years)
     try:
         return compute_prescription(
             PrescriptionRequest(
@@ -279,24 +267,24 @@ def _on_or_after(event: Event, due: dt.date) -> bool:
     return when >= due
 
 
-def _events(case: Case) -> list[Event]:
+def _events(case: Case, payments: list[CasePayment]) -> list[Event]:
     out = []
     for kind, when in prescription_events(case=case):
         value: dt.date | dt.datetime = (
             dt.datetime.fromisoformat(when) if "T" in when else dt.date.fromisoformat(when)
         )
         out.append(Event(kind=kind, when=value))
-    out += [Event(kind="partial_payment", when=p.date) for p in standing_payments(case)]
+    out += [Event(kind="partial_payment", when=p.date) for p in payments]
     return out
 
 
 def _claim_position(
-    case: Case, claim: Claim, parts: list[Part], result: CaseResult, events: list[Event], today: dt.date
+    facts: CaseFacts, claim: Claim, parts: list[Part], result: CaseResult, events: list[Event], today: dt.date
 ) -> ClaimPosition:
     """The invoice's figures: its instalments' added up; its prescription, the earliest still open."""
     own = [p for p in parts if p.claim.pk == claim.pk]
     computed = [(p, result.claims[p.key]) for p in own]
-    terms = [(p, _prescription(case, p, events, today)) for p in own]
+    terms = [(p, _prescription(facts.case, p, events, today, facts.telecom_years)) for p in own]
     open_terms = [
         t for (p, t), (_, r) in zip(terms, computed, strict=True) if t and r.principal_outstanding > 0
     ]
@@ -331,8 +319,8 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
     result, until, rate_warning = _compute(
         case, parts, today, facts.gross_costs, rates or rate_table(), known=known
     )
-    events = _events(case)
-    positions = [_claim_position(case, claim, parts, result, events, today) for claim in claims]
+    events = _events(case, facts.payments)
+    positions = [_claim_position(facts, claim, parts, result, events, today) for claim in claims]
     first = next(iter(result.claims.values()), None)
     return CasePosition(
         until=until,

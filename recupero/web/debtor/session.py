@@ -25,6 +25,9 @@ from recupero.core.clock import now
 from recupero.core.models import User
 
 SESSION_KEY = "recupero_debtor"
+# `seen` is written back at most once a minute: a page read then saves no session row. The idle limit counts
+# from a `seen` up to a minute old, so a session may end up to a minute early, never late.
+SEEN_REFRESH_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ def session_end(request: HttpRequest) -> None:
 
 
 def session_access(request: HttpRequest) -> DebtorAccess | None:
-    """The debtor of this request, or None (no session, idle too long, link closed since); refreshes `seen`."""
+    """The debtor of this request, or None (no session, idle too long, link closed since); refreshes `seen`
+    when it is a minute old."""
     data = request.session.get(SESSION_KEY)
     if not isinstance(data, dict):
         return None
@@ -74,8 +78,10 @@ def session_access(request: HttpRequest) -> DebtorAccess | None:
     if found is None:
         session_end(request)
         return None
-    data["seen"] = at.isoformat()
-    request.session[SESSION_KEY] = data
+    if (at - seen).total_seconds() >= SEEN_REFRESH_SECONDS:
+        data["seen"] = at.isoformat()
+        request.session[SESSION_KEY] = data
+    request.session_clocked = True  # type: ignore[attr-defined]  # `seen` is the clock: no save per request
     actor, link = found
     return DebtorAccess(actor=actor, link=link)
 

@@ -165,3 +165,19 @@ def test_the_collector_unlocks_and_reissues_from_the_case_page(world, client):
         ).status_code
         == 404
     )
+
+
+def test_the_page_after_login_reads_in_sixteen_queries_and_saves_no_session(
+    world, client, django_assert_num_queries
+):
+    """Issue 15's figure: the position reads the case's ledger once and its mandate once; a read within a minute
+    of the last saves no session row (the debtor's idle clock is `seen`, written once a minute)."""
+    _l, token = _link(world)
+    url = _enter(client, token)["Location"]
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(16) as captured:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sum("parties_mandate" in q for q in sql) == 1
+    assert sum('FROM "ledger_ledgerentry"' in q for q in sql) == 1
+    assert not any("django_session" in q and q.startswith("UPDATE") for q in sql)
