@@ -9,12 +9,13 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal as D
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from recupero.arrangements.models import Acceptance, Arrangement, ArrangementPolicy
 from recupero.arrangements.selectors import instalment_notices
@@ -365,6 +366,10 @@ def test_instalments_are_reminded_before_and_noticed_after_once_each(
     )
     assert notice["Subject"].strip() == f"Rata 1 non pagata – pratica {case.code}"
     assert "scaduta il 31/03/2026" in notice.get_body().get_content()
+    # each carries the debtor's personal page (issue 15: every message), the same live link twice
+    links = [re.findall(r"https?://\S+/d/\S+/", m.get_body().get_content()) for m in (reminder, notice)]
+    assert len(links[0]) == 1 and links[0] == links[1]
+    assert resolve(urlsplit(links[0][0]).path).view_name == "debtor:open"
     sent = Communication.objects.filter(case=case, template__startswith="instalment_").order_by("id")
     assert [(c.template, c.status) for c in sent] == [
         ("instalment_reminder", "sent"),

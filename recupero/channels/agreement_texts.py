@@ -15,6 +15,7 @@ from recupero.arrangements.domain.states import KIND_LABELS, Kind
 from recupero.arrangements.models import Acceptance, Instalment
 from recupero.arrangements.selectors import summary_token
 from recupero.arrangements.summary import summary_terms
+from recupero.channels.access_links import access_url
 from recupero.channels.documents.data import AgreementOffer, Installment, PaymentPlan
 from recupero.channels.models import Communication
 from recupero.channels.providers.base import Message
@@ -27,15 +28,16 @@ _INSTALMENT_TEXTS = {
         "Promemoria: rata {number} del suo piano – pratica {code}",
         "Gentile {name},\n\nle ricordiamo che la rata {number} del piano concordato, di {amount} €, scade il "
         "{due}.\nPuò pagarla con bonifico a {creditor} indicando la causale «{code} rata {number}».\n"
-        "Se ha già provveduto, non tenga conto di questo messaggio.\n\nCordiali saluti",
-        "Promemoria: la rata {number} di {amount} EUR del suo piano (pratica {code}) scade il {due}.",
+        "{online}Se ha già provveduto, non tenga conto di questo messaggio.\n\nCordiali saluti",
+        "Promemoria: la rata {number} di {amount} EUR del suo piano (pratica {code}) scade il {due}.{sms_link}",
     ),
     "instalment_missed": (
         "Rata {number} non pagata – pratica {code}",
         "Gentile {name},\n\nnon risulta pagata la rata {number} del piano concordato, di {amount} €, scaduta il "
         "{due}.\nLa preghiamo di provvedere o di contattarci: se la rata resta non pagata, il piano decade "
-        "secondo le condizioni del mandato.\n\nCordiali saluti",
-        "Non risulta pagata la rata {number} di {amount} EUR scaduta il {due} (pratica {code}). Ci contatti.",
+        "secondo le condizioni del mandato.\n{online}\nCordiali saluti",
+        "Non risulta pagata la rata {number} di {amount} EUR scaduta il {due} (pratica {code}). Ci contatti."
+        "{sms_link}",
     ),
 }
 
@@ -119,6 +121,17 @@ def _accepted_message(comm: Communication, acceptance: Acceptance, link: str) ->
     return Message(comm.kind, comm.address, body, subject, comm.idempotency_key)
 
 
+def _online(link: str) -> dict[str, str]:
+    """The debtor's personal page (`channels.access_links`, attached to every message of a sending chunk): the
+    plan's schedule, what is still due and how to pay, or to ask for help."""
+    if not link:
+        return {"online": "", "sms_link": ""}
+    return {
+        "online": f"Sulla sua pagina personale trova le scadenze del piano e come pagare:\n{link}\n",
+        "sms_link": f" {link}",
+    }
+
+
 def instalment_message(comm: Communication) -> Message:
     """A reminder before an instalment falls due, or the notice of a missed one (the instalment named by the
     communication's action, `instalment:<id>`)."""
@@ -134,6 +147,7 @@ def instalment_message(comm: Communication) -> Message:
         "code": case.code,
         "name": case.debtor.display_name,
         "creditor": case.creditor.name,
+        **_online(access_url(comm)),
     }
     if comm.kind == "sms":
         return Message("sms", comm.address, sms.format(**fields), reference=comm.idempotency_key)
