@@ -47,10 +47,10 @@ RUN_DATE = "2026-11-23"
 
 SEED = """
 SELECT setseed(0.42);
-INSERT INTO arrangements_arrangement (tenant_id, case_id, kind, status, amount_due, total, down_payment,
+INSERT INTO arrangements_arrangement (tenant_id, case_id, creditor_id, kind, status, amount_due, total, down_payment,
     discount_percent, interest_treatment, frequency, channel, breaches, decision_reason, started_on, end_reason,
     grace_days, missed_to_break, paid_seen, note, created_at)
-SELECT c.tenant_id, c.id, 'plan', 'active', 300.00, 300.00, 0, 0, 'frozen', 'monthly',
+SELECT c.tenant_id, c.id, c.creditor_id, 'plan', 'active', 300.00, 300.00, 0, 0, 'frozen', 'monthly',
     CASE WHEN random() < 0.05 THEN 'visit' ELSE 'phone' END, '[]', '',
     %(day)s::date - 1 - floor(random() * 150)::int, '', 5, 1, 0, '', now()
 FROM cases_case c WHERE c.id %% 5 = 0;

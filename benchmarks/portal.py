@@ -36,16 +36,17 @@ URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 
 SEED = """
 SELECT setseed(0.14);
-INSERT INTO arrangements_arrangement (tenant_id, case_id, kind, status, amount_due, total, down_payment,
+INSERT INTO arrangements_arrangement (tenant_id, case_id, creditor_id, kind, status, amount_due, total, down_payment,
     discount_percent, interest_treatment, frequency, channel, breaches, decision_reason, started_on, end_reason,
     grace_days, missed_to_break, paid_seen, note, created_at, ended_on)
-SELECT t.tenant_id, t.id, CASE WHEN t.id %% 2 = 0 THEN 'plan' ELSE 'promise' END, t.status, 300.00, 300.00, 0, 0,
+SELECT t.tenant_id, t.id, t.creditor_id, CASE WHEN t.id %% 2 = 0 THEN 'plan' ELSE 'promise' END, t.status, 300.00, 300.00, 0, 0,
     'frozen', CASE WHEN t.id %% 2 = 0 THEN 'monthly' ELSE '' END, 'phone', '[]', '', DATE '2026-06-01', '', 5, 1,
     CASE WHEN t.status = 'kept' THEN 300.00 WHEN t.status = 'active' THEN 100.00 ELSE 0 END, '', now(),
     CASE WHEN t.status IN ('kept', 'broken') THEN DATE '2026-10-01' END
-FROM (SELECT c.tenant_id, c.id, CASE WHEN r < 0.60 THEN 'active' WHEN r < 0.75 THEN 'kept'
+FROM (SELECT c.tenant_id, c.id, c.creditor_id, CASE WHEN r < 0.60 THEN 'active' WHEN r < 0.75 THEN 'kept'
              WHEN r < 0.90 THEN 'broken' ELSE 'pending_approval' END AS status
-      FROM (SELECT tenant_id, id, random() AS r FROM cases_case WHERE id %% %(every)s = 0) c) t;
+      FROM (SELECT tenant_id, id, creditor_id, random() AS r FROM cases_case WHERE id %% %(every)s = 0) c) t;
+VACUUM ANALYZE arrangements_arrangement;
 ANALYZE;
 """
 

@@ -8,7 +8,8 @@ With --template DB the database of DATABASE_URL is dropped and copied from DB (a
 Loads the demo agency with --cases cases (reused when already there), then times in the same run:
 the bare aggregate over the ledger (`SUM(amount) GROUP BY case_id` of the tenant: the baseline), the whole
 `snapshot_build` (three INSERT … SELECT), and the p95 of the creditor portal's home (`portal_home` as the demo's
-utility client) and of the agency reports (`agency_reports` as the supervisor), each after the snapshot.
+utility client) and of the agency reports (`agency_reports` as the supervisor), each after the snapshot, and
+the same two pages whole through Django's stack (`/portale/`, `/report/`: middleware, template, audit row).
 The issue's targets at 1M cases: snapshot ≤ 60 s, each page p95 ≤ 100 ms. The LAST line is one JSON object.
 """
 
@@ -98,6 +99,31 @@ def builds(tenant, day: dt.date, bare) -> dict[str, object]:  # type: ignore[no-
     }
 
 
+def http_pages(client, supervisor, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The whole pages through Django's stack (middleware, session, second factor, template, the audit row of
+    what was shown), as `django.test.Client` requests them: p95 of `/portale/` as the creditor user and of
+    `/report/` as the supervisor, after one warm-up each."""
+    from django.test import Client
+
+    from tests.builders import otp_verify_session
+
+    out: dict[str, float] = {}
+    for name, user, url in (("portal_page", client, "/portale/"), ("reports_page", supervisor, "/report/")):
+        browser = Client()
+        browser.force_login(user)
+        otp_verify_session(browser, user)
+        assert browser.get(url).status_code == 200, url
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = browser.get(url)
+            samples.append(time.perf_counter() - started)
+            assert response.status_code == 200, url
+        out[f"{name}_http_p95_ms"] = round(p95(samples) * 1000, 1)
+        out[f"{name}_http_median_ms"] = round(statistics.median(samples) * 1000, 1)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -147,7 +173,9 @@ def main() -> None:
     ]
     portal = [timed(lambda: portal_home(tenant=fresh(), actor=client)) for _ in range(args.repeat)]
     reports = [timed(lambda: agency_reports(tenant=fresh(), actor=supervisor)) for _ in range(args.repeat)]
+    pages = http_pages(client, supervisor, args.repeat)
     result.update({
+        **pages,
         "portal_home_p95_ms": round(p95(portal) * 1000, 1),
         "portal_home_median_ms": round(statistics.median(portal) * 1000, 1),
         "agency_reports_p95_ms": round(p95(reports) * 1000, 1),

@@ -145,6 +145,7 @@ def _create(
     arrangement = Arrangement.objects.create(
         tenant=tenant,
         case=case,
+        creditor_id=case.creditor_id,
         kind=t.kind.value,
         status=status.value,
         amount_due=draft.amount_due,

@@ -124,7 +124,7 @@ def report_data(
         .annotate(n=Count("id"))
     )
     phases = [(LABELS[s], counts[s.value]) for s in CaseStatus if counts.get(s.value)]
-    figures = arrangement_figures(tenant=tenant, actor=system, by="case__creditor_id")
+    figures = arrangement_figures(tenant=tenant, actor=system, by="creditor_id")
     collected, direct = collected_in(tenant, creditor_id, start, end)
     return ReportData(
         creditor_name=Creditor.objects.get(tenant=tenant, pk=creditor_id).name,
