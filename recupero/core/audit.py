@@ -17,7 +17,7 @@ Who leaves a row:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,7 +100,7 @@ def record_shown(*, tenant: Tenant, actor: User, shown: Shown, method: str, path
     if shown.others:
         details["others"] = sorted(shown.others)
     alone = not connection.in_atomic_block  # a transaction of its own (the middleware, after the view)
-    with transaction.atomic():
+    with transaction.atomic() if alone else nullcontext():
         if alone:
             _commit_without_flush()
         audit_record(

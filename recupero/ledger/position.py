@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
+from django.utils.translation import gettext_lazy
+
+from recupero.cases.domain.states import CaseStatus
 from recupero.cases.models import Case, Claim
 from recupero.cases.selectors import prescription_events
 from recupero.law.errors import LawError
@@ -308,6 +311,40 @@ def _claim_position(
     )
 
 
+# A case paid or closed owes nothing more. The real paths move it there only when the engine's total is zero
+# (`payments`) or after writing the rest off (a settlement kept, a dispute upheld, `arrangements.check`,
+# `strategies.desk`), whose write-off the engine cannot see as a payment; a case an import or a person closed
+# with interest still computable is not asked for it either: never state more than is owed.
+DISCHARGED = (CaseStatus.PAID.value, CaseStatus.CLOSED.value)
+DISCHARGED_NOTE = gettext_lazy(
+    "Pratica pagata o chiusa: non è dovuto nulla; gli importi del prospetto non sono richiesti."
+)
+
+
+def _discharged(position: CasePosition) -> CasePosition:
+    """The position of a paid or closed case: nothing due, each claim's figures to zero, and the note why."""
+    claims = [
+        replace(
+            c,
+            interest=ZERO,
+            flat_compensation=ZERO,
+            principal_outstanding=ZERO,
+            instalments=[replace(i, interest=ZERO, principal_outstanding=ZERO) for i in c.instalments],
+        )
+        for c in position.claims
+    ]
+    return replace(
+        position,
+        principal=ZERO,
+        interest=ZERO,
+        flat_compensation=ZERO,
+        costs=ZERO,
+        total_due=ZERO,
+        claims=claims,
+        warnings=[*position.warnings, str(DISCHARGED_NOTE)],
+    )
+
+
 def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None) -> CasePosition:
     """What the debtor owes on `today`, bucket by bucket, and each claim's prescription, with explanations.
 
@@ -322,7 +359,7 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
     events = _events(case, facts.payments)
     positions = [_claim_position(facts, claim, parts, result, events, today) for claim in claims]
     first = next(iter(result.claims.values()), None)
-    return CasePosition(
+    position = CasePosition(
         until=until,
         requested_until=today,
         principal=sum((p.principal_outstanding for p in positions), ZERO),
@@ -337,6 +374,7 @@ def case_position(*, case: Case, today: dt.date, rates: RateTable | None = None)
         warnings=[rate_warning] if rate_warning else [],
         rate_warning=rate_warning,
     )
+    return _discharged(position) if case.status in DISCHARGED and position.total_due > 0 else position
 
 
 @dataclass(frozen=True)

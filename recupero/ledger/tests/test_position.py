@@ -118,3 +118,23 @@ def test_pec_delivered_just_after_midnight_italian_time_interrupts(tenant, credi
     presc = case_position(case=case, today=dt.date(2025, 7, 2)).earliest_prescription
     assert [(e.date, e.interrupted) for e in presc.events] == [(dt.date(2025, 6, 30), True)]
     assert (presc.deadline, presc.status) == (dt.date(2027, 6, 30), "running")
+
+
+@pytest.mark.parametrize(
+    ("status", "due"),
+    [("working", D("11093.15")), ("paid", D("0.00")), ("closed", D("0.00")), ("prescribed", D("11093.15"))],
+)
+def test_a_paid_or_closed_case_owes_nothing_whatever_the_engine_computes(tenant, creditor, status, due):
+    """A case closed with interest still computable (an import, a settlement's write-off the engine cannot see)
+    is never asked for it: nothing due, each claim to zero, and the note that says why."""
+    case = _b2b_case(tenant, creditor)
+    type(case).objects.filter(pk=case.pk).update(status=status)
+    case.refresh_from_db()
+    pos = case_position(case=case, today=dt.date(2024, 2, 10))
+    assert pos.total_due == due
+    if due == 0:
+        assert (pos.principal, pos.interest, pos.flat_compensation, pos.costs) == (D("0.00"),) * 4
+        assert [c.principal_outstanding for c in pos.claims] == [D("0.00")]
+        assert pos.warnings[-1].startswith("Pratica pagata o chiusa: non è dovuto nulla")
+    else:
+        assert pos.warnings == []
