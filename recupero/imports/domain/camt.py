@@ -27,6 +27,8 @@ from recupero.payments.domain.statements import EntryData, StatementData, conten
 STATEMENT_LIMITS = Limits(xml_max_bytes=256 * MB, zip_max_member_bytes=256 * MB, zip_max_total_bytes=512 * MB)
 CAMT053_VERSIONS = {f"001.0{n}" for n in range(2, 9)}
 _NS = re.compile(r"camt\.(05[34])\.(\d{3}\.\d{2})")
+_SPACE = re.compile(r"\s")
+_CENT = Decimal("0.01")
 
 
 def read_statements(data: bytes, name: str = "", limits: Limits = STATEMENT_LIMITS) -> list[StatementData]:
@@ -49,7 +51,8 @@ def read_statements(data: bytes, name: str = "", limits: Limits = STATEMENT_LIMI
 def _read_xml(data: bytes, name: str, limits: Limits) -> list[StatementData]:
     root = parse_xml(data, limits)
     kind, version = _kind(root)
-    blocks = [el for el in root.iter() if _local(el) in ("Stmt", "Ntfctn") and _is_report(el)]
+    # lxml's "{*}" matches a local name in any namespace (or none) and walks the tree in C
+    blocks = [el for el in root.iter("{*}Stmt", "{*}Ntfctn") if _is_report(el)]
     if not blocks:
         raise DomainError("payments.statement_empty")
     msg_id = _text(_first(root, "GrpHdr"), "MsgId")
@@ -64,21 +67,32 @@ def _kind(root: etree._Element) -> tuple[str, str]:
         if kind == "camt.053" and version not in CAMT053_VERSIONS:
             raise DomainError("payments.statement_unknown", detail=f"camt.053.{version}")
         return kind, version
-    if "CBI" in namespace.upper() or any(_local(el) == "BkToCstmrStmt" for el in root.iter()):
+    if "CBI" in namespace.upper() or next(root.iter("{*}BkToCstmrStmt"), None) is not None:
         return "cbi", namespace.rsplit(".", 2)[-2] + "." + namespace.rsplit(".", 1)[
             -1
         ] if "." in namespace else ""
-    raise DomainError("payments.statement_unknown", detail=namespace or _local(root))
+    raise DomainError("payments.statement_unknown", detail=namespace or _local(root.tag))
 
 
 def _is_report(el: etree._Element) -> bool:
     parent = el.getparent()
-    return parent is not None and _local(parent) in ("BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn")
+    return parent is not None and _local(parent.tag) in ("BkToCstmrStmt", "BkToCstmrDbtCdtNtfctn")
 
 
-def _local(el: etree._Element) -> str:
+def _local(tag: object) -> str:
     # "{namespace}Ntry" -> "Ntry": a string split, several times cheaper than etree.QName on 100k lines
-    return el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _kids(el: etree._Element | None) -> dict[str, etree._Element]:
+    """The first child of each local name: one pass over the children serves every name looked up."""
+    kids: dict[str, etree._Element] = {}
+    for child in el if el is not None else ():
+        tag = child.tag  # _local() inlined: this loop runs for every element of every entry
+        local = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if local not in kids:
+            kids[local] = child
+    return kids
 
 
 def _first(el: etree._Element | None, *path: str) -> etree._Element | None:
@@ -86,13 +100,19 @@ def _first(el: etree._Element | None, *path: str) -> etree._Element | None:
     for step in path:
         if el is None:
             return None
-        el = next((c for c in el if _local(c) == step), None)
+        parent, el = el, None
+        for child in parent:
+            tag = child.tag
+            if isinstance(tag, str) and tag.rpartition("}")[2] == step:
+                el = child
+                break
     return el
 
 
 def _text(el: etree._Element | None, *path: str) -> str:
-    found = _first(el, *path) if path else el
-    return (found.text or "").strip() if found is not None else ""
+    if path:
+        el = _first(el, *path)
+    return (el.text or "").strip() if el is not None else ""
 
 
 def _amount(el: etree._Element | None) -> Decimal | None:
@@ -103,7 +123,7 @@ def _amount(el: etree._Element | None) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise DomainError("payments.statement_unreadable", detail=f"importo «{text[:30]}»") from None
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(_CENT)
 
 
 def _date(el: etree._Element | None) -> dt.date | None:
@@ -114,25 +134,29 @@ def _date(el: etree._Element | None) -> dt.date | None:
         raise DomainError("payments.statement_unreadable", detail=f"data «{text[:30]}»") from None
 
 
+def _iban(text: str) -> str:
+    return _SPACE.sub("", text).upper() if text else ""
+
+
 def _statement(block: etree._Element, kind: str, version: str, msg_id: str, name: str) -> StatementData:
     account = _first(block, "Acct")
     iban = _text(account, "Id", "IBAN") or _text(account, "Id", "Othr", "Id")
     currency = _text(account, "Ccy")
     balances: dict[str, Decimal] = {}
-    for bal in (c for c in block if _local(c) == "Bal"):
+    for bal in block.iterchildren("{*}Bal"):
         code = _text(bal, "Tp", "CdOrPrtry", "Cd")
         value = _amount(_first(bal, "Amt")) or Decimal("0.00")
         balances.setdefault(code, -value if _text(bal, "CdtDbtInd") == "DBIT" else value)
         currency = currency or _first(bal, "Amt").get("Ccy", "")  # type: ignore[union-attr]
     entries: list[EntryData] = []
-    for i, ntry in enumerate(c for c in block if _local(c) == "Ntry"):
-        entries += _entries(ntry, i)
+    for index, ntry in enumerate(block.iterchildren("{*}Ntry")):
+        entries += _entries(ntry, index)
     return StatementData(
         kind=kind,
         version=version,
         message_id=msg_id,
         statement_id=_text(block, "Id"),
-        account_iban=re.sub(r"\s", "", iban).upper(),
+        account_iban=_iban(iban),
         currency=currency or "EUR",
         opening=balances.get("OPBD", balances.get("PRCD")),
         closing=balances.get("CLBD"),
@@ -143,16 +167,23 @@ def _statement(block: etree._Element, kind: str, version: str, msg_id: str, name
 
 def _entries(ntry: etree._Element, index: int) -> list[EntryData]:
     """One line per transaction: a batch booking (several TxDtls) is split into its credits."""
-    amount = _amount(_first(ntry, "Amt")) or Decimal("0.00")
-    credit = _text(ntry, "CdtDbtInd") == "CRDT"
-    status = _text(ntry, "Sts", "Cd") or _text(ntry, "Sts") or "BOOK"
-    booked, valued = _date(_first(ntry, "BookgDt")), _date(_first(ntry, "ValDt"))
-    base = _text(ntry, "AcctSvcrRef") or _text(ntry, "NtryRef")
-    txs = [tx for d in ntry if _local(d) == "NtryDtls" for tx in d if _local(tx) == "TxDtls"]
+    kids: dict[str, etree._Element] = {}
+    details: list[etree._Element] = []  # every NtryDtls (kids keeps the first of each name)
+    for child in ntry:
+        local = _local(child.tag)
+        if local == "NtryDtls":
+            details.append(child)
+        kids.setdefault(local, child)
+    amount = _amount(kids.get("Amt")) or Decimal("0.00")
+    credit = _text(kids.get("CdtDbtInd")) == "CRDT"
+    status = _text(kids.get("Sts"), "Cd") or _text(kids.get("Sts")) or "BOOK"
+    booked, valued = _date(kids.get("BookgDt")), _date(kids.get("ValDt"))
+    base = _text(kids.get("AcctSvcrRef")) or _text(kids.get("NtryRef"))
+    txs = [_kids(tx) for d in details for tx in d if _local(tx.tag) == "TxDtls"]
     tx_amounts = [_tx_amount(tx) for tx in txs]
     split = len(txs) > 1 and all(a and a > 0 for a in tx_amounts) and sum(tx_amounts) == amount  # type: ignore[arg-type]
     out = []
-    chosen: list[etree._Element | None] = list(txs if split else txs[:1]) or [None]
+    chosen: list[dict[str, etree._Element]] = list(txs if split else txs[:1]) or [{}]
     for j, tx in enumerate(chosen):
         facts = _tx_facts(tx)
         ref = base + (f"/{facts['tx_ref'] or j + 1}" if split else "") if base else ""
@@ -180,28 +211,30 @@ def _entries(ntry: etree._Element, index: int) -> list[EntryData]:
     return out
 
 
-def _tx_amount(tx: etree._Element) -> Decimal | None:
-    return _amount(_first(tx, "Amt")) or _amount(_first(tx, "AmtDtls", "TxAmt", "Amt"))
+def _tx_amount(tx: dict[str, etree._Element]) -> Decimal | None:
+    return _amount(tx.get("Amt")) or _amount(_first(tx.get("AmtDtls"), "TxAmt", "Amt"))
 
 
-def _tx_facts(tx: etree._Element | None) -> dict[str, str]:
-    if tx is None:
-        return {"remittance": "", "structured": "", "end_to_end": "", "tx_ref": "", "name": "", "iban": ""}
-    parties = _first(tx, "RltdPties")
-    name = _text(parties, "Dbtr", "Nm") or _text(parties, "Dbtr", "Pty", "Nm")
-    iban = _text(parties, "DbtrAcct", "Id", "IBAN")
-    rmt = _first(tx, "RmtInf")
-    free = " ".join(_text(c) for c in (rmt if rmt is not None else []) if _local(c) == "Ustrd")
-    structured = next(
-        (_text(c, "CdtrRefInf", "Ref") for c in (rmt if rmt is not None else []) if _local(c) == "Strd"), ""
-    )
-    refs = _first(tx, "Refs")
-    e2e = _text(refs, "EndToEndId")
+def _tx_facts(tx: dict[str, etree._Element]) -> dict[str, str]:
+    """The payer and the causale of one transaction, from its TxDtls' children (empty: an entry without)."""
+    parties = _kids(tx.get("RltdPties"))
+    debtor = _kids(parties.get("Dbtr"))
+    rmt = tx.get("RmtInf")
+    free: list[str] = []
+    structured = None
+    for child in rmt if rmt is not None else ():
+        local = _local(child.tag)
+        if local == "Ustrd":
+            free.append(_text(child))
+        elif local == "Strd" and structured is None:
+            structured = _text(child, "CdtrRefInf", "Ref")
+    refs = _kids(tx.get("Refs"))
+    e2e = _text(refs.get("EndToEndId"))
     return {
-        "remittance": free,
-        "structured": structured,
+        "remittance": " ".join(free),
+        "structured": structured or "",
         "end_to_end": "" if e2e.upper() == "NOTPROVIDED" else e2e,
-        "tx_ref": _text(refs, "AcctSvcrRef") or _text(refs, "TxId"),
-        "name": name,
-        "iban": re.sub(r"\s", "", iban).upper(),
+        "tx_ref": _text(refs.get("AcctSvcrRef")) or _text(refs.get("TxId")),
+        "name": _text(debtor.get("Nm")) or _text(debtor.get("Pty"), "Nm"),
+        "iban": _iban(_text(parties.get("DbtrAcct"), "Id", "IBAN")),
     }
