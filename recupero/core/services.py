@@ -97,16 +97,19 @@ def audit_record_many(*, tenant: Tenant, actor: User, items: Sequence[AuditItem]
         writer = Bulk()
         logs: list[tuple[object, ...]] = []
         subjects: list[tuple[object, ...]] = []
-        for item in items:
-            details = json.loads(json.dumps(item.details, cls=DjangoJSONEncoder))
-            row = AuditLog(
-                tenant=tenant, seq=seq, at=at, actor_id=actor_id, ip=ip, action=item.action,
-                object_type=item.object_type[:60], object_id=item.object_id[:40], details=details, prev_hash=prev,
+        stamp = writer.ts_at(at)
+        for item in items:  # no model instance per row: the canonical content straight from the values
+            text = json.dumps(item.details, cls=DjangoJSONEncoder)
+            details = json.loads(text)
+            object_type, object_id = item.object_type[:60], item.object_id[:40]
+            content = canonical(
+                tenant_id=tenant.pk, seq=seq, at=at, actor_id=actor_id, ip=ip, action=item.action,
+                object_type=object_type, object_id=object_id, details=details,
             )  # fmt: skip
-            prev = link(prev, _content(row))
+            before, prev = prev, link(prev, content)
             pk = next(ids)
-            logs.append((pk, tenant.pk, seq, writer.ts_at(at), actor_id, ip, row.action, row.object_type,
-                         row.object_id, json.dumps(details), row.prev_hash, prev))  # fmt: skip
+            logs.append((pk, tenant.pk, seq, stamp, actor_id, ip, item.action, object_type, object_id,
+                         json.dumps(details), before, prev))  # fmt: skip
             subjects += [(tenant.pk, pk, seq, d, None) for d in sorted(set(item.debtor_ids))]
             subjects += [(tenant.pk, pk, seq, None, c) for c in sorted(set(item.case_ids))]
             seq += 1

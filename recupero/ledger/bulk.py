@@ -25,7 +25,7 @@ from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
 from recupero.core.services import AuditItem
 from recupero.ledger.domain import opening
-from recupero.ledger.domain.accounts import RECEIVABLES, Account, EntryKind
+from recupero.ledger.domain.accounts import RECEIVABLES, Account, EntryKind, total_due
 from recupero.ledger.models import LedgerEntry
 
 ENTRIES = LedgerEntry._meta.db_table
@@ -92,6 +92,26 @@ def balances_refresh(*, tenant: Tenant, actor: User, writer: FrameWriter, case_i
                 due[row["case_id"]] += sign * row["t"]
         balances = [(str(value.quantize(Decimal("0.01"))), case_id) for case_id, value in due.items()]
         cases_bulk.balances_set(tenant=tenant, actor=actor, writer=writer, balances=balances)
+
+
+def balances_after(
+    *,
+    tenant: Tenant,
+    actor: User,
+    writer: FrameWriter,
+    before: dict[int, dict[Account, Decimal]],
+    groups: Sequence[Group],
+) -> None:
+    """`balances_refresh` without reading the books again: each case's balances as read under its lock
+    (`facts.case_facts_many(lock=True)`) plus the lines of `groups` just posted on it."""
+    after = {case_id: dict(balances) for case_id, balances in before.items()}
+    for group in groups:
+        balances = after[group.case_id]
+        for debit, credit, amount, _description in group.lines:
+            balances[debit] += amount
+            balances[credit] -= amount
+    rows = [(str(total_due(b).quantize(Decimal("0.01"))), case_id) for case_id, b in sorted(after.items())]
+    cases_bulk.balances_set(tenant=tenant, actor=actor, writer=writer, balances=rows)
 
 
 # ---- groups of entries (a bank statement's payments) --------------------------------------------------------

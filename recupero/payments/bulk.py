@@ -18,6 +18,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.timezone import now
 
 from recupero.cases import bulk as cases_bulk
@@ -78,9 +79,8 @@ def credits_post(
     uuids = ledger_bulk.groups_post(tenant=tenant, actor=actor, bulk=bulk, groups=groups)
     ledger_group = {owner[i]: gid for i, gid in enumerate(uuids) if groups[i].kind == EntryKind.PAYMENT}
     _payments_write(tenant, actor, bulk, planned, ledger_group)
-    ledger_bulk.balances_refresh(
-        tenant=tenant, actor=actor, writer=RowWriter(), case_ids=[p.facts.case.pk for p in planned]
-    )
+    before = {p.facts.case.pk: p.facts.balances for p in planned}  # read under the cases' locks
+    ledger_bulk.balances_after(tenant=tenant, actor=actor, writer=RowWriter(), before=before, groups=groups)
     PayerAccount.objects.bulk_create(
         [PayerAccount(tenant=tenant, debtor_id=p.facts.case.debtor_id, iban=p.entry.payer_iban[:34])
          for p in planned if p.entry.payer_iban],
@@ -225,8 +225,25 @@ ENTRY_UPDATE = (
 )
 
 
+ENTRY_UPDATE_PG = (
+    f"UPDATE {StatementEntry._meta.db_table} e SET status = v.status, suggestions = v.suggestions::jsonb, "
+    "confidence = v.confidence, resolved_at = v.resolved_at, resolved_by_id = v.resolved_by_id "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::float8[], %s::timestamptz[], %s::bigint[]) "
+    "AS v(id, status, suggestions, confidence, resolved_at, resolved_by_id) WHERE e.id = v.id"
+)
+
+
 def entries_save(entries: list[StatementEntry]) -> None:
-    """The reconciled lines' state, suggestions and confidence, in one executemany (not one save each)."""
+    """The reconciled lines' state, suggestions and confidence in one statement on PostgreSQL (arrays, as
+    `arrangements.check`), one executemany elsewhere (not one save each)."""
+    if connection.vendor == "postgresql":
+        columns = (
+            [e.pk for e in entries], [e.status for e in entries], [json.dumps(e.suggestions) for e in entries],
+            [e.confidence for e in entries], [e.resolved_at for e in entries], [e.resolved_by_id for e in entries],
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(ENTRY_UPDATE_PG, list(columns))
+        return
     bulk = Bulk()
     RowWriter().update(ENTRY_UPDATE, [
         (e.status, json.dumps(e.suggestions), e.confidence, bulk.ts_at(e.resolved_at) if e.resolved_at else None,
