@@ -251,3 +251,41 @@ def test_bulk_and_one_by_one_write_the_same_rows():
     assert (by_line["E8"][12], by_line["E8"][13]) == ("5458.14", True)
     assert sum(1 for r in rows["ledger"] if r[1] == "interest") == 13
     assert [c[:2] for c in rows["cases"] if c[1] == "paid"] == [(cases[9].code, "paid")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_post_what_one_posts(monkeypatch):
+    """PostgreSQL, outside a transaction: two threads reconcile the chunks (SKIP LOCKED, a connection each). The
+    same statement on two identical portfolios, small chunks so the workers share them: the same figures, the
+    same payments per line, the same case balances and states, the books balanced, each chain whole."""
+    from django.db import connection
+
+    from recupero.ledger.selectors import unbalanced_cases
+    from recupero.payments import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two workers only on PostgreSQL (SQLite: one writer at a time)")
+    monkeypatch.setattr(services, "CHUNK", 3)
+    threads: list[str] = []
+    worker = services._reconcile_worker
+    monkeypatch.setattr(services, "_reconcile_worker", lambda *a: threads.append("w") or worker(*a))
+    results = {}
+    for code, workers in (("one", 1), ("two", 2)):
+        monkeypatch.setattr(services, "WORKERS", workers)
+        tenant, actor, cases = _portfolio(code)
+        report = statement_import(tenant=tenant, actor=actor, statements=read_statements(_statement(cases)))
+        payments = sorted(
+            Payment.objects.filter(tenant=tenant)
+            .exclude(entry=None)
+            .values_list("entry__reference", "amount")
+        )
+        states = [
+            (c.code[-4:], c.status, c.balance) for c in Case.objects.filter(tenant=tenant).order_by("seq")
+        ]
+        results[code] = ({**report.as_dict(), "statements": []}, payments, states)
+        assert chain_verify(tenant=tenant).ok
+        assert unbalanced_cases(tenant_id=tenant.pk) == []
+        assert StatementEntry.objects.filter(tenant=tenant, status="new").count() == 0
+    assert threads == ["w", "w"]  # the second import went through the two workers
+    assert results["two"] == results["one"]
+    assert (results["two"][0]["matched"], results["two"][0]["posted_total"]) == (11, "15119.50")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import polars as pl
+from django.db import connection
 from django.db.models import Max
 
 from recupero.cases.domain.codes import case_code
@@ -155,7 +156,17 @@ def balances_set(
     *, tenant: Tenant, actor: User, writer: FrameWriter, balances: Sequence[tuple[str, int]]
 ) -> None:
     """The total due cached on each case, as `ledger.bulk.balances_refresh` computed it from the books
-    ((balance text, case id)); the single-row path is `case_set_balance`."""
+    ((balance text, case id)); the single-row path is `case_set_balance`. On PostgreSQL one statement over two
+    arrays (thousands of single-row UPDATEs cost a round trip each)."""
+    if not balances:
+        return
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {CASES} c SET balance = v.balance FROM unnest(%s::numeric[], %s::bigint[]) AS v(balance, id) "
+            f"WHERE c.id = v.id AND c.tenant_id = {tenant.pk}"
+        )
+        writer.update(sql, [([b for b, _ in balances], [pk for _, pk in balances])])
+        return
     writer.update(f"UPDATE {CASES} SET balance = %s WHERE id = %s AND tenant_id = {tenant.pk}", balances)
 
 

@@ -133,8 +133,10 @@ def known_references(*, tenant: Tenant, iban: str, references: Iterable[str]) ->
 
 
 def entries_to_reconcile(*, tenant: Tenant, iban: str, limit: int) -> list[StatementEntry]:
+    """The next credits to reconcile, locked until the caller's transaction ends; those another worker holds
+    are skipped (SKIP LOCKED on PostgreSQL: two workers take disjoint chunks)."""
     rows = StatementEntry.objects.filter(tenant=tenant, account_iban=iban, status="new").order_by("pk")
-    return list(rows.select_for_update()[:limit])
+    return list(rows.select_for_update(skip_locked=True)[:limit])
 
 
 def entry_data(entry: StatementEntry) -> EntryData:

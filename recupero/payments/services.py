@@ -3,13 +3,15 @@ resolve the review queue. One transaction each (an import: one per chunk), a tim
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -57,6 +59,11 @@ CENT = Decimal("0.01")
 # (the environment variable lets the kill -9 test stop one mid-way on a small file). 2,000 set-based postings
 # stay one short transaction; fewer per chunk pay the per-chunk look-up queries more often.
 CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "2000"))
+# On PostgreSQL, outside a transaction, two threads reconcile with a connection each (as `arrangements.check`):
+# while one scores and imputes in Python (the GIL held) the other waits on the database. Each takes its chunk
+# with SKIP LOCKED; a chunk locks its cases in id order (`ledger.facts.case_facts_many`) and the tenant's audit
+# chain last, never a case after it, so two workers never wait on each other in a circle.
+WORKERS = int(os.environ.get("RECUPERO_PAYMENTS_WORKERS", "2"))
 
 
 def _amount(value: Decimal | str) -> Decimal:
@@ -365,15 +372,44 @@ def statement_reconcile(
     stopped half-way), one chunk per transaction; then record the statement's figures. The matched credits are
     posted set-based (`bulk.credits_post`); `one_by_one`: each through `payment_record` (the same rows, slower)."""
     selectors.require_statements(actor, tenant)
+    iban = statement.account_iban
+    if WORKERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with ThreadPoolExecutor(WORKERS, thread_name_prefix="payments-reconcile") as pool:
+            parts = [
+                pool.submit(
+                    contextvars.copy_context().run, _reconcile_worker, tenant, actor, iban, one_by_one
+                )
+                for _ in range(WORKERS)
+            ]
+            results = [part.result() for part in parts]
+        result = ReconcileResult(
+            sum(r.matched for r in results),
+            sum(r.review for r in results),
+            sum((r.posted_total for r in results), Decimal("0.00")),
+        )
+    else:
+        result = _reconcile_all(tenant, actor, iban, one_by_one)
+    _close_statement(statement)
+    return result
+
+
+def _reconcile_worker(tenant: Tenant, actor: User, iban: str, one_by_one: bool) -> ReconcileResult:
+    try:
+        return _reconcile_all(tenant, actor, iban, one_by_one)
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def _reconcile_all(tenant: Tenant, actor: User, iban: str, one_by_one: bool) -> ReconcileResult:
+    """Chunk after chunk, each in its own transaction, until no credit of the account is left to reconcile
+    (the chunks a second worker holds are skipped, `entries_to_reconcile`)."""
     result = ReconcileResult()
     while True:
         with transaction.atomic():
-            chunk = selectors.entries_to_reconcile(tenant=tenant, iban=statement.account_iban, limit=CHUNK)
+            chunk = selectors.entries_to_reconcile(tenant=tenant, iban=iban, limit=CHUNK)
             if not chunk:
-                break
+                return result
             _reconcile_chunk(tenant, actor, chunk, result, one_by_one)
-    _close_statement(statement)
-    return result
 
 
 def _reconcile_chunk(

@@ -75,15 +75,17 @@ def _column(n: int) -> str:
 
 
 def _cell(ref: str, value: object, bold: bool) -> str:
+    # Money first (nine columns of sixteen), by exact type: 1.4 million cells in a 90,000-line remittance.
+    kind = type(value)
+    if kind is Decimal:
+        return f'<c r="{ref}" s="{MONEY}"><v>{value}</v></c>'
     if value is None or value == "":
         return ""
-    if isinstance(value, bool):
+    if kind is bool:
         value = "sì" if value else "no"
-    if isinstance(value, Decimal):
-        return f'<c r="{ref}" s="{MONEY}"><v>{value}</v></c>'
-    if isinstance(value, int):
+    elif isinstance(value, int):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    if isinstance(value, dt.date):
+    elif isinstance(value, dt.date):
         return f'<c r="{ref}" s="{DATE}"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>'
     text = escape(str(safe_cell(value)))
     style = f' s="{BOLD}"' if bold else ""
@@ -95,7 +97,8 @@ def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[object
     columns = [_column(i) for i in range(len(header))]
     parts = []
     for n, row in enumerate([header, *rows], start=1):
-        cells = "".join(_cell(f"{col}{n}", v, n == 1) for col, v in zip(columns, row, strict=False))
+        bold, at = n == 1, str(n)
+        cells = "".join([_cell(col + at, v, bold) for col, v in zip(columns, row, strict=False)])
         parts.append(f'<row r="{n}">{cells}</row>')
     sheet = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN}"><sheetData>'
     sheet += "".join(parts) + "</sheetData></worksheet>"
