@@ -81,7 +81,11 @@ class Bulk:
         return f"{text}+00" if self.vendor == "postgresql" else text
 
     def write_ignore(
-        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]], conflict: str
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        conflict: str | tuple[str, ...],
     ) -> int:
         """Insert the rows, silently dropping those whose `conflict` column (a UNIQUE key) already exists —
         `ON CONFLICT DO NOTHING`, the write of idempotent effects. Returns how many rows were inserted.
@@ -93,7 +97,7 @@ class Bulk:
         table: str,
         columns: Sequence[str],
         rows: Iterable[Sequence[object]],
-        conflict: str,
+        conflict: str | tuple[str, ...],
         returning: Sequence[str],
     ) -> list[tuple[object, ...]]:
         """`write_ignore`, returning the `returning` columns of the rows actually inserted (one tuple each; empty
@@ -130,7 +134,7 @@ class Bulk:
         columns: Sequence[str],
         cols: str,
         rows: list[Sequence[object]],
-        conflict: str,
+        conflict: str | tuple[str, ...],
         returning: Sequence[str],
     ) -> list[tuple[object, ...]]:
         temp = f"_ins_{table}_{zlib.crc32(cols.encode()):08x}"  # one per table and column list
@@ -141,7 +145,8 @@ class Bulk:
         with cursor.copy(f'COPY "{temp}" ({cols}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
-        insert = f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{temp}" ON CONFLICT ("{conflict}") DO NOTHING'
+        keys = ", ".join(f'"{c}"' for c in ((conflict,) if isinstance(conflict, str) else conflict))
+        insert = f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM "{temp}" ON CONFLICT ({keys}) DO NOTHING'
         out: list[tuple[object, ...]]
         if returning:
             cursor.execute(insert + " RETURNING " + ", ".join(f'"{c}"' for c in returning))

@@ -45,8 +45,9 @@ from recupero.payments.domain.imputation import (
     payment_lines,
 )
 from recupero.payments.domain.matching import designated_claim
-from recupero.payments.domain.methods import Method, PaymentStatus, payment_summary
-from recupero.payments.models import PayerAccount, Payment, StatementEntry
+from recupero.payments.domain.methods import EntryStatus, Method, PaymentStatus, payment_summary
+from recupero.payments.domain.statements import EntryData
+from recupero.payments.models import BankStatement, PayerAccount, Payment, StatementEntry
 
 PAYMENTS = Payment._meta.db_table
 PAYMENT_COLUMNS = columns_of(Payment)
@@ -217,6 +218,32 @@ def _audit_items(
                 AuditItem("case.transition", "cases.case", str(case.pk), to, (case.debtor_id,), (case.pk,))
             )
     return items
+
+
+ENTRY_COLUMNS = columns_of(StatementEntry)
+ENTRY_ONCE = ("tenant_id", "account_iban", "reference")  # statement_entry_once: a line is stored once
+
+
+def entry_rows(
+    tenant: Tenant, statement: BankStatement, entries: list[EntryData]
+) -> list[tuple[object, ...]]:
+    """A statement's new lines as rows for `Bulk.write_ignore` (COPY, then ON CONFLICT DO NOTHING: a line
+    another import stored meanwhile is skipped, as `bulk_create(ignore_conflicts=True)` did)."""
+    ids = reserve_id_range(StatementEntry._meta.db_table, len(entries))
+    rows = []
+    for pk, e in zip(ids, entries, strict=True):
+        values = {
+            "id": pk, "tenant_id": tenant.pk, "statement_id": statement.pk, "account_iban": statement.account_iban,
+            "reference": e.reference, "amount": str(e.amount), "credit": e.credit,
+            "booking_date": e.booking_date.isoformat() if e.booking_date else None,
+            "value_date": e.value_date.isoformat() if e.value_date else None, "remittance": e.remittance,
+            "structured": e.structured, "end_to_end": e.end_to_end, "payer_name": e.payer_name,
+            "payer_iban": e.payer_iban,
+            "status": (EntryStatus.NEW if e.credit and e.amount > 0 else EntryStatus.DEBIT).value,
+            "suggestions": "[]", "confidence": 0.0, "resolved_at": None, "resolved_by_id": None,
+        }  # fmt: skip
+        rows.append(tuple(values[c] for c in ENTRY_COLUMNS))
+    return rows
 
 
 ENTRY_UPDATE = (

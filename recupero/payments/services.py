@@ -19,6 +19,7 @@ from schwifty.exceptions import SchwiftyException
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case, Claim
 from recupero.cases.services import case_move, timeline_append
+from recupero.core.bulk import Bulk
 from recupero.core.clock import today
 from recupero.core.domain.roles import POST_PAYMENTS
 from recupero.core.errors import DomainError
@@ -340,18 +341,14 @@ def _store(
     known = selectors.known_references(
         tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
     )
-    rows, seen = [], set(known)
+    fresh, seen = [], set(known)
     for e in data.entries:
         if e.reference in seen or e.status != "BOOK":  # a pending line is stored once booked, not before
             continue
         seen.add(e.reference)
-        rows.append(StatementEntry(
-            tenant=tenant, statement=statement, account_iban=data.account_iban, reference=e.reference,
-            amount=e.amount, credit=e.credit, booking_date=e.booking_date, value_date=e.value_date,
-            remittance=e.remittance, structured=e.structured, end_to_end=e.end_to_end, payer_name=e.payer_name,
-            payer_iban=e.payer_iban, status=EntryStatus.NEW if e.credit and e.amount > 0 else EntryStatus.DEBIT,
-        ))  # fmt: skip
-    StatementEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+        fresh.append(e)
+    rows = bulk.entry_rows(tenant, statement, fresh)
+    Bulk().write_ignore(StatementEntry._meta.db_table, bulk.ENTRY_COLUMNS, rows, bulk.ENTRY_ONCE)
     audit_record(tenant=tenant, actor=actor, action="payments.statement_import", obj=statement,
                  details={"entries": len(data.entries), "new": len(rows)})  # fmt: skip
     return statement, len(rows)
