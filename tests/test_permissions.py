@@ -378,6 +378,7 @@ NOT_SERVICES = {
     "recupero.ledger.bulk.opening_accounts": "a polars expression",
     "recupero.ledger.bulk.entries_write": "bulk, inside the intake commit",
     "recupero.ledger.bulk.balances_refresh": "bulk, inside the intake commit",
+    "recupero.ledger.bulk.balances_after": "bulk, inside payments.bulk.credits_post (cases locked)",
     "recupero.ledger.bulk.entry_rows_write": "bulk, inside the demo load",
     # The debtor's door (web/debtor): the token and the second factor are the credentials, no actor yet.
     "recupero.cases.access.access_verify": "the debtor's authentication itself: returns the debtor principal",
@@ -400,6 +401,7 @@ NOT_SERVICES = {
     "recupero.core.services.audit_record_many": "the audit rows of a bulk write, inside a checked service",
     "recupero.payments.bulk.credits_post": "bulk, inside statement_reconcile (checked statements access)",
     "recupero.payments.bulk.entries_save": "bulk, inside statement_reconcile's chunk",
+    "recupero.payments.bulk.entry_rows": "rows for the statement's store, inside statement_import",
 }
 
 

@@ -41,7 +41,9 @@ def enqueue(letters: int, emails: int) -> dict[str, object]:
     from recupero.core.permissions import system_actor
 
     tenant = Tenant.objects.get(code="demo")
-    cases = list(Case.objects.filter(tenant=tenant).order_by("id")[: letters + emails])
+    # open cases only: a paid or closed case owes nothing, and a reminder letter to it is refused (issue 15)
+    open_cases = Case.objects.filter(tenant=tenant).exclude(status__in=["paid", "closed"])
+    cases = list(open_cases.order_by("id")[: letters + emails])
     today = dt.date.today()
     specs = [
         CommunicationSpec(
