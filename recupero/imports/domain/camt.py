@@ -60,7 +60,8 @@ def _read_xml(data: bytes, name: str, limits: Limits) -> list[StatementData]:
     blocks = [el for el in root.iter("{*}Stmt", "{*}Ntfctn") if _is_report(el)]
     if not blocks:
         raise DomainError("payments.statement_empty")
-    msg_id = _text_at(root, "GrpHdr", "MsgId")
+    # the message's header: under BkToCstmrStmt (camt) or wherever the wrapper puts it (CBI), the first one
+    msg_id = _text_at(next(root.iter("{*}GrpHdr"), None), "MsgId")
     return [_statement(block, kind, version, msg_id, name) for block in blocks]
 
 

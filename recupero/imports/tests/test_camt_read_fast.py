@@ -127,7 +127,7 @@ EXPECTED: dict[str, object] = {
             (
                 "camt.053",
                 "001.02",
-                "",
+                "CAMT053RIB000000000001",
                 "253EURNL26VAYB8060476890",
                 "NL26VAYB8060476890",
                 "EUR",
@@ -137,7 +137,7 @@ EXPECTED: dict[str, object] = {
                 "camt053.v2.minimal.ultimate.xml",
             )
         ],
-        "ba0eca6495120e0e",
+        "84b09683cf97355c",
     ),
     "camt053.v2.wrong.xml": ("payments.statement_empty", {}),
     "camt053.v4.xml": (
@@ -145,7 +145,7 @@ EXPECTED: dict[str, object] = {
             (
                 "camt.053",
                 "001.04",
-                "",
+                "CAMT053RIB000000000001",
                 "253EURNL26VAYB8060476890",
                 "NL26VAYB8060476890",
                 "EUR",
@@ -155,14 +155,14 @@ EXPECTED: dict[str, object] = {
                 "camt053.v4.xml",
             )
         ],
-        "d47ec80e76f737bb",
+        "36d363c5ffa87f5d",
     ),
     "camt053.v8.xml": (
         [
             (
                 "camt.053",
                 "001.08",
-                "",
+                "CAMT053RIB000000000001",
                 "253EURNL26VAYB8060476890",
                 "NL26VAYB8060476890",
                 "EUR",
@@ -172,14 +172,14 @@ EXPECTED: dict[str, object] = {
                 "camt053.v8.xml",
             )
         ],
-        "886f24dd8f82ff8c",
+        "5eb1e97a00b9a7ea",
     ),
     "camt054.v4.xml": (
         [
             (
                 "camt.054",
                 "001.04",
-                "",
+                "AAAASESS-FP-ACCR001",
                 "AAAASESS-FP-ACCR001",
                 "CH2801234000123456789",
                 "EUR",
@@ -189,14 +189,14 @@ EXPECTED: dict[str, object] = {
                 "camt054.v4.xml",
             )
         ],
-        "97985a94fe7605a5",
+        "e41233c1b7150430",
     ),
     "written": (
         [
             (
                 "camt.053",
                 "001.08",
-                "",
+                "S1",
                 "S1",
                 "IT60X0542811101000000123456",
                 "EUR",
@@ -206,14 +206,14 @@ EXPECTED: dict[str, object] = {
                 "written",
             )
         ],
-        "48ae30ed0bebd53a",
+        "70bfe6e0aa8dc7fa",
     ),
     "cbi": (
         [
             (
                 "cbi",
                 "01.02",
-                "",
+                "STMT-1",
                 "STMT-1",
                 "IT60X0542811101000000123456",
                 "EUR",
@@ -223,18 +223,18 @@ EXPECTED: dict[str, object] = {
                 "cbi",
             )
         ],
-        "23773dbd44828bc2",
+        "b097d6365b09c4c0",
     ),
     "batch": (
-        [("camt.053", "001.02", "", "ST-9", "CONTO42", "CHF", D("-7.50"), None, 3, "batch")],
-        "edda5db38106d21f",
+        [("camt.053", "001.02", "M-1", "ST-9", "CONTO42", "CHF", D("-7.50"), None, 3, "batch")],
+        "b60cae46db2ca178",
     ),
     "zip": (
         [
             (
                 "camt.053",
                 "001.04",
-                "",
+                "CAMT053RIB000000000001",
                 "253EURNL26VAYB8060476890",
                 "NL26VAYB8060476890",
                 "EUR",
@@ -246,7 +246,7 @@ EXPECTED: dict[str, object] = {
             (
                 "camt.054",
                 "001.04",
-                "",
+                "AAAASESS-FP-ACCR001",
                 "AAAASESS-FP-ACCR001",
                 "CH2801234000123456789",
                 "EUR",
@@ -256,7 +256,7 @@ EXPECTED: dict[str, object] = {
                 "b.XML",
             ),
         ],
-        "0fbb4f04ce9a88cb",
+        "9e84790a027b7563",
     ),
     "hostile": ("import.xml_hostile", {}),
     "unknown version": ("payments.statement_unknown", {"detail": "camt.053.001.09"}),
