@@ -401,7 +401,7 @@ NOT_SERVICES = {
     "recupero.core.services.audit_record_many": "the audit rows of a bulk write, inside a checked service",
     "recupero.payments.bulk.credits_post": "bulk, inside statement_reconcile (checked statements access)",
     "recupero.payments.bulk.entries_save": "bulk, inside statement_reconcile's chunk",
-    "recupero.payments.bulk.entry_rows": "rows for the statement's store, inside statement_import",
+    "recupero.payments.bulk.entries_store": "bulk, inside statement_import's store (checked statements access)",
 }
 
 

@@ -16,8 +16,9 @@ Who leaves a row:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,20 +100,23 @@ def record_shown(*, tenant: Tenant, actor: User, shown: Shown, method: str, path
     }
     if shown.others:
         details["others"] = sorted(shown.others)
-    alone = not connection.in_atomic_block  # a transaction of its own (the middleware, after the view)
-    with transaction.atomic() if alone else nullcontext():
-        if alone:
-            _commit_without_flush()
-        audit_record(
-            tenant=tenant,
-            actor=actor,
-            action=VIEW_ACTION,
-            object_type="parties.debtor",
-            object_id=str(debtors[0]) if len(debtors) == 1 else "",
-            details=details,
-            debtor_ids=debtors,
-            case_ids=cases,
-        )
+    record = functools.partial(
+        audit_record,
+        tenant=tenant,
+        actor=actor,
+        action=VIEW_ACTION,
+        object_type="parties.debtor",
+        object_id=str(debtors[0]) if len(debtors) == 1 else "",
+        details=details,
+        debtor_ids=debtors,
+        case_ids=cases,
+    )
+    if connection.in_atomic_block:  # inside a caller's transaction: its commit
+        record()
+        return
+    with transaction.atomic():  # a transaction of its own (the middleware, after the view)
+        _commit_without_flush()
+        record()
 
 
 def _commit_without_flush() -> None:

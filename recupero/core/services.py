@@ -109,7 +109,7 @@ def audit_record_many(*, tenant: Tenant, actor: User, items: Sequence[AuditItem]
             before, prev = prev, link(prev, content)
             pk = next(ids)
             logs.append((pk, tenant.pk, seq, stamp, actor_id, ip, item.action, object_type, object_id,
-                         json.dumps(details), before, prev))  # fmt: skip
+                         text, before, prev))  # fmt: skip
             subjects += [(tenant.pk, pk, seq, d, None) for d in sorted(set(item.debtor_ids))]
             subjects += [(tenant.pk, pk, seq, None, c) for c in sorted(set(item.case_ids))]
             seq += 1

@@ -76,7 +76,8 @@ def _terms(tenant_id: int, creditor_id: int) -> tuple[bool, int]:
     return bool(mandate.waive_flat_compensation), mandate.telecom_prescription_years
 
 
-# One read of a case's ledger gives every figure: (id, reverses, debit, credit, amount, kind, group, day, key).
+# One read of a case's ledger gives every figure: (case, id, reverses, debit, credit, amount, kind, group, day,
+# key) of each entry.
 ENTRY_FIELDS = (
     "case_id", "id", "reverses_id", "debit_account", "credit_account", "amount", "kind", "group", "posted_on",
     "idempotency_key",

@@ -224,11 +224,9 @@ ENTRY_COLUMNS = columns_of(StatementEntry)
 ENTRY_ONCE = ("tenant_id", "account_iban", "reference")  # statement_entry_once: a line is stored once
 
 
-def entry_rows(
-    tenant: Tenant, statement: BankStatement, entries: list[EntryData]
-) -> list[tuple[object, ...]]:
-    """A statement's new lines as rows for `Bulk.write_ignore` (COPY, then ON CONFLICT DO NOTHING: a line
-    another import stored meanwhile is skipped, as `bulk_create(ignore_conflicts=True)` did)."""
+def entries_store(tenant: Tenant, statement: BankStatement, entries: list[EntryData]) -> int:
+    """Store a statement's new lines: COPY, then ON CONFLICT DO NOTHING on (tenant, account, reference), so a
+    line another import stored meanwhile is skipped. Returns how many were stored."""
     ids = reserve_id_range(StatementEntry._meta.db_table, len(entries))
     rows = []
     for pk, e in zip(ids, entries, strict=True):
@@ -240,10 +238,10 @@ def entry_rows(
             "structured": e.structured, "end_to_end": e.end_to_end, "payer_name": e.payer_name,
             "payer_iban": e.payer_iban,
             "status": (EntryStatus.NEW if e.credit and e.amount > 0 else EntryStatus.DEBIT).value,
-            "suggestions": "[]", "confidence": 0.0, "resolved_at": None, "resolved_by_id": None,
+            "suggestions": "[]", "confidence": "0.000", "resolved_at": None, "resolved_by_id": None,
         }  # fmt: skip
         rows.append(tuple(values[c] for c in ENTRY_COLUMNS))
-    return rows
+    return Bulk().write_ignore(StatementEntry._meta.db_table, ENTRY_COLUMNS, rows, ENTRY_ONCE)
 
 
 ENTRY_UPDATE = (
@@ -255,7 +253,7 @@ ENTRY_UPDATE = (
 ENTRY_UPDATE_PG = (
     f"UPDATE {StatementEntry._meta.db_table} e SET status = v.status, suggestions = v.suggestions::jsonb, "
     "confidence = v.confidence, resolved_at = v.resolved_at, resolved_by_id = v.resolved_by_id "
-    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::float8[], %s::timestamptz[], %s::bigint[]) "
+    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::numeric[], %s::timestamptz[], %s::bigint[]) "
     "AS v(id, status, suggestions, confidence, resolved_at, resolved_by_id) WHERE e.id = v.id"
 )
 
@@ -266,14 +264,14 @@ def entries_save(entries: list[StatementEntry]) -> None:
     if connection.vendor == "postgresql":
         columns = (
             [e.pk for e in entries], [e.status for e in entries], [json.dumps(e.suggestions) for e in entries],
-            [e.confidence for e in entries], [e.resolved_at for e in entries], [e.resolved_by_id for e in entries],
+            [str(e.confidence) for e in entries], [e.resolved_at for e in entries], [e.resolved_by_id for e in entries],
         )  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute(ENTRY_UPDATE_PG, list(columns))
         return
     bulk = Bulk()
     RowWriter().update(ENTRY_UPDATE, [
-        (e.status, json.dumps(e.suggestions), e.confidence, bulk.ts_at(e.resolved_at) if e.resolved_at else None,
+        (e.status, json.dumps(e.suggestions), str(e.confidence), bulk.ts_at(e.resolved_at) if e.resolved_at else None,
          e.resolved_by_id, e.pk)
         for e in entries
     ])  # fmt: skip

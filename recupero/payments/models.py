@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
@@ -105,8 +107,9 @@ class StatementEntry(TenantModel):
         max_length=10, choices=[(k.value, v) for k, v in ENTRY_STATUS_LABELS.items()], default=EntryStatus.NEW
     )
     suggestions = models.JSONField(default=list)  # Match.to_dict() of each candidate, best first
-    # the best match's score in [0, 1] (weights of the signals, domain/matching.py): a probability, not money
-    confidence = models.FloatField(default=0)
+    # the best match's score in [0, 1] to the thousandth (`domain.matching.Match.confidence`): a probability,
+    # stored as a decimal like every figure of the database (no binary float anywhere in it)
+    confidence = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.000"))
     resolved_at = models.DateTimeField(null=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -19,7 +19,6 @@ from schwifty.exceptions import SchwiftyException
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case, Claim
 from recupero.cases.services import case_move, timeline_append
-from recupero.core.bulk import Bulk
 from recupero.core.clock import today
 from recupero.core.domain.roles import POST_PAYMENTS
 from recupero.core.errors import DomainError
@@ -41,7 +40,7 @@ from recupero.payments.domain.imputation import (
     imputation_rows,
     payment_lines,
 )
-from recupero.payments.domain.matching import decide, designated_claim, score
+from recupero.payments.domain.matching import decide, designated_claim, score, score_decimal
 from recupero.payments.domain.methods import (
     ENTRY_STATUS_LABELS,
     ENTRY_TRANSITIONS,
@@ -63,7 +62,7 @@ CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "2000"))
 # On PostgreSQL, outside a transaction, two threads reconcile with a connection each (as `arrangements.check`):
 # while one scores and imputes in Python (the GIL held) the other waits on the database. Each takes its chunk
 # with SKIP LOCKED; a chunk locks its cases in id order (`ledger.facts.case_facts_many`) and the tenant's audit
-# chain last, never a case after it, so two workers never wait on each other in a circle.
+# chain last, after which it locks no case it does not already hold: two workers never wait in a circle.
 WORKERS = int(os.environ.get("RECUPERO_PAYMENTS_WORKERS", "2"))
 
 
@@ -347,11 +346,10 @@ def _store(
             continue
         seen.add(e.reference)
         fresh.append(e)
-    rows = bulk.entry_rows(tenant, statement, fresh)
-    Bulk().write_ignore(StatementEntry._meta.db_table, bulk.ENTRY_COLUMNS, rows, bulk.ENTRY_ONCE)
+    new = bulk.entries_store(tenant, statement, fresh)
     audit_record(tenant=tenant, actor=actor, action="payments.statement_import", obj=statement,
-                 details={"entries": len(data.entries), "new": len(rows)})  # fmt: skip
-    return statement, len(rows)
+                 details={"entries": len(data.entries), "new": new})  # fmt: skip
+    return statement, new
 
 
 @dataclass
@@ -420,7 +418,7 @@ def _reconcile_chunk(
         matches = score(selectors.entry_data(entry), index)
         best = decide(matches)
         entry.suggestions = [m.to_dict() for m in matches[:5]]
-        entry.confidence = matches[0].confidence if matches else 0.0
+        entry.confidence = score_decimal(matches[0].confidence if matches else 0.0)
         if best is not None:
             chosen.append((entry, best.candidate.case_id))
     left = chosen if one_by_one else bulk.credits_post(tenant=tenant, actor=actor, credits=chosen)

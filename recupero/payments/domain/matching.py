@@ -63,6 +63,11 @@ class Reason:
     weight: float
 
 
+def score_decimal(confidence: float) -> Decimal:
+    """A confidence as the database keeps it: exact to the thousandth (`Match.confidence` is rounded so)."""
+    return Decimal(f"{confidence:.3f}")
+
+
 @dataclass
 class Match:
     candidate: Candidate

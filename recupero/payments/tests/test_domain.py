@@ -181,3 +181,15 @@ def test_an_amount_an_agreement_expects_points_to_its_case():
     plain = score(entry, CandidateIndex(by_debtor={40: [_c(51, "P00000042", 40, "Bianchi Anna", "500.00"), other]},
                                         debtors_by_name={"bianchi anna": [40]}))  # fmt: skip
     assert plain[0].confidence == plain[1].confidence
+
+
+@pytest.mark.parametrize(
+    ("confidence", "stored"),
+    [(0.0, "0.000"), (0.821, "0.821"), (0.9999, "1.000"), (1.0, "1.000"), (0.5, "0.500")],
+)
+def test_a_confidence_is_stored_as_an_exact_decimal(confidence, stored):
+    from decimal import Decimal
+
+    from recupero.payments.domain.matching import score_decimal
+
+    assert score_decimal(confidence) == Decimal(stored) and str(score_decimal(confidence)) == stored
