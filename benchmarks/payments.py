@@ -128,13 +128,14 @@ def main() -> None:
 
     from recupero.core.permissions import system_actor
     from recupero.imports.domain.camt import read_statements
+    from recupero.imports.domain.fatturapa.xmlsafe import safe_parser
     from recupero.payments.services import collection_account_register, statement_import
 
     tenant = setup(args.cases)
     actor = system_actor(tenant)
     collection_account_register(tenant=tenant, actor=actor, iban="IT60X0542811101000000123456")
     data = statement(tenant, args.credits, f"B{int(time.time())}")
-    parser_ = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser_ = safe_parser()  # the intake's own parser settings
     t0 = time.perf_counter()
     root = etree.fromstring(data, parser_)
     bare = time.perf_counter() - t0

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lxml import etree
 
 from recupero.imports.domain.camt import read_statements
+from recupero.imports.domain.fatturapa.xmlsafe import safe_parser
 from recupero.payments.domain.camt_write import camt053
 from recupero.payments.domain.rf import creditor_reference
 from recupero.payments.domain.statements import EntryData
@@ -73,16 +74,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     data = statement(args.entries)
-    # the intake's parser settings (recupero.imports.domain.fatturapa.xmlsafe.parse_xml)
-    bare_parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    bare_parser = safe_parser()  # the intake's own parser settings
     [read] = read_statements(data, "bench.xml")
     assert len(read.entries) == args.entries, len(read.entries)
     bare_s = best(args.runs, lambda: etree.fromstring(data, bare_parser))
