@@ -20,6 +20,7 @@ The LAST line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import json
 import os
@@ -117,7 +118,10 @@ def main() -> None:
     parser.add_argument("--template", default="", help="copy this demo database instead of loading the demo")
     parser.add_argument("--one-by-one", action="store_true", help="post each credit through payment_record")
     parser.add_argument("--no-preview", action="store_true", help="skip the parse + match (dry-run) timing")
+    parser.add_argument("--profile", default="", help="one worker, cProfile of the import written to this file")
     args = parser.parse_args()
+    if args.profile:
+        os.environ["RECUPERO_PAYMENTS_WORKERS"] = "1"
     if args.template:
         copy_template(args.template)
     import django
@@ -150,10 +154,16 @@ def main() -> None:
     matched_only = read + time.perf_counter() - t0
     print(f"parse + match {matched_only:.1f} s; posting…", file=sys.stderr)
     t0 = time.perf_counter()
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
     report = (
         preview if args.match_only
         else statement_import(tenant=tenant, actor=actor, statements=parsed, one_by_one=args.one_by_one)
     )  # fmt: skip
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     total = matched_only if args.match_only else read + time.perf_counter() - t0
     load = os.getloadavg()
     out = {

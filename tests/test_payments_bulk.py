@@ -255,9 +255,10 @@ def test_bulk_and_one_by_one_write_the_same_rows():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_post_what_one_posts(monkeypatch):
-    """PostgreSQL, outside a transaction: two threads reconcile the chunks (SKIP LOCKED, a connection each). The
-    same statement on two identical portfolios, small chunks so the workers share them: the same figures, the
-    same payments per line, the same case balances and states, the books balanced, each chain whole."""
+    """PostgreSQL, outside a transaction: this process and a helper process (`payments.workers`, a real child on
+    the test database) reconcile the chunks (SKIP LOCKED, a connection each). The same statement on two identical
+    portfolios, small chunks so the workers share them: the same figures, the same payments per line, the same
+    case balances and states, the books balanced, each chain whole."""
     from django.db import connection
 
     from recupero.ledger.selectors import unbalanced_cases
@@ -266,9 +267,9 @@ def test_two_workers_post_what_one_posts(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("two workers only on PostgreSQL (SQLite: one writer at a time)")
     monkeypatch.setattr(services, "CHUNK", 3)
-    threads: list[str] = []
-    worker = services._reconcile_worker
-    monkeypatch.setattr(services, "_reconcile_worker", lambda *a: threads.append("w") or worker(*a))
+    helpers: list[int] = []
+    spawn = services.workers.spawn
+    monkeypatch.setattr(services.workers, "spawn", lambda **kw: helpers.append(kw["count"]) or spawn(**kw))
     results = {}
     for code, workers in (("one", 1), ("two", 2)):
         monkeypatch.setattr(services, "WORKERS", workers)
@@ -286,6 +287,6 @@ def test_two_workers_post_what_one_posts(monkeypatch):
         assert chain_verify(tenant=tenant).ok
         assert unbalanced_cases(tenant_id=tenant.pk) == []
         assert StatementEntry.objects.filter(tenant=tenant, status="new").count() == 0
-    assert threads == ["w", "w"]  # the second import went through the two workers
+    assert helpers == [1]  # the second import went through a helper process
     assert results["two"] == results["one"]
     assert (results["two"][0]["matched"], results["two"][0]["posted_total"]) == (11, "15119.50")

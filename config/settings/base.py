@@ -97,6 +97,8 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'recupero.sqlite3'}", conn_max_age=60, conn_health_checks=True
     )
 }
+if os.environ.get("RECUPERO_DB_NAME"):  # a helper process works on its parent's database (payments.workers)
+    DATABASES["default"]["NAME"] = os.environ["RECUPERO_DB_NAME"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker write while the web server reads; IMMEDIATE avoids lock upgrades mid-transaction.
     DATABASES["default"]["OPTIONS"] = {

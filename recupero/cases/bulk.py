@@ -19,7 +19,7 @@ from django.db.models import Max
 from recupero.cases.domain.codes import case_code
 from recupero.cases.domain.timeline import OPENED, OPENED_VIA_ASSIGNMENT
 from recupero.cases.models import Case, Claim, ClaimInstalment, TimelineEvent
-from recupero.core.bulk import Bulk, FrameWriter, columns_of, polars_template
+from recupero.core.bulk import Bulk, FrameWriter, columns_of, pg_array, polars_template
 from recupero.core.models import Tenant, User
 
 CASES = Case._meta.db_table
@@ -165,7 +165,7 @@ def balances_set(
             f"UPDATE {CASES} c SET balance = v.balance FROM unnest(%s::numeric[], %s::bigint[]) AS v(balance, id) "
             f"WHERE c.id = v.id AND c.tenant_id = {tenant.pk}"
         )
-        writer.update(sql, [([b for b, _ in balances], [pk for _, pk in balances])])
+        writer.update(sql, [(pg_array(b for b, _ in balances), pg_array(pk for _, pk in balances))])
         return
     writer.update(f"UPDATE {CASES} SET balance = %s WHERE id = %s AND tenant_id = {tenant.pk}", balances)
 

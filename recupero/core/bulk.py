@@ -15,9 +15,29 @@ import zlib
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Model, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+def pg_array(values: Iterable[object]) -> str:
+    """A PostgreSQL array literal of numbers or plain words, bound as one text parameter: the client-side
+    binding quotes a Python list element by element (measured at 1M: ~6 s of the first arrangements check)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def among(qs: QuerySet[M], column: str, ids: Iterable[int]) -> QuerySet[M]:
+    """`column IN ids`. On PostgreSQL as one array parameter (`= ANY`): a chunk's thousands of placeholders cost
+    more to bind and parse than the rows they select (measured at 1M cases: 86 ms against 25 ms for 5,000 ids),
+    and Django prepares each of them in Python. `ids` are integers (the code's keys, never input)."""
+    if connection.vendor == "postgresql":
+        table = qs.model._meta.db_table
+        where = [f'"{table}"."{column}" = ANY(%s::bigint[])']
+        return qs.extra(where=where, params=[pg_array(int(i) for i in ids)])  # noqa: S610 (the code's names)
+    return qs.filter(**{f"{column}__in": list(ids)})
 
 
 class Bulk:

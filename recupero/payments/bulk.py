@@ -251,23 +251,24 @@ ENTRY_UPDATE = (
 
 
 ENTRY_UPDATE_PG = (
-    f"UPDATE {StatementEntry._meta.db_table} e SET status = v.status, suggestions = v.suggestions::jsonb, "
+    f"UPDATE {StatementEntry._meta.db_table} e SET status = v.status, suggestions = v.suggestions, "
     "confidence = v.confidence, resolved_at = v.resolved_at, resolved_by_id = v.resolved_by_id "
-    "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::numeric[], %s::timestamptz[], %s::bigint[]) "
-    "AS v(id, status, suggestions, confidence, resolved_at, resolved_by_id) WHERE e.id = v.id"
+    "FROM jsonb_to_recordset(%s::jsonb) AS v(id bigint, status text, suggestions jsonb, confidence numeric, "
+    "resolved_at timestamptz, resolved_by_id bigint) WHERE e.id = v.id"
 )
 
 
 def entries_save(entries: list[StatementEntry]) -> None:
-    """The reconciled lines' state, suggestions and confidence in one statement on PostgreSQL (arrays, as
-    `arrangements.check`), one executemany elsewhere (not one save each)."""
+    """The reconciled lines' state, suggestions and confidence in one statement on PostgreSQL (the rows as one
+    JSON parameter: a Python list per column is bound element by element), one executemany elsewhere."""
     if connection.vendor == "postgresql":
-        columns = (
-            [e.pk for e in entries], [e.status for e in entries], [json.dumps(e.suggestions) for e in entries],
-            [str(e.confidence) for e in entries], [e.resolved_at for e in entries], [e.resolved_by_id for e in entries],
-        )  # fmt: skip
+        rows = [
+            {"id": e.pk, "status": e.status, "suggestions": e.suggestions, "confidence": str(e.confidence),
+             "resolved_at": e.resolved_at.isoformat() if e.resolved_at else None, "resolved_by_id": e.resolved_by_id}
+            for e in entries
+        ]  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.execute(ENTRY_UPDATE_PG, list(columns))
+            cursor.execute(ENTRY_UPDATE_PG, [json.dumps(rows)])
         return
     bulk = Bulk()
     RowWriter().update(ENTRY_UPDATE, [

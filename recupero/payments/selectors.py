@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Count, Model, QuerySet, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Collate
 
 from recupero.arrangements.domain.states import ArrangementStatus, InstalmentStatus, Kind
 from recupero.arrangements.models import Arrangement, Instalment
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Case
+from recupero.core.bulk import among
 from recupero.core.domain.roles import RECONCILE_PAYMENTS, VIEW_CASES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -24,7 +24,6 @@ from recupero.payments.domain.statements import EntryData
 from recupero.payments.models import BankStatement, CollectionAccount, PayerAccount, Payment, StatementEntry
 
 CHUNK = 2000
-M = TypeVar("M", bound=Model)
 
 
 def require_statements(actor: User, tenant: Tenant | int) -> None:
@@ -139,6 +138,11 @@ def entries_to_reconcile(*, tenant: Tenant, iban: str, limit: int) -> list[State
     return list(rows.select_for_update(skip_locked=True)[:limit])
 
 
+def pending_count(*, tenant: Tenant, iban: str) -> int:
+    """How many lines of the account are still to reconcile."""
+    return StatementEntry.objects.filter(tenant=tenant, account_iban=iban, status="new").count()
+
+
 def entry_data(entry: StatementEntry) -> EntryData:
     return EntryData(
         reference=entry.reference, amount=entry.amount, credit=entry.credit, booking_date=entry.booking_date,
@@ -184,7 +188,7 @@ def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateInd
     fields = ("pk", "code", "debtor_id", "balance", "status", "debtor__company_name", "debtor__last_name",
               "debtor__first_name")  # fmt: skip
     for part in _chunks(sorted(debtor_ids)):
-        rows = list(_among(Case.objects.filter(tenant=tenant), "debtor_id", part).values_list(*fields))
+        rows = list(among(Case.objects.filter(tenant=tenant), "debtor_id", part).values_list(*fields))
         expected = _expected(tenant, [row[0] for row in rows])
         for pk, code, debtor_id, balance, status, company, last, first in rows:
             name = company or f"{last} {first}".strip()  # parties.Debtor.display_name
@@ -196,20 +200,11 @@ def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateInd
     return index
 
 
-def _among(qs: QuerySet[M], column: str, ids: list[int]) -> QuerySet[M]:
-    """`column IN ids`; on PostgreSQL as one array parameter (`= ANY`): thousands of placeholders cost more to
-    bind and parse than the rows they select (as `arrangements.check`)."""
-    if connection.vendor == "postgresql":
-        where = [f'"{qs.model._meta.db_table}"."{column}" = ANY(%s)']
-        return qs.extra(where=where, params=[ids])  # noqa: S610 (table, column: the code's, not input)
-    return qs.filter(**{f"{column}__in": ids})
-
-
 def _expected(tenant: Tenant, case_ids: list[int]) -> dict[int, tuple[tuple[Decimal, str], ...]]:
     """The amounts a debtor of an active agreement is expected to pay: each instalment (or promise) not yet paid,
     with its label — a credit of exactly that amount is a strong sign it is theirs."""
     out: dict[int, list[tuple[Decimal, str]]] = {}
-    active = _among(
+    active = among(
         Arrangement.objects.filter(tenant=tenant, status=ArrangementStatus.ACTIVE), "case_id", case_ids
     )
     rows = Instalment.objects.filter(
@@ -226,7 +221,7 @@ def _expected(tenant: Tenant, case_ids: list[int]) -> dict[int, tuple[tuple[Deci
 def cases_by_id(*, tenant: Tenant, ids: Iterable[int]) -> dict[int, Case]:
     out: dict[int, Case] = {}
     for part in _chunks(sorted(set(ids))):
-        out.update({c.pk: c for c in Case.objects.filter(tenant=tenant, pk__in=part)})
+        out.update({c.pk: c for c in among(Case.objects.filter(tenant=tenant), "id", part)})
     return out
 
 

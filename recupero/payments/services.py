@@ -3,15 +3,13 @@ resolve the review queue. One transaction each (an import: one per chunk), a tim
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -31,7 +29,7 @@ from recupero.ledger.domain.payment_keys import accrued_key, payment_key
 from recupero.ledger.models import LedgerEntry
 from recupero.ledger.position import payment_runs
 from recupero.ledger.services import Line, entry_post, entry_reverse
-from recupero.payments import bulk, selectors
+from recupero.payments import bulk, selectors, workers
 from recupero.payments.domain.imputation import (
     BookPlan,
     accrual_lines,
@@ -59,10 +57,10 @@ CENT = Decimal("0.01")
 # (the environment variable lets the kill -9 test stop one mid-way on a small file). 2,000 set-based postings
 # stay one short transaction; fewer per chunk pay the per-chunk look-up queries more often.
 CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "2000"))
-# On PostgreSQL, outside a transaction, two threads reconcile with a connection each (as `arrangements.check`):
-# while one scores and imputes in Python (the GIL held) the other waits on the database. Each takes its chunk
-# with SKIP LOCKED; a chunk locks its cases in id order (`ledger.facts.case_facts_many`) and the tenant's audit
-# chain last, after which it locks no case it does not already hold: two workers never wait in a circle.
+# On PostgreSQL, outside a transaction, a statement of more than one chunk is reconciled by this process and
+# WORKERS - 1 helper processes (`workers`), a connection each. Each takes its chunk with SKIP LOCKED; a chunk
+# locks its cases in id order (`ledger.facts.case_facts_many`) and the tenant's audit chain last, after which it
+# locks no case it does not already hold: two workers never wait in a circle.
 WORKERS = int(os.environ.get("RECUPERO_PAYMENTS_WORKERS", "2"))
 
 
@@ -368,31 +366,35 @@ def statement_reconcile(
     posted set-based (`bulk.credits_post`); `one_by_one`: each through `payment_record` (the same rows, slower)."""
     selectors.require_statements(actor, tenant)
     iban = statement.account_iban
-    if WORKERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        with ThreadPoolExecutor(WORKERS, thread_name_prefix="payments-reconcile") as pool:
-            parts = [
-                pool.submit(
-                    contextvars.copy_context().run, _reconcile_worker, tenant, actor, iban, one_by_one
-                )
-                for _ in range(WORKERS)
-            ]
-            results = [part.result() for part in parts]
-        result = ReconcileResult(
-            sum(r.matched for r in results),
-            sum(r.review for r in results),
-            sum((r.posted_total for r in results), Decimal("0.00")),
-        )
+    helpers = _helpers(tenant, iban)
+    if helpers:
+        procs = workers.spawn(tenant=tenant, actor=actor, iban=iban, one_by_one=one_by_one, chunk=CHUNK,
+                              count=helpers)  # fmt: skip
+        result = _reconcile_all(tenant, actor, iban, one_by_one)
+        shares = workers.collect(procs)
+        if None in shares:  # a helper failed: its chunk rolled back, reconciled here with whatever is left
+            _add(result, _reconcile_all(tenant, actor, iban, one_by_one))
+        for share in shares:
+            if share is not None:
+                _add(result, ReconcileResult(share.matched, share.review, Decimal(share.posted_total)))
     else:
         result = _reconcile_all(tenant, actor, iban, one_by_one)
     _close_statement(statement)
     return result
 
 
-def _reconcile_worker(tenant: Tenant, actor: User, iban: str, one_by_one: bool) -> ReconcileResult:
-    try:
-        return _reconcile_all(tenant, actor, iban, one_by_one)
-    finally:
-        connections.close_all()  # this thread's connections only
+def _helpers(tenant: Tenant, iban: str) -> int:
+    """How many helper processes: on PostgreSQL, outside a transaction, for more than one chunk to reconcile."""
+    if WORKERS < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 0
+    pending = selectors.pending_count(tenant=tenant, iban=iban)
+    return min(WORKERS - 1, pending // CHUNK) if pending > CHUNK else 0
+
+
+def _add(total: ReconcileResult, part: ReconcileResult) -> None:
+    total.matched += part.matched
+    total.review += part.review
+    total.posted_total += part.posted_total
 
 
 def _reconcile_all(tenant: Tenant, actor: User, iban: str, one_by_one: bool) -> ReconcileResult:

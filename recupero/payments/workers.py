@@ -1,0 +1,119 @@
+"""A big statement reconciled by several processes (issue 13: 100,000 credits against 1,000,000 cases).
+
+The reconciliation is Python (scoring, the law engine's imputation, the rows to write) and database work in turn;
+threads share one interpreter lock, so on PostgreSQL a statement of more than one chunk is reconciled by the
+calling process and `WORKERS - 1` helper processes (`python -m recupero.payments.workers`), each with its own
+connection, taking chunks with SKIP LOCKED exactly as the calling process does (`services._reconcile_all`). A
+helper dies with its parent (a kill -9 of the import kills them all: each chunk is one transaction, so nothing is
+half-posted and the rerun completes the rest); a helper that fails leaves its chunk to the caller, which reconciles
+whatever is left after its own share. Each helper prints one JSON line: its matched, review and posted total.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import connection
+
+from recupero.core.context import current_ip
+
+if TYPE_CHECKING:  # the helper imports models only once Django is set up (`main`)
+    from recupero.core.models import Tenant, User
+
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one helper reconciled (None from `collect` when it failed: the caller finishes its part)."""
+
+    matched: int
+    review: int
+    posted_total: str
+
+
+def spawn(
+    *, tenant: Tenant, actor: User, iban: str, one_by_one: bool, chunk: int, count: int
+) -> list[subprocess.Popen[str]]:
+    """Start `count` helpers on this process's database; they start reconciling at once."""
+    env = {
+        **os.environ,
+        "RECUPERO_DB_NAME": str(connection.settings_dict["NAME"]),
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.base"),
+        "PYTHONPATH": os.pathsep.join(
+            p for p in (str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")) if p
+        ),
+    }
+    args = [
+        sys.executable, "-m", "recupero.payments.workers", "--tenant", str(tenant.pk), "--actor",
+        str(actor.pk or 0), "--iban", iban, "--chunk", str(chunk), "--parent", str(os.getpid()),
+        "--ip", current_ip.get() or "",
+    ]  # fmt: skip
+    if one_by_one:
+        args.append("--one-by-one")
+    root = Path(settings.BASE_DIR)
+    return [
+        subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE, text=True) for _ in range(count)
+    ]
+
+
+def collect(procs: list[subprocess.Popen[str]]) -> list[Share | None]:
+    """Wait for every helper; a failed one (exit status, no figures) is None."""
+    out: list[Share | None] = []
+    for proc in procs:
+        stdout, _ = proc.communicate()
+        try:
+            figures = json.loads(stdout.strip().splitlines()[-1]) if proc.returncode == 0 else None
+        except (IndexError, ValueError):
+            figures = None
+        out.append(Share(**figures) if figures else None)
+    return out
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this helper when its parent dies (as a kill -9 of the import would kill threads)."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the helper finishes its chunks and exits
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m recupero.payments.workers")
+    for name in ("--tenant", "--actor", "--chunk", "--parent"):
+        parser.add_argument(name, type=int, required=True)
+    parser.add_argument("--iban", required=True)
+    parser.add_argument("--ip", default="")
+    parser.add_argument("--one-by-one", action="store_true")
+    args = parser.parse_args(argv)
+    _die_with_parent(args.parent)
+    import django
+
+    django.setup()
+    from recupero.core.models import Tenant, User
+    from recupero.core.permissions import system_actor
+    from recupero.payments import services
+
+    services.CHUNK = args.chunk
+    tenant = Tenant.objects.get(pk=args.tenant)
+    actor = User.objects.get(pk=args.actor) if args.actor else system_actor(tenant)
+    current_ip.set(args.ip or None)
+    done = services._reconcile_all(tenant, actor, args.iban, args.one_by_one)
+    print(
+        json.dumps({"matched": done.matched, "review": done.review, "posted_total": str(done.posted_total)})
+    )
+
+
+if __name__ == "__main__":
+    main()
