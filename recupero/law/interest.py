@@ -151,6 +151,7 @@ class _Account:
     segments: list[Segment] = field(default_factory=list)
     imputations: list[Imputation] = field(default_factory=list)
     credit: int = 0
+    detail: bool = True  # False: totals only, no segments, imputations nor readings (a payment's imputation)
 
     def interest_total(self) -> int:
         return (2 * self.numer + DEN) // (2 * DEN)  # half-up, once, on the exact running total
@@ -166,6 +167,9 @@ class _Account:
     def accrue(self, pieces: list[Piece]) -> None:
         if self.principal > 0 and pieces:
             self.flat = self.flat_if_late  # one day late is enough (art. 6 D.Lgs. 231/2002)
+        if not self.detail:
+            self.numer += sum(self.principal * p.weight for p in pieces) if self.principal > 0 else 0
+            return
         for p in pieces if self.principal > 0 else ():
             numer = self.principal * p.weight
             self.numer += numer
@@ -192,6 +196,8 @@ class _Account:
             else:
                 self.paid[bucket] += cents
         self.credit += excess
+        if not self.detail:
+            return
         parts = tuple((b, from_cents(c)) for b, c in applied.items())
         self.imputations.append(Imputation(day, from_cents(amount), parts, from_cents(excess)))
 
@@ -255,13 +261,13 @@ def _flat_applies(req: InterestRequest) -> bool:
     return req.regime == COMMERCIAL and req.flat_compensation and not old_contract
 
 
-def open_account(req: InterestRequest) -> _Account:
+def open_account(req: InterestRequest, detail: bool = True) -> _Account:
     _validate(req)
     _schedules(req)  # refuse an unknown regime or divisor before any arithmetic
     effective_due = roll_to_non_festive(req.due_date)
     start = max(effective_due, req.mora_start or effective_due)
     flat = FLAT_COMPENSATION_CENTS if _flat_applies(req) else 0
-    return _Account(to_cents(req.principal), to_cents(req.costs), flat, start, effective_due)
+    return _Account(to_cents(req.principal), to_cents(req.costs), flat, start, effective_due, detail=detail)
 
 
 def advance(account: _Account, req: InterestRequest, day: date) -> None:
@@ -308,7 +314,7 @@ def build_result(account: _Account, req: InterestRequest) -> InterestResult:
         credit=from_cents(account.credit),
         segments=tuple(account.segments),
         imputations=tuple(account.imputations),
-        readings=readings(req, account),
+        readings=readings(req, account) if account.detail else (),
     )
 
 
@@ -401,11 +407,15 @@ def compute_case(claims: Mapping[str, InterestRequest], payments: Sequence[CaseP
 
 
 def compute_case_paying(
-    claims: Mapping[str, InterestRequest], payments: Sequence[CasePayment], paying: CasePayment
+    claims: Mapping[str, InterestRequest],
+    payments: Sequence[CasePayment],
+    paying: CasePayment,
+    detail: bool = True,
 ) -> tuple[CaseResult, CaseResult]:
     """`compute_case` without and with one more payment made on the calculation day (the last of its day): both
     results from one replay of the history, as two `compute_case` calls would give them (the imputation of a
-    payment about to be recorded is their difference)."""
+    payment about to be recorded is their difference). `detail=False`: the same totals, without the segments,
+    imputations and readings only a prospetto prints (a bank statement's thousands of imputations)."""
     requests = dict(claims)
     untils = {r.until for r in requests.values()}
     if len(untils) != 1 or any(r.payments for r in requests.values()) or paying.date not in untils:
@@ -414,7 +424,7 @@ def compute_case_paying(
             "Nella pratica i crediti devono avere la stessa data di calcolo e nessun pagamento proprio.",
         )
     until = untils.pop()
-    accounts = {cid: open_account(r) for cid, r in requests.items()}
+    accounts = {cid: open_account(r, detail) for cid, r in requests.items()}
     credit = 0
     for payment in sorted(payments, key=lambda p: p.date):
         credit += _pay_case(accounts, requests, payment, until)

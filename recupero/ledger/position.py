@@ -417,7 +417,7 @@ def payment_run(
 
     def run(stop: dt.date | None) -> tuple[CaseResult, CaseResult]:
         return compute_case_paying(
-            _requests(facts.case, parts, on, costs, rates, stop, facts.waived), payments, paying
+            _requests(facts.case, parts, on, costs, rates, stop, facts.waived), payments, paying, detail=False
         )
 
     (before, after), stop, warning = _stopping(parts, rates, run)

@@ -115,3 +115,27 @@ def test_one_replay_gives_both_runs(history, costs, amount, designated):
     before, after = compute_case_paying(_claims(costs), history, paying)
     assert before == compute_case(_claims(costs), list(history))
     assert after == compute_case(_claims(costs), [*history, paying])
+
+
+def _totals(result):  # every figure but the prospetto's detail (segments, imputations, readings)
+    return (
+        result.total_due,
+        result.credit,
+        {
+            k: (r.interest, r.interest_paid, r.interest_outstanding, r.flat_compensation, r.flat_outstanding,
+                r.costs_outstanding, r.principal_outstanding, r.total_due, r.credit)
+            for k, r in result.claims.items()
+        },
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+@pytest.mark.parametrize(("costs", "amount", "designated"), [case[:3] for case in CASES])
+def test_without_detail_the_same_totals(history, costs, amount, designated):
+    """`detail=False` (a statement's bulk imputation) skips the segments, imputations and readings, nothing else."""
+    paying = CasePayment(UNTIL, D(amount), designated)
+    full = compute_case_paying(_claims(costs), history, paying)
+    bare = compute_case_paying(_claims(costs), history, paying, detail=False)
+    assert [_totals(r) for r in bare] == [_totals(r) for r in full]
+    assert all(r.segments == r.imputations == r.readings == () for res in bare for r in res.claims.values())
+    assert any(r.segments for res in full for r in res.claims.values())
