@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Sum
 
 from recupero.cases.domain.states import CaseStatus
@@ -70,6 +71,7 @@ class Draft:
     until: dt.date
     lines: list[DraftLine] = field(default_factory=list)
     vat_percent: Decimal = Decimal("22.00")  # the plan's rate on `until`, printed on the invoice
+    cases: dict[int, tuple[str, str]] = field(default_factory=dict)  # case id: creditor's reference, debtor
 
     def total(self, name: str) -> Decimal:
         return sum((getattr(line.figures, name) for line in self.lines), ZERO)
@@ -144,16 +146,36 @@ def _bucket_sums(side: str) -> dict[str, Any]:
     return {name: Sum("amount", filter=Q(**{side: acc.value})) for name, acc in BUCKETS.items()}
 
 
-def _collected(row: dict[str, Any]) -> Collected:
-    # SQLite sums decimals as binary floats: amounts are whole cents, so rounding restores them exactly.
+def exact_sums() -> bool:
+    """PostgreSQL sums numeric(14,2) exactly, into Decimals of two places; SQLite sums decimals as binary floats
+    (amounts are whole cents, so `round_cents` restores them exactly: 760,000 calls in a month's remittance)."""
+    return connection.vendor == "postgresql"
+
+
+def _collected(row: dict[str, Any], exact: bool) -> Collected:
+    if exact:
+        return Collected(
+            row["principal"] or ZERO,
+            row["interest"] or ZERO,
+            row["compensation"] or ZERO,
+            row["costs"] or ZERO,
+        )
     return Collected(*(round_cents(Decimal(row[n] or 0)) for n in BUCKETS))
+
+
+def debtor_name(company: str, last: str, first: str) -> str:
+    """As `parties.Debtor.__str__`, from the columns read with a line."""
+    return company or f"{last} {first}".strip()
 
 
 def _unremitted(tenant: Tenant) -> Exists:
     return Exists(RemittanceLine.objects.filter(tenant=tenant, group=OuterRef("group")))
 
 
-CASE_FIELDS = ("case_id", "case__code", "case__status", "case__first_due_on", "case__opened_on")
+CASE_FIELDS = (
+    "case_id", "case__code", "case__status", "case__first_due_on", "case__opened_on", "case__creditor_reference",
+    "case__debtor__company_name", "case__debtor__last_name", "case__debtor__first_name",
+)  # fmt: skip
 
 
 def payment_rows(tenant: Tenant, creditor: Creditor, until: dt.date) -> list[dict[str, Any]]:
@@ -197,6 +219,8 @@ def prior_by_case(tenant: Tenant, creditor: Creditor) -> dict[int, dict[str, Dec
         )
         .order_by()
     )
+    if exact_sums():
+        return {r["case_id"]: {k: r[k] or ZERO for k in ("base", "computed", "topups")} for r in rows}
     return {
         r["case_id"]: {k: round_cents(Decimal(r[k] or 0)) for k in ("base", "computed", "topups")}
         for r in rows
@@ -267,7 +291,12 @@ def _age(row: dict[str, Any]) -> int:
 
 
 def _sort_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (row["case_id"], row["posted_on"], "reverses__group" in row, str(row["group"]))
+    return (
+        row["case_id"],
+        row["posted_on"],
+        "reverses__group" in row,
+        row["group"].int,
+    )  # .int: as str, faster
 
 
 class _Builder:
@@ -278,6 +307,7 @@ class _Builder:
         self.plans = Plans(tenant, creditor)
         self.prior = prior_by_case(tenant, creditor)
         self.draft = Draft(creditor=creditor, until=until)
+        self.exact = exact_sums()
         self.fresh: dict[uuid.UUID, tuple[Figures, dt.date, bool]] = {}  # payments of this draft
 
     def run(self, payments: list[dict[str, Any]], reversals: list[dict[str, Any]]) -> Draft:
@@ -294,6 +324,13 @@ class _Builder:
 
     def _case(self, rows: list[dict[str, Any]]) -> None:
         first = rows[0]
+        self.draft.cases[first["case_id"]] = (
+            first["case__creditor_reference"],
+            debtor_name(
+                first["case__debtor__company_name"], first["case__debtor__last_name"],
+                first["case__debtor__first_name"],
+            ),
+        )  # fmt: skip
         prior = self.prior.get(first["case_id"], {"base": ZERO, "computed": ZERO, "topups": ZERO})
         base, computed = prior["base"], prior["computed"]
         plan: Plan | None = None
@@ -314,7 +351,12 @@ class _Builder:
         phase = _phase(row)
         try:
             figures = payment_figures(
-                plan, _collected(row), phase=phase, age_days=_age(row), base_before=base_before, direct=direct
+                plan,
+                _collected(row, self.exact),
+                phase=phase,
+                age_days=_age(row),
+                base_before=base_before,
+                direct=direct,
             )
         except PlanError as exc:
             raise DomainError(exc.code, phase=phase.value) from None
@@ -338,7 +380,7 @@ class _Builder:
             already = add(already, figures_of(earlier))
         reversed_before = already.collected.scaled(-1)
         plan = self.plans.on(posted_on)
-        now = _collected(row)
+        now = _collected(row, self.exact)
         figures = reversal_figures(plan, original, now, reversed_before, already, direct=direct)
         self.earlier.setdefault(target, [])  # several reversal groups of one payment in one draft
         line = DraftLine(

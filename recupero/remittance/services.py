@@ -3,8 +3,9 @@
 `remittance_build` computes what would be remitted (it writes nothing; the page "check" shows it);
 `remittance_issue` stores it under the creditor's row lock, in one transaction: the header and one line per
 ledger group, each with a UNIQUE key, so a payment is remitted exactly once even if two issues race (the
-second finds nothing left, or the database refuses its twin). The files are written after the commit from
-the stored lines alone; a run killed before they are written is completed by the next issue for the creditor.
+second finds nothing left, or the database refuses its twin). The files are written after the commit from the
+lines just stored (kept in memory: the same rows a read-back gives, see `outputs/data.py`); a run killed before
+they are written is completed by the next issue for the creditor, from the stored lines.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from recupero.remittance.models import (
     RemittanceLine,
 )
 from recupero.remittance.outputs import write_files
+from recupero.remittance.outputs.data import draft_rows
 
 
 def _iban(value: str) -> str:
@@ -67,11 +69,12 @@ def remittance_issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: 
     if until > today():
         raise DomainError("remittance.future_date", value=f"{until:%d/%m/%Y}")
     completed = [_complete(r) for r in _pending(tenant, creditor)]
-    remittance = _issue(tenant=tenant, actor=actor, creditor=creditor, until=until)
-    if remittance is None:
+    issued = _issue(tenant=tenant, actor=actor, creditor=creditor, until=until)
+    if issued is None:
         return completed[-1] if completed else None
     _crash_point("files")
-    return _complete(remittance)
+    remittance, draft = issued
+    return _complete(remittance, draft_rows(draft))
 
 
 def _crash_point(name: str) -> None:
@@ -92,7 +95,9 @@ def _pending(tenant: Tenant, creditor: Creditor) -> list[Remittance]:
 
 
 @transaction.atomic
-def _issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: dt.date) -> Remittance | None:
+def _issue(
+    *, tenant: Tenant, actor: User, creditor: Creditor, until: dt.date
+) -> tuple[Remittance, Draft] | None:
     Creditor.objects.select_for_update().filter(pk=creditor.pk).first()  # one issue per creditor at a time
     draft = draft_compute(tenant=tenant, creditor=creditor, until=until)
     if not draft.lines:
@@ -123,7 +128,7 @@ def _issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: dt.date) -
             "vat": str(remittance.vat), "net": str(remittance.net), "to_invoice": str(remittance.to_invoice),
         },
     )  # fmt: skip
-    return remittance
+    return remittance, draft
 
 
 def _next_number(tenant: Tenant) -> str:
@@ -172,13 +177,13 @@ def _lines(tenant: Tenant, remittance: Remittance, draft: Draft) -> list[tuple[o
     return out
 
 
-def _complete(remittance: Remittance) -> Remittance:
+def _complete(remittance: Remittance, rows: list[dict[str, Any]] | None = None) -> Remittance:
     """Write the files of an issued remittance and mark it ready; a no-op once ready. Idempotent: the files
-    are derived from the stored lines, so a rerun after a crash writes the same ones. A building block of
-    `remittance_issue` (which checked the actor), not a service."""
+    are derived from its lines (`rows`: those just stored, in memory; None: read back), so a rerun after a crash
+    writes the same ones. A building block of `remittance_issue` (which checked the actor), not a service."""
     if not can_transition(remittance.status, RemittanceStatus.READY):
         return remittance
-    names = write_files(remittance)
+    names = write_files(remittance, rows)
     with transaction.atomic():
         moved = Remittance.objects.filter(pk=remittance.pk, status=RemittanceStatus.ISSUED.value).update(
             status=RemittanceStatus.READY.value, **names

@@ -57,6 +57,13 @@ class Plan:
     vat_percent: Decimal = Decimal("22.00")
     direct_commission: bool = True  # commission due on payments made straight to the creditor
 
+    @functools.cached_property
+    def bands(self) -> dict[Phase, tuple[tuple[int, tuple[Rate, ...]], ...]]:
+        """Each phase's age bands, greatest first, each with its tiers by amount: computed once per plan (a
+        month's remittance asks for them tens of thousands of times; a cache keyed by the plan hashed it each
+        time, 0.3 s)."""
+        return {phase: _bands(self.rates, phase) for phase in Phase}
+
 
 @dataclass(frozen=True)
 class Collected:
@@ -97,17 +104,14 @@ class PlanError(RecuperoError, ValueError):
 def tiers(plan: Plan, phase: Phase, age_days: int) -> tuple[Rate, ...]:
     """The tiers of the age band that applies: the phase's rows with the greatest band not above the age."""
     age = max(age_days, 0)
-    for band, rates in _bands(plan, phase):
+    for band, rates in plan.bands[phase]:
         if band <= age:
             return rates
     raise PlanError("remittance.no_rate", message_for("remittance.no_rate", phase=PHASE_LABELS[phase]))
 
 
-@functools.cache
-def _bands(plan: Plan, phase: Phase) -> tuple[tuple[int, tuple[Rate, ...]], ...]:
-    """The phase's age bands, greatest first, each with its tiers by amount (computed once per plan: a month's
-    remittance asks for them tens of thousands of times)."""
-    rows = [r for r in plan.rates if r.phase == phase]
+def _bands(rates: tuple[Rate, ...], phase: Phase) -> tuple[tuple[int, tuple[Rate, ...]], ...]:
+    rows = [r for r in rates if r.phase == phase]
     bands = sorted({r.min_age_days for r in rows}, reverse=True)
     return tuple(
         (band, tuple(sorted((r for r in rows if r.min_age_days == band), key=lambda r: r.from_amount)))

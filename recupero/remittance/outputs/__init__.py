@@ -1,4 +1,5 @@
-"""The files of an issued remittance, derived from its stored lines only (so a rerun writes the same ones).
+"""The files of an issued remittance, derived from its lines only: those just stored, as the issue holds them in
+memory, or those read back from the database (a rerun after a crash writes the same files; see `data.py`).
 
 - `statement.pdf` — the rendiconto, per case (Typst, `templates/statement.typ`; our own template and compile
   call: channels' letter renderer sits above this app and is not imported);
@@ -12,12 +13,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from recupero.remittance.outputs.data import statement_data
+from recupero.remittance.outputs.data import statement_data, stored_rows
 from recupero.remittance.outputs.fatturapa import invoice_xml
 from recupero.remittance.outputs.sepa import transfer_xml
 from recupero.remittance.outputs.statement import statement_pdf
@@ -37,9 +38,10 @@ def _save(name: str, content: bytes) -> str:
     return default_storage.save(name, ContentFile(content))
 
 
-def write_files(remittance: Remittance) -> dict[str, str]:
-    """Render and store the four files; returns the model's file field values."""
-    data = statement_data(remittance)
+def write_files(remittance: Remittance, rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
+    """Render and store the four files from the lines as rows (`data.draft_rows`; None: the stored lines);
+    returns the model's file field values."""
+    data = statement_data(remittance, stored_rows(remittance) if rows is None else rows)
     base = folder(remittance)
     names = {
         "statement": _save(f"{base}/rendiconto.pdf", statement_pdf(data)),

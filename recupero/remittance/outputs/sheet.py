@@ -2,27 +2,32 @@
 
 Why not openpyxl here: a month's remittance has up to ~50,000 lines × 16 cells, and openpyxl's writer costs
 ~25 µs a cell (measured: 22 s for 50,000 rows on the 2-core machine, against a 10 s budget for the whole
-remittance with its files); writing the same rows as XML strings takes ~1 s. The output is checked by reading it
-back with openpyxl in the tests. Text goes through `core.domain.sheets.safe_cell` (formula-looking text
-neutralised, characters illegal in XML replaced) and is XML-escaped.
+remittance with its files); writing the same rows as XML strings takes ~1 s, and ~0.5 s for 90,000 rows when the
+caller names each column's kind (`kinds`: one format string per row instead of a typed look-up per cell). The
+output is checked by reading it back with openpyxl in the tests. Text goes through `core.domain.sheets.safe_cell`
+(formula-looking text neutralised, characters illegal in XML replaced) and is XML-escaped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from recupero.core.domain.sheets import safe_cell
+from recupero.core.domain.sheets import FORMULA_START, safe_cell
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 DATE, MONEY, BOLD = 1, 2, 3  # cellXfs indexes in STYLES
+TEXT = 0  # a column kind: text (or a bool, "sì"/"no"); DATE and MONEY the others
+# Text that neither safe_cell nor XML escaping would change (no markup, no character illegal in XML).
+_PLAIN = re.compile(r"[^&<>\x00-\x08\x0b\x0c\x0e-\x1f]*")
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -92,14 +97,65 @@ def _cell(ref: str, value: object, bold: bool) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """One sheet named `title`: a bold header row, then `rows` (text, Decimal money, dates, ints)."""
+def _row(columns: Sequence[str], n: int, row: Sequence[object], bold: bool = False) -> str:
+    at = str(n)
+    cells = "".join([_cell(col + at, v, bold) for col, v in zip(columns, row, strict=False)])
+    return f'<row r="{n}">{cells}</row>'
+
+
+def _text(value: object) -> str:
+    """A text cell's escaped content: plain text as it is, anything else through safe_cell and escape."""
+    if type(value) is bool:
+        return "sì" if value else "no"
+    text = value if type(value) is str else str(value)
+    if text[:1] not in FORMULA_START and _PLAIN.fullmatch(text):
+        return text
+    return escape(str(safe_cell(text)))
+
+
+def _typed(columns: Sequence[str], kinds: Sequence[int], rows: Iterable[Sequence[object]]) -> list[str]:
+    """Rows whose columns hold one kind each (dates and money never empty): one format string per row, with
+    slot 0 the row number; a text slot holds its whole cell, or nothing for an empty value (as `_cell`)."""
+    slots = []
+    for i, (col, kind) in enumerate(zip(columns, kinds, strict=True), start=1):
+        slots.append(f'<c r="{col}{{0}}" s="{kind}"><v>{{{i}}}</v></c>' if kind else f"{{{i}}}")
+    template = '<row r="{0}">' + "".join(slots) + "</row>"
+    dates = [i for i, kind in enumerate(kinds) if kind == DATE]
+    texts = [(i, f'<c r="{columns[i]}') for i, kind in enumerate(kinds) if kind == TEXT]
+    out = []
+    for n, row in enumerate(rows, start=2):
+        values = list(row)
+        for i in dates:
+            values[i] = values[i].toordinal() - EXCEL_EPOCH  # type: ignore[attr-defined]
+        for i, head in texts:
+            v = values[i]
+            if v is None or v == "":
+                values[i] = ""
+            else:
+                values[i] = f'{head}{n}" t="inlineStr"><is><t xml:space="preserve">{_text(v)}</t></is></c>'
+        out.append(template.format(n, *values))
+    return out
+
+
+def xlsx_bytes(
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    kinds: Sequence[int] | None = None,
+    footer: Sequence[object] | None = None,
+) -> bytes:
+    """One sheet named `title`: a bold header row, then `rows` (text, Decimal money, dates, ints), then `footer`.
+
+    With `kinds` (TEXT, DATE or MONEY per column) the rows are written by column kind: several times faster."""
     columns = [_column(i) for i in range(len(header))]
-    parts = []
-    for n, row in enumerate([header, *rows], start=1):
-        bold, at = n == 1, str(n)
-        cells = "".join([_cell(col + at, v, bold) for col, v in zip(columns, row, strict=False)])
-        parts.append(f'<row r="{n}">{cells}</row>')
+    parts = [_row(columns, 1, header, bold=True)]
+    if kinds is None:
+        parts.extend(_row(columns, n, row) for n, row in enumerate(rows, start=2))
+    else:
+        parts.extend(_typed(columns, kinds, rows))
+    if footer is not None:
+        parts.append(_row(columns, len(parts) + 1, footer))
     sheet = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN}"><sheetData>'
     sheet += "".join(parts) + "</sheetData></worksheet>"
     name = escape(title[:31], {'"': "&quot;"})

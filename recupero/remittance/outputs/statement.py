@@ -58,11 +58,11 @@ def _payload(data: StatementData) -> dict[str, Any]:
             "iban": r.payout_iban, "address": f"{p.street}, {p.cap} {p.municipality} ({p.province})",
         },
         "totals": [{"label": label, "value": value, "strong": strong} for label, value, strong in totals],
-        "note": _note(len(data.cases)),
+        "note": _note(data.case_count),
         "summary": _summary(data),
         "cases": [
             [c["code"], c["debtor"], str(c["lines"]), *(format_eur(c[name]) for name in SUMS)]
-            for c in (data.cases if len(data.cases) <= STATEMENT_CASES_MAX else [])
+            for c in (data.cases if data.case_count <= STATEMENT_CASES_MAX else [])
         ],
         "footer": ["Totale", "", str(len(data.lines)), *(format_eur(data.sum(name)) for name in SUMS)],
     }  # fmt: skip
@@ -71,18 +71,21 @@ def _payload(data: StatementData) -> dict[str, Any]:
 def _summary(data: StatementData) -> list[list[str]]:
     """The lines grouped by kind (payment, late reversal, minimum), phase and payee (agency or creditor): a few
     rows whatever the remittance's size, adding up to the footer's totals."""
-    groups: dict[tuple[str, str, str], list[Any]] = {}
+    groups: dict[tuple[str, str, bool], list[Any]] = {}
     for r in data.lines:
-        kind = str(LINE_LABELS[LineKind(r["kind"])])
-        phase = str(PHASE_LABELS[Phase(r["phase"])]) if r["phase"] else ""
-        payee = _("al committente") if r["direct"] else _("all'agenzia")
-        row = groups.setdefault((kind, phase, payee), [0, *(ZERO for _ in SUMS)])
+        row = groups.setdefault((r["kind"], r["phase"], r["direct"]), [0, *(ZERO for _ in SUMS)])
         row[0] += 1
         for i, name in enumerate(SUMS, start=1):
             row[i] += r[name]
+    # Labelled per group, not per line: gettext costs ~10 µs a call, 1.2 s at 90,000 lines.
+    labelled = []
+    for (kind, phase, direct), row in groups.items():
+        payee = _("al committente") if direct else _("all'agenzia")
+        label = str(PHASE_LABELS[Phase(phase)]) if phase else ""
+        labelled.append((str(LINE_LABELS[LineKind(kind)]), label, payee, row))
     return [
         [f"{kind} {payee}", phase, str(row[0]), *(format_eur(v) for v in row[1:])]
-        for (kind, phase, payee), row in sorted(groups.items())
+        for kind, phase, payee, row in sorted(labelled, key=lambda g: g[:3])
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -12,9 +13,14 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from recupero.core.permissions import system_actor
+from recupero.remittance.outputs.data import draft_rows, statement_data, stored_rows
+from recupero.remittance.outputs.fatturapa import invoice_xml
+from recupero.remittance.outputs.sepa import transfer_xml
+from recupero.remittance.outputs.statement import _payload
+from recupero.remittance.outputs.workbook import payments_xlsx
 from recupero.remittance.outputs.xml import PAIN001, validate
-from recupero.remittance.services import remittance_issue
-from recupero.remittance.tests.world import AGENCY_IBAN, PAYOUT_IBAN, pay, ready
+from recupero.remittance.services import remittance_build, remittance_issue
+from recupero.remittance.tests.world import AGENCY_IBAN, PAYOUT_IBAN, pay, ready, reverse
 from tests.factories import TAX_CODES, make_case, make_debtor
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +106,46 @@ def test_the_statement_is_a_pdf_with_the_figures(issued):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for figure in ("360,00", "54,00", "11,88", "253,27", "9,15"):
         assert figure in text, figure
+
+
+def _exact(rows):
+    """Rows with every value's type and text: Decimal("0.00") is not Decimal("-0.00") or Decimal("0") here."""
+    return [{k: (type(v).__name__, str(v)) for k, v in r.items()} for r in rows]
+
+
+def _files(remittance, rows) -> tuple[object, ...]:
+    data = statement_data(remittance, rows)
+    with zipfile.ZipFile(io.BytesIO(payments_xlsx(data))) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml")
+    return _payload(data), sheet, transfer_xml(data), invoice_xml(data)
+
+
+def test_the_files_from_the_lines_just_stored_are_those_read_back(tenant, creditor, settings, tmp_path):
+    """The issue writes the files from the draft it stored; a rerun after a crash from the stored lines: the
+    same rows, the same files (late and same-period reversals, a direct payment, minimum top-ups, a company)."""
+    settings.MEDIA_ROOT = tmp_path
+    ready(tenant, creditor, minimum_per_case=D("25.00"))
+    a = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("500.00",))
+    b = make_case(
+        tenant, creditor, make_debtor(tenant, TAX_CODES[1], last_name="Bianchi"), amounts=("900.00",)
+    )
+    company = make_debtor(tenant, TAX_CODES[2])
+    company.company_name = "=Acme & <Figli>"
+    company.save(update_fields=["company_name"])
+    c = make_case(tenant, creditor, company, amounts=("90.00",))
+    late = pay(a, dt.date(2026, 2, 5), "200.00", interest="20.00")
+    pay(c, dt.date(2026, 2, 7), "30.00")
+    actor = system_actor(tenant)
+    remittance_issue(tenant=tenant, actor=actor, creditor=creditor, until=dt.date(2026, 2, 28))
+    reverse(late)
+    pay(a, dt.date(2026, 3, 3), "10.00")
+    reverse(pay(b, dt.date(2026, 3, 5), "200.00"))
+    pay(b, dt.date(2026, 3, 9), "100.00", direct=True)
+    pay(b, dt.date(2026, 3, 9), "0.01", costs="40.00")
+    pay(c, dt.date(2026, 3, 9), "60.00")
+    draft = remittance_build(tenant=tenant, actor=actor, creditor=creditor, until=dt.date(2026, 3, 31))
+    issued = remittance_issue(tenant=tenant, actor=actor, creditor=creditor, until=dt.date(2026, 3, 31))
+    kinds = {r["kind"] for r in stored_rows(issued)}
+    assert kinds == {"payment", "reversal", "minimum"}
+    assert _exact(draft_rows(draft)) == _exact(stored_rows(issued))
+    assert _files(issued, draft_rows(draft)) == _files(issued, stored_rows(issued))
