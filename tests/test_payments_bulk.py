@@ -268,8 +268,10 @@ def test_two_workers_post_what_one_posts(monkeypatch):
         pytest.skip("two workers only on PostgreSQL (SQLite: one writer at a time)")
     monkeypatch.setattr(services, "CHUNK", 3)
     helpers: list[int] = []
-    spawn = services.workers.spawn
-    monkeypatch.setattr(services.workers, "spawn", lambda **kw: helpers.append(kw["count"]) or spawn(**kw))
+    start = services.workers.Pool.start
+    monkeypatch.setattr(
+        services.workers.Pool, "start", lambda **kw: helpers.append(kw["count"]) or start(**kw)
+    )
     results = {}
     for code, workers in (("one", 1), ("two", 2)):
         monkeypatch.setattr(services, "WORKERS", workers)

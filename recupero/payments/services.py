@@ -266,26 +266,54 @@ def statement_import(
     of an account not registered is read and reported, never stored nor posted; `dry_run` writes nothing."""
     selectors.require_statements(actor, tenant)
     report = ImportReport()
-    for data in statements:
-        account = CollectionAccount.objects.filter(tenant=tenant, iban=data.account_iban).first()
-        report.entries += len(data.entries)
-        report.credits += len(data.credits)
-        if account is None:
-            report.unregistered.append(data.account_iban)
-        if dry_run or account is None:
-            _preview(tenant, data, account, report, dry_run, actor, file_name)
-            continue
-        statement, fresh = _store(tenant, actor, data, account, file_name)
-        report.duplicates += sum(1 for e in data.entries if e.status == "BOOK") - fresh
-        if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
-            report.statements.append(selectors.statement_summary(statement))
-            continue
-        done = statement_reconcile(tenant=tenant, actor=actor, statement=statement, one_by_one=one_by_one)
-        report.matched += done.matched
-        report.review += done.review
-        report.posted_total += done.posted_total
-        report.statements.append(selectors.statement_summary(statement))
+    pool = None if dry_run or defer else _early_pool(tenant, actor, statements, one_by_one)
+    try:
+        for data in statements:
+            pool = _import_one(tenant, actor, data, report, file_name, (dry_run, defer, one_by_one), pool)
+    finally:
+        if pool is not None:
+            pool.stop()
     return report
+
+
+def _early_pool(
+    tenant: Tenant, actor: User, statements: list[StatementData], one_by_one: bool
+) -> workers.Pool | None:
+    """The helpers of a big first statement, started before its lines are stored (they set up meanwhile)."""
+    first = statements[0] if statements else None
+    count = _helpers(tenant, first.account_iban, len(first.credits)) if first else 0
+    if not count or first is None:
+        return None
+    return workers.Pool.start(tenant=tenant, actor=actor, iban=first.account_iban, one_by_one=one_by_one,
+                              chunk=CHUNK, count=count)  # fmt: skip
+
+
+def _import_one(
+    tenant: Tenant, actor: User, data: StatementData, report: ImportReport, file_name: str,
+    how: tuple[bool, bool, bool], pool: workers.Pool | None,
+) -> workers.Pool | None:  # fmt: skip
+    """Store and reconcile one statement; returns the early helpers if this statement did not use them."""
+    dry_run, defer, one_by_one = how
+    account = CollectionAccount.objects.filter(tenant=tenant, iban=data.account_iban).first()
+    report.entries += len(data.entries)
+    report.credits += len(data.credits)
+    if account is None:
+        report.unregistered.append(data.account_iban)
+    if dry_run or account is None:
+        _preview(tenant, data, account, report, dry_run, actor, file_name)
+        return pool
+    statement, fresh = _store(tenant, actor, data, account, file_name)
+    report.duplicates += sum(1 for e in data.entries if e.status == "BOOK") - fresh
+    if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
+        report.statements.append(selectors.statement_summary(statement))
+        return pool
+    mine = pool if pool is not None and pool.iban == statement.account_iban else None
+    done = _reconcile(tenant, actor, statement, one_by_one, mine)
+    report.matched += done.matched
+    report.review += done.review
+    report.posted_total += done.posted_total
+    report.statements.append(selectors.statement_summary(statement))
+    return None if mine is not None else pool
 
 
 def _preview(
@@ -365,29 +393,41 @@ def statement_reconcile(
     stopped half-way), one chunk per transaction; then record the statement's figures. The matched credits are
     posted set-based (`bulk.credits_post`); `one_by_one`: each through `payment_record` (the same rows, slower)."""
     selectors.require_statements(actor, tenant)
+    return _reconcile(tenant, actor, statement, one_by_one, None)
+
+
+def _reconcile(
+    tenant: Tenant, actor: User, statement: BankStatement, one_by_one: bool, pool: workers.Pool | None
+) -> ReconcileResult:
+    """This process's share of the chunks, and the helpers' (`pool`, started early by the import, or here) on
+    PostgreSQL when more than one chunk is left; then the statement's figures."""
     iban = statement.account_iban
-    helpers = _helpers(tenant, iban)
-    if helpers:
-        procs = workers.spawn(tenant=tenant, actor=actor, iban=iban, one_by_one=one_by_one, chunk=CHUNK,
-                              count=helpers)  # fmt: skip
-        result = _reconcile_all(tenant, actor, iban, one_by_one)
-        shares = workers.collect(procs)
-        if None in shares:  # a helper failed: its chunk rolled back, reconciled here with whatever is left
-            _add(result, _reconcile_all(tenant, actor, iban, one_by_one))
-        for share in shares:
-            if share is not None:
-                _add(result, ReconcileResult(share.matched, share.review, Decimal(share.posted_total)))
-    else:
-        result = _reconcile_all(tenant, actor, iban, one_by_one)
+    count = _helpers(tenant, iban)
+    if pool is not None and not count:
+        pool.stop()
+        pool = None
+    if pool is None and count:
+        pool = workers.Pool.start(tenant=tenant, actor=actor, iban=iban, one_by_one=one_by_one, chunk=CHUNK,
+                                  count=count)  # fmt: skip
+    if pool is not None:
+        pool.go()
+    result = _reconcile_all(tenant, actor, iban, one_by_one)
+    shares = pool.collect() if pool is not None else []
+    if None in shares:  # a helper failed: its chunk rolled back, reconciled here with whatever is left
+        _add(result, _reconcile_all(tenant, actor, iban, one_by_one))
+    for share in shares:
+        if share is not None:
+            _add(result, ReconcileResult(share.matched, share.review, Decimal(share.posted_total)))
     _close_statement(statement)
     return result
 
 
-def _helpers(tenant: Tenant, iban: str) -> int:
+def _helpers(tenant: Tenant, iban: str, pending: int | None = None) -> int:
     """How many helper processes: on PostgreSQL, outside a transaction, for more than one chunk to reconcile."""
     if WORKERS < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return 0
-    pending = selectors.pending_count(tenant=tenant, iban=iban)
+    if pending is None:
+        pending = selectors.pending_count(tenant=tenant, iban=iban)
     return min(WORKERS - 1, pending // CHUNK) if pending > CHUNK else 0
 
 

@@ -2,11 +2,12 @@
 
 The reconciliation is Python (scoring, the law engine's imputation, the rows to write) and database work in turn;
 threads share one interpreter lock, so on PostgreSQL a statement of more than one chunk is reconciled by the
-calling process and `WORKERS - 1` helper processes (`python -m recupero.payments.workers`), each with its own
-connection, taking chunks with SKIP LOCKED exactly as the calling process does (`services._reconcile_all`). A
-helper dies with its parent (a kill -9 of the import kills them all: each chunk is one transaction, so nothing is
-half-posted and the rerun completes the rest); a helper that fails leaves its chunk to the caller, which reconciles
-whatever is left after its own share. Each helper prints one JSON line: its matched, review and posted total.
+calling process and `WORKERS - 1` helper processes (`python -m recupero.payments.workers`, started before the
+statement's lines are stored, then told to go), each with its own connection, taking chunks with SKIP LOCKED
+exactly as the calling process does (`services._reconcile_all`). A helper dies with its parent (a kill -9 of the
+import kills them all: each chunk is one transaction, so nothing is half-posted and the rerun completes the rest);
+a helper that fails leaves its chunk to the caller, which reconciles whatever is left after its own share. Each
+helper prints one JSON line: its matched, review and posted total.
 """
 
 from __future__ import annotations
@@ -43,42 +44,65 @@ class Share:
     posted_total: str
 
 
-def spawn(
-    *, tenant: Tenant, actor: User, iban: str, one_by_one: bool, chunk: int, count: int
-) -> list[subprocess.Popen[str]]:
-    """Start `count` helpers on this process's database; they start reconciling at once."""
-    env = {
-        **os.environ,
-        "RECUPERO_DB_NAME": str(connection.settings_dict["NAME"]),
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.base"),
-        "PYTHONPATH": os.pathsep.join(
-            p for p in (str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")) if p
-        ),
-    }
-    args = [
-        sys.executable, "-m", "recupero.payments.workers", "--tenant", str(tenant.pk), "--actor",
-        str(actor.pk or 0), "--iban", iban, "--chunk", str(chunk), "--parent", str(os.getpid()),
-        "--ip", current_ip.get() or "",
-    ]  # fmt: skip
-    if one_by_one:
-        args.append("--one-by-one")
-    root = Path(settings.BASE_DIR)
-    return [
-        subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE, text=True) for _ in range(count)
-    ]
+class Pool:
+    """Helpers started ahead of the work: they set Django up (a second or two) while the caller still reads and
+    stores the statement, then wait for `go` (reconcile) or `stop` (nothing to share: they exit at once)."""
 
+    def __init__(self, iban: str, procs: list[subprocess.Popen[str]]) -> None:
+        self.iban, self.procs = iban, procs
 
-def collect(procs: list[subprocess.Popen[str]]) -> list[Share | None]:
-    """Wait for every helper; a failed one (exit status, no figures) is None."""
-    out: list[Share | None] = []
-    for proc in procs:
-        stdout, _ = proc.communicate()
-        try:
-            figures = json.loads(stdout.strip().splitlines()[-1]) if proc.returncode == 0 else None
-        except (IndexError, ValueError):
-            figures = None
-        out.append(Share(**figures) if figures else None)
-    return out
+    @classmethod
+    def start(
+        cls, *, tenant: Tenant, actor: User, iban: str, one_by_one: bool, chunk: int, count: int
+    ) -> Pool:
+        env = {
+            **os.environ,
+            "RECUPERO_DB_NAME": str(connection.settings_dict["NAME"]),
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.base"),
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")) if p
+            ),
+        }
+        args = [
+            sys.executable, "-m", "recupero.payments.workers", "--tenant", str(tenant.pk), "--actor",
+            str(actor.pk or 0), "--iban", iban, "--chunk", str(chunk), "--parent", str(os.getpid()),
+            "--ip", current_ip.get() or "", *(["--one-by-one"] if one_by_one else []),
+        ]  # fmt: skip
+        procs = [
+            subprocess.Popen(args, cwd=Path(settings.BASE_DIR), env=env, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+            for _ in range(count)
+        ]  # fmt: skip
+        return cls(iban, procs)
+
+    def _say(self, word: str) -> None:
+        for proc in self.procs:
+            assert proc.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # a helper that died: `collect` says so
+                proc.stdin.write(f"{word}\n")
+                proc.stdin.close()
+
+    def go(self) -> None:
+        self._say("go")
+
+    def stop(self) -> None:
+        self._say("stop")
+        self.collect()
+
+    def collect(self) -> list[Share | None]:
+        """Wait for every helper; a failed one (exit status, no figures) is None."""
+        out: list[Share | None] = []
+        for proc in self.procs:
+            assert proc.stdout is not None
+            stdout = proc.stdout.read()
+            proc.stdout.close()
+            proc.wait()
+            try:
+                figures = json.loads(stdout.strip().splitlines()[-1]) if proc.returncode == 0 else None
+            except (IndexError, ValueError):
+                figures = None
+            out.append(Share(**figures) if figures else None)
+        return out
 
 
 def _die_with_parent(parent: int) -> None:
@@ -109,6 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     tenant = Tenant.objects.get(pk=args.tenant)
     actor = User.objects.get(pk=args.actor) if args.actor else system_actor(tenant)
     current_ip.set(args.ip or None)
+    if sys.stdin.readline().strip() != "go":  # stopped: nothing left to share
+        print(json.dumps({"matched": 0, "review": 0, "posted_total": "0.00"}))
+        return
     done = services._reconcile_all(tenant, actor, args.iban, args.one_by_one)
     print(
         json.dumps({"matched": done.matched, "review": done.review, "posted_total": str(done.posted_total)})
