@@ -126,11 +126,16 @@ def _rows(tenant) -> dict[str, object]:
 
         return re.sub(r"payment:(\d+)(?::1193:(\d+))?", swap, text or "")
 
+    def group_key(gid: str) -> str:
+        group = LedgerEntry.objects.filter(tenant=tenant, group=gid).first()
+        return key(group.idempotency_key).split("#")[0]
+
     def details(d: dict) -> dict:
         out = dict(d)
         if "group" in out:
-            group = LedgerEntry.objects.filter(tenant=tenant, group=out["group"]).first()
-            out["group"] = key(group.idempotency_key).split("#")[0]
+            out["group"] = group_key(out["group"])
+        if "groups" in out:  # a payment's row names its ledger groups (they record no row of their own)
+            out["groups"] = [group_key(g) for g in out["groups"]]
         if "payment" in out:
             out["payment"] = ref.get(out["payment"], out["payment"])
         return out
@@ -236,6 +241,10 @@ def test_bulk_and_one_by_one_write_the_same_rows():
     assert (one[0]["matched"], one[0]["review"], one[0]["posted_total"]) == (11, 3, "15119.50")
     assert {**one[0], "statements": []} == {**bulk[0], "statements": []}
     rows = bulk[1]
+    # one audit row per act: a payment's row names its ledger groups, which record none of their own
+    assert sorted({a[0] for a in rows["audit"]}) == ["case.transition", "payment.record"]
+    e7 = next(a for a in rows["audit"] if a[0] == "payment.record" and a[2] == "E7")
+    assert dict(e7[3])["groups"] == ["payment:E7:accrued", "payment:E7:1193:FT5/2"]
     # the figures themselves: designations (art. 1193), the accrual groups, the overpayment, the case paid off
     by_line = {p[14]: p for p in rows["payments"]}
     assert {ref: p[8] for ref, p in by_line.items() if p[8]} == {"E4": "FT6/1", "E5": "FT8/3", "E7": "FT5/2"}

@@ -54,8 +54,10 @@ def entry_post(
     lines: list[Line],
     idempotency_key: str | None = None,
     summary: str = "",
+    audit: bool = True,
 ) -> list[LedgerEntry]:
-    """Post one group of entries on a case's books. With an idempotency key, a second post is a no-op."""
+    """Post one group of entries on a case's books. With an idempotency key, a second post is a no-op.
+    `audit=False`: the caller's own audit row names the group (a payment: one row for the act, `payments`)."""
     if case.tenant_id != tenant.pk:
         raise DomainError("tenant.mismatch")
     require_case(actor, POST_LEDGER, case)
@@ -87,6 +89,8 @@ def entry_post(
     balance_refresh(case=case)
     if summary:
         timeline_append(tenant=tenant, actor=actor, case=case, kind=f"ledger.{kind.value}", summary=summary)
+    if not audit:
+        return entries
     audit_record(
         tenant=tenant,
         actor=actor,

@@ -6,9 +6,10 @@ locks its case), each credit is imputed by the law engine in Python (`ledger.pos
 then written by their owners' bulk APIs: payments here (COPY), the ledger's groups (`ledger.bulk.groups_post`)
 and balances (`balances_refresh`), the payers' IBANs, the timeline (`cases.bulk`), the cases paid off
 (`cases.services.cases_move_many`) and the audit rows (`core.services.audit_record_many`, chained in the order
-the one-by-one path appends them). Inside the caller's transaction (one chunk): killed half-way, nothing of the
-chunk stays. A credit this path cannot take as the single one would — a second credit of the same case in the
-chunk, an engine refusal — is returned to the caller, which posts it one by one after these.
+the one-by-one path appends them: one per payment, naming its ledger groups, and the case's move). Inside the
+caller's transaction (one chunk): killed half-way, nothing of the chunk stays. A credit this path cannot take
+as the single one would — a second credit of the same case in the chunk, an engine refusal — is returned to
+the caller, which posts it one by one after these.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ from recupero.payments.domain.imputation import (
     payment_lines,
 )
 from recupero.payments.domain.matching import designated_claim
-from recupero.payments.domain.methods import EntryStatus, Method, PaymentStatus, payment_summary
+from recupero.payments.domain.methods import (
+    EntryStatus,
+    Method,
+    PaymentStatus,
+    payment_details,
+    payment_summary,
+)
 from recupero.payments.domain.statements import EntryData
 from recupero.payments.models import BankStatement, PayerAccount, Payment, StatementEntry
 
@@ -199,19 +206,18 @@ def _audit_items(
     uuids: list,
     moved: set[int],  # type: ignore[type-arg]
 ) -> list[AuditItem]:
-    """Per credit, the rows `payment_record` appends: its ledger groups', the payment's, the case's move."""
-    ledger = ledger_bulk.audit_items(groups, uuids)
-    per_payment: dict[int, list[AuditItem]] = {}
-    for pk, item in zip(owner, ledger, strict=True):
-        per_payment.setdefault(pk, []).append(item)
+    """Per credit, the rows `payment_record` appends: the payment's (naming its ledger groups), the case's move."""
+    per_payment: dict[int, list[str]] = {}
+    for pk, gid in zip(owner, uuids, strict=True):
+        per_payment.setdefault(pk, []).append(str(gid))
     items: list[AuditItem] = []
     for p in planned:
         case = p.facts.case
-        items += per_payment.get(p.payment_id, [])
-        details = {"case": case.code, "amount": str(p.entry.amount), "method": METHOD, "direct": False}
+        details = payment_details(case.code, p.entry.amount, METHOD, False, per_payment.get(p.payment_id, []))
         items.append(
-            AuditItem("payment.record", "payments.payment", str(p.payment_id), details, (), (case.pk,))
-        )
+            AuditItem("payment.record", "payments.payment", str(p.payment_id), details, (case.debtor_id,),
+                      (case.pk,))
+        )  # fmt: skip
         if case.pk in moved:
             to = {"to": CaseStatus.PAID.value}
             items.append(

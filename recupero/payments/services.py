@@ -47,6 +47,7 @@ from recupero.payments.domain.methods import (
     Method,
     PaymentStatus,
     can_move,
+    payment_details,
     payment_summary,
 )
 from recupero.payments.domain.statements import StatementData, totals
@@ -122,7 +123,7 @@ def payment_record(
         designated_claim=designated_claim, entry=entry, overpayment=plan.overpayment,
         refund_due=plan.overpayment > 0, created_by=actor if actor.pk else None,
     )  # fmt: skip
-    _post(tenant, actor, case, payment, plan)
+    groups = _post(tenant, actor, case, payment, plan)
     if payer_iban and not direct:
         PayerAccount.objects.get_or_create(tenant=tenant, debtor_id=case.debtor_id, iban=payer_iban[:34])
     timeline_append(
@@ -131,7 +132,7 @@ def payment_record(
     )  # fmt: skip
     audit_record(
         tenant=tenant, actor=actor, action="payment.record", obj=payment,
-        details={"case": case.code, "amount": str(money), "method": kind.value, "direct": direct},
+        details=payment_details(case.code, money, kind.value, direct, groups), debtor_ids=[case.debtor_id],
         case_ids=[case.pk],
     )  # fmt: skip
     if run.after.total_due == 0 and can_transition(case.status, CaseStatus.PAID):
@@ -140,24 +141,28 @@ def payment_record(
     return payment
 
 
-def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookPlan) -> None:
-    on = payment.value_date
+def _post(tenant: Tenant, actor: User, case: Case, payment: Payment, plan: BookPlan) -> list[str]:
+    """The payment's ledger groups (interest booked as accrued, then the payment), without their own audit rows:
+    the payment's row names them. Returns their ids."""
+    on, groups = payment.value_date, []
     if plan.accruals:  # one group for the interest and €40 this payment pays, booked as accrued
-        entry_post(
-            tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST,
+        accrued = entry_post(
+            tenant=tenant, actor=actor, case=case, posted_on=on, kind=EntryKind.INTEREST, audit=False,
             lines=[Line(*line) for line in accrual_lines(plan, on)], idempotency_key=accrued_key(payment.pk),
         )  # fmt: skip
+        groups.append(str(accrued[0].group))
     if not plan.parts:
-        return
+        return groups
     invoices = dict(Claim.objects.filter(case=case).values_list("pk", "invoice_number"))
     entries = entry_post(
-        tenant=tenant, actor=actor, case=case, kind=EntryKind.PAYMENT, posted_on=on,
+        tenant=tenant, actor=actor, case=case, kind=EntryKind.PAYMENT, posted_on=on, audit=False,
         lines=[Line(*line) for line in payment_lines(plan, payment.direct, invoices)],
         idempotency_key=payment_key(payment.pk, payment.designated_claim_id),
     )  # fmt: skip
     payment.ledger_group = entries[0].group
     payment.imputation = imputation_rows(plan, invoices)
     payment.save(update_fields=["ledger_group", "imputation"])
+    return [*groups, str(entries[0].group)]
 
 
 def _summary(payment: Payment) -> str:

@@ -88,3 +88,11 @@ def payment_summary(
     if overpayment:
         text += f"; eccedenza da rimborsare {format_eur(overpayment)} €"
     return text
+
+
+def payment_details(
+    case: str, amount: Decimal, method: str, direct: bool, groups: list[str]
+) -> dict[str, object]:
+    """The audit row of a payment recorded (both paths): one row for the act, naming the ledger groups it posted
+    (interest booked as accrued, then the payment; those groups record no row of their own)."""
+    return {"case": case, "amount": str(amount), "method": method, "direct": direct, "groups": groups}
