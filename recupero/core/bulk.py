@@ -9,6 +9,7 @@ each other without a round trip; on PostgreSQL `fix_sequences` moves the identit
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import re
 import zlib
@@ -21,6 +22,20 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Model, QuerySet
 
 M = TypeVar("M", bound=Model)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for one bounded piece of bulk work (a statement's chunk): it ran
+    thousands of times per 20,000 credits, walking every live object, for 15 % of the time; reference counting
+    still frees what each step drops, and the cycles left are collected once the collector is back."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def pg_array(values: Iterable[object]) -> str:

@@ -17,6 +17,7 @@ from schwifty.exceptions import SchwiftyException
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case, Claim
 from recupero.cases.services import case_move, timeline_append
+from recupero.core.bulk import gc_paused
 from recupero.core.clock import today
 from recupero.core.domain.roles import POST_PAYMENTS
 from recupero.core.errors import DomainError
@@ -451,7 +452,8 @@ def _reconcile_all(tenant: Tenant, actor: User, iban: str, one_by_one: bool) -> 
             chunk = selectors.entries_to_reconcile(tenant=tenant, iban=iban, limit=CHUNK)
             if not chunk:
                 return result
-            _reconcile_chunk(tenant, actor, chunk, result, one_by_one)
+            with gc_paused():
+                _reconcile_chunk(tenant, actor, chunk, result, one_by_one)
 
 
 def _reconcile_chunk(
