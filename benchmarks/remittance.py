@@ -16,7 +16,9 @@ cases of that creditor (one in ten paid straight to the creditor, one in five wi
 With DATABASE_URL the database must exist and be empty (it is migrated here); otherwise a temporary SQLite file.
 `--reuse` takes a database an earlier run set up (same `--demo-cases` and `--seed`) as it is: the month's
 remittance is deleted and issued again, minutes of setup saved. Before the timed part the tables the setup wrote
-are vacuumed and analysed, as autovacuum would have (the benchmark's server runs without it). The issue's stages (draft, store, each file) are
+are vacuumed and analysed, as autovacuum would have (the benchmark's server runs without it). Stages: `draft`,
+`store` (lines, audit, commit), `files_wait` (for the files made in a thread during the store), `files_save`;
+`files_made*` are the thread's own times, overlapping the store (the workbook is made in a forked child). The issue's stages (draft, store, each file) are
 printed to stderr and in the figures; the LAST line is one JSON object with the figures.
 """
 
@@ -136,27 +138,32 @@ class Stages:
 
     def install(self) -> None:
         from recupero.remittance import outputs, services
+        from recupero.remittance.outputs import rendering
 
         self.wrap(services, "draft_compute", "draft")
         self.wrap(services, "_issue", "draft_and_store")
+        self.wrap(rendering.Rendering, "result", "files_wait")
+        self.wrap(services, "save_files", "files_save")
+        self.wrap(rendering, "render_files", "files_made_in_thread")
         for name, stage in STAGES:
             self.wrap(outputs, name, stage)
-        self.wrap(services, "write_files", "files")
 
     def report(self, total: float) -> dict[str, float]:
         out = {k: round(v, 3) for k, v in self.seconds.items()}
         out["store"] = round(out.pop("draft_and_store", 0.0) - out.get("draft", 0.0), 3)
-        out["other"] = round(total - out["store"] - out.get("draft", 0.0) - out.get("files", 0.0), 3)
+        main = ("draft", "store", "files_wait", "files_save")
+        out["other"] = round(total - sum(out.get(k, 0.0) for k in main), 3)
         return out
 
 
-# The file stages as named in `recupero.remittance.outputs` (where `write_files` calls them).
+# The files as made in `recupero.remittance.outputs.render_files`: in a thread while the lines are stored (their
+# times overlap the store's), or in the caller's thread for a rerun after a crash.
 STAGES = (
-    ("statement_data", "files_rows"),
-    ("statement_pdf", "files_pdf"),
-    ("payments_xlsx", "files_xlsx"),
-    ("transfer_xml", "files_sepa"),
-    ("invoice_xml", "files_fatturapa"),
+    ("statement_data", "files_made_rows"),
+    ("statement_pdf", "files_made_pdf"),
+    ("payments_xlsx", "files_made_xlsx"),
+    ("transfer_xml", "files_made_sepa"),
+    ("invoice_xml", "files_made_fatturapa"),
 )
 
 

@@ -39,8 +39,9 @@ from recupero.remittance.models import (
     Remittance,
     RemittanceLine,
 )
-from recupero.remittance.outputs import write_files
+from recupero.remittance.outputs import save_files, write_files
 from recupero.remittance.outputs.data import draft_rows
+from recupero.remittance.outputs.rendering import Rendering
 
 
 def _iban(value: str) -> str:
@@ -73,8 +74,8 @@ def remittance_issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: 
     if issued is None:
         return completed[-1] if completed else None
     _crash_point("files")
-    remittance, draft = issued
-    return _complete(remittance, draft_rows(draft))
+    remittance, rendering = issued
+    return _complete(remittance, rendering)
 
 
 def _crash_point(name: str) -> None:
@@ -97,7 +98,7 @@ def _pending(tenant: Tenant, creditor: Creditor) -> list[Remittance]:
 @transaction.atomic
 def _issue(
     *, tenant: Tenant, actor: User, creditor: Creditor, until: dt.date
-) -> tuple[Remittance, Draft] | None:
+) -> tuple[Remittance, Rendering] | None:
     Creditor.objects.select_for_update().filter(pk=creditor.pk).first()  # one issue per creditor at a time
     draft = draft_compute(tenant=tenant, creditor=creditor, until=until)
     if not draft.lines:
@@ -115,6 +116,7 @@ def _issue(
         vat_percent=draft.vat_percent,
         payout_iban=payout.iban, agency_iban=agency.iban, actor=actor if actor.pk else None,
     )  # fmt: skip
+    rendering = Rendering(remittance, draft_rows(draft))  # the files made while the lines are stored
     _store(_lines(tenant, remittance, draft))
     _crash_point("lines")  # inside the transaction: a kill here leaves nothing
     audit_record(
@@ -128,7 +130,7 @@ def _issue(
             "vat": str(remittance.vat), "net": str(remittance.net), "to_invoice": str(remittance.to_invoice),
         },
     )  # fmt: skip
-    return remittance, draft
+    return remittance, rendering
 
 
 def _next_number(tenant: Tenant) -> str:
@@ -194,13 +196,14 @@ def _lines(tenant: Tenant, remittance: Remittance, draft: Draft) -> list[tuple[o
     return out
 
 
-def _complete(remittance: Remittance, rows: list[dict[str, Any]] | None = None) -> Remittance:
+def _complete(remittance: Remittance, rendering: Rendering | None = None) -> Remittance:
     """Write the files of an issued remittance and mark it ready; a no-op once ready. Idempotent: the files
-    are derived from its lines (`rows`: those just stored, in memory; None: read back), so a rerun after a crash
-    writes the same ones. A building block of `remittance_issue` (which checked the actor), not a service."""
+    are derived from its lines (`rendering`: made from those just stored, in memory; None: read back), so a rerun
+    after a crash writes the same ones. A building block of `remittance_issue` (which checked the actor), not a
+    service."""
     if not can_transition(remittance.status, RemittanceStatus.READY):
         return remittance
-    names = write_files(remittance, rows)
+    names = write_files(remittance) if rendering is None else save_files(remittance, rendering.result())
     with transaction.atomic():
         moved = Remittance.objects.filter(pk=remittance.pk, status=RemittanceStatus.ISSUED.value).update(
             status=RemittanceStatus.READY.value, **names

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from recupero.remittance.outputs.data import statement_data, stored_rows
+from recupero.remittance.outputs.data import Parties, parties_of, statement_data, stored_rows
 from recupero.remittance.outputs.fatturapa import invoice_xml
 from recupero.remittance.outputs.sepa import transfer_xml
 from recupero.remittance.outputs.statement import statement_pdf
@@ -38,21 +38,37 @@ def _save(name: str, content: bytes) -> str:
     return default_storage.save(name, ContentFile(content))
 
 
-def write_files(remittance: Remittance, rows: list[dict[str, Any]] | None = None) -> dict[str, str]:
-    """Render and store the four files from the lines as rows (`data.draft_rows`; None: the stored lines);
-    returns the model's file field values."""
-    data = statement_data(remittance, stored_rows(remittance) if rows is None else rows)
-    base = folder(remittance)
-    names = {
-        "statement": _save(f"{base}/rendiconto.pdf", statement_pdf(data)),
-        "workbook": _save(f"{base}/incassi.xlsx", payments_xlsx(data)),
-        "transfer": "",
-        "invoice": "",
+def render_files(
+    remittance: Remittance, rows: list[dict[str, Any]], parties: Parties, *, workbook: bool = True
+) -> dict[str, bytes | None]:
+    """The four files' contents from the lines as rows (None: no transfer, or no invoice); no database read.
+    `workbook=False`: all but the workbook (made elsewhere, see `rendering.py`)."""
+    data = statement_data(remittance, rows, parties)
+    return {
+        "statement": statement_pdf(data),
+        "workbook": payments_xlsx(data) if workbook else None,
+        "transfer": transfer_xml(data),
+        "invoice": invoice_xml(data),
     }
-    transfer = transfer_xml(data)
-    if transfer is not None:
-        names["transfer"] = _save(f"{base}/bonifico-pain001.xml", transfer)
-    invoice = invoice_xml(data)
-    if invoice is not None:
-        names["invoice"] = _save(f"{base}/fattura-provvigioni.xml", invoice)
+
+
+FILE_NAMES = {
+    "statement": "rendiconto.pdf",
+    "workbook": "incassi.xlsx",
+    "transfer": "bonifico-pain001.xml",
+    "invoice": "fattura-provvigioni.xml",
+}
+
+
+def save_files(remittance: Remittance, files: dict[str, bytes | None]) -> dict[str, str]:
+    """Store the files; returns the model's file field values ("" for a file not made)."""
+    base, names = folder(remittance), {}
+    for field, name in FILE_NAMES.items():
+        content = files[field]
+        names[field] = "" if content is None else _save(f"{base}/{name}", content)
     return names
+
+
+def write_files(remittance: Remittance) -> dict[str, str]:
+    """Render and store the four files from the remittance's stored lines (the rerun after a crash)."""
+    return save_files(remittance, render_files(remittance, stored_rows(remittance), parties_of(remittance)))

@@ -98,17 +98,37 @@ def draft_rows(draft: Draft) -> list[dict[str, Any]]:
     return rows
 
 
-def statement_data(remittance: Remittance, rows: list[dict[str, Any]]) -> StatementData:
-    """The files' data from the remittance's rows (`draft_rows` or `stored_rows`), ordered by case and date."""
+@dataclass(frozen=True)
+class Parties:
+    """Who the files name: read from the database before the files are made (maybe in another thread)."""
+
+    tenant: Tenant
+    creditor: Creditor
+    agency: AgencyAccount
+    payout: PayoutAccount
+
+
+def parties_of(remittance: Remittance) -> Parties:
     from recupero.remittance.models import AgencyAccount, PayoutAccount
 
-    lines = sorted(rows, key=itemgetter("case__code", "posted_on"))  # stable: as written within a day
-    return StatementData(
-        remittance=remittance,
+    return Parties(
         tenant=remittance.tenant,
         creditor=remittance.creditor,
         agency=AgencyAccount.objects.get(tenant_id=remittance.tenant_id),
         payout=PayoutAccount.objects.get(tenant_id=remittance.tenant_id, creditor_id=remittance.creditor_id),
+    )
+
+
+def statement_data(remittance: Remittance, rows: list[dict[str, Any]], parties: Parties) -> StatementData:
+    """The files' data from the remittance's rows (`draft_rows` or `stored_rows`), ordered by case and date;
+    reads nothing from the database."""
+    lines = sorted(rows, key=itemgetter("case__code", "posted_on"))  # stable: as written within a day
+    return StatementData(
+        remittance=remittance,
+        tenant=parties.tenant,
+        creditor=parties.creditor,
+        agency=parties.agency,
+        payout=parties.payout,
         lines=lines,
         totals=_totals(lines),
     )

@@ -13,7 +13,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from recupero.core.permissions import system_actor
-from recupero.remittance.outputs.data import draft_rows, statement_data, stored_rows
+from recupero.remittance.outputs.data import draft_rows, parties_of, statement_data, stored_rows
 from recupero.remittance.outputs.fatturapa import invoice_xml
 from recupero.remittance.outputs.sepa import transfer_xml
 from recupero.remittance.outputs.statement import _payload
@@ -114,7 +114,7 @@ def _exact(rows):
 
 
 def _files(remittance, rows) -> tuple[object, ...]:
-    data = statement_data(remittance, rows)
+    data = statement_data(remittance, rows, parties_of(remittance))
     with zipfile.ZipFile(io.BytesIO(payments_xlsx(data))) as z:
         sheet = z.read("xl/worksheets/sheet1.xml")
     return _payload(data), sheet, transfer_xml(data), invoice_xml(data)
