@@ -24,6 +24,8 @@ from recupero.parties.models import Mandate
 
 ZERO = Decimal("0.00")
 PAYMENT_ACCOUNTS = (Account.PAYMENTS_RECEIVED.value, Account.PAID_TO_CREDITOR.value)
+_ACCOUNT = {a.value: a for a in Account}  # a dict look-up: `Account(text)` per entry cost more than the sums
+_PRINCIPAL, _COSTS = Account.PRINCIPAL.value, Account.COLLECTION_COSTS.value
 _PER_QUERY = 2000
 
 
@@ -96,13 +98,13 @@ def _fill(out: dict[int, CaseFacts], rows: Iterable[Entry]) -> None:
     lines: dict[int, list[tuple[str, dt.date, Decimal, str | None]]] = {}
     for case_id, pk, _rev, debit, credit, amount, kind, group, posted_on, key in rows:
         facts = out[case_id]
-        facts.balances[Account(debit)] += amount
-        facts.balances[Account(credit)] -= amount
-        if kind == "credit" and credit == Account.PRINCIPAL.value:
+        facts.balances[_ACCOUNT[debit]] += amount
+        facts.balances[_ACCOUNT[credit]] -= amount
+        if kind == "credit" and credit == _PRINCIPAL:
             _add_credit(facts, key, amount)
         if kind != "payment" or pk in reversed_ids:
             continue
-        if credit == Account.COLLECTION_COSTS.value:
+        if credit == _COSTS:
             facts.costs_paid += amount
         if debit in PAYMENT_ACCOUNTS:
             lines.setdefault(case_id, []).append((str(group), posted_on, amount, key))
@@ -118,7 +120,14 @@ def case_facts(case: Case) -> CaseFacts:
         instalments.setdefault(inst.claim_id, []).append(inst)
     waived, telecom = _terms(case.tenant_id, case.creditor_id)
     facts = CaseFacts(
-        case, claims, instalments, {}, {a: ZERO for a in Account}, ZERO, waived, telecom_years=telecom
+        case,
+        claims,
+        instalments,
+        {},
+        dict.fromkeys(_ACCOUNT.values(), ZERO),
+        ZERO,
+        waived,
+        telecom_years=telecom,
     )
     entries = LedgerEntry.objects.filter(tenant_id=case.tenant_id, case=case).values_list(*ENTRY_FIELDS)
     _fill({case.pk: facts}, entries)  # type: ignore[arg-type]
@@ -143,7 +152,7 @@ def case_facts_many(*, tenant: Tenant, case_ids: Iterable[int], lock: bool = Fal
         for pk, case in cases.items():
             waived, telecom = terms[case.creditor_id]
             out[pk] = CaseFacts(
-                case, [], {}, {}, {a: ZERO for a in Account}, ZERO, waived, telecom_years=telecom
+                case, [], {}, {}, dict.fromkeys(_ACCOUNT.values(), ZERO), ZERO, waived, telecom_years=telecom
             )
         _fill_many(tenant, part, out)
     return out

@@ -15,6 +15,7 @@ the caller, which posts it one by one after these.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -70,6 +71,11 @@ class Planned:
     plan: BookPlan
     paid_off: bool
     payment_id: int = 0
+
+    @functools.cached_property
+    def invoices(self) -> dict[int, str]:
+        """claim id → invoice number (the ledger lines' descriptions, the imputation rows)."""
+        return {c.pk: c.invoice_number for c in self.facts.claims}
 
 
 def credits_post(
@@ -139,15 +145,11 @@ def _groups(planned: list[Planned]) -> tuple[list[ledger_bulk.Group], list[int]]
                                             accrued_key(p.payment_id)))  # fmt: skip
             owner.append(p.payment_id)
         if p.plan.parts:
-            lines = tuple(payment_lines(p.plan, False, _invoices(p)))
+            lines = tuple(payment_lines(p.plan, False, p.invoices))
             groups.append(ledger_bulk.Group(case.pk, case.debtor_id, EntryKind.PAYMENT, p.on, lines,
                                             payment_key(p.payment_id, p.designated)))  # fmt: skip
             owner.append(p.payment_id)
     return groups, owner
-
-
-def _invoices(p: Planned) -> dict[int, str]:
-    return {c.pk: c.invoice_number for c in p.facts.claims}
 
 
 def _payments_write(
@@ -163,7 +165,7 @@ def _payments_write(
             "reference": (e.end_to_end or e.reference)[:140], "payer_name": e.payer_name[:200],
             "payer_iban": e.payer_iban[:34], "designated_claim_id": p.designated, "status": PaymentStatus.POSTED.value,
             "ledger_group": gid.hex if gid else None,
-            "imputation": json.dumps(imputation_rows(p.plan, _invoices(p)) if gid else []),
+            "imputation": json.dumps(imputation_rows(p.plan, p.invoices) if gid else []),
             "overpayment": str(p.plan.overpayment), "refund_due": p.plan.overpayment > 0, "entry_id": e.pk,
             "created_at": at, "created_by_id": by, "reversed_on": None, "reversal_reason": "",
         }  # fmt: skip

@@ -461,10 +461,11 @@ def _reconcile_chunk(
 ) -> None:
     """Match every credit of the chunk; post the matched set-based (`bulk.credits_post`: the same rows as one
     `payment_record` each) or one by one; the rest to review; the lines' states in one statement."""
-    index = selectors.candidate_index(tenant=tenant, entries=[selectors.entry_data(e) for e in chunk])
+    data = [selectors.entry_data(e) for e in chunk]
+    index = selectors.candidate_index(tenant=tenant, entries=data)
     chosen: list[tuple[StatementEntry, int]] = []
-    for entry in chunk:
-        matches = score(selectors.entry_data(entry), index)
+    for entry, read in zip(chunk, data, strict=True):
+        matches = score(read, index)
         best = decide(matches)
         entry.suggestions = [m.to_dict() for m in matches[:5]]
         entry.confidence = score_decimal(matches[0].confidence if matches else 0.0)
