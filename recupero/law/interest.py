@@ -167,9 +167,6 @@ class _Account:
     def accrue(self, pieces: list[Piece]) -> None:
         if self.principal > 0 and pieces:
             self.flat = self.flat_if_late  # one day late is enough (art. 6 D.Lgs. 231/2002)
-        if not self.detail:
-            self.numer += sum(self.principal * p.weight for p in pieces) if self.principal > 0 else 0
-            return
         for p in pieces if self.principal > 0 else ():
             numer = self.principal * p.weight
             self.numer += numer
@@ -186,6 +183,12 @@ class _Account:
                     exact,
                 )
             )
+
+    def accrue_weight(self, weight: int) -> None:
+        """`accrue` of a non-empty stretch given only its summed weight (`detail=False`: no segments)."""
+        if self.principal > 0:
+            self.flat = self.flat_if_late
+            self.numer += self.principal * weight
 
     def apply(self, day: date, amount: int, applied: Mapping[str, int], excess: int) -> None:
         for bucket, cents in applied.items():
@@ -233,6 +236,15 @@ def pieces_for(req: InterestRequest, after: date, until: date) -> list[Piece]:
     return before.pieces(after, min(until, switch)) + from_filing.pieces(max(after, switch), until)
 
 
+def weight_for(req: InterestRequest, after: date, until: date) -> int:
+    """`pieces_for`'s summed weight, from the schedules' prefix sums (the same integer, the same refusals)."""
+    before, from_filing = _schedules(req)
+    if from_filing is None or req.filing_date is None:
+        return before.span_weight(after, until)
+    switch = req.filing_date - timedelta(days=1)
+    return before.span_weight(after, min(until, switch)) + from_filing.span_weight(max(after, switch), until)
+
+
 def _validate(req: InterestRequest) -> None:
     check_amount(req.principal, field="capitale")
     check_amount(req.costs, field="spese")
@@ -275,7 +287,10 @@ def advance(account: _Account, req: InterestRequest, day: date) -> None:
     if req.interest_until is not None and day > req.interest_until:
         day = req.interest_until
     if day > account.cursor:
-        account.accrue(pieces_for(req, account.cursor, day))
+        if account.detail:
+            account.accrue(pieces_for(req, account.cursor, day))
+        else:
+            account.accrue_weight(weight_for(req, account.cursor, day))
         account.cursor = day
 
 

@@ -208,6 +208,15 @@ class Schedule:
     def weight(self, after: date, until: date) -> int:
         return sum(p.weight for p in self.pieces(after, until))
 
+    def span_weight(self, after: date, until: date) -> int:
+        """`weight` from the prefix sums, without building the pieces (the same integer; the same refusal of a
+        day without a rate): the totals-only imputation of a statement's thousands of payments."""
+        if until <= after:
+            return 0
+        self.check_covered(after + timedelta(days=1), until)
+        base, cumulative = self.prefix
+        return cumulative[until.toordinal() - base + 1] - cumulative[after.toordinal() - base + 1]
+
     @property
     def prefix(self) -> tuple[int, list[int]]:
         """(base ordinal, cumulative weights): Σ weights of days (a, b] = C[b-base+1] − C[a-base+1].

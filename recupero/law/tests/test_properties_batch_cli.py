@@ -340,3 +340,27 @@ def test_cli_errors(capsys):
         status, _out, err = run_cli(capsys, *argv)
         assert status == 2
         assert err.startswith(f"errore [{code}]: ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=-400, max_value=(LAST - FIRST).days + 400), st.integers(min_value=0, max_value=3000),
+       st.sampled_from(["commercial", "legal"]), st.booleans())  # fmt: skip
+def test_span_weight_is_the_pieces_weight(offset, length, kind, actual):
+    """The totals-only path sums a stretch's weight from prefix sums: the same integer as the pieces, the same
+    refusal of a day without a rate (before the table, or after its last published day)."""
+    from recupero.law.errors import LawError
+    from recupero.law.rates import commercial_schedule, legal_schedule
+
+    schedule = commercial_schedule(8, actual) if kind == "commercial" else legal_schedule(actual)
+    after = FIRST + timedelta(days=offset)
+    until = after + timedelta(days=length)
+    try:
+        expected = schedule.weight(after, until)
+    except LawError as exc:
+        try:
+            schedule.span_weight(after, until)
+        except LawError as same:
+            assert (same.code, same.params) == (exc.code, exc.params)
+            return
+        raise AssertionError("span_weight accepted a day without a rate") from None
+    assert schedule.span_weight(after, until) == expected
