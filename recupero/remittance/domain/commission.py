@@ -124,6 +124,11 @@ def marginal(rates: Sequence[Rate], start: Decimal, amount: Decimal) -> Decimal:
     if amount <= 0:
         return ZERO
     end = start + amount
+    if (
+        len(rates) == 1
+    ):  # the common plan: one tier (the same figure as the loop below, without its bookkeeping)
+        low = max(start, rates[0].from_amount)
+        return (end - low) * rates[0].percent / HUNDRED if end > low else ZERO
     total = Decimal(0)
     for i, rate in enumerate(rates):
         upper = rates[i + 1].from_amount if i + 1 < len(rates) else None
