@@ -94,7 +94,7 @@ def audit_record_many(*, tenant: Tenant, actor: User, items: Sequence[AuditItem]
             _address(current_ip.get()),
         )
         ids = iter(reserve_id_range(AuditLog._meta.db_table, len(items)))
-        writer = Bulk()
+        writer = Bulk(checked=True)  # the keys checked set-based where the role may (decision 0004)
         logs: list[tuple[object, ...]] = []
         subjects: list[tuple[object, ...]] = []
         stamp = writer.ts_at(at)

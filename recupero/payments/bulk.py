@@ -88,7 +88,7 @@ def credits_post(
         return left
     for item, pk in zip(planned, reserve_id_range(PAYMENTS, len(planned)), strict=True):
         item.payment_id = pk
-    bulk = Bulk()
+    bulk = Bulk(checked=True)  # the keys checked set-based where the role may (decision 0004)
     groups, owner = _groups(planned)
     uuids = ledger_bulk.groups_post(tenant=tenant, actor=actor, bulk=bulk, groups=groups)
     ledger_group = {owner[i]: gid for i, gid in enumerate(uuids) if groups[i].kind == EntryKind.PAYMENT}
@@ -249,7 +249,7 @@ def entries_store(tenant: Tenant, statement: BankStatement, entries: list[EntryD
             "suggestions": "[]", "confidence": "0.000", "resolved_at": None, "resolved_by_id": None,
         }  # fmt: skip
         rows.append(tuple(values[c] for c in ENTRY_COLUMNS))
-    return Bulk().write_ignore(StatementEntry._meta.db_table, ENTRY_COLUMNS, rows, ENTRY_ONCE)
+    return Bulk(checked=True).write_ignore(StatementEntry._meta.db_table, ENTRY_COLUMNS, rows, ENTRY_ONCE)
 
 
 ENTRY_UPDATE = (
