@@ -17,8 +17,8 @@ With DATABASE_URL the database must exist and be empty (it is migrated here); ot
 `--reuse` takes a database an earlier run set up (same `--demo-cases` and `--seed`) as it is: the month's
 remittance is deleted and issued again, minutes of setup saved. Before the timed part the tables the setup wrote
 are vacuumed and analysed, as autovacuum would have (the benchmark's server runs without it). Stages: `draft`,
-`store` (lines, audit, commit), `files_wait` (for the files made in a thread during the store), `files_save`;
-`files_made*` are the thread's own times, overlapping the store (the workbook is made in a forked child). The issue's stages (draft, store, each file) are
+`store` (lines, audit, commit; the files are prepared meanwhile in a forked child), `files_wait` (for the child,
+then Typst's compile of the statement, `files_pdf_typst`), `files_save`. The issue's stages (draft, store, each file) are
 printed to stderr and in the figures; the LAST line is one JSON object with the figures.
 """
 
@@ -144,9 +144,7 @@ class Stages:
         self.wrap(services, "_issue", "draft_and_store")
         self.wrap(rendering.Rendering, "result", "files_wait")
         self.wrap(services, "save_files", "files_save")
-        self.wrap(rendering, "render_files", "files_made_in_thread")
-        for name, stage in STAGES:
-            self.wrap(outputs, name, stage)
+        self.wrap(outputs, "compile_statement", "files_pdf_typst")
 
     def report(self, total: float) -> dict[str, float]:
         out = {k: round(v, 3) for k, v in self.seconds.items()}
@@ -154,17 +152,6 @@ class Stages:
         main = ("draft", "store", "files_wait", "files_save")
         out["other"] = round(total - sum(out.get(k, 0.0) for k in main), 3)
         return out
-
-
-# The files as made in `recupero.remittance.outputs.render_files`: in a thread while the lines are stored (their
-# times overlap the store's), or in the caller's thread for a rerun after a crash.
-STAGES = (
-    ("statement_data", "files_made_rows"),
-    ("statement_pdf", "files_made_pdf"),
-    ("payments_xlsx", "files_made_xlsx"),
-    ("transfer_xml", "files_made_sepa"),
-    ("invoice_xml", "files_made_fatturapa"),
-)
 
 
 def _baseline(tenant, creditor, first: dt.date, last: dt.date) -> tuple[int, float]:  # type: ignore[no-untyped-def]

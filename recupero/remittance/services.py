@@ -43,7 +43,6 @@ from recupero.remittance.models import (
     RemittanceLine,
 )
 from recupero.remittance.outputs import save_files, write_files
-from recupero.remittance.outputs.data import draft_rows
 from recupero.remittance.outputs.rendering import Rendering
 
 
@@ -137,20 +136,24 @@ def _issue(
         vat_percent=draft.vat_percent,
         payout_iban=payout.iban, agency_iban=agency.iban, actor=actor if actor.pk else None,
     )  # fmt: skip
-    rendering = Rendering(remittance, draft_rows(draft))  # the files made while the lines are stored
-    _store(_lines(tenant, remittance, draft))
-    _crash_point("lines")  # inside the transaction: a kill here leaves nothing
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="remittance.issue",
-        obj=remittance,
-        details={
-            "creditor": creditor.code, "until": until.isoformat(), "payments": draft.payments,
-            "collected": str(remittance.collected), "commission": str(remittance.commission),
-            "vat": str(remittance.vat), "net": str(remittance.net), "to_invoice": str(remittance.to_invoice),
-        },
-    )  # fmt: skip
+    rendering = Rendering(remittance, draft)  # the files prepared while the lines are stored
+    try:
+        _store(_lines(tenant, remittance, draft))
+        _crash_point("lines")  # inside the transaction: a kill here leaves nothing
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="remittance.issue",
+            obj=remittance,
+            details={
+                "creditor": creditor.code, "until": until.isoformat(), "payments": draft.payments,
+                "collected": str(remittance.collected), "commission": str(remittance.commission),
+                "vat": str(remittance.vat), "net": str(remittance.net), "to_invoice": str(remittance.to_invoice),
+            },
+        )  # fmt: skip
+    except BaseException:  # nothing stored: the child's work is dropped
+        rendering.cancel()
+        raise
     return remittance, rendering
 
 

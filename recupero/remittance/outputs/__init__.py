@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from recupero.remittance.outputs.data import Parties, parties_of, statement_data, stored_rows
 from recupero.remittance.outputs.fatturapa import invoice_xml
 from recupero.remittance.outputs.sepa import transfer_xml
-from recupero.remittance.outputs.statement import statement_pdf
+from recupero.remittance.outputs.statement import compile_statement, statement_payload
 from recupero.remittance.outputs.workbook import payments_xlsx
 
 if TYPE_CHECKING:
@@ -39,17 +39,27 @@ def _save(name: str, content: bytes) -> str:
 
 
 def render_files(
-    remittance: Remittance, rows: list[dict[str, Any]], parties: Parties, *, workbook: bool = True
+    remittance: Remittance, rows: list[dict[str, Any]], parties: Parties
 ) -> dict[str, bytes | None]:
-    """The four files' contents from the lines as rows (None: no transfer, or no invoice); no database read.
-    `workbook=False`: all but the workbook (made elsewhere, see `rendering.py`)."""
+    """The four files' contents from the lines as rows (None: no transfer, or no invoice); no database read."""
+    return compiled(prepare_files(remittance, rows, parties))
+
+
+def prepare_files(remittance: Remittance, rows: list[dict[str, Any]], parties: Parties) -> dict[str, Any]:
+    """All the files' Python: the workbook, transfer and invoice made, the statement's payload ready for Typst
+    (`compiled`). Pure: no database, no Typst (so it may run in a forked child, see `rendering.py`)."""
     data = statement_data(remittance, rows, parties)
     return {
-        "statement": statement_pdf(data),
-        "workbook": payments_xlsx(data) if workbook else None,
+        "statement": statement_payload(data),
+        "workbook": payments_xlsx(data),
         "transfer": transfer_xml(data),
         "invoice": invoice_xml(data),
     }
+
+
+def compiled(prepared: dict[str, Any]) -> dict[str, bytes | None]:
+    """The prepared files with the statement compiled by Typst."""
+    return {**prepared, "statement": compile_statement(prepared["statement"])}
 
 
 FILE_NAMES = {

@@ -149,3 +149,26 @@ def test_the_files_from_the_lines_just_stored_are_those_read_back(tenant, credit
     assert kinds == {"payment", "reversal", "minimum"}
     assert _exact(draft_rows(draft)) == _exact(stored_rows(issued))
     assert _files(issued, draft_rows(draft)) == _files(issued, stored_rows(issued))
+
+
+@pytest.mark.parametrize("start_methods", [["fork", "spawn"], ["spawn"]])
+def test_the_files_are_the_same_prepared_in_a_child_or_here(
+    tenant, creditor, settings, tmp_path, monkeypatch, start_methods
+):
+    """The issue prepares the files in a forked child; without fork they are made in the process: same files."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: start_methods)
+    settings.MEDIA_ROOT = tmp_path
+    ready(tenant, creditor)
+    case = make_case(tenant, creditor, make_debtor(tenant, TAX_CODES[0]), amounts=("500.00",))
+    pay(case, dt.date(2026, 3, 5), "200.00", interest="10.00")
+    issued = remittance_issue(
+        tenant=tenant, actor=system_actor(tenant), creditor=creditor, until=dt.date(2026, 3, 31)
+    )
+    assert issued.status == "ready"
+    assert _files(issued, stored_rows(issued))[1:] == (
+        zipfile.ZipFile(io.BytesIO(_read(issued.workbook))).read("xl/worksheets/sheet1.xml"),
+        _read(issued.transfer),
+        _read(issued.invoice),
+    )
