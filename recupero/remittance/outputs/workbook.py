@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from recupero.remittance.domain.commission import PHASE_LABELS, Phase
 from recupero.remittance.domain.states import LINE_LABELS, LineKind
 from recupero.remittance.outputs.data import SUMS  # the money columns, in order
-from recupero.remittance.outputs.sheet import DATE, MONEY, TEXT, xlsx_bytes
+from recupero.remittance.outputs.sheet import DATE, LABEL, MONEY, TEXT, xlsx_bytes
 
 if TYPE_CHECKING:
     from recupero.remittance.outputs.data import StatementData
@@ -17,7 +17,7 @@ HEADER = (
     "Capitale", "Interessi", "Indennizzo 40 €", "Spese", "Incassato", "Provvigione", "IVA", "Trattenuto",
     "Da riversare",
 )  # fmt: skip
-KINDS = (TEXT, TEXT, TEXT, DATE, TEXT, TEXT, TEXT, *(MONEY for _ in SUMS))
+KINDS = (TEXT, TEXT, TEXT, DATE, LABEL, LABEL, LABEL, *(MONEY for _ in SUMS))
 
 
 def payments_xlsx(data: StatementData) -> bytes:
