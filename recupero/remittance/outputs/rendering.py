@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from recupero.remittance.models import Remittance
 
 
+# Far above the ~3 s a month's files take; past it the parent makes them itself.
+CHILD_TIMEOUT_S = 300
+
+
 def _child(out: Connection, remittance: Remittance, draft: Draft, parties: Parties, lang: str | None) -> None:
     """In the forked child: the prepared files into the pipe (None: it failed, the parent makes them)."""
     try:
@@ -60,7 +64,7 @@ class Rendering:
             out.close()
 
     def cancel(self) -> None:
-        """The issue failed: the child is stopped, its work dropped."""
+        """The issue failed, or the child is stuck: the child is stopped, its work dropped."""
         if self._child is not None and self._pipe is not None:
             self._child.terminate()
             self._child.join()
@@ -69,6 +73,9 @@ class Rendering:
 
     def _prepared(self) -> dict[str, Any] | None:
         if self._child is None or self._pipe is None:
+            return None
+        if not self._pipe.poll(CHILD_TIMEOUT_S):  # a child stuck (a lock held at the fork): made here instead
+            self.cancel()
             return None
         try:
             prepared: dict[str, Any] | None = self._pipe.recv()
