@@ -657,6 +657,7 @@ SELECTOR_CALLS: dict[str, Any] = {
     # The reconciliation's set-based readers, inside statement_import / statement_reconcile (checked there)
     "recupero.payments.selectors.known_references": None,
     "recupero.payments.selectors.entries_to_reconcile": None,
+    "recupero.payments.selectors.pending_count": None,
     "recupero.payments.selectors.entry_data": None,
     "recupero.payments.selectors.candidate_index": None,
     "recupero.payments.selectors.cases_by_id": None,

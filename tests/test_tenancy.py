@@ -195,6 +195,7 @@ CALLS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
         tenant=c["tenant"], iban="X", references=["R"]
     ),
     "recupero.payments.selectors.entries_to_reconcile": lambda f, c: f(tenant=c["tenant"], iban="X", limit=5),
+    "recupero.payments.selectors.pending_count": lambda f, c: f(tenant=c["tenant"], iban="X"),
     "recupero.payments.selectors.entry_data": None,  # a conversion, no query
     "recupero.payments.selectors.candidate_index": None,  # dataclasses, checked by the statements tests
     "recupero.payments.selectors.cases_by_id": lambda f, c: f(tenant=c["tenant"], ids=[c["case"].pk]),

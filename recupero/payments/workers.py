@@ -2,7 +2,7 @@
 
 The reconciliation is Python (scoring, the law engine's imputation, the rows to write) and database work in turn;
 threads share one interpreter lock, so on PostgreSQL a statement of more than one chunk is reconciled by the
-calling process and `WORKERS - 1` helper processes (`python -m recupero.payments.workers`, started before the
+calling process and `WORKERS - 1` helper processes (`python -m recupero.payments.helper`, started before the
 statement's lines are stored, then told to go), each with its own connection, taking chunks with SKIP LOCKED
 exactly as the calling process does (`services._reconcile_all`). A helper dies with its parent (a kill -9 of the
 import kills them all: each chunk is one transaction, so nothing is half-posted and the rerun completes the rest);
@@ -12,12 +12,9 @@ helper prints one JSON line: its matched, review and posted total.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import ctypes
 import json
 import os
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -29,10 +26,8 @@ from django.db import connection
 
 from recupero.core.context import current_ip
 
-if TYPE_CHECKING:  # the helper imports models only once Django is set up (`main`)
+if TYPE_CHECKING:
     from recupero.core.models import Tenant, User
-
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -64,7 +59,7 @@ class Pool:
             ),
         }
         args = [
-            sys.executable, "-m", "recupero.payments.workers", "--tenant", str(tenant.pk), "--actor",
+            sys.executable, "-m", "recupero.payments.helper", "--tenant", str(tenant.pk), "--actor",
             str(actor.pk or 0), "--iban", iban, "--chunk", str(chunk), "--parent", str(os.getpid()),
             "--ip", current_ip.get() or "", *(["--one-by-one"] if one_by_one else []),
         ]  # fmt: skip
@@ -103,44 +98,3 @@ class Pool:
                 figures = None
             out.append(Share(**figures) if figures else None)
         return out
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux: the kernel kills this helper when its parent dies (as a kill -9 of the import would kill threads)."""
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: the helper finishes its chunks and exits
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the call above
-        os._exit(1)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m recupero.payments.workers")
-    for name in ("--tenant", "--actor", "--chunk", "--parent"):
-        parser.add_argument(name, type=int, required=True)
-    parser.add_argument("--iban", required=True)
-    parser.add_argument("--ip", default="")
-    parser.add_argument("--one-by-one", action="store_true")
-    args = parser.parse_args(argv)
-    _die_with_parent(args.parent)
-    import django
-
-    django.setup()
-    from recupero.core.models import Tenant, User
-    from recupero.core.permissions import system_actor
-    from recupero.payments import services
-
-    services.CHUNK = args.chunk
-    tenant = Tenant.objects.get(pk=args.tenant)
-    actor = User.objects.get(pk=args.actor) if args.actor else system_actor(tenant)
-    current_ip.set(args.ip or None)
-    if sys.stdin.readline().strip() != "go":  # stopped: nothing left to share
-        print(json.dumps({"matched": 0, "review": 0, "posted_total": "0.00"}))
-        return
-    done = services._reconcile_all(tenant, actor, args.iban, args.one_by_one)
-    print(
-        json.dumps({"matched": done.matched, "review": done.review, "posted_total": str(done.posted_total)})
-    )
-
-
-if __name__ == "__main__":
-    main()
