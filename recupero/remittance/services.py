@@ -11,12 +11,9 @@ they are written is completed by the next issue for the creditor, from the store
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +21,7 @@ from django.db import transaction
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from recupero.core.bulk import Bulk, foreign_keys, keys_held, may_skip_triggers, row_triggers_off
+from recupero.core.bulk import Bulk, gc_paused
 from recupero.core.clock import today
 from recupero.core.domain.roles import ISSUE_REMITTANCE, MANAGE_CREDITORS
 from recupero.core.errors import DomainError
@@ -59,7 +56,7 @@ def remittance_build(*, tenant: Tenant, actor: User, creditor: Creditor, until: 
     require_creditor(actor, ISSUE_REMITTANCE, creditor.pk, creditor.tenant_id)
     if until > today():
         raise DomainError("remittance.future_date", value=f"{until:%d/%m/%Y}")
-    with _gc_paused():
+    with gc_paused():
         return draft_compute(tenant=tenant, creditor=creditor, until=until)
 
 
@@ -72,7 +69,8 @@ def remittance_issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: 
     require_creditor(actor, ISSUE_REMITTANCE, creditor.pk, creditor.tenant_id)
     if until > today():
         raise DomainError("remittance.future_date", value=f"{until:%d/%m/%Y}")
-    with _gc_paused():
+    # Millions of acyclic objects (rows, lines, figures, cells): the collector's passes were 40 % of the engine.
+    with gc_paused():
         completed = [_complete(r) for r in _pending(tenant, creditor)]
         issued = _issue(tenant=tenant, actor=actor, creditor=creditor, until=until)
         if issued is None:
@@ -80,22 +78,6 @@ def remittance_issue(*, tenant: Tenant, actor: User, creditor: Creditor, until: 
         _crash_point("files")
         remittance, rendering = issued
         return _complete(remittance, rendering)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused while a remittance is computed and issued. A month's remittance makes
-    millions of objects (rows, lines, figures, cells), none in a cycle, and the collector's full passes over them
-    took 40 % of the commission engine's time; reference counting frees them as usual, and the collector runs
-    again at the end (nested: the outer one turns it back on)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _crash_point(name: str) -> None:
@@ -138,7 +120,10 @@ def _issue(
     )  # fmt: skip
     rendering = Rendering(remittance, draft)  # the files prepared while the lines are stored
     try:
-        _store(_lines(tenant, remittance, draft))
+        # Keys checked set-based where the role may (decision 0004): else 270,000 trigger calls at the commit.
+        Bulk(checked=True).write(
+            RemittanceLine._meta.db_table, LINE_COLUMNS, _lines(tenant, remittance, draft)
+        )
         _crash_point("lines")  # inside the transaction: a kill here leaves nothing
         audit_record(
             tenant=tenant,
@@ -168,23 +153,6 @@ LINE_COLUMNS = (
     "phase", "principal", "interest", "compensation", "costs", "collected", "base", "commission", "vat", "held",
     "remitted",
 )  # fmt: skip
-
-
-def _store(rows: list[tuple[object, ...]]) -> None:
-    """COPY of the lines. PostgreSQL checks a foreign key with one trigger call per row, queued to the commit:
-    270,000 calls (~1 s) for a month's 90,000 lines and their three keys. Where the role may, the rows go in with
-    the row triggers off and each key is checked in one statement on the distinct values the rows carry, the
-    parents locked as the trigger would (`core.bulk.keys_held`, decision 0004, as `strategies.steps_write`).
-    Unique and CHECK constraints are no triggers: they stay on."""
-    table = RemittanceLine._meta.db_table
-    if not may_skip_triggers():
-        Bulk().write(table, LINE_COLUMNS, rows)
-        return
-    with row_triggers_off():
-        Bulk().write(table, LINE_COLUMNS, rows)
-    for fk in foreign_keys(table):
-        at = LINE_COLUMNS.index(fk.column)
-        keys_held(table, fk, {int(row[at]) for row in rows if row[at] is not None})  # type: ignore[call-overload]
 
 
 def _lines(tenant: Tenant, remittance: Remittance, draft: Draft) -> list[tuple[object, ...]]:
