@@ -301,3 +301,32 @@ def test_two_workers_post_what_one_posts(monkeypatch):
     assert helpers == [1]  # the second import went through a helper process
     assert results["two"] == results["one"]
     assert (results["two"][0]["matched"], results["two"][0]["posted_total"]) == (11, "15119.50")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chunk_refused_on_a_twin_key_is_taken_again(monkeypatch):
+    """Two workers reserving a table's ids at the same instant may get overlapping ranges: the chunk fails whole on
+    the primary key and is reconciled again — the same figures as an import without the clash, nothing twice."""
+    from django.db import IntegrityError
+
+    from recupero.payments import services
+
+    monkeypatch.setattr(services, "CHUNK", 4)
+    monkeypatch.setattr(services, "WORKERS", 1)  # every chunk in this process, where the clash is staged
+    post, calls = services.bulk.credits_post, []
+
+    def clashing(**kwargs):  # the second chunk's first try meets a twin id, after writing part of its rows
+        calls.append(len(kwargs["credits"]))
+        done = post(**kwargs)
+        if len(calls) == 2:
+            raise IntegrityError('duplicate key value violates unique constraint "cases_timelineevent_pkey"')
+        return done
+
+    monkeypatch.setattr(services.bulk, "credits_post", clashing)
+    tenant, actor, cases = _portfolio("clash")
+    report = statement_import(tenant=tenant, actor=actor, statements=read_statements(_statement(cases)))
+    assert (report.matched, report.review, str(report.posted_total)) == (11, 3, "15119.50")
+    assert Payment.objects.filter(tenant=tenant).exclude(entry=None).count() == 11
+    assert StatementEntry.objects.filter(tenant=tenant, status="new").count() == 0
+    assert len(calls) == 5  # four chunks, the second one twice
+    assert chain_verify(tenant=tenant).ok

@@ -260,6 +260,15 @@ def reserve_id_range(table: str, count: int) -> range:
     return range(top + 1, top + 1 + count)
 
 
+def is_unique_violation(exc: BaseException) -> bool:
+    """A unique key refused the write (Django's IntegrityError from an ORM statement, or psycopg's own from a
+    COPY, which Django does not wrap): SQLSTATE 23505."""
+    cause = exc.__cause__ if isinstance(exc, IntegrityError) and exc.__cause__ is not None else exc
+    return getattr(cause, "sqlstate", None) == "23505" or (
+        isinstance(exc, IntegrityError) and "unique" in str(exc).lower()
+    )
+
+
 # ---- foreign keys checked set-based (docs/decisions/0004) ----------------------------------------------------
 @dataclass(frozen=True)
 class ForeignKey:

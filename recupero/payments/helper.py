@@ -46,10 +46,12 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdin.readline().strip() != "go":  # stopped: nothing left to share
         print(json.dumps({"matched": 0, "review": 0, "posted_total": "0.00"}))
         return
-    done = services._reconcile_all(tenant, actor, args.iban, args.one_by_one)
-    print(
-        json.dumps({"matched": done.matched, "review": done.review, "posted_total": str(done.posted_total)})
-    )
+    done = services.ReconcileResult()
+    try:
+        services._reconcile_all(tenant, actor, args.iban, args.one_by_one, into=done)
+    finally:  # what it committed, also when it fails (the exit status then says so)
+        figures = {"matched": done.matched, "review": done.review, "posted_total": str(done.posted_total)}
+        print(json.dumps(figures), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from schwifty.exceptions import SchwiftyException
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case, Claim
 from recupero.cases.services import case_move, timeline_append
-from recupero.core.bulk import gc_paused
+from recupero.core.bulk import gc_paused, is_unique_violation
 from recupero.core.clock import today
 from recupero.core.domain.roles import POST_PAYMENTS
 from recupero.core.errors import DomainError
@@ -64,6 +64,7 @@ CHUNK = int(os.environ.get("RECUPERO_PAYMENTS_CHUNK", "2000"))
 # locks its cases in id order (`ledger.facts.case_facts_many`) and the tenant's audit chain last, after which it
 # locks no case it does not already hold: two workers never wait in a circle.
 WORKERS = int(os.environ.get("RECUPERO_PAYMENTS_WORKERS", "2"))
+MAX_CLASHES = 5  # chunks taken again after an id clash between workers, per worker and import
 
 
 def _amount(value: Decimal | str) -> Decimal:
@@ -419,11 +420,10 @@ def _reconcile(
         pool.go()
     result = _reconcile_all(tenant, actor, iban, one_by_one)
     shares = pool.collect() if pool is not None else []
-    if None in shares:  # a helper failed: its chunk rolled back, reconciled here with whatever is left
-        _add(result, _reconcile_all(tenant, actor, iban, one_by_one))
     for share in shares:
-        if share is not None:
-            _add(result, ReconcileResult(share.matched, share.review, Decimal(share.posted_total)))
+        _add(result, ReconcileResult(share.matched, share.review, Decimal(share.posted_total)))
+    if any(share.failed for share in shares):  # its last chunk rolled back: reconciled here with what is left
+        _reconcile_all(tenant, actor, iban, one_by_one, into=result)
     _close_statement(statement)
     return result
 
@@ -443,17 +443,30 @@ def _add(total: ReconcileResult, part: ReconcileResult) -> None:
     total.posted_total += part.posted_total
 
 
-def _reconcile_all(tenant: Tenant, actor: User, iban: str, one_by_one: bool) -> ReconcileResult:
+def _reconcile_all(
+    tenant: Tenant, actor: User, iban: str, one_by_one: bool, into: ReconcileResult | None = None
+) -> ReconcileResult:
     """Chunk after chunk, each in its own transaction, until no credit of the account is left to reconcile
-    (the chunks a second worker holds are skipped, `entries_to_reconcile`)."""
-    result = ReconcileResult()
+    (the chunks a second worker holds are skipped, `entries_to_reconcile`); the committed chunks' figures are
+    added to `into` as they commit (a helper that fails still reports what it posted)."""
+    result, clashes = into if into is not None else ReconcileResult(), 0
     while True:
-        with transaction.atomic():
-            chunk = selectors.entries_to_reconcile(tenant=tenant, iban=iban, limit=CHUNK)
-            if not chunk:
-                return result
-            with gc_paused():
-                _reconcile_chunk(tenant, actor, chunk, result, one_by_one)
+        part = ReconcileResult()  # counted once its transaction has committed
+        try:
+            with transaction.atomic():
+                chunk = selectors.entries_to_reconcile(tenant=tenant, iban=iban, limit=CHUNK)
+                if not chunk:
+                    return result
+                with gc_paused():
+                    _reconcile_chunk(tenant, actor, chunk, part, one_by_one)
+        except Exception as exc:
+            # Two workers that reserve a table's ids at the very same instant may get overlapping ranges
+            # (`core.bulk.reserve_id_range`): the chunk fails whole on the primary key and is taken again.
+            clashes += 1
+            if not is_unique_violation(exc) or clashes > MAX_CLASHES:
+                raise
+            continue
+        _add(result, part)
 
 
 def _reconcile_chunk(

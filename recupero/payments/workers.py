@@ -32,11 +32,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Share:
-    """What one helper reconciled (None from `collect` when it failed: the caller finishes its part)."""
+    """What one helper reconciled and committed; `failed`: it stopped before the end (an error, a crash), so the
+    caller reconciles whatever is left."""
 
-    matched: int
-    review: int
-    posted_total: str
+    matched: int = 0
+    review: int = 0
+    posted_total: str = "0.00"
+    failed: bool = False
 
 
 class Pool:
@@ -84,17 +86,17 @@ class Pool:
         self._say("stop")
         self.collect()
 
-    def collect(self) -> list[Share | None]:
-        """Wait for every helper; a failed one (exit status, no figures) is None."""
-        out: list[Share | None] = []
+    def collect(self) -> list[Share]:
+        """Wait for every helper: its figures (those it printed, also when it failed), failed unless it exited 0."""
+        out: list[Share] = []
         for proc in self.procs:
             assert proc.stdout is not None
             stdout = proc.stdout.read()
             proc.stdout.close()
             proc.wait()
             try:
-                figures = json.loads(stdout.strip().splitlines()[-1]) if proc.returncode == 0 else None
-            except (IndexError, ValueError):
-                figures = None
-            out.append(Share(**figures) if figures else None)
+                figures = json.loads(stdout.strip().splitlines()[-1])
+            except (IndexError, ValueError):  # killed before it printed
+                figures = {}
+            out.append(Share(**figures, failed=proc.returncode != 0 or not figures))
         return out
