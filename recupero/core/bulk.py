@@ -241,9 +241,10 @@ class Bulk:
 def reserve_id_range(table: str, count: int) -> range:
     """`count` consecutive primary keys for rows we insert ourselves. PostgreSQL: one jump of the table's identity
     sequence (a nextval per row costs ~13 µs, 90 s for a big affido), so later ORM inserts never collide; the jump
-    is one statement, and a concurrent nextval (or a second reserver at the same instant) landing inside it would only
-    make this commit fail cleanly with a unique violation (nothing written, run again: the statement's workers take
-    such a chunk again by themselves, `is_unique_violation`). SQLite: after MAX(id), safe because the write lock is ours."""
+    is one statement, and a concurrent nextval (or a second reserver at the same instant) landing inside it would
+    only make this commit fail cleanly with a unique violation (nothing written, run again: the statement's workers
+    take such a chunk again by themselves, `is_unique_violation`). SQLite: after MAX(id), safe because the write
+    lock is ours."""
     if count == 0:
         return range(0)
     with connection.cursor() as cursor:

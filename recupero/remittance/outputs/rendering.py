@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from recupero.remittance.models import Remittance
 
 
-# Far above the ~3 s a month's files take; past it the parent makes them itself.
-CHILD_TIMEOUT_S = 300
+# Far above the ~3 s a month's files take (the issue page waits for them); past it the parent makes them itself.
+CHILD_TIMEOUT_S = 60
 
 
 def _child(out: Connection, remittance: Remittance, draft: Draft, parties: Parties, lang: str | None) -> None:
@@ -59,8 +59,14 @@ class Rendering:
             context = multiprocessing.get_context("fork")
             self._pipe, out = context.Pipe(duplex=False)
             args = (out, remittance, draft, self.parties, self.language)
-            self._child = context.Process(target=_child, args=args, daemon=True)
-            self._child.start()
+            child = context.Process(target=_child, args=args, daemon=True)
+            try:
+                child.start()
+            except (AssertionError, OSError):  # a daemonic process may not fork, or no memory: made here
+                self._pipe.close()
+                self._pipe = None
+            else:
+                self._child = child
             out.close()
 
     def cancel(self) -> None:
