@@ -124,8 +124,9 @@ def _candidates_sql(tenant: Tenant, day: dt.date) -> list[tuple[int, Decimal]]:
 
 
 def _fast() -> bool:
-    """The PostgreSQL path: id lists as one array literal, the candidates' query in SQL. `FAST_PATH = False`
-    runs the generic (ORM) path on PostgreSQL too: the same-rows test compares the two."""
+    """The PostgreSQL path: the candidates' query in SQL. `FAST_PATH = False` runs the generic (ORM) path on
+    PostgreSQL too: the same-rows test compares the two (id lists go as one array literal on PostgreSQL either
+    way, `core.bulk.among`)."""
     return FAST_PATH and connection.vendor == "postgresql"
 
 

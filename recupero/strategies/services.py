@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.channels.tasks import communications_dispatch_ids
-from recupero.core.bulk import Bulk, foreign_keys, keys_held, may_skip_triggers, row_triggers_off
+from recupero.core.bulk import Bulk
 from recupero.core.clock import now
 from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import RUN_STRATEGIES, VIEW_STRATEGIES
@@ -334,7 +334,7 @@ def chunk_record(*, tenant: Tenant, actor: User, effects: Effects) -> dict[str, 
     bulk = Bulk()
     new_comms = communications_queue_new(tenant=tenant, actor=actor, specs=effects.comms, bulk=bulk)
     written = {
-        "steps": steps_write(bulk, effects.steps),
+        "steps": steps_write(effects.steps),
         "communications": sum(len(ids) for ids in new_comms.values()),
         "work_items": work_items_create(tenant=tenant, actor=actor, specs=effects.items, bulk=bulk),
     }
@@ -343,23 +343,15 @@ def chunk_record(*, tenant: Tenant, actor: User, effects: Effects) -> dict[str, 
     return written
 
 
-def steps_write(bulk: Bulk, steps: list[tuple[object, ...]]) -> int:
+def steps_write(steps: list[tuple[object, ...]]) -> int:
     """INSERT … ON CONFLICT DO NOTHING of the step rows. PostgreSQL checks a foreign key with one trigger call
-    per row, queued to the COMMIT (the keys are deferred): ≈1.5M calls for a day's 500k steps. Where the role
-    may, the rows are written with the row triggers off and each key checked in one statement on the distinct
-    values the rows carry, the parents locked as the trigger would (`core.bulk.keys_held`, decision 0004); a
-    missing parent refuses the chunk, like the trigger. Unique and CHECK constraints are no triggers: they stay
-    on."""
-    table = "strategies_stepexecution"
-    if not steps or not may_skip_triggers():
-        return bulk.write_ignore(table, _STEP_COLUMNS, steps, "idempotency_key")
-    with row_triggers_off():
-        written = bulk.write_ignore(table, _STEP_COLUMNS, steps, "idempotency_key")
-    for fk in foreign_keys(table):
-        if fk.column in _STEP_COLUMNS:  # a column the rows leave out is NULL
-            at = _STEP_COLUMNS.index(fk.column)
-            keys_held(table, fk, {int(row[at]) for row in steps if row[at] is not None})  # type: ignore[call-overload]
-    return written
+    per row, queued to the COMMIT (the keys are deferred): ≈1.5M calls for a day's 500k steps. So the rows go
+    through `Bulk(checked=True)` (decision 0004): where the role may, the row triggers are off and each key is
+    checked in one statement on the distinct values, the parents locked as the trigger would; a missing parent
+    refuses the chunk, like the trigger. Unique and CHECK constraints are no triggers: they stay on."""
+    return Bulk(checked=True).write_ignore(
+        "strategies_stepexecution", _STEP_COLUMNS, steps, "idempotency_key"
+    )
 
 
 def _step_row(
