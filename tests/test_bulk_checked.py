@@ -53,3 +53,57 @@ def test_checked_writes_the_same_rows(tenant):
         list(TimelineEvent.objects.filter(case=case, kind="note").values_list("summary", "tenant_id"))
         == [("nota", tenant.pk)] * 3
     )
+
+
+def _key_checks(queries) -> list[str]:  # type: ignore[no-untyped-def]
+    return [q["sql"] for q in queries if "FOR KEY SHARE" in q["sql"] and "cases_case" in q["sql"]]
+
+
+def test_a_key_is_checked_once_per_writer_and_a_held_row_not_at_all(tenant):
+    """`Bulk.hold` and the writer's memory: the cases a chunk's payments, ledger lines, timeline events and audit
+    subjects all name are checked (and locked FOR KEY SHARE) by the first write only; rows the caller declares
+    it holds (locked FOR UPDATE) are not checked; a key neither held nor present still refuses the write."""
+    if connection.vendor != "postgresql":
+        pytest.skip("set-based checks: PostgreSQL")
+    from django.test.utils import CaptureQueriesContext
+
+    creditor, debtor = make_creditor(tenant), make_debtor(tenant)
+    one, two = make_case(tenant, creditor, debtor), make_case(tenant, creditor, debtor)
+    table = TimelineEvent._meta.db_table
+    with transaction.atomic(), CaptureQueriesContext(connection) as seen:
+        bulk = Bulk(checked=True)
+        bulk.write(table, COLUMNS, _rows(tenant, [one.pk]))
+        bulk.write(table, COLUMNS, _rows(tenant, [one.pk, one.pk]))  # known: no check
+        assert len(_key_checks(seen.captured_queries)) == 1
+        list(type(one).objects.select_for_update().filter(pk=two.pk))
+        bulk.hold(type(one)._meta.db_table, [two.pk])
+        bulk.write(table, COLUMNS, _rows(tenant, [two.pk]))  # held by the caller: no check
+        assert len(_key_checks(seen.captured_queries)) == 1
+    assert TimelineEvent.objects.filter(kind="note").count() == 4
+    with pytest.raises((IntegrityError, psycopg.IntegrityError)), transaction.atomic():
+        bulk = Bulk(checked=True)
+        bulk.hold(type(one)._meta.db_table, [one.pk])
+        bulk.write(table, COLUMNS, _rows(tenant, [one.pk, two.pk + 10**6]))
+    assert TimelineEvent.objects.filter(kind="note").count() == 4
+
+
+def test_instances_are_the_orm_s_own(tenant):
+    """`core.bulk.instances`: the same field values as iterating the query set, saved as an update."""
+    from recupero.cases.models import Case, Claim
+    from recupero.core.bulk import instances
+
+    case = make_case(tenant, make_creditor(tenant), make_debtor(tenant))
+    for qs in (Case.objects.filter(pk=case.pk), Claim.objects.filter(case=case).order_by("pk")):
+        built, read = instances(qs), list(qs)
+        assert len(built) == len(read) >= 1
+        for a, b in zip(built, read, strict=True):
+            assert type(a) is type(b) and a.pk == b.pk
+            for field in type(a)._meta.concrete_fields:
+                assert getattr(a, field.attname) == getattr(b, field.attname), field.name
+            assert (a._state.adding, a._state.db) == (False, b._state.db)
+    [built_case] = instances(Case.objects.filter(pk=case.pk))
+    assert built_case.debtor.pk == case.debtor_id  # a relation read on access
+    built_case.province = "MI"
+    built_case.save(update_fields=["province"])
+    assert Case.objects.filter(pk=case.pk).values_list("province", flat=True).get() == "MI"
+    assert Case.objects.filter(tenant=tenant).count() == 1

@@ -22,7 +22,7 @@ BULK_TABLES = {
         ("creditor_id",),
         ("debtor_id",),
         ("tenant_id", "assignment_id", "id"),
-        ("tenant_id", "balance"),
+        # no ("tenant_id", "balance"): the balance in no index, its update HOT (decision 0008)
         ("tenant_id", "creditor_id", "status", "id"),
         ("tenant_id", "first_due_on"),
         ("tenant_id", "province", "id"),
@@ -36,6 +36,13 @@ BULK_TABLES = {
     ],
     "ledger_ledgerentry": [("case_id", "posted_on"), ("case_id", "posted_on")],  # all entries; payments only
     "cases_timelineevent": [("case_id",), ("case_id", "at")],  # prescription events only; all events
+    # a bank statement's postings (issue 13): payments read by case or id, lines by statement, state, account
+    "payments_payment": [("case_id", "value_date"), ("entry_id",)],
+    "payments_statemententry": [
+        ("statement_id",),
+        ("tenant_id", "account_iban", "id"),
+        ("tenant_id", "status"),
+    ],
     # the daily run's writes (half a million steps a day)
     "strategies_stepexecution": [("case_id",), ("run_id",), ("tenant_id", "case_id")],
     "channels_communication": [
@@ -68,10 +75,31 @@ def test_plain_indexes_of_the_bulk_tables(table):
     plain = sorted(
         tuple(c["columns"]) for c in found.values() if c["index"] and not c["unique"] and not c["primary_key"]
     )
-    expected = list(BULK_TABLES[table])
-    if connection.vendor == "postgresql" and table == "ledger_ledgerentry":
-        expected.append(("idempotency_key",))  # the varchar_pattern_ops twin of the unique key
-    assert plain == sorted(expected)
+    assert plain == sorted(BULK_TABLES[table])
+
+
+@pytest.mark.django_db
+def test_the_ledger_key_has_one_index_for_equality_and_prefix():
+    """ledger.0007: one unique index on the idempotency key (no pattern twin), used by `=` and by LIKE."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "ledger_ledgerentry")
+        on_key = [c for c in found.values() if c["columns"] == ["idempotency_key"]]
+        assert [c["unique"] for c in on_key] == [True]
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            for where in ("= 'payment:1#0'", "LIKE 'payment:1#%'"):
+                cursor.execute(f"EXPLAIN SELECT id FROM ledger_ledgerentry WHERE idempotency_key {where}")
+                assert "ledger_idempotency_key" in " ".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_case_table_keeps_room_for_hot_updates():
+    """cases.0012: a tenth of each page free, so a balance update finds room in the row's page (decision 0008)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("fill factor: PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'cases_case'")
+        assert cursor.fetchone()[0] == ["fillfactor=90"]
 
 
 @pytest.mark.django_db

@@ -63,7 +63,9 @@ class Case(TenantModel):
     first_due_on = models.DateField(null=True)
     province = models.CharField(max_length=2, blank=True)
     original_amount = money_field()
-    # Cache of the ledger's total due, written only by recupero.ledger.services from the entries.
+    # Cache of the ledger's total due, written only by recupero.ledger.services from the entries. In no index:
+    # every payment, cost and reversal rewrites it, and an update that changes no indexed column is a HOT
+    # update on PostgreSQL (the row rewritten in its page, none of the table's indexes touched; decision 0008).
     balance = money_field(default=Decimal("0.00"))
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -96,7 +98,6 @@ class Case(TenantModel):
             models.Index(fields=["tenant", "status", "id"], name="case_status"),
             models.Index(fields=["tenant", "creditor", "status", "id"], name="case_creditor_status"),
             models.Index(fields=["tenant", "first_due_on"], name="case_due"),
-            models.Index(fields=["tenant", "balance"], name="case_balance"),
             models.Index(fields=["tenant", "province", "id"], name="case_province"),
             models.Index(fields=["tenant", "assignment", "id"], name="case_assignment"),
         ]

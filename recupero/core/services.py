@@ -80,10 +80,13 @@ class AuditItem:
     case_ids: tuple[int, ...] = ()
 
 
-def audit_record_many(*, tenant: Tenant, actor: User, items: Sequence[AuditItem]) -> int:
+def audit_record_many(
+    *, tenant: Tenant, actor: User, items: Sequence[AuditItem], bulk: Bulk | None = None
+) -> int:
     """`audit_record` for many rows at once (a bank statement's postings), chained in the order given under one
     lock of the tenant's chain, written with the bulk layer's COPY (ids reserved from the table's sequence).
-    The same rows, hashes and subjects as that many `audit_record` calls; inside the caller's transaction."""
+    The same rows, hashes and subjects as that many `audit_record` calls; inside the caller's transaction
+    (`bulk`: the caller's writer of that transaction, whose held rows need no second key check)."""
     if not items:
         return 0
     with transaction.atomic():
@@ -94,7 +97,7 @@ def audit_record_many(*, tenant: Tenant, actor: User, items: Sequence[AuditItem]
             _address(current_ip.get()),
         )
         ids = iter(reserve_id_range(AuditLog._meta.db_table, len(items)))
-        writer = Bulk(checked=True)  # the keys checked set-based where the role may (decision 0004)
+        writer = bulk or Bulk(checked=True)  # the keys checked set-based where the role may (decision 0004)
         logs: list[tuple[object, ...]] = []
         subjects: list[tuple[object, ...]] = []
         stamp = writer.ts_at(at)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from recupero.cases.models import Case, Claim, ClaimInstalment
 from recupero.cases.selectors import CLAIM_ORDER, case_claims
-from recupero.core.bulk import among
+from recupero.core.bulk import among, instances
 from recupero.core.models import Tenant
 from recupero.law.interest import CasePayment
 from recupero.ledger.domain.accounts import Account
@@ -146,7 +146,7 @@ def case_facts_many(*, tenant: Tenant, case_ids: Iterable[int], lock: bool = Fal
     terms: dict[int, tuple[bool, int]] = {}
     for part in _chunks(sorted(set(case_ids))):
         rows = among(Case.objects.filter(tenant=tenant), "id", part).order_by("pk")
-        cases = {c.pk: c for c in (rows.select_for_update() if lock else rows)}
+        cases = {c.pk: c for c in instances(rows.select_for_update() if lock else rows)}
         for creditor_id in {c.creditor_id for c in cases.values()} - set(terms):
             terms[creditor_id] = _terms(tenant.pk, creditor_id)
         for pk, case in cases.items():
@@ -160,7 +160,7 @@ def case_facts_many(*, tenant: Tenant, case_ids: Iterable[int], lock: bool = Fal
 
 def _fill_many(tenant: Tenant, part: list[int], out: dict[int, CaseFacts]) -> None:
     claims = among(Claim.objects.filter(tenant=tenant), "case_id", part).order_by("case_id", *CLAIM_ORDER)
-    for claim in claims:
+    for claim in instances(claims):
         out[claim.case_id].claims.append(claim)
     claim_case = {c.pk: c.case_id for f in (out[p] for p in part if p in out) for c in f.claims}
     instalments = among(ClaimInstalment.objects.filter(tenant=tenant), "claim_id", claim_case)

@@ -25,6 +25,7 @@ from django.utils.timezone import now
 
 from recupero.cases import bulk as cases_bulk
 from recupero.cases.domain.states import CaseStatus, can_transition
+from recupero.cases.models import Case
 from recupero.cases.services import cases_move_many
 from recupero.core.bulk import Bulk, RowWriter, columns_of, reserve_id_range
 from recupero.core.clock import today
@@ -38,6 +39,7 @@ from recupero.ledger.domain.payment_keys import accrued_key, payment_key
 from recupero.ledger.facts import CaseFacts, case_facts_many
 from recupero.ledger.position import payment_run
 from recupero.ledger.selectors import rate_table
+from recupero.parties.models import Debtor
 from recupero.payments.domain.imputation import (
     BookPlan,
     accrual_lines,
@@ -81,7 +83,8 @@ class Planned:
 def credits_post(
     *, tenant: Tenant, actor: User, credits: list[tuple[StatementEntry, int]]
 ) -> list[tuple[StatementEntry, int]]:
-    """Post each (credit, case id) as `payment_record` would; returns those left to the one-by-one path."""
+    """Post each (credit, case id) as `payment_record` would; returns those left to the one-by-one path. The
+    credits' lines are locked by the caller (`selectors.entries_to_reconcile`)."""
     facts = case_facts_many(tenant=tenant, case_ids=[case_id for _, case_id in credits], lock=True)
     planned, left = _plan(credits, facts)
     if not planned:
@@ -89,6 +92,11 @@ def credits_post(
     for item, pk in zip(planned, reserve_id_range(PAYMENTS, len(planned)), strict=True):
         item.payment_id = pk
     bulk = Bulk(checked=True)  # the keys checked set-based where the role may (decision 0004)
+    # Held until the commit, so no key naming them is checked again: the cases (locked FOR UPDATE by the facts'
+    # read), their debtors (a case's PROTECT key keeps its debtor while the case is locked), the lines.
+    bulk.hold(Case._meta.db_table, facts)
+    bulk.hold(Debtor._meta.db_table, {f.case.debtor_id for f in facts.values()})
+    bulk.hold(StatementEntry._meta.db_table, {e.pk for e, _ in credits})
     groups, owner = _groups(planned)
     uuids = ledger_bulk.groups_post(tenant=tenant, actor=actor, bulk=bulk, groups=groups)
     ledger_group = {owner[i]: gid for i, gid in enumerate(uuids) if groups[i].kind == EntryKind.PAYMENT}
@@ -102,7 +110,9 @@ def credits_post(
     )  # fmt: skip
     _timeline_write(tenant, actor, bulk, planned)
     moved = _paid_off(tenant, actor, planned)
-    audit_record_many(tenant=tenant, actor=actor, items=_audit_items(planned, groups, owner, uuids, moved))
+    audit_record_many(
+        tenant=tenant, actor=actor, items=_audit_items(planned, groups, owner, uuids, moved), bulk=bulk
+    )
     return left
 
 
@@ -233,8 +243,8 @@ ENTRY_ONCE = ("tenant_id", "account_iban", "reference")  # statement_entry_once:
 
 
 def entries_store(tenant: Tenant, statement: BankStatement, entries: list[EntryData]) -> int:
-    """Store a statement's new lines: COPY, then ON CONFLICT DO NOTHING on (tenant, account, reference), so a
-    line another import stored meanwhile is skipped. Returns how many were stored."""
+    """Store a statement's lines: COPY, then ON CONFLICT DO NOTHING on (tenant, account, reference), so a line
+    an earlier import stored (or another one meanwhile) is skipped. Returns how many were stored."""
     ids = reserve_id_range(StatementEntry._meta.db_table, len(entries))
     rows = []
     for pk, e in zip(ids, entries, strict=True):

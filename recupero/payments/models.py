@@ -112,8 +112,8 @@ class StatementEntry(TenantModel):
     confidence = models.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.000"))
     resolved_at = models.DateTimeField(null=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )  # never searched by: an index would be upkeep on every line reconciled
 
     class Meta:
         verbose_name = gettext_lazy("movimento")
@@ -123,13 +123,24 @@ class StatementEntry(TenantModel):
                 fields=["tenant", "account_iban", "reference"], name="statement_entry_once"
             )
         ]
-        indexes = [models.Index(fields=["tenant", "status"], name="statement_entry_status")]
+        indexes = [
+            models.Index(fields=["tenant", "status"], name="statement_entry_status"),
+            # the lines still to reconcile, per account in id order: a chunk is the next 2,000 of this index
+            # (through (tenant, status) each chunk sorted every line left: 38 ms a chunk at 100,000 lines)
+            models.Index(
+                fields=["tenant", "account_iban", "id"],
+                name="statement_entry_to_reconcile",
+                condition=models.Q(status="new"),
+            ),
+        ]
 
 
 class Payment(TenantModel):
-    """A payment imputed to a case's claims and posted as one ledger group (`ledger_group`)."""
+    """A payment imputed to a case's claims and posted as one ledger group (`ledger_group`). Written in bulk
+    (a statement's thousands): only the indexes it is read by — by case (payment_case_date), by line."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments")
+    tenant = tenant_key(db_index=False)  # read by case or by id, never by tenant alone
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payments", db_index=False)
     amount = money_field()
     value_date = models.DateField()
     method = models.CharField(max_length=16, choices=[(k.value, v) for k, v in METHOD_LABELS.items()])
@@ -138,8 +149,8 @@ class Payment(TenantModel):
     payer_name = models.CharField(max_length=200, blank=True)
     payer_iban = models.CharField(max_length=34, blank=True)
     designated_claim = models.ForeignKey(
-        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )  # never searched by (claims are not deleted)
     status = models.CharField(
         max_length=10,
         choices=[(k.value, v) for k, v in PAYMENT_STATUS_LABELS.items()],
@@ -153,7 +164,7 @@ class Payment(TenantModel):
     entry = models.ForeignKey(StatementEntry, on_delete=models.PROTECT, null=True, related_name="payments")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
     )
     reversed_on = models.DateField(null=True)
     reversal_reason = models.CharField(max_length=200, blank=True)

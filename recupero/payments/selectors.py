@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Collate
 
 from recupero.arrangements.domain.states import ArrangementStatus, InstalmentStatus, Kind
 from recupero.arrangements.models import Arrangement, Instalment
 from recupero.cases.domain.states import OPEN_STATUSES
 from recupero.cases.models import Case
-from recupero.core.bulk import among
+from recupero.core.bulk import among, instances
 from recupero.core.domain.roles import RECONCILE_PAYMENTS, VIEW_CASES
 from recupero.core.errors import DomainError
 from recupero.core.models import Tenant, User
@@ -135,7 +135,7 @@ def entries_to_reconcile(*, tenant: Tenant, iban: str, limit: int) -> list[State
     """The next credits to reconcile, locked until the caller's transaction ends; those another worker holds
     are skipped (SKIP LOCKED on PostgreSQL: two workers take disjoint chunks)."""
     rows = StatementEntry.objects.filter(tenant=tenant, account_iban=iban, status="new").order_by("pk")
-    return list(rows.select_for_update(skip_locked=True)[:limit])
+    return instances(rows.select_for_update(skip_locked=True)[:limit])
 
 
 def pending_count(*, tenant: Tenant, iban: str) -> int:
@@ -152,23 +152,23 @@ def entry_data(entry: StatementEntry) -> EntryData:
 
 
 def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateIndex:
-    """The cases a batch of credits may pay, found in a few set-based queries: by case code (from the causale
-    or the RF reference), by the payer's IBAN known for a debtor, by the payer's name — only for the credits no
-    code or RF of an existing case names (the remainder: a common name finds dozens of debtors) —; then every
-    case of the debtors found (a credit may be split across them)."""
+    """The cases a batch of credits may pay, found in a few set-based queries: the cases their codes name (in
+    the causale or the RF reference); the debtors their payers' IBANs are known for and those whose name is the
+    payer's — the latter only for the credits no code or RF of an existing case names (the remainder: a common
+    name finds dozens of debtors) —, with every case of each (the scorer weighs a debtor's cases, and a credit
+    may be split across them). A coded case's other cases are not read: the scorer looks a code up by itself
+    (reading them was four cases in five of the chunk's reads)."""
     wanted = {id(e): codes_in(e)[0] + rf_codes_in(e) for e in entries}
     codes = {c for found in wanted.values() for c in found}
     ibans = {e.payer_iban for e in entries if e.payer_iban}
     index = CandidateIndex()
-    debtor_ids: set[int] = set()
-    known: set[str] = set()
+    cases = Case.objects.filter(tenant=tenant)
     for part in _chunks(sorted(codes)):
-        for code, debtor_id in Case.objects.filter(tenant=tenant, code__in=part).values_list(
-            "code", "debtor_id"
-        ):
-            known.add(code)
-            debtor_ids.add(debtor_id)
-    names = {k for e in entries if not known.intersection(wanted[id(e)]) for k in name_keys(e.payer_name)}
+        _candidates(tenant, cases.filter(code__in=part), index)
+    names = {
+        k for e in entries if not index.by_code.keys() & set(wanted[id(e)]) for k in name_keys(e.payer_name)
+    }
+    debtor_ids: set[int] = set()
     for part in _chunks(sorted(ibans)):
         for iban, debtor_id in PayerAccount.objects.filter(tenant=tenant, iban__in=part).values_list(
             "iban", "debtor_id"
@@ -185,19 +185,29 @@ def candidate_index(*, tenant: Tenant, entries: list[EntryData]) -> CandidateInd
         for name, debtor_id in debtors.filter(**{name_in: part}).values_list("search_name", "pk"):
             index.debtors_by_name.setdefault(name, []).append(debtor_id)
             debtor_ids.add(debtor_id)
-    fields = ("pk", "code", "debtor_id", "balance", "status", "debtor__company_name", "debtor__last_name",
-              "debtor__first_name")  # fmt: skip
     for part in _chunks(sorted(debtor_ids)):
-        rows = list(among(Case.objects.filter(tenant=tenant), "debtor_id", part).values_list(*fields))
-        expected = _expected(tenant, [row[0] for row in rows])
-        for pk, code, debtor_id, balance, status, company, last, first in rows:
+        for candidate in _candidates(tenant, among(cases, "debtor_id", part), index):
+            index.by_debtor.setdefault(candidate.debtor_id, []).append(candidate)
+    return index
+
+
+CANDIDATE_FIELDS = ("pk", "code", "debtor_id", "balance", "status", "debtor__company_name", "debtor__last_name",
+                    "debtor__first_name")  # fmt: skip
+
+
+def _candidates(tenant: Tenant, cases: QuerySet[Case], index: CandidateIndex) -> list[Candidate]:
+    """The cases as candidates, each kept by its code too (a case read twice is built once)."""
+    rows = list(cases.values_list(*CANDIDATE_FIELDS))
+    expected = _expected(tenant, [row[0] for row in rows if row[1] not in index.by_code])
+    out = []
+    for pk, code, debtor_id, balance, status, company, last, first in rows:
+        if code not in index.by_code:
             name = company or f"{last} {first}".strip()  # parties.Debtor.display_name
-            candidate = Candidate(
+            index.by_code[code] = Candidate(
                 pk, code, debtor_id, name, balance, status in OPEN_STATUSES, expected.get(pk, ())
             )
-            index.by_code[code] = candidate
-            index.by_debtor.setdefault(debtor_id, []).append(candidate)
-    return index
+        out.append(index.by_code[code])
+    return out
 
 
 def _expected(tenant: Tenant, case_ids: list[int]) -> dict[int, tuple[tuple[Decimal, str], ...]]:

@@ -370,10 +370,9 @@ def _store(
         credits_total=t.credits, debits_total=t.debits, totals_ok=t.ok, created_by=actor if actor.pk else None,
         status=BankStatement.Status.RECONCILING,
     )  # fmt: skip
-    known = selectors.known_references(
-        tenant=tenant, iban=data.account_iban, references=[e.reference for e in data.entries]
-    )
-    fresh, seen = [], set(known)
+    # A line stored by an earlier import is skipped by the insert itself (ON CONFLICT on the bank's reference):
+    # no look-up of the references first. Here only the file's own repeats.
+    fresh, seen = [], set[str]()
     for e in data.entries:
         if e.reference in seen or e.status != "BOOK":  # a pending line is stored once booked, not before
             continue
