@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 
+from recupero.core.bulk import commit_unflushed
 from recupero.core.domain.roles import Role
 from recupero.core.models import Tenant, User
 from recupero.core.services import audit_record
@@ -127,9 +128,7 @@ def _commit_without_flush() -> None:
     database server within a fraction of a second (3 × wal_writer_delay at most) could lose it, and then it is
     lost together with every later row (the WAL is one sequence): the chain stays whole. Writes' audit rows,
     and any row written inside a caller's transaction, keep the caller's commit."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    commit_unflushed()
 
 
 class AuditShownMiddleware:

@@ -39,6 +39,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def commit_unflushed() -> None:
+    """PostgreSQL: the current transaction's COMMIT returns before its WAL reaches the disk (`synchronous_commit`
+    off for this transaction alone; the WAL writer flushes it within 3 × wal_writer_delay). Only a crash of the
+    database server in that fraction of a second can lose it — whole, never in part, with every later commit (the
+    WAL is one sequence) — and any later synchronous commit flushes it first. For chunked bulk work whose rerun
+    redoes a lost chunk under the same keys (the daily run, a statement's reconciliation), and for the audit row
+    of a page view (core.audit). SQLite: nothing (it has no such setting)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
 def pg_array(values: Iterable[object]) -> str:
     """A PostgreSQL array literal of numbers or plain words, bound as one text parameter: the client-side
     binding quotes a Python list element by element (measured at 1M: ~6 s of the first arrangements check)."""

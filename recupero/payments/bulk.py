@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 import uuid
 from dataclasses import dataclass
 
@@ -61,6 +62,7 @@ from recupero.payments.models import BankStatement, PayerAccount, Payment, State
 
 PAYMENTS = Payment._meta.db_table
 PAYMENT_COLUMNS = columns_of(Payment)
+PAYMENT_ROW = operator.itemgetter(*PAYMENT_COLUMNS)  # a row's values by name → the tuple in column order
 METHOD = Method.BANK_TRANSFER.value
 
 
@@ -179,7 +181,7 @@ def _payments_write(
             "overpayment": str(p.plan.overpayment), "refund_due": p.plan.overpayment > 0, "entry_id": e.pk,
             "created_at": at, "created_by_id": by, "reversed_on": None, "reversal_reason": "",
         }  # fmt: skip
-        rows.append(tuple(values[c] for c in PAYMENT_COLUMNS))
+        rows.append(PAYMENT_ROW(values))
     bulk.write(PAYMENTS, PAYMENT_COLUMNS, rows)
 
 
@@ -239,6 +241,7 @@ def _audit_items(
 
 
 ENTRY_COLUMNS = columns_of(StatementEntry)
+ENTRY_ROW = operator.itemgetter(*ENTRY_COLUMNS)
 ENTRY_ONCE = ("tenant_id", "account_iban", "reference")  # statement_entry_once: a line is stored once
 
 
@@ -258,7 +261,7 @@ def entries_store(tenant: Tenant, statement: BankStatement, entries: list[EntryD
             "status": (EntryStatus.NEW if e.credit and e.amount > 0 else EntryStatus.DEBIT).value,
             "suggestions": "[]", "confidence": "0.000", "resolved_at": None, "resolved_by_id": None,
         }  # fmt: skip
-        rows.append(tuple(values[c] for c in ENTRY_COLUMNS))
+        rows.append(ENTRY_ROW(values))
     return Bulk(checked=True).write_ignore(StatementEntry._meta.db_table, ENTRY_COLUMNS, rows, ENTRY_ONCE)
 
 

@@ -17,7 +17,7 @@ from schwifty.exceptions import SchwiftyException
 from recupero.cases.domain.states import CaseStatus, can_transition
 from recupero.cases.models import Case, Claim
 from recupero.cases.services import case_move, timeline_append
-from recupero.core.bulk import gc_paused, is_unique_violation
+from recupero.core.bulk import commit_unflushed, gc_paused, is_unique_violation
 from recupero.core.clock import today
 from recupero.core.domain.roles import POST_PAYMENTS
 from recupero.core.errors import DomainError
@@ -449,10 +449,13 @@ def _reconcile_all(
     (the chunks a second worker holds are skipped, `entries_to_reconcile`); the committed chunks' figures are
     added to `into` as they commit (a helper that fails still reports what it posted)."""
     result, clashes = into if into is not None else ReconcileResult(), 0
+    own = not connection.in_atomic_block  # each chunk its own transaction (else the caller's commit decides)
     while True:
         part = ReconcileResult()  # counted once its transaction has committed
         try:
             with transaction.atomic():
+                if own:  # no wait for each chunk's flush (the audit chain is locked to the commit): the
+                    commit_unflushed()  # statement's closing commit flushes them all before the report
                 chunk = selectors.entries_to_reconcile(tenant=tenant, iban=iban, limit=CHUNK)
                 if not chunk:
                     return result

@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.channels.tasks import communications_dispatch_ids
-from recupero.core.bulk import Bulk
+from recupero.core.bulk import Bulk, commit_unflushed
 from recupero.core.clock import now
 from recupero.core.domain.i18n import gettext_lazy
 from recupero.core.domain.roles import RUN_STRATEGIES, VIEW_STRATEGIES
@@ -194,9 +194,7 @@ def _async_commit() -> None:
     committed — never part of one, never corrupt — and that is exactly a run that crashed before them: running
     again redoes them under the same idempotency keys. Tasks already enqueued for lost rows find no queued
     communication (or the same one, re-inserted by the rerun), and sending claims each one once."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL synchronous_commit = off")
+    commit_unflushed()
 
 
 @service(VIEW_STRATEGIES)
