@@ -281,6 +281,13 @@ def test_two_workers_post_what_one_posts(monkeypatch):
     monkeypatch.setattr(
         services.workers.Pool, "start", lambda **kw: helpers.append(kw["count"]) or start(**kw)
     )
+    stores: list[
+        int
+    ] = []  # lines stored per transaction: with a helper, two halves (the helper starts on one)
+    store = services.bulk.entries_store
+    monkeypatch.setattr(
+        services.bulk, "entries_store", lambda t, s, lines: stores.append(len(lines)) or store(t, s, lines)
+    )
     results = {}
     for code, workers in (("one", 1), ("two", 2)):
         monkeypatch.setattr(services, "WORKERS", workers)
@@ -299,6 +306,7 @@ def test_two_workers_post_what_one_posts(monkeypatch):
         assert unbalanced_cases(tenant_id=tenant.pk) == []
         assert StatementEntry.objects.filter(tenant=tenant, status="new").count() == 0
     assert helpers == [1]  # the second import went through a helper process
+    assert len(stores) == 3 and stores[0] == stores[1] + stores[2] and stores[1] == stores[0] // 2
     assert results["two"] == results["one"]
     assert (results["two"][0]["matched"], results["two"][0]["posted_total"]) == (11, "15119.50")
 

@@ -15,6 +15,7 @@ year's set is computed once and cached, so a lookup is one dict access and one s
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -99,8 +100,10 @@ def is_festive(d: date) -> bool:
     return d.weekday() == _SUNDAY or d in holidays_in(d.year)
 
 
+@functools.lru_cache(maxsize=65536)
 def roll_to_non_festive(d: date) -> date:
-    """The day itself if not festive, else the next non-festive day (proroga, artt. 1187 and 2963 c.c.)."""
+    """The day itself if not festive, else the next non-festive day (proroga, artt. 1187 and 2963 c.c.).
+    Cached: every debt's due date is rolled each time the engine opens it (a statement's thousands)."""
     while is_festive(d):
         d += _ONE_DAY
     return d

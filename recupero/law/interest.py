@@ -311,21 +311,22 @@ def compute_interest(req: InterestRequest) -> InterestResult:
 
 
 def build_result(account: _Account, req: InterestRequest) -> InterestResult:
-    owed = account.owed()
-    total = sum(owed.values())
+    interest = account.interest_total()  # `owed()` inlined: twice per debt and payment of a statement
+    costs, flat = account.costs - account.paid[COSTS], account.flat - account.paid[FLAT]
+    interest_left = interest - account.interest_paid
     return InterestResult(
         request=req,
         effective_due_date=account.effective_due,
         interest_start=max(account.effective_due, req.mora_start or account.effective_due)
         + timedelta(days=1),
-        interest=from_cents(account.interest_total()),
+        interest=from_cents(interest),
         interest_paid=from_cents(account.interest_paid),
-        interest_outstanding=from_cents(owed[INTEREST]),
+        interest_outstanding=from_cents(interest_left),
         flat_compensation=from_cents(account.flat),
-        flat_outstanding=from_cents(owed[FLAT]),
-        costs_outstanding=from_cents(owed[COSTS]),
-        principal_outstanding=from_cents(owed[PRINCIPAL]),
-        total_due=from_cents(total),
+        flat_outstanding=from_cents(flat),
+        costs_outstanding=from_cents(costs),
+        principal_outstanding=from_cents(account.principal),
+        total_due=from_cents(costs + flat + interest_left + account.principal),
         credit=from_cents(account.credit),
         segments=tuple(account.segments),
         imputations=tuple(account.imputations),

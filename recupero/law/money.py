@@ -23,8 +23,8 @@ def check_amount(value: Decimal, *, field: str = "importo", allow_negative: bool
     """Validate an amount already held as Decimal: finite, at most 2 decimals, not negative unless allowed."""
     if not isinstance(value, Decimal) or not value.is_finite():
         raise LawError("law.bad_amount", f"{field.capitalize()} non valido: «{value}».", value=value)
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2 and value != value.quantize(CENT):
+    cents = value.quantize(CENT)  # exact for two decimals or fewer: it differs only if a third one is not 0
+    if cents != value:
         raise LawError(
             "law.bad_amount",
             f"{field.capitalize()} con più di due decimali: «{value}» (nessun arrotondamento implicito).",
@@ -32,7 +32,7 @@ def check_amount(value: Decimal, *, field: str = "importo", allow_negative: bool
         )
     if value < 0 and not allow_negative:
         raise LawError("law.negative_amount", f"{field.capitalize()} negativo: «{value}».", value=value)
-    return value.quantize(CENT)
+    return cents
 
 
 def parse_amount(text: str, *, field: str = "importo", allow_negative: bool = False) -> Decimal:

@@ -309,12 +309,12 @@ def _import_one(
     if dry_run or account is None:
         _preview(tenant, data, account, report, dry_run, actor, file_name)
         return pool
-    statement, fresh = _store(tenant, actor, data, account, file_name)
+    mine = pool if pool is not None and pool.iban == data.account_iban and not defer else None
+    statement, fresh = _store(tenant, actor, data, account, file_name, mine)
     report.duplicates += sum(1 for e in data.entries if e.status == "BOOK") - fresh
     if defer:  # the upload page: the caller enqueues `tasks.reconcile_task`, the page polls the figures
         report.statements.append(selectors.statement_summary(statement))
         return pool
-    mine = pool if pool is not None and pool.iban == statement.account_iban else None
     done = _reconcile(tenant, actor, statement, one_by_one, mine)
     report.matched += done.matched
     report.review += done.review
@@ -358,18 +358,14 @@ def _preview(
     report.statements.append(summary)
 
 
-@transaction.atomic
 def _store(
-    tenant: Tenant, actor: User, data: StatementData, account: CollectionAccount, file_name: str
-) -> tuple[BankStatement, int]:
-    t = totals(data)
-    statement = BankStatement.objects.create(
-        tenant=tenant, kind=data.kind, version=data.version, message_id=data.message_id[:120],
-        statement_id=data.statement_id[:120], account_iban=data.account_iban, account=account,
-        file_name=(file_name or data.file_name)[:200], opening=data.opening, closing=data.closing,
-        credits_total=t.credits, debits_total=t.debits, totals_ok=t.ok, created_by=actor if actor.pk else None,
-        status=BankStatement.Status.RECONCILING,
-    )  # fmt: skip
+    tenant: Tenant, actor: User, data: StatementData, account: CollectionAccount, file_name: str,
+    pool: workers.Pool | None = None,
+) -> tuple[BankStatement, int]:  # fmt: skip
+    """The statement and its lines, one transaction; with helpers waiting (`pool`, a statement of several
+    chunks): the statement and the first half of its lines, then `go` — the helpers reconcile that half while
+    the second is stored in a second transaction. Stopped in between, the import stored half the lines; its
+    rerun stores the rest (a line is stored once) and reconciles every line left, as after a stop mid-way."""
     # A line stored by an earlier import is skipped by the insert itself (ON CONFLICT on the bank's reference):
     # no look-up of the references first. Here only the file's own repeats.
     fresh, seen = [], set[str]()
@@ -378,9 +374,23 @@ def _store(
             continue
         seen.add(e.reference)
         fresh.append(e)
-    new = bulk.entries_store(tenant, statement, fresh)
-    audit_record(tenant=tenant, actor=actor, action="payments.statement_import", obj=statement,
-                 details={"entries": len(data.entries), "new": new})  # fmt: skip
+    half = len(fresh) // 2 if pool is not None and len(fresh) > 4 * CHUNK else len(fresh)
+    t = totals(data)
+    with transaction.atomic():
+        statement = BankStatement.objects.create(
+            tenant=tenant, kind=data.kind, version=data.version, message_id=data.message_id[:120],
+            statement_id=data.statement_id[:120], account_iban=data.account_iban, account=account,
+            file_name=(file_name or data.file_name)[:200], opening=data.opening, closing=data.closing,
+            credits_total=t.credits, debits_total=t.debits, totals_ok=t.ok,
+            created_by=actor if actor.pk else None, status=BankStatement.Status.RECONCILING,
+        )  # fmt: skip
+        new = bulk.entries_store(tenant, statement, fresh[:half])
+        audit_record(tenant=tenant, actor=actor, action="payments.statement_import", obj=statement,
+                     details={"entries": len(data.entries), "new": new, "second_half": len(fresh) - half})  # fmt: skip
+    if half < len(fresh) and pool is not None:
+        pool.go()
+        with transaction.atomic():
+            new += bulk.entries_store(tenant, statement, fresh[half:])
     return statement, new
 
 
@@ -409,7 +419,7 @@ def _reconcile(
     PostgreSQL when more than one chunk is left; then the statement's figures."""
     iban = statement.account_iban
     count = _helpers(tenant, iban)
-    if pool is not None and not count:
+    if pool is not None and not count and not pool.told:  # told to go already (`_store`): its share counts
         pool.stop()
         pool = None
     if pool is None and count:

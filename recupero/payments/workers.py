@@ -47,6 +47,7 @@ class Pool:
 
     def __init__(self, iban: str, procs: list[subprocess.Popen[str]]) -> None:
         self.iban, self.procs = iban, procs
+        self.told = False  # go or stop said (once: the helpers read one word)
 
     @classmethod
     def start(
@@ -73,6 +74,9 @@ class Pool:
         return cls(iban, procs)
 
     def _say(self, word: str) -> None:
+        if self.told:
+            return
+        self.told = True
         for proc in self.procs:
             assert proc.stdin is not None
             with contextlib.suppress(BrokenPipeError):  # a helper that died: `collect` says so

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from recupero.channels.services import CommunicationSpec, communications_queue_new
 from recupero.channels.tasks import communications_dispatch_ids

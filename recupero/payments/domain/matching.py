@@ -111,18 +111,29 @@ def name_keys(name: str) -> list[str]:
 
 def codes_in(entry: EntryData) -> tuple[list[str], list[str]]:
     """Case codes found in the causale: (valid ones, ones whose check character fails — a typo)."""
+    good, bad = _codes_in(entry.remittance, entry.structured)
+    return list(good), list(bad)
+
+
+@functools.lru_cache(maxsize=8192)  # a chunk's credits are read twice: by the candidates' look-up, by `score`
+def _codes_in(remittance: str, structured: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     good: list[str] = []
     bad: list[str] = []
-    for text in (entry.remittance, entry.structured):
+    for text in (remittance, structured):
         for digits in CODE_PATTERN.findall(text or ""):
             code = f"P{digits}"
             (good if is_case_code(code) else bad).append(code)
-    return list(dict.fromkeys(good)), list(dict.fromkeys(bad))
+    return tuple(dict.fromkeys(good)), tuple(dict.fromkeys(bad))
 
 
 def rf_codes_in(entry: EntryData) -> list[str]:
-    bodies = [b for b in [reference_body(entry.structured)] if b] + references_in(entry.remittance)
-    return list(dict.fromkeys(bodies))
+    return list(_rf_codes_in(entry.remittance, entry.structured))
+
+
+@functools.lru_cache(maxsize=8192)
+def _rf_codes_in(remittance: str, structured: str) -> tuple[str, ...]:
+    bodies = [b for b in [reference_body(structured)] if b] + references_in(remittance)
+    return tuple(dict.fromkeys(bodies))
 
 
 def score(entry: EntryData, index: CandidateIndex) -> list[Match]:
