@@ -366,9 +366,7 @@ def _store(
     chunks): the statement and the first half of its lines, then `go` — the helpers reconcile that half while
     the second is stored in a second transaction. Stopped in between, the import stored half the lines; its
     rerun stores the rest (a line is stored once) and reconciles every line left, as after a stop mid-way."""
-    # A line stored by an earlier import is skipped by the insert itself (ON CONFLICT on the bank's reference):
-    # no look-up of the references first. Here only the file's own repeats.
-    fresh, seen = [], set[str]()
+    fresh, seen = [], set[str]()  # the file's own repeats (an earlier import's lines: ON CONFLICT)
     for e in data.entries:
         if e.reference in seen or e.status != "BOOK":  # a pending line is stored once booked, not before
             continue
