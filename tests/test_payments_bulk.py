@@ -338,3 +338,64 @@ def test_a_chunk_refused_on_a_twin_key_is_taken_again(monkeypatch):
     assert StatementEntry.objects.filter(tenant=tenant, status="new").count() == 0
     assert len(calls) == 5  # four chunks, the second one twice
     assert chain_verify(tenant=tenant).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_stopped_between_the_two_halves_is_completed_by_its_rerun(monkeypatch):
+    """PostgreSQL with a helper: the statement and the first half of its lines are committed, the helper reconciles
+    them, then the import stops before the second half is stored. Its rerun stores the rest (the first half once)
+    and reconciles every line left: the same payments, figures and books as one import that never stopped."""
+    from django.db import connection
+
+    from recupero.ledger.selectors import unbalanced_cases
+    from recupero.payments import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("helpers only on PostgreSQL")
+    monkeypatch.setattr(services, "CHUNK", 3)
+    monkeypatch.setattr(services, "WORKERS", 2)
+    store, calls = services.bulk.entries_store, []
+
+    def stopping(tenant, statement, lines):  # type: ignore[no-untyped-def]
+        calls.append(len(lines))
+        if len(calls) == 2:
+            raise RuntimeError("import stopped")
+        return store(tenant, statement, lines)
+
+    clean_tenant, clean_actor, clean_cases = _portfolio("clean")
+    clean = statement_import(
+        tenant=clean_tenant, actor=clean_actor, statements=read_statements(_statement(clean_cases))
+    )
+    tenant, actor, cases = _portfolio("stop")
+    data = _statement(cases)
+    monkeypatch.setattr(services.bulk, "entries_store", stopping)
+    with pytest.raises(RuntimeError, match="import stopped"):
+        statement_import(tenant=tenant, actor=actor, statements=read_statements(data))
+    first_half = StatementEntry.objects.filter(tenant=tenant).count()
+    assert (
+        first_half == calls[0]
+        and calls[0] + calls[1] == StatementEntry.objects.filter(tenant=clean_tenant).count()
+    )
+    monkeypatch.setattr(services.bulk, "entries_store", store)
+    rerun = statement_import(tenant=tenant, actor=actor, statements=read_statements(data))
+    lines = StatementEntry.objects.filter(tenant=tenant)
+    assert lines.count() == StatementEntry.objects.filter(tenant=clean_tenant).count()
+    assert lines.values("reference").distinct().count() == lines.count()  # each line once
+    assert lines.filter(status="new").count() == 0
+    assert rerun.duplicates == first_half  # the first half was known: stored once
+    for who in (clean_tenant, tenant):
+        assert chain_verify(tenant=who).ok
+        assert unbalanced_cases(tenant_id=who.pk) == []
+    paid = sorted(
+        Payment.objects.filter(tenant=tenant).exclude(entry=None).values_list("entry__reference", "amount")
+    )
+    assert paid == sorted(
+        Payment.objects.filter(tenant=clean_tenant)
+        .exclude(entry=None)
+        .values_list("entry__reference", "amount")
+    )
+    assert len({ref for ref, _ in paid}) == len(paid) == clean.matched == 11  # no line paid twice
+    states = [(c.code[-4:], c.status, c.balance) for c in Case.objects.filter(tenant=tenant).order_by("seq")]
+    assert states == [
+        (c.code[-4:], c.status, c.balance) for c in Case.objects.filter(tenant=clean_tenant).order_by("seq")
+    ]
