@@ -116,19 +116,12 @@ def record_shown(*, tenant: Tenant, actor: User, shown: Shown, method: str, path
         record()
         return
     with transaction.atomic():  # a transaction of its own (the middleware, after the view)
-        _commit_without_flush()
+        # Its commit does not wait for the flush: the tenant's chain is locked from the head read to the commit,
+        # and a flush inside the lock queued every debtor's page behind every other (40–80 ms, issue 15). Only a
+        # server crash within a fraction of a second could lose the row, with every later one: the chain stays
+        # whole. Writes' audit rows, and rows inside a caller's transaction, keep the caller's commit.
+        commit_unflushed()
         record()
-
-
-def _commit_without_flush() -> None:
-    """PostgreSQL: this transaction's COMMIT does not wait for the WAL to reach the disk (`synchronous_commit`
-    off for it alone). The tenant's chain is locked from its head read to its commit, so a flush inside the
-    lock made every page that shows a debtor wait for every other (50 debtors on their page: 40–80 ms queued
-    on the lock, issue 15). The row is written and committed before the response leaves; only a crash of the
-    database server within a fraction of a second (3 × wal_writer_delay at most) could lose it, and then it is
-    lost together with every later row (the WAL is one sequence): the chain stays whole. Writes' audit rows,
-    and any row written inside a caller's transaction, keep the caller's commit."""
-    commit_unflushed()
 
 
 class AuditShownMiddleware:

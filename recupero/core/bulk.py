@@ -405,17 +405,14 @@ def _all_keys_held(
     """Every foreign key of `table` among `columns` (`fks`: the table's, read once by the caller), checked on
     the distinct values of `rows` (`keys_held`) that `held` (parent table → ids) does not already vouch for;
     those checked are added to `held`: they are locked FOR KEY SHARE until the commit."""
+    held = {} if held is None else held
     for fk in foreign_keys(table) if fks is None else fks:
         if fk.column in columns:  # a column the rows leave out is NULL
             at = list(columns).index(fk.column)
-            values: set[int] = {int(row[at]) for row in rows if row[at] is not None}  # type: ignore[call-overload]
-            if held is not None:
-                known = held.setdefault(fk.parent, set())
-                values -= known
-                keys_held(table, fk, values)
-                known |= values
-            else:
-                keys_held(table, fk, values)
+            known = held.setdefault(fk.parent, set())
+            values: set[int] = {int(row[at]) for row in rows if row[at] is not None} - known  # type: ignore[call-overload]
+            keys_held(table, fk, values)
+            known |= values
 
 
 def keys_held(table: str, fk: ForeignKey, values: Collection[int]) -> None:

@@ -96,7 +96,7 @@ def credits_post(
     bulk = Bulk(checked=True)  # the keys checked set-based where the role may (decision 0004)
     # Held until the commit, so no key naming them is checked again: the cases (locked FOR UPDATE by the facts'
     # read), their debtors (a case's PROTECT key keeps its debtor while the case is locked), the lines.
-    bulk.hold(Case._meta.db_table, facts)
+    bulk.hold(Case._meta.db_table, facts.keys())
     bulk.hold(Debtor._meta.db_table, {f.case.debtor_id for f in facts.values()})
     bulk.hold(StatementEntry._meta.db_table, {e.pk for e, _ in credits})
     groups, owner = _groups(planned)
